@@ -1,0 +1,11 @@
+//! ocrlay's core: settings, the provider catalog and client, local OCR and the translation pipeline.
+//!
+//! Nothing here knows about windows: the GUI, the CLI and the tests all drive the same functions.
+
+#![deny(clippy::all)]
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod lang;
+pub mod ocr;
+pub mod providers;

@@ -1,0 +1,1 @@
+//! Local OCR: the engine trait, PP-OCR on rten (default) and ocrs.
