@@ -1,0 +1,27 @@
+//! Subcommands of the `ocrlay` binary: argument parsing and output only, the work is in the library.
+
+pub mod ocr;
+pub mod providers;
+pub mod translate;
+
+use anyhow::Context;
+use ocrlay::config;
+
+/// Loads the settings file, printing its warnings to stderr.
+pub fn load_settings() -> anyhow::Result<config::Loaded> {
+    let path = config::default_path().context("finding the settings file")?;
+    let loaded = config::load(&path);
+    for w in &loaded.warnings {
+        eprintln!("warning: {}: {w}", path.display());
+    }
+    Ok(loaded)
+}
+
+/// A tokio runtime for one command.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}

@@ -1,0 +1,326 @@
+//! Settings: one TOML file, read leniently (raw table → validated [`Settings`]), saved privately.
+//!
+//! The file lives in the platform config dir (`~/.config/ocrlay/config.toml`,
+//! `%APPDATA%\ocrlay\config\config.toml`, …) unless `OCRLAY_CONFIG` names another path. Every section has
+//! defaults; a bad field is reported and falls back to its default; a file that cannot be parsed at all is
+//! never overwritten: it is moved aside (and the user told) before anything is saved over it.
+
+mod read;
+mod sections;
+
+pub use sections::*;
+
+use crate::providers::{self, EndpointSpec, ProviderInfo};
+use read::SectionReader;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The environment variable that overrides the config file path.
+pub const CONFIG_ENV: &str = "OCRLAY_CONFIG";
+
+/// All settings, validated.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct Settings {
+    /// Languages and UI language.
+    pub general: GeneralSettings,
+    /// Proxy and time limits.
+    pub network: NetworkSettings,
+    /// Which providers translate, and how.
+    pub translation: TranslationSettings,
+    /// Local OCR.
+    pub ocr: OcrSettings,
+    /// Global hotkeys.
+    pub hotkeys: HotkeySettings,
+    /// Per-provider settings, by catalog id. Providers not listed use the catalog's defaults.
+    pub providers: BTreeMap<String, ProviderSettings>,
+}
+
+/// The state the file was found in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileState {
+    /// No file yet: defaults.
+    Missing,
+    /// Read (possibly with warnings).
+    Read,
+    /// Present but unreadable (bad TOML, not UTF-8, no permission): defaults are used and the file is kept.
+    Unreadable(String),
+}
+
+/// Settings as loaded, with what was wrong in the file.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The validated settings.
+    pub settings: Settings,
+    /// Where they came from.
+    pub path: PathBuf,
+    /// The file's state.
+    pub state: FileState,
+    /// One line per field that was refused or unknown.
+    pub warnings: Vec<String>,
+}
+
+/// Errors of finding or saving the config file.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// No home/config directory could be determined.
+    #[error("cannot find a config directory for this user; set {CONFIG_ENV} to a file path")]
+    NoConfigDir,
+    /// Writing failed.
+    #[error("cannot save settings to {path}: {source}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// Serialising failed (a bug).
+    #[error("cannot write settings as TOML: {0}")]
+    Serialize(#[from] toml::ser::Error),
+}
+
+/// The config file path: `OCRLAY_CONFIG`, else the platform config dir.
+pub fn default_path() -> Result<PathBuf, ConfigError> {
+    if let Some(p) = std::env::var_os(CONFIG_ENV).filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    directories::ProjectDirs::from("", "", "ocrlay")
+        .map(|d| d.config_dir().join("config.toml"))
+        .ok_or(ConfigError::NoConfigDir)
+}
+
+/// Loads settings from `path`. Never fails: problems become warnings and defaults.
+pub fn load(path: &Path) -> Loaded {
+    let mut warnings = Vec::new();
+    let (settings, state) = match fs::read(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            (Settings::default(), FileState::Missing)
+        }
+        Err(e) => (
+            Settings::default(),
+            FileState::Unreadable(format!("cannot read {}: {e}", path.display())),
+        ),
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Err(_) => (
+                Settings::default(),
+                FileState::Unreadable(format!("{} is not UTF-8 text", path.display())),
+            ),
+            Ok(text) => match Settings::parse(&text) {
+                Ok((s, w)) => {
+                    warnings = w;
+                    (s, FileState::Read)
+                }
+                Err(e) => (Settings::default(), FileState::Unreadable(e)),
+            },
+        },
+    };
+    if let FileState::Unreadable(why) = &state {
+        warnings.insert(
+            0,
+            format!(
+                "{why}. Using default settings; your file is kept as it is and will be moved aside \
+                 (to {}.broken-…) before settings are saved",
+                path.display()
+            ),
+        );
+    }
+    for w in &warnings {
+        tracing::warn!("config: {w}");
+    }
+    Loaded {
+        settings,
+        path: path.to_path_buf(),
+        state,
+        warnings,
+    }
+}
+
+/// What saving did besides writing the file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Saved {
+    /// Where an unreadable old file was moved, if it was.
+    pub moved_aside: Option<PathBuf>,
+}
+
+/// Saves settings to `path` atomically with mode 0600 (the file holds API keys). An existing file that
+/// cannot be parsed is moved aside first, never overwritten.
+pub fn save(settings: &Settings, path: &Path) -> Result<Saved, ConfigError> {
+    let werr = |source| ConfigError::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let text = settings.to_toml()?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        fs::create_dir_all(dir).map_err(werr)?;
+    }
+    let mut saved = Saved::default();
+    if let Ok(bytes) = fs::read(path) {
+        let readable = String::from_utf8(bytes)
+            .ok()
+            .is_some_and(|t| t.parse::<toml::Table>().is_ok());
+        if !readable {
+            let stamp = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or(Duration::ZERO)
+                .as_secs();
+            let mut aside = path.as_os_str().to_owned();
+            aside.push(format!(".broken-{stamp}"));
+            let aside = PathBuf::from(aside);
+            fs::rename(path, &aside).map_err(werr)?;
+            tracing::warn!(
+                "config: the unreadable {} was moved to {}",
+                path.display(),
+                aside.display()
+            );
+            saved.moved_aside = Some(aside);
+        } else {
+            // Keep the previous version: fields ocrlay did not understand are not written back.
+            let bak = path.with_extension("toml.bak");
+            write_private(&bak, &fs::read(path).unwrap_or_default()).map_err(werr)?;
+        }
+    }
+    let tmp = path.with_extension("toml.tmp");
+    write_private(&tmp, text.as_bytes()).map_err(werr)?;
+    fs::rename(&tmp, path).map_err(werr)?;
+    Ok(saved)
+}
+
+/// Writes a file readable by its owner only (0600 on Unix; Windows profiles are private already).
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut opts = fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    #[cfg(unix)]
+    {
+        // A file that existed before may have looser permissions.
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(fs::Permissions::from_mode(0o600))?;
+    }
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+impl Settings {
+    /// Parses TOML text. `Err` only when the text is not TOML at all; field problems are warnings.
+    pub fn parse(text: &str) -> Result<(Settings, Vec<String>), String> {
+        let root: toml::Table = text.parse().map_err(|e: toml::de::Error| {
+            format!("the settings file is not valid TOML: {}", e.message())
+        })?;
+        let mut w = Vec::new();
+        let known = [
+            "general",
+            "network",
+            "translation",
+            "ocr",
+            "hotkeys",
+            "providers",
+        ];
+        for key in root.keys() {
+            if !known.contains(&key.as_str()) {
+                w.push(format!("unknown section [{key}] is ignored"));
+            }
+        }
+        let general = GeneralSettings::read(SectionReader::new(&root, "general", &mut w));
+        let network = NetworkSettings::read(SectionReader::new(&root, "network", &mut w));
+        let translation =
+            TranslationSettings::read(SectionReader::new(&root, "translation", &mut w));
+        let ocr = OcrSettings::read(SectionReader::new(&root, "ocr", &mut w));
+        let hotkeys = HotkeySettings::read(SectionReader::new(&root, "hotkeys", &mut w));
+        let providers = read_providers(&root, &mut w);
+        Ok((
+            Settings {
+                general,
+                network,
+                translation,
+                ocr,
+                hotkeys,
+                providers,
+            },
+            w,
+        ))
+    }
+
+    /// The settings as TOML text.
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        let body = toml::to_string_pretty(self)?;
+        Ok(format!(
+            "# ocrlay settings. Written by ocrlay; comments are not kept. See config.example.toml.\n\
+             # This file holds API keys: keep it private.\n\n{body}"
+        ))
+    }
+
+    /// The settings of a provider (the catalog's defaults when it has none).
+    pub fn provider(&self, id: &str) -> ProviderSettings {
+        self.providers.get(id).cloned().unwrap_or_default()
+    }
+
+    /// Providers switched on, in catalog order.
+    pub fn enabled_providers(&self) -> Vec<&'static ProviderInfo> {
+        providers::PROVIDERS
+            .iter()
+            .filter(|p| self.providers.get(p.id).is_some_and(|s| s.enabled))
+            .collect()
+    }
+
+    /// Everything needed to call a provider, from these settings.
+    pub fn endpoint_spec(&self, info: &'static ProviderInfo) -> EndpointSpec {
+        let p = self.provider(info.id);
+        let mut spec = EndpointSpec::new(info);
+        spec.url = Some(p.url.clone()).filter(|u| !u.trim().is_empty());
+        spec.key = Some(p.api_key.clone()).filter(|k| !k.is_empty());
+        spec.model = Some(p.model.clone()).filter(|m| !m.trim().is_empty());
+        spec.proxy = Some(p.proxy.clone());
+        spec.global_proxy = self.network.proxy.clone();
+        if p.temperature.is_some() {
+            spec.sampling.temperature = p.temperature;
+        }
+        if p.top_p.is_some() {
+            spec.sampling.top_p = p.top_p;
+        }
+        spec.sampling.max_tokens = p.max_tokens;
+        spec.sakura_version = p.sakura_version;
+        spec.timeouts.connect = Duration::from_secs(self.network.connect_timeout_secs);
+        if let Some(read) = self.network.read_timeout_secs {
+            spec.timeouts.read = Duration::from_secs(read);
+        }
+        spec
+    }
+}
+
+fn read_providers(root: &toml::Table, w: &mut Vec<String>) -> BTreeMap<String, ProviderSettings> {
+    let mut out = BTreeMap::new();
+    let Some(value) = root.get("providers") else {
+        return out;
+    };
+    let Some(table) = value.as_table() else {
+        w.push("[providers] should be a section of [providers.ID] tables; ignored".into());
+        return out;
+    };
+    for (id, v) in table {
+        let Some(t) = v.as_table() else {
+            w.push(format!("[providers.{id}] should be a table; ignored"));
+            continue;
+        };
+        if providers::find(id).is_none() {
+            w.push(format!(
+                "[providers.{id}] is not a known provider (known: {}); ignored",
+                providers::catalog::ids().join(", ")
+            ));
+            continue;
+        }
+        let reader = SectionReader::over(t, format!("providers.{id}"), w);
+        out.insert(id.clone(), ProviderSettings::read(reader));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,336 @@
+//! The sections of the settings file, each with its defaults and checks.
+
+use super::read::SectionReader;
+use crate::lang::Lang;
+use crate::providers::prompt::{GlossaryEntry, SakuraVersion};
+use crate::providers::{ApiKey, Proxy};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// The language of ocrlay's own windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum UiLanguage {
+    /// Follow the system language.
+    #[default]
+    Auto,
+    /// 中文.
+    Zh,
+    /// English.
+    En,
+}
+
+/// `[general]`: languages.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GeneralSettings {
+    /// Language of the screen text (`auto` detects).
+    pub source: Lang,
+    /// Language to translate into.
+    pub target: Lang,
+    /// Language of ocrlay's windows.
+    pub ui_language: UiLanguage,
+}
+
+impl Default for GeneralSettings {
+    fn default() -> Self {
+        GeneralSettings {
+            source: Lang::Japanese,
+            target: Lang::ChineseSimplified,
+            ui_language: UiLanguage::Auto,
+        }
+    }
+}
+
+impl GeneralSettings {
+    pub(super) fn read(mut r: SectionReader<'_>) -> Self {
+        let d = Self::default();
+        let s = GeneralSettings {
+            source: r.get("source", d.source),
+            target: r.get_checked("target", d.target, |t| {
+                if *t == Lang::Auto {
+                    Err("the target language cannot be auto".into())
+                } else {
+                    Ok(())
+                }
+            }),
+            ui_language: r.get("ui_language", d.ui_language),
+        };
+        r.finish();
+        s
+    }
+}
+
+/// `[network]`: the global proxy and time limits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NetworkSettings {
+    /// Global proxy: empty = the system's, `none` = direct, or an address (`127.0.0.1:7890`,
+    /// `socks5://127.0.0.1:1080`). Addresses on this machine (127.0.0.1, localhost) never use it.
+    pub proxy: Proxy,
+    /// Seconds allowed to open a connection (1–120).
+    pub connect_timeout_secs: u64,
+    /// Seconds of silence allowed while waiting for an answer (5–3600). Unset: 60 for online providers,
+    /// 300 for local models.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_timeout_secs: Option<u64>,
+}
+
+impl Default for NetworkSettings {
+    fn default() -> Self {
+        NetworkSettings {
+            proxy: Proxy::System,
+            connect_timeout_secs: 10,
+            read_timeout_secs: None,
+        }
+    }
+}
+
+fn in_range(lo: u64, hi: u64) -> impl Fn(&u64) -> Result<(), String> {
+    move |v| {
+        if (lo..=hi).contains(v) {
+            Ok(())
+        } else {
+            Err(format!("must be between {lo} and {hi}"))
+        }
+    }
+}
+
+impl NetworkSettings {
+    pub(super) fn read(mut r: SectionReader<'_>) -> Self {
+        let d = Self::default();
+        let s =
+            NetworkSettings {
+                proxy: r.get("proxy", d.proxy),
+                connect_timeout_secs: r.get_checked(
+                    "connect_timeout_secs",
+                    d.connect_timeout_secs,
+                    in_range(1, 120),
+                ),
+                read_timeout_secs: r.get_checked("read_timeout_secs", d.read_timeout_secs, |v| {
+                    match v {
+                        Some(v) => in_range(5, 3600)(v),
+                        None => Ok(()),
+                    }
+                }),
+            };
+        r.finish();
+        s
+    }
+}
+
+/// `[translation]`: how text is sent to providers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TranslationSettings {
+    /// Stream answers as they are written (off: wait for the whole answer).
+    pub stream: bool,
+    /// Earlier lines of the same region sent as context (0–20; 0 = none).
+    pub context_lines: u32,
+    /// A system prompt for general models replacing the default; `{from}` and `{to}` are filled in.
+    pub custom_prompt: String,
+    /// Terms with fixed translations.
+    pub glossary: Vec<GlossaryEntry>,
+}
+
+impl Default for TranslationSettings {
+    fn default() -> Self {
+        TranslationSettings {
+            stream: true,
+            context_lines: 0,
+            custom_prompt: String::new(),
+            glossary: Vec::new(),
+        }
+    }
+}
+
+impl TranslationSettings {
+    pub(super) fn read(mut r: SectionReader<'_>) -> Self {
+        let d = Self::default();
+        let s = TranslationSettings {
+            stream: r.get("stream", d.stream),
+            context_lines: r.get_checked("context_lines", d.context_lines, |v| {
+                if *v <= 20 {
+                    Ok(())
+                } else {
+                    Err("must be between 0 and 20".into())
+                }
+            }),
+            custom_prompt: r.get("custom_prompt", d.custom_prompt),
+            glossary: r.get_checked("glossary", d.glossary, |g: &Vec<GlossaryEntry>| {
+                match g.iter().position(|e| e.src.trim().is_empty()) {
+                    Some(i) => Err(format!("entry {} has an empty src", i + 1)),
+                    None => Ok(()),
+                }
+            }),
+        };
+        r.finish();
+        s
+    }
+}
+
+/// The OCR engine to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum OcrEngineChoice {
+    /// PaddleOCR (PP-OCR) on rten: Japanese, Chinese and English.
+    #[default]
+    Ppocr,
+    /// ocrs: Latin script only.
+    Ocrs,
+}
+
+/// `[ocr]`: local text recognition.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct OcrSettings {
+    /// Which engine reads the screen.
+    pub engine: OcrEngineChoice,
+    /// The language of the text (`auto`, `ja`, `zh-CN`, `en`): affects spacing and punctuation.
+    pub language: Lang,
+    /// A directory with the model files, when they are not next to the program.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_dir: Option<PathBuf>,
+}
+
+impl OcrSettings {
+    pub(super) fn read(mut r: SectionReader<'_>) -> Self {
+        let d = Self::default();
+        let s = OcrSettings {
+            engine: r.get("engine", d.engine),
+            language: r.get("language", d.language),
+            model_dir: r.get("model_dir", d.model_dir),
+        };
+        r.finish();
+        s
+    }
+}
+
+/// `[hotkeys]`: global shortcuts, written like `Alt+Q` or `Ctrl+Shift+F1`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HotkeySettings {
+    /// Select a region and translate it.
+    pub select_region: String,
+    /// Translate the last region again.
+    pub repeat_last: String,
+    /// Hide or show the overlay.
+    pub toggle_overlay: String,
+    /// Start or stop automatic translation of the region.
+    pub toggle_auto: String,
+}
+
+impl Default for HotkeySettings {
+    fn default() -> Self {
+        HotkeySettings {
+            select_region: "Alt+Q".into(),
+            repeat_last: "Alt+W".into(),
+            toggle_overlay: "Alt+H".into(),
+            toggle_auto: "Alt+A".into(),
+        }
+    }
+}
+
+/// Checks the shape of a hotkey: modifiers and one key joined by `+`.
+pub fn check_hotkey(s: &str) -> Result<(), String> {
+    let parts: Vec<&str> = s.split('+').map(str::trim).collect();
+    if s.trim().is_empty() {
+        return Ok(()); // Empty: the hotkey is off.
+    }
+    let (key, mods) = parts.split_last().ok_or("empty hotkey")?;
+    for m in mods {
+        let m = m.to_ascii_lowercase();
+        if ![
+            "alt", "ctrl", "control", "shift", "super", "win", "meta", "cmd", "option",
+        ]
+        .contains(&m.as_str())
+        {
+            return Err(format!(
+                "'{m}' is not a modifier (use Alt, Ctrl, Shift or Super)"
+            ));
+        }
+    }
+    if key.is_empty() {
+        return Err(format!("'{s}' has no key after the modifiers"));
+    }
+    Ok(())
+}
+
+impl HotkeySettings {
+    pub(super) fn read(mut r: SectionReader<'_>) -> Self {
+        let d = Self::default();
+        let check = |v: &String| check_hotkey(v);
+        let s = HotkeySettings {
+            select_region: r.get_checked("select_region", d.select_region, check),
+            repeat_last: r.get_checked("repeat_last", d.repeat_last, check),
+            toggle_overlay: r.get_checked("toggle_overlay", d.toggle_overlay, check),
+            toggle_auto: r.get_checked("toggle_auto", d.toggle_auto, check),
+        };
+        r.finish();
+        s
+    }
+}
+
+/// `[providers.ID]`: one provider's settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct ProviderSettings {
+    /// Translate with this provider.
+    pub enabled: bool,
+    /// The API address, when not the catalog's (a relay's URL; a bare domain gets /v1/chat/completions).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub url: String,
+    /// The API key (Spark: `APIKey:APISecret`).
+    #[serde(skip_serializing_if = "ApiKey::is_empty")]
+    pub api_key: ApiKey,
+    /// The model (Doubao: the inference endpoint id `ep-…`). Empty: the catalog's first recommendation.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub model: String,
+    /// This provider's proxy: empty = the global one, `none` = direct, or an address.
+    #[serde(skip_serializing_if = "is_system")]
+    pub proxy: Proxy,
+    /// Sampling temperature (0–2); unset: the catalog's default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temperature: Option<f32>,
+    /// `top_p` (0–1); unset: the catalog's default.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub top_p: Option<f32>,
+    /// Cap on the answer's length in tokens; unset: none sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_tokens: Option<u32>,
+    /// Sakura prompt format (`"1.0"` or `"0.9"`), for the Sakura providers.
+    pub sakura_version: SakuraVersion,
+}
+
+fn is_system(p: &Proxy) -> bool {
+    *p == Proxy::System
+}
+
+impl ProviderSettings {
+    pub(super) fn read(mut r: SectionReader<'_>) -> Self {
+        let d = Self::default();
+        let s = ProviderSettings {
+            enabled: r.get("enabled", d.enabled),
+            url: r.get_checked("url", d.url, |u: &String| {
+                if u.trim().is_empty() {
+                    return Ok(());
+                }
+                crate::providers::url::chat_completions_url(u)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string())
+            }),
+            api_key: r.get("api_key", d.api_key),
+            model: r.get("model", d.model),
+            proxy: r.get("proxy", d.proxy),
+            temperature: r.get_checked("temperature", d.temperature, |t| match t {
+                Some(t) if !(0.0..=2.0).contains(t) => Err("must be between 0 and 2".into()),
+                _ => Ok(()),
+            }),
+            top_p: r.get_checked("top_p", d.top_p, |t| match t {
+                Some(t) if !(0.0..=1.0).contains(t) => Err("must be between 0 and 1".into()),
+                _ => Ok(()),
+            }),
+            max_tokens: r.get_checked("max_tokens", d.max_tokens, |t| match t {
+                Some(0) => Err("must be at least 1".into()),
+                _ => Ok(()),
+            }),
+            sakura_version: r.get("sakura_version", d.sakura_version),
+        };
+        r.finish();
+        s
+    }
+}

@@ -1,0 +1,217 @@
+//! Tests of loading, validating and saving settings.
+
+use super::*;
+use crate::lang::Lang;
+use crate::providers::{ApiKey, Proxy};
+
+#[test]
+fn defaults_without_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let loaded = load(&dir.path().join("config.toml"));
+    assert_eq!(loaded.state, FileState::Missing);
+    assert!(loaded.warnings.is_empty());
+    assert_eq!(loaded.settings, Settings::default());
+    assert_eq!(loaded.settings.general.target, Lang::ChineseSimplified);
+    assert_eq!(loaded.settings.hotkeys.select_region, "Alt+Q");
+}
+
+#[test]
+fn round_trip_keeps_everything_and_is_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sub").join("config.toml");
+    let mut s = Settings::default();
+    s.general.source = Lang::English;
+    s.network.proxy = "127.0.0.1:7890".parse().unwrap();
+    s.network.read_timeout_secs = Some(600);
+    s.translation.context_lines = 3;
+    s.translation
+        .glossary
+        .push(crate::providers::prompt::GlossaryEntry {
+            src: "アリス".into(),
+            dst: "爱丽丝".into(),
+            note: "女主角".into(),
+        });
+    s.providers.insert(
+        "spark".into(),
+        ProviderSettings {
+            enabled: true,
+            api_key: ApiKey::new("key:secret"),
+            temperature: Some(0.5),
+            proxy: "socks5://127.0.0.1:1080".parse().unwrap(),
+            ..Default::default()
+        },
+    );
+    s.providers.insert(
+        "custom".into(),
+        ProviderSettings {
+            url: "https://relay.example".into(),
+            model: "gpt-4o".into(),
+            ..Default::default()
+        },
+    );
+    save(&s, &path).unwrap();
+    let loaded = load(&path);
+    assert_eq!(loaded.state, FileState::Read);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.settings, s);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "config must be private, is {mode:o}");
+    }
+}
+
+#[test]
+fn a_bad_field_falls_back_alone() {
+    let text = r#"
+[general]
+source = "en"
+target = "auto"
+
+[network]
+proxy = "ftp://nope"
+connect_timeout_secs = "ten"
+
+[translation]
+context_lines = 99
+stream = false
+
+[providers.deepseek]
+enabled = true
+api_key = "sk-1"
+temperature = 7.0
+model = "deepseek-chat"
+colour = "red"
+
+[providers.nosuch]
+enabled = true
+
+[weird]
+x = 1
+"#;
+    let (s, w) = Settings::parse(text).unwrap();
+    assert_eq!(s.general.source, Lang::English);
+    assert_eq!(s.general.target, Lang::ChineseSimplified);
+    assert_eq!(s.network.proxy, Proxy::System);
+    assert_eq!(s.network.connect_timeout_secs, 10);
+    assert_eq!(s.translation.context_lines, 0);
+    assert!(!s.translation.stream);
+    let ds = &s.providers["deepseek"];
+    assert!(ds.enabled);
+    assert_eq!(ds.temperature, None);
+    assert_eq!(ds.model, "deepseek-chat");
+    assert!(!s.providers.contains_key("nosuch"));
+    let all = w.join("\n");
+    for needle in [
+        "[general] target",
+        "[network] proxy",
+        "[network] connect_timeout_secs",
+        "[translation] context_lines",
+        "[providers.deepseek] temperature",
+        "unknown setting 'colour'",
+        "[providers.nosuch]",
+        "unknown section [weird]",
+    ] {
+        assert!(
+            all.contains(needle),
+            "missing warning {needle:?} in:\n{all}"
+        );
+    }
+    assert_eq!(w.len(), 8, "{all}");
+}
+
+#[test]
+fn warnings_do_not_show_secrets() {
+    let (_, w) = Settings::parse(
+        "[network]\nproxy = \"gopher://user:hunter2@10.0.0.1:80\"\n[providers.openai]\napi_key = 5\n",
+    )
+    .unwrap();
+    let all = w.join("\n");
+    assert!(!all.contains("hunter2"), "{all}");
+    assert_eq!(w.len(), 2, "{all}");
+}
+
+#[test]
+fn an_unreadable_file_is_kept_and_moved_aside_on_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let broken = "[general\nsource = \"ja\"\n[providers.deepseek]\napi_key = \"sk-precious\"\n";
+    std::fs::write(&path, broken).unwrap();
+    let loaded = load(&path);
+    assert!(matches!(loaded.state, FileState::Unreadable(_)));
+    assert!(loaded.warnings[0].contains("kept"), "{:?}", loaded.warnings);
+    assert_eq!(loaded.settings, Settings::default());
+    // Loading did not touch it.
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), broken);
+    let saved = save(&loaded.settings, &path).unwrap();
+    let aside = saved.moved_aside.expect("moved aside");
+    assert_eq!(std::fs::read_to_string(aside).unwrap(), broken);
+    assert_eq!(load(&path).state, FileState::Read);
+}
+
+#[test]
+fn saving_over_a_good_file_keeps_a_backup() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "[general]\nsource = \"en\"\n[future]\nthing = 1\n").unwrap();
+    let loaded = load(&path);
+    save(&loaded.settings, &path).unwrap();
+    let bak = std::fs::read_to_string(dir.path().join("config.toml.bak")).unwrap();
+    assert!(bak.contains("[future]"));
+}
+
+#[test]
+fn not_utf8_is_unreadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, [0xff, 0xfe, 0x00, 0x41]).unwrap();
+    assert!(matches!(load(&path).state, FileState::Unreadable(_)));
+}
+
+#[test]
+fn the_example_config_is_valid() {
+    let text = include_str!("../../config.example.toml");
+    let (s, w) = Settings::parse(text).unwrap();
+    assert!(w.is_empty(), "{w:?}");
+    assert!(s.providers["deepseek"].enabled);
+}
+
+#[test]
+fn endpoint_spec_merges_provider_and_global_settings() {
+    let (s, w) = Settings::parse(
+        r#"
+[network]
+proxy = "127.0.0.1:7890"
+read_timeout_secs = 900
+[providers.sakura-llama]
+enabled = true
+sakura_version = "0.9"
+temperature = 0.2
+"#,
+    )
+    .unwrap();
+    assert!(w.is_empty(), "{w:?}");
+    let info = crate::providers::find("sakura-llama").unwrap();
+    let spec = s.endpoint_spec(info);
+    assert_eq!(spec.sampling.temperature, Some(0.2));
+    assert_eq!(spec.sampling.top_p, Some(0.3));
+    assert_eq!(
+        spec.sakura_version,
+        crate::providers::prompt::SakuraVersion::V0_9
+    );
+    assert_eq!(spec.timeouts.read, Duration::from_secs(900));
+    let ep = crate::providers::Endpoint::new(spec).unwrap();
+    // The global proxy never applies to this machine's servers.
+    assert_eq!(ep.proxy, Proxy::Direct);
+    assert_eq!(s.enabled_providers()[0].id, "sakura-llama");
+}
+
+#[test]
+fn hotkey_shapes() {
+    assert!(check_hotkey("Alt+Q").is_ok());
+    assert!(check_hotkey("Ctrl+Shift+F1").is_ok());
+    assert!(check_hotkey("").is_ok());
+    assert!(check_hotkey("Hyper+Q").is_err());
+    assert!(check_hotkey("Alt+").is_err());
+}

@@ -1,0 +1,66 @@
+//! The `ocrlay` command: argument parsing and logging. The work is done by the library.
+
+#![deny(clippy::all)]
+
+mod cli;
+
+use clap::{CommandFactory, Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Screen-OCR overlay translator: read text on screen locally and translate it with the LLM provider you pick.
+#[derive(Debug, Parser)]
+#[command(name = "ocrlay", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List every translation provider ocrlay knows.
+    Providers(cli::providers::ProvidersArgs),
+    /// Translate TEXT (or standard input) with a provider and stream the result to standard output.
+    Translate(cli::translate::TranslateArgs),
+    /// Send a tiny real request to a provider and report its latency or the precise error.
+    ProviderTest(cli::providers::ProviderTestArgs),
+    /// List the models a provider's server offers (GET …/models).
+    Models(cli::providers::ModelsArgs),
+    /// Recognise the text in an image file.
+    Ocr(cli::ocr::OcrArgs),
+}
+
+fn main() -> ExitCode {
+    init_logging();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => {
+            // The GUI arrives with the desktop-app work; until then show what there is.
+            let _ = Cli::command().print_help();
+            println!();
+            Ok(())
+        }
+        Some(Command::Providers(args)) => cli::providers::list(args),
+        Some(Command::Translate(args)) => cli::translate::run(args),
+        Some(Command::ProviderTest(args)) => cli::providers::test(args),
+        Some(Command::Models(args)) => cli::providers::models(args),
+        Some(Command::Ocr(args)) => cli::ocr::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to stderr; `RUST_LOG=debug` shows every stage with its duration.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+}

@@ -1,0 +1,904 @@
+//! The one OpenAI-compatible chat-completions client every provider goes through.
+//!
+//! It builds the request each provider expects (prompt style, sampling fields, Qwen-MT options, Spark's
+//! key and temperature), streams the answer over SSE, falls back to a plain JSON answer, retries what can be
+//! retried, and turns every failure into a [`ProviderError`] a user can act on.
+
+use super::catalog::{Dialect, KeyFormat, PromptStyle, ProviderInfo, Region};
+use super::error::{classify_status, snippet, ErrorKind, ProviderError};
+use super::prompt::{self, ContextPair, GlossaryEntry, PromptParams, SakuraVersion};
+use super::stream::{self, Assembler, Change, Chunk};
+use super::url::{chat_completions_url, health_url, is_loopback, models_url};
+use super::{ApiKey, Proxy};
+use crate::lang::Lang;
+use eventsource_stream::Eventsource;
+use futures_util::StreamExt;
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+use url::Url;
+
+/// Sampling fields; each is sent only when set.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Sampling {
+    /// `temperature` (0–2; Spark: (0, 1]).
+    pub temperature: Option<f32>,
+    /// `top_p` (0–1).
+    pub top_p: Option<f32>,
+    /// `max_tokens` (`max_completion_tokens` for OpenAI reasoning models).
+    pub max_tokens: Option<u32>,
+}
+
+/// Network time limits.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timeouts {
+    /// Limit for opening a connection.
+    pub connect: Duration,
+    /// Limit for silence while waiting for (more of) the answer. Local models may think for a long time
+    /// before their first token: prompt processing runs at ~80 tokens/s on a small CPU.
+    pub read: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Timeouts {
+            connect: Duration::from_secs(10),
+            read: Duration::from_secs(60),
+        }
+    }
+}
+
+impl Timeouts {
+    /// The defaults for a provider: local servers get a much longer read limit.
+    pub fn for_region(region: Region) -> Self {
+        match region {
+            Region::Local => Timeouts {
+                connect: Duration::from_secs(5),
+                read: Duration::from_secs(300),
+            },
+            _ => Timeouts::default(),
+        }
+    }
+}
+
+/// How often and how long to retry.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included.
+    pub attempts: u32,
+    /// Wait before the second attempt; doubled each time.
+    pub base_delay: Duration,
+    /// Longest wait, also for a server's Retry-After.
+    pub max_delay: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            attempts: 3,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(8),
+        }
+    }
+}
+
+/// Everything needed to build an [`Endpoint`], usually from the settings.
+#[derive(Debug, Clone)]
+pub struct EndpointSpec {
+    /// The catalog entry.
+    pub info: &'static ProviderInfo,
+    /// The address the user typed, if it overrides the catalog's (the URL rule is applied).
+    pub url: Option<String>,
+    /// The key, if any.
+    pub key: Option<ApiKey>,
+    /// The model; empty or `None` means the catalog's first recommendation.
+    pub model: Option<String>,
+    /// The provider's own proxy (`None`: use the global one).
+    pub proxy: Option<Proxy>,
+    /// The global proxy.
+    pub global_proxy: Proxy,
+    /// Sampling fields.
+    pub sampling: Sampling,
+    /// Sakura prompt format (Sakura providers only).
+    pub sakura_version: SakuraVersion,
+    /// Time limits.
+    pub timeouts: Timeouts,
+    /// Retries.
+    pub retry: RetryPolicy,
+}
+
+impl EndpointSpec {
+    /// A spec with the catalog's defaults for a provider.
+    pub fn new(info: &'static ProviderInfo) -> Self {
+        EndpointSpec {
+            info,
+            url: None,
+            key: None,
+            model: None,
+            proxy: None,
+            global_proxy: Proxy::System,
+            sampling: Sampling {
+                temperature: info.default_temperature,
+                top_p: info.default_top_p,
+                max_tokens: None,
+            },
+            sakura_version: SakuraVersion::default(),
+            timeouts: Timeouts::for_region(info.region),
+            retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// A text to translate.
+#[derive(Debug, Clone)]
+pub struct TranslateRequest {
+    /// The text (OCR lines joined by `\n`).
+    pub text: String,
+    /// Source language.
+    pub from: Lang,
+    /// Target language.
+    pub to: Lang,
+    /// Earlier lines of the same region, oldest first.
+    pub context: Vec<ContextPair>,
+    /// Fixed term translations.
+    pub glossary: Vec<GlossaryEntry>,
+    /// A custom system prompt for general models.
+    pub custom_prompt: Option<String>,
+    /// Stream the answer (`false`: one JSON answer).
+    pub stream: bool,
+}
+
+impl TranslateRequest {
+    /// A request with no context or glossary, streamed.
+    pub fn new(text: impl Into<String>, from: Lang, to: Lang) -> Self {
+        TranslateRequest {
+            text: text.into(),
+            from,
+            to,
+            context: Vec::new(),
+            glossary: Vec::new(),
+            custom_prompt: None,
+            stream: true,
+        }
+    }
+}
+
+/// Progress of a streamed translation, given to the caller as it arrives.
+#[derive(Debug, Clone, Copy)]
+pub struct Update<'a> {
+    /// Newly arrived text (empty when the whole text was replaced).
+    pub delta: &'a str,
+    /// The whole translation so far.
+    pub text: &'a str,
+}
+
+/// A finished translation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Translation {
+    /// The translated text.
+    pub text: String,
+    /// The model that was asked.
+    pub model: String,
+    /// From sending the request to the first visible character.
+    pub first_delta: Option<Duration>,
+    /// From sending the request to the end of the answer.
+    pub elapsed: Duration,
+    /// Attempts used (1 when nothing was retried).
+    pub attempts: u32,
+}
+
+/// What a provider test found.
+#[derive(Debug, Clone)]
+pub struct TestReport {
+    /// The provider's display name.
+    pub provider: String,
+    /// The URL used.
+    pub url: String,
+    /// The model used.
+    pub model: String,
+    /// The sample sent.
+    pub sample: String,
+    /// The answer.
+    pub reply: String,
+    /// Time to the first character.
+    pub first_delta: Option<Duration>,
+    /// Time to the whole answer.
+    pub elapsed: Duration,
+}
+
+/// A provider ready to be called: its URL, key, model, proxy and HTTP client.
+#[derive(Debug, Clone)]
+pub struct Endpoint {
+    /// The catalog entry.
+    pub info: &'static ProviderInfo,
+    /// The chat-completions URL.
+    pub url: Url,
+    /// The model sent.
+    pub model: String,
+    /// The proxy in effect (direct for loopback).
+    pub proxy: Proxy,
+    /// Sampling fields.
+    pub sampling: Sampling,
+    /// Sakura prompt format.
+    pub sakura_version: SakuraVersion,
+    /// Time limits.
+    pub timeouts: Timeouts,
+    /// Retries.
+    pub retry: RetryPolicy,
+    key: Option<ApiKey>,
+    http: reqwest::Client,
+}
+
+/// Makes ring the process's TLS provider (reqwest is built without one, see Cargo.toml).
+fn install_tls_provider() {
+    // `Err` means one is installed already, which is all we need.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+impl Endpoint {
+    /// Checks the spec (URL, key format, model, proxy) and builds the HTTP client.
+    pub fn new(spec: EndpointSpec) -> Result<Self, ProviderError> {
+        let info = spec.info;
+        let err = |kind: ErrorKind| ProviderError::new(info.name, kind);
+        let typed = spec
+            .url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .unwrap_or(info.url);
+        let url = chat_completions_url(typed).map_err(|e| err(e.into()))?;
+        let key = spec.key.filter(|k| !k.is_empty());
+        match (info.key_format, &key) {
+            (KeyFormat::Optional, _) => {}
+            // A relay or custom server on this machine may need no key.
+            (_, None) if is_loopback(&url) => {}
+            (_, None) => {
+                return Err(err(ErrorKind::MissingKey {
+                    key_page: if info.key_page.is_empty() {
+                        "your provider's console".into()
+                    } else {
+                        info.key_page.into()
+                    },
+                }))
+            }
+            (KeyFormat::KeyColonSecret, Some(k)) => {
+                let mut parts = k.expose().splitn(2, ':');
+                let (a, b) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+                if a.is_empty() || b.is_empty() {
+                    return Err(err(ErrorKind::KeyFormat));
+                }
+            }
+            (KeyFormat::Bearer, Some(_)) => {}
+        }
+        let model = match spec
+            .model
+            .as_deref()
+            .map(str::trim)
+            .filter(|m| !m.is_empty())
+        {
+            Some(m) => m.to_string(),
+            None => match (info.models.first(), info.dialect, info.prompt) {
+                (Some(m), _, _) => m.to_string(),
+                // llama.cpp ignores the model field.
+                (None, Dialect::LlamaCpp, _) | (None, _, PromptStyle::Sakura) => "sakura".into(),
+                (None, _, _) => {
+                    let hint = match info.id {
+                        "doubao" => "Create an inference endpoint in the Ark console and enter its id (ep-…)."
+                            .to_string(),
+                        "ollama" => "Enter a model name from `ollama list`.".to_string(),
+                        _ => "Enter the model name your provider gives.".to_string(),
+                    };
+                    return Err(err(ErrorKind::MissingModel { hint }));
+                }
+            },
+        };
+        let proxy = Proxy::select(&url, spec.proxy.as_ref(), &spec.global_proxy);
+        install_tls_provider();
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(spec.timeouts.connect)
+            .read_timeout(spec.timeouts.read)
+            .tcp_nodelay(true)
+            .user_agent(concat!("ocrlay/", env!("CARGO_PKG_VERSION")));
+        builder = match &proxy {
+            Proxy::System => builder,
+            Proxy::Direct => builder.no_proxy(),
+            Proxy::Url(u) => builder.proxy(reqwest::Proxy::all(u.as_str()).map_err(|e| {
+                err(ErrorKind::ProxyConfig(super::proxy::ProxyError {
+                    input: proxy.to_string(),
+                    reason: e.to_string(),
+                }))
+            })?),
+        };
+        let http = builder.build().map_err(|e| {
+            err(ErrorKind::Connect {
+                host: url.host_str().unwrap_or_default().to_string(),
+                detail: e.to_string(),
+            })
+        })?;
+        Ok(Endpoint {
+            info,
+            url,
+            model,
+            proxy,
+            sampling: spec.sampling,
+            sakura_version: spec.sakura_version,
+            timeouts: spec.timeouts,
+            retry: spec.retry,
+            key,
+            http,
+        })
+    }
+
+    fn error(&self, kind: ErrorKind) -> ProviderError {
+        ProviderError::new(self.info.name, kind)
+    }
+
+    /// Removes the key from server text before it is shown: servers sometimes echo it.
+    fn redact(&self, text: &str) -> String {
+        match &self.key {
+            Some(k) => k.redact(text),
+            None => text.to_string(),
+        }
+    }
+
+    /// Whether the model is a Qwen-MT translation model (single user message, cumulative stream).
+    pub fn is_qwen_mt(&self) -> bool {
+        model_base(&self.model).starts_with("qwen-mt")
+    }
+
+    fn is_openai_reasoning(&self) -> bool {
+        let m = model_base(&self.model);
+        ["o1", "o3", "o4", "gpt-5"]
+            .iter()
+            .any(|p| m == *p || m.starts_with(&format!("{p}-")))
+    }
+
+    /// The JSON body of a request, exactly as it is sent.
+    pub fn request_body(&self, req: &TranslateRequest, stream: bool) -> Value {
+        let params = PromptParams {
+            text: &req.text,
+            from: req.from,
+            to: req.to,
+            context: &req.context,
+            glossary: &req.glossary,
+            custom_system: req.custom_prompt.as_deref(),
+        };
+        let qwen_mt = self.is_qwen_mt();
+        let messages = if qwen_mt {
+            prompt::qwen_mt_messages(&params)
+        } else {
+            match self.info.prompt {
+                PromptStyle::General => prompt::general_messages(&params),
+                PromptStyle::Sakura => prompt::sakura_messages(&params, self.sakura_version),
+            }
+        };
+        let mut body = json!({
+            "model": self.model,
+            "messages": messages,
+            "stream": stream,
+        });
+        let obj = body.as_object_mut().expect("a JSON object literal");
+        if qwen_mt {
+            let mut options = json!({
+                "source_lang": prompt::qwen_mt_lang(req.from),
+                "target_lang": prompt::qwen_mt_lang(req.to),
+            });
+            let terms: Vec<Value> = req
+                .glossary
+                .iter()
+                .filter(|g| !g.src.trim().is_empty())
+                .map(|g| json!({"source": g.src.trim(), "target": g.dst.trim()}))
+                .collect();
+            if !terms.is_empty() {
+                options["terms"] = Value::Array(terms);
+            }
+            obj.insert("translation_options".into(), options);
+            return body;
+        }
+        let reasoning = self.is_openai_reasoning();
+        if let Some(t) = self.sampling.temperature.filter(|_| !reasoning) {
+            let t = match self.info.dialect {
+                Dialect::Spark => t.clamp(0.01, 1.0),
+                _ => t.clamp(0.0, 2.0),
+            };
+            obj.insert("temperature".into(), json!(round3(t)));
+        }
+        if let Some(p) = self.sampling.top_p.filter(|_| !reasoning) {
+            obj.insert("top_p".into(), json!(round3(p.clamp(0.0, 1.0))));
+        }
+        if let Some(n) = self.sampling.max_tokens {
+            let field = if reasoning {
+                "max_completion_tokens"
+            } else {
+                "max_tokens"
+            };
+            obj.insert(field.into(), json!(n));
+        }
+        body
+    }
+
+    /// Translates, calling `on_update` as text arrives, and returns the whole translation.
+    ///
+    /// Retries 429, 5xx and connection resets with backoff, but only while nothing has been shown yet.
+    /// Dropping the future cancels the request.
+    pub async fn translate(
+        &self,
+        req: &TranslateRequest,
+        on_update: &mut (dyn FnMut(Update<'_>) + Send),
+    ) -> Result<Translation, ProviderError> {
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            let mut shown_any = false;
+            let mut wrapped = |u: Update<'_>| {
+                shown_any = true;
+                on_update(u)
+            };
+            let result = self.attempt(req, started, &mut wrapped).await;
+            match result {
+                Ok(mut t) => {
+                    t.attempts = attempt;
+                    return Ok(t);
+                }
+                Err(e) if e.is_retryable() && !shown_any && attempt < self.retry.attempts => {
+                    let backoff = self.retry.base_delay * 2u32.pow(attempt - 1);
+                    let wait = match &e.kind {
+                        ErrorKind::RateLimited {
+                            retry_after: Some(d),
+                            ..
+                        } => *d,
+                        _ => backoff,
+                    }
+                    .min(self.retry.max_delay);
+                    tracing::warn!(provider = self.info.id, attempt, ?wait, error = %e, "retrying");
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn authorized(&self, rb: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.key {
+            Some(k) => rb.bearer_auth(k.expose()),
+            None => rb,
+        }
+    }
+
+    async fn attempt(
+        &self,
+        req: &TranslateRequest,
+        started: Instant,
+        on_update: &mut (dyn FnMut(Update<'_>) + Send),
+    ) -> Result<Translation, ProviderError> {
+        let body = self.request_body(req, req.stream);
+        tracing::debug!(
+            provider = self.info.id,
+            url = %self.url,
+            model = %self.model,
+            stream = req.stream,
+            chars = req.text.chars().count(),
+            "provider request"
+        );
+        let rb = self
+            .authorized(self.http.post(self.url.clone()))
+            .header(
+                reqwest::header::ACCEPT,
+                if req.stream {
+                    "text/event-stream"
+                } else {
+                    "application/json"
+                },
+            )
+            .json(&body);
+        let response = rb.send().await.map_err(|e| self.transport_error(&e, ""))?;
+        let response = self.check_status(response).await?;
+        let is_sse = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.contains("text/event-stream"));
+        let mut asm = Assembler::new(self.is_qwen_mt());
+        let mut first_delta = None;
+        let mut emit = |asm: &Assembler, change: Change, first: &mut Option<Duration>| match change
+        {
+            Change::Append(delta) => {
+                first.get_or_insert_with(|| started.elapsed());
+                on_update(Update {
+                    delta: &delta,
+                    text: asm.text(),
+                });
+            }
+            Change::Replace => {
+                first.get_or_insert_with(|| started.elapsed());
+                on_update(Update {
+                    delta: "",
+                    text: asm.text(),
+                });
+            }
+            Change::None => {}
+        };
+        if req.stream && is_sse {
+            let mut events = response.bytes_stream().eventsource();
+            let mut done = false;
+            let mut finished = false;
+            while let Some(event) = events.next().await {
+                let event = match event {
+                    Ok(ev) => ev,
+                    Err(eventsource_stream::EventStreamError::Transport(e)) => {
+                        let partial = asm.text().to_string();
+                        return Err(self.transport_error(&e, &partial));
+                    }
+                    Err(e) => {
+                        return Err(self.error(ErrorKind::Truncated {
+                            partial: asm.text().to_string(),
+                            detail: format!(": {e}"),
+                        }))
+                    }
+                };
+                let data = event.data.trim();
+                if data.is_empty() {
+                    continue;
+                }
+                if data == "[DONE]" {
+                    done = true;
+                    break;
+                }
+                let value: Value = serde_json::from_str(data).map_err(|_| {
+                    self.error(ErrorKind::NotJson {
+                        snippet: snippet(&self.redact(data), 120),
+                    })
+                })?;
+                for chunk in stream::parse_chunk(&value) {
+                    match chunk {
+                        Chunk::Content(text) => {
+                            let change = asm.push(&text);
+                            emit(&asm, change, &mut first_delta);
+                        }
+                        Chunk::Finished => finished = true,
+                        Chunk::Nothing => {}
+                        Chunk::Error(words) => {
+                            let kind = if words.is_context() {
+                                ErrorKind::ContextTooLong {
+                                    detail: words.suffix(),
+                                }
+                            } else {
+                                ErrorKind::Stream {
+                                    detail: self.redact(&words.message),
+                                    partial: asm.text().to_string(),
+                                }
+                            };
+                            return Err(self.error(kind));
+                        }
+                    }
+                }
+            }
+            let change = asm.finish();
+            emit(&asm, change, &mut first_delta);
+            if !done && !finished {
+                return Err(self.error(ErrorKind::Truncated {
+                    partial: asm.text().to_string(),
+                    detail: String::new(),
+                }));
+            }
+        } else {
+            // Not streamed, or a server that ignored `stream: true` and sent plain JSON.
+            let text = response
+                .text()
+                .await
+                .map_err(|e| self.transport_error(&e, ""))?;
+            let value: Value = serde_json::from_str(&text).map_err(|_| {
+                self.error(ErrorKind::NotJson {
+                    snippet: snippet(&self.redact(&text), 120),
+                })
+            })?;
+            if let Some(Chunk::Error(words)) = stream::parse_chunk(&value).into_iter().next() {
+                return Err(self.error(ErrorKind::Stream {
+                    detail: self.redact(&words.message),
+                    partial: String::new(),
+                }));
+            }
+            let content = stream::completion_text(&value).unwrap_or_default();
+            let change = asm.push(&content);
+            emit(&asm, change, &mut first_delta);
+            let change = asm.finish();
+            emit(&asm, change, &mut first_delta);
+        }
+        let text = asm.text().trim_end().to_string();
+        if text.is_empty() {
+            return Err(self.error(ErrorKind::Empty));
+        }
+        tracing::debug!(
+            provider = self.info.id,
+            first_ms = first_delta.map(|d| d.as_millis()),
+            total_ms = started.elapsed().as_millis(),
+            translation = %text,
+            "provider answer"
+        );
+        Ok(Translation {
+            text,
+            model: self.model.clone(),
+            first_delta,
+            elapsed: started.elapsed(),
+            attempts: 1,
+        })
+    }
+
+    async fn check_status(
+        &self,
+        response: reqwest::Response,
+    ) -> Result<reqwest::Response, ProviderError> {
+        let status = response.status();
+        if status.is_success() {
+            return Ok(response);
+        }
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = self.redact(&response.text().await.unwrap_or_default());
+        Err(self.error(classify_status(
+            status.as_u16(),
+            &body,
+            &self.model,
+            self.url.as_str(),
+            self.info.key_page,
+            retry_after,
+        )))
+    }
+
+    fn transport_error(&self, e: &reqwest::Error, partial: &str) -> ProviderError {
+        let host = self.url.host_str().unwrap_or_default().to_string();
+        let chain = error_chain(e);
+        let lower = chain.to_ascii_lowercase();
+        let io_kind = io_error_kind(e);
+        let kind = if e.is_timeout() || io_kind == Some(std::io::ErrorKind::TimedOut) {
+            ErrorKind::Timeout {
+                after: if e.is_connect() {
+                    self.timeouts.connect
+                } else {
+                    self.timeouts.read
+                },
+            }
+        } else if e.is_connect() && matches!(self.proxy, Proxy::Url(_)) {
+            ErrorKind::Proxy {
+                proxy: self.proxy.to_string(),
+                detail: snippet(&chain, 160),
+            }
+        } else if e.is_connect()
+            && (lower.contains("dns error")
+                || lower.contains("failed to lookup")
+                || lower.contains("name or service not known")
+                || lower.contains("no such host")
+                || lower.contains("nodename nor servname"))
+        {
+            ErrorKind::Dns { host }
+        } else if io_kind == Some(std::io::ErrorKind::ConnectionRefused)
+            || lower.contains("connection refused")
+        {
+            ErrorKind::ConnectionRefused {
+                url: self.url.to_string(),
+                hint: self.start_hint(),
+            }
+        } else if !partial.is_empty() || e.is_body() || e.is_decode() {
+            ErrorKind::Truncated {
+                partial: partial.to_string(),
+                detail: format!(": {}", snippet(&chain, 160)),
+            }
+        } else {
+            ErrorKind::Connect {
+                host,
+                detail: snippet(&chain, 160),
+            }
+        };
+        self.error(kind)
+    }
+
+    fn start_hint(&self) -> String {
+        match (self.info.region, self.info.id) {
+            (_, "rented-gpu") => format!(
+                "Open the ssh tunnel first ({}) and keep its window open",
+                super::catalog::TUNNEL_COMMAND
+            ),
+            (Region::Local, "ollama") => "Start ollama (`ollama serve`) or check the port".into(),
+            (Region::Local, "sakura-tgw") => {
+                "Start text-generation-webui with --api, or check the port".into()
+            }
+            (Region::Local, _) => {
+                "Start the Sakura server (llama launcher / llama-server) or check the port".into()
+            }
+            _ => "Check the address and port".into(),
+        }
+    }
+
+    /// Lists the models the server offers (`GET …/models`), sorted.
+    pub async fn list_models(&self) -> Result<Vec<String>, ProviderError> {
+        let url = models_url(&self.url);
+        let response = self
+            .authorized(self.http.get(url.clone()))
+            .send()
+            .await
+            .map_err(|e| self.transport_error(&e, ""))?;
+        let response = self.check_status(response).await?;
+        let text = response
+            .text()
+            .await
+            .map_err(|e| self.transport_error(&e, ""))?;
+        let value: Value = serde_json::from_str(&text).map_err(|_| {
+            self.error(ErrorKind::NotJson {
+                snippet: snippet(&text, 120),
+            })
+        })?;
+        // OpenAI: {"data":[{"id":…}]}; ollama's native form: {"models":[{"name":…}]}.
+        let list = value
+            .get("data")
+            .or_else(|| value.get("models"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let mut models: Vec<String> = list
+            .iter()
+            .filter_map(|m| {
+                m.get("id")
+                    .or_else(|| m.get("name"))
+                    .or_else(|| m.get("model"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            })
+            .collect();
+        models.sort();
+        models.dedup();
+        Ok(models)
+    }
+
+    /// Sends a tiny real request and reports how long it took, or the precise error. For llama.cpp servers
+    /// it first asks `/health`, which tells a loading model from a dead server.
+    pub async fn test(&self, from: Lang, to: Lang) -> Result<TestReport, ProviderError> {
+        if self.info.dialect == Dialect::LlamaCpp {
+            let response = self
+                .http
+                .get(health_url(&self.url))
+                .send()
+                .await
+                .map_err(|e| self.transport_error(&e, ""))?;
+            if response.status().as_u16() == 503 {
+                return Err(self.error(ErrorKind::Loading));
+            }
+        }
+        let sample = match from {
+            Lang::English => "Hello! Nice to meet you.",
+            Lang::ChineseSimplified | Lang::ChineseTraditional => "你好，很高兴认识你。",
+            Lang::Korean => "안녕하세요, 만나서 반갑습니다.",
+            _ => "こんにちは、はじめまして。",
+        };
+        let mut req = TranslateRequest::new(sample, from, to);
+        req.stream = true;
+        let t = self.translate(&req, &mut |_| {}).await?;
+        Ok(TestReport {
+            provider: self.info.name.to_string(),
+            url: self.url.to_string(),
+            model: self.model.clone(),
+            sample: sample.to_string(),
+            reply: t.text,
+            first_delta: t.first_delta,
+            elapsed: t.elapsed,
+        })
+    }
+}
+
+/// The model name without a vendor prefix (`openai/gpt-4o` → `gpt-4o`), lower-cased.
+fn model_base(model: &str) -> String {
+    model
+        .rsplit('/')
+        .next()
+        .unwrap_or(model)
+        .to_ascii_lowercase()
+}
+
+fn round3(x: f32) -> f64 {
+    (f64::from(x) * 1000.0).round() / 1000.0
+}
+
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+fn io_error_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            return Some(io.kind());
+        }
+        source = s.source();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::catalog::find;
+
+    fn endpoint(
+        id: &str,
+        model: Option<&str>,
+        key: Option<&str>,
+    ) -> Result<Endpoint, ProviderError> {
+        let mut spec = EndpointSpec::new(find(id).unwrap());
+        spec.model = model.map(str::to_string);
+        spec.key = key.map(ApiKey::new);
+        Endpoint::new(spec)
+    }
+
+    #[test]
+    fn missing_and_malformed_keys_are_refused_before_any_request() {
+        let e = endpoint("deepseek", None, None).unwrap_err();
+        assert!(matches!(e.kind, ErrorKind::MissingKey { .. }));
+        assert!(e
+            .to_string()
+            .contains("https://platform.deepseek.com/api_keys"));
+        let e = endpoint("spark", None, Some("onlykey")).unwrap_err();
+        assert!(matches!(e.kind, ErrorKind::KeyFormat));
+        assert!(endpoint("spark", None, Some("key:secret")).is_ok());
+        assert!(endpoint("sakura-llama", None, None).is_ok());
+    }
+
+    #[test]
+    fn doubao_needs_an_endpoint_id() {
+        let e = endpoint("doubao", None, Some("k")).unwrap_err();
+        assert!(e.to_string().contains("ep-"), "{e}");
+    }
+
+    #[test]
+    fn reasoning_models_get_no_temperature() {
+        let ep = endpoint("openai", Some("o3-mini"), Some("k")).unwrap();
+        let mut ep2 = ep.clone();
+        ep2.sampling.max_tokens = Some(100);
+        let body = ep2.request_body(
+            &TranslateRequest::new("x", Lang::English, Lang::ChineseSimplified),
+            true,
+        );
+        assert!(body.get("temperature").is_none());
+        assert_eq!(body["max_completion_tokens"], 100);
+        let ep = endpoint("openai", Some("gpt-4o"), Some("k")).unwrap();
+        let body = ep.request_body(
+            &TranslateRequest::new("x", Lang::English, Lang::ChineseSimplified),
+            true,
+        );
+        assert_eq!(body["temperature"], 0.3);
+    }
+
+    #[test]
+    fn spark_temperature_is_kept_in_range() {
+        let mut ep = endpoint("spark", None, Some("a:b")).unwrap();
+        ep.sampling.temperature = Some(0.0);
+        let body = ep.request_body(
+            &TranslateRequest::new("x", Lang::English, Lang::ChineseSimplified),
+            true,
+        );
+        assert_eq!(body["temperature"], 0.01);
+        ep.sampling.temperature = Some(1.5);
+        let body = ep.request_body(
+            &TranslateRequest::new("x", Lang::English, Lang::ChineseSimplified),
+            true,
+        );
+        assert_eq!(body["temperature"], 1.0);
+    }
+
+    #[test]
+    fn keys_are_not_in_debug_output() {
+        let ep = endpoint("deepseek", None, Some("sk-verysecretkey123")).unwrap();
+        assert!(!format!("{ep:?}").contains("verysecret"));
+    }
+}

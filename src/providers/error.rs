@@ -1,0 +1,482 @@
+//! Errors a provider call can end in, each worded so that the user knows what to do next.
+
+use std::time::Duration;
+
+/// A failed provider call: which provider, and what went wrong.
+#[derive(Debug, thiserror::Error)]
+#[error("{provider}: {kind}")]
+pub struct ProviderError {
+    /// The provider's display name.
+    pub provider: String,
+    /// What went wrong.
+    pub kind: ErrorKind,
+}
+
+impl ProviderError {
+    /// Makes an error for a provider.
+    pub fn new(provider: impl Into<String>, kind: ErrorKind) -> Self {
+        ProviderError {
+            provider: provider.into(),
+            kind,
+        }
+    }
+
+    /// Whether trying the same request again later may succeed.
+    pub fn is_retryable(&self) -> bool {
+        self.kind.is_retryable()
+    }
+
+    /// Text received before the failure (a truncated stream keeps what arrived).
+    pub fn partial_text(&self) -> Option<&str> {
+        match &self.kind {
+            ErrorKind::Truncated { partial, .. } | ErrorKind::Stream { partial, .. } => {
+                Some(partial.as_str()).filter(|s| !s.is_empty())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// What went wrong, in words a user can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum ErrorKind {
+    /// No key is set for a provider that needs one.
+    #[error("no API key is set. Create one at {key_page} and enter it in settings (or set OCRLAY_API_KEY)")]
+    MissingKey {
+        /// Where keys are made.
+        key_page: String,
+    },
+    /// The key does not have the form the provider needs.
+    #[error("the key must be APIKey:APISecret (both from the console, joined by a colon)")]
+    KeyFormat,
+    /// No model is set and the provider has no default.
+    #[error("no model is set. {hint}")]
+    MissingModel {
+        /// Where to find one.
+        hint: String,
+    },
+    /// The configured address is unusable.
+    #[error("{0}")]
+    Url(#[from] super::url::UrlError),
+    /// The configured proxy is unusable.
+    #[error("{0}")]
+    ProxyConfig(#[from] super::proxy::ProxyError),
+    /// 401/403.
+    #[error("the API key was rejected ({status}{detail}). Check the key in settings{key_page}")]
+    Unauthorized {
+        /// HTTP status.
+        status: u16,
+        /// The server's words, prefixed with ": ".
+        detail: String,
+        /// " — new keys: URL", or empty.
+        key_page: String,
+    },
+    /// The account is out of credit (402, `insufficient_quota`).
+    #[error(
+        "the account is out of credit or quota ({status}{detail}). Top it up or switch provider"
+    )]
+    Quota {
+        /// HTTP status.
+        status: u16,
+        /// The server's words.
+        detail: String,
+    },
+    /// The model is unknown.
+    #[error("the model '{model}' does not exist here ({status}{detail}). Pick one from the model list in settings")]
+    ModelNotFound {
+        /// The model asked for.
+        model: String,
+        /// HTTP status.
+        status: u16,
+        /// The server's words.
+        detail: String,
+    },
+    /// 404 that is not about the model: the address is wrong.
+    #[error("nothing answers at {url} (404). Check the API address: it usually ends in /v1/chat/completions")]
+    EndpointNotFound {
+        /// The URL requested.
+        url: String,
+    },
+    /// 429.
+    #[error("too many requests (429{detail}). Wait a moment{}", retry_hint(*.retry_after))]
+    RateLimited {
+        /// The server's words.
+        detail: String,
+        /// Retry-After, when given.
+        retry_after: Option<Duration>,
+    },
+    /// The prompt exceeds the model's context.
+    #[error("the text is too long for the model's context{detail}. Select a smaller region, lower the context lines, or start the server with a larger context (llama.cpp: -c)")]
+    ContextTooLong {
+        /// The server's words.
+        detail: String,
+    },
+    /// The server is up but still loading the model (llama.cpp 503).
+    #[error(
+        "the server is still loading the model (503). Wait until it has loaded, then try again"
+    )]
+    Loading,
+    /// 5xx.
+    #[error("the server failed ({status}{detail}). Try again later")]
+    Server {
+        /// HTTP status.
+        status: u16,
+        /// The server's words.
+        detail: String,
+    },
+    /// Other 4xx.
+    #[error("the request was refused ({status}{detail})")]
+    BadRequest {
+        /// HTTP status.
+        status: u16,
+        /// The server's words.
+        detail: String,
+    },
+    /// The proxy could not be used.
+    #[error("the proxy {proxy} could not be used ({detail}). Start your proxy program (Clash: 127.0.0.1:7890) or change the proxy in settings")]
+    Proxy {
+        /// The proxy, password hidden.
+        proxy: String,
+        /// What failed.
+        detail: String,
+    },
+    /// DNS lookup failed.
+    #[error(
+        "cannot find the server '{host}' (DNS lookup failed). Check the address and your network"
+    )]
+    Dns {
+        /// The host name.
+        host: String,
+    },
+    /// Nothing listens at the address.
+    #[error("nothing is listening at {url} (connection refused). {hint}")]
+    ConnectionRefused {
+        /// Where we tried.
+        url: String,
+        /// What to start.
+        hint: String,
+    },
+    /// Another connection failure.
+    #[error("cannot connect to {host} ({detail}). Check your network, or set a proxy in settings")]
+    Connect {
+        /// The host.
+        host: String,
+        /// What failed.
+        detail: String,
+    },
+    /// No answer in time.
+    #[error("no answer within {} s. The server is slow or unreachable; for slow local models raise the read timeout in settings", .after.as_secs())]
+    Timeout {
+        /// The limit that ran out.
+        after: Duration,
+    },
+    /// The stream ended before the answer was complete.
+    #[error("the answer was cut off before it was complete ({} characters arrived){detail}. Try again", .partial.chars().count())]
+    Truncated {
+        /// What arrived.
+        partial: String,
+        /// What the transport said.
+        detail: String,
+    },
+    /// The server sent an error object in the middle of a stream.
+    #[error("the server reported an error mid-answer: {detail}")]
+    Stream {
+        /// The server's words.
+        detail: String,
+        /// What arrived before it.
+        partial: String,
+    },
+    /// The body is not JSON (an HTML page, a proxy's error page…).
+    #[error("the answer is not JSON ({snippet}). Check the API address: it must be an OpenAI-compatible chat/completions URL")]
+    NotJson {
+        /// The start of the body.
+        snippet: String,
+    },
+    /// The answer was well formed but had no text.
+    #[error("the answer contained no translation")]
+    Empty,
+}
+
+fn retry_hint(after: Option<Duration>) -> String {
+    match after {
+        Some(d) => format!(" (the server asks for {} s)", d.as_secs().max(1)),
+        None => String::new(),
+    }
+}
+
+impl ErrorKind {
+    /// Whether trying again may succeed: 429 (not quota), 5xx, and a connection reset.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ErrorKind::RateLimited { .. } | ErrorKind::Server { .. } | ErrorKind::Loading => true,
+            ErrorKind::Connect { detail, .. } => {
+                let d = detail.to_ascii_lowercase();
+                d.contains("reset") || d.contains("aborted") || d.contains("broken pipe")
+            }
+            _ => false,
+        }
+    }
+}
+
+/// What an HTTP error body says, pulled from the shapes servers use.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ServerWords {
+    /// `error.message`, `message`, `detail`, or the raw text.
+    pub message: String,
+    /// `error.type`.
+    pub kind: String,
+    /// `error.code`.
+    pub code: String,
+    /// Whether the body was JSON.
+    pub json: bool,
+}
+
+impl ServerWords {
+    /// Reads an error body.
+    pub fn parse(body: &str) -> Self {
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else {
+            return ServerWords {
+                message: snippet(body, 200),
+                ..Default::default()
+            };
+        };
+        let err = v.get("error").unwrap_or(&v);
+        let text = |key: &str| -> String {
+            match err.get(key) {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(serde_json::Value::Number(n)) => n.to_string(),
+                _ => String::new(),
+            }
+        };
+        let mut message = text("message");
+        if message.is_empty() {
+            message = text("detail");
+        }
+        if message.is_empty() {
+            message = text("msg");
+        }
+        if message.is_empty() {
+            if let Some(s) = v.get("error").and_then(|e| e.as_str()) {
+                message = s.to_string();
+            }
+        }
+        ServerWords {
+            message: snippet(&message, 300),
+            kind: text("type"),
+            code: text("code"),
+            json: true,
+        }
+    }
+
+    fn all_lower(&self) -> String {
+        format!("{} {} {}", self.message, self.kind, self.code).to_ascii_lowercase()
+    }
+
+    /// Whether the words speak of the context length.
+    pub fn is_context(&self) -> bool {
+        let s = self.all_lower();
+        s.contains("exceed_context_size")
+            || s.contains("context_length_exceeded")
+            || s.contains("maximum context length")
+            || s.contains("context size")
+            || s.contains("context length")
+            || s.contains("too many tokens")
+    }
+
+    /// Whether the words speak of quota or balance.
+    pub fn is_quota(&self) -> bool {
+        let s = self.all_lower();
+        s.contains("insufficient_quota")
+            || s.contains("insufficient balance")
+            || s.contains("insufficient_balance")
+            || s.contains("quota")
+            || s.contains("balance")
+            || s.contains("credit")
+            || self.message.contains("余额")
+            || self.message.contains("欠费")
+    }
+
+    /// Whether the words speak of the model.
+    pub fn is_model(&self) -> bool {
+        let s = self.all_lower();
+        s.contains("model")
+    }
+
+    /// Whether a 503 means "loading" (llama.cpp's `unavailable_error`).
+    pub fn is_loading(&self) -> bool {
+        let s = self.all_lower();
+        s.contains("unavailable_error") || s.contains("loading")
+    }
+
+    /// ": message" for use after a status, or empty.
+    pub fn suffix(&self) -> String {
+        if self.message.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", self.message)
+        }
+    }
+}
+
+/// Maps an HTTP error status and body to what the user needs to know.
+pub fn classify_status(
+    status: u16,
+    body: &str,
+    model: &str,
+    url: &str,
+    key_page: &str,
+    retry_after: Option<Duration>,
+) -> ErrorKind {
+    let w = ServerWords::parse(body);
+    let detail = w.suffix();
+    match status {
+        400 | 413 | 422 if w.is_context() || status == 413 => ErrorKind::ContextTooLong { detail },
+        400 | 422
+            if w.is_model()
+                && (w.all_lower().contains("not exist")
+                    || w.all_lower().contains("not found")
+                    || w.all_lower().contains("model_not_found")
+                    || w.all_lower().contains("invalid model")) =>
+        {
+            ErrorKind::ModelNotFound {
+                model: model.to_string(),
+                status,
+                detail,
+            }
+        }
+        401 | 403 if w.is_quota() => ErrorKind::Quota { status, detail },
+        401 | 403 => ErrorKind::Unauthorized {
+            status,
+            detail,
+            key_page: if key_page.is_empty() {
+                String::new()
+            } else {
+                format!(" — new keys: {key_page}")
+            },
+        },
+        402 => ErrorKind::Quota { status, detail },
+        404 if w.json && (w.is_model() || w.code.contains("model")) => ErrorKind::ModelNotFound {
+            model: model.to_string(),
+            status,
+            detail,
+        },
+        404 => ErrorKind::EndpointNotFound {
+            url: url.to_string(),
+        },
+        429 if w.is_quota() => ErrorKind::Quota { status, detail },
+        429 => ErrorKind::RateLimited {
+            detail,
+            retry_after,
+        },
+        503 if w.is_loading() => ErrorKind::Loading,
+        500..=599 => ErrorKind::Server { status, detail },
+        _ => ErrorKind::BadRequest { status, detail },
+    }
+}
+
+/// The first `max` characters of a body, on one line.
+pub fn snippet(body: &str, max: usize) -> String {
+    let one_line: String = body
+        .trim()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if one_line.chars().count() > max {
+        format!("{}…", one_line.chars().take(max).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(status: u16, body: &str) -> ErrorKind {
+        classify_status(
+            status,
+            body,
+            "m",
+            "http://x/v1/chat/completions",
+            "https://k",
+            None,
+        )
+    }
+
+    #[test]
+    fn statuses_map_to_actions() {
+        assert!(matches!(
+            kind(401, r#"{"error":{"message":"bad key"}}"#),
+            ErrorKind::Unauthorized { .. }
+        ));
+        assert!(matches!(
+            kind(403, "forbidden"),
+            ErrorKind::Unauthorized { .. }
+        ));
+        assert!(matches!(
+            kind(402, r#"{"error":{"message":"Insufficient Balance"}}"#),
+            ErrorKind::Quota { .. }
+        ));
+        assert!(matches!(
+            kind(
+                429,
+                r#"{"error":{"message":"You exceeded your current quota","type":"insufficient_quota"}}"#
+            ),
+            ErrorKind::Quota { .. }
+        ));
+        assert!(matches!(
+            kind(429, r#"{"error":{"message":"slow down"}}"#),
+            ErrorKind::RateLimited { .. }
+        ));
+        assert!(matches!(
+            kind(
+                404,
+                r#"{"error":{"message":"The model `x` does not exist","code":"model_not_found"}}"#
+            ),
+            ErrorKind::ModelNotFound { .. }
+        ));
+        assert!(matches!(
+            kind(404, "<html>Not Found</html>"),
+            ErrorKind::EndpointNotFound { .. }
+        ));
+        assert!(matches!(
+            kind(
+                400,
+                r#"{"error":{"code":400,"message":"the request exceeds the available context size","type":"exceed_context_size_error"}}"#
+            ),
+            ErrorKind::ContextTooLong { .. }
+        ));
+        assert!(matches!(
+            kind(
+                503,
+                r#"{"error":{"code":503,"message":"Loading model","type":"unavailable_error"}}"#
+            ),
+            ErrorKind::Loading
+        ));
+        assert!(matches!(
+            kind(502, "bad gateway"),
+            ErrorKind::Server { status: 502, .. }
+        ));
+        assert!(matches!(
+            kind(400, r#"{"error":{"message":"bad"}}"#),
+            ErrorKind::BadRequest { .. }
+        ));
+    }
+
+    #[test]
+    fn retryable_kinds() {
+        assert!(kind(429, "{}").is_retryable());
+        assert!(kind(500, "{}").is_retryable());
+        assert!(!kind(400, "{}").is_retryable());
+        assert!(!kind(401, "{}").is_retryable());
+        assert!(!kind(403, "{}").is_retryable());
+        assert!(!kind(404, "{}").is_retryable());
+    }
+
+    #[test]
+    fn snippets_are_bounded() {
+        let long = "a".repeat(500);
+        assert_eq!(snippet(&long, 10), format!("{}…", "a".repeat(10)));
+        assert_eq!(snippet(" x\ny ", 10), "x y");
+    }
+}
