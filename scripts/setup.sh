@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what ocrlay needs to build, run and test on Debian/Ubuntu: the GUI stack's -dev packages
+# (WebKitGTK, GTK, xcb, PipeWire for xcap, appindicator for the tray), an X server for headless runs, CJK
+# fonts, and Rust if it is missing. Safe to run again: apt skips what is installed.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+PACKAGES=(
+  # Build tools and the GUI stack (tao, wry, global-hotkey, xcap, tray-icon).
+  build-essential pkg-config libclang-dev
+  libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev
+  libxcb1-dev libxcb-randr0-dev libxdo-dev libayatana-appindicator3-dev
+  libpipewire-0.3-dev libspa-0.2-dev libwayland-dev libegl-dev libgbm-dev libdrm-dev libdbus-1-dev
+  # Headless runs and the GUI tests: X server, input, screenshots, a compositor for transparency, fonts.
+  xvfb xdotool imagemagick x11-utils xcompmgr fonts-noto-cjk fonts-dejavu-core
+)
+if [ "${OCRLAY_WINDOWS_CHECK:-0}" = 1 ]; then
+  # The Windows cross-check in CI.
+  PACKAGES+=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64)
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  if [ -x "$HOME/.cargo/bin/cargo" ]; then
+    export PATH="$HOME/.cargo/bin:$PATH"
+  else
+    echo "Installing Rust (rustup)…"
+    curl --proto '=https' --tlsv1.2 -sSf https://sh.rustup.rs | sh -s -- -y --profile minimal
+    export PATH="$HOME/.cargo/bin:$PATH"
+  fi
+fi

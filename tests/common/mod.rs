@@ -1,0 +1,264 @@
+//! A scripted OpenAI-compatible server on 127.0.0.1 for provider tests: it records every request and answers
+//! with the replies a test queues (SSE streams that wait between chunks, error statuses, broken streams).
+
+#![allow(dead_code)]
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use std::collections::VecDeque;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{mpsc, Notify};
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// HTTP method.
+    pub method: String,
+    /// Path (for proxied requests, the path of the absolute URI).
+    pub path: String,
+    /// The request URI as sent (absolute-form through a proxy).
+    pub uri: String,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// The body as JSON (Null when empty or not JSON).
+    pub body: serde_json::Value,
+}
+
+impl Recorded {
+    /// A header as text.
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    }
+}
+
+/// What the server answers.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    /// An SSE stream: the first `before_gate` events, then (if a gate is set) a wait until the client signals
+    /// it saw the first delta, then the rest. Each event is sent as `data: …\n\n`, comments as given.
+    Sse {
+        /// Raw SSE event texts (without the trailing blank line).
+        events: Vec<String>,
+        /// How many events go before the gate.
+        before_gate: usize,
+        /// Pause between events after the gate.
+        pause: Duration,
+        /// Break the connection (an I/O error) after the events instead of ending cleanly.
+        abort: bool,
+    },
+    /// A status and a body with a content type.
+    Status(u16, &'static str, String),
+    /// A status with a Retry-After header.
+    RetryAfter(u16, u64, String),
+    /// Never answer.
+    Hang,
+}
+
+/// A chunk event with `delta.content`.
+pub fn delta(text: &str) -> String {
+    format!(
+        "data: {}",
+        serde_json::json!({"id":"c","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":text},"finish_reason":null}]})
+    )
+}
+
+/// The usual ending: a finish_reason chunk, then [DONE].
+pub fn finish() -> Vec<String> {
+    vec![
+        format!(
+            "data: {}",
+            serde_json::json!({"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})
+        ),
+        "data: [DONE]".to_string(),
+    ]
+}
+
+/// A stream of deltas with the usual ending; the gate sits after the first delta.
+pub fn sse(pieces: &[&str]) -> Reply {
+    let mut events: Vec<String> = pieces.iter().map(|p| delta(p)).collect();
+    events.extend(finish());
+    Reply::Sse {
+        events,
+        before_gate: 1,
+        pause: Duration::from_millis(20),
+        abort: false,
+    }
+}
+
+/// A non-streamed completion.
+pub fn completion(text: &str) -> Reply {
+    Reply::Status(
+        200,
+        "application/json",
+        serde_json::json!({"id":"c","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":text},"finish_reason":"stop"}]}).to_string(),
+    )
+}
+
+#[derive(Default)]
+struct Inner {
+    replies: VecDeque<Reply>,
+    last: Option<Reply>,
+    requests: Vec<Recorded>,
+    /// Whether the client signalled its first delta before the server went on.
+    gate_passed: Vec<bool>,
+}
+
+/// The server.
+#[derive(Clone)]
+pub struct MockServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    inner: Arc<Mutex<Inner>>,
+    /// Signalled by the test when the client has shown its first delta.
+    pub gate: Arc<Notify>,
+}
+
+impl MockServer {
+    /// Starts a server on 127.0.0.1 with a free port.
+    pub async fn start() -> MockServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = MockServer {
+            addr,
+            inner: Arc::new(Mutex::new(Inner::default())),
+            gate: Arc::new(Notify::new()),
+        };
+        let app = axum::Router::new()
+            .fallback(handle)
+            .with_state(server.clone());
+        tokio::spawn(async move {
+            // Like real servers, answer without Nagle's delay on small writes.
+            use axum::serve::ListenerExt;
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
+            axum::serve(listener, app).await.unwrap();
+        });
+        server
+    }
+
+    /// Queues replies; the last one repeats for any further request.
+    pub fn reply(&self, replies: impl IntoIterator<Item = Reply>) {
+        let mut inner = self.inner.lock().unwrap();
+        inner.replies.extend(replies);
+    }
+
+    /// `http://127.0.0.1:PORT` + path.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    /// The requests seen so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.inner.lock().unwrap().requests.clone()
+    }
+
+    /// For each gated stream: whether the client saw the first delta before the rest was sent.
+    pub fn gates(&self) -> Vec<bool> {
+        self.inner.lock().unwrap().gate_passed.clone()
+    }
+}
+
+async fn handle(State(server): State<MockServer>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, 16 << 20)
+        .await
+        .unwrap_or_default();
+    let recorded = Recorded {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        uri: parts.uri.to_string(),
+        headers: parts.headers.clone(),
+        body: serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+    };
+    let reply = {
+        let mut inner = server.inner.lock().unwrap();
+        inner.requests.push(recorded);
+        let next = inner.replies.pop_front().or_else(|| inner.last.clone());
+        inner.last = next.clone();
+        next
+    };
+    match reply {
+        None => Response::builder()
+            .status(500)
+            .body(Body::from("no reply scripted"))
+            .unwrap(),
+        Some(Reply::Status(code, ct, body)) => Response::builder()
+            .status(StatusCode::from_u16(code).unwrap())
+            .header("content-type", ct)
+            .body(Body::from(body))
+            .unwrap(),
+        Some(Reply::RetryAfter(code, secs, body)) => Response::builder()
+            .status(StatusCode::from_u16(code).unwrap())
+            .header("content-type", "application/json")
+            .header("retry-after", secs.to_string())
+            .body(Body::from(body))
+            .unwrap(),
+        Some(Reply::Hang) => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Response::new(Body::empty())
+        }
+        Some(Reply::Sse {
+            events,
+            before_gate,
+            pause,
+            abort,
+        }) => {
+            let (tx, rx) = mpsc::channel::<Result<Bytes, std::io::Error>>(64);
+            let gate = server.gate.clone();
+            let inner = server.inner.clone();
+            tokio::spawn(async move {
+                for (i, ev) in events.iter().enumerate() {
+                    if i == before_gate && before_gate > 0 {
+                        let passed = tokio::time::timeout(Duration::from_secs(5), gate.notified())
+                            .await
+                            .is_ok();
+                        inner.lock().unwrap().gate_passed.push(passed);
+                    } else if i > 0 {
+                        tokio::time::sleep(pause).await;
+                    }
+                    if tx.send(Ok(Bytes::from(format!("{ev}\n\n")))).await.is_err() {
+                        return;
+                    }
+                }
+                if abort {
+                    // Let what was sent reach the client before the connection breaks.
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    let _ = tx
+                        .send(Err(std::io::Error::new(
+                            std::io::ErrorKind::ConnectionReset,
+                            "server went away",
+                        )))
+                        .await;
+                }
+            });
+            let stream = tokio_stream::wrappers::ReceiverStream::new(rx);
+            Response::builder()
+                .status(200)
+                .header("content-type", "text/event-stream")
+                .header("cache-control", "no-cache")
+                .body(Body::from_stream(stream))
+                .unwrap()
+        }
+    }
+}
+
+/// A port on 127.0.0.1 with nothing listening.
+pub fn dead_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    port
+}
+
+/// A JSON reply with a status.
+pub fn json_status_reply(code: u16, body: &str) -> Reply {
+    Reply::Status(code, "application/json", body.to_string())
+}
