@@ -1,0 +1,337 @@
+//! Text recognition: each detected box is cut out upright, scaled to the recogniser's 48 px height, batched
+//! with crops of similar width, run through the CRNN/SVTR model and decoded with greedy CTC.
+
+use image::{imageops, RgbImage};
+use rten_tensor::prelude::*;
+use rten_tensor::NdTensor;
+
+use super::detection::TextBox;
+use super::models::InferenceModel;
+use super::preprocess::{crop_rotated, invert, is_light_on_dark};
+use super::OcrError;
+
+/// Input height of PP-OCR recognition models.
+pub const REC_HEIGHT: u32 = 48;
+
+/// Everything that tunes recognition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecognitionParams {
+    /// Crops per model run. Crops are sorted by width first, so a batch wastes little padding.
+    pub batch_size: usize,
+    /// Narrowest batch input, in pixels at 48 px height (PaddleOCR pads to 320).
+    pub min_width: u32,
+    /// Widest crop, in pixels at 48 px height; longer lines are squeezed to this (bounds time per line).
+    pub max_width: u32,
+    /// Invert crops whose border is darker than their middle (light text on a dark box).
+    pub invert_light_on_dark: bool,
+    /// Lines whose mean character probability is below this are dropped (0..1).
+    pub min_confidence: f32,
+    /// At most this many boxes are recognised (the highest-scoring ones), bounding time on busy screens.
+    pub max_lines: usize,
+}
+
+impl Default for RecognitionParams {
+    fn default() -> Self {
+        RecognitionParams {
+            batch_size: 8,
+            min_width: 320,
+            max_width: 3200,
+            invert_light_on_dark: false,
+            min_confidence: 0.5,
+            max_lines: 200,
+        }
+    }
+}
+
+/// The text of one box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecognizedText {
+    /// Decoded characters.
+    pub text: String,
+    /// Mean probability of the emitted characters (0 when none).
+    pub confidence: f32,
+}
+
+/// Builds the class list from a dictionary file: `blank` first, the file's characters, a space last.
+///
+/// Files that already hold `blank` first (ocrspine's `ppocr_keys_v5.txt`) are taken as they are.
+/// CRLF line ends are accepted. When the model declares its class count, the list must match it.
+pub fn load_dictionary(text: &str, num_classes: Option<usize>) -> Result<Vec<String>, String> {
+    let mut lines: Vec<String> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l).to_string())
+        .collect();
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    let classes = if lines.first().map(String::as_str) == Some("blank")
+        && (num_classes == Some(lines.len()) || lines.last().map(String::as_str) == Some(" "))
+    {
+        lines
+    } else {
+        let mut c = Vec::with_capacity(lines.len() + 2);
+        c.push("blank".to_string());
+        c.extend(lines);
+        c.push(" ".to_string());
+        c
+    };
+    match num_classes {
+        Some(n) if n != classes.len() => Err(format!(
+            "the dictionary gives {} classes, the model outputs {n}",
+            classes.len()
+        )),
+        _ => Ok(classes),
+    }
+}
+
+/// Greedy CTC decoding of one sequence: `probs` is `[T, C]`; repeats collapse, class 0 is the blank.
+pub fn ctc_greedy_decode(
+    probs: rten_tensor::NdTensorView<f32, 2>,
+    classes: &[String],
+) -> RecognizedText {
+    let [steps, num_classes] = probs.shape();
+    let mut text = String::new();
+    let mut prob_sum = 0.0f32;
+    let mut emitted = 0u32;
+    let mut prev = 0usize;
+    for t in 0..steps {
+        let (mut best, mut best_p) = (0usize, f32::MIN);
+        for c in 0..num_classes {
+            let p = probs[[t, c]];
+            if p > best_p {
+                best = c;
+                best_p = p;
+            }
+        }
+        if best != 0 && best != prev {
+            if let Some(ch) = classes.get(best) {
+                text.push_str(ch);
+                prob_sum += best_p;
+                emitted += 1;
+            }
+        }
+        prev = best;
+    }
+    RecognizedText {
+        text,
+        confidence: if emitted == 0 {
+            0.0
+        } else {
+            prob_sum / emitted as f32
+        },
+    }
+}
+
+/// Cuts `b` out of `image` upright and scales it to [`REC_HEIGHT`]; tall boxes (vertical text) are
+/// turned a quarter to the left, as PaddleOCR does.
+pub fn line_crop(image: &RgbImage, b: &TextBox, params: &RecognitionParams) -> RgbImage {
+    let [tl, tr, _, bl] = b.corners;
+    let u = (tr.0 - tl.0, tr.1 - tl.1);
+    let v = (bl.0 - tl.0, bl.1 - tl.1);
+    let w = b.width().round().max(1.0) as u32;
+    let h = b.height().round().max(1.0) as u32;
+    let mut crop = crop_rotated(image, tl, u, v, w, h);
+    if h as f32 >= 1.5 * w as f32 {
+        crop = imageops::rotate270(&crop);
+    }
+    let (cw, ch) = crop.dimensions();
+    let target_w =
+        ((REC_HEIGHT as f32 * cw as f32 / ch as f32).ceil() as u32).clamp(1, params.max_width);
+    let mut crop = imageops::resize(&crop, target_w, REC_HEIGHT, imageops::FilterType::Triangle);
+    if params.invert_light_on_dark && is_light_on_dark(&crop) {
+        invert(&mut crop);
+    }
+    crop
+}
+
+/// The recogniser: model, its classes and parameters.
+pub struct Recognizer {
+    model: Box<dyn InferenceModel>,
+    classes: Vec<String>,
+    params: RecognitionParams,
+}
+
+impl Recognizer {
+    /// Wraps a loaded recognition model and its class list (see [`load_dictionary`]).
+    pub fn new(
+        model: Box<dyn InferenceModel>,
+        classes: Vec<String>,
+        params: RecognitionParams,
+    ) -> Recognizer {
+        Recognizer {
+            model,
+            classes,
+            params,
+        }
+    }
+
+    /// The parameters in use.
+    pub fn params(&self) -> &RecognitionParams {
+        &self.params
+    }
+
+    /// Recognises upright 48 px crops; results are in the order of `crops`.
+    pub fn recognize_crops(&self, crops: &[RgbImage]) -> Result<Vec<RecognizedText>, OcrError> {
+        let mut order: Vec<usize> = (0..crops.len()).collect();
+        order.sort_by_key(|&i| crops[i].width());
+        let mut results: Vec<Option<RecognizedText>> = vec![None; crops.len()];
+        for batch in order.chunks(self.params.batch_size.max(1)) {
+            let widest = batch.iter().map(|&i| crops[i].width()).max().unwrap_or(1);
+            let width = widest.max(self.params.min_width).div_ceil(8) * 8;
+            let mut input =
+                NdTensor::<f32, 4>::zeros([batch.len(), 3, REC_HEIGHT as usize, width as usize]);
+            for (n, &i) in batch.iter().enumerate() {
+                for (x, y, p) in crops[i].enumerate_pixels() {
+                    // BGR, (x / 255 - 0.5) / 0.5.
+                    for (c, v) in [p[2], p[1], p[0]].into_iter().enumerate() {
+                        input[[n, c, y as usize, x as usize]] = v as f32 / 127.5 - 1.0;
+                    }
+                }
+            }
+            let out = self
+                .model
+                .run(input.view())
+                .map_err(|reason| OcrError::Inference {
+                    stage: "recognition",
+                    reason,
+                })?;
+            let shape = out.shape().to_vec();
+            if shape.len() != 3 || shape[0] != batch.len() {
+                return Err(OcrError::Inference {
+                    stage: "recognition",
+                    reason: format!("unexpected output shape {shape:?}"),
+                });
+            }
+            let out = NdTensor::<f32, 3>::from_data([shape[0], shape[1], shape[2]], out.to_vec());
+            for (n, &i) in batch.iter().enumerate() {
+                let mut r = ctc_greedy_decode(out.slice(n), &self.classes);
+                // Columns of padding can only add noise at the end.
+                r.text = r.text.trim_end().to_string();
+                results[i] = Some(r);
+            }
+        }
+        Ok(results.into_iter().flatten().collect())
+    }
+
+    /// Crops and recognises every box of `image`; results are in the order of `boxes`.
+    pub fn recognize(
+        &self,
+        image: &RgbImage,
+        boxes: &[TextBox],
+    ) -> Result<Vec<RecognizedText>, OcrError> {
+        let crops: Vec<RgbImage> = boxes
+            .iter()
+            .map(|b| line_crop(image, b, &self.params))
+            .collect();
+        self.recognize_crops(&crops)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rten_tensor::{NdTensorView, Tensor};
+
+    fn classes() -> Vec<String> {
+        load_dictionary("a\nb\nc\n", None).unwrap()
+    }
+
+    fn one_hot(seq: &[usize], c: usize) -> NdTensor<f32, 2> {
+        let mut t = NdTensor::<f32, 2>::zeros([seq.len(), c]);
+        for (i, &k) in seq.iter().enumerate() {
+            t[[i, k]] = 0.9;
+            t[[i, (k + 1) % c]] = 0.1;
+        }
+        t
+    }
+
+    #[test]
+    fn dictionary_gets_blank_and_space() {
+        let c = classes();
+        assert_eq!(c, vec!["blank", "a", "b", "c", " "]);
+        // CRLF and a file that already has blank + space.
+        assert_eq!(
+            load_dictionary("x\r\ny\r\n", Some(4)).unwrap(),
+            vec!["blank", "x", "y", " "]
+        );
+        assert_eq!(
+            load_dictionary("blank\nx\n \n", Some(3)).unwrap(),
+            vec!["blank", "x", " "]
+        );
+        assert!(load_dictionary("x\ny\n", Some(7)).is_err());
+    }
+
+    #[test]
+    fn ctc_collapses_repeats_and_drops_blanks() {
+        let c = classes();
+        // a a _ a b b _ _ c space -> "aab c"? No: a a collapse, blank separates the next a.
+        let t = one_hot(&[1, 1, 0, 1, 2, 2, 0, 0, 4, 3], 5);
+        let r = ctc_greedy_decode(t.view(), &c);
+        assert_eq!(r.text, "aab c");
+        assert!((r.confidence - 0.9).abs() < 1e-5);
+        let empty = one_hot(&[0, 0, 0], 5);
+        let r = ctc_greedy_decode(empty.view(), &c);
+        assert_eq!(r.text, "");
+        assert_eq!(r.confidence, 0.0);
+    }
+
+    /// Emits "a" for every crop, "b" too when the batch is wider than 320 px (a long line).
+    struct FakeRec;
+    impl InferenceModel for FakeRec {
+        fn run(&self, input: NdTensorView<f32, 4>) -> Result<Tensor<f32>, String> {
+            let [n, _, _, w] = input.shape();
+            let t = w / 8;
+            let mut out = Tensor::zeros(&[n, t, 5]);
+            for i in 0..n {
+                for s in 0..t {
+                    out[[i, s, 0]] = 1.0;
+                }
+                out[[i, 0, 1]] = 2.0;
+                if w > 320 {
+                    out[[i, 1, 2]] = 2.0;
+                }
+            }
+            Ok(out)
+        }
+    }
+
+    #[test]
+    fn batches_keep_input_order() {
+        let rec = Recognizer::new(
+            Box::new(FakeRec),
+            classes(),
+            RecognitionParams {
+                batch_size: 2,
+                ..Default::default()
+            },
+        );
+        let crops = vec![
+            RgbImage::new(600, 48),
+            RgbImage::new(100, 48),
+            RgbImage::new(200, 48),
+        ];
+        let out = rec.recognize_crops(&crops).unwrap();
+        let texts: Vec<&str> = out.iter().map(|r| r.text.as_str()).collect();
+        // The 600 px crop shares no batch with the short ones (sorted by width: 100,200 | 600).
+        assert_eq!(texts, vec!["ab", "a", "a"]);
+    }
+
+    #[test]
+    fn vertical_boxes_are_turned_and_long_lines_capped() {
+        let img = RgbImage::new(100, 400);
+        let tall = TextBox {
+            corners: [(10.0, 10.0), (40.0, 10.0), (40.0, 310.0), (10.0, 310.0)],
+            score: 1.0,
+        };
+        let params = RecognitionParams::default();
+        let crop = line_crop(&img, &tall, &params);
+        assert_eq!(crop.height(), REC_HEIGHT);
+        assert_eq!(crop.width(), 480);
+        let strip = TextBox {
+            corners: [(0.0, 0.0), (8000.0, 0.0), (8000.0, 20.0), (0.0, 20.0)],
+            score: 1.0,
+        };
+        let crop = line_crop(&RgbImage::new(8000, 20), &strip, &params);
+        assert_eq!(crop.width(), params.max_width);
+    }
+}
