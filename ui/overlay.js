@@ -1,0 +1,259 @@
+// The translation overlay (overlay.html): one block per provider, streaming text, status and hover controls.
+// Every text from OCR or a provider is set with textContent only.
+'use strict';
+
+(function () {
+  const { send, on, ready, el, icon, applyAppearance } = window.ocrlayUi;
+  const i18n = window.ocrlayI18n;
+  const t = i18n.t;
+
+  const $ = (id) => document.getElementById(id);
+  const frame = $('frame');
+  const panel = $('panel');
+  const blocksEl = $('blocks');
+  const sourceEl = $('source');
+  const sourceText = $('source-text');
+  const statusEl = $('status');
+  const statusText = $('status-text');
+
+  const state = {
+    appearance: Object.assign({}, window.ocrlayUi.DEFAULT_APPEARANCE),
+    job: null, // id of the job on screen
+    source: '',
+    blocks: new Map(), // provider id → { root, text, err, meta, value }
+    painted: new Set(), // jobs whose first character was reported
+    locked: false,
+    lastSize: '',
+  };
+
+  // ---- appearance and language ----
+
+  function setLocked(locked) {
+    state.locked = !!locked;
+    document.body.classList.toggle('locked', state.locked);
+    $('btn-lock').title = t(state.locked ? 'overlay.unlock' : 'overlay.lock');
+  }
+
+  function applyLang(lang) {
+    i18n.setLang(lang);
+    i18n.apply(document);
+    document.documentElement.lang = i18n.lang === 'zh' ? 'zh-CN' : 'en';
+    for (const b of state.blocks.values()) b.copy.title = t('overlay.copy');
+    sourceEl.querySelector('.copy').title = t('overlay.copy_source');
+    setLocked(state.locked);
+  }
+
+  on('appearance', (msg) => {
+    state.appearance = applyAppearance(document.documentElement, msg.appearance);
+    frame.classList.remove('sized');
+    frame.style.removeProperty('width');
+    frame.style.removeProperty('height');
+    if (msg.ui_lang) applyLang(msg.ui_lang);
+    setLocked(state.appearance.locked);
+    showSource();
+    reportSize();
+  });
+
+  on('locked', (msg) => setLocked(msg.locked));
+
+  // ---- jobs and blocks ----
+
+  function showSource() {
+    const show = !!state.appearance.show_original && state.job !== null && state.source.trim() !== '';
+    sourceEl.hidden = !show;
+    sourceText.textContent = state.source;
+  }
+
+  function makeBlock(id, name) {
+    const label = el('span', { class: 'label', text: name || id });
+    const meta = el('span', { class: 'meta' });
+    const text = el('div', { class: 'text' });
+    const err = el('div', { class: 'err', attrs: { hidden: true, role: 'alert' } });
+    const copy = el('button', { class: 'copy', title: t('overlay.copy'), attrs: { type: 'button' } }, icon('copy'));
+    const root = el('section', { class: 'block pending', attrs: { 'data-provider': id } },
+      el('div', { class: 'block-head' }, label, meta), text, err, copy);
+    const block = { root, text, err, meta, copy, value: '' };
+    copy.addEventListener('click', () => {
+      send({ type: 'copy', text: block.value });
+      flash(copy);
+    });
+    state.blocks.set(id, block);
+    blocksEl.append(root);
+    frame.classList.toggle('multi', state.blocks.size > 1);
+    return block;
+  }
+
+  function flash(button) {
+    button.classList.add('done');
+    button.replaceChildren(icon('check'));
+    setTimeout(() => {
+      button.classList.remove('done');
+      button.replaceChildren(icon('copy'));
+    }, 900);
+  }
+
+  on('job', (msg) => {
+    state.job = msg.job;
+    state.source = typeof msg.source === 'string' ? msg.source : '';
+    state.blocks.clear();
+    blocksEl.replaceChildren();
+    const providers = Array.isArray(msg.providers) ? msg.providers : [];
+    for (const p of providers) {
+      if (p && typeof p.id === 'string') makeBlock(p.id, typeof p.name === 'string' ? p.name : p.id);
+    }
+    frame.classList.toggle('multi', state.blocks.size > 1);
+    frame.classList.remove('idle');
+    panel.scrollTop = 0;
+    showSource();
+    reportSize();
+  });
+
+  /** The block of a provider in the current job, or null for a message of an old job. */
+  function blockFor(msg) {
+    if (state.job === null || msg.job !== state.job || typeof msg.provider !== 'string') return null;
+    return state.blocks.get(msg.provider) || makeBlock(msg.provider, msg.provider);
+  }
+
+  function setText(block, job, text) {
+    block.value = typeof text === 'string' ? text : '';
+    block.text.textContent = block.value;
+    if (block.value !== '') {
+      block.root.classList.remove('pending');
+      if (!state.painted.has(job)) {
+        state.painted.add(job);
+        requestAnimationFrame(() => send({ type: 'painted', job }));
+      }
+    }
+    reportSize();
+  }
+
+  on('delta', (msg) => {
+    const b = blockFor(msg);
+    if (b) setText(b, msg.job, msg.text);
+  });
+
+  on('done', (msg) => {
+    const b = blockFor(msg);
+    if (!b) return;
+    setText(b, msg.job, msg.text);
+    b.root.classList.remove('pending');
+    if (Number.isFinite(msg.ms)) b.meta.textContent = formatMs(msg.ms);
+  });
+
+  on('error', (msg) => {
+    const b = blockFor(msg);
+    if (!b) return;
+    if (typeof msg.partial === 'string' && msg.partial !== '') setText(b, msg.job, msg.partial);
+    b.root.classList.remove('pending');
+    b.root.classList.add('failed');
+    b.err.textContent = typeof msg.message === 'string' && msg.message ? msg.message : t('overlay.failed');
+    b.err.hidden = false;
+    reportSize();
+  });
+
+  function formatMs(ms) {
+    return ms >= 1000 ? (ms / 1000).toFixed(1) + ' s' : Math.round(ms) + ' ms';
+  }
+
+  on('status', (msg) => {
+    statusText.textContent = typeof msg.text === 'string' ? msg.text : '';
+    statusEl.classList.toggle('busy', !!msg.busy);
+    statusEl.title = statusText.textContent;
+  });
+
+  // ---- controls ----
+
+  $('btn-lock').addEventListener('click', () => {
+    const locked = !state.locked;
+    setLocked(locked);
+    send({ type: 'lock', locked });
+  });
+  $('btn-settings').addEventListener('click', () => send({ type: 'open_settings' }));
+  $('btn-hide').addEventListener('click', () => send({ type: 'hide' }));
+  $('btn-retranslate').addEventListener('click', () => send({ type: 'retranslate' }));
+  $('btn-copy-source').addEventListener('click', (e) => {
+    const b = e.currentTarget;
+    send({ type: 'copy', text: state.source });
+    b.classList.add('done');
+    setTimeout(() => b.classList.remove('done'), 900);
+  });
+
+  // The source block gets its own copy button.
+  const sourceCopy = el('button', { class: 'copy', title: t('overlay.copy_source'), attrs: { type: 'button' } }, icon('copy'));
+  sourceCopy.addEventListener('click', () => {
+    send({ type: 'copy', text: state.source });
+    flash(sourceCopy);
+  });
+  sourceEl.append(sourceCopy);
+
+  // Drag: anywhere on the panel except buttons and the resize grip starts a native window drag.
+  frame.addEventListener('mousedown', (e) => {
+    if (e.button !== 0 || state.locked) return;
+    if (e.target.closest('button, .resize-grip')) return;
+    e.preventDefault();
+    send({ type: 'drag' });
+  });
+
+  // Resize grip: the page resizes its frame at once and tells the core (throttled, then a final message).
+  const grip = $('resize');
+  let resizing = null;
+  let resizeTimer = 0;
+  function sendResize() {
+    resizeTimer = 0;
+    if (!resizing && !grip.dataset.pending) return;
+    const r = frame.getBoundingClientRect();
+    delete grip.dataset.pending;
+    send({ type: 'resize', width: Math.round(r.width), height: Math.round(r.height) });
+  }
+  grip.addEventListener('pointerdown', (e) => {
+    if (e.button !== 0 || state.locked) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const r = frame.getBoundingClientRect();
+    resizing = { x: e.clientX, y: e.clientY, w: r.width, h: r.height };
+    grip.setPointerCapture(e.pointerId);
+  });
+  grip.addEventListener('pointermove', (e) => {
+    if (!resizing) return;
+    const w = Math.min(2000, Math.max(200, resizing.w + e.clientX - resizing.x));
+    const h = Math.min(2000, Math.max(60, resizing.h + e.clientY - resizing.y));
+    frame.classList.add('sized');
+    frame.style.width = w + 'px';
+    frame.style.height = h + 'px';
+    grip.dataset.pending = '1';
+    if (!resizeTimer) resizeTimer = setTimeout(sendResize, 80);
+  });
+  const endResize = () => {
+    if (!resizing) return;
+    if (resizeTimer) clearTimeout(resizeTimer);
+    resizeTimer = 0;
+    if (grip.dataset.pending) {
+      const r = frame.getBoundingClientRect();
+      delete grip.dataset.pending;
+      send({ type: 'resize', width: Math.round(r.width), height: Math.round(r.height) });
+    }
+    resizing = null;
+  };
+  grip.addEventListener('pointerup', endResize);
+  grip.addEventListener('pointercancel', endResize);
+
+  // content_size: the panel's natural size, so the core can fit the window to the text (see PROTOCOL.md).
+  let sizeFrame = 0;
+  function reportSize() {
+    if (sizeFrame) return;
+    sizeFrame = requestAnimationFrame(() => {
+      sizeFrame = 0;
+      const r = frame.getBoundingClientRect();
+      const extra = panel.scrollHeight - panel.clientHeight;
+      const w = Math.ceil(r.width);
+      const h = Math.ceil(r.height + Math.max(0, extra));
+      const key = w + 'x' + h;
+      if (key === state.lastSize) return;
+      state.lastSize = key;
+      send({ type: 'content_size', width: w, height: h });
+    });
+  }
+
+  applyLang(i18n.detect());
+  ready();
+})();

@@ -1,0 +1,1045 @@
+// The settings window (settings.html): providers, general, hotkeys, overlay appearance and network.
+// Reads `state`, validates in the form, sends `save` with the whole Settings (see PROTOCOL.md).
+// Text that comes from the core (provider replies, errors, warnings) is set with textContent only.
+'use strict';
+
+(function () {
+  const { send, on, ready, el, icon, applyAppearance } = window.ocrlayUi;
+  const i18n = window.ocrlayI18n;
+  const t = i18n.t;
+  const $ = (id) => document.getElementById(id);
+
+  const LANGS = ['auto', 'ja', 'zh-CN', 'zh-TW', 'en', 'ko'];
+  const HOTKEYS = ['select_region', 'repeat_last', 'toggle_overlay', 'toggle_auto'];
+  const REGIONS = ['cn', 'global', 'local'];
+  const MODIFIERS = ['alt', 'ctrl', 'control', 'shift', 'super', 'win', 'meta', 'cmd', 'option'];
+  const PROVIDER_DEFAULTS = {
+    enabled: false, url: '', api_key: null, api_key_set: false, api_key_hint: '', model: '', proxy: '',
+    temperature: null, top_p: null, max_tokens: null, sakura_version: '1.0',
+  };
+
+  const S = {
+    catalog: [],
+    saved: null, // settings as last received or saved (the "clean" state)
+    model: null, // working copy; provider and glossary edits land here
+    systemLang: 'en',
+    uiChoice: 'auto',
+    section: 'providers',
+    warnings: [],
+    hotkeyErrors: {},
+    errors: new Map(), // field → {key, vars} (ours, re-translated) or {text} (the core's)
+    keys: {}, // provider id → {value, touched, removed, visible}
+    expanded: new Set(),
+    tests: {}, // id → {busy, ok, message}
+    models: {}, // id → {busy, list, error}
+    resolved: {}, // id → {input, url, error, busy}
+    saving: false,
+    loaded: false,
+  };
+
+  /** JSON with sorted keys, to compare two settings objects. */
+  function stable(v) {
+    if (Array.isArray(v)) return '[' + v.map(stable).join(',') + ']';
+    if (v && typeof v === 'object') return '{' + Object.keys(v).sort().map((k) => JSON.stringify(k) + ':' + stable(v[k])).join(',') + '}';
+    return JSON.stringify(v === undefined ? null : v);
+  }
+  const clone = (v) => JSON.parse(JSON.stringify(v === undefined ? null : v));
+  const getPath = (obj, path) => path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+  function setPath(obj, path, value) {
+    const ks = path.split('.');
+    let o = obj;
+    for (const k of ks.slice(0, -1)) {
+      if (o[k] == null || typeof o[k] !== 'object') o[k] = {};
+      o = o[k];
+    }
+    o[ks[ks.length - 1]] = value;
+  }
+  const providerName = (p) => (i18n.lang === 'zh' ? p.name_zh || p.name : p.name || p.name_zh) || p.id;
+  const providerNotes = (p) => (i18n.lang === 'zh' ? p.notes_zh || p.notes : p.notes || p.notes_zh) || '';
+  const catalogEntry = (id) => S.catalog.find((p) => p.id === id);
+
+  // ---------------------------------------------------------------- validation (mirrors src/config)
+
+  function checkUrl(v) {
+    const s = v.trim();
+    if (s === '') return null;
+    if (/\s/.test(s)) return { key: 'err.url_space' };
+    const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\//.exec(s);
+    if (m && !/^https?$/i.test(m[1])) return { key: 'err.url_scheme' };
+    let u;
+    try {
+      u = new URL(m ? s : 'https://' + s);
+    } catch (e) {
+      return { key: 'err.url_shape' };
+    }
+    if (!u.hostname) return { key: 'err.url_shape' };
+    return null;
+  }
+
+  const PROXY_RE = /^(?:(https?|socks5h?):\/\/)?(?:[^@\s/]+@)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})\/?$/;
+  function checkProxy(v) {
+    const s = v.trim();
+    if (['', 'system', 'none', 'direct', 'off'].includes(s.toLowerCase())) return null;
+    const m = PROXY_RE.exec(s);
+    if (!m) {
+      if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(s) && !/^(https?|socks5h?):\/\//i.test(s)) return { key: 'err.proxy_scheme' };
+      return { key: 'err.proxy_shape' };
+    }
+    const port = Number(m[3]);
+    if (port < 1 || port > 65535) return { key: 'err.proxy_port' };
+    return null;
+  }
+
+  function checkHotkey(v) {
+    const s = v.trim();
+    if (s === '') return null; // off
+    const parts = s.split('+').map((p) => p.trim());
+    const key = parts[parts.length - 1];
+    if (!key) return { key: 'err.hotkey_nokey' };
+    for (const m of parts.slice(0, -1)) {
+      if (!MODIFIERS.includes(m.toLowerCase())) return { key: 'err.hotkey_mod', vars: { mod: m } };
+    }
+    if (MODIFIERS.includes(key.toLowerCase())) return { key: 'err.hotkey_nokey' };
+    if (/\s/.test(key)) return { key: 'err.hotkey_shape' };
+    if (parts.length === 1 && !/^F([1-9]|1[0-9]|2[0-4])$/i.test(key)) return { key: 'err.hotkey_needmod', vars: { key } };
+    return null;
+  }
+
+  /** Parses one input by its data-kind. Returns {value} or {error}. */
+  function parseInput(input) {
+    const kind = input.dataset.kind;
+    const raw = input.type === 'checkbox' ? input.checked : input.value;
+    const num = (isFloat) => {
+      const s = String(raw).trim();
+      if (s === '' && !(input.validity && input.validity.badInput)) {
+        return input.dataset.optional ? { value: null } : { error: { key: 'err.required' } };
+      }
+      const n = Number(s.replace(',', '.'));
+      if (s === '' || !Number.isFinite(n) || (!isFloat && !Number.isInteger(n))) return { error: { key: isFloat ? 'err.number' : 'err.integer' } };
+      const lo = input.dataset.min !== undefined ? Number(input.dataset.min) : -Infinity;
+      const hi = input.dataset.max !== undefined ? Number(input.dataset.max) : Infinity;
+      if (n < lo || n > hi) return { error: { key: 'err.range', vars: { min: lo, max: hi } } };
+      if (input.dataset.gt !== undefined && !(n > Number(input.dataset.gt))) return { error: { key: 'err.range_open', vars: { min: input.dataset.gt, max: hi } } };
+      return { value: n };
+    };
+    switch (kind) {
+      case 'bool': return { value: !!raw };
+      case 'int': return num(false);
+      case 'float': return num(true);
+      case 'percent': {
+        const n = Number(raw);
+        return Number.isFinite(n) && n >= 0 && n <= 100 ? { value: Math.round(n) / 100 } : { error: { key: 'err.range', vars: { min: 0, max: 100 } } };
+      }
+      case 'color':
+        return /^#[0-9a-fA-F]{6}$/.test(raw) ? { value: raw.toLowerCase() } : { error: { key: 'err.color' } };
+      case 'font': {
+        const s = raw.trim();
+        if (!s || /[;{}<>\\]/.test(s)) return { error: { key: 'err.font' } };
+        return { value: s };
+      }
+      case 'url': {
+        const e = checkUrl(raw);
+        return e ? { error: e } : { value: raw.trim() };
+      }
+      case 'proxy': {
+        const e = checkProxy(raw);
+        return e ? { error: e } : { value: raw.trim() };
+      }
+      case 'hotkey': {
+        const e = checkHotkey(raw);
+        return e ? { error: e } : { value: raw.trim().split('+').map((p) => p.trim()).join('+') };
+      }
+      case 'raw': return { value: raw };
+      default: return { value: typeof raw === 'string' ? raw.trim() : raw };
+    }
+  }
+
+  function fieldInputs(root) {
+    return Array.from((root || document).querySelectorAll('[data-field]'));
+  }
+
+  /** Reads every bound input into S.model; returns the field errors found. */
+  function readForm() {
+    const errors = [];
+    for (const input of fieldInputs()) {
+      const field = input.dataset.field;
+      if (input.dataset.kind === 'apikey') continue;
+      const r = parseInput(input);
+      if (r.error) errors.push({ field, ...r.error });
+      else setPath(S.model, field, r.value);
+    }
+    // Glossary rows: fully empty rows are dropped; a row without a source term is refused.
+    const rows = [];
+    document.querySelectorAll('#glossary-body tr').forEach((tr, i) => {
+      const get = (k) => tr.querySelector(`[data-gl="${k}"]`).value;
+      const e = { src: get('src').trim(), dst: get('dst').trim(), note: get('note').trim() };
+      if (!e.src && !e.dst && !e.note) return;
+      if (!e.src) errors.push({ field: 'translation.glossary', key: 'err.glossary_src', vars: { n: i + 1 } });
+      rows.push(e);
+    });
+    setPath(S.model, 'translation.glossary', rows);
+    // Cross-field checks.
+    const seen = new Map();
+    for (const h of HOTKEYS) {
+      const v = String(getPath(S.model, 'hotkeys.' + h) || '').toLowerCase();
+      if (!v || errors.some((e) => e.field === 'hotkeys.' + h)) continue;
+      if (seen.has(v)) errors.push({ field: 'hotkeys.' + h, key: 'err.hotkey_dup', vars: { other: t('hotkey.' + seen.get(v)) } });
+      else seen.set(v, h);
+    }
+    for (const p of S.catalog) {
+      const ps = S.model.providers[p.id];
+      if (p.id === 'custom' && ps && ps.enabled && !String(ps.url || '').trim() && !errors.some((e) => e.field === 'providers.custom.url')) {
+        errors.push({ field: 'providers.custom.url', key: 'err.url_required' });
+      }
+    }
+    return errors;
+  }
+
+  /** The Settings JSON to save: the received object with the form's values and the key rule applied. */
+  function buildSettings() {
+    const out = clone(S.model);
+    for (const p of S.catalog) out.providers[p.id] = providerSettings(p.id);
+    return out;
+  }
+
+  /** One provider's settings as the form has them (unsaved), with api_key null / "" / the typed key. */
+  function providerSettings(id) {
+    const ps = Object.assign({}, PROVIDER_DEFAULTS, clone(S.model.providers[id] || {}));
+    const k = S.keys[id] || {};
+    if (k.removed) ps.api_key = '';
+    else if (k.touched && k.value !== '') ps.api_key = k.value;
+    else ps.api_key = null;
+    return ps;
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  function errorText(e) {
+    return e.text !== undefined ? e.text : t(e.key, e.vars);
+  }
+
+  function renderErrors() {
+    document.querySelectorAll('[data-error-for]').forEach((span) => {
+      const e = S.errors.get(span.dataset.errorFor);
+      span.textContent = e ? errorText(e) : '';
+      span.classList.toggle('on', !!e);
+    });
+    document.querySelectorAll('[data-field]').forEach((input) => {
+      input.classList.toggle('invalid', S.errors.has(input.dataset.field));
+    });
+    // Hotkey conflicts reported by the core (kept until the field changes).
+    document.querySelectorAll('[data-hotkey-error]').forEach((span) => {
+      const msg = S.hotkeyErrors[span.dataset.hotkeyError];
+      span.textContent = msg || '';
+      span.classList.toggle('on', !!msg);
+    });
+    $('hotkey-dot').hidden = !Object.keys(S.hotkeyErrors).some((k) => S.hotkeyErrors[k]);
+    document.querySelectorAll('.provider').forEach((card) => {
+      const bad = Array.from(S.errors.keys()).some((f) => f.startsWith('providers.' + card.dataset.id + '.'));
+      card.classList.toggle('has-error', bad);
+    });
+  }
+
+  function sectionOfField(field) {
+    const top = field.split('.')[0];
+    return { providers: 'providers', hotkeys: 'hotkeys', overlay: 'overlay', network: 'network' }[top] || 'general';
+  }
+
+  /** Shows the first error: its section, its provider card (opened), its input focused. */
+  function revealFirstError() {
+    const first = S.errors.keys().next().value;
+    if (!first) return;
+    showSection(sectionOfField(first));
+    const parts = first.split('.');
+    if (parts[0] === 'providers' && parts[1]) {
+      if (!S.expanded.has(parts[1])) {
+        S.expanded.add(parts[1]);
+        renderProviders();
+      }
+      if (['temperature', 'top_p', 'max_tokens'].includes(parts[2])) {
+        const d = document.querySelector(`.provider[data-id="${CSS.escape(parts[1])}"] details`);
+        if (d) d.open = true;
+      }
+    }
+    const input = document.querySelector(`[data-field="${CSS.escape(first)}"]`) || document.querySelector(`[data-error-for="${CSS.escape(first)}"]`);
+    if (input) {
+      input.scrollIntoView({ block: 'center' });
+      if (input.focus) input.focus({ preventScroll: true });
+    }
+  }
+
+  function clearError(field) {
+    if (S.errors.delete(field)) renderErrors();
+  }
+
+  // ---------------------------------------------------------------- sections and language
+
+  function showSection(name) {
+    S.section = name;
+    document.querySelectorAll('.section').forEach((s) => (s.hidden = s.dataset.section !== name));
+    document.querySelectorAll('.nav-item').forEach((b) => {
+      b.classList.toggle('active', b.dataset.section === name);
+      b.setAttribute('aria-current', b.dataset.section === name ? 'page' : 'false');
+    });
+    $('content').scrollTop = 0;
+  }
+
+  function effectiveLang(choice) {
+    return choice === 'zh' || choice === 'en' ? choice : S.systemLang === 'zh' ? 'zh' : 'en';
+  }
+
+  function setUiChoiceState(choice) {
+    S.uiChoice = ['auto', 'zh', 'en'].includes(choice) ? choice : 'auto';
+    const sel = $('ui-lang-select');
+    if (sel) sel.value = S.uiChoice;
+    document.querySelectorAll('#lang-seg button').forEach((b) => b.setAttribute('aria-checked', String(b.dataset.lang === S.uiChoice)));
+  }
+
+  function setUiChoice(choice, fromUser) {
+    S.uiChoice = ['auto', 'zh', 'en'].includes(choice) ? choice : 'auto';
+    const sel = $('ui-lang-select');
+    if (sel) sel.value = S.uiChoice;
+    if (S.model) setPath(S.model, 'general.ui_language', S.uiChoice);
+    document.querySelectorAll('#lang-seg button').forEach((b) => b.setAttribute('aria-checked', String(b.dataset.lang === S.uiChoice)));
+    if (fromUser) send({ type: 'set_ui_lang', ui_lang: S.uiChoice });
+    rerender(effectiveLang(S.uiChoice));
+  }
+
+  /** Re-renders everything in a language, keeping what the user typed. */
+  function rerender(lang) {
+    if (S.loaded) readForm();
+    i18n.setLang(lang);
+    document.documentElement.lang = i18n.lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = t('app.title');
+    fillLangSelects();
+    i18n.apply(document);
+    if (S.model) {
+      renderProviders();
+      renderHotkeys();
+      renderGlossary();
+      updatePreview();
+      renderErrors();
+      if (S.loaded) updateDirty();
+    }
+  }
+
+  function fillLangSelects() {
+    document.querySelectorAll('select[data-kind="lang"]').forEach((sel) => {
+      const cur = sel.value || getPath(S.model || {}, sel.dataset.field);
+      const only = sel.dataset.only ? sel.dataset.only.split(',') : LANGS;
+      sel.replaceChildren(...only.filter((l) => l !== 'auto' || sel.dataset.auto).map((l) => el('option', { text: t('lang.' + l), attrs: { value: l } })));
+      if (cur) sel.value = cur;
+    });
+  }
+
+  // ---------------------------------------------------------------- loading
+
+  function loadStatic() {
+    for (const input of fieldInputs($('content'))) {
+      if (input.closest('.provider') || input.closest('#hotkey-list')) continue;
+      const v = getPath(S.model, input.dataset.field);
+      setInput(input, v);
+    }
+    $('config-path').textContent = S.configPath || '';
+  }
+
+  function setInput(input, v) {
+    const kind = input.dataset.kind;
+    if (kind === 'bool') input.checked = !!v;
+    else if (kind === 'percent') input.value = String(Math.round((Number.isFinite(Number(v)) ? Number(v) : 0.6) * 100));
+    else input.value = v === null || v === undefined ? '' : String(v);
+    updateOutput(input);
+  }
+
+  function updateOutput(input) {
+    const out = document.querySelector(`[data-out-for="${CSS.escape(input.dataset.field)}"]`);
+    if (!out) return;
+    if (input.dataset.kind === 'percent') out.textContent = input.value + '%';
+    else out.textContent = input.value + (input.dataset.unit || '');
+  }
+
+  function normalizeSettings(s) {
+    const m = clone(s || {});
+    m.general = Object.assign({ source: 'ja', target: 'zh-CN', ui_language: 'auto' }, m.general);
+    m.network = Object.assign({ proxy: '', connect_timeout_secs: 10, read_timeout_secs: null }, m.network);
+    if (m.network.proxy === null || m.network.proxy === undefined) m.network.proxy = '';
+    m.translation = Object.assign({ stream: true, context_lines: 0, custom_prompt: '', glossary: [] }, m.translation);
+    if (!Array.isArray(m.translation.glossary)) m.translation.glossary = [];
+    m.translation.glossary = m.translation.glossary
+      .filter((e) => e && typeof e === 'object')
+      .map((e) => ({ src: String(e.src || ''), dst: String(e.dst || ''), note: String(e.note || '') }));
+    m.ocr = Object.assign({ engine: 'ppocr', language: 'auto' }, m.ocr);
+    m.hotkeys = Object.assign({ select_region: 'Alt+Q', repeat_last: 'Alt+W', toggle_overlay: 'Alt+H', toggle_auto: 'Alt+A' }, m.hotkeys);
+    m.overlay = Object.assign({}, window.ocrlayUi.DEFAULT_APPEARANCE, m.overlay);
+    m.providers = m.providers && typeof m.providers === 'object' ? m.providers : {};
+    for (const p of S.catalog) m.providers[p.id] = Object.assign({}, PROVIDER_DEFAULTS, m.providers[p.id] || {});
+    for (const ps of Object.values(m.providers)) {
+      for (const k of ['url', 'model', 'proxy']) if (ps[k] === null || ps[k] === undefined) ps[k] = '';
+    }
+    return m;
+  }
+
+  on('state', (msg) => {
+    S.catalog = Array.isArray(msg.catalog) ? msg.catalog.filter((p) => p && typeof p.id === 'string') : [];
+    S.systemLang = msg.system_lang === 'zh' ? 'zh' : 'en';
+    S.model = normalizeSettings(msg.settings);
+    S.saved = clone(S.model);
+    S.warnings = Array.isArray(msg.warnings) ? msg.warnings.map(String) : [];
+    S.hotkeyErrors = msg.hotkey_errors && typeof msg.hotkey_errors === 'object' ? Object.assign({}, msg.hotkey_errors) : {};
+    S.configPath = typeof msg.config_path === 'string' ? msg.config_path : '';
+    S.errors.clear();
+    S.keys = {};
+    S.tests = {};
+    S.models = {};
+    S.resolved = {};
+    S.saving = false;
+    if (!S.loaded) {
+      S.expanded = new Set(S.catalog.filter((p) => S.model.providers[p.id].enabled).map((p) => p.id));
+    }
+    S.uiChoice = ['auto', 'zh', 'en'].includes(S.model.general.ui_language) ? S.model.general.ui_language : 'auto';
+    const lang = msg.ui_lang === 'zh' || msg.ui_lang === 'en' ? (S.uiChoice === 'auto' ? msg.ui_lang : S.uiChoice) : effectiveLang(S.uiChoice);
+    S.loaded = false; // the form does not hold these values yet: do not read it back
+    i18n.setLang(lang);
+    fillLangSelects();
+    loadStatic();
+    S.uiChoice = S.uiChoice === 'auto' ? 'auto' : S.uiChoice;
+    setUiChoiceState(S.uiChoice);
+    rerender(lang);
+    S.loaded = true;
+    document.body.classList.remove('dirty');
+    renderBanner();
+    setSaving(false);
+    $('footer-msg').textContent = '';
+    showSection(S.section);
+  });
+
+  // ---------------------------------------------------------------- providers
+
+  function renderProviders() {
+    const root = $('provider-groups');
+    const scroll = $('content').scrollTop;
+    // Keep what is focused, to restore it after the rebuild.
+    const active = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.field : null;
+    root.replaceChildren();
+    let enabled = 0;
+    for (const region of REGIONS) {
+      const list = S.catalog.filter((p) => p.region === region);
+      if (!list.length) continue;
+      const on = list.filter((p) => S.model.providers[p.id] && S.model.providers[p.id].enabled).length;
+      enabled += on;
+      const group = el('section', { class: 'group', attrs: { 'data-region': region } },
+        el('h2', { class: 'group-title' },
+          el('span', { text: t('region.' + region) }),
+          el('span', { class: 'group-sub', text: t('region.' + region + '_hint') }),
+          on ? el('span', { class: 'pill', text: t('providers.enabled_n', { n: on }) }) : null));
+      for (const p of list) group.append(providerCard(p));
+      root.append(group);
+    }
+    $('enabled-count').textContent = enabled ? String(enabled) : '';
+    $('content').scrollTop = scroll;
+    if (active) {
+      const again = document.querySelector(`[data-field="${CSS.escape(active)}"]`);
+      if (again) again.focus({ preventScroll: true });
+    }
+  }
+
+  function providerCard(p) {
+    const id = p.id;
+    const ps = S.model.providers[id];
+    const open = S.expanded.has(id);
+    const f = (name) => `providers.${id}.${name}`;
+    const card = el('article', { class: 'provider' + (open ? ' open' : '') + (ps.enabled ? ' enabled' : ''), attrs: { 'data-id': id } });
+
+    // Header: switch, name, badges, last test result, chevron.
+    const sw = el('input', { attrs: { type: 'checkbox', 'data-field': f('enabled'), 'data-kind': 'bool', 'aria-label': t('providers.enable') } });
+    sw.checked = !!ps.enabled;
+    sw.addEventListener('change', () => {
+      ps.enabled = sw.checked;
+      card.classList.toggle('enabled', sw.checked);
+      if (sw.checked && !S.expanded.has(id)) {
+        S.expanded.add(id);
+        card.classList.add('open');
+      }
+      clearError(f('url'));
+      const n = S.catalog.filter((c) => S.model.providers[c.id] && S.model.providers[c.id].enabled).length;
+      $('enabled-count').textContent = n ? String(n) : '';
+      updateDirty();
+    });
+    const badges = el('span', { class: 'badges' });
+    if (p.needs_proxy) badges.append(el('span', { class: 'badge proxy', text: t('badge.proxy') }));
+    if (p.key_format === 'optional') badges.append(el('span', { class: 'badge', text: t('badge.no_key') }));
+    if (p.prompt === 'sakura') badges.append(el('span', { class: 'badge sakura', text: 'Sakura' }));
+    if (id === 'custom') badges.append(el('span', { class: 'badge', text: t('badge.relay') }));
+    const test = S.tests[id];
+    const chip = el('span', { class: 'test-chip' + (test && !test.busy ? (test.ok ? ' ok' : ' bad') : '') });
+    if (test && !test.busy) chip.textContent = test.ok ? (Number.isFinite(test.latency) ? `✓ ${test.latency} ms` : '✓') : '✕ ' + t('test.failed');
+    const head = el('header', { class: 'provider-head' },
+      el('label', { class: 'switch', title: t('providers.enable') }, sw, el('span', { class: 'slider' })),
+      el('button', { class: 'provider-title', attrs: { type: 'button', 'aria-expanded': String(open) } },
+        el('span', { class: 'pname', text: providerName(p) }), badges, chip, el('span', { class: 'chev' }, icon('chevron'))));
+    head.querySelector('.provider-title').addEventListener('click', () => {
+      const nowOpen = !card.classList.contains('open');
+      card.classList.toggle('open', nowOpen);
+      head.querySelector('.provider-title').setAttribute('aria-expanded', String(nowOpen));
+      if (nowOpen) S.expanded.add(id);
+      else S.expanded.delete(id);
+    });
+    card.append(head);
+
+    const body = el('div', { class: 'provider-body' });
+    const notes = providerNotes(p);
+    if (notes) body.append(el('p', { class: 'notes', text: notes }));
+    const tunnel = /ssh\s+-N\s+-L\s+[^\s]+\s+-p\s+<[^>]+>\s+\S+@<[^>]+>/.exec(notes);
+    if (tunnel) {
+      body.append(el('div', { class: 'tunnel' }, el('span', { class: 'lbl', text: t('providers.tunnel') }), el('code', { class: 'cmd', text: tunnel[0] })));
+    }
+
+    const grid = el('div', { class: 'grid2' });
+    // URL (with the resolved address under it).
+    const url = el('input', { attrs: { type: 'text', spellcheck: 'false', 'data-field': f('url'), 'data-kind': 'url', placeholder: p.url || 'https://api.example.com/v1', autocomplete: 'off' } });
+    url.value = ps.url || '';
+    const resolvedLine = el('span', { class: 'resolved' });
+    const showResolved = () => {
+      const r = S.resolved[id];
+      resolvedLine.className = 'resolved';
+      const typed = url.value.trim();
+      if (r && r.input === typed && typed) {
+        if (r.busy) resolvedLine.textContent = '…';
+        else if (r.error) {
+          resolvedLine.textContent = r.error;
+          resolvedLine.classList.add('bad');
+        } else {
+          resolvedLine.textContent = '→ ' + r.url;
+          resolvedLine.classList.add('ok');
+        }
+      } else resolvedLine.textContent = '';
+    };
+    showResolved();
+    url.addEventListener('change', () => {
+      const typed = url.value.trim();
+      ps.url = typed;
+      if (!typed) {
+        delete S.resolved[id];
+        showResolved();
+        return;
+      }
+      const e = checkUrl(typed);
+      if (e) {
+        S.errors.set(f('url'), e);
+        renderErrors();
+        delete S.resolved[id];
+        showResolved();
+        return;
+      }
+      clearError(f('url'));
+      S.resolved[id] = { input: typed, busy: true };
+      showResolved();
+      send({ type: 'resolve_url', id, input: typed });
+    });
+    resolvedLine.dataset.resolvedFor = id;
+    grid.append(field(t('providers.url'), url, f('url'), resolvedLine, 'wide'));
+
+    // API key: password field, eye toggle, hint of the stored key, format note, remove.
+    const k = S.keys[id] || (S.keys[id] = { value: '', touched: false, removed: false, visible: false });
+    const key = el('input', { attrs: { type: k.visible ? 'text' : 'password', spellcheck: 'false', autocomplete: 'off', 'data-field': f('api_key'), 'data-kind': 'apikey' } });
+    key.value = k.value;
+    key.placeholder = k.removed ? t('key.removed') : ps.api_key_set ? ps.api_key_hint || '••••••••' : p.key_format === 'optional' ? t('key.optional') : t('key.not_set');
+    key.addEventListener('input', () => {
+      k.value = key.value;
+      k.touched = true;
+      if (key.value) k.removed = false;
+      updateDirty();
+    });
+    const eye = el('button', { class: 'icon-btn eye', title: t(k.visible ? 'key.hide' : 'key.show'), attrs: { type: 'button' } }, icon(k.visible ? 'eye-off' : 'eye'));
+    eye.addEventListener('click', () => {
+      k.visible = !k.visible;
+      key.type = k.visible ? 'text' : 'password';
+      eye.replaceChildren(icon(k.visible ? 'eye-off' : 'eye'));
+      eye.title = t(k.visible ? 'key.hide' : 'key.show');
+    });
+    const keyRow = el('div', { class: 'input-row' }, key, eye);
+    let keyNote = null;
+    if (p.key_format === 'key_colon_secret') keyNote = el('span', { class: 'hint key-note', text: t('key.colon_secret') });
+    else if (p.key_format === 'optional') keyNote = el('span', { class: 'hint key-note', text: t('key.optional_note') });
+    else if (ps.api_key_set && !k.removed) keyNote = el('span', { class: 'hint', text: t('key.stored') });
+    if (ps.api_key_set && !k.removed) {
+      const rm = el('button', { class: 'link danger', text: t('key.remove'), title: t('key.remove_hint'), attrs: { type: 'button', 'data-action': 'remove-key' } });
+      rm.addEventListener('click', () => {
+        k.removed = true;
+        k.value = '';
+        k.touched = false;
+        key.value = '';
+        key.placeholder = t('key.removed');
+        rm.remove();
+        if (keyNote && keyNote.parentNode && !keyNote.classList.contains('key-note')) keyNote.textContent = t('key.removed');
+        updateDirty();
+      });
+      if (!keyNote) keyNote = el('span', { class: 'hint' });
+      keyNote.append(' ', rm);
+    }
+    grid.append(field(t('providers.api_key'), keyRow, f('api_key'), keyNote));
+
+    // Model: free text with suggestions from the catalog and from /models.
+    const listId = 'models-' + id;
+    const dl = el('datalist', { attrs: { id: listId } });
+    const fillModels = () => {
+      const all = [...(p.models || []), ...((S.models[id] && S.models[id].list) || [])];
+      dl.replaceChildren(...[...new Set(all)].map((m) => el('option', { attrs: { value: m } })));
+    };
+    fillModels();
+    const model = el('input', { attrs: { type: 'text', list: listId, spellcheck: 'false', autocomplete: 'off', 'data-field': f('model'), 'data-kind': 'text' } });
+    model.value = ps.model || '';
+    model.placeholder = id === 'doubao' ? 'ep-20250101123456-abcde' : (p.models && p.models[0]) || t('providers.model_ph');
+    const fetchBtn = el('button', { class: 'btn small', attrs: { type: 'button', 'data-action': 'list-models' } }, icon('refresh'), el('span', { text: t('providers.fetch_models') }));
+    const modelsLine = el('span', { class: 'hint models-line' });
+    const showModels = () => {
+      const m = S.models[id];
+      fetchBtn.classList.toggle('busy', !!(m && m.busy));
+      fetchBtn.disabled = !!(m && m.busy);
+      modelsLine.className = 'hint models-line';
+      if (!m || m.busy) modelsLine.textContent = m && m.busy ? t('providers.fetching') : '';
+      else if (m.error) {
+        modelsLine.textContent = m.error;
+        modelsLine.classList.add('bad');
+      } else modelsLine.textContent = t('providers.models_n', { n: m.list.length });
+    };
+    showModels();
+    fetchBtn.addEventListener('click', () => {
+      const errs = providerErrors(id);
+      if (errs) return;
+      S.models[id] = { busy: true, list: [] };
+      showModels();
+      send({ type: 'list_models', id, provider: providerSettings(id) });
+    });
+    card._models = { fillModels, showModels };
+    grid.append(field(t('providers.model'), el('div', { class: 'input-row' }, model, fetchBtn, dl), f('model'), modelsLine));
+
+    // Proxy.
+    const proxy = el('input', { attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-field': f('proxy'), 'data-kind': 'proxy', placeholder: p.region === 'local' ? t('providers.proxy_ph_local') : t('providers.proxy_ph') } });
+    proxy.value = ps.proxy || '';
+    grid.append(field(t('providers.proxy'), proxy, f('proxy'), p.needs_proxy ? el('span', { class: 'hint', text: t('providers.needs_proxy') }) : null));
+
+    if (p.prompt === 'sakura') {
+      const sel = el('select', { attrs: { 'data-field': f('sakura_version'), 'data-kind': 'text' } },
+        el('option', { text: t('sakura.v10'), attrs: { value: '1.0' } }), el('option', { text: t('sakura.v09'), attrs: { value: '0.9' } }));
+      sel.value = ps.sakura_version === '0.9' ? '0.9' : '1.0';
+      grid.append(field(t('providers.sakura_version'), sel, f('sakura_version')));
+    }
+    body.append(grid);
+
+    // Advanced sampling.
+    const adv = el('details', { class: 'advanced' });
+    adv.open = ps.temperature !== null || ps.top_p !== null || ps.max_tokens !== null;
+    adv.append(el('summary', { text: t('providers.advanced') }));
+    const spark = p.key_format === 'key_colon_secret';
+    const num = (name, attrs, value) => {
+      const i = el('input', { attrs: Object.assign({ type: 'text', inputmode: 'decimal', 'data-field': f(name), 'data-optional': '1', placeholder: t('providers.default') }, attrs) });
+      i.value = value === null || value === undefined ? '' : String(value);
+      return i;
+    };
+    const g3 = el('div', { class: 'grid3' },
+      field('temperature', num('temperature', spark ? { 'data-kind': 'float', 'data-gt': '0', 'data-max': '1' } : { 'data-kind': 'float', 'data-min': '0', 'data-max': '2' }, ps.temperature), f('temperature'),
+        el('span', { class: 'hint', text: spark ? '(0, 1]' : '0 – 2' })),
+      field('top_p', num('top_p', { 'data-kind': 'float', 'data-min': '0', 'data-max': '1' }, ps.top_p), f('top_p'), el('span', { class: 'hint', text: '0 – 1' })),
+      field('max_tokens', num('max_tokens', { 'data-kind': 'int', 'data-min': '1', inputmode: 'numeric' }, ps.max_tokens), f('max_tokens'), el('span', { class: 'hint', text: '≥ 1' })));
+    adv.append(g3);
+    body.append(adv);
+
+    // Actions: test, links.
+    const testBtn = el('button', { class: 'btn test', attrs: { type: 'button', 'data-action': 'test' } }, el('span', { class: 'spin', attrs: { 'aria-hidden': 'true' } }), icon('bolt'), el('span', { text: t('test.button') }));
+    const result = el('div', { class: 'test-result', attrs: { 'aria-live': 'polite' } });
+    const showTest = () => {
+      const r = S.tests[id];
+      testBtn.classList.toggle('busy', !!(r && r.busy));
+      testBtn.disabled = !!(r && r.busy);
+      result.className = 'test-result';
+      if (!r) result.textContent = '';
+      else if (r.busy) result.textContent = t('test.running');
+      else {
+        result.classList.add(r.ok ? 'ok' : 'bad');
+        result.textContent = r.message || (r.ok ? t('test.ok') : t('test.failed'));
+      }
+    };
+    showTest();
+    card._showTest = showTest;
+    testBtn.addEventListener('click', () => {
+      if (providerErrors(id)) return;
+      S.tests[id] = { busy: true };
+      showTest();
+      send({ type: 'test_provider', id, provider: providerSettings(id) });
+    });
+    const links = el('span', { class: 'links' });
+    const link = (label, href) => {
+      const a = el('button', { class: 'link', attrs: { type: 'button', 'data-url': href } }, el('span', { text: label }), icon('external'));
+      a.title = href;
+      a.addEventListener('click', () => send({ type: 'open_url', url: href }));
+      return a;
+    };
+    if (p.key_page) links.append(link(t('providers.get_key'), p.key_page));
+    if (p.models_page) links.append(link(t('providers.model_list'), p.models_page));
+    body.append(el('div', { class: 'actions' }, testBtn, links), result);
+
+    body.addEventListener('input', (e) => {
+      if (e.target.dataset && e.target.dataset.field) {
+        clearError(e.target.dataset.field);
+        if (e.target.dataset.kind !== 'apikey') {
+          const r = parseInput(e.target);
+          if (!r.error) setPath(S.model, e.target.dataset.field, r.value);
+        }
+        if (e.target === url) showResolved();
+        updateDirty();
+      }
+    });
+    card.append(body);
+    return card;
+  }
+
+  function field(label, control, path, extra, cls) {
+    return el('label', { class: 'field' + (cls ? ' ' + cls : '') },
+      el('span', { class: 'lbl', text: label }), control, extra || null,
+      el('span', { class: 'field-error', attrs: { 'data-error-for': path } }));
+  }
+
+  /** Validates one provider's fields before a test or a model list; shows and returns the errors. */
+  function providerErrors(id) {
+    const prefix = `providers.${id}.`;
+    const real = readForm().filter((e) => e.field.startsWith(prefix) && e.key !== 'err.url_required');
+    for (const k of Array.from(S.errors.keys())) if (k.startsWith(prefix)) S.errors.delete(k);
+    for (const e of real) S.errors.set(e.field, e);
+    renderErrors();
+    if (real.length) revealFirstError();
+    return real.length ? real : null;
+  }
+
+  on('test_result', (msg) => {
+    if (typeof msg.id !== 'string') return;
+    S.tests[msg.id] = { busy: false, ok: !!msg.ok, message: typeof msg.message === 'string' ? msg.message : '', latency: Number.isFinite(msg.latency_ms) ? msg.latency_ms : null };
+    const card = document.querySelector(`.provider[data-id="${CSS.escape(msg.id)}"]`);
+    if (!card) return;
+    card._showTest();
+    const chip = card.querySelector('.test-chip');
+    chip.className = 'test-chip ' + (msg.ok ? 'ok' : 'bad');
+    chip.textContent = msg.ok ? (Number.isFinite(msg.latency_ms) ? `✓ ${msg.latency_ms} ms` : '✓') : '✕ ' + t('test.failed');
+  });
+
+  on('models', (msg) => {
+    if (typeof msg.id !== 'string') return;
+    const list = Array.isArray(msg.models) ? msg.models.filter((m) => typeof m === 'string') : [];
+    S.models[msg.id] = { busy: false, list, error: msg.error ? String(msg.error) : null };
+    const card = document.querySelector(`.provider[data-id="${CSS.escape(msg.id)}"]`);
+    if (card) {
+      card._models.fillModels();
+      card._models.showModels();
+    }
+  });
+
+  on('resolved_url', (msg) => {
+    if (typeof msg.id !== 'string') return;
+    S.resolved[msg.id] = { input: String(msg.input || '').trim(), url: msg.url ? String(msg.url) : '', error: msg.error ? String(msg.error) : null, busy: false };
+    const line = document.querySelector(`[data-resolved-for="${CSS.escape(msg.id)}"]`);
+    const input = document.querySelector(`[data-field="providers.${CSS.escape(msg.id)}.url"]`);
+    if (!line || !input || input.value.trim() !== S.resolved[msg.id].input) return;
+    line.className = 'resolved ' + (msg.error ? 'bad' : 'ok');
+    line.textContent = msg.error ? String(msg.error) : '→ ' + msg.url;
+  });
+
+  // ---------------------------------------------------------------- hotkeys
+
+  const KEY_NAMES = { ' ': 'Space', Escape: 'Esc', ArrowUp: 'Up', ArrowDown: 'Down', ArrowLeft: 'Left', ArrowRight: 'Right' };
+
+  function comboFromEvent(e) {
+    const k = e.key;
+    if (['Alt', 'Control', 'Shift', 'Meta', 'AltGraph', 'OS', 'Super', 'Hyper'].includes(k)) return null;
+    let key;
+    if (/^Key[A-Z]$/.test(e.code)) key = e.code.slice(3);
+    else if (/^Digit[0-9]$/.test(e.code)) key = e.code.slice(5);
+    else if (/^F\d{1,2}$/.test(k)) key = k;
+    else key = KEY_NAMES[k] || (k.length === 1 ? k.toUpperCase() : k);
+    const mods = [];
+    if (e.ctrlKey) mods.push('Ctrl');
+    if (e.altKey) mods.push('Alt');
+    if (e.shiftKey) mods.push('Shift');
+    if (e.metaKey) mods.push('Super');
+    return [...mods, key].join('+');
+  }
+
+  function renderHotkeys() {
+    const list = $('hotkey-list');
+    list.replaceChildren();
+    for (const h of HOTKEYS) {
+      const path = 'hotkeys.' + h;
+      const input = el('input', { class: 'hotkey-input', attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-field': path, 'data-kind': 'hotkey', placeholder: t('hotkey.off') } });
+      input.value = getPath(S.model, path) || '';
+      input.addEventListener('keydown', (e) => {
+        if (e.key === 'Tab') return;
+        if ((e.key === 'Backspace' || e.key === 'Delete') && !e.ctrlKey && !e.altKey && !e.metaKey) {
+          // Let plain editing work; a held modifier records the combination instead.
+          return;
+        }
+        if (!(e.ctrlKey || e.altKey || e.metaKey) && !/^F\d{1,2}$/.test(e.key)) return; // typing by hand
+        const combo = comboFromEvent(e);
+        if (!combo) return;
+        e.preventDefault();
+        input.value = combo;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      input.addEventListener('input', () => {
+        if (S.hotkeyErrors[h]) delete S.hotkeyErrors[h];
+        clearError(path);
+        const r = parseInput(input);
+        if (!r.error) setPath(S.model, path, r.value);
+        renderErrors();
+        updateDirty();
+      });
+      list.append(el('div', { class: 'hotkey-row' },
+        el('div', { class: 'hotkey-label' }, el('strong', { text: t('hotkey.' + h) }), el('span', { class: 'hint', text: t('hotkey.' + h + '_hint') })),
+        el('div', { class: 'hotkey-field' }, input,
+          el('span', { class: 'field-error', attrs: { 'data-error-for': path } }),
+          el('span', { class: 'field-error core', attrs: { 'data-hotkey-error': h } }))));
+    }
+    list.append(el('p', { class: 'hint', text: t('hotkeys.how') }));
+  }
+
+  // ---------------------------------------------------------------- glossary
+
+  function renderGlossary() {
+    const body = $('glossary-body');
+    body.replaceChildren();
+    const rows = getPath(S.model, 'translation.glossary') || [];
+    rows.forEach((e) => addGlossaryRow(e));
+    $('glossary-empty').hidden = rows.length > 0;
+  }
+
+  function addGlossaryRow(e) {
+    const body = $('glossary-body');
+    const cell = (k, ph) => {
+      const i = el('input', { attrs: { type: 'text', 'data-gl': k, placeholder: ph, spellcheck: 'false' } });
+      i.value = (e && e[k]) || '';
+      return el('td', {}, i);
+    };
+    const rm = el('button', { class: 'icon-btn', title: t('glossary.remove'), attrs: { type: 'button' } }, icon('trash'));
+    const tr = el('tr', {}, cell('src', 'アリス'), cell('dst', '爱丽丝'), cell('note', t('glossary.note_ph')), el('td', { class: 'gl-x' }, rm));
+    rm.addEventListener('click', () => {
+      tr.remove();
+      $('glossary-empty').hidden = body.children.length > 0;
+      clearError('translation.glossary');
+      updateDirty();
+    });
+    body.append(tr);
+    $('glossary-empty').hidden = true;
+    return tr;
+  }
+
+  $('gl-add').addEventListener('click', () => {
+    const tr = addGlossaryRow(null);
+    tr.querySelector('input').focus();
+  });
+  $('glossary-body').addEventListener('input', () => {
+    clearError('translation.glossary');
+    updateDirty();
+  });
+
+  // ---------------------------------------------------------------- overlay preview
+
+  function updatePreview() {
+    const a = {};
+    document.querySelectorAll('#sec-overlay [data-field]').forEach((input) => {
+      const r = parseInput(input);
+      if (!r.error) a[input.dataset.field.split('.')[1]] = r.value;
+    });
+    const applied = applyAppearance($('preview'), Object.assign({}, S.model ? S.model.overlay : {}, a));
+    $('pv-source').hidden = !applied.show_original;
+    $('pv-text').textContent = t('preview.text');
+  }
+
+  // ---------------------------------------------------------------- banner, dirty, save
+
+  function renderBanner() {
+    const list = $('banner-list');
+    list.replaceChildren(...S.warnings.map((w) => el('li', { text: w })));
+    $('banner').hidden = S.warnings.length === 0;
+  }
+  $('banner-close').addEventListener('click', () => ($('banner').hidden = true));
+
+  function snapshot() {
+    const errors = readForm();
+    const json = stable(buildSettings());
+    return { errors, json };
+  }
+
+  let dirtyTimer = 0;
+  function updateDirty() {
+    if (dirtyTimer) return;
+    dirtyTimer = setTimeout(() => {
+      dirtyTimer = 0;
+      if (!S.loaded || S.saving) return;
+      const { json } = snapshot();
+      const savedJson = stable(savedSettings());
+      const dirty = json !== savedJson;
+      if (dirty && window.__debugDirty) window.__debugDirty(json, savedJson);
+      document.body.classList.toggle('dirty', dirty);
+      const msg = $('footer-msg');
+      if (!msg.classList.contains('bad')) msg.textContent = dirty ? t('footer.unsaved') : '';
+    }, 120);
+  }
+
+  function savedSettings() {
+    const out = clone(S.saved);
+    for (const p of S.catalog) out.providers[p.id] = Object.assign({}, PROVIDER_DEFAULTS, out.providers[p.id] || {}, { api_key: null });
+    return out;
+  }
+
+  function setSaving(on) {
+    S.saving = on;
+    const b = $('btn-save');
+    b.disabled = on;
+    b.classList.toggle('busy', on);
+    b.textContent = t(on ? 'common.saving' : 'common.save');
+  }
+
+  let saveTimer = 0;
+  $('btn-save').addEventListener('click', () => {
+    const errors = readForm();
+    S.errors.clear();
+    for (const e of errors) if (!S.errors.has(e.field)) S.errors.set(e.field, e);
+    renderErrors();
+    const msg = $('footer-msg');
+    if (errors.length) {
+      msg.textContent = t('footer.fix', { n: S.errors.size });
+      msg.className = 'footer-msg bad';
+      revealFirstError();
+      return;
+    }
+    msg.className = 'footer-msg';
+    msg.textContent = '';
+    S.pending = buildSettings();
+    setSaving(true);
+    send({ type: 'save', settings: S.pending });
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => setSaving(false), 15000); // never stay stuck if the core does not answer
+  });
+
+  $('btn-revert').addEventListener('click', () => {
+    if (!S.saved) return;
+    S.model = clone(S.saved);
+    S.keys = {};
+    S.errors.clear();
+    S.loaded = false;
+    loadStatic();
+    setUiChoiceState(S.model.general.ui_language);
+    rerender(i18n.lang);
+    S.loaded = true;
+    $('footer-msg').className = 'footer-msg';
+    $('footer-msg').textContent = '';
+    document.body.classList.remove('dirty');
+  });
+
+  on('saved', () => {
+    clearTimeout(saveTimer);
+    if (S.pending) {
+      // The typed keys are stored now: show them as set, with a hint, and keep nothing typed.
+      for (const [id, ps] of Object.entries(S.pending.providers || {})) {
+        const m = S.model.providers[id];
+        if (!m) continue;
+        if (typeof ps.api_key === 'string' && ps.api_key !== '') {
+          m.api_key_set = true;
+          m.api_key_hint = maskKey(ps.api_key);
+        } else if (ps.api_key === '') {
+          m.api_key_set = false;
+          m.api_key_hint = '';
+        }
+      }
+      S.keys = {};
+      readForm();
+      S.saved = clone(S.model);
+      S.pending = null;
+    }
+    setSaving(false);
+    renderProviders();
+    document.body.classList.remove('dirty');
+    $('footer-msg').className = 'footer-msg';
+    $('footer-msg').textContent = '';
+    toast(t('toast.saved'));
+  });
+
+  function maskKey(k) {
+    return k.length <= 8 ? '••••' : k.slice(0, 3) + '…' + k.slice(-4);
+  }
+
+  on('save_error', (msg) => {
+    clearTimeout(saveTimer);
+    setSaving(false);
+    S.pending = null;
+    S.errors.clear();
+    const loose = [];
+    for (const e of Array.isArray(msg.errors) ? msg.errors : []) {
+      if (!e || typeof e.field !== 'string') continue;
+      S.errors.set(e.field, { text: String(e.message || '') });
+      if (!document.querySelector(`[data-error-for="${CSS.escape(e.field)}"]`)) loose.push(`${e.field}: ${e.message}`);
+    }
+    renderErrors();
+    const m = $('footer-msg');
+    m.className = 'footer-msg bad';
+    m.textContent = loose.length ? loose.join(' · ') : t('footer.refused', { n: S.errors.size });
+    revealFirstError();
+  });
+
+  let toastTimer = 0;
+  function toast(text) {
+    const el2 = $('toast');
+    el2.textContent = text;
+    el2.hidden = false;
+    el2.classList.remove('show');
+    void el2.offsetWidth;
+    el2.classList.add('show');
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => {
+      el2.classList.remove('show');
+      el2.hidden = true;
+    }, 2600);
+  }
+
+  // ---------------------------------------------------------------- wiring
+
+  document.querySelectorAll('.nav-item').forEach((b) => b.addEventListener('click', () => showSection(b.dataset.section)));
+  document.querySelectorAll('#lang-seg button').forEach((b) => b.addEventListener('click', () => setUiChoice(b.dataset.lang, true)));
+  $('ui-lang-select').addEventListener('change', (e) => setUiChoice(e.target.value, true));
+
+  // Static fields: keep outputs, the preview and the dirty flag current; clear a field's error as it is edited.
+  $('content').addEventListener('input', (e) => {
+    const input = e.target;
+    if (!input.dataset || !input.dataset.field || input.closest('.provider') || input.closest('#hotkey-list')) return;
+    clearError(input.dataset.field);
+    updateOutput(input);
+    if (input.closest('#sec-overlay')) updatePreview();
+    updateDirty();
+  });
+  $('content').addEventListener('change', (e) => {
+    const input = e.target;
+    if (input.dataset && input.dataset.field && input.closest('#sec-overlay')) updatePreview();
+  });
+
+  // Links never navigate inside the webview.
+  document.addEventListener('click', (e) => {
+    const a = e.target.closest && e.target.closest('a[href]');
+    if (a) {
+      e.preventDefault();
+      if (/^https?:\/\//.test(a.href)) send({ type: 'open_url', url: a.href });
+    }
+  });
+  // Ctrl+S saves.
+  document.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 's') {
+      e.preventDefault();
+      $('btn-save').click();
+    }
+  });
+
+  i18n.setLang(i18n.detect());
+  fillLangSelects();
+  i18n.apply(document);
+  document.title = t('app.title');
+  $('btn-save').textContent = t('common.save');
+  showSection('providers');
+  ready();
+})();

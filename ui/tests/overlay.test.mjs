@@ -1,0 +1,167 @@
+// The overlay page: jobs, streaming deltas, hostile text, errors, old jobs, controls.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { setup, until, gameScene } from './harness.mjs';
+
+let h;
+before(async () => (h = await setup()));
+after(async () => h && (await h.close()));
+
+const APPEARANCE = {
+  font_family: '"Noto Sans CJK SC", "Microsoft YaHei", sans-serif', font_size: 20, text_color: '#ffffff',
+  outline_color: '#000000', outline_width: 2, background_color: '#101014', background_opacity: 0.6, width: 560,
+  show_original: true, locked: false,
+};
+
+async function overlay() {
+  const o = await h.open('overlay.html', { width: 600, height: 300 });
+  await o.receive({ type: 'appearance', appearance: APPEARANCE, ui_lang: 'zh' });
+  return o;
+}
+
+test('a job streams its deltas into the block and reports the first paint once', async () => {
+  const o = await overlay();
+  await o.receive({ type: 'job', job: 7, source: '原文\n二行目', providers: [{ id: 'deepseek', name: 'DeepSeek' }] });
+  const text = o.page.locator('.block[data-provider="deepseek"] .text');
+  assert.equal(await text.textContent(), '');
+  await o.receive({ type: 'delta', job: 7, provider: 'deepseek', text: '你' });
+  await o.receive({ type: 'delta', job: 7, provider: 'deepseek', text: '你好，' });
+  await o.receive({ type: 'delta', job: 7, provider: 'deepseek', text: '你好，世界' });
+  assert.equal(await text.textContent(), '你好，世界');
+  await o.receive({ type: 'done', job: 7, provider: 'deepseek', text: '你好，世界。', ms: 412 });
+  assert.equal(await text.textContent(), '你好，世界。');
+  assert.equal(await o.page.locator('#source-text').textContent(), '原文\n二行目');
+  assert.equal(await o.page.locator('#source').isVisible(), true);
+  // One provider: no label row.
+  assert.equal(await o.page.locator('.block-head').isVisible(), false);
+  const painted = await until(async () => {
+    const p = await o.sentOf('painted');
+    return p.length ? p : null;
+  }, 2000, 'painted');
+  assert.deepEqual(painted, [{ type: 'painted', job: 7 }]);
+  await o.receive({ type: 'status', text: 'OCR 120 ms · 翻译 412 ms', busy: false });
+  assert.equal(await o.page.locator('#status-text').textContent(), 'OCR 120 ms · 翻译 412 ms');
+  assert.deepEqual(await o.cspViolations(), []);
+  assert.deepEqual(o.errors, []);
+  await o.page.close();
+});
+
+test('hostile text is shown literally and nothing runs', async () => {
+  const o = await overlay();
+  const evil = '<script>alert(1)</script><img src=x onerror=alert(1)></div>';
+  await o.receive({ type: 'job', job: 1, source: evil, providers: [{ id: 'x', name: '<b>X</b>' }, { id: 'y', name: 'Y' }] });
+  await o.receive({ type: 'delta', job: 1, provider: 'x', text: evil });
+  await o.receive({ type: 'error', job: 1, provider: 'y', message: evil, partial: evil });
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(await o.page.locator('.block[data-provider="x"] .text').textContent(), evil);
+  assert.equal(await o.page.locator('.block[data-provider="y"] .text').textContent(), evil);
+  assert.equal(await o.page.locator('.block[data-provider="y"] .err').textContent(), evil);
+  assert.equal(await o.page.locator('#source-text').textContent(), evil);
+  assert.equal(await o.page.locator('.block[data-provider="x"] .label').textContent(), '<b>X</b>');
+  const counts = await o.page.evaluate(() => ({
+    scripts: document.querySelectorAll('body script').length,
+    imgs: document.querySelectorAll('img').length,
+    bold: document.querySelectorAll('b').length,
+  }));
+  assert.deepEqual(counts, { scripts: 0, imgs: 0, bold: 0 });
+  assert.deepEqual(o.dialogs, []);
+  await o.page.close();
+});
+
+test('deltas of an old job are ignored; errors keep the partial text', async () => {
+  const o = await overlay();
+  await o.receive({ type: 'job', job: 1, source: 'a', providers: [{ id: 'deepseek', name: 'DeepSeek' }, { id: 'kimi', name: 'Kimi' }] });
+  await o.receive({ type: 'delta', job: 1, provider: 'deepseek', text: '旧的' });
+  await o.receive({ type: 'job', job: 2, source: 'b', providers: [{ id: 'deepseek', name: 'DeepSeek' }, { id: 'kimi', name: 'Kimi' }] });
+  await o.receive({ type: 'delta', job: 2, provider: 'deepseek', text: '新的' });
+  await o.receive({ type: 'delta', job: 1, provider: 'deepseek', text: '旧的更多' });
+  await o.receive({ type: 'done', job: 1, provider: 'kimi', text: '旧的完成', ms: 9 });
+  assert.equal(await o.page.locator('.block[data-provider="deepseek"] .text').textContent(), '新的');
+  assert.equal(await o.page.locator('.block[data-provider="kimi"] .text').textContent(), '');
+  assert.equal(await o.page.locator('.block').count(), 2);
+  // Two providers: labelled.
+  assert.equal(await o.page.locator('.block[data-provider="kimi"] .label').textContent(), 'Kimi');
+  assert.equal(await o.page.locator('.block[data-provider="kimi"] .label').isVisible(), true);
+  await o.receive({ type: 'delta', job: 2, provider: 'kimi', text: '一半' });
+  await o.receive({ type: 'error', job: 2, provider: 'kimi', message: 'Kimi：API 密钥被拒绝（401）', partial: '一半的译文' });
+  const kimi = o.page.locator('.block[data-provider="kimi"]');
+  assert.equal(await kimi.locator('.text').textContent(), '一半的译文');
+  assert.equal(await kimi.locator('.err').textContent(), 'Kimi：API 密钥被拒绝（401）');
+  assert.equal(await kimi.locator('.err').isVisible(), true);
+  const colors = await o.page.evaluate(() => [
+    getComputedStyle(document.querySelector('.block[data-provider="kimi"] .err')).color,
+    getComputedStyle(document.querySelector('.block[data-provider="kimi"] .text')).color,
+  ]);
+  assert.notEqual(colors[0], colors[1]);
+  await o.page.close();
+});
+
+test('controls: lock, copy, drag, hide, settings, retranslate, resize', async () => {
+  const o = await overlay();
+  await o.receive({ type: 'job', job: 3, source: '原文', providers: [{ id: 'deepseek', name: 'DeepSeek' }] });
+  await o.receive({ type: 'done', job: 3, provider: 'deepseek', text: '译文', ms: 100 });
+  await o.clearSent();
+  await o.page.hover('.block');
+  await o.page.click('.block .copy');
+  await o.page.click('#btn-settings');
+  await o.page.click('#btn-retranslate');
+  await o.page.click('#btn-hide');
+  await o.page.mouse.move(300, 60);
+  await o.page.mouse.down();
+  await o.page.mouse.up();
+  // Resize grip: drag it 100 px right and 40 px down.
+  await o.page.hover('.frame');
+  const g = await o.page.locator('#resize').boundingBox();
+  const w0 = (await o.page.locator('#frame').boundingBox()).width;
+  await o.page.mouse.move(g.x + 5, g.y + 5);
+  await o.page.mouse.down();
+  await o.page.mouse.move(g.x - 95, g.y + 45, { steps: 5 });
+  await o.page.mouse.up();
+  const resize = await until(async () => (await o.sentOf('resize')).at(-1), 2000, 'resize');
+  assert.equal(resize.width, Math.round(w0 - 100));
+  assert.ok(resize.height > 40);
+  await o.page.click('#btn-lock');
+  const sent = (await o.sent()).filter((m) => !['content_size', 'resize', 'painted'].includes(m.type));
+  assert.deepEqual(sent, [
+    { type: 'copy', text: '译文' },
+    { type: 'open_settings' },
+    { type: 'retranslate' },
+    { type: 'hide' },
+    { type: 'drag' },
+    { type: 'lock', locked: true },
+  ]);
+  // Locked: the controls are gone.
+  assert.equal(await o.page.locator('#tools').isVisible(), false);
+  await o.receive({ type: 'locked', locked: false });
+  await o.page.hover('.frame');
+  assert.equal(await o.page.locator('#tools').isVisible(), true);
+  await o.page.close();
+});
+
+test('appearance is applied and screenshots look right', async () => {
+  const o = await h.open('overlay.html', { width: 720, height: 440 });
+  const bg = await gameScene(o.page, { width: 720, height: 440 });
+  // Stand-in for the compositor: the game under the transparent window.
+  await o.page.evaluate((u) => {
+    document.documentElement.style.background = `url(${u}) 0 0 / cover`;
+  }, bg);
+  await o.receive({ type: 'appearance', appearance: { ...APPEARANCE, width: 600, font_size: 22, outline_width: 2 }, ui_lang: 'zh' });
+  await o.receive({ type: 'job', job: 9, source: '「ねえ、今夜は星がとても綺麗だね。」\n「……うん。」', providers: [{ id: 'deepseek', name: 'DeepSeek' }, { id: 'sakura-llama', name: 'Sakura（llama 启动器）' }] });
+  await o.receive({ type: 'done', job: 9, provider: 'deepseek', text: '「嘿，今晚的星星好美啊。」\n「……嗯。」', ms: 812 });
+  await o.receive({ type: 'delta', job: 9, provider: 'sakura-llama', text: '「呐，今晚的星星真漂' });
+  await o.receive({ type: 'status', text: 'OCR 132 ms · 翻译中…', busy: true });
+  const size = await o.page.evaluate(() => getComputedStyle(document.querySelector('.text')).fontSize);
+  assert.equal(size, '22px');
+  const shadow = await o.page.evaluate(() => getComputedStyle(document.querySelector('.text')).textShadow);
+  assert.match(shadow, /rgb\(0, 0, 0\)/);
+  await o.page.mouse.move(5, 5);
+  await o.shot('overlay.png');
+  await o.page.hover('.block[data-provider="deepseek"]');
+  await o.shot('overlay-hover.png');
+  await o.receive({ type: 'error', job: 9, provider: 'sakura-llama', message: 'Sakura（llama 启动器）：连不上 http://127.0.0.1:8080 —— 请先启动 llama-server。', partial: '「呐，今晚的星星真漂' });
+  await o.receive({ type: 'status', text: 'OCR 132 ms · 1 个翻译源失败', busy: false });
+  await o.page.mouse.move(5, 430);
+  await o.shot('overlay-error.png');
+  assert.deepEqual(await o.cspViolations(), []);
+  await o.page.close();
+});
