@@ -234,6 +234,7 @@
       span.classList.toggle('on', !!msg);
     });
     $('hotkey-dot').hidden = !Object.keys(S.hotkeyErrors).some((k) => S.hotkeyErrors[k]);
+    renderFooter();
     document.querySelectorAll('.provider').forEach((card) => {
       const bad = Array.from(S.errors.keys()).some((f) => f.startsWith('providers.' + card.dataset.id + '.'));
       card.classList.toggle('has-error', bad);
@@ -406,10 +407,11 @@
     setUiChoiceState(S.uiChoice);
     rerender(lang);
     S.loaded = true;
+    S.dirty = false;
     document.body.classList.remove('dirty');
     renderBanner();
     setSaving(false);
-    $('footer-msg').textContent = '';
+    setFooter(null);
     showSection(S.section);
   });
 
@@ -579,6 +581,11 @@
     }
     grid.append(field(t('providers.api_key'), keyRow, f('api_key'), keyNote));
 
+    // Proxy.
+    const proxy = el('input', { attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-field': f('proxy'), 'data-kind': 'proxy', placeholder: p.region === 'local' ? t('providers.proxy_ph_local') : t('providers.proxy_ph') } });
+    proxy.value = ps.proxy || '';
+    grid.append(field(t('providers.proxy'), proxy, f('proxy'), p.needs_proxy ? el('span', { class: 'hint', text: t('providers.needs_proxy') }) : null));
+
     // Model: free text with suggestions from the catalog and from /models.
     const listId = 'models-' + id;
     const dl = el('datalist', { attrs: { id: listId } });
@@ -612,12 +619,7 @@
       send({ type: 'list_models', id, provider: providerSettings(id) });
     });
     card._models = { fillModels, showModels };
-    grid.append(field(t('providers.model'), el('div', { class: 'input-row' }, model, fetchBtn, dl), f('model'), modelsLine));
-
-    // Proxy.
-    const proxy = el('input', { attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-field': f('proxy'), 'data-kind': 'proxy', placeholder: p.region === 'local' ? t('providers.proxy_ph_local') : t('providers.proxy_ph') } });
-    proxy.value = ps.proxy || '';
-    grid.append(field(t('providers.proxy'), proxy, f('proxy'), p.needs_proxy ? el('span', { class: 'hint', text: t('providers.needs_proxy') }) : null));
+    grid.append(field(t('providers.model'), el('div', { class: 'input-row' }, model, fetchBtn, dl), f('model'), modelsLine, 'wide'));
 
     if (p.prompt === 'sakura') {
       const sel = el('select', { attrs: { 'data-field': f('sakura_version'), 'data-kind': 'text' } },
@@ -867,6 +869,21 @@
     return { errors, json };
   }
 
+  /** The footer line: a refusal (red) when there is one, else whether there are unsaved changes. */
+  function setFooter(problem) {
+    S.footer = problem;
+    renderFooter();
+  }
+
+  function renderFooter() {
+    const m = $('footer-msg');
+    if (S.footer && S.errors.size === 0) S.footer = null; // every refused field was fixed
+    const p = S.footer;
+    m.className = 'footer-msg' + (p ? ' bad' : '');
+    m.textContent = p ? errorText(p) : S.dirty ? t('footer.unsaved') : '';
+    document.body.classList.toggle('dirty', !!S.dirty);
+  }
+
   let dirtyTimer = 0;
   function updateDirty() {
     if (dirtyTimer) return;
@@ -876,10 +893,8 @@
       const { json } = snapshot();
       const savedJson = stable(savedSettings());
       const dirty = json !== savedJson;
-      if (dirty && window.__debugDirty) window.__debugDirty(json, savedJson);
-      document.body.classList.toggle('dirty', dirty);
-      const msg = $('footer-msg');
-      if (!msg.classList.contains('bad')) msg.textContent = dirty ? t('footer.unsaved') : '';
+      S.dirty = dirty;
+      renderFooter();
     }, 120);
   }
 
@@ -903,15 +918,12 @@
     S.errors.clear();
     for (const e of errors) if (!S.errors.has(e.field)) S.errors.set(e.field, e);
     renderErrors();
-    const msg = $('footer-msg');
     if (errors.length) {
-      msg.textContent = t('footer.fix', { n: S.errors.size });
-      msg.className = 'footer-msg bad';
+      setFooter({ key: 'footer.fix', vars: { n: S.errors.size } });
       revealFirstError();
       return;
     }
-    msg.className = 'footer-msg';
-    msg.textContent = '';
+    setFooter(null);
     S.pending = buildSettings();
     setSaving(true);
     send({ type: 'save', settings: S.pending });
@@ -929,8 +941,8 @@
     setUiChoiceState(S.model.general.ui_language);
     rerender(i18n.lang);
     S.loaded = true;
-    $('footer-msg').className = 'footer-msg';
-    $('footer-msg').textContent = '';
+    S.dirty = false;
+    setFooter(null);
     document.body.classList.remove('dirty');
   });
 
@@ -957,8 +969,8 @@
     setSaving(false);
     renderProviders();
     document.body.classList.remove('dirty');
-    $('footer-msg').className = 'footer-msg';
-    $('footer-msg').textContent = '';
+    S.dirty = false;
+    setFooter(null);
     toast(t('toast.saved'));
   });
 
@@ -978,9 +990,7 @@
       if (!document.querySelector(`[data-error-for="${CSS.escape(e.field)}"]`)) loose.push(`${e.field}: ${e.message}`);
     }
     renderErrors();
-    const m = $('footer-msg');
-    m.className = 'footer-msg bad';
-    m.textContent = loose.length ? loose.join(' · ') : t('footer.refused', { n: S.errors.size });
+    setFooter(loose.length ? { text: loose.join(' · ') } : { key: 'footer.refused', vars: { n: S.errors.size } });
     revealFirstError();
   });
 
