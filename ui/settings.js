@@ -706,6 +706,10 @@
   function providerErrors(id) {
     const prefix = `providers.${id}.`;
     const real = readForm().filter((e) => e.field.startsWith(prefix) && e.key !== 'err.url_required');
+    // A test needs an address even when the provider is not switched on yet.
+    if (id === 'custom' && !String(S.model.providers.custom.url || '').trim() && !real.some((e) => e.field === prefix + 'url')) {
+      real.push({ field: prefix + 'url', key: 'err.url_required' });
+    }
     for (const k of Array.from(S.errors.keys())) if (k.startsWith(prefix)) S.errors.delete(k);
     for (const e of real) S.errors.set(e.field, e);
     renderErrors();

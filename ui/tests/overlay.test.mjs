@@ -39,6 +39,9 @@ test('a job streams its deltas into the block and reports the first paint once',
     return p.length ? p : null;
   }, 2000, 'painted');
   assert.deepEqual(painted, [{ type: 'painted', job: 7 }]);
+  const size = await until(async () => (await o.sentOf('content_size')).at(-1), 2000, 'content_size');
+  assert.equal(size.width, 560);
+  assert.ok(size.height > 60 && size.height < 300, JSON.stringify(size));
   await o.receive({ type: 'status', text: 'OCR 120 ms · 翻译 412 ms', busy: false });
   assert.equal(await o.page.locator('#status-text').textContent(), 'OCR 120 ms · 翻译 412 ms');
   assert.deepEqual(await o.cspViolations(), []);

@@ -219,6 +219,34 @@ test('removing a stored key sends "" and the core\'s save errors land next to th
   await page.close();
 });
 
+test('the custom provider needs an address before a test or a save', async () => {
+  const s = await settingsPage();
+  const { page } = s;
+  const custom = card(page, 'custom');
+  await custom.locator('.switch').click();
+  await custom.locator('button[data-action="test"]').click();
+  assert.deepEqual(await s.sentOf('test_provider'), []);
+  assert.equal(await errorOf(page, 'providers.custom.url').textContent(), '自定义翻译源需要填写接口地址');
+  await page.click('#btn-save');
+  assert.deepEqual(await s.sentOf('save'), []);
+  await fieldOf(page, 'providers.custom.url').fill('ftp://relay.example.com');
+  await page.click('#btn-save');
+  assert.equal(await errorOf(page, 'providers.custom.url').textContent(), '地址必须以 http:// 或 https:// 开头');
+  await fieldOf(page, 'providers.custom.url').fill('api.relay.example.com');
+  await fieldOf(page, 'providers.custom.url').press('Tab');
+  assert.deepEqual(await s.sentOf('resolve_url'), [{ type: 'resolve_url', id: 'custom', input: 'api.relay.example.com' }]);
+  await s.receive({ type: 'resolved_url', id: 'custom', input: 'api.relay.example.com', url: null, error: "'api.relay.example.com' is not a valid address (relative URL without a base)" });
+  assert.equal(await custom.locator('.resolved').textContent(), "'api.relay.example.com' is not a valid address (relative URL without a base)");
+  await custom.locator('button[data-action="test"]').click();
+  const [t] = await s.sentOf('test_provider');
+  assert.equal(t.provider.url, 'api.relay.example.com');
+  await page.click('#btn-save');
+  const [save] = await s.sentOf('save');
+  assert.equal(save.settings.providers.custom.enabled, true);
+  assert.equal(save.settings.providers.custom.url, 'api.relay.example.com');
+  await page.close();
+});
+
 test('warnings and hotkey errors from the core are shown', async () => {
   const s = await settingsPage({
     warnings: ['providers.kimi.temperature: must be between 0 and 2 (7); the default is used'],
