@@ -30,6 +30,7 @@
     errors: new Map(), // field → {key, vars} (ours, re-translated) or {text} (the core's)
     keys: {}, // provider id → {value, touched, removed, visible}
     expanded: new Set(),
+    advOpen: new Set(), // providers whose advanced fields are open
     tests: {}, // id → {busy, ok, message}
     models: {}, // id → {busy, list, error}
     resolved: {}, // id → {input, url, error, busy}
@@ -256,6 +257,7 @@
       if (!S.expanded.has(parts[1])) {
         S.expanded.add(parts[1]);
         renderProviders();
+        renderErrors();
       }
       if (['temperature', 'top_p', 'max_tokens'].includes(parts[2])) {
         const d = document.querySelector(`.provider[data-id="${CSS.escape(parts[1])}"] details`);
@@ -417,7 +419,30 @@
 
   // ---------------------------------------------------------------- providers
 
+  /**
+   * Rebuilds a part of the form with `build`, keeping what the user typed in it (even values that do not
+   * validate yet) unless the form is being loaded from a new state.
+   */
+  function preserving(root, build) {
+    const keep = new Map();
+    if (S.loaded) {
+      root.querySelectorAll('[data-field]').forEach((i) => {
+        if (i.dataset.kind !== 'apikey') keep.set(i.dataset.field, i.type === 'checkbox' ? i.checked : i.value);
+      });
+    }
+    build();
+    root.querySelectorAll('[data-field]').forEach((i) => {
+      if (!keep.has(i.dataset.field)) return;
+      if (i.type === 'checkbox') i.checked = keep.get(i.dataset.field);
+      else i.value = keep.get(i.dataset.field);
+    });
+  }
+
   function renderProviders() {
+    preserving($('provider-groups'), buildProviders);
+  }
+
+  function buildProviders() {
     const root = $('provider-groups');
     const scroll = $('content').scrollTop;
     // Keep what is focused, to restore it after the rebuild.
@@ -631,7 +656,9 @@
 
     // Advanced sampling.
     const adv = el('details', { class: 'advanced' });
-    adv.open = ps.temperature !== null || ps.top_p !== null || ps.max_tokens !== null;
+    adv.open = S.advOpen.has(id) || ps.temperature !== null || ps.top_p !== null || ps.max_tokens !== null ||
+      ['temperature', 'top_p', 'max_tokens'].some((n) => S.errors.has(f(n)));
+    adv.addEventListener('toggle', () => (adv.open ? S.advOpen.add(id) : S.advOpen.delete(id)));
     adv.append(el('summary', { text: t('providers.advanced') }));
     const spark = p.key_format === 'key_colon_secret';
     const num = (name, attrs, value) => {
@@ -770,6 +797,10 @@
   }
 
   function renderHotkeys() {
+    preserving($('hotkey-list'), buildHotkeys);
+  }
+
+  function buildHotkeys() {
     const list = $('hotkey-list');
     list.replaceChildren();
     for (const h of HOTKEYS) {

@@ -272,7 +272,26 @@ test('the UI language follows the system and switches at once, keeping typed val
   assert.equal(await page.locator('.nav-item[data-section="providers"] span').first().textContent(), 'Providers');
   assert.equal(await page.locator('.group[data-region="cn"] .group-title span').first().textContent(), 'China');
   await fieldOf(page, 'providers.deepseek.model').fill('deepseek-reasoner');
+  await page.click('.nav-item[data-section="hotkeys"]');
+  await fieldOf(page, 'hotkeys.toggle_auto').fill('Alt+');
+  await page.click('.nav-item[data-section="providers"]');
+  // A collapsed card with a bad value: the failed save opens it; the bad text survives the language switch.
+  await card(page, 'kimi').locator('.provider-title').click();
+  await card(page, 'kimi').locator('details.advanced summary').click();
+  await fieldOf(page, 'providers.kimi.top_p').fill('1.5');
+  await card(page, 'kimi').locator('.provider-title').click();
+  await page.click('#btn-save');
+  assert.deepEqual(await s.sentOf('save'), []);
+  assert.equal(await card(page, 'kimi').locator('.provider-body').isVisible(), true);
+  assert.equal(await errorOf(page, 'providers.kimi.top_p').textContent(), 'Must be between 0 and 1');
   await page.click('#lang-seg button[data-lang="zh"]');
+  assert.equal(await fieldOf(page, 'providers.kimi.top_p').inputValue(), '1.5');
+  assert.equal(await errorOf(page, 'providers.kimi.top_p').textContent(), '必须在 0 到 1 之间');
+  assert.equal(await fieldOf(page, 'hotkeys.toggle_auto').inputValue(), 'Alt+');
+  await fieldOf(page, 'providers.kimi.top_p').fill('');
+  await page.click('.nav-item[data-section="hotkeys"]');
+  await fieldOf(page, 'hotkeys.toggle_auto').fill('Alt+A');
+  await page.click('.nav-item[data-section="providers"]');
   assert.deepEqual(await s.sentOf('set_ui_lang'), [{ type: 'set_ui_lang', ui_lang: 'zh' }]);
   assert.equal(await page.locator('.nav-item[data-section="providers"] span').first().textContent(), '翻译源');
   assert.equal(await page.locator('.group[data-region="cn"] .group-title span').first().textContent(), '国内');
