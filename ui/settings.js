@@ -624,6 +624,7 @@
     model.placeholder = id === 'doubao' ? 'ep-20250101123456-abcde' : (p.models && p.models[0]) || t('providers.model_ph');
     const fetchBtn = el('button', { class: 'btn small', attrs: { type: 'button', 'data-action': 'list-models' } }, icon('refresh'), el('span', { text: t('providers.fetch_models') }));
     const modelsLine = el('span', { class: 'hint models-line' });
+    const modelNote = id === 'doubao' ? el('span', { class: 'hint key-note', text: t('providers.doubao_model') }) : ['sakura-llama', 'rented-gpu'].includes(id) ? el('span', { class: 'hint', text: t('providers.sakura_model') }) : null;
     const showModels = () => {
       const m = S.models[id];
       fetchBtn.classList.toggle('busy', !!(m && m.busy));
@@ -644,7 +645,7 @@
       send({ type: 'list_models', id, provider: providerSettings(id) });
     });
     card._models = { fillModels, showModels };
-    grid.append(field(t('providers.model'), el('div', { class: 'input-row' }, model, fetchBtn, dl), f('model'), modelsLine, 'wide'));
+    grid.append(field(t('providers.model'), el('div', { class: 'input-row' }, model, fetchBtn, dl), f('model'), el('span', { class: 'hint-stack' }, modelNote, modelsLine), 'wide'));
 
     if (p.prompt === 'sakura') {
       const sel = el('select', { attrs: { 'data-field': f('sakura_version'), 'data-kind': 'text' } },

@@ -166,5 +166,12 @@ test('appearance is applied and screenshots look right', async () => {
   await o.page.mouse.move(5, 430);
   await o.shot('overlay-error.png');
   assert.deepEqual(await o.cspViolations(), []);
+  // The usual look: one provider, no source text, a yellow subtitle style with a thicker outline.
+  await o.receive({ type: 'appearance', appearance: { ...APPEARANCE, show_original: false, text_color: '#ffe066', outline_width: 3, background_opacity: 0.25, width: 640 }, ui_lang: 'en' });
+  await o.receive({ type: 'job', job: 10, source: 'x', providers: [{ id: 'deepseek', name: 'DeepSeek' }] });
+  await o.receive({ type: 'delta', job: 10, provider: 'deepseek', text: '"Hey… the stars are so beautiful tonight."' });
+  await o.receive({ type: 'status', text: 'OCR 118 ms · DeepSeek 640 ms', busy: false });
+  await o.page.mouse.move(5, 430);
+  await o.shot('overlay-subtitle.png');
   await o.page.close();
 });
