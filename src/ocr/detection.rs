@@ -5,7 +5,7 @@
 //! and grow ("unclip") each box by `area × ratio / perimeter` because the model predicts shrunk regions.
 
 use image::RgbImage;
-use rten_imageproc::{find_contours, min_area_rect, PointF, RetrievalMode, RotatedRect};
+use rten_imageproc::{convex_hull, find_contours, PointF, RetrievalMode, RotatedRect, Vec2};
 use rten_tensor::prelude::*;
 use rten_tensor::{NdTensor, NdTensorView};
 
@@ -90,6 +90,62 @@ pub fn order_corners(points: [PointF; 4]) -> [(f32, f32); 4] {
         (p[3], p[2])
     };
     [tl, tr, br, bl]
+}
+
+/// The minimum-area rotated rectangle holding `points` (rotating calipers over the convex hull).
+///
+/// rten-imageproc 0.26 has `min_area_rect`, but it assumes one hull orientation and, for some long
+/// text-line contours, returns a rectangle one or two pixels thick; this version measures both sides of
+/// every edge, so orientation does not matter.
+pub fn min_area_rect(points: &[PointF]) -> Option<RotatedRect> {
+    let hull = convex_hull(points);
+    let first = *hull.first()?;
+    if hull.len() < 3 {
+        let (mut x0, mut y0, mut x1, mut y1) = (first.x, first.y, first.x, first.y);
+        for p in &hull {
+            x0 = x0.min(p.x);
+            y0 = y0.min(p.y);
+            x1 = x1.max(p.x);
+            y1 = y1.max(p.y);
+        }
+        let center = PointF::from_yx((y0 + y1) / 2.0, (x0 + x1) / 2.0);
+        return Some(RotatedRect::new(
+            center,
+            Vec2::from_yx(-1.0, 0.0),
+            x1 - x0,
+            y1 - y0,
+        ));
+    }
+    let mut best: Option<(f32, RotatedRect)> = None;
+    for (i, &start) in hull.iter().enumerate() {
+        let end = hull[(i + 1) % hull.len()];
+        let edge = start.vec_to(end);
+        if edge.length() == 0.0 {
+            continue;
+        }
+        let par = edge.normalized();
+        let perp = par.perpendicular();
+        let (mut min_a, mut max_a, mut min_b, mut max_b) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
+        for p in &hull {
+            let d = start.vec_to(*p);
+            let a = par.dot(d);
+            let b = perp.dot(d);
+            min_a = min_a.min(a);
+            max_a = max_a.max(a);
+            min_b = min_b.min(b);
+            max_b = max_b.max(b);
+        }
+        let (width, height) = (max_a - min_a, max_b - min_b);
+        let area = width * height;
+        if best.as_ref().is_none_or(|(a, _)| area < *a) {
+            let c = Vec2::from_yx(start.y, start.x)
+                + par * ((min_a + max_a) / 2.0)
+                + perp * ((min_b + max_b) / 2.0);
+            let rect = RotatedRect::new(PointF::from_yx(c.y, c.x), perp, width, height);
+            best = Some((area, rect));
+        }
+    }
+    best.map(|(_, r)| r)
 }
 
 /// Mean of `prob` over the pixels inside `rect`.
@@ -270,6 +326,33 @@ mod tests {
         let [tl, tr, _, _] = boxes[0].corners;
         let angle = (tr.1 - tl.1).atan2(tr.0 - tl.0).to_degrees();
         assert!((angle.abs() - 45.0).abs() < 5.0, "angle {angle}");
+    }
+
+    #[test]
+    fn min_area_rect_ignores_point_order() {
+        // A 200×20 bar traced both ways round, with a ragged right end.
+        let mut pts: Vec<PointF> = Vec::new();
+        for x in 0..200 {
+            pts.push(PointF::from_yx(0.0, x as f32));
+        }
+        for y in 0..20 {
+            pts.push(PointF::from_yx(y as f32, 199.0 + (y % 3) as f32));
+        }
+        for x in (0..200).rev() {
+            pts.push(PointF::from_yx(19.0, x as f32));
+        }
+        for forward in [true, false] {
+            let mut p = pts.clone();
+            if !forward {
+                p.reverse();
+            }
+            let r = min_area_rect(&p).unwrap();
+            let (long, short) = (r.width().max(r.height()), r.width().min(r.height()));
+            assert!(
+                (long - 201.0).abs() < 1.5 && (short - 19.0).abs() < 1.5,
+                "{long}x{short}"
+            );
+        }
     }
 
     #[test]

@@ -211,11 +211,14 @@ impl Fetcher for HttpFetcher {
                 .build()
                 .map_err(|e| e.to_string())?;
             rt.block_on(async move {
-                let client = reqwest::Client::builder()
+                let mut builder = reqwest::Client::builder()
                     .connect_timeout(std::time::Duration::from_secs(15))
-                    .timeout(std::time::Duration::from_secs(300))
-                    .build()
-                    .map_err(|e| e.to_string())?;
+                    .timeout(std::time::Duration::from_secs(300));
+                // Loopback never goes through a proxy.
+                if is_loopback_url(&url) {
+                    builder = builder.no_proxy();
+                }
+                let client = builder.build().map_err(|e| e.to_string())?;
                 let resp = client
                     .get(&url)
                     .send()
@@ -241,6 +244,13 @@ impl Fetcher for HttpFetcher {
         .join()
         .map_err(|_| "the download thread panicked".to_string())?
     }
+}
+
+fn is_loopback_url(url: &str) -> bool {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .is_some_and(|h| h == "localhost" || h == "127.0.0.1" || h == "[::1]")
 }
 
 /// Downloads `url` into `dest` atomically and returns the loaded model.

@@ -43,7 +43,7 @@ impl Default for PpOcrParams {
 /// The default detection model (chosen by measurement: see `models/PROVENANCE.md`).
 pub const DEFAULT_DET: KnownFile = models::PPOCR_V5_DET;
 /// The default recognition model (chosen by measurement: see `models/PROVENANCE.md`).
-pub const DEFAULT_REC: KnownFile = models::PPOCR_V5_REC;
+pub const DEFAULT_REC: KnownFile = models::PPOCR_V6_REC_SMALL;
 
 fn known_names(files: impl Iterator<Item = &'static str>) -> String {
     files.collect::<Vec<_>>().join(", ")
