@@ -41,6 +41,9 @@ pub struct OcrArgs {
     /// Invert light-on-dark line crops before recognition (for measuring preprocessing).
     #[arg(long, hide = true)]
     pub invert: Option<bool>,
+    /// Recognition batch size and width ratio, `N:R` (for measuring batching).
+    #[arg(long, hide = true)]
+    pub rec_batch: Option<String>,
     /// Run recognition this many times and report the median timings (for benchmarks).
     #[arg(long, hide = true, default_value_t = 1)]
     pub repeat: usize,
@@ -84,6 +87,12 @@ pub fn run(args: OcrArgs) -> anyhow::Result<()> {
     }
     if let Some(invert) = args.invert {
         params.ppocr.recognition.invert_light_on_dark = invert;
+    }
+
+    if let Some(spec) = &args.rec_batch {
+        let (n, r) = spec.split_once(':').unwrap_or((spec, "1.3"));
+        params.ppocr.recognition.batch_size = n.parse().context("--rec-batch N:R")?;
+        params.ppocr.recognition.batch_width_ratio = r.parse().context("--rec-batch N:R")?;
     }
 
     let load_start = Instant::now();

@@ -18,6 +18,9 @@ pub const REC_HEIGHT: u32 = 48;
 pub struct RecognitionParams {
     /// Crops per model run. Crops are sorted by width first, so a batch wastes little padding.
     pub batch_size: usize,
+    /// A crop joins the current batch only while it is at most this many times as wide as the batch's
+    /// narrowest crop; the rest of the batch is padding the model still computes (1.0 = same width only).
+    pub batch_width_ratio: f32,
     /// Narrowest batch input, in pixels at 48 px height (PaddleOCR pads to 320).
     pub min_width: u32,
     /// Widest crop, in pixels at 48 px height; longer lines are squeezed to this (bounds time per line).
@@ -34,6 +37,7 @@ impl Default for RecognitionParams {
     fn default() -> Self {
         RecognitionParams {
             batch_size: 8,
+            batch_width_ratio: 1.3,
             min_width: 320,
             max_width: 3200,
             invert_light_on_dark: false,
@@ -170,12 +174,31 @@ impl Recognizer {
         &self.params
     }
 
+    /// Splits crop indices (sorted by width) into batches of similar padded width.
+    fn batches(&self, order: &[usize], crops: &[RgbImage]) -> Vec<Vec<usize>> {
+        let padded = |i: usize| crops[i].width().max(self.params.min_width) as f32;
+        let mut batches: Vec<Vec<usize>> = Vec::new();
+        for &i in order {
+            match batches.last_mut() {
+                Some(b)
+                    if b.len() < self.params.batch_size.max(1)
+                        && padded(i) <= padded(b[0]) * self.params.batch_width_ratio =>
+                {
+                    b.push(i)
+                }
+                _ => batches.push(vec![i]),
+            }
+        }
+        batches
+    }
+
     /// Recognises upright 48 px crops; results are in the order of `crops`.
     pub fn recognize_crops(&self, crops: &[RgbImage]) -> Result<Vec<RecognizedText>, OcrError> {
         let mut order: Vec<usize> = (0..crops.len()).collect();
         order.sort_by_key(|&i| crops[i].width());
         let mut results: Vec<Option<RecognizedText>> = vec![None; crops.len()];
-        for batch in order.chunks(self.params.batch_size.max(1)) {
+        for batch in self.batches(&order, crops) {
+            let batch = batch.as_slice();
             let widest = batch.iter().map(|&i| crops[i].width()).max().unwrap_or(1);
             let width = widest.max(self.params.min_width).div_ceil(8) * 8;
             let mut input =
