@@ -101,6 +101,7 @@ TEXT = {
         "small": ["宿屋に泊まりますか？一泊５０ゴールドです。", "体力と魔力が全回復します。"],
         "large": ["第一章", "始まりの村"],
         "hidpi": ["「もう少しだけ、ここにいてもいい？」"],
+        "tight": ["扉の向こうから足音が聞こえる。"],
     },
     "en": {
         "dialogue": ["Alice", "I heard there is an old castle beyond the forest.", "Are you really going there alone?"],
@@ -109,6 +110,7 @@ TEXT = {
         "shadowed": ["Do you want to save your progress?", "Your adventure log will be kept."],
         "small": ["Stay at the inn for 50 gold? Your HP and MP will be fully restored.", "You have 1,280 gold."],
         "large": ["Chapter One", "The Village of Beginnings"],
+        "tight": ["Footsteps echo behind the door."],
     },
     "zh": {
         "dialogue": ["【艾莉丝】", "听说森林的那一边有一座古老的城堡。", "你真的要一个人去吗？"],
@@ -156,6 +158,13 @@ def render(lang, kind, lines, seed):
         img = translucent_box(noise(w, h, seed), (4, 4, w - 4, h - 4), color=(60, 20, 40), alpha=150)
         draw_lines(img, lines, font(lang, 24), (30, 45), (255, 250, 240))
         img = img.resize((w * 2, h * 2), Image.Resampling.BICUBIC)
+    elif kind == "tight":
+        # A selection dragged tightly around one line: text touches the capture's edges.
+        f = font(lang, 26)
+        left, top, right, bottom = f.getbbox(lines[0])
+        w, h = right - left + 4, bottom - top + 4
+        img = Image.new("RGB", (w, h), (20, 24, 40))
+        ImageDraw.Draw(img).text((2 - left, 2 - top), lines[0], font=f, fill=(250, 250, 250))
     else:
         raise ValueError(kind)
     return img

@@ -38,6 +38,9 @@ pub struct OcrArgs {
     /// Extra detector scale factor (for measuring preprocessing).
     #[arg(long, hide = true)]
     pub det_scale: Option<f32>,
+    /// Border added around the image before detection, in pixels (for measuring preprocessing).
+    #[arg(long, hide = true)]
+    pub det_border: Option<u32>,
     /// Invert light-on-dark line crops before recognition (for measuring preprocessing).
     #[arg(long, hide = true)]
     pub invert: Option<bool>,
@@ -84,6 +87,9 @@ pub fn run(args: OcrArgs) -> anyhow::Result<()> {
     }
     if let Some(scale) = args.det_scale {
         params.ppocr.detection.input.scale = scale;
+    }
+    if let Some(border) = args.det_border {
+        params.ppocr.detection.input.border = border;
     }
     if let Some(invert) = args.invert {
         params.ppocr.recognition.invert_light_on_dark = invert;

@@ -41,12 +41,25 @@ impl Default for DbParams {
 }
 
 /// Everything that tunes detection.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DetectionParams {
     /// Scaling and padding of the input.
     pub input: DetectionInputParams,
     /// Post-processing thresholds.
     pub db: DbParams,
+    /// Boxes whose shorter side is below this many image pixels are dropped. Text that thin cannot be
+    /// read, and on game captures such boxes are window borders and rounded corners at the edges.
+    pub min_box_side: f32,
+}
+
+impl Default for DetectionParams {
+    fn default() -> Self {
+        DetectionParams {
+            input: DetectionInputParams::default(),
+            db: DbParams::default(),
+            min_box_side: 10.0,
+        }
+    }
 }
 
 /// A detected text line: a rotated rectangle in image pixels.
@@ -264,7 +277,7 @@ impl Detector {
                 }),
                 score: b.score,
             })
-            .filter(|b| b.width() >= 2.0 && b.height() >= 2.0)
+            .filter(|b| b.width().min(b.height()) >= self.params.min_box_side)
             .collect();
         Ok(boxes)
     }

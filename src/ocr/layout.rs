@@ -13,6 +13,9 @@ pub struct LayoutParams {
     /// Neighbours on a row merge into one line when the gap between them is at most this many times the
     /// row's height.
     pub merge_gap: f32,
+    /// Neighbours merge only when the taller is at most this many times the height of the shorter
+    /// (a title next to body text, or a stray box, stays apart).
+    pub max_height_ratio: f32,
 }
 
 impl Default for LayoutParams {
@@ -20,6 +23,7 @@ impl Default for LayoutParams {
         LayoutParams {
             same_row_overlap: 0.5,
             merge_gap: 1.5,
+            max_height_ratio: 2.0,
         }
     }
 }
@@ -76,7 +80,9 @@ pub fn reading_order(fragments: Vec<Fragment>, params: &LayoutParams) -> Vec<Vec
         for (rect, frag) in members {
             let gap = rect.x - current_right;
             let height = current_height.max(rect.height);
-            if !current.is_empty() && gap > params.merge_gap * height {
+            let similar = rect.height.max(current_height)
+                <= params.max_height_ratio * rect.height.min(current_height).max(1.0);
+            if !current.is_empty() && (gap > params.merge_gap * height || !similar) {
                 lines.push(std::mem::take(&mut current));
                 current_height = 0.0;
             }
@@ -155,6 +161,18 @@ mod tests {
             &LayoutParams::default(),
         );
         assert_eq!(texts(&lines), vec![vec!["line1"], vec!["line2"]]);
+    }
+
+    #[test]
+    fn boxes_of_very_different_height_do_not_merge() {
+        let lines = reading_order(
+            vec![
+                frag("text", 20.0, 40.0, 300.0, 40.0),
+                frag("stray", 0.0, 20.0, 10.0, 100.0),
+            ],
+            &LayoutParams::default(),
+        );
+        assert_eq!(texts(&lines), vec![vec!["stray"], vec!["text"]]);
     }
 
     #[test]

@@ -41,7 +41,7 @@ impl Default for RecognitionParams {
             min_width: 320,
             max_width: 3200,
             invert_light_on_dark: false,
-            min_confidence: 0.5,
+            min_confidence: 0.6,
             max_lines: 200,
         }
     }
