@@ -5,7 +5,10 @@
 #![deny(clippy::all)]
 #![warn(missing_docs)]
 
+pub mod app;
+pub mod capture;
 pub mod config;
 pub mod lang;
 pub mod ocr;
+pub mod pipeline;
 pub mod providers;

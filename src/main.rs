@@ -4,10 +4,12 @@
 
 mod cli;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Screen-OCR overlay translator: read text on screen locally and translate it with the LLM provider you pick.
+///
+/// Without a subcommand, starts the app: Alt+Q selects a region and translates it.
 #[derive(Debug, Parser)]
 #[command(name = "ocrlay", version, about, long_about = None)]
 struct Cli {
@@ -33,12 +35,7 @@ fn main() -> ExitCode {
     init_logging();
     let cli = Cli::parse();
     let result = match cli.command {
-        None => {
-            // The GUI arrives with the desktop-app work; until then show what there is.
-            let _ = Cli::command().print_help();
-            println!();
-            Ok(())
-        }
+        None => cli::run_app(),
         Some(Command::Providers(args)) => cli::providers::list(args),
         Some(Command::Translate(args)) => cli::translate::run(args),
         Some(Command::ProviderTest(args)) => cli::providers::test(args),
@@ -61,6 +58,7 @@ fn init_logging() {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .init();
 }

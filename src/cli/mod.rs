@@ -25,3 +25,9 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()
         .context("starting the async runtime")
 }
+
+/// Starts the desktop app with the settings file.
+pub fn run_app() -> anyhow::Result<()> {
+    let path = config::default_path().context("finding the settings file")?;
+    ocrlay::app::run(path)
+}

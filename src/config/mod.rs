@@ -11,6 +11,7 @@ mod sections;
 pub use sections::*;
 
 use crate::providers::{self, EndpointSpec, ProviderInfo};
+pub use read::ConfigWarning;
 use read::SectionReader;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -35,6 +36,8 @@ pub struct Settings {
     pub ocr: OcrSettings,
     /// Global hotkeys.
     pub hotkeys: HotkeySettings,
+    /// The overlay's look and place.
+    pub overlay: OverlaySettings,
     /// Per-provider settings, by catalog id. Providers not listed use the catalog's defaults.
     pub providers: BTreeMap<String, ProviderSettings>,
 }
@@ -59,8 +62,8 @@ pub struct Loaded {
     pub path: PathBuf,
     /// The file's state.
     pub state: FileState,
-    /// One line per field that was refused or unknown.
-    pub warnings: Vec<String>,
+    /// One per field that was refused or unknown.
+    pub warnings: Vec<ConfigWarning>,
 }
 
 /// Errors of finding or saving the config file.
@@ -120,10 +123,13 @@ pub fn load(path: &Path) -> Loaded {
     if let FileState::Unreadable(why) = &state {
         warnings.insert(
             0,
-            format!(
-                "{why}. Using default settings; your file is kept as it is and will be moved aside \
-                 (to {}.broken-…) before settings are saved",
-                path.display()
+            ConfigWarning::section(
+                "",
+                format!(
+                    "{why}. Using default settings; your file is kept as it is and will be moved aside \
+                     (to {}.broken-…) before settings are saved",
+                    path.display()
+                ),
             ),
         );
     }
@@ -210,10 +216,15 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 impl Settings {
     /// Parses TOML text. `Err` only when the text is not TOML at all; field problems are warnings.
-    pub fn parse(text: &str) -> Result<(Settings, Vec<String>), String> {
+    pub fn parse(text: &str) -> Result<(Settings, Vec<ConfigWarning>), String> {
         let root: toml::Table = text.parse().map_err(|e: toml::de::Error| {
             format!("the settings file is not valid TOML: {}", e.message())
         })?;
+        Ok(Settings::from_table(&root))
+    }
+
+    /// Validates a parsed table (from the file, or from the settings window).
+    pub fn from_table(root: &toml::Table) -> (Settings, Vec<ConfigWarning>) {
         let mut w = Vec::new();
         let known = [
             "general",
@@ -221,31 +232,37 @@ impl Settings {
             "translation",
             "ocr",
             "hotkeys",
+            "overlay",
             "providers",
         ];
         for key in root.keys() {
             if !known.contains(&key.as_str()) {
-                w.push(format!("unknown section [{key}] is ignored"));
+                w.push(ConfigWarning::section(
+                    key.clone(),
+                    "unknown section is ignored",
+                ));
             }
         }
-        let general = GeneralSettings::read(SectionReader::new(&root, "general", &mut w));
-        let network = NetworkSettings::read(SectionReader::new(&root, "network", &mut w));
+        let general = GeneralSettings::read(SectionReader::new(root, "general", &mut w));
+        let network = NetworkSettings::read(SectionReader::new(root, "network", &mut w));
         let translation =
-            TranslationSettings::read(SectionReader::new(&root, "translation", &mut w));
-        let ocr = OcrSettings::read(SectionReader::new(&root, "ocr", &mut w));
-        let hotkeys = HotkeySettings::read(SectionReader::new(&root, "hotkeys", &mut w));
-        let providers = read_providers(&root, &mut w);
-        Ok((
+            TranslationSettings::read(SectionReader::new(root, "translation", &mut w));
+        let ocr = OcrSettings::read(SectionReader::new(root, "ocr", &mut w));
+        let hotkeys = HotkeySettings::read(SectionReader::new(root, "hotkeys", &mut w));
+        let overlay = OverlaySettings::read(SectionReader::new(root, "overlay", &mut w));
+        let providers = read_providers(root, &mut w);
+        (
             Settings {
                 general,
                 network,
                 translation,
                 ocr,
                 hotkeys,
+                overlay,
                 providers,
             },
             w,
-        ))
+        )
     }
 
     /// The settings as TOML text.
@@ -295,24 +312,36 @@ impl Settings {
     }
 }
 
-fn read_providers(root: &toml::Table, w: &mut Vec<String>) -> BTreeMap<String, ProviderSettings> {
+fn read_providers(
+    root: &toml::Table,
+    w: &mut Vec<ConfigWarning>,
+) -> BTreeMap<String, ProviderSettings> {
     let mut out = BTreeMap::new();
     let Some(value) = root.get("providers") else {
         return out;
     };
     let Some(table) = value.as_table() else {
-        w.push("[providers] should be a section of [providers.ID] tables; ignored".into());
+        w.push(ConfigWarning::section(
+            "providers",
+            "should be a section of [providers.ID] tables; ignored",
+        ));
         return out;
     };
     for (id, v) in table {
         let Some(t) = v.as_table() else {
-            w.push(format!("[providers.{id}] should be a table; ignored"));
+            w.push(ConfigWarning::section(
+                format!("providers.{id}"),
+                "should be a table; ignored",
+            ));
             continue;
         };
         if providers::find(id).is_none() {
-            w.push(format!(
-                "[providers.{id}] is not a known provider (known: {}); ignored",
-                providers::catalog::ids().join(", ")
+            w.push(ConfigWarning::section(
+                format!("providers.{id}"),
+                format!(
+                    "is not a known provider (known: {}); ignored",
+                    providers::catalog::ids().join(", ")
+                ),
             ));
             continue;
         }

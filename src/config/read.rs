@@ -2,26 +2,71 @@
 //! are reported, and nothing aborts the whole file.
 
 use serde::de::DeserializeOwned;
+use std::fmt;
 use toml::{Table, Value};
+
+/// A problem with one field (or section) of the settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigWarning {
+    /// The section, e.g. `network` or `providers.deepseek`.
+    pub section: String,
+    /// The field, when the problem is one field's.
+    pub key: Option<String>,
+    /// What is wrong and what happens instead.
+    pub message: String,
+}
+
+impl ConfigWarning {
+    /// A problem with a whole section or the file.
+    pub fn section(section: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigWarning {
+            section: section.into(),
+            key: None,
+            message: message.into(),
+        }
+    }
+
+    /// The dotted path of the field, e.g. `providers.deepseek.temperature`.
+    pub fn field(&self) -> String {
+        match &self.key {
+            Some(k) if self.section.is_empty() => k.clone(),
+            Some(k) => format!("{}.{k}", self.section),
+            None => self.section.clone(),
+        }
+    }
+}
+
+impl fmt::Display for ConfigWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.key, self.section.is_empty()) {
+            (Some(k), false) => write!(f, "[{}] {k}: {}", self.section, self.message),
+            (None, false) => write!(f, "[{}] {}", self.section, self.message),
+            (_, true) => f.write_str(&self.message),
+        }
+    }
+}
 
 /// Reads the fields of one section, collecting problems.
 pub struct SectionReader<'a> {
     section: String,
     table: Option<&'a Table>,
     seen: Vec<&'static str>,
-    warnings: &'a mut Vec<String>,
+    warnings: &'a mut Vec<ConfigWarning>,
 }
 
 impl<'a> SectionReader<'a> {
     /// Reads `[section]` of `root` (a missing section is all defaults; a non-table one is reported).
-    pub fn new(root: &'a Table, section: &str, warnings: &'a mut Vec<String>) -> Self {
+    pub fn new(root: &'a Table, section: &str, warnings: &'a mut Vec<ConfigWarning>) -> Self {
         let table = match root.get(section) {
             None => None,
             Some(Value::Table(t)) => Some(t),
             Some(other) => {
-                warnings.push(format!(
-                    "[{section}] should be a section but is a {}; using defaults for all of it",
-                    other.type_str()
+                warnings.push(ConfigWarning::section(
+                    section,
+                    format!(
+                        "should be a section but is a {}; using defaults for all of it",
+                        other.type_str()
+                    ),
                 ));
                 None
             }
@@ -35,7 +80,7 @@ impl<'a> SectionReader<'a> {
     }
 
     /// A reader over a table that is not a top-level section (e.g. `[providers.deepseek]`).
-    pub fn over(table: &'a Table, name: String, warnings: &'a mut Vec<String>) -> Self {
+    pub fn over(table: &'a Table, name: String, warnings: &'a mut Vec<ConfigWarning>) -> Self {
         SectionReader {
             section: name,
             table: Some(table),
@@ -55,11 +100,8 @@ impl<'a> SectionReader<'a> {
             Err(e) => {
                 let reason = e.to_string();
                 let reason = reason.lines().next().unwrap_or("invalid value").trim();
-                self.warnings.push(format!(
-                    "[{}] {key}: {reason} (found {}); using the default",
-                    self.section,
-                    shown(value)
-                ));
+                let message = format!("{reason} (found {}); using the default", shown(value));
+                self.push(key, message);
                 default
             }
         }
@@ -80,13 +122,18 @@ impl<'a> SectionReader<'a> {
         match check(&v) {
             Ok(()) => v,
             Err(reason) => {
-                self.warnings.push(format!(
-                    "[{}] {key}: {reason}; using the default",
-                    self.section
-                ));
+                self.push(key, format!("{reason}; using the default"));
                 default
             }
         }
+    }
+
+    fn push(&mut self, key: &str, message: String) {
+        self.warnings.push(ConfigWarning {
+            section: self.section.clone(),
+            key: Some(key.to_string()),
+            message,
+        });
     }
 
     /// Reports keys this section does not know (typos).
@@ -94,11 +141,14 @@ impl<'a> SectionReader<'a> {
         if let Some(t) = self.table {
             for key in t.keys() {
                 if !self.seen.contains(&key.as_str()) {
-                    self.warnings.push(format!(
-                        "[{}] unknown setting '{key}' is ignored (known: {})",
-                        self.section,
-                        self.seen.join(", ")
-                    ));
+                    self.warnings.push(ConfigWarning {
+                        section: self.section.clone(),
+                        key: Some(key.clone()),
+                        message: format!(
+                            "unknown setting '{key}' is ignored (known: {})",
+                            self.seen.join(", ")
+                        ),
+                    });
                 }
             }
         }

@@ -2,6 +2,7 @@
 
 use super::read::SectionReader;
 use crate::lang::Lang;
+use crate::ocr::EngineKind;
 use crate::providers::prompt::{GlossaryEntry, SakuraVersion};
 use crate::providers::{ApiKey, Proxy};
 use serde::{Deserialize, Serialize};
@@ -166,22 +167,11 @@ impl TranslationSettings {
     }
 }
 
-/// The OCR engine to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum OcrEngineChoice {
-    /// PaddleOCR (PP-OCR) on rten: Japanese, Chinese and English.
-    #[default]
-    Ppocr,
-    /// ocrs: Latin script only.
-    Ocrs,
-}
-
 /// `[ocr]`: local text recognition.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct OcrSettings {
-    /// Which engine reads the screen.
-    pub engine: OcrEngineChoice,
+    /// Which engine reads the screen: `ppocr` (Japanese, Chinese, English) or `ocrs` (Latin only).
+    pub engine: EngineKind,
     /// The language of the text (`auto`, `ja`, `zh-CN`, `en`): affects spacing and punctuation.
     pub language: Lang,
     /// A directory with the model files, when they are not next to the program.
@@ -329,6 +319,106 @@ impl ProviderSettings {
                 _ => Ok(()),
             }),
             sakura_version: r.get("sakura_version", d.sakura_version),
+        };
+        r.finish();
+        s
+    }
+}
+
+/// `[overlay]`: how the translation window looks, and where it was left.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OverlaySettings {
+    /// CSS font family list.
+    pub font_family: String,
+    /// Font size in CSS pixels (10–72).
+    pub font_size: u32,
+    /// Text colour, `#rrggbb`.
+    pub text_color: String,
+    /// Outline colour, `#rrggbb`.
+    pub outline_color: String,
+    /// Outline width in pixels (0–6).
+    pub outline_width: u32,
+    /// Background colour, `#rrggbb`.
+    pub background_color: String,
+    /// Background opacity (0 = invisible, 1 = solid).
+    pub background_opacity: f32,
+    /// Width in CSS pixels (200–2000).
+    pub width: u32,
+    /// Show the recognised text above the translation.
+    pub show_original: bool,
+    /// Click-through: the overlay ignores the mouse.
+    pub locked: bool,
+    /// Where the user last left the overlay (physical desktop pixels); unset: next to the region.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<[i32; 2]>,
+}
+
+impl Default for OverlaySettings {
+    fn default() -> Self {
+        OverlaySettings {
+            font_family: "\"Noto Sans CJK SC\", \"Microsoft YaHei\", \"PingFang SC\", sans-serif"
+                .into(),
+            font_size: 20,
+            text_color: "#ffffff".into(),
+            outline_color: "#000000".into(),
+            outline_width: 2,
+            background_color: "#101014".into(),
+            background_opacity: 0.6,
+            width: 560,
+            show_original: false,
+            locked: false,
+            position: None,
+        }
+    }
+}
+
+fn check_color(c: &String) -> Result<(), String> {
+    let hex = c.strip_prefix('#').unwrap_or("");
+    if hex.len() == 6 && hex.chars().all(|ch| ch.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err(format!("'{c}' is not a colour like #ffcc00"))
+    }
+}
+
+fn u32_in(lo: u32, hi: u32) -> impl Fn(&u32) -> Result<(), String> {
+    move |v| {
+        if (lo..=hi).contains(v) {
+            Ok(())
+        } else {
+            Err(format!("must be between {lo} and {hi}"))
+        }
+    }
+}
+
+impl OverlaySettings {
+    pub(super) fn read(mut r: SectionReader<'_>) -> Self {
+        let d = Self::default();
+        let s = OverlaySettings {
+            font_family: r.get_checked("font_family", d.font_family, |f: &String| {
+                // It ends up in CSS: refuse anything that could close the declaration.
+                if f.trim().is_empty() || f.contains([';', '{', '}', '<', '>', '\\']) {
+                    Err("must be a CSS font family list".into())
+                } else {
+                    Ok(())
+                }
+            }),
+            font_size: r.get_checked("font_size", d.font_size, u32_in(10, 72)),
+            text_color: r.get_checked("text_color", d.text_color, check_color),
+            outline_color: r.get_checked("outline_color", d.outline_color, check_color),
+            outline_width: r.get_checked("outline_width", d.outline_width, u32_in(0, 6)),
+            background_color: r.get_checked("background_color", d.background_color, check_color),
+            background_opacity: r.get_checked("background_opacity", d.background_opacity, |o| {
+                if (0.0..=1.0).contains(o) {
+                    Ok(())
+                } else {
+                    Err("must be between 0 and 1".into())
+                }
+            }),
+            width: r.get_checked("width", d.width, u32_in(200, 2000)),
+            show_original: r.get("show_original", d.show_original),
+            locked: r.get("locked", d.locked),
+            position: r.get("position", d.position),
         };
         r.finish();
         s

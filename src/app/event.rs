@@ -1,0 +1,66 @@
+//! The one event type background threads send to the event loop.
+
+use super::ipc::SettingsOut;
+use crate::capture::MonitorInfo;
+use crate::pipeline::PipelineEvent;
+use image::RgbaImage;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Which page an IPC message came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Page {
+    /// The translation overlay.
+    Overlay,
+    /// The region selector of monitor `n`.
+    Selector(usize),
+    /// The settings window.
+    Settings,
+}
+
+/// What a hotkey does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum HotkeyAction {
+    /// Select a region and translate it.
+    SelectRegion,
+    /// Translate the last region again.
+    RepeatLast,
+    /// Hide or show the overlay.
+    ToggleOverlay,
+    /// Start or stop automatic translation.
+    ToggleAuto,
+}
+
+/// Everything that reaches the event loop from elsewhere.
+#[derive(Debug)]
+pub enum AppEvent {
+    /// A global hotkey was pressed at `at`.
+    Hotkey {
+        /// What it does.
+        action: HotkeyAction,
+        /// When the press arrived.
+        at: Instant,
+    },
+    /// A tray menu item, by id.
+    Menu(String),
+    /// A page sent a message.
+    Ipc {
+        /// Which page.
+        page: Page,
+        /// The raw JSON.
+        body: String,
+    },
+    /// The screenshots for the region selector are ready.
+    Shots {
+        /// One per monitor, with its frozen image.
+        monitors: Vec<(MonitorInfo, Arc<RgbaImage>)>,
+        /// When the hotkey was pressed.
+        at: Instant,
+    },
+    /// Screenshots failed.
+    ShotsFailed(String),
+    /// Something happened in the capture/OCR/translate pipeline.
+    Pipeline(PipelineEvent),
+    /// An answer for the settings page (provider test, model list).
+    ToSettings(SettingsOut),
+}

@@ -1,0 +1,124 @@
+//! Global hotkeys from the settings: parsed, registered, and every failure kept to show the user.
+
+use super::event::{AppEvent, HotkeyAction};
+use crate::config::HotkeySettings;
+use global_hotkey::hotkey::HotKey;
+use global_hotkey::{GlobalHotKeyEvent, GlobalHotKeyManager, HotKeyState};
+use std::collections::{BTreeMap, HashMap};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tao::event_loop::EventLoopProxy;
+
+/// The registered hotkeys. Dropping it unregisters them.
+pub struct Hotkeys {
+    manager: GlobalHotKeyManager,
+    registered: Vec<HotKey>,
+    actions: Arc<Mutex<HashMap<u32, HotkeyAction>>>,
+    /// Settings that failed, by setting name (`select_region`…), with the reason in words.
+    pub errors: BTreeMap<String, String>,
+}
+
+fn entries(s: &HotkeySettings) -> [(&'static str, &str, HotkeyAction); 4] {
+    [
+        (
+            "select_region",
+            &s.select_region,
+            HotkeyAction::SelectRegion,
+        ),
+        ("repeat_last", &s.repeat_last, HotkeyAction::RepeatLast),
+        (
+            "toggle_overlay",
+            &s.toggle_overlay,
+            HotkeyAction::ToggleOverlay,
+        ),
+        ("toggle_auto", &s.toggle_auto, HotkeyAction::ToggleAuto),
+    ]
+}
+
+impl Hotkeys {
+    /// Starts listening; presses reach the event loop as [`AppEvent::Hotkey`].
+    pub fn new(proxy: EventLoopProxy<AppEvent>) -> Result<Hotkeys, String> {
+        let manager = GlobalHotKeyManager::new()
+            .map_err(|e| format!("global hotkeys are unavailable: {e}"))?;
+        let actions: Arc<Mutex<HashMap<u32, HotkeyAction>>> = Arc::default();
+        let lookup = actions.clone();
+        let proxy = Mutex::new(proxy);
+        GlobalHotKeyEvent::set_event_handler(Some(move |e: GlobalHotKeyEvent| {
+            if e.state != HotKeyState::Pressed {
+                return;
+            }
+            let at = Instant::now();
+            let action = lookup.lock().ok().and_then(|a| a.get(&e.id).copied());
+            if let (Some(action), Ok(p)) = (action, proxy.lock()) {
+                let _ = p.send_event(AppEvent::Hotkey { action, at });
+            }
+        }));
+        Ok(Hotkeys {
+            manager,
+            registered: Vec::new(),
+            actions,
+            errors: BTreeMap::new(),
+        })
+    }
+
+    /// Replaces the registered hotkeys with those of the settings.
+    pub fn apply(&mut self, settings: &HotkeySettings) {
+        if !self.registered.is_empty() {
+            let _ = self.manager.unregister_all(&self.registered);
+        }
+        self.registered.clear();
+        self.errors.clear();
+        let mut actions = HashMap::new();
+        for (name, text, action) in entries(settings) {
+            if text.trim().is_empty() {
+                continue;
+            }
+            let hotkey = match HotKey::from_str(&text.replace(' ', "")) {
+                Ok(h) => h,
+                Err(e) => {
+                    self.errors
+                        .insert(name.into(), format!("'{text}' is not a hotkey ({e})"));
+                    continue;
+                }
+            };
+            if actions.contains_key(&hotkey.id()) {
+                self.errors.insert(
+                    name.into(),
+                    format!("{text} is already used by another ocrlay action"),
+                );
+                continue;
+            }
+            match self.manager.register(hotkey) {
+                Ok(()) => {
+                    tracing::debug!(hotkey = %text, ?action, "hotkey registered");
+                    actions.insert(hotkey.id(), action);
+                    self.registered.push(hotkey);
+                }
+                Err(e) => {
+                    tracing::warn!(hotkey = %text, "hotkey not registered: {e}");
+                    self.errors.insert(
+                        name.into(),
+                        format!("{text} could not be registered; another program probably uses it ({e})"),
+                    );
+                }
+            }
+        }
+        if let Ok(mut a) = self.actions.lock() {
+            *a = actions;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_hotkeys_parse() {
+        for (_, text, _) in entries(&HotkeySettings::default()) {
+            assert!(HotKey::from_str(text).is_ok(), "{text}");
+        }
+        assert!(HotKey::from_str("Ctrl+Shift+F1").is_ok());
+    }
+}

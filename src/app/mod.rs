@@ -1,0 +1,1147 @@
+//! The desktop app: one tao event loop owns every window (overlay, region selectors, settings); background
+//! work (hotkeys, tray, the capture/OCR/translate pipeline, provider tests) reaches it only as [`AppEvent`]s
+//! through an `EventLoopProxy`.
+
+pub mod event;
+pub mod hotkeys;
+pub mod instance;
+pub mod ipc;
+pub mod placement;
+pub mod settings_bridge;
+pub mod tray;
+pub mod webview;
+
+use crate::capture::{self, MonitorInfo, Rect};
+use crate::config::{self, Settings, UiLanguage};
+use crate::ocr::EngineParams;
+use crate::pipeline::{Job, Pipeline, PipelineEvent, Sink, Source, TranslationPlan};
+use crate::providers::{self, Endpoint};
+use event::{AppEvent, HotkeyAction, Page};
+use image::RgbaImage;
+use ipc::{OverlayIn, OverlayOut, ProviderRef, SelectorIn, SelectorOut, SettingsIn, SettingsOut};
+use serde::Serialize;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use tao::dpi::{LogicalSize, PhysicalPosition, PhysicalSize};
+use tao::event::{Event, StartCause, WindowEvent};
+use tao::event_loop::{
+    ControlFlow, EventLoop, EventLoopBuilder, EventLoopProxy, EventLoopWindowTarget,
+};
+use tao::window::{Window, WindowBuilder, WindowId};
+use webview::Shots;
+use wry::WebView;
+
+/// A window with a page in it, and the messages waiting until the page says it is ready.
+struct PageWindow {
+    window: Window,
+    webview: WebView,
+    ready: bool,
+    queue: Vec<String>,
+}
+
+impl PageWindow {
+    fn send<T: Serialize>(&mut self, msg: &T) {
+        let script = ipc::script_for(msg);
+        if self.ready {
+            if let Err(e) = self.webview.evaluate_script(&script) {
+                tracing::warn!("a page did not take a message: {e}");
+            }
+        } else {
+            self.queue.push(script);
+        }
+    }
+
+    fn on_ready(&mut self) {
+        self.ready = true;
+        for script in std::mem::take(&mut self.queue) {
+            let _ = self.webview.evaluate_script(&script);
+        }
+    }
+}
+
+struct Selector {
+    page: PageWindow,
+    monitor: Option<(MonitorInfo, Arc<RgbaImage>)>,
+}
+
+/// Timings of one job, from the hotkey press to the first painted character.
+#[derive(Debug, Clone, Copy)]
+struct Trace {
+    job: u64,
+    hotkey: Instant,
+    captured: Option<Instant>,
+    recognized: Option<Instant>,
+    first_delta: Option<Instant>,
+    painted: bool,
+}
+
+struct App {
+    settings: Settings,
+    config_path: PathBuf,
+    config_warnings: Vec<String>,
+    proxy: EventLoopProxy<AppEvent>,
+    runtime: tokio::runtime::Runtime,
+    pipeline: Pipeline,
+    shots: Shots,
+    overlay: PageWindow,
+    overlay_visible: bool,
+    selectors: Vec<Selector>,
+    selecting: Option<Instant>,
+    settings_window: Option<PageWindow>,
+    hotkeys: Option<hotkeys::Hotkeys>,
+    hotkey_error: Option<String>,
+    tray: Option<tray_icon::TrayIcon>,
+    clipboard: Option<arboard::Clipboard>,
+    last_region: Option<Rect>,
+    next_job: u64,
+    trace: Option<Trace>,
+    shot_serial: u64,
+}
+
+/// The UI language in effect: the setting, or the system's.
+pub fn ui_lang(setting: UiLanguage) -> &'static str {
+    match setting {
+        UiLanguage::Zh => "zh",
+        UiLanguage::En => "en",
+        UiLanguage::Auto => system_lang(),
+    }
+}
+
+/// `zh` when the system speaks Chinese, else `en`.
+pub fn system_lang() -> &'static str {
+    let locale = sys_locale::get_locale()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if locale.starts_with("zh") {
+        "zh"
+    } else {
+        "en"
+    }
+}
+
+fn engine_params(s: &Settings) -> EngineParams {
+    match &s.ocr.model_dir {
+        Some(dir) => EngineParams::with_models_dir(dir),
+        None => EngineParams::default(),
+    }
+}
+
+fn overlay_builder(s: &Settings) -> WindowBuilder {
+    let b = WindowBuilder::new()
+        .with_title("ocrlay")
+        .with_decorations(false)
+        .with_transparent(true)
+        .with_always_on_top(true)
+        .with_focusable(false)
+        .with_focused(false)
+        .with_resizable(true)
+        .with_visible(false)
+        .with_inner_size(LogicalSize::new(f64::from(s.overlay.width), 140.0));
+    #[cfg(target_os = "linux")]
+    let b = {
+        use tao::platform::unix::WindowBuilderExtUnix;
+        b.with_skip_taskbar(true)
+    };
+    match s.overlay.position {
+        Some([x, y]) => b.with_position(PhysicalPosition::new(x, y)),
+        None => b,
+    }
+}
+
+fn make_page(
+    target: &EventLoopWindowTarget<AppEvent>,
+    builder: WindowBuilder,
+    page: &str,
+    kind: Page,
+    transparent: bool,
+    proxy: &EventLoopProxy<AppEvent>,
+    shots: &Shots,
+) -> anyhow::Result<PageWindow> {
+    let window = builder.build(target)?;
+    let webview = webview::build(
+        &window,
+        page,
+        kind,
+        transparent,
+        proxy.clone(),
+        shots.clone(),
+    )?;
+    Ok(PageWindow {
+        window,
+        webview,
+        ready: false,
+        queue: Vec::new(),
+    })
+}
+
+/// Starts the app and runs until Quit. Only returns on a start-up error.
+pub fn run(config_path: PathBuf) -> anyhow::Result<()> {
+    instance::check_display()?;
+    let lock = instance::lock()?;
+    let loaded = config::load(&config_path);
+    let settings = loaded.settings;
+    let event_loop: EventLoop<AppEvent> = EventLoopBuilder::with_user_event().build();
+    let proxy = event_loop.create_proxy();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("ocrlay-net")
+        .enable_all()
+        .build()?;
+    let sink: Sink = {
+        let p = Mutex::new(proxy.clone());
+        Arc::new(move |e| {
+            if let Ok(p) = p.lock() {
+                let _ = p.send_event(AppEvent::Pipeline(e));
+            }
+        })
+    };
+    let pipeline = Pipeline::start(
+        settings.ocr.engine,
+        engine_params(&settings),
+        TranslationPlan::from_settings(&settings),
+        runtime.handle().clone(),
+        sink,
+    );
+    let shots: Shots = Arc::default();
+    let overlay = make_page(
+        &event_loop,
+        overlay_builder(&settings),
+        "overlay.html",
+        Page::Overlay,
+        true,
+        &proxy,
+        &shots,
+    )?;
+    let (hotkeys, hotkey_error) = match hotkeys::Hotkeys::new(proxy.clone()) {
+        Ok(mut h) => {
+            h.apply(&settings.hotkeys);
+            (Some(h), None)
+        }
+        Err(e) => (None, Some(e)),
+    };
+    let mut app = App {
+        config_warnings: loaded.warnings.iter().map(|w| w.to_string()).collect(),
+        settings,
+        config_path,
+        proxy,
+        runtime,
+        pipeline,
+        shots,
+        overlay,
+        overlay_visible: false,
+        selectors: Vec::new(),
+        selecting: None,
+        settings_window: None,
+        hotkeys,
+        hotkey_error,
+        tray: None,
+        clipboard: None,
+        last_region: None,
+        next_job: 1,
+        trace: None,
+        shot_serial: 0,
+    };
+    app.send_appearance();
+    let mut lock = Some(lock);
+    event_loop.run(move |event, target, control_flow| {
+        *control_flow = ControlFlow::Wait;
+        match event {
+            Event::NewEvents(StartCause::Init) => app.started(target),
+            Event::UserEvent(e) => app.handle(e, target, control_flow),
+            Event::WindowEvent {
+                window_id, event, ..
+            } => app.window_event(window_id, event),
+            Event::LoopDestroyed => {
+                app.save_state();
+                lock.take();
+            }
+            _ => {}
+        }
+    })
+}
+
+impl App {
+    fn zh(&self) -> bool {
+        ui_lang(self.settings.general.ui_language) == "zh"
+    }
+
+    fn t(&self, zh: &str, en: &str) -> String {
+        if self.zh() {
+            zh.to_string()
+        } else {
+            en.to_string()
+        }
+    }
+
+    fn started(&mut self, target: &EventLoopWindowTarget<AppEvent>) {
+        match tray::create(self.proxy.clone(), self.zh()) {
+            Ok(t) => self.tray = Some(t),
+            Err(e) => tracing::warn!("no tray icon: {e}"),
+        }
+        // Warm the selector pages now, so Alt+Q shows them at once.
+        if let Ok(monitors) = capture::monitors() {
+            for i in 0..monitors.len() {
+                self.ensure_selector(i, target);
+            }
+        }
+        let names: Vec<&str> = self
+            .settings
+            .enabled_providers()
+            .iter()
+            .map(|p| p.name)
+            .collect();
+        tracing::info!(
+            providers = ?names,
+            config = %self.config_path.display(),
+            "ocrlay is running: {} selects a region",
+            self.settings.hotkeys.select_region
+        );
+        if let Some(e) = self.hotkey_error.clone() {
+            self.status(&e, false);
+        }
+        let errors: Vec<String> = self
+            .hotkeys
+            .as_ref()
+            .map(|h| h.errors.values().cloned().collect())
+            .unwrap_or_default();
+        if !errors.is_empty() {
+            self.status(&errors.join("; "), false);
+            self.show_overlay(true);
+        }
+        if names.is_empty() {
+            let msg = self.t(
+                "还没有启用翻译源：请在设置里选择并测试一个。",
+                "No translation provider is enabled yet: pick and test one in the settings.",
+            );
+            self.status(&msg, false);
+        }
+    }
+
+    fn status(&mut self, text: &str, busy: bool) {
+        self.overlay.send(&OverlayOut::Status {
+            text: text.to_string(),
+            busy,
+        });
+    }
+
+    fn send_appearance(&mut self) {
+        let msg = OverlayOut::Appearance {
+            appearance: self.settings.overlay.clone(),
+            ui_lang: ui_lang(self.settings.general.ui_language).into(),
+        };
+        self.overlay.send(&msg);
+        let _ = self
+            .overlay
+            .window
+            .set_ignore_cursor_events(self.settings.overlay.locked);
+    }
+
+    fn show_overlay(&mut self, show: bool) {
+        self.overlay_visible = show;
+        self.overlay.window.set_visible(show);
+        if show {
+            // Becoming visible realizes the window: click-through needs a realized window.
+            let _ = self
+                .overlay
+                .window
+                .set_ignore_cursor_events(self.settings.overlay.locked);
+        }
+    }
+
+    fn ensure_selector(&mut self, i: usize, target: &EventLoopWindowTarget<AppEvent>) {
+        while self.selectors.len() <= i {
+            let n = self.selectors.len();
+            let builder = WindowBuilder::new()
+                .with_title("ocrlay region")
+                .with_decorations(false)
+                .with_always_on_top(true)
+                .with_visible(false)
+                .with_inner_size(PhysicalSize::new(800u32, 600u32));
+            #[cfg(target_os = "linux")]
+            let builder = {
+                use tao::platform::unix::WindowBuilderExtUnix;
+                builder.with_skip_taskbar(true)
+            };
+            match make_page(
+                target,
+                builder,
+                "selector.html",
+                Page::Selector(n),
+                false,
+                &self.proxy,
+                &self.shots,
+            ) {
+                Ok(page) => self.selectors.push(Selector {
+                    page,
+                    monitor: None,
+                }),
+                Err(e) => {
+                    tracing::error!("cannot open the region selector: {e:#}");
+                    return;
+                }
+            }
+        }
+    }
+
+    fn handle(
+        &mut self,
+        event: AppEvent,
+        target: &EventLoopWindowTarget<AppEvent>,
+        control_flow: &mut ControlFlow,
+    ) {
+        match event {
+            AppEvent::Hotkey { action, at } => {
+                tracing::debug!(?action, "hotkey");
+                self.hotkey(action, at);
+            }
+            AppEvent::Menu(id) => self.menu(&id, target, control_flow),
+            AppEvent::Ipc { page, body } => self.ipc(page, &body, target, control_flow),
+            AppEvent::Shots { monitors, at } => self.show_selectors(monitors, at, target),
+            AppEvent::ShotsFailed(e) => {
+                self.selecting = None;
+                self.status(&e, false);
+                self.show_overlay(true);
+            }
+            AppEvent::Pipeline(e) => self.pipeline_event(e),
+            AppEvent::ToSettings(msg) => {
+                if let Some(w) = &mut self.settings_window {
+                    w.send(&msg);
+                }
+            }
+        }
+    }
+
+    fn hotkey(&mut self, action: HotkeyAction, at: Instant) {
+        match action {
+            HotkeyAction::SelectRegion => self.start_selection(at),
+            HotkeyAction::RepeatLast => self.repeat_last(at),
+            HotkeyAction::ToggleOverlay => {
+                let show = !self.overlay_visible;
+                self.show_overlay(show);
+            }
+            HotkeyAction::ToggleAuto => {
+                let msg = self.t(
+                    "自动翻译模式还在开发中。",
+                    "Automatic translation mode is not available yet.",
+                );
+                self.status(&msg, false);
+                self.show_overlay(true);
+            }
+        }
+    }
+
+    /// Freezes every monitor in a screenshot (off the UI thread), then shows the selectors over them.
+    fn start_selection(&mut self, at: Instant) {
+        if self.selecting.is_some() {
+            return;
+        }
+        self.selecting = Some(at);
+        let proxy = self.proxy.clone();
+        let shots = self.shots.clone();
+        std::thread::spawn(move || {
+            let result =
+                (|| -> Result<Vec<(MonitorInfo, Arc<RgbaImage>)>, capture::CaptureError> {
+                    let mut out = Vec::new();
+                    for (i, m) in capture::monitors()?.into_iter().enumerate() {
+                        let img = capture::capture_monitor(m.id)?;
+                        let mut bmp = Vec::new();
+                        let _ = image::DynamicImage::ImageRgba8(img.clone())
+                            .to_rgb8()
+                            .write_to(&mut std::io::Cursor::new(&mut bmp), image::ImageFormat::Bmp);
+                        if let Ok(mut s) = shots.lock() {
+                            s.insert(format!("{i}.bmp"), bmp);
+                        }
+                        out.push((m, Arc::new(img)));
+                    }
+                    Ok(out)
+                })();
+            let _ = proxy.send_event(match result {
+                Ok(monitors) => AppEvent::Shots { monitors, at },
+                Err(e) => AppEvent::ShotsFailed(e.to_string()),
+            });
+        });
+    }
+
+    fn show_selectors(
+        &mut self,
+        monitors: Vec<(MonitorInfo, Arc<RgbaImage>)>,
+        at: Instant,
+        target: &EventLoopWindowTarget<AppEvent>,
+    ) {
+        tracing::debug!(
+            ms = at.elapsed().as_millis(),
+            monitors = monitors.len(),
+            "screens frozen"
+        );
+        self.shot_serial += 1;
+        let lang = ui_lang(self.settings.general.ui_language).to_string();
+        for (i, (m, img)) in monitors.into_iter().enumerate() {
+            self.ensure_selector(i, target);
+            let serial = self.shot_serial;
+            let Some(sel) = self.selectors.get_mut(i) else {
+                continue;
+            };
+            let w = &sel.page.window;
+            w.set_outer_position(PhysicalPosition::new(m.rect.x, m.rect.y));
+            w.set_inner_size(PhysicalSize::new(m.rect.width, m.rect.height));
+            w.set_visible(true);
+            w.set_always_on_top(true);
+            w.set_focus();
+            sel.page.send(&SelectorOut::Shot {
+                url: webview::url(&format!("shot/{i}.bmp?n={serial}")),
+                ui_lang: lang.clone(),
+            });
+            sel.monitor = Some((m, img));
+        }
+    }
+
+    fn hide_selectors(&mut self) {
+        for s in &mut self.selectors {
+            s.page.window.set_visible(false);
+            s.monitor = None;
+        }
+        self.selecting = None;
+    }
+
+    fn repeat_last(&mut self, at: Instant) {
+        match self.last_region {
+            Some(region) => self.submit(Source::Region(region), at),
+            None => {
+                let msg = self.t(
+                    "还没有选择过区域：先按选择区域的热键。",
+                    "No region yet: press the select-region hotkey first.",
+                );
+                self.status(&msg, false);
+                self.show_overlay(true);
+            }
+        }
+    }
+
+    fn submit(&mut self, source: Source, at: Instant) {
+        let id = self.next_job;
+        self.next_job += 1;
+        self.trace = Some(Trace {
+            job: id,
+            hotkey: at,
+            captured: None,
+            recognized: None,
+            first_delta: None,
+            painted: false,
+        });
+        let msg = self.t("识别中…", "Reading…");
+        self.status(&msg, true);
+        self.pipeline.submit(Job {
+            id,
+            source,
+            started: at,
+        });
+    }
+
+    fn place_overlay_beside(&mut self, region: Rect) {
+        let monitors = capture::monitors().unwrap_or_default();
+        let Some(i) = capture::monitor_for(&region, &monitors) else {
+            return;
+        };
+        let size = self.overlay.window.outer_size();
+        let (x, y) = placement::beside(region, (size.width, size.height), monitors[i].rect);
+        self.overlay
+            .window
+            .set_outer_position(PhysicalPosition::new(x, y));
+    }
+
+    fn is_current(&self, job: u64) -> bool {
+        self.trace.is_some_and(|t| t.job == job)
+    }
+
+    fn pipeline_event(&mut self, e: PipelineEvent) {
+        match e {
+            PipelineEvent::EngineReady(Ok(())) => {}
+            PipelineEvent::EngineReady(Err(msg)) => {
+                let text =
+                    self.t("OCR 模型无法加载：", "The OCR models could not be loaded: ") + &msg;
+                self.status(&text, false);
+                self.show_overlay(true);
+            }
+            PipelineEvent::Captured { job, ms } => {
+                if let Some(t) = self.trace.as_mut().filter(|t| t.job == job) {
+                    t.captured = Some(Instant::now());
+                }
+                tracing::debug!(job, ms, "capture done");
+            }
+            PipelineEvent::Recognized {
+                job,
+                text,
+                ms,
+                providers,
+            } => {
+                if !self.is_current(job) {
+                    return;
+                }
+                if let Some(t) = self.trace.as_mut() {
+                    t.recognized = Some(Instant::now());
+                }
+                let lines = text.lines().count();
+                self.overlay.send(&OverlayOut::Job {
+                    job,
+                    source: text,
+                    providers: providers
+                        .into_iter()
+                        .map(|p| ProviderRef {
+                            id: p.id,
+                            name: p.name,
+                        })
+                        .collect(),
+                });
+                let msg = if self.zh() {
+                    format!("OCR {ms} ms · {lines} 行 · 翻译中…")
+                } else {
+                    format!("OCR {ms} ms · {lines} lines · translating…")
+                };
+                self.status(&msg, true);
+                self.show_overlay(true);
+            }
+            PipelineEvent::NoText { job, ms } => {
+                if !self.is_current(job) {
+                    return;
+                }
+                let msg = if self.zh() {
+                    format!("区域里没有识别到文字（OCR {ms} ms）")
+                } else {
+                    format!("No text found in the region (OCR {ms} ms)")
+                };
+                self.status(&msg, false);
+                self.show_overlay(true);
+            }
+            PipelineEvent::Failed { job, message } => {
+                if !self.is_current(job) {
+                    return;
+                }
+                self.status(&message, false);
+                self.show_overlay(true);
+            }
+            PipelineEvent::Delta {
+                job,
+                provider,
+                text,
+            } => {
+                if !self.is_current(job) {
+                    return;
+                }
+                if let Some(t) = self.trace.as_mut() {
+                    if t.first_delta.is_none() {
+                        t.first_delta = Some(Instant::now());
+                        tracing::debug!(job, provider = %provider, ms = t.hotkey.elapsed().as_millis(), "overlay update (first text)");
+                    }
+                }
+                self.overlay.send(&OverlayOut::Delta {
+                    job,
+                    provider,
+                    text,
+                });
+            }
+            PipelineEvent::Done {
+                job,
+                provider,
+                text,
+                ms,
+            } => {
+                if !self.is_current(job) {
+                    return;
+                }
+                tracing::debug!(job, provider = %provider, ms, "overlay update (done)");
+                self.overlay.send(&OverlayOut::Done {
+                    job,
+                    provider,
+                    text,
+                    ms,
+                });
+                let total = self
+                    .trace
+                    .map(|t| t.hotkey.elapsed().as_millis())
+                    .unwrap_or(0);
+                let msg = if self.zh() {
+                    format!("完成 · 共 {total} ms")
+                } else {
+                    format!("Done · {total} ms in all")
+                };
+                self.status(&msg, false);
+            }
+            PipelineEvent::ProviderFailed {
+                job,
+                provider,
+                message,
+                partial,
+            } => {
+                if !self.is_current(job) {
+                    return;
+                }
+                self.overlay.send(&OverlayOut::Error {
+                    job,
+                    provider,
+                    message,
+                    partial,
+                });
+                self.status("", false);
+            }
+        }
+    }
+
+    fn painted(&mut self, job: u64) {
+        let Some(t) = self.trace.as_mut().filter(|t| t.job == job && !t.painted) else {
+            return;
+        };
+        t.painted = true;
+        let now = Instant::now();
+        let ms =
+            |a: Instant, b: Option<Instant>| b.map(|b| b.duration_since(a).as_secs_f64() * 1e3);
+        let capture = ms(t.hotkey, t.captured);
+        let ocr = t.captured.and_then(|c| ms(c, t.recognized));
+        let translate = t.recognized.and_then(|r| ms(r, t.first_delta));
+        let render = t
+            .first_delta
+            .map(|d| now.duration_since(d).as_secs_f64() * 1e3);
+        let total = now.duration_since(t.hotkey).as_secs_f64() * 1e3;
+        tracing::info!(
+            job,
+            total_ms = format!("{total:.1}"),
+            capture_ms = format!("{:.1}", capture.unwrap_or(0.0)),
+            ocr_ms = format!("{:.1}", ocr.unwrap_or(0.0)),
+            translate_first_ms = format!("{:.1}", translate.unwrap_or(0.0)),
+            render_ms = format!("{:.1}", render.unwrap_or(0.0)),
+            "first character painted"
+        );
+    }
+
+    fn menu(
+        &mut self,
+        id: &str,
+        target: &EventLoopWindowTarget<AppEvent>,
+        control_flow: &mut ControlFlow,
+    ) {
+        match id {
+            tray::ids::TRANSLATE => self.start_selection(Instant::now()),
+            tray::ids::REPEAT => self.repeat_last(Instant::now()),
+            tray::ids::TOGGLE_OVERLAY => {
+                let show = !self.overlay_visible;
+                self.show_overlay(show);
+            }
+            tray::ids::TOGGLE_LOCK => {
+                let locked = !self.settings.overlay.locked;
+                self.set_locked(locked);
+            }
+            tray::ids::SETTINGS => self.open_settings(target),
+            tray::ids::QUIT => *control_flow = ControlFlow::Exit,
+            _ => {}
+        }
+    }
+
+    fn set_locked(&mut self, locked: bool) {
+        self.settings.overlay.locked = locked;
+        let _ = self.overlay.window.set_ignore_cursor_events(locked);
+        self.overlay.send(&OverlayOut::Locked { locked });
+    }
+
+    fn ipc(
+        &mut self,
+        page: Page,
+        body: &str,
+        target: &EventLoopWindowTarget<AppEvent>,
+        control_flow: &mut ControlFlow,
+    ) {
+        match page {
+            Page::Overlay => match serde_json::from_str::<OverlayIn>(body) {
+                Ok(m) => self.overlay_message(m, target),
+                Err(e) => tracing::debug!("overlay sent an unknown message: {e}"),
+            },
+            Page::Selector(i) => match serde_json::from_str::<SelectorIn>(body) {
+                Ok(m) => self.selector_message(i, m),
+                Err(e) => tracing::debug!("selector sent an unknown message: {e}"),
+            },
+            Page::Settings => match serde_json::from_str::<SettingsIn>(body) {
+                Ok(m) => self.settings_message(m, control_flow),
+                Err(e) => tracing::debug!("settings sent an unknown message: {e}"),
+            },
+        }
+    }
+
+    fn overlay_message(&mut self, m: OverlayIn, target: &EventLoopWindowTarget<AppEvent>) {
+        match m {
+            OverlayIn::Ready => {
+                self.overlay.on_ready();
+                tracing::debug!("overlay page ready");
+            }
+            OverlayIn::Lock { locked } => self.set_locked(locked),
+            OverlayIn::Drag => {
+                let _ = self.overlay.window.drag_window();
+            }
+            OverlayIn::Resize { width, height } | OverlayIn::ContentSize { width, height } => {
+                let w = width.clamp(120.0, 2400.0);
+                let h = height.clamp(40.0, 1600.0);
+                self.overlay.window.set_inner_size(LogicalSize::new(w, h));
+            }
+            OverlayIn::Copy { text } => {
+                if self.clipboard.is_none() {
+                    self.clipboard = arboard::Clipboard::new().ok();
+                }
+                if let Some(c) = &mut self.clipboard {
+                    if let Err(e) = c.set_text(text) {
+                        tracing::warn!("copy failed: {e}");
+                    }
+                }
+            }
+            OverlayIn::Hide => self.show_overlay(false),
+            OverlayIn::OpenSettings => self.open_settings(target),
+            OverlayIn::Retranslate => self.repeat_last(Instant::now()),
+            OverlayIn::Painted { job } => self.painted(job),
+        }
+    }
+
+    fn selector_message(&mut self, i: usize, m: SelectorIn) {
+        match m {
+            SelectorIn::Ready => {
+                if let Some(s) = self.selectors.get_mut(i) {
+                    s.page.on_ready();
+                }
+            }
+            SelectorIn::Cancel => {
+                tracing::debug!("region selection cancelled");
+                self.hide_selectors();
+            }
+            SelectorIn::Region {
+                x,
+                y,
+                width,
+                height,
+                scale,
+                view_width,
+                view_height,
+            } => {
+                let Some((monitor, shot)) = self.selectors.get(i).and_then(|s| s.monitor.clone())
+                else {
+                    self.hide_selectors();
+                    return;
+                };
+                let at = self.selecting.unwrap_or_else(Instant::now);
+                let view = view_width.zip(view_height);
+                let region =
+                    placement::page_to_desktop(monitor.rect, (x, y, width, height), scale, view);
+                self.hide_selectors();
+                tracing::debug!(?region, monitor = %monitor.name, "region selected");
+                // The frozen screenshot is exactly what the user saw when choosing.
+                let (rx, ry) = (
+                    (region.x - monitor.rect.x) as u32,
+                    (region.y - monitor.rect.y) as u32,
+                );
+                let crop = image::imageops::crop_imm(&*shot, rx, ry, region.width, region.height)
+                    .to_image();
+                self.last_region = Some(region);
+                self.place_overlay_beside(region);
+                self.submit(Source::Image(crop), at);
+            }
+        }
+    }
+
+    fn open_settings(&mut self, target: &EventLoopWindowTarget<AppEvent>) {
+        if let Some(w) = &self.settings_window {
+            w.window.set_visible(true);
+            w.window.set_focus();
+            return;
+        }
+        let title = self.t("ocrlay 设置", "ocrlay settings");
+        let builder = WindowBuilder::new()
+            .with_title(title)
+            .with_inner_size(LogicalSize::new(940.0, 700.0))
+            .with_min_inner_size(LogicalSize::new(640.0, 480.0));
+        match make_page(
+            target,
+            builder,
+            "settings.html",
+            Page::Settings,
+            false,
+            &self.proxy,
+            &self.shots,
+        ) {
+            Ok(p) => self.settings_window = Some(p),
+            Err(e) => {
+                let msg = format!(
+                    "{}{e:#}",
+                    self.t("设置窗口打不开：", "The settings window failed to open: ")
+                );
+                self.status(&msg, false);
+            }
+        }
+    }
+
+    fn settings_state(&self) -> SettingsOut {
+        SettingsOut::State {
+            catalog: settings_bridge::catalog_json(),
+            settings: settings_bridge::settings_json(&self.settings),
+            warnings: self.config_warnings.clone(),
+            hotkey_errors: self
+                .hotkeys
+                .as_ref()
+                .map(|h| h.errors.clone())
+                .unwrap_or_default(),
+            ui_lang: ui_lang(self.settings.general.ui_language).into(),
+            system_lang: system_lang().into(),
+            config_path: self.config_path.display().to_string(),
+        }
+    }
+
+    fn send_to_settings(&mut self, msg: SettingsOut) {
+        if let Some(w) = &mut self.settings_window {
+            w.send(&msg);
+        }
+    }
+
+    /// Applies new settings everywhere and writes them to the file.
+    fn apply_settings(&mut self, new: Settings) -> Result<(), String> {
+        let saved = config::save(&new, &self.config_path).map_err(|e| e.to_string())?;
+        if let Some(aside) = saved.moved_aside {
+            self.config_warnings = vec![format!(
+                "{} {}",
+                self.t(
+                    "无法读取的旧设置文件已移到",
+                    "The unreadable old settings file was moved to"
+                ),
+                aside.display()
+            )];
+        } else {
+            self.config_warnings.clear();
+        }
+        let engine_changed = new.ocr != self.settings.ocr;
+        self.settings = new;
+        self.pipeline
+            .set_plan(TranslationPlan::from_settings(&self.settings));
+        if engine_changed {
+            let msg = self.t(
+                "OCR 引擎设置已保存，重启 ocrlay 后生效。",
+                "The OCR engine setting applies after ocrlay restarts.",
+            );
+            self.status(&msg, false);
+        }
+        if let Some(h) = &mut self.hotkeys {
+            h.apply(&self.settings.hotkeys);
+        }
+        self.send_appearance();
+        Ok(())
+    }
+
+    fn settings_message(&mut self, m: SettingsIn, _control_flow: &mut ControlFlow) {
+        match m {
+            SettingsIn::Ready => {
+                if let Some(w) = &mut self.settings_window {
+                    w.on_ready();
+                }
+                let state = self.settings_state();
+                self.send_to_settings(state);
+            }
+            SettingsIn::Save { settings } => {
+                match settings_bridge::settings_from_page(&settings, &self.settings) {
+                    Ok(new) => match self.apply_settings(new) {
+                        Ok(()) => {
+                            self.send_to_settings(SettingsOut::Saved);
+                            let state = self.settings_state();
+                            self.send_to_settings(state);
+                        }
+                        Err(e) => self.send_to_settings(SettingsOut::SaveError {
+                            errors: vec![ipc::FieldError {
+                                field: String::new(),
+                                message: e,
+                            }],
+                        }),
+                    },
+                    Err(errors) => self.send_to_settings(SettingsOut::SaveError { errors }),
+                }
+            }
+            SettingsIn::TestProvider { id, provider } => self.provider_task(id, provider, true),
+            SettingsIn::ListModels { id, provider } => self.provider_task(id, provider, false),
+            SettingsIn::ResolveUrl { id, input } => {
+                let fallback = providers::find(&id).map(|p| p.url).unwrap_or("");
+                let typed = if input.trim().is_empty() {
+                    fallback
+                } else {
+                    input.as_str()
+                };
+                let (url, error) = match providers::url::chat_completions_url(typed) {
+                    Ok(u) => (Some(u.to_string()), None),
+                    Err(e) => (None, Some(e.to_string())),
+                };
+                self.send_to_settings(SettingsOut::ResolvedUrl {
+                    id,
+                    input,
+                    url,
+                    error,
+                });
+            }
+            SettingsIn::OpenUrl { url } => {
+                if is_catalog_url(&url) {
+                    if let Err(e) = open::that_detached(&url) {
+                        tracing::warn!("cannot open {url}: {e}");
+                    }
+                } else {
+                    tracing::warn!("refused to open a URL that is not in the catalog: {url}");
+                }
+            }
+            SettingsIn::SetUiLang { ui_lang } => {
+                let lang = match ui_lang.as_str() {
+                    "zh" => UiLanguage::Zh,
+                    "en" => UiLanguage::En,
+                    _ => UiLanguage::Auto,
+                };
+                let mut new = self.settings.clone();
+                new.general.ui_language = lang;
+                if let Err(e) = self.apply_settings(new) {
+                    tracing::warn!("{e}");
+                }
+                let state = self.settings_state();
+                self.send_to_settings(state);
+            }
+        }
+    }
+
+    /// Runs a provider test or model list with unsaved form values, answering the settings page later.
+    fn provider_task(&mut self, id: String, form: serde_json::Value, test: bool) {
+        let Some(info) = providers::find(&id) else {
+            return;
+        };
+        let spec = match settings_bridge::with_provider(&self.settings, &id, &form) {
+            Ok(s) => s.endpoint_spec(info),
+            Err(errors) => {
+                let message = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                self.send_to_settings(if test {
+                    SettingsOut::TestResult {
+                        id,
+                        ok: false,
+                        message,
+                        latency_ms: None,
+                    }
+                } else {
+                    SettingsOut::Models {
+                        id,
+                        models: Vec::new(),
+                        error: Some(message),
+                    }
+                });
+                return;
+            }
+        };
+        let (from, to) = (self.settings.general.source, self.settings.general.target);
+        let proxy = self.proxy.clone();
+        self.runtime.spawn(async move {
+            let reply = match Endpoint::new(spec) {
+                Err(e) => {
+                    if test {
+                        SettingsOut::TestResult {
+                            id,
+                            ok: false,
+                            message: e.to_string(),
+                            latency_ms: None,
+                        }
+                    } else {
+                        SettingsOut::Models {
+                            id,
+                            models: Vec::new(),
+                            error: Some(e.to_string()),
+                        }
+                    }
+                }
+                Ok(ep) if test => match ep.test(from, to).await {
+                    Ok(r) => SettingsOut::TestResult {
+                        id,
+                        ok: true,
+                        message: format!(
+                            "OK · {} ms · {} → {}",
+                            r.elapsed.as_millis(),
+                            r.sample,
+                            r.reply
+                        ),
+                        latency_ms: Some(r.elapsed.as_millis() as u64),
+                    },
+                    Err(e) => SettingsOut::TestResult {
+                        id,
+                        ok: false,
+                        message: e.to_string(),
+                        latency_ms: None,
+                    },
+                },
+                Ok(ep) => match ep.list_models().await {
+                    Ok(models) => SettingsOut::Models {
+                        id,
+                        models,
+                        error: None,
+                    },
+                    Err(e) => SettingsOut::Models {
+                        id,
+                        models: Vec::new(),
+                        error: Some(e.to_string()),
+                    },
+                },
+            };
+            let _ = proxy.send_event(AppEvent::ToSettings(reply));
+        });
+    }
+
+    fn window_event(&mut self, id: WindowId, event: WindowEvent) {
+        let is_overlay = id == self.overlay.window.id();
+        let is_settings = self
+            .settings_window
+            .as_ref()
+            .is_some_and(|w| w.window.id() == id);
+        match event {
+            WindowEvent::CloseRequested if is_settings => self.settings_window = None,
+            WindowEvent::CloseRequested if is_overlay => self.show_overlay(false),
+            WindowEvent::Moved(pos) if is_overlay && self.overlay_visible => {
+                self.settings.overlay.position = Some([pos.x, pos.y]);
+            }
+            _ => {}
+        }
+    }
+
+    /// Remembers the overlay's place and lock state for the next start.
+    fn save_state(&mut self) {
+        let path = self.config_path.clone();
+        let mut on_disk = config::load(&path);
+        if matches!(on_disk.state, config::FileState::Unreadable(_)) {
+            // Never move the user's file aside just to remember a window position.
+            return;
+        }
+        let before = on_disk.settings.clone();
+        on_disk.settings.overlay.position = self.settings.overlay.position;
+        on_disk.settings.overlay.locked = self.settings.overlay.locked;
+        if on_disk.settings != before {
+            if let Err(e) = config::save(&on_disk.settings, &path) {
+                tracing::warn!("{e}");
+            }
+        }
+    }
+}
+
+fn is_catalog_url(url: &str) -> bool {
+    providers::PROVIDERS.iter().any(|p| {
+        (!p.key_page.is_empty() && p.key_page == url)
+            || (!p.models_page.is_empty() && p.models_page == url)
+            || ((url.starts_with("https://") || url.starts_with("http://"))
+                && (p.notes.contains(url) || p.notes_zh.contains(url)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_catalog_urls_open() {
+        assert!(is_catalog_url("https://platform.deepseek.com/api_keys"));
+        assert!(is_catalog_url(
+            "https://cloud.tencent.com/document/product/1729/111008"
+        ));
+        assert!(!is_catalog_url("file:///etc/passwd"));
+        assert!(!is_catalog_url("https://evil.example/"));
+    }
+}

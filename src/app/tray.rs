@@ -1,0 +1,107 @@
+//! The tray icon and its menu.
+
+use super::event::AppEvent;
+use std::sync::Mutex;
+use tao::event_loop::EventLoopProxy;
+use tray_icon::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
+use tray_icon::{Icon, TrayIcon, TrayIconBuilder};
+
+/// Menu item ids.
+pub mod ids {
+    /// Select a region and translate it.
+    pub const TRANSLATE: &str = "translate";
+    /// Translate the last region again.
+    pub const REPEAT: &str = "repeat";
+    /// Hide/show the overlay.
+    pub const TOGGLE_OVERLAY: &str = "toggle_overlay";
+    /// Lock/unlock the overlay.
+    pub const TOGGLE_LOCK: &str = "toggle_lock";
+    /// Open the settings.
+    pub const SETTINGS: &str = "settings";
+    /// Quit.
+    pub const QUIT: &str = "quit";
+}
+
+/// A 32×32 icon drawn in code: a rounded blue square with a white "译" stroke-like bar pattern.
+fn icon() -> Option<Icon> {
+    let size = 32u32;
+    let mut rgba = Vec::with_capacity((size * size * 4) as usize);
+    for y in 0..size {
+        for x in 0..size {
+            let (fx, fy) = (x as f32 - 15.5, y as f32 - 15.5);
+            let corner = (fx.abs() - 11.0).max(0.0).hypot((fy.abs() - 11.0).max(0.0));
+            let inside = corner <= 4.5;
+            let bar = (9..=22).contains(&x) && matches!(y, 9..=11 | 15..=17 | 21..=23);
+            let px = match (inside, bar) {
+                (true, true) => [255, 255, 255, 255],
+                (true, false) => [37, 99, 235, 255],
+                _ => [0, 0, 0, 0],
+            };
+            rgba.extend_from_slice(&px);
+        }
+    }
+    Icon::from_rgba(rgba, size, size).ok()
+}
+
+/// Creates the tray icon (must run on the event-loop thread after it started). `labels` are the menu texts
+/// in the UI language.
+pub fn create(proxy: EventLoopProxy<AppEvent>, zh: bool) -> Result<TrayIcon, String> {
+    let t = |zh_text: &str, en: &str| {
+        if zh {
+            zh_text.to_string()
+        } else {
+            en.to_string()
+        }
+    };
+    let menu = Menu::new();
+    let items = [
+        MenuItem::with_id(
+            ids::TRANSLATE,
+            t("选择区域翻译", "Translate a region"),
+            true,
+            None,
+        ),
+        MenuItem::with_id(
+            ids::REPEAT,
+            t("再次翻译上个区域", "Translate the last region again"),
+            true,
+            None,
+        ),
+        MenuItem::with_id(
+            ids::TOGGLE_OVERLAY,
+            t("显示/隐藏翻译框", "Show/hide the overlay"),
+            true,
+            None,
+        ),
+        MenuItem::with_id(
+            ids::TOGGLE_LOCK,
+            t(
+                "锁定/解锁翻译框（鼠标穿透）",
+                "Lock/unlock the overlay (click-through)",
+            ),
+            true,
+            None,
+        ),
+        MenuItem::with_id(ids::SETTINGS, t("设置…", "Settings…"), true, None),
+    ];
+    for item in &items {
+        menu.append(item).map_err(|e| e.to_string())?;
+    }
+    menu.append(&PredefinedMenuItem::separator())
+        .map_err(|e| e.to_string())?;
+    menu.append(&MenuItem::with_id(ids::QUIT, t("退出", "Quit"), true, None))
+        .map_err(|e| e.to_string())?;
+    let proxy = Mutex::new(proxy);
+    MenuEvent::set_event_handler(Some(move |e: MenuEvent| {
+        if let Ok(p) = proxy.lock() {
+            let _ = p.send_event(AppEvent::Menu(e.id.0.clone()));
+        }
+    }));
+    let mut builder = TrayIconBuilder::new()
+        .with_menu(Box::new(menu))
+        .with_tooltip("ocrlay");
+    if let Some(i) = icon() {
+        builder = builder.with_icon(i);
+    }
+    builder.build().map_err(|e| e.to_string())
+}
