@@ -15,7 +15,10 @@ PACKAGES=(
   libpipewire-0.3-dev libspa-0.2-dev libwayland-dev libegl-dev libgbm-dev libdrm-dev libdbus-1-dev
   # Headless runs and the GUI tests: X server, input, screenshots, a compositor for transparency, fonts.
   xvfb xdotool imagemagick x11-utils xcompmgr fonts-noto-cjk fonts-dejavu-core
+  # The browser tests of ui/ (headless Chromium driven by playwright-core).
+  chromium
 )
+if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
 if [ "${OCRLAY_WINDOWS_CHECK:-0}" = 1 ]; then
   # The Windows cross-check in CI.
   PACKAGES+=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64)

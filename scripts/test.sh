@@ -9,3 +9,5 @@ export PATH="$HOME/.cargo/bin:$PATH"
 unset WAYLAND_DISPLAY
 export XDG_SESSION_TYPE=x11
 cargo test --locked "$@"
+# The pages of ui/ in a real browser engine, IPC mocked.
+if [ $# -eq 0 ]; then bash ui/tests/run.sh; fi
