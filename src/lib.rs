@@ -6,8 +6,11 @@
 #![warn(missing_docs)]
 
 pub mod app;
+pub mod auto;
+pub mod cache;
 pub mod capture;
 pub mod config;
+pub mod filters;
 pub mod lang;
 pub mod ocr;
 pub mod pipeline;

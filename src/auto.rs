@@ -1,0 +1,1 @@
+//! Auto mode's gates: image gate, stable wait, text gate, adaptive cadence (being written).

@@ -1,0 +1,1 @@
+//! Translation memory and history in SQLite (being written).
