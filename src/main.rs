@@ -32,8 +32,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    init_logging();
     let cli = Cli::parse();
+    // The app tells what it is doing (start-up, timings) at info; commands stay quiet but for warnings.
+    init_logging(if cli.command.is_none() {
+        "warn,ocrlay=info"
+    } else {
+        "warn"
+    });
     let result = match cli.command {
         None => cli::run_app(),
         Some(Command::Providers(args)) => cli::providers::list(args),
@@ -52,9 +57,9 @@ fn main() -> ExitCode {
 }
 
 /// Logs go to stderr; `RUST_LOG=debug` shows every stage with its duration.
-fn init_logging() {
+fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -379,6 +379,7 @@ fn run_job(
                     text: u.text.to_string(),
                 })
             };
+            tracing::debug!(job = id, provider = %provider, model = %ep.model, url = %ep.url, chars = req.text.chars().count(), context = req.context.len(), "provider request");
             match ep.translate(&req, &mut on_update).await {
                 Ok(t) => {
                     tracing::debug!(job = id, provider = %provider, ms = t.elapsed.as_millis(), translation = %t.text, "translation");

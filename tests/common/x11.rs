@@ -1,0 +1,313 @@
+//! A private X server for GUI tests and benchmarks: Xvfb on a free display number, a compositor (so the
+//! overlay's transparency is real), xdotool for keys and the mouse, ImageMagick for windows and screenshots,
+//! and the `ocrlay` app started against it with its log in a file.
+//!
+//! Where no X server can be started, `XSession::start` says why; tests skip then, unless
+//! `OCRLAY_REQUIRE_X=1` (set by CI) makes that a failure.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Whether a missing X server must fail the test instead of skipping it.
+pub fn x_required() -> bool {
+    std::env::var("OCRLAY_REQUIRE_X").is_ok_and(|v| v == "1")
+}
+
+fn have(program: &str) -> bool {
+    Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Starts an X session or returns `None` (after printing why) when the test may be skipped.
+pub fn start_or_skip(width: u32, height: u32) -> Option<XSession> {
+    match XSession::start(width, height) {
+        Ok(x) => Some(x),
+        Err(why) if !x_required() => {
+            eprintln!(
+                "skipped: no X server here ({why}); set OCRLAY_REQUIRE_X=1 to make this fail"
+            );
+            None
+        }
+        Err(why) => panic!("cannot start an X server: {why}"),
+    }
+}
+
+/// A running Xvfb with the helpers started on it; everything is killed on drop.
+pub struct XSession {
+    /// `:N`.
+    pub display: String,
+    children: Vec<Child>,
+}
+
+impl XSession {
+    /// Starts Xvfb (`width`×`height`, 24-bit) on a free display, and xcompmgr on it.
+    pub fn start(width: u32, height: u32) -> Result<XSession, String> {
+        for p in ["Xvfb", "xdotool", "import", "display"] {
+            if !have(p) {
+                return Err(format!(
+                    "{p} is not installed (scripts/setup.sh installs it)"
+                ));
+            }
+        }
+        let n = (90..400)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            })
+            .ok_or("no free display number")?;
+        let display = format!(":{n}");
+        let xvfb = Command::new("Xvfb")
+            .args([
+                &display,
+                "-screen",
+                "0",
+                &format!("{width}x{height}x24"),
+                "-nolisten",
+                "tcp",
+                "-noreset",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| format!("Xvfb: {e}"))?;
+        let mut x = XSession {
+            display,
+            children: vec![xvfb],
+        };
+        let socket = format!("/tmp/.X11-unix/X{n}");
+        let t = Instant::now();
+        while std::os::unix::net::UnixStream::connect(&socket).is_err() {
+            if t.elapsed() > Duration::from_secs(15) {
+                return Err(format!("Xvfb did not start on {}", x.display));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        if have("xcompmgr") {
+            let c = x.command("xcompmgr").stderr(Stdio::null()).spawn();
+            if let Ok(c) = c {
+                x.children.push(c);
+            }
+        }
+        Ok(x)
+    }
+
+    /// A command that runs on this display (and never on a Wayland session).
+    pub fn command(&self, program: &str) -> Command {
+        let mut c = Command::new(program);
+        c.env("DISPLAY", &self.display)
+            .env_remove("WAYLAND_DISPLAY")
+            .env("XDG_SESSION_TYPE", "x11");
+        c
+    }
+
+    /// Keeps a child to be killed with the session.
+    pub fn adopt(&mut self, child: Child) {
+        // Killed first: apps before the X server.
+        self.children.insert(1, child);
+    }
+
+    /// Runs xdotool; returns its stdout.
+    pub fn xdotool(&self, args: &[&str]) -> String {
+        let out = self
+            .command("xdotool")
+            .args(args)
+            .output()
+            .expect("xdotool runs");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Shows an image in a window of its own at (x, y) (ImageMagick's `display`) and waits for it.
+    pub fn show_image(&mut self, path: &Path, x: i32, y: i32, title: &str) {
+        let child = self
+            .command("display")
+            .args([
+                "-title",
+                title,
+                "-geometry",
+                &format!("+{x}+{y}"),
+                "-borderwidth",
+                "0",
+            ])
+            .arg(path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("ImageMagick display starts");
+        self.adopt(child);
+        assert!(
+            self.wait_window(title, Duration::from_secs(15)).is_some(),
+            "the test image window did not appear"
+        );
+        // Let it draw.
+        std::thread::sleep(Duration::from_millis(300));
+    }
+
+    /// The first visible window whose name matches the regex, waiting up to `timeout`.
+    pub fn wait_window(&self, name_regex: &str, timeout: Duration) -> Option<u64> {
+        let t = Instant::now();
+        loop {
+            let out = self.xdotool(&["search", "--onlyvisible", "--name", name_regex]);
+            if let Some(id) = out.lines().find_map(|l| l.trim().parse().ok()) {
+                return Some(id);
+            }
+            if t.elapsed() > timeout {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// A window's position and size on the screen.
+    pub fn geometry(&self, id: u64) -> (i32, i32, u32, u32) {
+        let out = self.xdotool(&["getwindowgeometry", "--shell", &id.to_string()]);
+        let get = |k: &str| -> i64 {
+            out.lines()
+                .find_map(|l| l.strip_prefix(&format!("{k}=")))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0)
+        };
+        (
+            get("X") as i32,
+            get("Y") as i32,
+            get("WIDTH") as u32,
+            get("HEIGHT") as u32,
+        )
+    }
+
+    /// Saves a screenshot of the whole screen as PNG.
+    pub fn screenshot(&self, path: &Path) {
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).unwrap();
+        }
+        let status = self
+            .command("import")
+            .args(["-window", "root"])
+            .arg(path)
+            .status()
+            .expect("ImageMagick import runs");
+        assert!(status.success(), "screenshot failed");
+    }
+
+    /// Drags with the left button from one point to another, in small steps like a hand.
+    pub fn drag(&self, from: (i32, i32), to: (i32, i32)) {
+        self.xdotool(&["mousemove", &from.0.to_string(), &from.1.to_string()]);
+        std::thread::sleep(Duration::from_millis(60));
+        self.xdotool(&["mousedown", "1"]);
+        for i in 1..=8 {
+            let x = from.0 + (to.0 - from.0) * i / 8;
+            let y = from.1 + (to.1 - from.1) * i / 8;
+            std::thread::sleep(Duration::from_millis(25));
+            self.xdotool(&["mousemove", &x.to_string(), &y.to_string()]);
+        }
+        std::thread::sleep(Duration::from_millis(60));
+        self.xdotool(&["mouseup", "1"]);
+    }
+}
+
+impl Drop for XSession {
+    fn drop(&mut self) {
+        // Apps first, the X server last.
+        for c in self.children.iter_mut().skip(1) {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        if let Some(x) = self.children.first_mut() {
+            let _ = x.kill();
+            let _ = x.wait();
+        }
+    }
+}
+
+/// The app running on a session, with its log in a file.
+pub struct App {
+    /// The log file (stderr, `RUST_LOG` as given).
+    pub log: PathBuf,
+    pid: u32,
+}
+
+impl App {
+    /// Starts `binary` with the config file and private XDG dirs under `home`; logs at `rust_log`.
+    pub fn start(
+        x: &mut XSession,
+        binary: &Path,
+        home: &Path,
+        config: &Path,
+        rust_log: &str,
+    ) -> App {
+        let log = home.join("ocrlay.log");
+        let file = fs::File::create(&log).unwrap();
+        for d in ["data", "cache", "runtime", "config"] {
+            fs::create_dir_all(home.join(d)).unwrap();
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = fs::set_permissions(home.join("runtime"), fs::Permissions::from_mode(0o700));
+        }
+        let child = x
+            .command(binary.to_str().unwrap())
+            .env("OCRLAY_CONFIG", config)
+            .env("RUST_LOG", rust_log)
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_RUNTIME_DIR", home.join("runtime"))
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("NO_AT_BRIDGE", "1")
+            .stdout(Stdio::null())
+            .stderr(file)
+            .spawn()
+            .expect("ocrlay starts");
+        let pid = child.id();
+        x.adopt(child);
+        App { log, pid }
+    }
+
+    /// The log so far.
+    pub fn log_text(&self) -> String {
+        let mut s = String::new();
+        if let Ok(mut f) = fs::File::open(&self.log) {
+            let _ = f.read_to_string(&mut s);
+        }
+        s
+    }
+
+    /// Waits until the log has `count` lines containing `needle`; panics with the log after `timeout`.
+    pub fn wait_log(&self, needle: &str, count: usize, timeout: Duration) -> String {
+        let t = Instant::now();
+        loop {
+            let log = self.log_text();
+            if log.lines().filter(|l| l.contains(needle)).count() >= count {
+                return log;
+            }
+            if t.elapsed() > timeout {
+                panic!("waited {timeout:?} for {count}× '{needle}' in the app's log:\n{log}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Whether the process still runs.
+    pub fn alive(&self) -> bool {
+        Path::new(&format!("/proc/{}", self.pid)).exists()
+            && !fs::read_to_string(format!("/proc/{}/stat", self.pid))
+                .unwrap_or_default()
+                .contains(") Z ")
+    }
+}
+
+/// `target/<sub>` (the CI artefacts folder), created.
+pub fn artefact_dir(sub: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(sub);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}

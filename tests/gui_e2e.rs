@@ -1,0 +1,192 @@
+//! The whole trip, as a person does it, under Xvfb: a game-like window shows Japanese dialogue; `ocrlay`
+//! runs with a config that points at a loopback OpenAI-compatible server; Alt+Q (xdotool), a drag over the
+//! text, and the overlay must show the server's translation of the text the app recognised.
+//!
+//! Asserted from three sides: the server saw the recognised Japanese, the app's log shows every stage, and
+//! a screenshot of the overlay, read back with our own OCR, shows the translation. The screenshot is kept
+//! at `target/e2e/overlay.png` (a CI artefact).
+
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use common::x11;
+use common::{delta, finish, MockServer, Reply};
+use ocrlay::lang::Lang;
+use ocrlay::ocr::{load_engine, EngineKind, EngineParams, RecognizeOptions};
+use std::path::Path;
+use std::time::Duration;
+
+const KEY: &str = "sk-e2e-secret-0123456789";
+
+fn translation_reply() -> Reply {
+    let mut events = vec![
+        delta("【爱丽丝】\n"),
+        delta("听说前面有一座古城……\n"),
+        delta("你真的要去吗？"),
+    ];
+    events.extend(finish());
+    Reply::Sse {
+        events,
+        before_gate: 0,
+        pause: Duration::from_millis(30),
+        abort: false,
+    }
+}
+
+fn write_config(dir: &Path, server: &MockServer) -> std::path::PathBuf {
+    let path = dir.join("config.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"
+[general]
+source = "ja"
+target = "zh-CN"
+ui_language = "en"
+
+[overlay]
+font_size = 22
+background_opacity = 0.85
+
+[providers.custom]
+enabled = true
+url = "{}"
+api_key = "{KEY}"
+model = "mock-model"
+"#,
+            server.url("/v1/chat/completions")
+        ),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn alt_q_drag_translates_into_the_overlay() {
+    let Some(mut x) = x11::start_or_skip(1600, 900) else {
+        return;
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    server.reply([translation_reply()]);
+
+    let home = tempfile::tempdir().unwrap();
+    let config = write_config(home.path(), &server);
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
+    // The "game": 1280×240 dialogue box at (100, 150).
+    x.show_image(&fixture, 100, 150, "game-window");
+
+    let app = x11::App::start(
+        &mut x,
+        Path::new(env!("CARGO_BIN_EXE_ocrlay")),
+        home.path(),
+        &config,
+        "ocrlay=debug",
+    );
+    app.wait_log("ocrlay is running", 1, Duration::from_secs(60));
+    app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
+    // The selector pages are made at start; give WebKit a moment to load them.
+    std::thread::sleep(Duration::from_millis(1500));
+
+    x.xdotool(&["key", "alt+q"]);
+    app.wait_log("screens frozen", 1, Duration::from_secs(20));
+    assert!(
+        x.wait_window("^ocrlay region$", Duration::from_secs(10))
+            .is_some(),
+        "the region selector did not appear"
+    );
+    std::thread::sleep(Duration::from_millis(700));
+    x.screenshot(&x11::artefact_dir("e2e").join("selector.png"));
+    x.drag((96, 146), (1384, 394));
+
+    let log = app.wait_log("overlay update (done)", 1, Duration::from_secs(60));
+    let log = if log.contains("first character painted") {
+        log
+    } else {
+        app.wait_log("first character painted", 1, Duration::from_secs(10))
+    };
+    // Let the last delta paint.
+    std::thread::sleep(Duration::from_millis(600));
+    let shot = x11::artefact_dir("e2e").join("overlay.png");
+    x.screenshot(&shot);
+    std::fs::write(x11::artefact_dir("e2e").join("ocrlay.log"), &log).unwrap();
+
+    // 1. The server was asked to translate what is in the game window.
+    let chats: Vec<_> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/chat/completions")
+        .collect();
+    assert_eq!(chats.len(), 1, "one translation request: {chats:?}");
+    let req = &chats[0];
+    assert_eq!(
+        req.header("authorization").as_deref(),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(req.body["model"], "mock-model");
+    let sent = req.body["messages"].to_string();
+    for phrase in ["アリス", "古い城", "本当に行くつもりなの"] {
+        assert!(sent.contains(phrase), "request lacks {phrase}: {sent}");
+    }
+
+    // 2. The log tells each stage, and never the key.
+    for stage in [
+        "hotkey",
+        "screens frozen",
+        "region selected",
+        "capture done",
+        "OCR",
+        "provider request",
+        "translation",
+        "overlay update (first text)",
+        "first character painted",
+    ] {
+        assert!(
+            log.contains(stage),
+            "the log lacks the stage '{stage}':\n{log}"
+        );
+    }
+    assert!(log.contains("古い城"), "the log lacks the OCR text");
+    assert!(log.contains("古城"), "the log lacks the translation");
+    assert!(!log.contains(KEY), "the API key leaked into the log");
+
+    // 3. The overlay, on screen, shows the translation: read it back from the screenshot.
+    let id = x
+        .wait_window("^ocrlay$", Duration::from_secs(5))
+        .expect("the overlay window is visible");
+    let (ox, oy, ow, oh) = x.geometry(id);
+    assert!(
+        oy >= 390 || oy + oh as i32 <= 150,
+        "the overlay ({ox},{oy} {ow}×{oh}) covers the dialogue box"
+    );
+    let screen = image::open(&shot).unwrap().into_rgba8();
+    let crop = image::imageops::crop_imm(
+        &screen,
+        ox.max(0) as u32,
+        oy.max(0) as u32,
+        ow.min(screen.width() - ox.max(0) as u32),
+        oh.min(screen.height() - oy.max(0) as u32),
+    )
+    .to_image();
+    crop.save(x11::artefact_dir("e2e").join("overlay-crop.png"))
+        .unwrap();
+    let mut engine = load_engine(EngineKind::PpOcr, &EngineParams::default()).unwrap();
+    let seen = engine
+        .recognize(
+            &crop,
+            &RecognizeOptions {
+                lang: Lang::ChineseSimplified,
+            },
+        )
+        .unwrap()
+        .text();
+    for phrase in ["古城", "真的要去"] {
+        assert!(
+            seen.contains(phrase),
+            "the overlay does not show '{phrase}'; OCR of the overlay read:\n{seen}\n(screenshot: {})",
+            shot.display()
+        );
+    }
+    assert!(app.alive(), "the app died");
+}
