@@ -1,0 +1,962 @@
+//! The translation memory and history against real SQLite files in temporary folders: hits and misses, user
+//! corrections, the bound, history search and paging, CSV/JSON export, damaged files, and a crash mid-write
+//! in a child process.
+
+use ocrlay::cache::{
+    format_rfc3339_utc, normalize_source, CacheError, CacheKey, HistoryEntry, HistoryQuery,
+    NewHistoryEntry, PutOutcome, Store, StoreOptions, SCHEMA_VERSION,
+};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn key(source: &str) -> CacheKey {
+    CacheKey {
+        provider: "openai".into(),
+        model: "gpt-4o-mini".into(),
+        prompt: "general-v1".into(),
+        from: "ja".into(),
+        to: "en".into(),
+        source: source.into(),
+    }
+}
+
+fn line(time_ms: i64, region: &str, source: &str, translation: &str) -> NewHistoryEntry {
+    NewHistoryEntry {
+        time_ms,
+        region: region.into(),
+        key: key(source),
+        translation: translation.into(),
+    }
+}
+
+fn options(max_entries: usize) -> StoreOptions {
+    StoreOptions { max_entries }
+}
+
+fn open(path: &Path) -> Store {
+    let (store, moved) = Store::open(path).unwrap();
+    assert!(moved.is_none(), "{moved:?}");
+    store
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_os_string();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Files in `dir` whose names contain `.corrupt-`.
+fn moved_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".corrupt-"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn all() -> HistoryQuery {
+    HistoryQuery::default()
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Translation memory
+
+#[test]
+fn put_then_lookup_hits_and_any_other_key_part_misses() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = open(&dir.path().join("h.sqlite3"));
+    let k = key("体力が回復した");
+    assert_eq!(store.lookup(&k).unwrap(), None);
+    assert_eq!(store.put(&k, "HP restored").unwrap(), PutOutcome::Inserted);
+
+    let hit = store.lookup(&k).unwrap().unwrap();
+    assert_eq!(hit.translation, "HP restored");
+    assert!(!hit.edited);
+
+    let variants: [fn(&mut CacheKey); 6] = [
+        |k| k.provider = "deepseek".into(),
+        |k| k.model = "gpt-4o".into(),
+        |k| k.prompt = "with-glossary".into(),
+        |k| k.from = "auto".into(),
+        |k| k.to = "zh".into(),
+        |k| k.source = "体力が回復しない".into(),
+    ];
+    for (i, change) in variants.iter().enumerate() {
+        let mut other = k.clone();
+        change(&mut other);
+        assert_eq!(
+            store.lookup(&other).unwrap(),
+            None,
+            "variant {i}: {other:?}"
+        );
+    }
+
+    // The same key again replaces the answer.
+    assert_eq!(
+        store.put(&k, "Stamina recovered").unwrap(),
+        PutOutcome::Replaced
+    );
+    assert_eq!(
+        store.lookup(&k).unwrap().unwrap().translation,
+        "Stamina recovered"
+    );
+    assert_eq!(store.translation_count().unwrap(), 1);
+}
+
+#[test]
+fn whitespace_and_width_variants_of_a_line_hit_the_same_entry() {
+    let mut store = Store::open_in_memory(&options(100)).unwrap();
+    store
+        .put(&key("Press  START\nto continue"), "スタートを押して続ける")
+        .unwrap();
+    for variant in [
+        "Press START\nto continue",
+        "  Press \t START \r\n\n to continue  ",
+        "Ｐｒｅｓｓ ＳＴＡＲＴ\nto continue",
+    ] {
+        let hit = store.lookup(&key(variant)).unwrap();
+        assert_eq!(
+            hit.map(|h| h.translation).as_deref(),
+            Some("スタートを押して続ける"),
+            "{variant:?}"
+        );
+    }
+    store.put(&key("こんにちは 世界"), "Hello world").unwrap();
+    assert!(store.lookup(&key("こんにちは世界")).unwrap().is_some());
+    // Words stay words: a space between Latin words is not dropped.
+    assert!(store
+        .lookup(&key("PressSTART\ntocontinue"))
+        .unwrap()
+        .is_none());
+    assert_eq!(normalize_source(" a \n\n b "), "a\nb");
+}
+
+#[test]
+fn a_user_correction_wins_over_provider_answers_until_forced() {
+    let mut store = Store::open_in_memory(&options(100)).unwrap();
+    let k = key("宝箱を開けた");
+    store.put(&k, "Opened the treasure box").unwrap();
+    assert_eq!(
+        store.put_edit(&k, "You opened the chest").unwrap(),
+        PutOutcome::Replaced
+    );
+
+    assert_eq!(
+        store.put(&k, "Treasure chest opened").unwrap(),
+        PutOutcome::KeptEdit
+    );
+    let hit = store.lookup(&k).unwrap().unwrap();
+    assert_eq!(hit.translation, "You opened the chest");
+    assert!(hit.edited);
+
+    assert_eq!(
+        store.put_forced(&k, "Treasure chest opened").unwrap(),
+        PutOutcome::Replaced
+    );
+    let hit = store.lookup(&k).unwrap().unwrap();
+    assert_eq!(hit.translation, "Treasure chest opened");
+    assert!(!hit.edited);
+
+    assert!(store.forget(&k).unwrap());
+    assert!(!store.forget(&k).unwrap());
+    assert_eq!(store.lookup(&k).unwrap(), None);
+}
+
+#[test]
+fn editing_a_history_line_wins_next_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let mut store = open(&path);
+    // The history keeps the source as OCR read it; the memory matches it normalised.
+    let raw = " 体力 が\n 回復した ";
+    store.put(&key(raw), "Physical strength recovered").unwrap();
+    let id = store
+        .record(&line(1_000, "Game", raw, "Physical strength recovered"))
+        .unwrap();
+
+    assert!(store.edit_translation(id, "HP restored").unwrap());
+    let entry = store.get(id).unwrap().unwrap();
+    assert_eq!(entry.translation, "HP restored");
+    assert!(entry.edited);
+    assert_eq!(entry.key.source, raw);
+
+    let hit = store.lookup(&key("体力が\n回復した")).unwrap().unwrap();
+    assert_eq!(hit.translation, "HP restored");
+    assert!(hit.edited);
+    // A provider answer for the same line later does not undo the correction …
+    assert_eq!(
+        store.put(&key(raw), "Stamina recovered").unwrap(),
+        PutOutcome::KeptEdit
+    );
+    drop(store);
+    // … nor does reopening.
+    let mut store = open(&path);
+    assert_eq!(
+        store.lookup(&key(raw)).unwrap().unwrap().translation,
+        "HP restored"
+    );
+
+    // Editing a line whose translation was never cached (or was evicted) adds it to the memory.
+    let id2 = store
+        .record(&line(2_000, "Game", "扉が開いた", "The door opened"))
+        .unwrap();
+    assert_eq!(store.lookup(&key("扉が開いた")).unwrap(), None);
+    assert!(store.edit_translation(id2, "The gate opens").unwrap());
+    assert_eq!(
+        store
+            .lookup(&key("扉が開いた"))
+            .unwrap()
+            .unwrap()
+            .translation,
+        "The gate opens"
+    );
+
+    assert!(!store.edit_translation(999_999, "nothing").unwrap());
+}
+
+#[test]
+fn eviction_keeps_the_bound_and_the_recently_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let (mut store, _) = Store::open_with(&path, &options(10)).unwrap();
+    for i in 0..10 {
+        store
+            .put(&key(&format!("line {i}")), &format!("t{i}"))
+            .unwrap();
+    }
+    // Lines 0 and 1 are used again, so they are the most recent of the first ten.
+    assert!(store.lookup(&key("line 0")).unwrap().is_some());
+    assert!(store.lookup(&key("line 1")).unwrap().is_some());
+    for i in 10..15 {
+        store
+            .put(&key(&format!("line {i}")), &format!("t{i}"))
+            .unwrap();
+        assert!(store.translation_count().unwrap() <= 10);
+    }
+    assert_eq!(store.translation_count().unwrap(), 10);
+    for i in 0..15 {
+        let hit = store.lookup(&key(&format!("line {i}"))).unwrap();
+        let evicted = (2..=6).contains(&i);
+        assert_eq!(hit.is_none(), evicted, "line {i}: {hit:?}");
+    }
+    drop(store);
+
+    // A smaller bound applies on the next open.
+    let (store, _) = Store::open_with(&path, &options(4)).unwrap();
+    assert!(store.translation_count().unwrap() <= 4);
+}
+
+#[test]
+fn user_corrections_are_not_evicted() {
+    let mut store = Store::open_in_memory(&options(5)).unwrap();
+    store.put_edit(&key("mine"), "my translation").unwrap();
+    for i in 0..40 {
+        store.put(&key(&format!("line {i}")), "t").unwrap();
+    }
+    assert!(store.translation_count().unwrap() <= 5);
+    assert_eq!(
+        store.lookup(&key("mine")).unwrap().unwrap().translation,
+        "my translation"
+    );
+    assert!(store.lookup(&key("line 39")).unwrap().is_some());
+}
+
+#[test]
+fn a_thousand_distinct_lines_stay_within_the_bound() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.sqlite3");
+    let (mut store, _) = Store::open_with(&path, &options(100)).unwrap();
+    for i in 0..1000 {
+        let k = key(&format!("distinct line number {i} with some text"));
+        assert!(store.lookup(&k).unwrap().is_none());
+        store.put(&k, &format!("translation {i}")).unwrap();
+        assert!(store.translation_count().unwrap() <= 100, "after {i}");
+    }
+    assert!(store
+        .lookup(&key("distinct line number 999 with some text"))
+        .unwrap()
+        .is_some());
+    assert!(store
+        .lookup(&key("distinct line number 0 with some text"))
+        .unwrap()
+        .is_none());
+    assert_eq!(store.max_entries(), 100);
+    store.set_max_entries(20).unwrap();
+    assert!(store.translation_count().unwrap() <= 20);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// History
+
+#[test]
+fn history_lists_newest_first_and_filters_by_region_and_search() {
+    let mut store = Store::open_in_memory(&options(100)).unwrap();
+    let rows = [
+        ("Region 1", "Hello there", "こんにちは"),
+        ("Game A", "50% off", "半額"),
+        ("Game A", "snake_case name", "スネークケース"),
+        ("Region 1", "5000 off", "5000円引き"),
+        ("Game A", "snakeXcase", "違う"),
+        ("Region 1", "back\\slash", "バックスラッシュ"),
+    ];
+    let mut ids = Vec::new();
+    for (i, (region, source, translation)) in rows.iter().enumerate() {
+        ids.push(
+            store
+                .record(&line(1_000 + i as i64, region, source, translation))
+                .unwrap(),
+        );
+    }
+
+    let listed = store.list(&all()).unwrap();
+    let listed_ids: Vec<i64> = listed.iter().map(|e| e.id).collect();
+    let mut newest_first = ids.clone();
+    newest_first.reverse();
+    assert_eq!(listed_ids, newest_first);
+    assert_eq!(listed[0].key.source, "back\\slash");
+    assert_eq!(listed[0].region, "Region 1");
+    assert_eq!(listed[0].time_ms, 1_005);
+    assert_eq!(listed[0].key.provider, "openai");
+    assert!(!listed[0].edited);
+
+    let search = |s: &str| -> Vec<String> {
+        let q = HistoryQuery {
+            search: Some(s.into()),
+            ..Default::default()
+        };
+        let mut v: Vec<String> = store
+            .list(&q)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.key.source)
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        search("hello"),
+        ["Hello there"],
+        "case-insensitive for ASCII"
+    );
+    assert_eq!(search("%"), ["50% off"], "% is literal");
+    assert_eq!(search("_"), ["snake_case name"], "_ is literal");
+    assert_eq!(search("snake_"), ["snake_case name"]);
+    assert_eq!(search("\\"), ["back\\slash"]);
+    assert_eq!(search("半額"), ["50% off"], "searches translations too");
+    assert_eq!(search("off"), ["50% off", "5000 off"]);
+    assert_eq!(search("").len(), rows.len(), "empty search is no filter");
+    assert!(search("nowhere").is_empty());
+
+    let game_a = HistoryQuery {
+        region: Some("Game A".into()),
+        ..Default::default()
+    };
+    assert_eq!(store.list(&game_a).unwrap().len(), 3);
+    assert_eq!(store.count(&game_a).unwrap(), 3);
+    let game_a_snake = HistoryQuery {
+        search: Some("snake".into()),
+        ..game_a.clone()
+    };
+    assert_eq!(store.count(&game_a_snake).unwrap(), 2);
+    assert_eq!(store.regions().unwrap(), ["Game A", "Region 1"]);
+}
+
+#[test]
+fn history_pages_by_offset_and_by_id() {
+    let mut store = Store::open_in_memory(&options(100)).unwrap();
+    for i in 0..25 {
+        store
+            .record(&line(i, "R", &format!("line {i}"), "t"))
+            .unwrap();
+    }
+    let page = |limit, offset| HistoryQuery {
+        limit: Some(limit),
+        offset,
+        ..Default::default()
+    };
+    let sizes: Vec<usize> = [0, 10, 20, 30]
+        .iter()
+        .map(|&o| store.list(&page(10, o)).unwrap().len())
+        .collect();
+    assert_eq!(sizes, [10, 10, 5, 0]);
+    assert_eq!(
+        store.count(&page(10, 20)).unwrap(),
+        25,
+        "count ignores paging"
+    );
+
+    // Keyset paging: each page continues below the last id of the one before.
+    let mut seen = Vec::new();
+    let mut before = None;
+    loop {
+        let q = HistoryQuery {
+            before_id: before,
+            limit: Some(7),
+            ..Default::default()
+        };
+        let got = store.list(&q).unwrap();
+        if got.is_empty() {
+            break;
+        }
+        before = Some(got.last().unwrap().id);
+        seen.extend(got.into_iter().map(|e| e.time_ms));
+    }
+    assert_eq!(seen, (0..25).rev().collect::<Vec<i64>>());
+}
+
+#[test]
+fn history_lines_can_be_deleted_and_cleared() {
+    let mut store = Store::open_in_memory(&options(100)).unwrap();
+    let a = store.record(&line(1, "R", "a", "A")).unwrap();
+    let b = store.record(&line(2, "R", "b", "B")).unwrap();
+    assert!(store.delete(a).unwrap());
+    assert!(!store.delete(a).unwrap());
+    assert_eq!(store.get(a).unwrap(), None);
+    assert_eq!(
+        store
+            .list(&all())
+            .unwrap()
+            .iter()
+            .map(|e| e.id)
+            .collect::<Vec<_>>(),
+        [b]
+    );
+    // Ids are not reused after a delete.
+    let c = store.record(&line(3, "R", "c", "C")).unwrap();
+    assert!(c > b);
+    assert_eq!(store.clear_history().unwrap(), 2);
+    assert_eq!(store.count(&all()).unwrap(), 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Export
+
+/// Lines meant to break a naive CSV writer or a page that renders them.
+fn tricky_store() -> (Store, Vec<HistoryEntry>) {
+    let mut store = Store::open_in_memory(&options(100)).unwrap();
+    let rows = [
+        (
+            "Region 1",
+            "一行目\n二行目\n三行目",
+            "Line one\nLine two\nLine three",
+        ),
+        ("Game, \"Deluxe\"", "a, b, c", "He said \"hi\", then left"),
+        ("Game A", "<script>alert(1)</script>", "<b>&amp;</b>"),
+        ("Game A", "=1+1", "@SUM(A1)"),
+        ("Game A", "crlf", "first\r\nsecond"),
+        ("", "", ""),
+    ];
+    let mut ids = Vec::new();
+    for (i, (region, source, translation)) in rows.iter().enumerate() {
+        let time = 1_709_251_199_000 + i as i64 * 1_001;
+        ids.push(
+            store
+                .record(&line(time, region, source, translation))
+                .unwrap(),
+        );
+    }
+    assert!(store
+        .edit_translation(ids[1], "Edited, \"quoted\"\nand multi-line")
+        .unwrap());
+    let mut entries = store.list(&all()).unwrap();
+    entries.reverse(); // Exports are oldest first.
+    (store, entries)
+}
+
+#[test]
+fn csv_export_round_trips_through_a_csv_reader() {
+    let (store, entries) = tricky_store();
+    let mut out = Vec::new();
+    assert_eq!(store.export_csv(&mut out, &all()).unwrap(), entries.len());
+    assert!(
+        out.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 BOM for spreadsheets"
+    );
+
+    let mut reader = csv::Reader::from_reader(out.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(
+        header,
+        [
+            "time",
+            "region",
+            "source",
+            "translation",
+            "provider",
+            "model",
+            "from",
+            "to",
+            "edited"
+        ]
+    );
+    let records: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let expected: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                format_rfc3339_utc(e.time_ms),
+                e.region.clone(),
+                e.key.source.clone(),
+                e.translation.clone(),
+                e.key.provider.clone(),
+                e.key.model.clone(),
+                e.key.from.clone(),
+                e.key.to.clone(),
+                e.edited.to_string(),
+            ]
+        })
+        .collect();
+    assert_eq!(records, expected);
+    assert_eq!(records[0][0], "2024-02-29T23:59:59.000Z");
+    assert_eq!(records[0][2], "一行目\n二行目\n三行目");
+    assert_eq!(records[1][3], "Edited, \"quoted\"\nand multi-line");
+    assert_eq!(records[1][8], "true");
+    assert_eq!(records[4][3], "first\r\nsecond");
+}
+
+#[test]
+fn json_export_parses_back() {
+    let (store, entries) = tricky_store();
+    let mut out = Vec::new();
+    assert_eq!(store.export_json(&mut out, &all()).unwrap(), entries.len());
+    let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let array = value.as_array().unwrap();
+    assert_eq!(array.len(), entries.len());
+    for (got, e) in array.iter().zip(&entries) {
+        let expected = serde_json::json!({
+            "time": format_rfc3339_utc(e.time_ms),
+            "region": e.region,
+            "source": e.key.source,
+            "translation": e.translation,
+            "provider": e.key.provider,
+            "model": e.key.model,
+            "from": e.key.from,
+            "to": e.key.to,
+            "edited": e.edited,
+        });
+        assert_eq!(got, &expected);
+    }
+    assert_eq!(array[1]["edited"], serde_json::Value::Bool(true));
+    assert_eq!(array[2]["source"], "<script>alert(1)</script>");
+}
+
+#[test]
+fn exports_follow_the_query_and_handle_no_lines() {
+    let (store, entries) = tricky_store();
+    // The newest two lines of Game A, written oldest first.
+    let q = HistoryQuery {
+        region: Some("Game A".into()),
+        limit: Some(2),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    assert_eq!(store.export_json(&mut out, &q).unwrap(), 2);
+    let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let sources: Vec<&str> = value
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["=1+1", "crlf"]);
+    assert_eq!(entries[3].key.source, "=1+1");
+
+    let none = HistoryQuery {
+        search: Some("no such text".into()),
+        ..Default::default()
+    };
+    let mut json = Vec::new();
+    assert_eq!(store.export_json(&mut json, &none).unwrap(), 0);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&json).unwrap(),
+        serde_json::json!([])
+    );
+    let mut csv_out = Vec::new();
+    assert_eq!(store.export_csv(&mut csv_out, &none).unwrap(), 0);
+    let mut reader = csv::Reader::from_reader(csv_out.as_slice());
+    assert_eq!(reader.headers().unwrap().len(), 9);
+    assert_eq!(reader.records().count(), 0);
+}
+
+#[test]
+fn an_export_write_failure_is_an_export_error() {
+    struct Broken;
+    impl std::io::Write for Broken {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let (store, _) = tricky_store();
+    let err = store.export_json(Broken, &all()).unwrap_err();
+    assert!(matches!(err, CacheError::Export { .. }), "{err:?}");
+    assert!(err.to_string().contains("disk full"), "{err}");
+    let err = store.export_csv(Broken, &all()).unwrap_err();
+    assert!(matches!(err, CacheError::Export { .. }), "{err:?}");
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Files: damage, crashes, reopening
+
+#[test]
+fn a_file_that_is_not_a_database_is_moved_aside_not_emptied() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let garbage: Vec<u8> = (0..8192u32).map(|i| (i * 7 + 13) as u8).collect();
+    std::fs::write(&path, &garbage).unwrap();
+    // A stray WAL next to it must go along, not be replayed into the new database.
+    std::fs::write(sidecar(&path, "-wal"), b"not a wal either").unwrap();
+
+    let (mut store, moved) = Store::open(&path).unwrap();
+    let moved = moved.expect("the damaged file is reported");
+    assert_eq!(moved.from, path);
+    assert!(
+        std::fs::read(&moved.to).unwrap() == garbage,
+        "kept byte for byte"
+    );
+    assert!(std::fs::read(sidecar(&moved.to, "-wal")).unwrap() == b"not a wal either");
+    assert!(moved
+        .to
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .starts_with("history.sqlite3.corrupt-"));
+    assert!(moved.reason.contains("not a database"), "{}", moved.reason);
+    let message = moved.to_string();
+    assert!(
+        message.starts_with("The history database was damaged ("),
+        "{message}"
+    );
+    assert!(
+        message.contains(&moved.to.display().to_string()),
+        "{message}"
+    );
+
+    // The new database works and survives reopening.
+    store.put(&key("a"), "A").unwrap();
+    store.record(&line(1, "R", "a", "A")).unwrap();
+    drop(store);
+    let mut store = open(&path);
+    assert_eq!(store.lookup(&key("a")).unwrap().unwrap().translation, "A");
+    assert_eq!(store.count(&all()).unwrap(), 1);
+    // The damaged file, its WAL and the index SQLite built while reading them; nothing else.
+    let moved_name = moved.to.file_name().unwrap().to_string_lossy().into_owned();
+    let files = moved_files(dir.path());
+    assert!(
+        files.contains(&moved.to) && files.contains(&sidecar(&moved.to, "-wal")),
+        "{files:?}"
+    );
+    assert!(
+        files.iter().all(|f| f
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(&moved_name)),
+        "{files:?}"
+    );
+}
+
+#[test]
+fn a_truncated_database_is_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    {
+        let mut store = open(&path);
+        for i in 0..400 {
+            let text = format!("line {i} {}", "x".repeat(200));
+            store.record(&line(i, "R", &text, &text)).unwrap();
+            store.put(&key(&text), &text).unwrap();
+        }
+    } // Closing checkpoints the WAL into the main file.
+    assert!(!sidecar(&path, "-wal").exists());
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.len() > 64 * 1024, "{} bytes", bytes.len());
+    let half = &bytes[..bytes.len() / 2];
+    std::fs::write(&path, half).unwrap();
+
+    let (store, moved) = Store::open(&path).unwrap();
+    let moved = moved.expect("a truncated database is reported");
+    eprintln!("truncated database: {}", moved.reason);
+    assert!(
+        std::fs::read(&moved.to).unwrap() == half,
+        "kept byte for byte"
+    );
+    assert_eq!(store.count(&all()).unwrap(), 0);
+    assert_eq!(store.translation_count().unwrap(), 0);
+}
+
+#[test]
+fn a_database_with_a_scrambled_page_is_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    {
+        let mut store = open(&path);
+        for i in 0..400 {
+            let text = format!("line {i} {}", "y".repeat(200));
+            store.record(&line(i, "R", &text, &text)).unwrap();
+        }
+    }
+    // The header stays valid; one page in the middle of the history table is overwritten.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let page = 4096;
+    let start = (bytes.len() / page / 2) * page;
+    for (i, b) in bytes[start..start + page].iter_mut().enumerate() {
+        *b = (i * 31 % 251) as u8;
+    }
+    std::fs::write(&path, &bytes).unwrap();
+
+    let (store, moved) = Store::open(&path).unwrap();
+    let moved = moved.expect("a scrambled page is reported");
+    eprintln!("scrambled page: {}", moved.reason);
+    assert!(
+        std::fs::read(&moved.to).unwrap() == bytes,
+        "kept byte for byte"
+    );
+    assert_eq!(store.count(&all()).unwrap(), 0);
+}
+
+#[test]
+fn a_database_failing_quick_check_is_moved_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    {
+        let mut store = open(&path);
+        store.record(&line(1, "R", "a", "A")).unwrap();
+    }
+    // Every page is readable, but one belongs to nothing: the header counts a page that was appended behind
+    // SQLite's back. Only the check finds this.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let pages = u32::from_be_bytes(bytes[28..32].try_into().unwrap());
+    bytes[28..32].copy_from_slice(&(pages + 1).to_be_bytes());
+    bytes.extend(std::iter::repeat_n(0u8, 4096));
+    std::fs::write(&path, &bytes).unwrap();
+
+    let (_store, moved) = Store::open(&path).unwrap();
+    let moved = moved.expect("a database failing quick_check is reported");
+    assert!(moved.reason.contains("never used"), "{}", moved.reason);
+    assert!(
+        std::fs::read(&moved.to).unwrap() == bytes,
+        "kept byte for byte"
+    );
+}
+
+#[test]
+fn moving_aside_twice_in_a_second_picks_a_free_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    for round in 0..2u8 {
+        std::fs::write(&path, vec![round; 4096]).unwrap();
+        let (_store, moved) = Store::open(&path).unwrap();
+        assert!(moved.is_some());
+    }
+    let moved = moved_files(dir.path());
+    assert_eq!(moved.len(), 2, "{moved:?}");
+    let contents: Vec<Vec<u8>> = moved.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    assert!(contents.contains(&vec![0u8; 4096]) && contents.contains(&vec![1u8; 4096]));
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch("CREATE TABLE future (x); PRAGMA user_version = 99;")
+            .unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(err, CacheError::NewerSchema { found: 99, .. }),
+        "{err:?}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains(&path.display().to_string()) && message.contains("newer"),
+        "{message}"
+    );
+    assert!(std::fs::read(&path).unwrap() == before, "not modified");
+    assert!(moved_files(dir.path()).is_empty());
+}
+
+#[test]
+fn an_unopenable_path_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // A directory where the database file should be.
+    let path = dir.path().join("history.sqlite3");
+    std::fs::create_dir(&path).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(matches!(err, CacheError::Open { .. }), "{err:?}");
+    assert!(
+        err.to_string().contains(&path.display().to_string()),
+        "{err}"
+    );
+    assert!(!err.is_damaged());
+    assert!(path.is_dir() && moved_files(dir.path()).is_empty());
+}
+
+#[test]
+fn open_creates_folders_and_data_survives_reopening() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("deep").join("er").join("history.sqlite3");
+    {
+        let mut store = open(&path);
+        assert_eq!(store.path(), path);
+        store.put(&key("a"), "A").unwrap();
+        store.record(&line(42, "R", "a", "A")).unwrap();
+    }
+    let mut store = open(&path);
+    assert_eq!(store.lookup(&key("a")).unwrap().unwrap().translation, "A");
+    assert_eq!(store.list(&all()).unwrap()[0].time_ms, 42);
+    drop(store);
+
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, SCHEMA_VERSION);
+    let mode: String = conn
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal", "WAL mode is persistent");
+}
+
+#[test]
+fn rows_committed_before_an_unclean_exit_are_recovered_from_the_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let mut store = open(&path);
+    for i in 0..20 {
+        store.put(&key(&format!("line {i}")), "t").unwrap();
+        store
+            .record(&line(i, "R", &format!("line {i}"), "t"))
+            .unwrap();
+    }
+    // No close, no checkpoint: the rows live only in the WAL.
+    std::mem::forget(store);
+    assert!(std::fs::metadata(sidecar(&path, "-wal")).unwrap().len() > 0);
+
+    let mut store = open(&path);
+    assert_eq!(store.count(&all()).unwrap(), 20);
+    assert!(store.lookup(&key("line 19")).unwrap().is_some());
+}
+
+/// Set in the child process of [`a_crash_mid_write_keeps_committed_rows_only`]: the database to write to.
+const CRASH_CHILD_DB: &str = "OCRLAY_CACHE_TEST_CRASH_DB";
+
+/// Not a test on its own: does nothing unless started by the crash test, and then never returns.
+#[test]
+fn crash_child() {
+    let Some(path) = std::env::var_os(CRASH_CHILD_DB) else {
+        return;
+    };
+    let path = PathBuf::from(path);
+    let mut store = open(&path);
+    for i in 0..50 {
+        store.put(&key(&format!("line {i}")), "t").unwrap();
+        store
+            .record(&line(i, "R", &format!("line {i}"), "t"))
+            .unwrap();
+    }
+    // A write in flight: a large transaction on a second connection, big enough for SQLite to spill
+    // uncommitted pages into the WAL, never committed.
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch("PRAGMA cache_size = 16; BEGIN IMMEDIATE;")
+        .unwrap();
+    let filler = "x".repeat(1000);
+    for i in 0..3000 {
+        conn.execute(
+            "INSERT INTO history (time_ms, region, source, translation, provider, model, prompt, src_lang, \
+             dst_lang) VALUES (?1, 'uncommitted', ?2, ?2, 'p', 'm', 'x', 'ja', 'en')",
+            rusqlite::params![i, filler],
+        )
+        .unwrap();
+    }
+    // End the process here, as a crash would: no destructor runs, no connection is closed, nothing is
+    // checkpointed or rolled back. (SQLite writes with plain write calls and has no exit hooks, so for the
+    // files this is the same as being killed.)
+    std::process::exit(77);
+}
+
+#[test]
+fn a_crash_mid_write_keeps_committed_rows_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let child = Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+        .env(CRASH_CHILD_DB, &path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        child.status.code(),
+        Some(77),
+        "the child must reach the crash point; its output:\n{}\n{}",
+        String::from_utf8_lossy(&child.stdout),
+        String::from_utf8_lossy(&child.stderr)
+    );
+    let wal = std::fs::metadata(sidecar(&path, "-wal")).unwrap().len();
+    assert!(
+        wal > 1024 * 1024,
+        "uncommitted pages spilled into the WAL ({wal} bytes)"
+    );
+
+    let (mut store, moved) = Store::open(&path).unwrap();
+    assert!(moved.is_none(), "{moved:?}");
+    assert_eq!(store.count(&all()).unwrap(), 50);
+    let uncommitted = HistoryQuery {
+        region: Some("uncommitted".into()),
+        ..Default::default()
+    };
+    assert_eq!(store.count(&uncommitted).unwrap(), 0);
+    assert!(store.lookup(&key("line 49")).unwrap().is_some());
+    // And the recovered database takes new writes.
+    store.record(&line(100, "R", "after", "crash")).unwrap();
+    assert_eq!(store.count(&all()).unwrap(), 51);
+}
+
+#[test]
+fn two_stores_on_one_file_see_each_others_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let mut a = open(&path);
+    let mut b = open(&path);
+    a.put(&key("shared"), "from a").unwrap();
+    a.record(&line(1, "R", "shared", "from a")).unwrap();
+    assert_eq!(
+        b.lookup(&key("shared")).unwrap().unwrap().translation,
+        "from a"
+    );
+    b.record(&line(2, "R", "other", "from b")).unwrap();
+    assert_eq!(a.count(&all()).unwrap(), 2);
+}
+
+#[test]
+fn the_store_can_move_to_the_pipeline_thread() {
+    fn assert_send<T: Send>() {}
+    assert_send::<Store>();
+    let mut store = Store::open_in_memory(&StoreOptions::default()).unwrap();
+    store.put(&key("a"), "A").unwrap();
+    let hit = std::thread::spawn(move || store.lookup(&key("a")).unwrap())
+        .join()
+        .unwrap();
+    assert_eq!(hit.unwrap().translation, "A");
+}
+
+#[test]
+fn default_path_is_in_the_data_dir() {
+    if let Some(p) = ocrlay::cache::default_path() {
+        assert_eq!(p.file_name().unwrap(), "history.sqlite3");
+        assert!(
+            p.to_string_lossy().to_lowercase().contains("ocrlay"),
+            "{}",
+            p.display()
+        );
+    }
+}
