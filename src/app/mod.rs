@@ -446,8 +446,9 @@ impl App {
                     for (i, m) in capture::monitors()?.into_iter().enumerate() {
                         let img = capture::capture_monitor(m.id)?;
                         let mut bmp = Vec::new();
-                        let _ = image::DynamicImage::ImageRgba8(img.clone())
-                            .to_rgb8()
+                        // Straight to RGB: no copy of the whole RGBA screenshot on the way.
+                        let rgb: image::RgbImage = image::buffer::ConvertBuffer::convert(&img);
+                        let _ = rgb
                             .write_to(&mut std::io::Cursor::new(&mut bmp), image::ImageFormat::Bmp);
                         if let Ok(mut s) = shots.lock() {
                             s.insert(format!("{i}.bmp"), bmp);
