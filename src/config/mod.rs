@@ -5,9 +5,11 @@
 //! defaults; a bad field is reported and falls back to its default; a file that cannot be parsed at all is
 //! never overwritten: it is moved aside (and the user told) before anything is saved over it.
 
+mod persistent;
 mod read;
 mod sections;
 
+pub use persistent::*;
 pub use sections::*;
 
 use crate::providers::{self, EndpointSpec, ProviderInfo};
@@ -38,8 +40,16 @@ pub struct Settings {
     pub hotkeys: HotkeySettings,
     /// The overlay's look and place.
     pub overlay: OverlaySettings,
+    /// Automatic re-translation (persistent mode).
+    pub auto: AutoSettings,
+    /// Saved regions and their window bindings.
+    pub regions: RegionSettings,
+    /// Translation memory and history.
+    pub memory: MemorySettings,
     /// Per-provider settings, by catalog id. Providers not listed use the catalog's defaults.
     pub providers: BTreeMap<String, ProviderSettings>,
+    /// Replacement rules for OCR text and translations, in order.
+    pub filters: Vec<crate::filters::Rule>,
 }
 
 /// The state the file was found in.
@@ -233,7 +243,11 @@ impl Settings {
             "ocr",
             "hotkeys",
             "overlay",
+            "auto",
+            "regions",
+            "memory",
             "providers",
+            "filters",
         ];
         for key in root.keys() {
             if !known.contains(&key.as_str()) {
@@ -250,7 +264,11 @@ impl Settings {
         let ocr = OcrSettings::read(SectionReader::new(root, "ocr", &mut w));
         let hotkeys = HotkeySettings::read(SectionReader::new(root, "hotkeys", &mut w));
         let overlay = OverlaySettings::read(SectionReader::new(root, "overlay", &mut w));
+        let auto = AutoSettings::read(SectionReader::new(root, "auto", &mut w));
+        let regions = RegionSettings::read(SectionReader::new(root, "regions", &mut w));
+        let memory = MemorySettings::read(SectionReader::new(root, "memory", &mut w));
         let providers = read_providers(root, &mut w);
+        let filters = persistent::read_filters(root, &mut w);
         (
             Settings {
                 general,
@@ -259,7 +277,11 @@ impl Settings {
                 ocr,
                 hotkeys,
                 overlay,
+                auto,
+                regions,
+                memory,
                 providers,
+                filters,
             },
             w,
         )

@@ -128,6 +128,11 @@ impl<'a> SectionReader<'a> {
         }
     }
 
+    /// Reports a problem with `key`.
+    pub fn warn(&mut self, key: &str, message: String) {
+        self.push(key, message);
+    }
+
     fn push(&mut self, key: &str, message: String) {
         self.warnings.push(ConfigWarning {
             section: self.section.clone(),

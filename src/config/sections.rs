@@ -203,6 +203,14 @@ pub struct HotkeySettings {
     pub toggle_overlay: String,
     /// Start or stop automatic translation of the region.
     pub toggle_auto: String,
+    /// Switch to saved region 1…4.
+    pub region_1: String,
+    /// Saved region 2.
+    pub region_2: String,
+    /// Saved region 3.
+    pub region_3: String,
+    /// Saved region 4.
+    pub region_4: String,
 }
 
 impl Default for HotkeySettings {
@@ -212,6 +220,10 @@ impl Default for HotkeySettings {
             repeat_last: "Alt+W".into(),
             toggle_overlay: "Alt+H".into(),
             toggle_auto: "Alt+A".into(),
+            region_1: "Alt+1".into(),
+            region_2: "Alt+2".into(),
+            region_3: "Alt+3".into(),
+            region_4: "Alt+4".into(),
         }
     }
 }
@@ -250,6 +262,10 @@ impl HotkeySettings {
             repeat_last: r.get_checked("repeat_last", d.repeat_last, check),
             toggle_overlay: r.get_checked("toggle_overlay", d.toggle_overlay, check),
             toggle_auto: r.get_checked("toggle_auto", d.toggle_auto, check),
+            region_1: r.get_checked("region_1", d.region_1, check),
+            region_2: r.get_checked("region_2", d.region_2, check),
+            region_3: r.get_checked("region_3", d.region_3, check),
+            region_4: r.get_checked("region_4", d.region_4, check),
         };
         r.finish();
         s
@@ -348,6 +364,8 @@ pub struct OverlaySettings {
     pub show_original: bool,
     /// Click-through: the overlay ignores the mouse.
     pub locked: bool,
+    /// Beside the region (default) or over it, covering the original text.
+    pub mode: super::OverlayMode,
     /// Where the user last left the overlay (physical desktop pixels); unset: next to the region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<[i32; 2]>,
@@ -367,6 +385,7 @@ impl Default for OverlaySettings {
             width: 560,
             show_original: false,
             locked: false,
+            mode: super::OverlayMode::Beside,
             position: None,
         }
     }
@@ -418,6 +437,7 @@ impl OverlaySettings {
             width: r.get_checked("width", d.width, u32_in(200, 2000)),
             show_original: r.get("show_original", d.show_original),
             locked: r.get("locked", d.locked),
+            mode: r.get("mode", d.mode),
             position: r.get("position", d.position),
         };
         r.finish();

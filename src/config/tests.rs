@@ -227,3 +227,89 @@ fn hotkey_shapes() {
     assert!(check_hotkey("Hyper+Q").is_err());
     assert!(check_hotkey("Alt+").is_err());
 }
+
+#[test]
+fn persistent_mode_sections_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let mut s = Settings::default();
+    s.auto.start_on_launch = true;
+    s.auto.gates.fast_interval_ms = 150;
+    s.auto.gates.text_threshold = 0.8;
+    s.overlay.mode = OverlayMode::Over;
+    s.regions.active = 2;
+    s.regions.slots[2] = SavedRegion {
+        name: "对话框".into(),
+        rect: Some([100, 150, 1280, 240]),
+        window: Some(WindowBinding {
+            title: "Game — chapter 1".into(),
+            app: "game.exe".into(),
+            offset: [10, 300, 1280, 240],
+        }),
+        overlay_position: Some([100, 400]),
+    };
+    s.memory.max_entries = 2000;
+    s.filters.push(crate::filters::Rule {
+        pattern: r"\s+".into(),
+        replacement: " ".into(),
+        regex: true,
+        ..Default::default()
+    });
+    s.filters.push(crate::filters::Rule {
+        pattern: "アリス".into(),
+        replacement: "爱丽丝".into(),
+        stage: crate::filters::Stage::AfterTranslation,
+        enabled: false,
+        ..Default::default()
+    });
+    save(&s, &path).unwrap();
+    let loaded = load(&path);
+    assert!(loaded.warnings.is_empty(), "{:?}", loaded.warnings);
+    assert_eq!(loaded.settings, s);
+    assert_eq!(loaded.settings.regions.current().name, "对话框");
+}
+
+#[test]
+fn bad_persistent_fields_fall_back_with_a_warning() {
+    let text = r#"
+[auto]
+fast_interval_ms = 1
+text_threshold = 0.95
+[regions]
+active = 9
+slots = [{ name = "a", rect = [0, 0, 1, 1] }, { name = "b", rect = [5, 5, 300, 80] }, "nonsense"]
+[memory]
+max_entries = 3
+[[filters]]
+pattern = "(unclosed"
+regex = true
+[[filters]]
+pattern = 5
+"#;
+    let (s, w) = Settings::parse(text).unwrap();
+    let fields: Vec<String> = w.iter().map(|w| w.field()).collect();
+    assert_eq!(s.auto.gates.fast_interval_ms, 100, "{fields:?}");
+    assert_eq!(s.auto.gates.text_threshold, 0.95);
+    assert_eq!(s.regions.active, 0);
+    assert_eq!(s.regions.slots.len(), REGION_SLOTS);
+    assert_eq!(s.regions.slots[0].rect, None, "a 1×1 region is emptied");
+    assert_eq!(s.regions.slots[1].rect, Some([5, 5, 300, 80]));
+    assert_eq!(s.regions.slots[2].rect, None);
+    assert_eq!(s.memory.max_entries, 50_000);
+    // The broken regex is kept (so the user can mend it) but reported; the rule of the wrong type is dropped.
+    assert_eq!(s.filters.len(), 1);
+    assert_eq!(s.filters[0].pattern, "(unclosed");
+    for needle in [
+        "auto.fast_interval_ms",
+        "regions.active",
+        "regions.slots",
+        "memory.max_entries",
+        "filters",
+    ] {
+        assert!(
+            fields.iter().any(|f| f == needle),
+            "{needle} not in {fields:?}"
+        );
+    }
+    assert!(w.iter().any(|w| w.message.contains("not applied")), "{w:?}");
+}

@@ -1,0 +1,282 @@
+//! The sections of persistent mode: `[auto]` (the gates), `[[filters]]` (replacement rules), `[regions]`
+//! (saved regions and their window bindings) and `[memory]` (translation memory and history).
+
+use super::read::{ConfigWarning, SectionReader};
+use crate::auto::GateSettings;
+use crate::capture::Rect;
+use crate::filters::{self, Rule};
+use serde::{Deserialize, Serialize};
+
+/// How many regions can be saved (`Alt+1` … `Alt+4`).
+pub const REGION_SLOTS: usize = 4;
+
+/// `[auto]`: automatic re-translation of the active region.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct AutoSettings {
+    /// Start auto mode with the app (for the active region, when it has one).
+    pub start_on_launch: bool,
+    /// The gates' thresholds and timings.
+    #[serde(flatten)]
+    pub gates: GateSettings,
+}
+
+impl AutoSettings {
+    pub(super) fn read(mut r: SectionReader<'_>) -> Self {
+        let d = GateSettings::default();
+        let start_on_launch = r.get("start_on_launch", false);
+        let raw = GateSettings {
+            fast_interval_ms: r.get("fast_interval_ms", d.fast_interval_ms),
+            slow_interval_ms: r.get("slow_interval_ms", d.slow_interval_ms),
+            slow_after_ms: r.get("slow_after_ms", d.slow_after_ms),
+            image_threshold: r.get("image_threshold", d.image_threshold),
+            stable_frames: r.get("stable_frames", d.stable_frames),
+            max_stable_wait_ms: r.get("max_stable_wait_ms", d.max_stable_wait_ms),
+            animated_area: r.get("animated_area", d.animated_area),
+            text_threshold: r.get("text_threshold", d.text_threshold),
+        };
+        let (gates, problems) = raw.fixed();
+        for p in problems {
+            r.warn(p.field, format!("{}; using the default", p.message));
+        }
+        r.finish();
+        AutoSettings {
+            start_on_launch,
+            gates,
+        }
+    }
+}
+
+/// Where the overlay goes relative to the region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum OverlayMode {
+    /// Next to the region (below it, or above when there is no room).
+    #[default]
+    Beside,
+    /// On top of the region, covering the original text.
+    Over,
+}
+
+/// A region bound to a program's window: it moves with the window, and capture reads the window itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WindowBinding {
+    /// The window's title when it was bound (used to find it again after a restart).
+    pub title: String,
+    /// The program's name.
+    #[serde(default)]
+    pub app: String,
+    /// The region inside the window: `[x, y, width, height]` from the window's top-left corner.
+    pub offset: [i32; 4],
+}
+
+/// One saved region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedRegion {
+    /// Shown in the overlay and the history ("Dialogue", "Menu", a game's name…).
+    pub name: String,
+    /// The region in desktop pixels, `[x, y, width, height]`; none until one is selected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rect: Option<[i32; 4]>,
+    /// The window the region follows, if bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<WindowBinding>,
+    /// Where the user left the overlay for this region (physical desktop pixels).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlay_position: Option<[i32; 2]>,
+}
+
+impl SavedRegion {
+    /// An empty slot `n` (from 0).
+    pub fn empty(n: usize) -> Self {
+        SavedRegion {
+            name: format!("{} {}", "Region", n + 1),
+            rect: None,
+            window: None,
+            overlay_position: None,
+        }
+    }
+
+    /// The region as a [`Rect`], when one was selected.
+    pub fn rect(&self) -> Option<Rect> {
+        self.rect.map(|[x, y, w, h]| Rect {
+            x,
+            y,
+            width: w.max(1) as u32,
+            height: h.max(1) as u32,
+        })
+    }
+}
+
+/// `[regions]`: up to four saved regions and which one is in use.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RegionSettings {
+    /// The slot in use (0–3).
+    pub active: usize,
+    /// Exactly [`REGION_SLOTS`] slots.
+    pub slots: Vec<SavedRegion>,
+}
+
+impl Default for RegionSettings {
+    fn default() -> Self {
+        RegionSettings {
+            active: 0,
+            slots: (0..REGION_SLOTS).map(SavedRegion::empty).collect(),
+        }
+    }
+}
+
+fn check_slot(s: &SavedRegion) -> Result<(), String> {
+    if let Some([_, _, w, h]) = s.rect {
+        if w < 4 || h < 4 {
+            return Err(format!("the region is too small ({w}×{h})"));
+        }
+    }
+    if let Some(b) = &s.window {
+        if b.offset[2] < 4 || b.offset[3] < 4 {
+            return Err("the window-bound region is too small".into());
+        }
+    }
+    if s.name.chars().count() > 60 {
+        return Err("the name is longer than 60 characters".into());
+    }
+    Ok(())
+}
+
+impl RegionSettings {
+    pub(super) fn read(mut r: SectionReader<'_>) -> Self {
+        let d = Self::default();
+        let active = r.get_checked("active", d.active, |a| {
+            if *a < REGION_SLOTS {
+                Ok(())
+            } else {
+                Err(format!("must be between 0 and {}", REGION_SLOTS - 1))
+            }
+        });
+        let raw: Vec<toml::Value> = r.get("slots", Vec::new());
+        let mut slots = Vec::new();
+        for (i, v) in raw.into_iter().enumerate() {
+            if i >= REGION_SLOTS {
+                r.warn(
+                    "slots",
+                    format!("only {REGION_SLOTS} regions can be saved; the rest are ignored"),
+                );
+                break;
+            }
+            match v.try_into::<SavedRegion>() {
+                Ok(s) => match check_slot(&s) {
+                    Ok(()) => slots.push(s),
+                    Err(e) => {
+                        r.warn("slots", format!("region {}: {e}; emptied", i + 1));
+                        slots.push(SavedRegion::empty(i));
+                    }
+                },
+                Err(e) => {
+                    let reason = e.to_string();
+                    let reason = reason.lines().next().unwrap_or("invalid").to_string();
+                    r.warn("slots", format!("region {}: {reason}; emptied", i + 1));
+                    slots.push(SavedRegion::empty(i));
+                }
+            }
+        }
+        while slots.len() < REGION_SLOTS {
+            slots.push(SavedRegion::empty(slots.len()));
+        }
+        r.finish();
+        RegionSettings { active, slots }
+    }
+
+    /// The slot in use.
+    pub fn current(&self) -> &SavedRegion {
+        &self.slots[self.active.min(self.slots.len() - 1)]
+    }
+
+    /// The slot in use, to change.
+    pub fn current_mut(&mut self) -> &mut SavedRegion {
+        let i = self.active.min(self.slots.len() - 1);
+        &mut self.slots[i]
+    }
+}
+
+/// `[memory]`: the translation memory (a repeated line costs no request) and the history of every line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MemorySettings {
+    /// Answer repeated lines from the memory.
+    pub cache: bool,
+    /// Keep a history of every translated line.
+    pub history: bool,
+    /// Most remembered translations (1 000 – 10 000 000); the least recently used go first. User edits stay.
+    pub max_entries: u64,
+}
+
+impl Default for MemorySettings {
+    fn default() -> Self {
+        MemorySettings {
+            cache: true,
+            history: true,
+            max_entries: 50_000,
+        }
+    }
+}
+
+impl MemorySettings {
+    pub(super) fn read(mut r: SectionReader<'_>) -> Self {
+        let d = Self::default();
+        let s = MemorySettings {
+            cache: r.get("cache", d.cache),
+            history: r.get("history", d.history),
+            max_entries: r.get_checked("max_entries", d.max_entries, |v| {
+                if (1_000..=10_000_000).contains(v) {
+                    Ok(())
+                } else {
+                    Err("must be between 1000 and 10000000".into())
+                }
+            }),
+        };
+        r.finish();
+        s
+    }
+}
+
+/// Reads `[[filters]]`: every rule is kept (a bad one is reported and not applied, never dropped).
+pub(super) fn read_filters(root: &toml::Table, w: &mut Vec<ConfigWarning>) -> Vec<Rule> {
+    let Some(v) = root.get("filters") else {
+        return Vec::new();
+    };
+    let Some(list) = v.as_array() else {
+        w.push(ConfigWarning::section(
+            "filters",
+            "should be a list of [[filters]] rules; ignored",
+        ));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in list.iter().enumerate() {
+        match item.clone().try_into::<Rule>() {
+            Ok(rule) => {
+                if let Err(e) = filters::check(&rule) {
+                    w.push(ConfigWarning::section(
+                        "filters",
+                        format!(
+                            "rule {} ('{}'): {e}; it is not applied",
+                            i + 1,
+                            rule.pattern
+                        ),
+                    ));
+                }
+                out.push(rule);
+            }
+            Err(e) => {
+                let reason = e.to_string();
+                w.push(ConfigWarning::section(
+                    "filters",
+                    format!(
+                        "rule {}: {}; ignored",
+                        i + 1,
+                        reason.lines().next().unwrap_or("invalid")
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
