@@ -3,6 +3,7 @@
 //! through an `EventLoopProxy`.
 
 pub mod event;
+pub mod history;
 pub mod hotkeys;
 pub mod instance;
 pub mod ipc;
