@@ -1,7 +1,8 @@
 //! The settings window's data: settings to page JSON (without keys) and back (validated field by field).
 
 use super::ipc::FieldError;
-use crate::config::{ProviderSettings, Settings};
+use crate::config::{ConfigWarning, ProviderSettings, Settings};
+use crate::filters::{self, Rule};
 use crate::providers;
 #[cfg(test)]
 use crate::providers::ApiKey;
@@ -51,7 +52,42 @@ pub fn settings_json(s: &Settings) -> Value {
     if v["network"].get("read_timeout_secs").is_none() {
         v["network"]["read_timeout_secs"] = Value::Null;
     }
+    // The page shows "not set" / "not bound" for these; give it the fields rather than leave them out.
+    if let Some(slots) = v
+        .pointer_mut("/regions/slots")
+        .and_then(Value::as_array_mut)
+    {
+        for slot in slots.iter_mut().filter_map(Value::as_object_mut) {
+            slot.entry("rect").or_insert(Value::Null);
+            slot.entry("window").or_insert(Value::Null);
+        }
+    }
     v
+}
+
+/// Fields of a saved region that the app sets (selecting a region, binding a window, moving the overlay):
+/// when the page leaves one out, the current value is kept; `null` clears it.
+const APP_SET_SLOT_FIELDS: [&str; 3] = ["rect", "window", "overlay_position"];
+
+/// Puts the current values of [`APP_SET_SLOT_FIELDS`] into the page's slots where the page sent none, so a
+/// region selected while the settings window was open is not lost by saving the form.
+fn keep_app_set_slot_fields(page: &mut Value, current: &Settings) {
+    let Some(slots) = page
+        .pointer_mut("/regions/slots")
+        .and_then(Value::as_array_mut)
+    else {
+        return;
+    };
+    for (slot, cur) in slots.iter_mut().zip(&current.regions.slots) {
+        let (Some(m), Ok(cur)) = (slot.as_object_mut(), serde_json::to_value(cur)) else {
+            continue;
+        };
+        for key in APP_SET_SLOT_FIELDS {
+            if let (false, Some(v)) = (m.contains_key(key), cur.get(key)) {
+                m.insert(key.to_string(), v.clone());
+            }
+        }
+    }
 }
 
 /// Removes nulls (TOML has none: a null field means "unset").
@@ -80,22 +116,74 @@ fn provider_table(id: &str, mut v: Value, current: &Settings) -> Value {
     v
 }
 
-fn to_errors(warnings: Vec<crate::config::ConfigWarning>) -> Vec<FieldError> {
+/// What the file reader does with a refused value, which does not apply to a refused form.
+const FALLBACK_SUFFIXES: [&str; 4] = [
+    "; using the default",
+    "; emptied",
+    "; it is not applied",
+    "; ignored",
+];
+
+fn without_fallback(message: &str) -> String {
+    FALLBACK_SUFFIXES
+        .iter()
+        .fold(message, |m, suffix| m.trim_end_matches(suffix))
+        .to_string()
+}
+
+/// A warning about a saved region ("region 2: the name is longer than 60 characters; emptied") names its
+/// slot: `regions.slots.1`, so the page can show it on that slot.
+fn slot_field(w: &ConfigWarning) -> Option<(String, String)> {
+    let (n, reason) = w.message.strip_prefix("region ")?.split_once(": ")?;
+    let i = n.parse::<usize>().ok()?.checked_sub(1)?;
+    Some((format!("regions.slots.{i}"), without_fallback(reason)))
+}
+
+fn to_errors(warnings: Vec<ConfigWarning>) -> Vec<FieldError> {
     warnings
         .into_iter()
-        .map(|w| FieldError {
-            field: w.field(),
-            message: w
-                .message
-                .trim_end_matches("; using the default")
-                .to_string(),
+        .map(|w| {
+            if w.field() == "regions.slots" {
+                if let Some((field, message)) = slot_field(&w) {
+                    return FieldError { field, message };
+                }
+            }
+            FieldError {
+                field: w.field(),
+                message: without_fallback(&w.message),
+            }
+        })
+        .collect()
+}
+
+/// Every replacement rule of the page that cannot be used, by its place in the list: `filters.2.pattern`
+/// for a pattern [`filters::check`] refuses, `filters.2` for a rule that is not a rule at all.
+fn rule_errors(rules: &[Value]) -> Vec<FieldError> {
+    rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| match serde_json::from_value::<Rule>(v.clone()) {
+            Err(e) => Some(FieldError {
+                field: format!("filters.{i}"),
+                message: format!("not a replacement rule: {e}"),
+            }),
+            Ok(rule) => filters::check(&rule).err().map(|message| FieldError {
+                field: format!("filters.{i}.pattern"),
+                message,
+            }),
         })
         .collect()
 }
 
 /// Validates what the page sent. Any refused field refuses the whole save, with every reason.
+///
+/// Besides the checks of reading the file (which include [`crate::auto::GateSettings::check`] for `auto`),
+/// every replacement rule must compile ([`filters::check`]): a broken rule is kept in a file, but the form
+/// refuses it with its place (`filters.2.pattern`). In saved regions, `rect`, `window` and
+/// `overlay_position` the page does not send keep their current values.
 pub fn settings_from_page(page: &Value, current: &Settings) -> Result<Settings, Vec<FieldError>> {
     let mut v = page.clone();
+    keep_app_set_slot_fields(&mut v, current);
     if let Some(ps) = v.get_mut("providers").and_then(Value::as_object_mut) {
         let ids: Vec<String> = ps.keys().cloned().collect();
         for id in ids {
@@ -113,12 +201,50 @@ pub fn settings_from_page(page: &Value, current: &Settings) -> Result<Settings, 
             }])
         }
     };
-    let (mut settings, warnings) = Settings::from_table(&table);
-    if !warnings.is_empty() {
-        return Err(to_errors(warnings));
+    let (mut settings, mut warnings) = Settings::from_table(&table);
+    let mut errors = Vec::new();
+    if let Some(rules) = v.get("filters").and_then(Value::as_array) {
+        // These say where: they replace the reader's one-line summaries of the same problems.
+        warnings.retain(|w| w.field() != "filters");
+        errors = rule_errors(rules);
+    }
+    errors.splice(0..0, to_errors(warnings));
+    if !errors.is_empty() {
+        return Err(errors);
     }
     // Where the user left the overlay is not part of the form.
     settings.overlay.position = current.overlay.position;
+    let sent = |section: &str| page.get(section).is_some_and(|s| !s.is_null());
+    if !sent("general") {
+        settings.general = current.general.clone();
+    }
+    if !sent("network") {
+        settings.network = current.network.clone();
+    }
+    if !sent("translation") {
+        settings.translation = current.translation.clone();
+    }
+    if !sent("ocr") {
+        settings.ocr = current.ocr.clone();
+    }
+    if !sent("hotkeys") {
+        settings.hotkeys = current.hotkeys.clone();
+    }
+    if !sent("overlay") {
+        settings.overlay = current.overlay.clone();
+    }
+    if !sent("auto") {
+        settings.auto = current.auto.clone();
+    }
+    if !sent("regions") {
+        settings.regions = current.regions.clone();
+    }
+    if !sent("memory") {
+        settings.memory = current.memory.clone();
+    }
+    if !sent("filters") {
+        settings.filters = current.filters.clone();
+    }
     // Providers that are all defaults need no table in the file.
     settings
         .providers
@@ -165,6 +291,8 @@ fn key_of(s: &Settings, id: &str) -> ApiKey {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{OverlayMode, SavedRegion, WindowBinding};
+    use crate::filters::Stage;
 
     fn current() -> Settings {
         let mut s = Settings::default();
@@ -237,6 +365,193 @@ mod tests {
         assert!(errors
             .iter()
             .all(|e| !e.message.contains("using the default")));
+    }
+
+    /// Settings with every section of persistent mode away from its defaults.
+    fn persistent() -> Settings {
+        let mut s = current();
+        s.auto.start_on_launch = true;
+        s.auto.gates.fast_interval_ms = 80;
+        s.auto.gates.slow_interval_ms = 1200;
+        s.auto.gates.image_threshold = 0.045;
+        s.auto.gates.stable_frames = 3;
+        s.auto.gates.animated_area = 0.1;
+        s.auto.gates.text_threshold = 0.85;
+        s.overlay.mode = OverlayMode::Over;
+        s.hotkeys.region_3 = "Ctrl+Alt+3".into();
+        s.regions.active = 2;
+        s.regions.slots[0] = SavedRegion {
+            name: "对话".into(),
+            rect: Some([100, 600, 1000, 160]),
+            window: None,
+            overlay_position: Some([120, 400]),
+        };
+        s.regions.slots[2] = SavedRegion {
+            name: "Menu".into(),
+            rect: Some([40, 50, 300, 200]),
+            window: Some(WindowBinding {
+                title: "Game <1>".into(),
+                app: "game.exe".into(),
+                offset: [30, 20, 300, 200],
+            }),
+            overlay_position: None,
+        };
+        s.memory.cache = false;
+        s.memory.max_entries = 2000;
+        s.filters = vec![
+            Rule {
+                pattern: "♪".into(),
+                ..Default::default()
+            },
+            Rule {
+                pattern: r"(\w+)-san".into(),
+                replacement: "${1}さん".into(),
+                regex: true,
+                stage: Stage::AfterTranslation,
+                enabled: false,
+            },
+        ];
+        s
+    }
+
+    #[test]
+    fn the_persistent_sections_survive_a_round_trip() {
+        let cur = persistent();
+        let page = settings_json(&cur);
+        assert_eq!(page["auto"]["start_on_launch"], true);
+        assert_eq!(page["auto"]["fast_interval_ms"], 80);
+        assert_eq!(page["overlay"]["mode"], "over");
+        assert_eq!(page["hotkeys"]["region_3"], "Ctrl+Alt+3");
+        assert_eq!(page["regions"]["active"], 2);
+        assert_eq!(page["regions"]["slots"][2]["window"]["app"], "game.exe");
+        assert_eq!(page["regions"]["slots"][1]["rect"], Value::Null);
+        assert_eq!(page["regions"]["slots"][1]["window"], Value::Null);
+        assert_eq!(page["memory"]["max_entries"], 2000);
+        assert_eq!(page["filters"][1]["stage"], "after_translation");
+        let back = settings_from_page(&page, &cur).unwrap();
+        assert_eq!(back, cur);
+    }
+
+    #[test]
+    fn region_fields_the_app_sets_are_kept_unless_cleared() {
+        let cur = persistent();
+        let mut page = settings_json(&cur);
+        // The page leaves out what the app sets; the core's values stay.
+        for slot in page["regions"]["slots"].as_array_mut().unwrap() {
+            let m = slot.as_object_mut().unwrap();
+            m.remove("rect");
+            m.remove("overlay_position");
+        }
+        page["regions"]["slots"][0]["name"] = json!("Dialogue");
+        let s = settings_from_page(&page, &cur).unwrap();
+        assert_eq!(s.regions.slots[0].name, "Dialogue");
+        assert_eq!(s.regions.slots[0].rect, Some([100, 600, 1000, 160]));
+        assert_eq!(s.regions.slots[0].overlay_position, Some([120, 400]));
+        assert_eq!(s.regions.slots[2].window, cur.regions.slots[2].window);
+        // null clears (the slot's "clear" and "unbind" buttons).
+        page["regions"]["slots"][0]["rect"] = Value::Null;
+        page["regions"]["slots"][0]["overlay_position"] = Value::Null;
+        page["regions"]["slots"][2]["window"] = Value::Null;
+        let s = settings_from_page(&page, &cur).unwrap();
+        assert_eq!(s.regions.slots[0].rect, None);
+        assert_eq!(s.regions.slots[0].overlay_position, None);
+        assert_eq!(s.regions.slots[2].window, None);
+        assert_eq!(s.regions.slots[2].rect, Some([40, 50, 300, 200]));
+        // A binding made in the page is taken as sent.
+        page["regions"]["slots"][1]["window"] =
+            json!({"title": "记事本", "app": "notepad", "offset": [0, 0, 800, 600]});
+        let s = settings_from_page(&page, &cur).unwrap();
+        let b = s.regions.slots[1].window.as_ref().unwrap();
+        assert_eq!((b.title.as_str(), b.offset), ("记事本", [0, 0, 800, 600]));
+    }
+
+    #[test]
+    fn sections_the_page_leaves_out_keep_their_values() {
+        let cur = persistent();
+        let mut page = settings_json(&cur);
+        for k in ["auto", "regions", "memory", "filters", "general"] {
+            page.as_object_mut().unwrap().remove(k);
+        }
+        assert_eq!(settings_from_page(&page, &cur).unwrap(), cur);
+        // An empty list is a choice, not an omission.
+        page["filters"] = json!([]);
+        assert!(settings_from_page(&page, &cur).unwrap().filters.is_empty());
+    }
+
+    #[test]
+    fn gates_out_of_range_are_refused_by_name() {
+        let cur = current();
+        let mut page = settings_json(&cur);
+        page["auto"]["image_threshold"] = json!(2.0);
+        page["auto"]["text_threshold"] = json!(0.3);
+        page["auto"]["stable_frames"] = json!(51);
+        let errors = settings_from_page(&page, &cur).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "auto.image_threshold",
+                "auto.stable_frames",
+                "auto.text_threshold"
+            ]
+        );
+        assert_eq!(errors[0].message, "must be between 0.005 and 1 (found 2)");
+        // The cross-field rule of GateSettings::check.
+        let mut page = settings_json(&cur);
+        page["auto"]["fast_interval_ms"] = json!(800);
+        page["auto"]["slow_interval_ms"] = json!(500);
+        let errors = settings_from_page(&page, &cur).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "auto.slow_interval_ms");
+        assert!(
+            errors[0].message.contains("fast_interval_ms"),
+            "{}",
+            errors[0].message
+        );
+    }
+
+    #[test]
+    fn rules_that_do_not_compile_are_refused_by_place() {
+        let cur = persistent();
+        let mut page = settings_json(&cur);
+        page["filters"] = json!([
+            {"pattern": "ok", "replacement": "", "regex": false, "stage": "before_translation", "enabled": true},
+            {"pattern": "(unclosed", "replacement": "", "regex": true, "stage": "after_translation", "enabled": false},
+            {"pattern": "", "replacement": "x", "regex": false, "stage": "before_translation", "enabled": true},
+            {"pattern": "a", "stage": "sometimes"},
+        ]);
+        let errors = settings_from_page(&page, &cur).unwrap_err();
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["filters.1.pattern", "filters.2.pattern", "filters.3"]
+        );
+        assert!(
+            errors[0].message.contains("unclosed group"),
+            "{}",
+            errors[0].message
+        );
+        assert!(!errors[0].message.contains("not applied"));
+    }
+
+    #[test]
+    fn a_bad_slot_is_refused_on_its_slot() {
+        let cur = persistent();
+        let mut page = settings_json(&cur);
+        page["regions"]["slots"][1]["name"] = json!("x".repeat(61));
+        page["regions"]["active"] = json!(4);
+        let errors = settings_from_page(&page, &cur).unwrap_err();
+        let got: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("regions.active", "must be between 0 and 3"),
+                ("regions.slots.1", "the name is longer than 60 characters"),
+            ]
+        );
     }
 
     #[test]
