@@ -1,0 +1,213 @@
+//! Hotkey to first character, as a person sees it: under Xvfb + xcompmgr, a game-like window shows the
+//! 1280×240 Japanese dialogue fixture; `ocrlay` (this release build) runs against a loopback OpenAI-compatible
+//! server that answers at once; the region is chosen once (Alt+Q and a drag, not measured), then `Alt+W` is
+//! pressed with xdotool again and again. Each press is measured two ways:
+//! - inside the app, from the hotkey event to the overlay page reporting its first painted character, split
+//!   into stages (capture, OCR, first provider delta, render) — the app's "first character painted" log line;
+//! - outside, from just before xdotool is started to that log line being seen (polled every 2 ms), which adds
+//!   xdotool's own start-up, the X server and the log file.
+//!
+//! The translation memory is off so that every press goes to the provider.
+//! Run with `cargo bench --bench hotkey_first_char` (Linux, needs Xvfb, xcompmgr, xdotool, ImageMagick).
+
+#[cfg(target_os = "linux")]
+#[allow(dead_code)]
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+#[cfg(not(target_os = "linux"))]
+fn main() {
+    eprintln!("this benchmark runs under Xvfb on Linux only");
+}
+
+#[cfg(target_os = "linux")]
+fn main() {
+    linux::run();
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use super::common::x11::{self, XSession};
+    use super::common::{delta, finish, MockServer, Reply};
+    use std::path::Path;
+    use std::time::{Duration, Instant};
+
+    const PRESSES: usize = 10;
+    const WARMUP: usize = 2;
+
+    fn field(line: &str, name: &str) -> f64 {
+        let at = line
+            .find(&format!("{name}="))
+            .unwrap_or_else(|| panic!("no {name} in {line}"));
+        let rest = &line[at + name.len() + 1..];
+        let value: String = rest
+            .trim_start_matches('"')
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || *c == '.')
+            .collect();
+        value.parse().unwrap()
+    }
+
+    fn median(v: &[f64]) -> f64 {
+        let mut s = v.to_vec();
+        s.sort_by(f64::total_cmp);
+        let n = s.len();
+        if n % 2 == 1 {
+            s[n / 2]
+        } else {
+            (s[n / 2 - 1] + s[n / 2]) / 2.0
+        }
+    }
+
+    fn painted_lines(log: &str) -> Vec<String> {
+        log.lines()
+            .filter(|l| l.contains("first character painted"))
+            .map(str::to_string)
+            .collect()
+    }
+
+    pub fn run() {
+        let mut x = XSession::start(1600, 900).unwrap_or_else(|e| {
+            panic!("cannot start Xvfb for the benchmark: {e}");
+        });
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let server = rt.block_on(MockServer::start());
+        let mut events = vec![delta("【爱丽丝】\n听说前面有一座古城……\n你真的要去吗？")];
+        events.extend(finish());
+        server.reply([Reply::Sse {
+            events,
+            before_gate: 0,
+            pause: Duration::ZERO,
+            abort: false,
+        }]);
+        let home = tempfile::tempdir().unwrap();
+        let config = home.path().join("config.toml");
+        std::fs::write(
+            &config,
+            format!(
+                r#"
+[general]
+source = "ja"
+target = "zh-CN"
+ui_language = "en"
+
+[memory]
+cache = false
+
+[providers.custom]
+enabled = true
+url = "{}"
+api_key = "sk-bench"
+model = "mock-model"
+"#,
+                server.url("/v1/chat/completions")
+            ),
+        )
+        .unwrap();
+        let fixture =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
+        x.show_image(&fixture, 100, 150, "game-window");
+        let app = x11::App::start(
+            &mut x,
+            Path::new(env!("CARGO_BIN_EXE_ocrlay")),
+            home.path(),
+            &config,
+            "warn,ocrlay=info",
+        );
+        app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(1500));
+
+        // Choose the region once, as a user does.
+        x.xdotool(&["key", "alt+q"]);
+        assert!(
+            x.wait_window("^ocrlay region$", Duration::from_secs(10))
+                .is_some(),
+            "the region selector did not appear"
+        );
+        std::thread::sleep(Duration::from_millis(700));
+        x.drag((96, 146), (1384, 394));
+        app.wait_log("first character painted", 1, Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(500));
+
+        let mut inside = Vec::new();
+        let mut outside = Vec::new();
+        let mut stages: [Vec<f64>; 4] = Default::default();
+        for i in 0..WARMUP + PRESSES {
+            let want = i + 2;
+            let t = Instant::now();
+            x.xdotool(&["key", "alt+w"]);
+            let line = loop {
+                let lines = painted_lines(&app.log_text());
+                if lines.len() >= want {
+                    break lines[want - 1].clone();
+                }
+                assert!(
+                    t.elapsed() < Duration::from_secs(30),
+                    "no first character after Alt+W:\n{}",
+                    app.log_text()
+                );
+                std::thread::sleep(Duration::from_millis(2));
+            };
+            let wall = t.elapsed().as_secs_f64() * 1e3;
+            if i < WARMUP {
+                continue;
+            }
+            inside.push(field(&line, "total_ms"));
+            outside.push(wall);
+            for (k, name) in ["capture_ms", "ocr_ms", "translate_first_ms", "render_ms"]
+                .iter()
+                .enumerate()
+            {
+                stages[k].push(field(&line, name));
+            }
+            // Let the answer finish and the overlay settle before the next press.
+            std::thread::sleep(Duration::from_millis(400));
+        }
+        x.screenshot(&x11::artefact_dir("bench").join("hotkey_first_char.png"));
+
+        let chats = server
+            .requests()
+            .iter()
+            .filter(|r| r.path == "/v1/chat/completions")
+            .count();
+        assert_eq!(
+            chats,
+            1 + WARMUP + PRESSES,
+            "every press must reach the provider"
+        );
+        let total = median(&inside);
+        println!("hotkey → first character, release, Xvfb 1600×900, 1280×240 ja dialogue, loopback provider");
+        println!(
+            "presses: {PRESSES} (after {WARMUP} warm-up); every one sent a request (server saw {chats})"
+        );
+        println!(
+            "in-app (hotkey event → first character painted): median {total:.1} ms, min {:.1}, max {:.1}",
+            inside.iter().copied().fold(f64::INFINITY, f64::min),
+            inside.iter().copied().fold(0.0, f64::max)
+        );
+        println!(
+            "outside (xdotool started → log line seen): median {:.1} ms",
+            median(&outside)
+        );
+        let sum: f64 = stages.iter().map(|s| median(s)).sum();
+        for (k, name) in [
+            "capture",
+            "OCR",
+            "provider first delta",
+            "render (page paint)",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let m = median(&stages[k]);
+            println!(
+                "  {name:<22} median {m:7.1} ms  {:5.1} %",
+                100.0 * m / sum.max(1e-9)
+            );
+        }
+        println!(
+            "target: under 400 ms → {}",
+            if total < 400.0 { "met" } else { "NOT met" }
+        );
+    }
+}
