@@ -97,8 +97,35 @@ fn alt_q_drag_translates_into_the_overlay() {
         "the region selector did not appear"
     );
     std::thread::sleep(Duration::from_millis(700));
-    x.screenshot(&x11::artefact_dir("e2e").join("selector.png"));
-    x.drag((96, 146), (1384, 394));
+    let before = x11::artefact_dir("e2e").join("selector.png");
+    x.screenshot(&before);
+    x.press_and_move((96, 146), (1384, 394));
+    std::thread::sleep(Duration::from_millis(300));
+    let during = x11::artefact_dir("e2e").join("selector-drag.png");
+    x.screenshot(&during);
+    x.release();
+    // While the button is down the selection is drawn: inside it the screen is shown undimmed, outside it
+    // stays dimmed (a patch of the dialogue box at (700, 300) vs the grey desktop at (800, 600)).
+    let (before, during) = (
+        image::open(&before).unwrap().into_luma8(),
+        image::open(&during).unwrap().into_luma8(),
+    );
+    let luma = |img: &image::GrayImage, x: u32, y: u32| {
+        let mut sum = 0u32;
+        for dy in 0..5 {
+            for dx in 0..5 {
+                sum += u32::from(img.get_pixel(x + dx, y + dy)[0]);
+            }
+        }
+        sum / 25
+    };
+    let (inside_before, inside_during) = (luma(&before, 700, 300), luma(&during, 700, 300));
+    let (outside_before, outside_during) = (luma(&before, 800, 600), luma(&during, 800, 600));
+    assert!(
+        inside_during > inside_before + 10 && outside_during <= outside_before + 5,
+        "the selection is not drawn while dragging: inside {inside_before}→{inside_during}, outside \
+         {outside_before}→{outside_during} (see target/e2e/selector*.png)"
+    );
 
     let log = app.wait_log("overlay update (done)", 1, Duration::from_secs(60));
     let log = if log.contains("first character painted") {

@@ -198,6 +198,12 @@ impl XSession {
 
     /// Drags with the left button from one point to another, in small steps like a hand.
     pub fn drag(&self, from: (i32, i32), to: (i32, i32)) {
+        self.press_and_move(from, to);
+        self.release();
+    }
+
+    /// The first half of a drag: press at `from` and move to `to` in small steps, the button still down.
+    pub fn press_and_move(&self, from: (i32, i32), to: (i32, i32)) {
         self.xdotool(&["mousemove", &from.0.to_string(), &from.1.to_string()]);
         std::thread::sleep(Duration::from_millis(60));
         self.xdotool(&["mousedown", "1"]);
@@ -208,6 +214,10 @@ impl XSession {
             self.xdotool(&["mousemove", &x.to_string(), &y.to_string()]);
         }
         std::thread::sleep(Duration::from_millis(60));
+    }
+
+    /// Lets the left button go.
+    pub fn release(&self) {
         self.xdotool(&["mouseup", "1"]);
     }
 }
