@@ -1,0 +1,815 @@
+// The history window (history.html): browse every translated line newest first, search, filter by region or
+// game, correct a translation inline, delete a line, export what is filtered to CSV or JSON, clear everything
+// after a confirmation. Messages are in PROTOCOL.md ("History"). Text from OCR, providers or the core is set
+// with textContent only.
+'use strict';
+
+(function () {
+  const { send, on, ready, el, icon } = window.ocrlayUi;
+  const $ = (id) => document.getElementById(id);
+
+  // ---------------------------------------------------------------- strings
+
+  const STRINGS = {
+    zh: {
+      title: '历史记录',
+      window_title: 'ocrlay 历史记录',
+      summary_all: '共 {n} 条',
+      summary_filtered: '找到 {n} 条',
+      summary_shown: '，已显示 {n} 条',
+      reading: '正在读取…',
+      search_ph: '搜索原文或译文',
+      region_filter: '按区域或游戏筛选',
+      all_regions: '全部区域',
+      unnamed_region: '（未命名）',
+      export_csv: '导出 CSV',
+      export_json: '导出 JSON',
+      export_title: '把当前筛选出的全部记录导出到文件（不会覆盖已有文件）',
+      exporting: '正在导出…',
+      exported: '已导出 {n} 条记录（{fmt}）到',
+      open_folder: '打开文件夹',
+      clear_all: '清空',
+      clear_title: '删除全部历史记录',
+      clear_q: '删除全部历史记录？',
+      clear_q_n: '删除全部 {n} 条历史记录？',
+      clear_keeps_memory: '无法撤销。翻译记忆（包括你修改过的译文）会保留。',
+      clear_confirm: '全部删除',
+      cleared: '已删除 {n} 条历史记录。',
+      cancel: '取消',
+      close: '关闭',
+      col_meta: '时间 · 区域 · 翻译源',
+      col_source: '原文',
+      col_translation: '译文',
+      edited: '已修改',
+      edited_title: '你修改过这条译文：以后遇到同一句原文，会直接使用它。',
+      edit: '修改译文',
+      copy_source: '复制原文',
+      copy_translation: '复制译文',
+      copied: '已复制到剪贴板',
+      delete: '删除这条记录',
+      delete_confirm: '再点一次删除',
+      deleted: '已删除 1 条记录。',
+      save: '保存',
+      saving: '保存中…',
+      edit_hint: 'Enter 保存 · Shift+Enter 换行 · Esc 取消',
+      edit_wins: '以后遇到同一句原文，会直接使用你的译文。',
+      saved: '译文已保存，下次遇到同一句会直接使用。',
+      load_more: '加载更多（还有 {n} 条）',
+      loading: '加载中…',
+      empty_title: '还没有历史记录',
+      empty_text: '翻译过的每一句都会记在这里，可以搜索、修改和导出。',
+      nomatch_title: '没有找到匹配的记录',
+      nomatch_text: '换个关键词，或者查看全部区域。',
+      clear_filters: '清除筛选',
+      export_dir: '导出位置：{dir}',
+      today: '今天',
+      yesterday: '昨天',
+      'err.query': '读取历史记录失败：',
+      'err.edit': '保存译文失败：',
+      'err.delete': '删除失败：',
+      'err.export': '导出失败：',
+      'err.clear': '清空失败：',
+      'err.open_folder': '打不开文件夹：',
+    },
+    en: {
+      title: 'History',
+      window_title: 'ocrlay history',
+      summary_all: '{n} lines',
+      summary_filtered: '{n} found',
+      summary_shown: ', {n} shown',
+      reading: 'Reading…',
+      search_ph: 'Search source or translation',
+      region_filter: 'Filter by region or game',
+      all_regions: 'All regions',
+      unnamed_region: '(unnamed)',
+      export_csv: 'Export CSV',
+      export_json: 'Export JSON',
+      export_title: 'Write every line of the current filter to a file (existing files are never overwritten)',
+      exporting: 'Exporting…',
+      exported: 'Exported {n} lines ({fmt}) to',
+      open_folder: 'Open folder',
+      clear_all: 'Clear',
+      clear_title: 'Delete the whole history',
+      clear_q: 'Delete the whole history?',
+      clear_q_n: 'Delete all {n} lines of the history?',
+      clear_keeps_memory: 'This cannot be undone. The translation memory, with your corrections, is kept.',
+      clear_confirm: 'Delete all',
+      cleared: 'Deleted {n} lines.',
+      cancel: 'Cancel',
+      close: 'Close',
+      col_meta: 'Time · region · provider',
+      col_source: 'Source',
+      col_translation: 'Translation',
+      edited: 'edited',
+      edited_title: 'You corrected this translation: the same source line will use it from now on.',
+      edit: 'Edit the translation',
+      copy_source: 'Copy the source',
+      copy_translation: 'Copy the translation',
+      copied: 'Copied to the clipboard',
+      delete: 'Delete this line',
+      delete_confirm: 'Click again to delete',
+      deleted: 'Deleted 1 line.',
+      save: 'Save',
+      saving: 'Saving…',
+      edit_hint: 'Enter saves · Shift+Enter new line · Esc cancels',
+      edit_wins: 'The same source line will use your translation from now on.',
+      saved: 'Saved: the same line will use your translation next time.',
+      load_more: 'Load more ({n} left)',
+      loading: 'Loading…',
+      empty_title: 'No history yet',
+      empty_text: 'Every line you translate is kept here, to search, correct and export.',
+      nomatch_title: 'Nothing matches',
+      nomatch_text: 'Try other words, or all regions.',
+      clear_filters: 'Clear the filter',
+      export_dir: 'Exports go to {dir}',
+      today: 'Today',
+      yesterday: 'Yesterday',
+      'err.query': 'Could not read the history: ',
+      'err.edit': 'Could not save the translation: ',
+      'err.delete': 'Could not delete: ',
+      'err.export': 'Could not export: ',
+      'err.clear': 'Could not clear the history: ',
+      'err.open_folder': 'Could not open the folder: ',
+    },
+  };
+
+  let lang = (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
+
+  /** A string with {name} placeholders filled from vars. */
+  function t(key, vars) {
+    const s = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
+    if (!vars) return s;
+    return s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] !== undefined ? String(vars[k]) : m));
+  }
+
+  const fmtInt = (n) => Number(n || 0).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
+
+  // ---------------------------------------------------------------- state
+
+  const SEARCH_DEBOUNCE_MS = 250;
+  const DELETE_ARM_MS = 3500;
+  const MAX_LIMIT = 1000;
+
+  const S = {
+    pageSize: 100,
+    exportDir: '',
+    seq: 0, // the last query sent; answers to older ones are dropped
+    answered: 0, // the seq of the list shown
+    search: '',
+    region: null, // null = every region
+    entries: [],
+    total: 0,
+    allTotal: null, // lines in the whole history, when known
+    more: false,
+    regions: [],
+    loaded: false,
+    loadingMore: false,
+    editing: null, // id of the line being edited
+    draft: '',
+    saving: false,
+    editError: '',
+    armed: null, // id of the line whose delete button waits for a second click
+    armTimer: 0,
+    deleting: new Set(),
+    exporting: null, // 'csv' | 'json' while an export runs
+    refreshPending: false,
+    notice: null, // {kind: 'export'|'info', text, path}
+  };
+
+  const filtered = () => S.search.trim() !== '' || S.region !== null;
+
+  // ---------------------------------------------------------------- queries
+
+  /** Lists the current filter from the newest line; `keep` asks for as many lines as are shown now. */
+  function query(keep) {
+    S.seq += 1;
+    S.loadingMore = false;
+    const limit = keep ? Math.min(MAX_LIMIT, Math.max(S.pageSize, S.entries.length)) : S.pageSize;
+    send({ type: 'query', seq: S.seq, search: S.search.trim(), region: S.region, before_id: null, limit });
+    renderSummary();
+  }
+
+  function loadMore() {
+    if (!S.more || S.loadingMore || S.entries.length === 0) return;
+    S.seq += 1;
+    S.loadingMore = true;
+    const last = S.entries[S.entries.length - 1].id;
+    send({ type: 'query', seq: S.seq, search: S.search.trim(), region: S.region, before_id: last, limit: S.pageSize });
+    renderMore();
+  }
+
+  /** Lists again when new lines arrived, unless the user is in the middle of something. */
+  function refreshSoon() {
+    if (S.editing !== null || S.armed !== null) {
+      S.refreshPending = true;
+      return;
+    }
+    S.refreshPending = false;
+    query(true);
+  }
+
+  // ---------------------------------------------------------------- formatting
+
+  const pad = (n) => String(n).padStart(2, '0');
+  const dayKey = (d) => `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+
+  /** The local day (今天 / 03-02 / 2023-11-14) and clock time (14:32:05) of `ms`. */
+  function when(ms) {
+    const d = new Date(Number(ms));
+    if (Number.isNaN(d.getTime())) return { day: '', clock: '', full: '' };
+    const now = new Date();
+    const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
+    let day;
+    if (dayKey(d) === dayKey(now)) day = t('today');
+    else if (dayKey(d) === dayKey(yesterday)) day = t('yesterday');
+    else if (d.getFullYear() === now.getFullYear()) day = `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+    else day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+    const clock = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+    const full = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${clock}`;
+    return { day, clock, full };
+  }
+
+  const regionLabel = (r) => (r === '' ? t('unnamed_region') : r);
+  const LANG_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+  const langAttr = (code) => (typeof code === 'string' && code !== 'auto' && LANG_TAG.test(code) ? code : null);
+  const str = (v) => (typeof v === 'string' ? v : v == null ? '' : String(v));
+
+  // ---------------------------------------------------------------- rendering
+
+  function applyStrings() {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = t('window_title');
+    document.querySelectorAll('[data-t]').forEach((e) => (e.textContent = t(e.dataset.t)));
+    document.querySelectorAll('[data-t-placeholder]').forEach((e) => (e.placeholder = t(e.dataset.tPlaceholder)));
+    document.querySelectorAll('[data-t-aria]').forEach((e) => e.setAttribute('aria-label', t(e.dataset.tAria)));
+    document.querySelectorAll('[data-t-title]').forEach((e) => (e.title = t(e.dataset.tTitle)));
+    $('export-csv').title = t('export_title');
+    $('export-json').title = t('export_title');
+    $('clear-all').title = t('clear_title');
+    $('footer-dir').textContent = S.exportDir ? t('export_dir', { dir: S.exportDir }) : '';
+    $('footer-dir').title = S.exportDir;
+  }
+
+  function renderAll() {
+    applyStrings();
+    renderRegions();
+    renderList();
+    renderSummary();
+    renderConfirm();
+    renderNotice();
+  }
+
+  function renderSummary() {
+    const shown = S.entries.length;
+    let text;
+    if (!S.loaded || (S.answered !== S.seq && !S.loadingMore)) text = t('reading');
+    else {
+      text = t(filtered() ? 'summary_filtered' : 'summary_all', { n: fmtInt(S.total) });
+      if (shown < S.total) text += t('summary_shown', { n: fmtInt(shown) });
+    }
+    $('summary').textContent = text;
+    const busy = S.exporting !== null;
+    for (const [id, fmt] of [['export-csv', 'csv'], ['export-json', 'json']]) {
+      const b = $(id);
+      b.disabled = busy || !S.loaded || S.total === 0;
+      b.classList.toggle('busy', S.exporting === fmt);
+    }
+    $('clear-all').disabled = !S.loaded || (S.allTotal === 0 && !filtered()) || (S.total === 0 && !filtered());
+  }
+
+  function renderRegions() {
+    const sel = $('region');
+    const names = S.regions.slice();
+    if (S.region !== null && !names.includes(S.region)) names.push(S.region);
+    const opts = [el('option', { text: t('all_regions'), attrs: { value: '*' } })];
+    names.forEach((r, i) => opts.push(el('option', { text: regionLabel(r), attrs: { value: 'r' + i } })));
+    sel.replaceChildren(...opts);
+    sel.value = S.region === null ? '*' : 'r' + names.indexOf(S.region);
+    sel._names = names;
+    sel.classList.toggle('active', S.region !== null);
+  }
+
+  function header() {
+    return el('div', { class: 'row head', attrs: { 'aria-hidden': 'true' } },
+      el('div', { class: 'meta', text: t('col_meta') }),
+      el('div', { class: 'cell', text: t('col_source') }),
+      el('div', { class: 'cell', text: t('col_translation') }),
+      el('div', { class: 'acts' }));
+  }
+
+  function copyButton(text, titleKey) {
+    return el('button', {
+      class: 'icon-btn mini copy',
+      title: t(titleKey),
+      attrs: { type: 'button', 'aria-label': t(titleKey) },
+      on: {
+        click: (e) => {
+          e.stopPropagation();
+          send({ type: 'copy', text });
+          flash(t('copied'));
+        },
+      },
+    }, icon('copy'));
+  }
+
+  function editor(line) {
+    const ta = el('textarea', {
+      class: 'edit-box',
+      attrs: { rows: Math.min(8, Math.max(2, S.draft.split('\n').length + 1)), spellcheck: 'false', 'aria-label': t('edit') },
+    });
+    ta.value = S.draft;
+    ta.readOnly = S.saving;
+    ta.addEventListener('input', () => {
+      S.draft = ta.value;
+      ta.rows = Math.min(8, Math.max(2, ta.value.split('\n').length + 1));
+    });
+    ta.addEventListener('keydown', (e) => {
+      if (e.isComposing || e.keyCode === 229) return; // the IME is choosing characters
+      if (e.key === 'Enter' && !e.shiftKey) {
+        e.preventDefault();
+        saveEdit();
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        cancelEdit();
+      }
+    });
+    const err = el('div', { class: 'edit-error', text: S.editError, attrs: { role: 'alert' } });
+    err.hidden = !S.editError;
+    return el('div', { class: 'editor' },
+      ta,
+      err,
+      el('div', { class: 'edit-bar' },
+        el('span', { class: 'edit-hint', text: t('edit_hint'), title: t('edit_wins') }),
+        el('button', { class: 'btn small', text: t('cancel'), attrs: { type: 'button', disabled: S.saving }, on: { click: cancelEdit } }),
+        el('button', {
+          class: 'btn small primary save' + (S.saving ? ' busy' : ''),
+          text: S.saving ? t('saving') : t('save'),
+          attrs: { type: 'button', disabled: S.saving },
+          on: { click: saveEdit },
+        })));
+  }
+
+  function row(line) {
+    const id = line.id;
+    const w = when(line.time_ms);
+    const provider = [str(line.provider), str(line.model)].filter(Boolean).join(' · ');
+    const region = str(line.region);
+    const editing = S.editing === id;
+
+    const meta = el('div', { class: 'meta' },
+      el('span', { class: 'when', title: w.full || str(line.time) },
+        el('span', { class: 'day', text: w.day }),
+        el('span', { class: 'clock', text: w.clock })),
+      el('span', { class: 'region' + (region === '' ? ' unnamed' : ''), text: regionLabel(region), title: regionLabel(region) }),
+      el('span', { class: 'prov', text: str(line.provider), title: provider }));
+
+    const srcText = el('div', { class: 'text', text: str(line.source) });
+    const srcLang = langAttr(line.from);
+    if (srcLang) srcText.setAttribute('lang', srcLang);
+    const src = el('div', { class: 'cell src' }, srcText, copyButton(str(line.source), 'copy_source'));
+
+    let dst;
+    if (editing) {
+      dst = el('div', { class: 'cell dst editing' }, editor(line));
+    } else {
+      const dstText = el('div', { class: 'text', text: str(line.translation) });
+      const dstLang = langAttr(line.to);
+      if (dstLang) dstText.setAttribute('lang', dstLang);
+      dst = el('div', { class: 'cell dst', on: { dblclick: () => startEdit(id) } },
+        dstText,
+        line.edited ? el('span', { class: 'badge edited', text: t('edited'), title: t('edited_title') }) : null,
+        copyButton(str(line.translation), 'copy_translation'));
+    }
+
+    const armed = S.armed === id;
+    const del = el('button', {
+      class: 'icon-btn del' + (armed ? ' armed' : ''),
+      title: armed ? t('delete_confirm') : t('delete'),
+      attrs: { type: 'button', 'aria-label': armed ? t('delete_confirm') : t('delete'), disabled: S.deleting.has(id) },
+      on: { click: () => deleteClick(id) },
+    }, icon('trash'), armed ? el('span', { class: 'del-text', text: t('delete_confirm') }) : null);
+    const acts = el('div', { class: 'acts' },
+      el('button', {
+        class: 'icon-btn edit',
+        title: t('edit'),
+        attrs: { type: 'button', 'aria-label': t('edit'), disabled: editing },
+        on: { click: () => startEdit(id) },
+      }, icon('edit')),
+      del);
+
+    const r = el('div', { class: 'row' + (editing ? ' is-editing' : '') + (S.deleting.has(id) ? ' removing' : ''), attrs: { role: 'listitem', 'data-id': String(id) } },
+      meta, src, dst, acts);
+    return r;
+  }
+
+  function renderList() {
+    const list = $('list');
+    const focusedEditor = list.querySelector('.edit-box') === document.activeElement;
+    if (S.entries.length === 0) {
+      list.replaceChildren();
+    } else {
+      list.replaceChildren(header(), ...S.entries.map(row));
+    }
+    if (focusedEditor) focusEditor(false); // never take the focus from the search box
+    renderEmpty();
+    renderMore();
+  }
+
+  function replaceRow(id) {
+    const old = $('list').querySelector(`.row[data-id="${CSS.escape(String(id))}"]`);
+    const line = S.entries.find((e) => e.id === id);
+    if (!old || !line) return;
+    old.replaceWith(row(line));
+  }
+
+  function renderEmpty() {
+    const empty = $('empty');
+    empty.hidden = !S.loaded || S.entries.length > 0;
+    const f = filtered();
+    $('empty-title').textContent = t(f ? 'nomatch_title' : 'empty_title');
+    $('empty-text').textContent = t(f ? 'nomatch_text' : 'empty_text');
+    $('empty-reset').hidden = !f;
+  }
+
+  function renderMore() {
+    const left = Math.max(0, S.total - S.entries.length);
+    $('more-row').hidden = !S.more;
+    const b = $('load-more');
+    b.disabled = S.loadingMore;
+    b.textContent = S.loadingMore ? t('loading') : t('load_more', { n: fmtInt(left) });
+  }
+
+  function renderConfirm() {
+    const box = $('confirm-clear');
+    if (box.hidden) return;
+    $('confirm-text').textContent = S.allTotal ? t('clear_q_n', { n: fmtInt(S.allTotal) }) : t('clear_q');
+  }
+
+  function renderNotice() {
+    const n = S.notice;
+    const box = $('notice');
+    box.hidden = !n;
+    if (!n) return;
+    box.className = 'notice' + (n.kind === 'export' ? ' export' : '');
+    $('notice-text').textContent = n.kind === 'export' ? t('exported', { n: fmtInt(n.count), fmt: n.format.toUpperCase() }) : n.text;
+    $('notice-path').textContent = n.path || '';
+    $('notice-path').hidden = !n.path;
+    $('open-folder').hidden = n.kind !== 'export';
+  }
+
+  let flashTimer = 0;
+  /** A short confirmation in the footer (replaced by the next message). */
+  function flash(text) {
+    const m = $('footer-msg');
+    m.className = 'footer-msg ok';
+    m.textContent = text;
+    clearTimeout(flashTimer);
+    flashTimer = setTimeout(() => {
+      if (m.classList.contains('ok')) {
+        m.textContent = '';
+        m.className = 'footer-msg';
+      }
+    }, 3000);
+  }
+
+  function showError(text) {
+    clearTimeout(flashTimer);
+    const m = $('footer-msg');
+    m.className = 'footer-msg bad';
+    m.textContent = text;
+    m.title = text;
+  }
+
+  function clearError() {
+    const m = $('footer-msg');
+    if (m.classList.contains('bad')) {
+      m.className = 'footer-msg';
+      m.textContent = '';
+      m.title = '';
+    }
+  }
+
+  // ---------------------------------------------------------------- editing
+
+  function focusEditor(selectAll) {
+    const ta = $('list').querySelector('.edit-box');
+    if (!ta) return;
+    ta.focus();
+    if (selectAll) ta.select();
+    else ta.setSelectionRange(ta.value.length, ta.value.length);
+  }
+
+  function startEdit(id) {
+    if (S.editing === id) return;
+    if (S.editing !== null && S.saving) return;
+    const line = S.entries.find((e) => e.id === id);
+    if (!line) return;
+    const prev = S.editing;
+    S.editing = id;
+    S.draft = str(line.translation);
+    S.editError = '';
+    S.saving = false;
+    disarm();
+    if (prev !== null) replaceRow(prev);
+    replaceRow(id);
+    focusEditor(true);
+  }
+
+  function endEdit() {
+    const id = S.editing;
+    S.editing = null;
+    S.saving = false;
+    S.editError = '';
+    if (id !== null) replaceRow(id);
+    if (S.refreshPending) refreshSoon();
+  }
+
+  function cancelEdit() {
+    if (S.saving) return;
+    const id = S.editing;
+    endEdit();
+    const r = id !== null && $('list').querySelector(`.row[data-id="${CSS.escape(String(id))}"] .edit`);
+    if (r) r.focus();
+  }
+
+  function saveEdit() {
+    if (S.editing === null || S.saving) return;
+    const line = S.entries.find((e) => e.id === S.editing);
+    const text = S.draft;
+    if (line && text === str(line.translation)) {
+      endEdit();
+      return;
+    }
+    if (text.trim() === '') {
+      S.editError = lang === 'zh' ? '译文不能为空；不想修改请按 Esc。' : 'The translation cannot be empty; press Esc to keep the old one.';
+      replaceRow(S.editing);
+      focusEditor(false);
+      return;
+    }
+    S.saving = true;
+    S.editError = '';
+    send({ type: 'edit', id: S.editing, translation: text });
+    replaceRow(S.editing);
+  }
+
+  // ---------------------------------------------------------------- deleting, clearing, exporting
+
+  function disarm() {
+    clearTimeout(S.armTimer);
+    const id = S.armed;
+    S.armed = null;
+    if (id !== null) replaceRow(id);
+  }
+
+  function deleteClick(id) {
+    if (S.armed !== id) {
+      disarm();
+      S.armed = id;
+      replaceRow(id);
+      const b = $('list').querySelector(`.row[data-id="${CSS.escape(String(id))}"] .del`);
+      if (b) b.focus();
+      S.armTimer = setTimeout(() => {
+        disarm();
+        if (S.refreshPending) refreshSoon();
+      }, DELETE_ARM_MS);
+      return;
+    }
+    clearTimeout(S.armTimer);
+    S.armed = null;
+    S.deleting.add(id);
+    send({ type: 'delete', id });
+    replaceRow(id);
+  }
+
+  function exportAs(format) {
+    if (S.exporting) return;
+    S.exporting = format;
+    clearError();
+    send({ type: 'export', format, search: S.search.trim(), region: S.region, utc_offset_min: -new Date().getTimezoneOffset() || 0 });
+    renderSummary();
+    const m = $('footer-msg');
+    m.className = 'footer-msg';
+    m.textContent = t('exporting');
+  }
+
+  function openConfirm() {
+    $('confirm-clear').hidden = false;
+    renderConfirm();
+    $('clear-cancel').focus();
+  }
+
+  function closeConfirm() {
+    $('confirm-clear').hidden = true;
+  }
+
+  // ---------------------------------------------------------------- messages from the core
+
+  on('state', (msg) => {
+    lang = msg.ui_lang === 'zh' ? 'zh' : msg.ui_lang === 'en' ? 'en' : lang;
+    if (Number.isInteger(msg.page_size) && msg.page_size > 0) S.pageSize = Math.min(MAX_LIMIT, msg.page_size);
+    S.exportDir = str(msg.export_dir);
+    renderAll();
+  });
+
+  on('entries', (msg) => {
+    if (msg.seq !== S.seq) return; // an answer to a query since replaced
+    S.answered = msg.seq;
+    const lines = Array.isArray(msg.entries) ? msg.entries.filter((e) => e && Number.isFinite(e.id)) : [];
+    if (msg.append) {
+      const have = new Set(S.entries.map((e) => e.id));
+      S.entries = S.entries.concat(lines.filter((e) => !have.has(e.id)));
+    } else {
+      S.entries = lines;
+    }
+    S.total = Number(msg.total) || 0;
+    S.more = !!msg.more;
+    S.regions = Array.isArray(msg.regions) ? msg.regions.map(str) : [];
+    if (!filtered()) S.allTotal = S.total;
+    S.loaded = true;
+    S.loadingMore = false;
+    if (S.editing !== null && !S.entries.some((e) => e.id === S.editing)) {
+      S.editing = null;
+      S.saving = false;
+    }
+    if (S.armed !== null && !S.entries.some((e) => e.id === S.armed)) S.armed = null;
+    if (msg.append) {
+      const list = $('list');
+      if (!list.firstChild && S.entries.length) list.append(header());
+      const have = new Set(Array.from(list.querySelectorAll('.row[data-id]')).map((r) => r.dataset.id));
+      list.append(...S.entries.filter((e) => !have.has(String(e.id))).map(row));
+      renderEmpty();
+      renderMore();
+    } else {
+      renderList();
+    }
+    renderRegions();
+    renderSummary();
+    renderConfirm();
+  });
+
+  on('edited', (msg) => {
+    const e = msg.entry;
+    if (!e || !Number.isFinite(e.id)) return;
+    const i = S.entries.findIndex((x) => x.id === e.id);
+    if (i >= 0) S.entries[i] = e;
+    if (S.editing === e.id) {
+      S.editing = null;
+      S.saving = false;
+      S.editError = '';
+    }
+    replaceRow(e.id);
+    const r = $('list').querySelector(`.row[data-id="${CSS.escape(String(e.id))}"]`);
+    if (r) {
+      r.classList.add('just-saved');
+      setTimeout(() => r.classList.remove('just-saved'), 1200);
+    }
+    clearError();
+    flash(t('saved'));
+    if (S.refreshPending) refreshSoon();
+  });
+
+  on('deleted', (msg) => {
+    const id = msg.id;
+    S.deleting.delete(id);
+    const before = S.entries.length;
+    S.entries = S.entries.filter((e) => e.id !== id);
+    if (S.entries.length < before) {
+      S.total = Math.max(0, S.total - 1);
+      if (S.allTotal) S.allTotal -= 1;
+    }
+    if (S.editing === id) S.editing = null;
+    const r = $('list').querySelector(`.row[data-id="${CSS.escape(String(id))}"]`);
+    if (r) r.remove();
+    if (S.entries.length === 0) $('list').replaceChildren();
+    flash(t('deleted'));
+    renderEmpty();
+    renderMore();
+    renderSummary();
+    if (S.entries.length === 0 && S.more) query(false);
+    if (S.refreshPending) refreshSoon();
+  });
+
+  on('exported', (msg) => {
+    S.exporting = null;
+    S.notice = { kind: 'export', count: Number(msg.count) || 0, format: str(msg.format) || 'csv', path: str(msg.path) };
+    const m = $('footer-msg');
+    if (!m.classList.contains('bad')) {
+      m.textContent = '';
+      m.className = 'footer-msg';
+    }
+    renderNotice();
+    renderSummary();
+  });
+
+  on('cleared', (msg) => {
+    closeConfirm();
+    S.notice = { kind: 'info', text: t('cleared', { n: fmtInt(msg.count) }) };
+    S.allTotal = 0;
+    S.entries = [];
+    S.editing = null;
+    S.armed = null;
+    S.total = 0;
+    S.more = false;
+    renderNotice();
+    query(false);
+    renderList();
+  });
+
+  on('changed', () => refreshSoon());
+
+  on('error', (msg) => {
+    const action = str(msg.action);
+    const text = (STRINGS[lang]['err.' + action] !== undefined ? t('err.' + action) : '') + str(msg.message);
+    if (action === 'edit' && msg.id != null && msg.id === S.editing) {
+      S.saving = false;
+      S.editError = str(msg.message);
+      replaceRow(S.editing);
+      focusEditor(false);
+    } else if (action === 'delete' && msg.id != null) {
+      S.deleting.delete(msg.id);
+      replaceRow(msg.id);
+    } else if (action === 'export') {
+      S.exporting = null;
+      renderSummary();
+    } else if (action === 'query') {
+      S.loaded = true;
+      S.answered = S.seq;
+      S.loadingMore = false;
+      renderMore();
+      renderSummary();
+    }
+    showError(text);
+  });
+
+  // ---------------------------------------------------------------- controls
+
+  let searchTimer = 0;
+  const search = $('search');
+  search.addEventListener('input', () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(() => {
+      if (search.value === S.search) return;
+      S.search = search.value;
+      query(false);
+    }, SEARCH_DEBOUNCE_MS);
+  });
+  search.addEventListener('keydown', (e) => {
+    if (e.isComposing || e.keyCode === 229) return;
+    if (e.key === 'Enter') {
+      clearTimeout(searchTimer);
+      S.search = search.value;
+      query(false);
+    } else if (e.key === 'Escape' && search.value !== '') {
+      e.preventDefault();
+      clearTimeout(searchTimer);
+      search.value = '';
+      S.search = '';
+      query(false);
+    }
+  });
+
+  $('region').addEventListener('change', (e) => {
+    const v = e.target.value;
+    const names = e.target._names || [];
+    S.region = v === '*' ? null : names[Number(v.slice(1))] ?? null;
+    e.target.classList.toggle('active', S.region !== null);
+    query(false);
+  });
+
+  $('load-more').addEventListener('click', loadMore);
+  $('export-csv').addEventListener('click', () => exportAs('csv'));
+  $('export-json').addEventListener('click', () => exportAs('json'));
+  $('clear-all').addEventListener('click', openConfirm);
+  $('clear-cancel').addEventListener('click', closeConfirm);
+  $('clear-confirm').addEventListener('click', () => {
+    $('clear-confirm').disabled = true;
+    send({ type: 'clear', confirm: true });
+    setTimeout(() => ($('clear-confirm').disabled = false), 1500);
+  });
+  $('open-folder').addEventListener('click', () => send({ type: 'open_folder' }));
+  $('notice-close').addEventListener('click', () => {
+    S.notice = null;
+    renderNotice();
+  });
+  $('empty-reset').addEventListener('click', () => {
+    search.value = '';
+    S.search = '';
+    S.region = null;
+    renderRegions();
+    query(false);
+  });
+
+  document.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && (e.key === 'f' || e.key === 'F')) {
+      e.preventDefault();
+      search.focus();
+      search.select();
+    } else if (e.key === 'Escape' && !$('confirm-clear').hidden) {
+      closeConfirm();
+    }
+  });
+
+  renderAll();
+  ready();
+})();
