@@ -124,7 +124,8 @@ model = "mock-model"
                 .is_some(),
             "the region selector did not appear"
         );
-        std::thread::sleep(Duration::from_millis(700));
+        app.wait_log("selector shown", 1, Duration::from_secs(20));
+        std::thread::sleep(Duration::from_millis(300));
         x.drag((96, 146), (1384, 394));
         app.wait_log("first character painted", 1, Duration::from_secs(60));
         std::thread::sleep(Duration::from_millis(500));

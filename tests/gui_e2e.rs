@@ -96,20 +96,7 @@ fn alt_q_drag_translates_into_the_overlay() {
             .is_some(),
         "the region selector did not appear"
     );
-    std::thread::sleep(Duration::from_millis(700));
-    let before = x11::artefact_dir("e2e").join("selector.png");
-    x.screenshot(&before);
-    x.press_and_move((96, 146), (1384, 394));
-    std::thread::sleep(Duration::from_millis(300));
-    let during = x11::artefact_dir("e2e").join("selector-drag.png");
-    x.screenshot(&during);
-    x.release();
-    // While the button is down the selection is drawn: inside it the screen is shown undimmed, outside it
-    // stays dimmed (a patch of the dialogue box at (700, 300) vs the grey desktop at (800, 600)).
-    let (before, during) = (
-        image::open(&before).unwrap().into_luma8(),
-        image::open(&during).unwrap().into_luma8(),
-    );
+    app.wait_log("selector shown", 1, Duration::from_secs(20));
     let luma = |img: &image::GrayImage, x: u32, y: u32| {
         let mut sum = 0u32;
         for dy in 0..5 {
@@ -119,13 +106,47 @@ fn alt_q_drag_translates_into_the_overlay() {
         }
         sum / 25
     };
-    let (inside_before, inside_during) = (luma(&before, 700, 300), luma(&during, 700, 300));
-    let (outside_before, outside_during) = (luma(&before, 800, 600), luma(&during, 800, 600));
-    assert!(
-        inside_during > inside_before + 10 && outside_during <= outside_before + 5,
-        "the selection is not drawn while dragging: inside {inside_before}→{inside_during}, outside \
-         {outside_before}→{outside_during} (see target/e2e/selector*.png)"
-    );
+    // The page has the image; wait until WebKit has painted it (dimmed).
+    let before = x11::artefact_dir("e2e").join("selector.png");
+    let t = std::time::Instant::now();
+    loop {
+        x.screenshot(&before);
+        let img = image::open(&before).unwrap().into_luma8();
+        let (dialogue, desktop) = (luma(&img, 700, 300) as i32, luma(&img, 1000, 600) as i32);
+        // Dimmed grey desktop (128 → ~75), the darker dialogue box inside it: neither blank nor black.
+        if (40..=110).contains(&desktop) && (desktop - dialogue).abs() > 10 {
+            break;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "the selector never showed the dimmed screenshot (see {})",
+            before.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    x.press_and_move((96, 146), (1384, 394));
+    // While the button is down the selection is drawn: inside it the screen is shown undimmed, outside it
+    // stays dimmed (a patch of the dialogue box at (700, 300) vs the grey desktop at (1000, 600)). The page
+    // may be behind the pointer on a busy machine, so look a few times before letting go.
+    let before = image::open(&before).unwrap().into_luma8();
+    let (inside_before, outside_before) = (luma(&before, 700, 300), luma(&before, 1000, 600));
+    let during = x11::artefact_dir("e2e").join("selector-drag.png");
+    let t = std::time::Instant::now();
+    loop {
+        x.screenshot(&during);
+        let img = image::open(&during).unwrap().into_luma8();
+        let (inside, outside) = (luma(&img, 700, 300), luma(&img, 1000, 600));
+        if inside > inside_before + 10 && outside <= outside_before + 5 {
+            break;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(8),
+            "the selection is not drawn while dragging: inside {inside_before}→{inside}, outside \
+             {outside_before}→{outside} (see target/e2e/selector*.png)"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    x.release();
 
     let log = app.wait_log("overlay update (done)", 1, Duration::from_secs(60));
     let log = if log.contains("first character painted") {
@@ -187,33 +208,40 @@ fn alt_q_drag_translates_into_the_overlay() {
         oy >= 390 || oy + oh as i32 <= 150,
         "the overlay ({ox},{oy} {ow}×{oh}) covers the dialogue box"
     );
-    let screen = image::open(&shot).unwrap().into_rgba8();
-    let crop = image::imageops::crop_imm(
-        &screen,
-        ox.max(0) as u32,
-        oy.max(0) as u32,
-        ow.min(screen.width() - ox.max(0) as u32),
-        oh.min(screen.height() - oy.max(0) as u32),
-    )
-    .to_image();
-    crop.save(x11::artefact_dir("e2e").join("overlay-crop.png"))
-        .unwrap();
+    // WebKit paints in software here and may lag behind the page on a busy machine: look again for a while.
     let mut engine = load_engine(EngineKind::PpOcr, &EngineParams::default()).unwrap();
-    let seen = engine
-        .recognize(
-            &crop,
-            &RecognizeOptions {
-                lang: Lang::ChineseSimplified,
-            },
+    let t = std::time::Instant::now();
+    loop {
+        let screen = image::open(&shot).unwrap().into_rgba8();
+        let crop = image::imageops::crop_imm(
+            &screen,
+            ox.max(0) as u32,
+            oy.max(0) as u32,
+            ow.min(screen.width() - ox.max(0) as u32),
+            oh.min(screen.height() - oy.max(0) as u32),
         )
-        .unwrap()
-        .text();
-    for phrase in ["古城", "真的要去"] {
+        .to_image();
+        crop.save(x11::artefact_dir("e2e").join("overlay-crop.png"))
+            .unwrap();
+        let seen = engine
+            .recognize(
+                &crop,
+                &RecognizeOptions {
+                    lang: Lang::ChineseSimplified,
+                },
+            )
+            .unwrap()
+            .text();
+        if ["古城", "真的要去"].iter().all(|p| seen.contains(p)) {
+            break;
+        }
         assert!(
-            seen.contains(phrase),
-            "the overlay does not show '{phrase}'; OCR of the overlay read:\n{seen}\n(screenshot: {})",
+            t.elapsed() < Duration::from_secs(15),
+            "the overlay does not show the translation; OCR of the overlay read:\n{seen}\n(screenshot: {})",
             shot.display()
         );
+        std::thread::sleep(Duration::from_millis(300));
+        x.screenshot(&shot);
     }
     assert!(app.alive(), "the app died");
 }

@@ -13,6 +13,7 @@
   const sizeEl = $('size');
   const gx = $('guide-x');
   const gy = $('guide-y');
+  const panes = ['pane-t', 'pane-b', 'pane-l', 'pane-r'].map($);
 
   const MIN = 4; // CSS px: smaller drags are clicks, not regions
   let start = null; // {x, y} while dragging
@@ -28,13 +29,42 @@
     finished = false;
     rectEl.hidden = true;
     sizeEl.hidden = true;
+    showPanes(false);
     veil.hidden = false;
     document.body.classList.remove('dragging');
   }
 
+  function showPanes(show) {
+    for (const p of panes) p.hidden = !show;
+  }
+
+  // Dims everything but the rectangle b: above it, below it, and the two sides of its band.
+  function placePanes(b) {
+    const [t, bo, l, r] = panes;
+    const W = window.innerWidth;
+    const H = window.innerHeight;
+    const set = (el, x, y, w, h) => {
+      el.style.left = x + 'px';
+      el.style.top = y + 'px';
+      el.style.width = Math.max(0, w) + 'px';
+      el.style.height = Math.max(0, h) + 'px';
+    };
+    set(t, 0, 0, W, b.y);
+    set(bo, 0, b.y + b.height, W, H - b.y - b.height);
+    set(l, 0, b.y, b.x, b.height);
+    set(r, b.x + b.width, b.y, W - b.x - b.width, b.height);
+    showPanes(true);
+  }
+
   on('shot', (msg) => {
     if (msg.ui_lang) applyLang(msg.ui_lang);
-    if (typeof msg.url === 'string' && msg.url) shot.src = msg.url;
+    if (typeof msg.url === 'string' && msg.url) {
+      // Tell the core when the frozen screen is really on show (the app logs it; tests wait for it).
+      shot.src = msg.url;
+      const shown = () => send({ type: 'shown' });
+      if (shot.decode) shot.decode().then(shown, shown);
+      else shot.onload = shown;
+    }
     reset();
     window.focus();
   });
@@ -61,6 +91,7 @@
     s.width = b.width + 'px';
     s.height = b.height + 'px';
     rectEl.hidden = false;
+    placePanes(b);
     veil.hidden = true;
     const dpr = window.devicePixelRatio || 1;
     sizeEl.textContent = `${Math.round(b.width * dpr)} × ${Math.round(b.height * dpr)}`;
@@ -124,6 +155,7 @@
       // A click, not a region: start over.
       rectEl.hidden = true;
       sizeEl.hidden = true;
+      showPanes(false);
       veil.hidden = false;
       return;
     }

@@ -152,6 +152,8 @@ pub enum SelectorIn {
     },
     /// Esc or right-click.
     Cancel,
+    /// The frozen screenshot is on show.
+    Shown,
 }
 
 /// Core → selector page.

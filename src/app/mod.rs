@@ -282,8 +282,18 @@ impl App {
         }
         // Warm the selector pages now, so Alt+Q shows them at once.
         if let Ok(monitors) = capture::monitors() {
-            for i in 0..monitors.len() {
+            for (i, m) in monitors.iter().enumerate() {
                 self.ensure_selector(i, target);
+                // Already at the monitor's place and size: showing it later needs no relayout.
+                if let Some(sel) = self.selectors.get(i) {
+                    let r = m.rect;
+                    sel.page
+                        .window
+                        .set_outer_position(PhysicalPosition::new(r.x, r.y));
+                    sel.page
+                        .window
+                        .set_inner_size(PhysicalSize::new(r.width, r.height));
+                }
             }
         }
         let names: Vec<&str> = self
@@ -804,6 +814,11 @@ impl App {
             SelectorIn::Ready => {
                 if let Some(s) = self.selectors.get_mut(i) {
                     s.page.on_ready();
+                }
+            }
+            SelectorIn::Shown => {
+                if let Some(at) = self.selecting {
+                    tracing::debug!(monitor = i, ms = at.elapsed().as_millis(), "selector shown");
                 }
             }
             SelectorIn::Cancel => {
