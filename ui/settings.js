@@ -1,4 +1,5 @@
-// The settings window (settings.html): providers, general, hotkeys, overlay appearance and network.
+// The settings window (settings.html): providers, general, auto mode, saved regions, replacement rules, memory,
+// hotkeys, overlay appearance and network.
 // Reads `state`, validates in the form, sends `save` with the whole Settings (see PROTOCOL.md).
 // Text that comes from the core (provider replies, errors, warnings) is set with textContent only.
 'use strict';
@@ -10,7 +11,14 @@
   const $ = (id) => document.getElementById(id);
 
   const LANGS = ['auto', 'ja', 'zh-CN', 'zh-TW', 'en', 'ko'];
-  const HOTKEYS = ['select_region', 'repeat_last', 'toggle_overlay', 'toggle_auto'];
+  const HOTKEYS = ['select_region', 'repeat_last', 'toggle_overlay', 'toggle_auto', 'region_1', 'region_2', 'region_3', 'region_4'];
+  const REGION_SLOTS = 4;
+  // GateSettings::default() in src/auto.rs; the ranges are in the inputs' data-min/data-max (settings.html).
+  const GATE_DEFAULTS = {
+    fast_interval_ms: 100, slow_interval_ms: 500, slow_after_ms: 3000, image_threshold: 0.03, stable_frames: 2,
+    max_stable_wait_ms: 3000, animated_area: 0.02, text_threshold: 0.9,
+  };
+  const STAGES = ['before_translation', 'after_translation'];
   const REGIONS = ['cn', 'global', 'local'];
   const MODIFIERS = ['alt', 'ctrl', 'control', 'shift', 'super', 'win', 'meta', 'cmd', 'option'];
   const PROVIDER_DEFAULTS = {
@@ -34,6 +42,10 @@
     tests: {}, // id → {busy, ok, message}
     models: {}, // id → {busy, list, error}
     resolved: {}, // id → {input, url, error, busy}
+    platform: null, // {covered_window_capture, note} from the state message
+    windows: null, // the last `windows` list: [{id, title, app, rect}]
+    windowsBusy: false,
+    cleared: new Set(), // saved-region slots the user cleared since the last save
     saving: false,
     loaded: false,
   };
@@ -127,6 +139,13 @@
       case 'bool': return { value: !!raw };
       case 'int': return num(false);
       case 'float': return num(true);
+      case 'scaled': {
+        // Shown in the user's unit (%, s), stored in the file's (fraction, ms): value × data-scale.
+        const r = num(true);
+        if (r.error || r.value === null) return r;
+        const v = r.value * Number(input.dataset.scale);
+        return { value: input.dataset.int ? Math.round(v) : Math.round(v * 1e6) / 1e6 };
+      }
       case 'percent': {
         const n = Number(raw);
         return Number.isFinite(n) && n >= 0 && n <= 100 ? { value: Math.round(n) / 100 } : { error: { key: 'err.range', vars: { min: 0, max: 100 } } };
@@ -187,6 +206,27 @@
       if (seen.has(v)) errors.push({ field: 'hotkeys.' + h, key: 'err.hotkey_dup', vars: { other: t('hotkey.' + seen.get(v)) } });
       else seen.set(v, h);
     }
+    // Auto mode: the slow interval is never shorter than the fast one (GateSettings::check).
+    const fast = S.model.auto.fast_interval_ms;
+    const slow = S.model.auto.slow_interval_ms;
+    if (!errors.some((e) => e.field === 'auto.fast_interval_ms' || e.field === 'auto.slow_interval_ms') && slow < fast) {
+      errors.push({ field: 'auto.slow_interval_ms', key: 'err.slow_below_fast', vars: { fast } });
+    }
+    // Saved regions: a name is what the overlay and the history show.
+    S.model.regions.slots.forEach((slot, i) => {
+      const name = String(slot.name || '');
+      if (!name) errors.push({ field: `regions.slots.${i}.name`, key: 'err.required' });
+      else if ([...name].length > 60) errors.push({ field: `regions.slots.${i}.name`, key: 'err.name_long', vars: { n: 60 } });
+    });
+    // Replacement rules: rows left entirely empty are dropped; the others need a pattern that compiles.
+    S.model.filters.forEach((r, i) => {
+      if (r.pattern === '' && r.replacement === '') return;
+      if (r.pattern === '') errors.push({ field: `filters.${i}.pattern`, key: 'err.rule_empty' });
+      else if (r.regex) {
+        const why = regexError(r.pattern);
+        if (why) errors.push({ field: `filters.${i}.pattern`, key: 'err.rule_regex', vars: { why } });
+      }
+    });
     for (const p of S.catalog) {
       const ps = S.model.providers[p.id];
       if (p.id === 'custom' && ps && ps.enabled && !String(ps.url || '').trim() && !errors.some((e) => e.field === 'providers.custom.url')) {
@@ -200,7 +240,99 @@
   function buildSettings() {
     const out = clone(S.model);
     for (const p of S.catalog) out.providers[p.id] = providerSettings(p.id);
+    return forSave(out, S.cleared);
+  }
+
+  /**
+   * What the app sets in a saved region (its rectangle, where the overlay was left) is left out, so the core
+   * keeps its own (perhaps newer) values; a slot the user cleared sends them as null. Empty rules are dropped.
+   */
+  function forSave(out, cleared) {
+    out.regions.slots.forEach((slot, i) => {
+      if (cleared && cleared.has(i)) {
+        slot.rect = null;
+        slot.overlay_position = null;
+      } else {
+        delete slot.rect;
+        delete slot.overlay_position;
+      }
+    });
+    out.filters = out.filters.filter((r) => r.pattern !== '' || r.replacement !== '');
     return out;
+  }
+
+  // ---------------------------------------------------------------- replacement rules (Rust regex, roughly)
+
+  /**
+   * A JS RegExp for a pattern in Rust `regex` syntax, as far as the two agree: `(?P<n>` → `(?<n>`, `\A` / `\z`,
+   * inline flags. Only a first hint: the core checks the real syntax when saving.
+   */
+  function jsRegex(pattern, strictUnicode) {
+    let flags = 'g';
+    let src = pattern.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$');
+    src = src.replace(/\(\?([imsxuU]+)\)/g, (all, f) => {
+      for (const c of 'ism') if (f.includes(c) && !flags.includes(c)) flags += c;
+      return '';
+    });
+    src = src.replace(/\(\?[imsxuU-]+:/g, '(?:');
+    return new RegExp(src, flags + (strictUnicode ? 'u' : ''));
+  }
+
+  /** Why a pattern cannot be a regular expression, or null. Tried with and without Unicode mode (which
+   * refuses escapes such as `\:` that Rust allows). */
+  function regexError(pattern) {
+    try {
+      jsRegex(pattern, true);
+      return null;
+    } catch (e) {
+      try {
+        jsRegex(pattern, false);
+        return null;
+      } catch (e2) {
+        return String(e2.message || e2).replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
+      }
+    }
+  }
+
+  function compileRule(r) {
+    if (!r.regex) return { literal: r.pattern };
+    try {
+      return { re: jsRegex(r.pattern, true) };
+    } catch (e) {
+      return { re: jsRegex(r.pattern, false) };
+    }
+  }
+
+  /** A Rust-style replacement: `$1`, `${1}`, `${name}`, `$name`, `$$`; a group that did not match is empty. */
+  function expand(rep, m) {
+    return rep.replace(/\$(\$|\{([^}]*)\}|([A-Za-z0-9_]+))/g, (all, x, braced, bare) => {
+      if (all === '$$') return '$';
+      const name = braced !== undefined ? braced : bare;
+      const g = /^\d+$/.test(name) ? m[Number(name)] : (m.groups || {})[name];
+      return g === undefined ? '' : g;
+    });
+  }
+
+  /** Applies the enabled rules of one stage in order, like filters::Filters::apply; rules with errors are skipped. */
+  function applyRules(rules, stage, text) {
+    let out = text;
+    const skipped = [];
+    rules.forEach((r, i) => {
+      if (!r.enabled || r.stage !== stage || (r.pattern === '' && r.replacement === '')) return;
+      if (r.pattern === '' || (r.regex && regexError(r.pattern))) {
+        skipped.push(i + 1);
+        return;
+      }
+      const c = compileRule(r);
+      if (c.literal !== undefined) out = out.split(c.literal).join(r.replacement);
+      else out = out.replace(c.re, (...args) => {
+        const groups = typeof args[args.length - 1] === 'object' ? args[args.length - 1] : undefined;
+        const m = args.slice(0, typeof args[args.length - 1] === 'object' ? -3 : -2);
+        m.groups = groups;
+        return expand(r.replacement, m);
+      });
+    });
+    return { text: out, skipped };
   }
 
   /** One provider's settings as the form has them (unsaved), with api_key null / "" / the typed key. */
@@ -235,6 +367,10 @@
       span.classList.toggle('on', !!msg);
     });
     $('hotkey-dot').hidden = !Object.keys(S.hotkeyErrors).some((k) => S.hotkeyErrors[k]);
+    // A folded part with a refused field in it opens (the auto mode's advanced fields).
+    document.querySelectorAll('.section details').forEach((d) => {
+      if (d.querySelector('.field-error.on')) d.open = true;
+    });
     renderFooter();
     document.querySelectorAll('.provider').forEach((card) => {
       const bad = Array.from(S.errors.keys()).some((f) => f.startsWith('providers.' + card.dataset.id + '.'));
@@ -244,7 +380,7 @@
 
   function sectionOfField(field) {
     const top = field.split('.')[0];
-    return { providers: 'providers', hotkeys: 'hotkeys', overlay: 'overlay', network: 'network' }[top] || 'general';
+    return { providers: 'providers', hotkeys: 'hotkeys', overlay: 'overlay', network: 'network', auto: 'auto', regions: 'regions', filters: 'filters', memory: 'memory' }[top] || 'general';
   }
 
   /** Shows the first error: its section, its provider card (opened), its input focused. */
@@ -265,6 +401,8 @@
       }
     }
     const input = document.querySelector(`[data-field="${CSS.escape(first)}"]`) || document.querySelector(`[data-error-for="${CSS.escape(first)}"]`);
+    const fold = input && input.closest('details');
+    if (fold) fold.open = true;
     if (input) {
       input.scrollIntoView({ block: 'center' });
       if (input.focus) input.focus({ preventScroll: true });
@@ -320,6 +458,9 @@
       renderProviders();
       renderHotkeys();
       renderGlossary();
+      renderRegions();
+      renderFilters();
+      renderPlatform();
       updatePreview();
       renderErrors();
       if (S.loaded) updateDirty();
@@ -339,7 +480,7 @@
 
   function loadStatic() {
     for (const input of fieldInputs($('content'))) {
-      if (input.closest('.provider') || input.closest('#hotkey-list')) continue;
+      if (input.closest('.provider') || input.closest('#hotkey-list') || input.closest('#region-list') || input.closest('#rules')) continue;
       const v = getPath(S.model, input.dataset.field);
       setInput(input, v);
     }
@@ -350,6 +491,7 @@
     const kind = input.dataset.kind;
     if (kind === 'bool') input.checked = !!v;
     else if (kind === 'percent') input.value = String(Math.round((Number.isFinite(Number(v)) ? Number(v) : 0.6) * 100));
+    else if (kind === 'scaled') input.value = Number.isFinite(Number(v)) && v !== null ? String(Number((Number(v) / Number(input.dataset.scale)).toFixed(4))) : '';
     else input.value = v === null || v === undefined ? '' : String(v);
     updateOutput(input);
   }
@@ -372,14 +514,46 @@
       .filter((e) => e && typeof e === 'object')
       .map((e) => ({ src: String(e.src || ''), dst: String(e.dst || ''), note: String(e.note || '') }));
     m.ocr = Object.assign({ engine: 'ppocr', language: 'auto' }, m.ocr);
-    m.hotkeys = Object.assign({ select_region: 'Alt+Q', repeat_last: 'Alt+W', toggle_overlay: 'Alt+H', toggle_auto: 'Alt+A' }, m.hotkeys);
-    m.overlay = Object.assign({}, window.ocrlayUi.DEFAULT_APPEARANCE, m.overlay);
+    m.hotkeys = Object.assign({
+      select_region: 'Alt+Q', repeat_last: 'Alt+W', toggle_overlay: 'Alt+H', toggle_auto: 'Alt+A',
+      region_1: 'Alt+1', region_2: 'Alt+2', region_3: 'Alt+3', region_4: 'Alt+4',
+    }, m.hotkeys);
+    m.overlay = Object.assign({}, window.ocrlayUi.DEFAULT_APPEARANCE, { mode: 'beside' }, m.overlay);
+    if (m.overlay.mode !== 'over') m.overlay.mode = 'beside';
+    m.auto = Object.assign({ start_on_launch: false }, GATE_DEFAULTS, m.auto);
+    m.memory = Object.assign({ cache: true, history: true, max_entries: 50000 }, m.memory);
+    const regions = m.regions && typeof m.regions === 'object' ? m.regions : {};
+    const slots = Array.isArray(regions.slots) ? regions.slots : [];
+    m.regions = Object.assign({}, regions, {
+      active: Number.isInteger(regions.active) && regions.active >= 0 && regions.active < REGION_SLOTS ? regions.active : 0,
+      slots: Array.from({ length: REGION_SLOTS }, (x, i) => normalizeSlot(slots[i], i)),
+    });
+    m.filters = (Array.isArray(m.filters) ? m.filters : []).filter((r) => r && typeof r === 'object').map((r) => ({
+      pattern: typeof r.pattern === 'string' ? r.pattern : '',
+      replacement: typeof r.replacement === 'string' ? r.replacement : '',
+      regex: !!r.regex,
+      stage: r.stage === 'after_translation' || r.stage === 'after' ? 'after_translation' : 'before_translation',
+      enabled: r.enabled !== false,
+    }));
     m.providers = m.providers && typeof m.providers === 'object' ? m.providers : {};
     for (const p of S.catalog) m.providers[p.id] = Object.assign({}, PROVIDER_DEFAULTS, m.providers[p.id] || {});
     for (const ps of Object.values(m.providers)) {
       for (const k of ['url', 'model', 'proxy']) if (ps[k] === null || ps[k] === undefined) ps[k] = '';
     }
     return m;
+  }
+
+  const isRect = (r) => Array.isArray(r) && r.length === 4 && r.every((n) => Number.isFinite(n));
+
+  function normalizeSlot(s, i) {
+    const o = s && typeof s === 'object' ? clone(s) : {};
+    o.name = typeof o.name === 'string' ? o.name : `Region ${i + 1}`;
+    o.rect = isRect(o.rect) ? o.rect : null;
+    const w = o.window;
+    o.window = w && typeof w === 'object' && isRect(w.offset)
+      ? { title: typeof w.title === 'string' ? w.title : '', app: typeof w.app === 'string' ? w.app : '', offset: w.offset }
+      : null;
+    return o;
   }
 
   on('state', (msg) => {
@@ -390,6 +564,9 @@
     S.warnings = Array.isArray(msg.warnings) ? msg.warnings.map(String) : [];
     S.hotkeyErrors = msg.hotkey_errors && typeof msg.hotkey_errors === 'object' ? Object.assign({}, msg.hotkey_errors) : {};
     S.configPath = typeof msg.config_path === 'string' ? msg.config_path : '';
+    const pf = msg.platform;
+    S.platform = pf && typeof pf === 'object' ? { covered_window_capture: !!pf.covered_window_capture, note: typeof pf.note === 'string' ? pf.note : '' } : null;
+    S.cleared = new Set();
     S.errors.clear();
     S.keys = {};
     S.tests = {};
@@ -797,6 +974,13 @@
     return [...mods, key].join('+');
   }
 
+  function hotkeyHint(h) {
+    const m = /^region_(\d)$/.exec(h);
+    if (!m) return t('hotkey.' + h + '_hint');
+    const slot = S.model.regions.slots[Number(m[1]) - 1];
+    return t('hotkey.region_hint', { name: slot ? slot.name : '' });
+  }
+
   function renderHotkeys() {
     preserving($('hotkey-list'), buildHotkeys);
   }
@@ -806,6 +990,7 @@
     list.replaceChildren();
     for (const h of HOTKEYS) {
       const path = 'hotkeys.' + h;
+      if (h === 'region_1') list.append(el('h3', { class: 'hotkey-sub', text: t('hotkeys.regions') }));
       const input = el('input', { class: 'hotkey-input', attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-field': path, 'data-kind': 'hotkey', placeholder: t('hotkey.off') } });
       input.value = getPath(S.model, path) || '';
       input.addEventListener('keydown', (e) => {
@@ -830,13 +1015,287 @@
         updateDirty();
       });
       list.append(el('div', { class: 'hotkey-row' },
-        el('div', { class: 'hotkey-label' }, el('strong', { text: t('hotkey.' + h) }), el('span', { class: 'hint', text: t('hotkey.' + h + '_hint') })),
+        el('div', { class: 'hotkey-label' }, el('strong', { text: t('hotkey.' + h) }), el('span', { class: 'hint', text: hotkeyHint(h) })),
         el('div', { class: 'hotkey-field' }, input,
           el('span', { class: 'field-error', attrs: { 'data-error-for': path } }),
           el('span', { class: 'field-error core', attrs: { 'data-hotkey-error': h } }))));
     }
     list.append(el('p', { class: 'hint', text: t('hotkeys.how') }));
   }
+
+  // ---------------------------------------------------------------- saved regions
+
+  function renderPlatform() {
+    const note = S.platform && S.platform.note;
+    $('platform-note').hidden = !note;
+    $('platform-note-text').textContent = note || '';
+    $('platform-note').classList.toggle('warn', !!(S.platform && !S.platform.covered_window_capture));
+  }
+
+  const rectText = (r) => t('regions.rect', { x: r[0], y: r[1], w: r[2], h: r[3] });
+  const windowLabel = (w) => (w.title || t('regions.untitled')) + (w.app ? ' — ' + w.app : '');
+
+  function renderRegions() {
+    const list = $('region-list');
+    list.replaceChildren();
+    const selectKey = String(getPath(S.model, 'hotkeys.select_region') || '').trim();
+    S.model.regions.slots.forEach((slot, i) => {
+      const active = S.model.regions.active === i;
+      const f = (name) => `regions.slots.${i}.${name}`;
+      const radio = el('input', { attrs: { type: 'radio', name: 'active-slot', value: String(i), 'aria-label': t('regions.make_active') } });
+      radio.checked = active;
+      radio.addEventListener('change', () => {
+        if (!radio.checked) return;
+        readForm();
+        S.model.regions.active = i;
+        clearError('regions.active');
+        renderRegions();
+        updateDirty();
+      });
+      const hotkey = String(getPath(S.model, `hotkeys.region_${i + 1}`) || '').trim();
+      const clearBtn = el('button', { class: 'btn small ghost', text: t('regions.clear'), title: t('regions.clear_hint'), attrs: { type: 'button', 'data-action': 'clear-slot' } });
+      clearBtn.addEventListener('click', () => {
+        readForm();
+        S.cleared.add(i);
+        Object.assign(S.model.regions.slots[i], { rect: null, window: null, overlay_position: null });
+        for (const k of Array.from(S.errors.keys())) if (k.startsWith(`regions.slots.${i}`)) S.errors.delete(k);
+        renderRegions();
+        renderErrors();
+        updateDirty();
+      });
+      const head = el('header', { class: 'slot-head' },
+        el('label', { class: 'slot-pick' }, radio,
+          el('span', { class: 'slot-title', text: t('regions.slot', { n: i + 1 }) }),
+          hotkey ? el('kbd', { text: hotkey }) : null,
+          active ? el('span', { class: 'pill', text: t('regions.active') }) : null),
+        clearBtn);
+
+      const name = el('input', { attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-field': f('name'), 'data-kind': 'text', placeholder: `Region ${i + 1}` } });
+      name.value = slot.name;
+      name.addEventListener('input', () => {
+        const row = document.querySelector(`#hotkey-list [data-field="hotkeys.region_${i + 1}"]`);
+        if (row) row.closest('.hotkey-row').querySelector('.hint').textContent = t('hotkey.region_hint', { name: name.value.trim() });
+      });
+
+      const rect = slot.rect
+        ? el('div', { class: 'readout mono', text: rectText(slot.rect) })
+        : el('div', { class: 'readout unset', text: selectKey ? t('regions.no_rect', { key: selectKey }) : t('regions.no_rect_nokey') });
+
+      // The window binding: what it is, unbind; bind to one of the listed windows.
+      const bound = el('div', { class: 'binding' });
+      if (slot.window) {
+        const w = slot.window;
+        const o = w.offset;
+        const unbind = el('button', { class: 'link danger', text: t('regions.unbind'), attrs: { type: 'button', 'data-action': 'unbind' } });
+        unbind.addEventListener('click', () => {
+          readForm();
+          S.model.regions.slots[i].window = null;
+          clearError(f('window'));
+          renderRegions();
+          updateDirty();
+        });
+        bound.append(icon('window'),
+          el('span', { class: 'binding-text' },
+            el('strong', { class: 'win-title', text: w.title || t('regions.untitled') }),
+            w.app ? el('span', { class: 'win-app', text: w.app }) : null,
+            el('span', { class: 'hint', text: t('regions.offset', { x: o[0], y: o[1], w: o[2], h: o[3] }) })),
+          unbind);
+      } else {
+        bound.append(el('span', { class: 'hint', text: t('regions.not_bound') }));
+      }
+      const pick = el('select', { class: 'bind-select', attrs: { 'data-bind-slot': String(i), 'aria-label': t('regions.bind') } });
+      fillWindowSelect(pick);
+      pick.addEventListener('change', () => {
+        const w = S.windows && S.windows[Number(pick.value)];
+        pick.value = '';
+        if (w) bindSlot(i, w);
+      });
+      const refresh = el('button', { class: 'icon-btn', title: t('regions.refresh_windows'), attrs: { type: 'button', 'data-action': 'list-windows' } }, icon('refresh'));
+      refresh.addEventListener('click', requestWindows);
+
+      const body = el('div', { class: 'slot-body' },
+        el('label', { class: 'field' }, el('span', { class: 'lbl', text: t('regions.name') }), name,
+          el('span', { class: 'field-error', attrs: { 'data-error-for': f('name') } })),
+        el('div', { class: 'field' }, el('span', { class: 'lbl', text: t('regions.area') }), rect),
+        el('div', { class: 'field wide' }, el('span', { class: 'lbl', text: t('regions.window') }),
+          el('div', { class: 'window-row' }, bound, el('div', { class: 'input-row' }, pick, refresh)),
+          el('span', { class: 'field-error', attrs: { 'data-error-for': f('window') } })));
+      list.append(el('article', { class: 'slot' + (active ? ' active' : ''), attrs: { 'data-slot': String(i) } }, head, body,
+        el('span', { class: 'field-error slot-error', attrs: { 'data-error-for': `regions.slots.${i}` } })));
+    });
+  }
+
+  function fillWindowSelect(sel) {
+    const opts = [el('option', { text: S.windowsBusy ? t('regions.listing') : t('regions.bind'), attrs: { value: '' } })];
+    if (S.windows && !S.windows.length) opts.push(el('option', { text: t('regions.no_windows'), attrs: { value: '', disabled: true } }));
+    (S.windows || []).forEach((w, k) => {
+      const label = windowLabel(w);
+      opts.push(el('option', { text: label.length > 90 ? label.slice(0, 89) + '…' : label, title: label, attrs: { value: String(k) } }));
+    });
+    sel.replaceChildren(...opts);
+    sel.value = '';
+  }
+
+  let windowsTimer = 0;
+  function requestWindows() {
+    S.windowsBusy = true;
+    document.querySelectorAll('.bind-select').forEach(fillWindowSelect);
+    send({ type: 'list_windows' });
+    // A core that does not answer leaves the selects usable (with the last list, if any).
+    clearTimeout(windowsTimer);
+    windowsTimer = setTimeout(() => {
+      S.windowsBusy = false;
+      document.querySelectorAll('.bind-select').forEach(fillWindowSelect);
+    }, 5000);
+  }
+
+  on('windows', (msg) => {
+    const list = Array.isArray(msg.windows) ? msg.windows : [];
+    S.windows = list
+      .filter((w) => w && typeof w === 'object' && isRect(w.rect))
+      .map((w) => ({ id: w.id, title: typeof w.title === 'string' ? w.title : '', app: typeof w.app === 'string' ? w.app : '', rect: w.rect.map(Math.round) }));
+    S.windowsBusy = false;
+    clearTimeout(windowsTimer);
+    document.querySelectorAll('.bind-select').forEach(fillWindowSelect);
+  });
+
+  /** Binds a slot to a window: the slot's rectangle inside the window becomes the offset (the whole window
+   * when the slot has none). A rectangle outside the window is refused. */
+  function bindSlot(i, w) {
+    readForm();
+    const slot = S.model.regions.slots[i];
+    const [wx, wy, ww, wh] = w.rect;
+    let offset;
+    if (slot.rect) {
+      const [x, y, rw, rh] = slot.rect;
+      const x0 = Math.max(x, wx), y0 = Math.max(y, wy);
+      const x1 = Math.min(x + rw, wx + ww), y1 = Math.min(y + rh, wy + wh);
+      if (x1 - x0 < 4 || y1 - y0 < 4) {
+        S.errors.set(`regions.slots.${i}.window`, { key: 'err.bind_outside', vars: { title: w.title || t('regions.untitled') } });
+        renderErrors();
+        return;
+      }
+      offset = [x0 - wx, y0 - wy, x1 - x0, y1 - y0];
+    } else {
+      if (ww < 4 || wh < 4) {
+        S.errors.set(`regions.slots.${i}.window`, { key: 'err.bind_small' });
+        renderErrors();
+        return;
+      }
+      offset = [0, 0, ww, wh];
+    }
+    slot.window = { title: w.title, app: w.app, offset };
+    S.errors.delete(`regions.slots.${i}.window`);
+    renderRegions();
+    renderErrors();
+    updateDirty();
+  }
+
+  // ---------------------------------------------------------------- replacement rules
+
+  function renderFilters() {
+    const table = $('rules');
+    table.querySelectorAll('tbody').forEach((b) => b.remove());
+    const rules = S.model.filters;
+    rules.forEach((r, i) => table.append(ruleRows(r, i, rules.length)));
+    $('rules-empty').hidden = rules.length > 0;
+    table.hidden = rules.length === 0;
+    updateTry();
+  }
+
+  function ruleRows(r, i, n) {
+    const f = (name) => `filters.${i}.${name}`;
+    const on = el('input', { attrs: { type: 'checkbox', 'data-field': f('enabled'), 'data-kind': 'bool', 'aria-label': t('filters.enabled') } });
+    on.checked = r.enabled;
+    const pattern = el('input', { class: 'mono', attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-field': f('pattern'), 'data-kind': 'raw', placeholder: t('filters.pattern_ph'), 'aria-label': t('filters.pattern') } });
+    pattern.value = r.pattern;
+    const replacement = el('input', { class: 'mono', attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-field': f('replacement'), 'data-kind': 'raw', placeholder: t('filters.replacement_ph'), 'aria-label': t('filters.replacement') } });
+    replacement.value = r.replacement;
+    const regex = el('input', { attrs: { type: 'checkbox', 'data-field': f('regex'), 'data-kind': 'bool', 'aria-label': t('filters.regex') } });
+    regex.checked = r.regex;
+    const stage = el('select', { attrs: { 'data-field': f('stage'), 'data-kind': 'text', 'aria-label': t('filters.stage') } },
+      ...STAGES.map((st) => el('option', { text: t(st === 'before_translation' ? 'filters.before' : 'filters.after'), attrs: { value: st } })));
+    stage.value = r.stage;
+    const act = (name, label, disabled, fn) => {
+      const b = el('button', { class: 'icon-btn', title: label, attrs: { type: 'button', 'data-action': name, 'aria-label': label, disabled } }, icon(name === 'delete' ? 'trash' : name));
+      b.addEventListener('click', fn);
+      return b;
+    };
+    const move = (to) => () => {
+      readForm();
+      const list = S.model.filters;
+      const [rule] = list.splice(i, 1);
+      if (to !== null) list.splice(to, 0, rule);
+      // Errors are by position: those of the rules are checked again on the next save.
+      for (const k of Array.from(S.errors.keys())) if (k.startsWith('filters.')) S.errors.delete(k);
+      renderFilters();
+      renderErrors();
+      updateDirty();
+    };
+    const main = el('tr', { class: 'rule' },
+      el('td', { class: 'r-on' }, el('label', { class: 'switch' }, on, el('span', { class: 'slider' }))),
+      el('td', {}, pattern),
+      el('td', {}, replacement),
+      el('td', { class: 'r-re' }, regex),
+      el('td', { class: 'r-stage' }, stage),
+      el('td', { class: 'r-act' },
+        act('up', t('filters.up'), i === 0, move(i - 1)),
+        act('down', t('filters.down'), i === n - 1, move(i + 1)),
+        act('delete', t('filters.remove'), false, move(null))));
+    const errs = el('tr', { class: 'rule-errors' }, el('td', { attrs: { colspan: '6' } },
+      el('span', { class: 'field-error', attrs: { 'data-error-for': f('pattern') } }),
+      el('span', { class: 'field-error', attrs: { 'data-error-for': `filters.${i}` } })));
+    return el('tbody', { class: 'rule-group' + (r.enabled ? '' : ' off'), attrs: { 'data-rule': String(i) } }, main, errs);
+  }
+
+  $('rule-add').addEventListener('click', () => {
+    readForm();
+    S.model.filters.push({ pattern: '', replacement: '', regex: false, stage: 'before_translation', enabled: true });
+    renderFilters();
+    renderErrors();
+    updateDirty();
+    const inputs = document.querySelectorAll('#rules [data-field$=".pattern"]');
+    inputs[inputs.length - 1].focus();
+  });
+
+  /** The "try it" box: the enabled rules of one stage applied to sample text, as the form has them. */
+  function updateTry() {
+    const sample = $('try-input').value;
+    const rules = [];
+    document.querySelectorAll('#rules tbody').forEach((b) => {
+      const get = (k) => b.querySelector(`[data-field$=".${k}"]`);
+      rules.push({ pattern: get('pattern').value, replacement: get('replacement').value, regex: get('regex').checked, stage: get('stage').value, enabled: get('enabled').checked });
+      b.classList.toggle('off', !get('enabled').checked);
+    });
+    const out = $('try-out');
+    const note = $('try-note');
+    if (!sample) {
+      out.textContent = '';
+      out.classList.add('empty');
+      note.textContent = t('filters.try_hint');
+      return;
+    }
+    const r = applyRules(rules, $('try-stage').value, sample);
+    out.classList.remove('empty');
+    out.textContent = r.text;
+    note.textContent = r.skipped.length ? t('filters.try_skipped', { n: r.skipped.join(', ') }) : r.text === sample ? t('filters.try_same') : '';
+  }
+  $('try-input').addEventListener('input', updateTry);
+  $('try-stage').addEventListener('change', updateTry);
+
+  // ---------------------------------------------------------------- auto mode and memory
+
+  $('auto-reset').addEventListener('click', () => {
+    for (const [k, v] of Object.entries(GATE_DEFAULTS)) {
+      const input = document.querySelector(`[data-field="auto.${k}"]`);
+      setInput(input, v);
+      S.errors.delete('auto.' + k);
+    }
+    renderErrors();
+    updateDirty();
+  });
+
+  $('open-history').addEventListener('click', () => send({ type: 'open_history' }));
 
   // ---------------------------------------------------------------- glossary
 
@@ -887,6 +1346,7 @@
     });
     const applied = applyAppearance($('preview'), Object.assign({}, S.model ? S.model.overlay : {}, a));
     $('pv-source').hidden = !applied.show_original;
+    $('preview').classList.toggle('over', applied.mode === 'over');
     $('pv-text').textContent = t('preview.text');
   }
 
@@ -937,7 +1397,7 @@
   function savedSettings() {
     const out = clone(S.saved);
     for (const p of S.catalog) out.providers[p.id] = Object.assign({}, PROVIDER_DEFAULTS, out.providers[p.id] || {}, { api_key: null });
-    return out;
+    return forSave(out, null);
   }
 
   function setSaving(on) {
@@ -960,6 +1420,11 @@
       return;
     }
     setFooter(null);
+    const kept = S.model.filters.filter((r) => r.pattern !== '' || r.replacement !== '');
+    if (kept.length !== S.model.filters.length) {
+      S.model.filters = kept;
+      renderFilters();
+    }
     S.pending = buildSettings();
     setSaving(true);
     send({ type: 'save', settings: S.pending });
@@ -971,6 +1436,7 @@
     if (!S.saved) return;
     S.model = clone(S.saved);
     S.keys = {};
+    S.cleared = new Set();
     S.errors.clear();
     S.loaded = false;
     loadStatic();
@@ -1000,6 +1466,7 @@
       S.keys = {};
       readForm();
       S.saved = clone(S.model);
+      S.cleared = new Set();
       S.pending = null;
     }
     setSaving(false);
@@ -1047,7 +1514,10 @@
 
   // ---------------------------------------------------------------- wiring
 
-  document.querySelectorAll('.nav-item').forEach((b) => b.addEventListener('click', () => showSection(b.dataset.section)));
+  document.querySelectorAll('.nav-item').forEach((b) => b.addEventListener('click', () => {
+    showSection(b.dataset.section);
+    if (b.dataset.section === 'regions' && S.loaded) requestWindows();
+  }));
   document.querySelectorAll('#lang-seg button').forEach((b) => b.addEventListener('click', () => setUiChoice(b.dataset.lang, true)));
   $('ui-lang-select').addEventListener('change', (e) => setUiChoice(e.target.value, true));
 
@@ -1058,11 +1528,13 @@
     clearError(input.dataset.field);
     updateOutput(input);
     if (input.closest('#sec-overlay')) updatePreview();
+    if (input.closest('#rules')) updateTry();
     updateDirty();
   });
   $('content').addEventListener('change', (e) => {
     const input = e.target;
     if (input.dataset && input.dataset.field && input.closest('#sec-overlay')) updatePreview();
+    if (input.dataset && input.dataset.field && input.closest('#rules')) updateTry();
   });
 
   // Links never navigate inside the webview.

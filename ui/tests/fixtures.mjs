@@ -23,12 +23,30 @@ export function settings() {
     network: { proxy: '', connect_timeout_secs: 10, read_timeout_secs: null },
     translation: { stream: true, context_lines: 2, custom_prompt: '', glossary: [{ src: 'アリス', dst: '爱丽丝', note: '女主角' }] },
     ocr: { engine: 'ppocr', language: 'auto' },
-    hotkeys: { select_region: 'Alt+Q', repeat_last: 'Alt+W', toggle_overlay: 'Alt+H', toggle_auto: 'Alt+A' },
+    hotkeys: {
+      select_region: 'Alt+Q', repeat_last: 'Alt+W', toggle_overlay: 'Alt+H', toggle_auto: 'Alt+A',
+      region_1: 'Alt+1', region_2: 'Alt+2', region_3: 'Alt+3', region_4: 'Alt+4',
+    },
     overlay: {
       font_family: '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif', font_size: 20, text_color: '#ffffff',
       outline_color: '#000000', outline_width: 2, background_color: '#101014', background_opacity: 0.6, width: 560,
-      show_original: false, locked: false,
+      show_original: false, locked: false, mode: 'beside',
     },
+    auto: {
+      start_on_launch: false, fast_interval_ms: 100, slow_interval_ms: 500, slow_after_ms: 3000, image_threshold: 0.03,
+      stable_frames: 2, max_stable_wait_ms: 3000, animated_area: 0.02, text_threshold: 0.9,
+    },
+    regions: {
+      active: 0,
+      slots: [
+        { name: '对话框', rect: [160, 820, 1600, 220], window: null, overlay_position: [200, 560] },
+        { name: 'Menu', rect: [1380, 140, 420, 500], window: { title: 'My Game', app: 'game.exe', offset: [1300, 100, 420, 500] } },
+        { name: 'Region 3', rect: null, window: null },
+        { name: 'Region 4', rect: null, window: null },
+      ],
+    },
+    memory: { cache: true, history: true, max_entries: 50000 },
+    filters: [{ pattern: '♪', replacement: '', regex: false, stage: 'before_translation', enabled: true }],
     providers,
   };
 }

@@ -19,6 +19,15 @@ const card = (page, id) => page.locator(`.provider[data-id="${id}"]`);
 const fieldOf = (page, path) => page.locator(`[data-field="${path}"]`);
 const errorOf = (page, path) => page.locator(`[data-error-for="${path}"]`);
 
+/** Settings as the page sends them back: a saved region's rect and overlay_position are the app's, left out. */
+function asSent(s) {
+  for (const slot of s.regions.slots) {
+    delete slot.rect;
+    delete slot.overlay_position;
+  }
+  return s;
+}
+
 test('providers are grouped 国内 / 国外 / 本地 as the catalog says', async () => {
   const s = await settingsPage();
   const { page } = s;
@@ -152,7 +161,7 @@ test('enable, resolve URL, test, fetch models, refuse bad values, save, reload',
   const saves = await s.sentOf('save');
   assert.equal(saves.length, 1);
   const got = saves[0].settings;
-  const want = settings();
+  const want = asSent(settings());
   want.providers.kimi = {
     ...want.providers.kimi, enabled: true, url: 'https://relay.example.com', api_key: 'sk-kimi-0123456789',
     model: 'moonshot-v1-32k', temperature: 0.5,
@@ -347,5 +356,322 @@ test('screenshots of every section', async () => {
   const d = await settingsPage({ ui_lang: 'en', system_lang: 'en' }, { colorScheme: 'dark' });
   await d.receive({ type: 'test_result', id: 'deepseek', ok: true, message: 'OK · 812 ms · "Hello, world"', latency_ms: 812 });
   await d.shot('settings-providers-dark.png');
+  await d.page.close();
+});
+
+// ------------------------------------------------------------------ persistent mode (issue 5)
+
+const PLATFORM = { covered_window_capture: false, note: 'On this system ocrlay hides its own windows for a moment while capturing.' };
+const HOSTILE = '<img src=x onerror=alert(1)>';
+const WINDOWS = [
+  { id: 101, title: HOSTILE, app: 'evil<script>alert(2)</script>', rect: [0, 0, 1920, 1080] },
+  { id: 102, title: 'Notepad — notes.txt', app: 'notepad', rect: [100, 700, 1800, 400] },
+  { id: 103, title: 'Tiny', app: '', rect: [5000, 5000, 100, 100] },
+];
+
+function withPersistent(edit) {
+  const s = settings();
+  edit(s);
+  return s;
+}
+
+test('auto mode, overlay mode, region hotkeys and memory render from state and save in the file\'s units', async () => {
+  const s = await settingsPage({
+    settings: withPersistent((x) => {
+      Object.assign(x.auto, { start_on_launch: true, image_threshold: 0.045, slow_after_ms: 2500, text_threshold: 0.85 });
+      x.overlay.mode = 'over';
+      x.hotkeys.region_2 = 'Ctrl+2';
+      Object.assign(x.memory, { cache: false, max_entries: 2000 });
+    }),
+  });
+  const { page } = s;
+  await page.click('.nav-item[data-section="auto"]');
+  assert.equal(await page.locator('#sec-auto h1').textContent(), '自动翻译');
+  assert.equal(await fieldOf(page, 'auto.start_on_launch').isChecked(), true);
+  // Shown in user terms: percentages, milliseconds, seconds.
+  assert.equal(await fieldOf(page, 'auto.image_threshold').inputValue(), '4.5');
+  assert.equal(await fieldOf(page, 'auto.text_threshold').inputValue(), '85');
+  assert.equal(await fieldOf(page, 'auto.fast_interval_ms').inputValue(), '100');
+  assert.equal(await fieldOf(page, 'auto.slow_after_ms').inputValue(), '2.5');
+  assert.equal(await fieldOf(page, 'auto.animated_area').inputValue(), '2');
+  // The less useful ones are folded away.
+  assert.equal(await fieldOf(page, 'auto.animated_area').isVisible(), false);
+  assert.match(await page.locator('[data-field="auto.image_threshold"] ~ .unit').textContent(), /%/);
+
+  await fieldOf(page, 'auto.image_threshold').fill('5');
+  await fieldOf(page, 'auto.stable_frames').fill('3');
+  await page.locator('#auto-advanced summary').click();
+  await fieldOf(page, 'auto.animated_area').fill('4');
+  await fieldOf(page, 'auto.max_stable_wait_ms').fill('1.5');
+  await page.click('.nav-item[data-section="overlay"]');
+  assert.equal(await fieldOf(page, 'overlay.mode').inputValue(), 'over');
+  assert.match(await page.locator('#preview').getAttribute('class'), /over/);
+  await fieldOf(page, 'overlay.mode').selectOption('beside');
+  await page.click('.nav-item[data-section="hotkeys"]');
+  assert.equal(await fieldOf(page, 'hotkeys.region_2').inputValue(), 'Ctrl+2');
+  assert.match(await page.locator('.hotkey-row', { has: fieldOf(page, 'hotkeys.region_1') }).textContent(), /切换到区域 1.*对话框/);
+  await fieldOf(page, 'hotkeys.region_3').fill('Alt+Shift+3');
+  await page.click('.nav-item[data-section="memory"]');
+  assert.equal(await fieldOf(page, 'memory.cache').isChecked(), false);
+  assert.equal(await fieldOf(page, 'memory.max_entries').inputValue(), '2000');
+  await fieldOf(page, 'memory.history').uncheck({ force: true });
+  await fieldOf(page, 'memory.max_entries').fill('100000');
+  await page.click('#open-history');
+  assert.deepEqual(await s.sentOf('open_history'), [{ type: 'open_history' }]);
+
+  await page.click('#btn-save');
+  const [save] = await s.sentOf('save');
+  assert.deepEqual(save.settings.auto, {
+    start_on_launch: true, fast_interval_ms: 100, slow_interval_ms: 500, slow_after_ms: 2500, image_threshold: 0.05,
+    stable_frames: 3, max_stable_wait_ms: 1500, animated_area: 0.04, text_threshold: 0.85,
+  });
+  assert.equal(save.settings.overlay.mode, 'beside');
+  assert.equal(save.settings.hotkeys.region_3, 'Alt+Shift+3');
+  assert.equal(save.settings.hotkeys.region_2, 'Ctrl+2');
+  assert.deepEqual(save.settings.memory, { cache: false, history: false, max_entries: 100000 });
+  await s.receive({ type: 'saved' });
+
+  // Reset to defaults touches the gates only.
+  await page.click('.nav-item[data-section="auto"]');
+  await page.click('#auto-reset');
+  assert.equal(await fieldOf(page, 'auto.image_threshold').inputValue(), '3');
+  assert.equal(await fieldOf(page, 'auto.max_stable_wait_ms').inputValue(), '3');
+  await page.click('#btn-save');
+  const saves = await s.sentOf('save');
+  assert.deepEqual(saves[1].settings.auto, {
+    start_on_launch: true, fast_interval_ms: 100, slow_interval_ms: 500, slow_after_ms: 3000, image_threshold: 0.03,
+    stable_frames: 2, max_stable_wait_ms: 3000, animated_area: 0.02, text_threshold: 0.9,
+  });
+  assert.deepEqual(s.errors, []);
+  assert.deepEqual(await s.cspViolations(), []);
+  await page.close();
+});
+
+test('out-of-range thresholds and clashing region hotkeys are refused with a reason', async () => {
+  const s = await settingsPage();
+  const { page } = s;
+  await page.click('.nav-item[data-section="auto"]');
+  await fieldOf(page, 'auto.image_threshold').fill('0.2');
+  await fieldOf(page, 'auto.text_threshold').fill('120');
+  await fieldOf(page, 'auto.stable_frames').fill('2.5');
+  await page.locator('#auto-advanced summary').click();
+  await fieldOf(page, 'auto.slow_interval_ms').fill('50');
+  await page.locator('#auto-advanced summary').click(); // folded again: the failed save opens it
+  await page.click('.nav-item[data-section="hotkeys"]');
+  await fieldOf(page, 'hotkeys.region_1').fill('Alt+Q');
+  await page.click('#btn-save');
+  assert.deepEqual(await s.sentOf('save'), []);
+  assert.equal(await errorOf(page, 'auto.image_threshold').textContent(), '必须在 0.5 到 100 之间');
+  assert.equal(await errorOf(page, 'auto.text_threshold').textContent(), '必须在 50 到 100 之间');
+  assert.equal(await errorOf(page, 'auto.stable_frames').textContent(), '请输入整数');
+  assert.equal(await errorOf(page, 'auto.slow_interval_ms').textContent(), '不能小于截图间隔（100 毫秒）');
+  assert.equal(await errorOf(page, 'hotkeys.region_1').textContent(), '与“选择区域并翻译”的热键重复');
+  assert.equal(await page.locator('#sec-auto').isVisible(), true, 'the first error\'s section is shown');
+  assert.equal(await errorOf(page, 'auto.slow_interval_ms').isVisible(), true, 'the advanced fold opened');
+  assert.match(await page.locator('#footer-msg').textContent(), /5 处需要修改/);
+
+  // Fixed here, refused by the core: its message lands next to the field.
+  await fieldOf(page, 'auto.image_threshold').fill('3');
+  await fieldOf(page, 'auto.text_threshold').fill('90');
+  await fieldOf(page, 'auto.stable_frames').fill('2');
+  await fieldOf(page, 'auto.slow_interval_ms').fill('500');
+  await page.click('.nav-item[data-section="hotkeys"]');
+  await fieldOf(page, 'hotkeys.region_1').fill('Alt+1');
+  await page.click('#btn-save');
+  assert.equal((await s.sentOf('save')).length, 1);
+  await s.receive({ type: 'save_error', errors: [{ field: 'auto.fast_interval_ms', message: 'must be between 20 and 5000 (found 7)' }] });
+  assert.equal(await page.locator('#sec-auto').isVisible(), true);
+  assert.equal(await errorOf(page, 'auto.fast_interval_ms').textContent(), 'must be between 20 and 5000 (found 7)');
+  await page.close();
+});
+
+test('saved regions: rectangles, the active slot, names, clear, list_windows → windows → bind, hostile titles', async () => {
+  const s = await settingsPage({ platform: PLATFORM });
+  const { page } = s;
+  await page.click('.nav-item[data-section="regions"]');
+  assert.deepEqual(await s.sentOf('list_windows'), [{ type: 'list_windows' }]);
+  assert.equal(await page.locator('#platform-note').isVisible(), true);
+  assert.equal(await page.locator('#platform-note-text').textContent(), PLATFORM.note);
+  const slot = (i) => page.locator(`.slot[data-slot="${i}"]`);
+  assert.equal(await slot(0).locator('.readout').textContent(), 'x 160, y 820 · 1600×220 像素');
+  assert.equal(await slot(2).locator('.readout').textContent(), '未设置 — 把这个区域设为当前区域后按 Alt+Q 选择');
+  assert.equal(await slot(1).locator('.win-title').textContent(), 'My Game');
+  assert.equal(await slot(1).locator('.win-app').textContent(), 'game.exe');
+  assert.equal(await slot(0).locator('input[type="radio"]').isChecked(), true);
+  assert.equal(await slot(0).locator('kbd').textContent(), 'Alt+1');
+
+  // The window list fills every bind select; hostile titles stay text.
+  await s.receive({ type: 'windows', windows: [...WINDOWS, { id: 9, title: 'no rect' }] });
+  const options = await slot(0).locator('.bind-select option').allTextContents();
+  assert.deepEqual(options, ['绑定到窗口…', `${HOSTILE} — evil<script>alert(2)</script>`, 'Notepad — notes.txt — notepad', 'Tiny']);
+  assert.equal(await page.locator('img, script:not([src])').count(), 0);
+
+  // A region outside the window is refused; unbind; bind with an offset; bind a slot without a rect.
+  await slot(0).locator('.bind-select').selectOption({ label: 'Tiny' });
+  assert.equal(await errorOf(page, 'regions.slots.0.window').textContent(), '这个区域不在窗口“Tiny”内；先选择窗口里的区域，或清除区域后绑定整个窗口');
+  await slot(1).locator('button[data-action="unbind"]').click();
+  assert.equal(await slot(1).locator('.win-title').count(), 0);
+  await slot(1).locator('.bind-select').selectOption({ index: 1 });
+  assert.equal(await slot(1).locator('.win-title').textContent(), HOSTILE);
+  assert.equal(await slot(1).locator('.binding .hint').textContent(), '窗口内 x 1380, y 140 · 420×500');
+  await slot(2).locator('.bind-select').selectOption({ index: 2 });
+  assert.equal(await slot(2).locator('.win-title').textContent(), 'Notepad — notes.txt');
+  // Clear slot 0, rename and activate slot 2.
+  await slot(0).locator('button[data-action="clear-slot"]').click();
+  assert.match(await slot(0).locator('.readout').textContent(), /未设置/);
+  await fieldOf(page, 'regions.slots.2.name').fill('HUD');
+  await slot(2).locator('input[type="radio"]').check();
+  assert.equal(await slot(2).locator('.pill').textContent(), '当前');
+  // The region hotkey's hint follows the name.
+  await page.click('.nav-item[data-section="hotkeys"]');
+  assert.match(await page.locator('.hotkey-row', { has: fieldOf(page, 'hotkeys.region_3') }).textContent(), /HUD/);
+
+  // A name too long is refused in the form.
+  await page.click('.nav-item[data-section="regions"]');
+  await fieldOf(page, 'regions.slots.3.name').fill('x'.repeat(61));
+  await page.click('#btn-save');
+  assert.deepEqual(await s.sentOf('save'), []);
+  assert.equal(await errorOf(page, 'regions.slots.3.name').textContent(), '名称不能超过 60 个字');
+  await fieldOf(page, 'regions.slots.3.name').fill('Region 4');
+  await page.click('#btn-save');
+  const [save] = await s.sentOf('save');
+  assert.deepEqual(save.settings.regions, {
+    active: 2,
+    slots: [
+      { name: '对话框', rect: null, window: null, overlay_position: null },
+      { name: 'Menu', window: { title: HOSTILE, app: 'evil<script>alert(2)</script>', offset: [1380, 140, 420, 500] } },
+      { name: 'HUD', window: { title: 'Notepad — notes.txt', app: 'notepad', offset: [0, 0, 1800, 400] } },
+      { name: 'Region 4', window: null },
+    ],
+  });
+  // The core's refusal of a slot lands on that slot.
+  await s.receive({ type: 'save_error', errors: [{ field: 'regions.slots.1', message: 'the window-bound region is too small' }] });
+  assert.equal(await errorOf(page, 'regions.slots.1').textContent(), 'the window-bound region is too small');
+  assert.equal(await errorOf(page, 'regions.slots.1').isVisible(), true);
+  assert.deepEqual(s.dialogs, []);
+  assert.deepEqual(s.errors, []);
+  assert.deepEqual(await s.cspViolations(), []);
+  await page.close();
+});
+
+test('no platform note unless the core sends one', async () => {
+  const s = await settingsPage();
+  await s.page.click('.nav-item[data-section="regions"]');
+  assert.equal(await s.page.locator('#platform-note').isVisible(), false);
+  await s.page.close();
+});
+
+test('replacement rules: add, edit, reorder, delete, try it; a bad regex is refused, the core\'s errors land by place', async () => {
+  const s = await settingsPage();
+  const { page } = s;
+  await page.click('.nav-item[data-section="filters"]');
+  const rows = page.locator('#rules tbody');
+  assert.equal(await rows.count(), 1);
+  assert.equal(await fieldOf(page, 'filters.0.pattern').inputValue(), '♪');
+
+  await page.click('#rule-add');
+  await fieldOf(page, 'filters.1.pattern').fill('(\\w+)-san');
+  await fieldOf(page, 'filters.1.replacement').fill('${1}さん');
+  await fieldOf(page, 'filters.1.regex').check();
+  await fieldOf(page, 'filters.1.stage').selectOption('after_translation');
+  await page.click('#rule-add');
+  await fieldOf(page, 'filters.2.pattern').fill('(unclosed');
+  await fieldOf(page, 'filters.2.regex').check();
+  await page.click('#btn-save');
+  assert.deepEqual(await s.sentOf('save'), []);
+  assert.match(await errorOf(page, 'filters.2.pattern').textContent(), /^不是有效的正则表达式：/);
+  assert.equal(await errorOf(page, 'filters.2.pattern').isVisible(), true);
+
+  // Rust syntax the page imitates is not refused: inline flags, (?P<name>…), escaped punctuation.
+  await fieldOf(page, 'filters.2.pattern').fill('(?i)\\s+(?P<end>[!！]+)\\:?$');
+  await fieldOf(page, 'filters.2.replacement').fill('${end}');
+  // Try it: the enabled rules of one stage, in order, with Rust-style groups.
+  await page.fill('#try-input', 'ラララ♪  ！！');
+  assert.equal(await page.locator('#try-out').textContent(), 'ラララ！！');
+  await page.selectOption('#try-stage', 'after_translation');
+  await page.fill('#try-input', 'Alice-san said hi');
+  assert.equal(await page.locator('#try-out').textContent(), 'Aliceさん said hi');
+  await fieldOf(page, 'filters.1.enabled').uncheck({ force: true });
+  assert.equal(await page.locator('#try-out').textContent(), 'Alice-san said hi');
+  assert.equal(await page.locator('#try-note').textContent(), '没有规则匹配这段文字。');
+
+  // Reorder and delete: rule 3 to the top, then the old first rule goes.
+  await rows.nth(2).locator('button[data-action="up"]').click();
+  await rows.nth(1).locator('button[data-action="up"]').click();
+  assert.equal(await fieldOf(page, 'filters.0.replacement').inputValue(), '${end}');
+  assert.equal(await rows.nth(0).locator('button[data-action="up"]').isDisabled(), true);
+  await rows.nth(1).locator('button[data-action="delete"]').click();
+  assert.equal(await rows.count(), 2);
+  // An empty row is dropped on save.
+  await page.click('#rule-add');
+  await page.click('#btn-save');
+  const [save] = await s.sentOf('save');
+  assert.deepEqual(save.settings.filters, [
+    { pattern: '(?i)\\s+(?P<end>[!！]+)\\:?$', replacement: '${end}', regex: true, stage: 'before_translation', enabled: true },
+    { pattern: '(\\w+)-san', replacement: '${1}さん', regex: true, stage: 'after_translation', enabled: false },
+  ]);
+  assert.equal(await rows.count(), 2);
+  // The core is the authority (Rust regex has no look-around): its error lands on that rule.
+  await s.receive({ type: 'save_error', errors: [{ field: 'filters.1.pattern', message: 'the pattern is not a valid regular expression: look-around is not supported (at character 1).' }] });
+  assert.equal(await page.locator('#sec-filters').isVisible(), true);
+  assert.equal(await errorOf(page, 'filters.1.pattern').textContent(), 'the pattern is not a valid regular expression: look-around is not supported (at character 1).');
+  assert.match(await fieldOf(page, 'filters.1.pattern').getAttribute('class'), /invalid/);
+  assert.deepEqual(s.errors, []);
+  assert.deepEqual(await s.cspViolations(), []);
+  await page.close();
+});
+
+test('screenshots of the persistent-mode sections', async () => {
+  const s = await settingsPage({ platform: PLATFORM });
+  const { page } = s;
+  await page.click('.nav-item[data-section="auto"]');
+  await page.locator('#auto-advanced summary').click();
+  await s.shot('settings-auto.png');
+  await page.locator('#auto-advanced').scrollIntoViewIfNeeded();
+  await s.shot('settings-auto-advanced.png');
+  await page.click('.nav-item[data-section="regions"]');
+  await s.receive({ type: 'windows', windows: WINDOWS });
+  await page.locator('.slot[data-slot="2"] .bind-select').selectOption({ index: 1 });
+  await page.locator('.slot[data-slot="0"] .bind-select').selectOption({ label: 'Tiny' });
+  await s.shot('settings-regions.png');
+  await page.locator('.slot[data-slot="3"]').scrollIntoViewIfNeeded();
+  await s.shot('settings-regions-end.png');
+  await page.click('.nav-item[data-section="filters"]');
+  await page.click('#rule-add');
+  await fieldOf(page, 'filters.1.pattern').fill('(\\w+)-san');
+  await fieldOf(page, 'filters.1.replacement').fill('${1}さん');
+  await fieldOf(page, 'filters.1.regex').check();
+  await fieldOf(page, 'filters.1.stage').selectOption('after_translation');
+  await page.click('#rule-add');
+  await fieldOf(page, 'filters.2.pattern').fill('(unclosed');
+  await fieldOf(page, 'filters.2.regex').check();
+  await fieldOf(page, 'filters.0.enabled').uncheck({ force: true });
+  await page.click('#btn-save');
+  await page.selectOption('#try-stage', 'after_translation');
+  await page.fill('#try-input', 'Alice-san said hi');
+  await s.shot('settings-filters.png');
+  await fieldOf(page, 'filters.2.pattern').fill('');
+  await page.click('.nav-item[data-section="memory"]');
+  await s.shot('settings-memory.png');
+  await page.click('.nav-item[data-section="hotkeys"]');
+  await page.locator('#hotkey-list .hotkey-sub').scrollIntoViewIfNeeded();
+  await s.shot('settings-hotkeys-regions.png');
+  await page.click('.nav-item[data-section="overlay"]');
+  await fieldOf(page, 'overlay.mode').selectOption('over');
+  await s.shot('settings-overlay-over.png');
+  await page.click('#lang-seg button[data-lang="en"]');
+  await page.click('.nav-item[data-section="regions"]');
+  await s.shot('settings-regions-en.png');
+  await page.click('.nav-item[data-section="filters"]');
+  await s.shot('settings-filters-en.png');
+  await page.click('.nav-item[data-section="auto"]');
+  await s.shot('settings-auto-en.png');
+  assert.deepEqual(await s.cspViolations(), []);
+  assert.deepEqual(s.errors, []);
+  await page.close();
+  const d = await settingsPage({ ui_lang: 'en', system_lang: 'en', platform: PLATFORM }, { colorScheme: 'dark' });
+  await d.page.click('.nav-item[data-section="regions"]');
+  await d.receive({ type: 'windows', windows: WINDOWS });
+  await d.shot('settings-regions-dark.png');
   await d.page.close();
 });
