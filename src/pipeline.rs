@@ -6,14 +6,18 @@
 //! sink the caller gave, which the app turns into `AppEvent`s for the overlay. A new job cancels the provider
 //! calls of the previous one, so an old answer is never shown over newer text.
 
+use crate::cache::{self, CacheKey, NewHistoryEntry, Store};
 use crate::capture::{self, Rect};
+use crate::filters::{Filters, Stage};
 use crate::config::Settings;
 use crate::lang::Lang;
 use crate::ocr::{self, EngineParams, OcrEngine, RecognizeOptions};
 use crate::providers::prompt::ContextPair;
 use crate::providers::{Endpoint, TranslateRequest};
 use image::RgbaImage;
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use crate::auto::{FrameDecision, Gate, GateSettings, TextDecision, Thumb};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -36,6 +40,11 @@ pub struct Job {
     pub source: Source,
     /// When the user asked for it (hotkey press), for the stage timings.
     pub started: Instant,
+    /// The region's name (saved slot or window title): the history's "region", and whose context lines go with
+    /// the request (context is kept per region).
+    pub region: String,
+    /// Answer from the translation memory when it knows the line (off: always ask the provider).
+    pub use_memory: bool,
 }
 
 /// A provider taking part in a job.
@@ -104,6 +113,13 @@ pub enum PipelineEvent {
         /// Time from the request to the end of the answer.
         ms: u64,
     },
+    /// Auto mode found a new line and starts job `job` for it.
+    AutoJob {
+        /// Job id.
+        job: u64,
+    },
+    /// Auto mode cannot capture or read its region (it keeps trying).
+    AutoProblem(String),
     /// A provider failed.
     ProviderFailed {
         /// Job id.
@@ -141,6 +157,14 @@ pub struct TranslationPlan {
     pub custom_prompt: Option<String>,
     /// OCR options.
     pub ocr: RecognizeOptions,
+    /// Replacement rules (before translation on the OCR text, after it on the answer).
+    pub filters: Arc<Filters>,
+    /// Answer repeated lines from the translation memory.
+    pub cache: bool,
+    /// Record every translated line in the history.
+    pub history: bool,
+    /// What else shapes an answer (custom prompt, glossary): part of the memory's key.
+    pub prompt_fingerprint: String,
 }
 
 impl TranslationPlan {
@@ -164,7 +188,13 @@ impl TranslationPlan {
             Lang::Auto => s.general.source,
             l => l,
         };
+        let (filters, _errors) = Filters::compile(&s.filters);
+        let glossary = serde_json::to_string(&s.translation.glossary).unwrap_or_default();
         TranslationPlan {
+            filters: Arc::new(filters),
+            cache: s.memory.cache,
+            history: s.memory.history,
+            prompt_fingerprint: cache::prompt_fingerprint(&[&s.translation.custom_prompt, &glossary]),
             endpoints,
             broken,
             from: s.general.source,
@@ -193,16 +223,41 @@ impl TranslationPlan {
 enum Work {
     Job(Job),
     Plan(Box<TranslationPlan>),
+    Auto(Option<Box<AutoTarget>>),
+    ForgetText,
+}
+
+/// What auto mode watches.
+#[derive(Debug, Clone)]
+pub struct AutoTarget {
+    /// The region in desktop pixels (where it was when auto mode started).
+    pub region: Rect,
+    /// The window the region belongs to, by title, and the region inside it: capture follows the window.
+    pub window: Option<(String, [i32; 4])>,
+    /// The region's name (history, per-region context).
+    pub name: String,
+    /// The gates' thresholds.
+    pub gates: GateSettings,
+}
+
+struct AutoState {
+    target: AutoTarget,
+    gate: Gate,
+    window_id: Option<u32>,
+    failures: u32,
 }
 
 /// The worker: OCR thread + provider calls on the runtime.
 pub struct Pipeline {
     tx: mpsc::Sender<Work>,
+    ids: Arc<AtomicU64>,
 }
 
 struct Shared {
     plan: TranslationPlan,
-    context: VecDeque<ContextPair>,
+    /// Context lines, per region.
+    context: HashMap<String, VecDeque<ContextPair>>,
+    store: Option<Arc<Mutex<Store>>>,
     in_flight: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -213,9 +268,12 @@ impl Pipeline {
         engine_params: EngineParams,
         plan: TranslationPlan,
         runtime: tokio::runtime::Handle,
+        store: Option<Arc<Mutex<Store>>>,
         sink: Sink,
     ) -> Pipeline {
         let (tx, rx) = mpsc::channel::<Work>();
+        let ids = Arc::new(AtomicU64::new(1));
+        let (own_tx, thread_ids) = (tx.clone(), ids.clone());
         std::thread::Builder::new()
             .name("ocrlay-pipeline".into())
             .spawn(move || {
@@ -238,11 +296,52 @@ impl Pipeline {
                 };
                 let shared = Arc::new(Mutex::new(Shared {
                     plan,
-                    context: VecDeque::new(),
+                    context: HashMap::new(),
+                    store,
                     in_flight: Vec::new(),
                 }));
-                while let Ok(work) = rx.recv() {
+                let mut auto: Option<AutoState> = None;
+                loop {
+                    // Auto mode's timer is this thread's receive timeout: no wake-ups at all when it is off.
+                    let work = match &auto {
+                        Some(a) => match rx.recv_timeout(a.gate.next_delay(Instant::now())) {
+                            Ok(w) => Some(w),
+                            Err(mpsc::RecvTimeoutError::Timeout) => None,
+                            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                        },
+                        None => match rx.recv() {
+                            Ok(w) => Some(w),
+                            Err(_) => break,
+                        },
+                    };
+                    let Some(work) = work else {
+                        if let Some(a) = &mut auto {
+                            let ctx = AutoCtx {
+                                shared: &shared,
+                                runtime: &runtime,
+                                sink: &sink,
+                                ids: &thread_ids,
+                                tx: &own_tx,
+                            };
+                            auto_tick(a, engine.as_deref_mut(), &ctx);
+                        }
+                        continue;
+                    };
                     match work {
+                        Work::Auto(target) => {
+                            auto = target.map(|t| AutoState {
+                                gate: Gate::new(t.gates.clone()),
+                                target: *t,
+                                window_id: None,
+                                failures: 0,
+                            });
+                            tracing::info!(on = auto.is_some(), "auto mode");
+                        }
+                        Work::ForgetText => {
+                            if let Some(a) = &mut auto {
+                                a.gate.forget_text();
+                            }
+                        }
                         Work::Plan(p) => {
                             let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
                             s.plan = *p;
@@ -255,7 +354,17 @@ impl Pipeline {
                 }
             })
             .expect("spawning the pipeline thread");
-        Pipeline { tx }
+        Pipeline { tx, ids }
+    }
+
+    /// A new job id (shared with auto mode's jobs, so ids only grow).
+    pub fn next_id(&self) -> u64 {
+        self.ids.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Starts auto mode on a region (replacing any other), or stops it.
+    pub fn set_auto(&self, target: Option<AutoTarget>) {
+        let _ = self.tx.send(Work::Auto(target.map(Box::new)));
     }
 
     /// Queues a job.
@@ -267,6 +376,113 @@ impl Pipeline {
     pub fn set_plan(&self, plan: TranslationPlan) {
         let _ = self.tx.send(Work::Plan(Box::new(plan)));
     }
+}
+
+struct AutoCtx<'a> {
+    shared: &'a Arc<Mutex<Shared>>,
+    runtime: &'a tokio::runtime::Handle,
+    sink: &'a Sink,
+    ids: &'a AtomicU64,
+    tx: &'a mpsc::Sender<Work>,
+}
+
+/// Captures the watched region (following its window), or says why not.
+fn auto_capture(a: &mut AutoState) -> Result<RgbaImage, capture::CaptureError> {
+    let Some((title, [ox, oy, w, h])) = a.target.window.clone() else {
+        return capture::capture_region(a.target.region);
+    };
+    let id = match a.window_id {
+        Some(id) => id,
+        None => {
+            let found = capture::windows()?
+                .into_iter()
+                .find(|w| w.title == title)
+                .ok_or(capture::CaptureError::WindowGone(0))?;
+            a.window_id = Some(found.id);
+            found.id
+        }
+    };
+    let (img, _rect) = capture::capture_window(id).inspect_err(|_| a.window_id = None)?;
+    let x = (ox.max(0) as u32).min(img.width().saturating_sub(1));
+    let y = (oy.max(0) as u32).min(img.height().saturating_sub(1));
+    let w = (w.max(1) as u32).min(img.width() - x);
+    let h = (h.max(1) as u32).min(img.height() - y);
+    Ok(image::imageops::crop_imm(&img, x, y, w, h).to_image())
+}
+
+/// One beat of auto mode: capture, image gate, stable wait, OCR, text gate, translate.
+fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, ctx: &AutoCtx<'_>) {
+    let t0 = Instant::now();
+    let image = match auto_capture(a) {
+        Ok(img) => {
+            a.failures = 0;
+            img
+        }
+        Err(e) => {
+            a.failures += 1;
+            // Say it once, then every ~30 tries, not on every beat.
+            if a.failures == 1 || a.failures % 30 == 0 {
+                (ctx.sink)(PipelineEvent::AutoProblem(e.to_string()));
+            }
+            return;
+        }
+    };
+    let capture_ms = ms(t0.elapsed());
+    let thumb = Thumb::from_image(&image);
+    let FrameDecision::Recognize { timed_out } = a.gate.on_frame(Instant::now(), thumb) else {
+        return;
+    };
+    let Some(engine) = engine else {
+        return;
+    };
+    let t1 = Instant::now();
+    let (opts, filters) = {
+        let s = ctx.shared.lock().unwrap_or_else(|e| e.into_inner());
+        (s.plan.ocr.clone(), s.plan.filters.clone())
+    };
+    let raw = match engine.recognize(&image, &opts) {
+        Ok(o) => o.text(),
+        Err(e) => {
+            (ctx.sink)(PipelineEvent::AutoProblem(format!("OCR failed: {e}")));
+            return;
+        }
+    };
+    let text = filters.apply(Stage::BeforeTranslation, &raw).into_owned();
+    let ocr_ms = ms(t1.elapsed());
+    let decision = a.gate.on_text(&text);
+    tracing::debug!(ms = ocr_ms, timed_out, decision = ?decision, "auto: OCR");
+    let TextDecision::Translate(text) = decision else {
+        return;
+    };
+    let id = ctx.ids.fetch_add(1, Ordering::Relaxed);
+    // The new line supersedes whatever is still being translated.
+    for h in ctx
+        .shared
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .in_flight
+        .drain(..)
+    {
+        h.abort();
+    }
+    (ctx.sink)(PipelineEvent::AutoJob { job: id });
+    (ctx.sink)(PipelineEvent::Captured {
+        job: id,
+        ms: capture_ms,
+    });
+    translate(
+        TextJob {
+            id,
+            text,
+            ocr_ms,
+            region: a.target.name.clone(),
+            use_memory: true,
+        },
+        ctx.shared,
+        ctx.runtime,
+        ctx.sink,
+        Some(ctx.tx.clone()),
+    );
 }
 
 fn ms(d: Duration) -> u64 {
@@ -332,7 +548,16 @@ fn run_job(
             return;
         }
     };
-    let text = output.text();
+    let raw = output.text();
+    let filters = shared
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .plan
+        .filters
+        .clone();
+    let text = filters
+        .apply(Stage::BeforeTranslation, &raw)
+        .into_owned();
     let ocr_ms = ms(t1.elapsed());
     tracing::debug!(job = id, ms = ocr_ms, lines = output.lines.len(), text = %text, "OCR");
     if text.trim().is_empty() {
@@ -342,6 +567,52 @@ fn run_job(
         });
         return;
     }
+    translate(
+        TextJob {
+            id,
+            text,
+            ocr_ms,
+            region: job.region,
+            use_memory: job.use_memory,
+        },
+        shared,
+        runtime,
+        sink,
+        None,
+    );
+}
+
+/// Recognised text on its way to the providers.
+struct TextJob {
+    id: u64,
+    text: String,
+    ocr_ms: u64,
+    region: String,
+    use_memory: bool,
+}
+
+/// Sends recognised text to every enabled provider (or answers from the memory). `failed` hears of requests
+/// that failed, so auto mode can try the same line again.
+fn translate(
+    job: TextJob,
+    shared: &Arc<Mutex<Shared>>,
+    runtime: &tokio::runtime::Handle,
+    sink: &Sink,
+    failed: Option<mpsc::Sender<Work>>,
+) {
+    let TextJob {
+        id,
+        text,
+        ocr_ms,
+        region,
+        use_memory,
+    } = job;
+    let filters = shared
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .plan
+        .filters
+        .clone();
     let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
     sink(PipelineEvent::Recognized {
         job: id,
@@ -357,11 +628,82 @@ fn run_job(
             partial: String::new(),
         });
     }
-    let skip = s.context.len().saturating_sub(s.plan.context_lines);
-    let context: Vec<ContextPair> = s.context.iter().skip(skip).cloned().collect();
+    let context: Vec<ContextPair> = s
+        .context
+        .get(&region)
+        .map(|c| {
+            let skip = c.len().saturating_sub(s.plan.context_lines);
+            c.iter().skip(skip).cloned().collect()
+        })
+        .unwrap_or_default();
     let mut handles = Vec::new();
+    let store = s.store.clone();
     for (i, ep) in s.plan.endpoints.iter().enumerate() {
         let ep = ep.clone();
+        let key = CacheKey {
+            provider: ep.info.id.to_string(),
+            model: ep.model.clone(),
+            prompt: s.plan.prompt_fingerprint.clone(),
+            from: s.plan.from.code().to_string(),
+            to: s.plan.to.code().to_string(),
+            source: text.clone(),
+        };
+        let record = |store: &Option<Arc<Mutex<Store>>>, translation: &str, put: bool| {
+            let Some(store) = store else { return };
+            let mut st = store.lock().unwrap_or_else(|e| e.into_inner());
+            if put {
+                if let Err(e) = st.put(&key, translation) {
+                    tracing::warn!("translation memory: {e}");
+                }
+            }
+            if s.plan.history {
+                let entry = NewHistoryEntry {
+                    time_ms: cache::now_ms(),
+                    region: region.clone(),
+                    key: key.clone(),
+                    translation: translation.to_string(),
+                };
+                if let Err(e) = st.record(&entry) {
+                    tracing::warn!("history: {e}");
+                }
+            }
+        };
+        // A line the memory knows costs no request (the user's own correction wins).
+        if s.plan.cache && use_memory {
+            let hit = store.as_ref().and_then(|st| {
+                st.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .lookup(&key)
+                    .unwrap_or_else(|e| {
+                        tracing::warn!("translation memory: {e}");
+                        None
+                    })
+            });
+            if let Some(hit) = hit {
+                tracing::debug!(job = id, provider = %key.provider, edited = hit.edited, "translation memory hit");
+                let shown = filters
+                    .apply(Stage::AfterTranslation, &hit.translation)
+                    .into_owned();
+                record(&store, &hit.translation, false);
+                sink(PipelineEvent::Delta {
+                    job: id,
+                    provider: key.provider.clone(),
+                    text: shown.clone(),
+                });
+                sink(PipelineEvent::Done {
+                    job: id,
+                    provider: key.provider.clone(),
+                    text: shown,
+                    ms: 0,
+                });
+                continue;
+            }
+        }
+        let memory = (s.plan.cache || s.plan.history).then(|| store.clone()).flatten();
+        let (put, history) = (s.plan.cache, s.plan.history);
+        let region = region.clone();
+        let filters = filters.clone();
+        let failed = failed.clone();
         let mut req = TranslateRequest::new(text.clone(), s.plan.from, s.plan.to);
         req.stream = s.plan.stream;
         req.context = context.clone();
@@ -376,7 +718,9 @@ fn run_job(
                 sink(PipelineEvent::Delta {
                     job: id,
                     provider: provider.clone(),
-                    text: u.text.to_string(),
+                    text: filters
+                        .apply(Stage::AfterTranslation, u.text)
+                        .into_owned(),
                 })
             };
             tracing::debug!(job = id, provider = %provider, model = %ep.model, url = %ep.url, chars = req.text.chars().count(), context = req.context.len(), "provider request");
@@ -385,23 +729,48 @@ fn run_job(
                     tracing::debug!(job = id, provider = %provider, ms = t.elapsed.as_millis(), translation = %t.text, "translation");
                     if keep_context {
                         let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
-                        s.context.push_back(ContextPair {
+                        let c = s.context.entry(region.clone()).or_default();
+                        c.push_back(ContextPair {
                             source: req.text.clone(),
                             translation: t.text.clone(),
                         });
-                        while s.context.len() > 20 {
-                            s.context.pop_front();
+                        while c.len() > 20 {
+                            c.pop_front();
+                        }
+                    }
+                    if let Some(store) = &memory {
+                        let mut st = store.lock().unwrap_or_else(|e| e.into_inner());
+                        if put {
+                            if let Err(e) = st.put(&key, &t.text) {
+                                tracing::warn!("translation memory: {e}");
+                            }
+                        }
+                        if history {
+                            let entry = NewHistoryEntry {
+                                time_ms: cache::now_ms(),
+                                region: region.clone(),
+                                key: key.clone(),
+                                translation: t.text.clone(),
+                            };
+                            if let Err(e) = st.record(&entry) {
+                                tracing::warn!("history: {e}");
+                            }
                         }
                     }
                     sink(PipelineEvent::Done {
                         job: id,
                         provider,
-                        text: t.text,
+                        text: filters
+                            .apply(Stage::AfterTranslation, &t.text)
+                            .into_owned(),
                         ms: ms(t.elapsed),
                     });
                 }
                 Err(e) => {
                     tracing::warn!(job = id, "{e}");
+                    if let Some(f) = &failed {
+                        let _ = f.send(Work::ForgetText);
+                    }
                     sink(PipelineEvent::ProviderFailed {
                         job: id,
                         provider,

@@ -16,6 +16,8 @@ pub enum Page {
     Selector(usize),
     /// The settings window.
     Settings,
+    /// The history window.
+    History,
 }
 
 /// What a hotkey does.
@@ -29,6 +31,8 @@ pub enum HotkeyAction {
     ToggleOverlay,
     /// Start or stop automatic translation.
     ToggleAuto,
+    /// Switch to saved region `n` (from 0).
+    Region(usize),
 }
 
 /// Everything that reaches the event loop from elsewhere.

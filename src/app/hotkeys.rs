@@ -19,7 +19,7 @@ pub struct Hotkeys {
     pub errors: BTreeMap<String, String>,
 }
 
-fn entries(s: &HotkeySettings) -> [(&'static str, &str, HotkeyAction); 4] {
+fn entries(s: &HotkeySettings) -> [(&'static str, &str, HotkeyAction); 8] {
     [
         (
             "select_region",
@@ -33,6 +33,10 @@ fn entries(s: &HotkeySettings) -> [(&'static str, &str, HotkeyAction); 4] {
             HotkeyAction::ToggleOverlay,
         ),
         ("toggle_auto", &s.toggle_auto, HotkeyAction::ToggleAuto),
+        ("region_1", &s.region_1, HotkeyAction::Region(0)),
+        ("region_2", &s.region_2, HotkeyAction::Region(1)),
+        ("region_3", &s.region_3, HotkeyAction::Region(2)),
+        ("region_4", &s.region_4, HotkeyAction::Region(3)),
     ]
 }
 

@@ -59,6 +59,28 @@ pub enum OverlayIn {
     },
 }
 
+/// What the platform can do, for the settings page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Platform {
+    /// Whether a window covered by others (the overlay) can still be captured.
+    pub covered_window_capture: bool,
+    /// A sentence about it.
+    pub note: String,
+}
+
+/// A window in the `windows` list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindowRef {
+    /// Platform id.
+    pub id: u32,
+    /// Title.
+    pub title: String,
+    /// Program name.
+    pub app: String,
+    /// `[x, y, width, height]` in desktop pixels.
+    pub rect: [i32; 4],
+}
+
 /// Core → overlay page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -184,6 +206,10 @@ pub struct FieldError {
 pub enum SettingsIn {
     /// The page can receive messages.
     Ready,
+    /// Open the history window.
+    OpenHistory,
+    /// List the windows a region can be bound to.
+    ListWindows,
     /// Save the whole form.
     Save {
         /// Settings as JSON (see PROTOCOL.md).
@@ -242,6 +268,13 @@ pub enum SettingsOut {
         system_lang: String,
         /// Where settings are saved.
         config_path: String,
+        /// What this platform can do.
+        platform: Platform,
+    },
+    /// The windows a region can be bound to.
+    Windows {
+        /// Front to back.
+        windows: Vec<WindowRef>,
     },
     /// Saved.
     Saved,

@@ -12,6 +12,7 @@ pub mod settings_bridge;
 pub mod tray;
 pub mod webview;
 
+use crate::cache::Store;
 use crate::capture::{self, MonitorInfo, Rect};
 use crate::config::{self, Settings, UiLanguage};
 use crate::ocr::EngineParams;
@@ -90,12 +91,14 @@ struct App {
     selectors: Vec<Selector>,
     selecting: Option<Instant>,
     settings_window: Option<PageWindow>,
+    history_window: Option<PageWindow>,
+    store: Option<Arc<Mutex<Store>>>,
     hotkeys: Option<hotkeys::Hotkeys>,
     hotkey_error: Option<String>,
     tray: Option<tray_icon::TrayIcon>,
     clipboard: Option<arboard::Clipboard>,
     last_region: Option<Rect>,
-    next_job: u64,
+    auto_on: bool,
     trace: Option<Trace>,
     shot_serial: u64,
 }
@@ -197,11 +200,14 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<()> {
             }
         })
     };
+    let mut startup_notes = Vec::new();
+    let store = open_store(&settings, &mut startup_notes);
     let pipeline = Pipeline::start(
         settings.ocr.engine,
         engine_params(&settings),
         TranslationPlan::from_settings(&settings),
         runtime.handle().clone(),
+        store.clone(),
         sink,
     );
     let shots: Shots = Arc::default();
@@ -234,16 +240,22 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<()> {
         selectors: Vec::new(),
         selecting: None,
         settings_window: None,
+        history_window: None,
+        store,
         hotkeys,
         hotkey_error,
         tray: None,
         clipboard: None,
         last_region: None,
-        next_job: 1,
+        auto_on: false,
         trace: None,
         shot_serial: 0,
     };
     app.send_appearance();
+    for note in startup_notes {
+        app.status(&note, false);
+        app.show_overlay(true);
+    }
     let mut lock = Some(lock);
     event_loop.run(move |event, target, control_flow| {
         *control_flow = ControlFlow::Wait;
@@ -426,19 +438,16 @@ impl App {
     fn hotkey(&mut self, action: HotkeyAction, at: Instant) {
         match action {
             HotkeyAction::SelectRegion => self.start_selection(at),
-            HotkeyAction::RepeatLast => self.repeat_last(at),
+            HotkeyAction::RepeatLast => self.repeat_last(at, true),
             HotkeyAction::ToggleOverlay => {
                 let show = !self.overlay_visible;
                 self.show_overlay(show);
             }
             HotkeyAction::ToggleAuto => {
-                let msg = self.t(
-                    "自动翻译模式还在开发中。",
-                    "Automatic translation mode is not available yet.",
-                );
-                self.status(&msg, false);
-                self.show_overlay(true);
+                let on = !self.auto_on;
+                self.set_auto(on);
             }
+            HotkeyAction::Region(n) => self.switch_region(n),
         }
     }
 
@@ -516,9 +525,11 @@ impl App {
         self.selecting = None;
     }
 
-    fn repeat_last(&mut self, at: Instant) {
-        match self.last_region {
-            Some(region) => self.submit(Source::Region(region), at),
+    fn repeat_last(&mut self, at: Instant, use_memory: bool) {
+        // The active saved region is there from the last run too.
+        let region = self.last_region.or_else(|| self.settings.regions.current().rect());
+        match region {
+            Some(region) => self.submit(Source::Region(region), at, use_memory),
             None => {
                 let msg = self.t(
                     "还没有选择过区域：先按选择区域的热键。",
@@ -530,9 +541,8 @@ impl App {
         }
     }
 
-    fn submit(&mut self, source: Source, at: Instant) {
-        let id = self.next_job;
-        self.next_job += 1;
+    fn submit(&mut self, source: Source, at: Instant, use_memory: bool) {
+        let id = self.pipeline.next_id();
         self.trace = Some(Trace {
             job: id,
             hotkey: at,
@@ -547,10 +557,23 @@ impl App {
             id,
             source,
             started: at,
+            region: self.settings.regions.current().name.clone(),
+            use_memory,
         });
     }
 
-    fn place_overlay_beside(&mut self, region: Rect) {
+    fn place_overlay(&mut self, region: Rect) {
+        if self.settings.overlay.mode == config::OverlayMode::Over {
+            // Over the text: same place and width as the region.
+            self.overlay
+                .window
+                .set_outer_position(PhysicalPosition::new(region.x, region.y));
+            let h = self.overlay.window.outer_size().height.max(region.height);
+            self.overlay
+                .window
+                .set_inner_size(PhysicalSize::new(region.width.max(120), h));
+            return;
+        }
         let monitors = capture::monitors().unwrap_or_default();
         let Some(i) = capture::monitor_for(&region, &monitors) else {
             return;
@@ -568,7 +591,26 @@ impl App {
 
     fn pipeline_event(&mut self, e: PipelineEvent) {
         match e {
-            PipelineEvent::EngineReady(Ok(())) => {}
+            PipelineEvent::EngineReady(Ok(())) => {
+                if self.settings.auto.start_on_launch && !self.auto_on {
+                    self.set_auto(true);
+                }
+            }
+            PipelineEvent::AutoJob { job } => {
+                self.trace = Some(Trace {
+                    job,
+                    hotkey: Instant::now(),
+                    captured: None,
+                    recognized: None,
+                    first_delta: None,
+                    painted: false,
+                });
+            }
+            PipelineEvent::AutoProblem(message) => {
+                let msg = self.t("自动翻译：", "Auto mode: ") + &message;
+                self.status(&msg, false);
+                self.show_overlay(true);
+            }
             PipelineEvent::EngineReady(Err(msg)) => {
                 let text =
                     self.t("OCR 模型无法加载：", "The OCR models could not be loaded: ") + &msg;
@@ -662,6 +704,9 @@ impl App {
                     return;
                 }
                 tracing::debug!(job, provider = %provider, ms, "overlay update (done)");
+                if let Some(w) = &mut self.history_window {
+                    w.send(&history::HistoryOut::Changed);
+                }
                 self.overlay.send(&OverlayOut::Done {
                     job,
                     provider,
@@ -733,7 +778,12 @@ impl App {
     ) {
         match id {
             tray::ids::TRANSLATE => self.start_selection(Instant::now()),
-            tray::ids::REPEAT => self.repeat_last(Instant::now()),
+            tray::ids::REPEAT => self.repeat_last(Instant::now(), true),
+            tray::ids::HISTORY => self.open_history(target),
+            tray::ids::TOGGLE_AUTO => {
+                let on = !self.auto_on;
+                self.set_auto(on);
+            }
             tray::ids::TOGGLE_OVERLAY => {
                 let show = !self.overlay_visible;
                 self.show_overlay(show);
@@ -771,8 +821,13 @@ impl App {
                 Err(e) => tracing::debug!("selector sent an unknown message: {e}"),
             },
             Page::Settings => match serde_json::from_str::<SettingsIn>(body) {
+                Ok(SettingsIn::OpenHistory) => self.open_history(target),
                 Ok(m) => self.settings_message(m, control_flow),
                 Err(e) => tracing::debug!("settings sent an unknown message: {e}"),
+            },
+            Page::History => match serde_json::from_str::<history::HistoryIn>(body) {
+                Ok(m) => self.history_message(m),
+                Err(e) => tracing::debug!("history sent an unknown message: {e}"),
             },
         }
     }
@@ -804,7 +859,8 @@ impl App {
             }
             OverlayIn::Hide => self.show_overlay(false),
             OverlayIn::OpenSettings => self.open_settings(target),
-            OverlayIn::Retranslate => self.repeat_last(Instant::now()),
+            // The retranslate button asks the provider again, past the memory.
+            OverlayIn::Retranslate => self.repeat_last(Instant::now(), false),
             OverlayIn::Painted { job } => self.painted(job),
         }
     }
@@ -853,8 +909,164 @@ impl App {
                 let crop = image::imageops::crop_imm(&*shot, rx, ry, region.width, region.height)
                     .to_image();
                 self.last_region = Some(region);
-                self.place_overlay_beside(region);
-                self.submit(Source::Image(crop), at);
+                self.place_overlay(region);
+                if self.auto_on {
+                    // Auto mode follows the newly chosen region.
+                    self.set_auto(true);
+                }
+                self.current_region_selected(region);
+                self.submit(Source::Image(crop), at, true);
+            }
+        }
+    }
+
+    /// The region was just chosen: it becomes the active saved slot's region (kept across restarts).
+    /// Turns auto mode on (for the active region) or off.
+    fn set_auto(&mut self, on: bool) {
+        if !on {
+            self.auto_on = false;
+            self.pipeline.set_auto(None);
+            let msg = self.t("自动翻译已停止", "Auto mode off");
+            self.status(&msg, false);
+            return;
+        }
+        let slot = self.settings.regions.current().clone();
+        let Some(region) = self.last_region.or_else(|| slot.rect()) else {
+            let msg = self.t(
+                "自动翻译需要一个区域：先按选择区域的热键。",
+                "Auto mode needs a region: press the select-region hotkey first.",
+            );
+            self.status(&msg, false);
+            self.show_overlay(true);
+            return;
+        };
+        self.auto_on = true;
+        self.pipeline.set_auto(Some(crate::pipeline::AutoTarget {
+            region,
+            window: slot.window.as_ref().map(|w| (w.title.clone(), w.offset)),
+            name: slot.name.clone(),
+            gates: self.settings.auto.gates.clone(),
+        }));
+        let msg = if self.zh() {
+            format!("自动翻译中：{}（新的一行出现时翻译）", slot.name)
+        } else {
+            format!("Auto mode on: {} (each new line is translated)", slot.name)
+        };
+        self.status(&msg, false);
+        self.place_overlay(region);
+        self.show_overlay(true);
+    }
+
+    /// Makes saved region `n` the active one (Alt+1…4).
+    fn switch_region(&mut self, n: usize) {
+        if n >= self.settings.regions.slots.len() {
+            return;
+        }
+        self.settings.regions.active = n;
+        let slot = self.settings.regions.current().clone();
+        self.last_region = slot.rect();
+        if let Some(r) = self.last_region {
+            self.place_overlay(r);
+        }
+        if self.auto_on {
+            self.set_auto(true);
+        } else {
+            let msg = match (self.last_region, self.zh()) {
+                (Some(_), true) => format!("区域 {}：{}", n + 1, slot.name),
+                (Some(_), false) => format!("Region {}: {}", n + 1, slot.name),
+                (None, true) => format!("区域 {}（{}）还没有选择：按选择区域的热键。", n + 1, slot.name),
+                (None, false) => format!(
+                    "Region {} ({}) is not set yet: press the select-region hotkey.",
+                    n + 1,
+                    slot.name
+                ),
+            };
+            self.status(&msg, false);
+            self.show_overlay(true);
+        }
+    }
+
+    fn current_region_selected(&mut self, region: Rect) {
+        let slot = self.settings.regions.current_mut();
+        slot.rect = Some([
+            region.x,
+            region.y,
+            region.width as i32,
+            region.height as i32,
+        ]);
+    }
+
+    fn open_history(&mut self, target: &EventLoopWindowTarget<AppEvent>) {
+        if let Some(w) = &self.history_window {
+            w.window.set_visible(true);
+            w.window.set_focus();
+            return;
+        }
+        let title = history::title(ui_lang(self.settings.general.ui_language));
+        let builder = WindowBuilder::new()
+            .with_title(title)
+            .with_inner_size(LogicalSize::new(900.0, 640.0))
+            .with_min_inner_size(LogicalSize::new(560.0, 400.0));
+        match make_page(
+            target,
+            builder,
+            history::PAGE,
+            Page::History,
+            false,
+            &self.proxy,
+            &self.shots,
+        ) {
+            Ok(p) => self.history_window = Some(p),
+            Err(e) => {
+                let msg = format!("{}{e:#}", self.t("历史窗口打不开：", "The history window failed to open: "));
+                self.status(&msg, false);
+            }
+        }
+    }
+
+    fn history_message(&mut self, m: history::HistoryIn) {
+        let lang = ui_lang(self.settings.general.ui_language);
+        let dir = history::export_dir();
+        let answers = match (&self.store, m) {
+            (_, history::HistoryIn::Copy { text }) => {
+                if self.clipboard.is_none() {
+                    self.clipboard = arboard::Clipboard::new().ok();
+                }
+                if let Some(c) = &mut self.clipboard {
+                    let _ = c.set_text(text);
+                }
+                Vec::new()
+            }
+            (Some(store), history::HistoryIn::Ready) => {
+                if let Some(w) = &mut self.history_window {
+                    w.on_ready();
+                }
+                let st = store.lock().unwrap_or_else(|e| e.into_inner());
+                history::initial(&st, lang, &dir)
+            }
+            (Some(store), m) => {
+                let mut st = store.lock().unwrap_or_else(|e| e.into_inner());
+                history::handle(&mut st, m, &dir)
+            }
+            (None, m) => {
+                if matches!(m, history::HistoryIn::Ready) {
+                    if let Some(w) = &mut self.history_window {
+                        w.on_ready();
+                    }
+                }
+                vec![history::HistoryOut::Error {
+                    action: history::HistoryAction::Query,
+                    id: None,
+                    message: self.t(
+                        "翻译记忆与历史已关闭或无法打开（见设置 → 翻译记忆与历史）。",
+                        "The translation memory and history are off or could not be opened (see Settings → Memory & history).",
+                    ),
+                }]
+            }
+        };
+        if let Some(w) = &mut self.history_window {
+            for a in &answers {
+                w.send(a);
             }
         }
     }
@@ -903,6 +1115,7 @@ impl App {
             ui_lang: ui_lang(self.settings.general.ui_language).into(),
             system_lang: system_lang().into(),
             config_path: self.config_path.display().to_string(),
+            platform: platform(),
         }
     }
 
@@ -971,6 +1184,20 @@ impl App {
                     },
                     Err(errors) => self.send_to_settings(SettingsOut::SaveError { errors }),
                 }
+            }
+            SettingsIn::OpenHistory => {}
+            SettingsIn::ListWindows => {
+                let windows = capture::windows()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|w| ipc::WindowRef {
+                        id: w.id,
+                        title: w.title,
+                        app: w.app,
+                        rect: [w.rect.x, w.rect.y, w.rect.width as i32, w.rect.height as i32],
+                    })
+                    .collect();
+                self.send_to_settings(SettingsOut::Windows { windows });
             }
             SettingsIn::TestProvider { id, provider } => self.provider_task(id, provider, true),
             SettingsIn::ListModels { id, provider } => self.provider_task(id, provider, false),
@@ -1110,8 +1337,13 @@ impl App {
             .settings_window
             .as_ref()
             .is_some_and(|w| w.window.id() == id);
+        let is_history = self
+            .history_window
+            .as_ref()
+            .is_some_and(|w| w.window.id() == id);
         match event {
             WindowEvent::CloseRequested if is_settings => self.settings_window = None,
+            WindowEvent::CloseRequested if is_history => self.history_window = None,
             WindowEvent::CloseRequested if is_overlay => self.show_overlay(false),
             WindowEvent::Moved(pos) if is_overlay && self.overlay_visible => {
                 self.settings.overlay.position = Some([pos.x, pos.y]);
@@ -1131,10 +1363,66 @@ impl App {
         let before = on_disk.settings.clone();
         on_disk.settings.overlay.position = self.settings.overlay.position;
         on_disk.settings.overlay.locked = self.settings.overlay.locked;
+        on_disk.settings.regions.active = self.settings.regions.active;
+        for (disk, now) in on_disk
+            .settings
+            .regions
+            .slots
+            .iter_mut()
+            .zip(&self.settings.regions.slots)
+        {
+            disk.rect = now.rect;
+            disk.overlay_position = now.overlay_position;
+        }
         if on_disk.settings != before {
             if let Err(e) = config::save(&on_disk.settings, &path) {
                 tracing::warn!("{e}");
             }
+        }
+    }
+}
+
+/// Opens the translation memory and history; what went wrong goes into `notes` for the user.
+fn open_store(settings: &Settings, notes: &mut Vec<String>) -> Option<Arc<Mutex<Store>>> {
+    if !settings.memory.cache && !settings.memory.history {
+        return None;
+    }
+    let path = crate::cache::default_path()?;
+    let options = crate::cache::StoreOptions {
+        max_entries: settings.memory.max_entries as usize,
+    };
+    match Store::open_with(&path, &options) {
+        Ok((store, aside)) => {
+            if let Some(aside) = aside {
+                tracing::warn!("{aside}");
+                notes.push(aside.to_string());
+            }
+            Some(Arc::new(Mutex::new(store)))
+        }
+        Err(e) => {
+            tracing::error!("translation memory unavailable: {e}");
+            notes.push(format!(
+                "The translation memory and history are off this time: {e}"
+            ));
+            None
+        }
+    }
+}
+
+/// What this platform's capture can do (shown in the settings' saved-regions section).
+fn platform() -> ipc::Platform {
+    if cfg!(target_os = "linux") {
+        ipc::Platform {
+            covered_window_capture: false,
+            note: "On X11 a covered window can be read only while a compositor runs; without one, keep the \
+                   overlay beside the region or ocrlay reads its own translation. \
+                   X11 下只有运行合成器时才能读取被遮挡的窗口；否则请把翻译框放在区域旁边。"
+                .into(),
+        }
+    } else {
+        ipc::Platform {
+            covered_window_capture: true,
+            note: String::new(),
         }
     }
 }

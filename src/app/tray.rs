@@ -18,6 +18,10 @@ pub mod ids {
     pub const TOGGLE_LOCK: &str = "toggle_lock";
     /// Open the settings.
     pub const SETTINGS: &str = "settings";
+    /// Open the history window.
+    pub const HISTORY: &str = "history";
+    /// Start/stop auto mode.
+    pub const TOGGLE_AUTO: &str = "toggle_auto";
     /// Quit.
     pub const QUIT: &str = "quit";
 }
@@ -82,6 +86,13 @@ pub fn create(proxy: EventLoopProxy<AppEvent>, zh: bool) -> Result<TrayIcon, Str
             true,
             None,
         ),
+        MenuItem::with_id(
+            ids::TOGGLE_AUTO,
+            t("开始/停止自动翻译", "Start/stop auto mode"),
+            true,
+            None,
+        ),
+        MenuItem::with_id(ids::HISTORY, t("翻译历史…", "History…"), true, None),
         MenuItem::with_id(ids::SETTINGS, t("设置…", "Settings…"), true, None),
     ];
     for item in &items {
