@@ -1,0 +1,145 @@
+//! Auto mode as a player uses it, under Xvfb: a game-like window types lines out character by character
+//! (tests/support/typewriter.py), ocrlay starts with a saved region over its dialogue box and
+//! `[auto] start_on_launch`, and a loopback provider counts requests. Exactly one request per distinct line
+//! (never a half-typed one; a line shown again is answered from the translation memory), each translation
+//! reaches the overlay, and nothing is sent while the screen is still.
+
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use common::x11;
+use common::{delta, finish, MockServer, Reply};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const LINES: [&str; 4] = [
+    "「今日はいい天気ですね。」",
+    "「そうだね、散歩にでも行こうか。」",
+    "「今日はいい天気ですね。」",
+    "「駅の前で待っているよ。」",
+];
+
+fn reply(text: &str) -> Reply {
+    let mut events = vec![delta(text)];
+    events.extend(finish());
+    Reply::Sse {
+        events,
+        before_gate: 0,
+        pause: Duration::ZERO,
+        abort: false,
+    }
+}
+
+#[test]
+fn auto_mode_translates_each_new_line_once() {
+    let Some(mut x) = x11::start_or_skip(1600, 900) else {
+        return;
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    server.reply([
+        reply("今天天气真好啊。"),
+        reply("是啊，去散散步吧。"),
+        reply("我在车站前等你。"),
+    ]);
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+[general]
+source = "ja"
+target = "zh-CN"
+ui_language = "en"
+
+[auto]
+start_on_launch = true
+
+[regions]
+active = 0
+slots = [{{ name = "Dialogue", rect = [100, 150, 1000, 120] }}]
+
+[providers.custom]
+enabled = true
+url = "{}"
+api_key = "sk-auto-e2e"
+model = "mock-model"
+"#,
+            server.url("/v1/chat/completions")
+        ),
+    )
+    .unwrap();
+
+    let app = x11::App::start(
+        &mut x,
+        Path::new(env!("CARGO_BIN_EXE_ocrlay")),
+        home.path(),
+        &config,
+        "ocrlay=debug",
+    );
+    app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
+    app.wait_log("auto mode on=true", 1, Duration::from_secs(20));
+
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/typewriter.py");
+    let mut child = x
+        .command("python3")
+        .arg(&script)
+        .args(["100", "150", "1000", "120", "2500"])
+        .args(LINES)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 with tkinter runs (apt install python3-tk)");
+    let out = child.stdout.take().unwrap();
+    x.adopt(child);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            let _ = tx.send((line, Instant::now()));
+        }
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let (line, _) = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .unwrap_or_else(|_| panic!("the typewriter did not finish:\n{}", app.log_text()));
+        if line == "all done" {
+            break;
+        }
+    }
+    // Still screen for a while: nothing more may be sent.
+    let after_last = server.requests().len();
+    std::thread::sleep(Duration::from_secs(3));
+    let log = app.log_text();
+    std::fs::write(x11::artefact_dir("e2e").join("auto.log"), &log).unwrap();
+    x.screenshot(&x11::artefact_dir("e2e").join("auto.png"));
+
+    let chats: Vec<String> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/chat/completions")
+        .map(|r| r.body["messages"].to_string())
+        .collect();
+    assert_eq!(
+        server.requests().len(),
+        after_last,
+        "requests were sent while the screen was still"
+    );
+    assert_eq!(
+        chats.len(),
+        3,
+        "one request per distinct line (the repeated line comes from the memory): {chats:#?}\n{log}"
+    );
+    for (chat, needle) in chats.iter().zip(["いい天気ですね", "散歩にでも行こうか", "駅の前で待っているよ"]) {
+        assert!(chat.contains(needle), "expected the whole line '{needle}' in {chat}");
+    }
+    assert!(log.contains("translation memory hit"), "the repeated line was not answered from memory:\n{log}");
+    // Each translation reached the overlay: three from the provider and one from the memory.
+    let done = log.lines().filter(|l| l.contains("overlay update (done)")).count();
+    assert_eq!(done, 4, "{log}");
+    assert!(app.alive(), "the app died");
+}
