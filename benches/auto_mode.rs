@@ -1,0 +1,172 @@
+//! Auto mode's two costs (issue 5), release build under Xvfb + xcompmgr, loopback provider answering at once:
+//! 1. CPU of the whole ocrlay process over 60 s of auto mode on an unchanging 1280×240 region (default
+//!    cadence), from /proc/PID/stat (utime + stime), after a 5 s settle;
+//! 2. new line finished (the typewriter window prints "line N done" the moment its last character is set)
+//!    → the overlay reports that line's first translated character painted (the app's log), for 8 lines.
+//!
+//! Run with `cargo bench --bench auto_mode` (Linux; needs Xvfb, xcompmgr, xdotool, ImageMagick, python3-tk).
+
+#[cfg(target_os = "linux")]
+#[allow(dead_code)]
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+#[cfg(not(target_os = "linux"))]
+fn main() {
+    eprintln!("this benchmark runs under Xvfb on Linux only");
+}
+
+#[cfg(target_os = "linux")]
+fn main() {
+    linux::run();
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use super::common::x11::{self, XSession};
+    use super::common::{delta, finish, MockServer, Reply};
+    use std::io::{BufRead, BufReader};
+    use std::path::Path;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+    fn cpu_ticks(pid: u32) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        let rest = &stat[stat.rfind(')').unwrap() + 2..];
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        // Fields 14 and 15 of stat (utime, stime); `rest` starts at field 3.
+        f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
+    }
+
+    fn rss_kib(pid: u32) -> u64 {
+        std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Milliseconds since the epoch of a log line's RFC 3339 UTC timestamp (tracing's default format).
+    fn log_ms(line: &str) -> f64 {
+        let ts = line.split_whitespace().next().unwrap();
+        // 2026-11-28T17:19:47.627382Z
+        let (date, time) = ts.trim_end_matches('Z').split_once('T').unwrap();
+        let d: Vec<i64> = date.split('-').map(|v| v.parse().unwrap()).collect();
+        let (hms, frac) = time.split_once('.').unwrap_or((time, "0"));
+        let t: Vec<i64> = hms.split(':').map(|v| v.parse().unwrap()).collect();
+        // Days from civil (Howard Hinnant's algorithm).
+        let (y, m) = if d[1] <= 2 { (d[0] - 1, d[1] + 9) } else { (d[0], d[1] - 3) };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * m + 2) / 5 + d[2] - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        let secs = days * 86_400 + t[0] * 3600 + t[1] * 60 + t[2];
+        secs as f64 * 1e3 + format!("0.{frac}").parse::<f64>().unwrap() * 1e3
+    }
+
+    fn now_ms() -> f64 {
+        SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64() * 1e3
+    }
+
+    fn median(v: &[f64]) -> f64 {
+        let mut s = v.to_vec();
+        s.sort_by(f64::total_cmp);
+        let n = s.len();
+        if n % 2 == 1 { s[n / 2] } else { (s[n / 2 - 1] + s[n / 2]) / 2.0 }
+    }
+
+    pub fn run() {
+        let mut x = XSession::start(1600, 900).unwrap_or_else(|e| panic!("cannot start Xvfb: {e}"));
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let server = rt.block_on(MockServer::start());
+        let mut events = vec![delta("译文")];
+        events.extend(finish());
+        server.reply([Reply::Sse { events, before_gate: 0, pause: Duration::ZERO, abort: false }]);
+        let home = tempfile::tempdir().unwrap();
+        let config = home.path().join("config.toml");
+        std::fs::write(
+            &config,
+            format!(
+                r#"
+[general]
+source = "ja"
+target = "zh-CN"
+ui_language = "en"
+[auto]
+start_on_launch = true
+[regions]
+slots = [{{ name = "Dialogue", rect = [100, 150, 1280, 240] }}]
+[providers.custom]
+enabled = true
+url = "{}"
+api_key = "sk-bench"
+model = "mock-model"
+"#,
+                server.url("/v1/chat/completions")
+            ),
+        )
+        .unwrap();
+
+        // 1. A still 1280×240 dialogue box.
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
+        x.show_image(&fixture, 100, 150, "still-game");
+        let app = x11::App::start(&mut x, Path::new(env!("CARGO_BIN_EXE_ocrlay")), home.path(), &config, "warn,ocrlay=info");
+        app.wait_log("auto mode on=true", 1, Duration::from_secs(60));
+        app.wait_log("first character painted", 1, Duration::from_secs(30));
+        std::thread::sleep(Duration::from_secs(5));
+        let tick = 100.0; // USER_HZ
+        let (c0, t0) = (cpu_ticks(app.pid()), Instant::now());
+        std::thread::sleep(Duration::from_secs(60));
+        let (c1, secs) = (cpu_ticks(app.pid()), t0.elapsed().as_secs_f64());
+        let cpu = (c1 - c0) as f64 / tick / secs * 100.0;
+        let requests_still = server.requests().len();
+        println!("auto mode, still 1280×240 region, default cadence: CPU {cpu:.2} % of one core over {secs:.1} s \
+                  (target ≤ 2 %); RSS {} MiB; requests while still: {}", rss_kib(app.pid()) / 1024, requests_still - 1);
+
+        // 2. Lines typed out over the same place.
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/typewriter.py");
+        let lines = [
+            "「今日はいい天気ですね。」", "「そうだね、散歩にでも行こうか。」", "「駅の前で待っているよ。」",
+            "「この先に古い城があるって聞いたけど」", "「本当に行くつもりなの？」", "「もちろん、約束したからね。」",
+            "「じゃあ、明日の朝に出発しよう。」", "「忘れ物はないか確認してね。」",
+        ];
+        let mut child = x
+            .command("python3")
+            .arg(&script)
+            .args(["100", "150", "1280", "240", "2500"])
+            .args(lines)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3-tk");
+        let out = child.stdout.take().unwrap();
+        x.adopt(child);
+        let mut done_at = Vec::new();
+        for line in BufReader::new(out).lines().map_while(Result::ok) {
+            if line == "all done" {
+                break;
+            }
+            done_at.push(now_ms());
+        }
+        std::thread::sleep(Duration::from_secs(2));
+        let log = app.log_text();
+        let painted: Vec<f64> = log.lines().filter(|l| l.contains("first character painted")).map(log_ms).collect();
+        let mut lat = Vec::new();
+        for d in &done_at {
+            if let Some(p) = painted.iter().find(|p| **p > *d) {
+                lat.push(p - d);
+            }
+        }
+        println!(
+            "new line finished → first translated character painted: median {:.0} ms over {} lines \
+             (min {:.0}, max {:.0}; target < 600 ms incl. the stable wait); RSS after {} MiB",
+            median(&lat), lat.len(),
+            lat.iter().copied().fold(f64::INFINITY, f64::min),
+            lat.iter().copied().fold(0.0, f64::max),
+            rss_kib(app.pid()) / 1024
+        );
+        x.screenshot(&x11::artefact_dir("bench").join("auto_mode.png"));
+    }
+}
