@@ -7,7 +7,6 @@
 //! Run with `cargo bench --bench auto_mode` (Linux; needs Xvfb, xcompmgr, xdotool, ImageMagick, python3-tk).
 
 #[cfg(target_os = "linux")]
-#[allow(dead_code)]
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -57,7 +56,11 @@ mod linux {
         let (hms, frac) = time.split_once('.').unwrap_or((time, "0"));
         let t: Vec<i64> = hms.split(':').map(|v| v.parse().unwrap()).collect();
         // Days from civil (Howard Hinnant's algorithm).
-        let (y, m) = if d[1] <= 2 { (d[0] - 1, d[1] + 9) } else { (d[0], d[1] - 3) };
+        let (y, m) = if d[1] <= 2 {
+            (d[0] - 1, d[1] + 9)
+        } else {
+            (d[0], d[1] - 3)
+        };
         let era = y.div_euclid(400);
         let yoe = y - era * 400;
         let doy = (153 * m + 2) / 5 + d[2] - 1;
@@ -68,14 +71,22 @@ mod linux {
     }
 
     fn now_ms() -> f64 {
-        SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs_f64() * 1e3
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+            * 1e3
     }
 
     fn median(v: &[f64]) -> f64 {
         let mut s = v.to_vec();
         s.sort_by(f64::total_cmp);
         let n = s.len();
-        if n % 2 == 1 { s[n / 2] } else { (s[n / 2 - 1] + s[n / 2]) / 2.0 }
+        if n % 2 == 1 {
+            s[n / 2]
+        } else {
+            (s[n / 2 - 1] + s[n / 2]) / 2.0
+        }
     }
 
     pub fn run() {
@@ -84,7 +95,12 @@ mod linux {
         let server = rt.block_on(MockServer::start());
         let mut events = vec![delta("译文")];
         events.extend(finish());
-        server.reply([Reply::Sse { events, before_gate: 0, pause: Duration::ZERO, abort: false }]);
+        server.reply([Reply::Sse {
+            events,
+            before_gate: 0,
+            pause: Duration::ZERO,
+            abort: false,
+        }]);
         let home = tempfile::tempdir().unwrap();
         let config = home.path().join("config.toml");
         std::fs::write(
@@ -111,9 +127,16 @@ model = "mock-model"
         .unwrap();
 
         // 1. A still 1280×240 dialogue box.
-        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
+        let fixture =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
         x.show_image(&fixture, 100, 150, "still-game");
-        let app = x11::App::start(&mut x, Path::new(env!("CARGO_BIN_EXE_ocrlay")), home.path(), &config, "warn,ocrlay=info");
+        let app = x11::App::start(
+            &mut x,
+            Path::new(env!("CARGO_BIN_EXE_ocrlay")),
+            home.path(),
+            &config,
+            "warn,ocrlay=info",
+        );
         app.wait_log("auto mode on=true", 1, Duration::from_secs(60));
         app.wait_log("first character painted", 1, Duration::from_secs(30));
         std::thread::sleep(Duration::from_secs(5));
@@ -129,9 +152,14 @@ model = "mock-model"
         // 2. Lines typed out over the same place.
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/typewriter.py");
         let lines = [
-            "「今日はいい天気ですね。」", "「そうだね、散歩にでも行こうか。」", "「駅の前で待っているよ。」",
-            "「この先に古い城があるって聞いたけど」", "「本当に行くつもりなの？」", "「もちろん、約束したからね。」",
-            "「じゃあ、明日の朝に出発しよう。」", "「忘れ物はないか確認してね。」",
+            "「今日はいい天気ですね。」",
+            "「そうだね、散歩にでも行こうか。」",
+            "「駅の前で待っているよ。」",
+            "「この先に古い城があるって聞いたけど」",
+            "「本当に行くつもりなの？」",
+            "「もちろん、約束したからね。」",
+            "「じゃあ、明日の朝に出発しよう。」",
+            "「忘れ物はないか確認してね。」",
         ];
         let mut child = x
             .command("python3")
@@ -152,7 +180,11 @@ model = "mock-model"
         }
         std::thread::sleep(Duration::from_secs(2));
         let log = app.log_text();
-        let painted: Vec<f64> = log.lines().filter(|l| l.contains("first character painted")).map(log_ms).collect();
+        let painted: Vec<f64> = log
+            .lines()
+            .filter(|l| l.contains("first character painted"))
+            .map(log_ms)
+            .collect();
         let mut lat = Vec::new();
         for d in &done_at {
             if let Some(p) = painted.iter().find(|p| **p > *d) {

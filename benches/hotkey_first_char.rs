@@ -11,7 +11,6 @@
 //! Run with `cargo bench --bench hotkey_first_char` (Linux, needs Xvfb, xcompmgr, xdotool, ImageMagick).
 
 #[cfg(target_os = "linux")]
-#[allow(dead_code)]
 #[path = "../tests/common/mod.rs"]
 mod common;
 

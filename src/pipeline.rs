@@ -6,17 +6,17 @@
 //! sink the caller gave, which the app turns into `AppEvent`s for the overlay. A new job cancels the provider
 //! calls of the previous one, so an old answer is never shown over newer text.
 
+use crate::auto::{FrameDecision, Gate, GateSettings, TextDecision, Thumb};
 use crate::cache::{self, CacheKey, NewHistoryEntry, Store};
 use crate::capture::{self, Rect};
-use crate::filters::{Filters, Stage};
 use crate::config::Settings;
+use crate::filters::{Filters, Stage};
 use crate::lang::Lang;
 use crate::ocr::{self, EngineParams, OcrEngine, RecognizeOptions};
 use crate::providers::prompt::ContextPair;
 use crate::providers::{Endpoint, TranslateRequest};
 use image::RgbaImage;
 use std::collections::{HashMap, VecDeque};
-use crate::auto::{FrameDecision, Gate, GateSettings, TextDecision, Thumb};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -194,7 +194,10 @@ impl TranslationPlan {
             filters: Arc::new(filters),
             cache: s.memory.cache,
             history: s.memory.history,
-            prompt_fingerprint: cache::prompt_fingerprint(&[&s.translation.custom_prompt, &glossary]),
+            prompt_fingerprint: cache::prompt_fingerprint(&[
+                &s.translation.custom_prompt,
+                &glossary,
+            ]),
             endpoints,
             broken,
             from: s.general.source,
@@ -421,7 +424,7 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
         Err(e) => {
             a.failures += 1;
             // Say it once, then every ~30 tries, not on every beat.
-            if a.failures == 1 || a.failures % 30 == 0 {
+            if a.failures == 1 || a.failures.is_multiple_of(30) {
                 (ctx.sink)(PipelineEvent::AutoProblem(e.to_string()));
             }
             return;
@@ -555,9 +558,7 @@ fn run_job(
         .plan
         .filters
         .clone();
-    let text = filters
-        .apply(Stage::BeforeTranslation, &raw)
-        .into_owned();
+    let text = filters.apply(Stage::BeforeTranslation, &raw).into_owned();
     let ocr_ms = ms(t1.elapsed());
     tracing::debug!(job = id, ms = ocr_ms, lines = output.lines.len(), text = %text, "OCR");
     if text.trim().is_empty() {
@@ -699,7 +700,9 @@ fn translate(
                 continue;
             }
         }
-        let memory = (s.plan.cache || s.plan.history).then(|| store.clone()).flatten();
+        let memory = (s.plan.cache || s.plan.history)
+            .then(|| store.clone())
+            .flatten();
         let (put, history) = (s.plan.cache, s.plan.history);
         let region = region.clone();
         let filters = filters.clone();

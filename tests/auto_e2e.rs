@@ -134,12 +134,25 @@ model = "mock-model"
         3,
         "one request per distinct line (the repeated line comes from the memory): {chats:#?}\n{log}"
     );
-    for (chat, needle) in chats.iter().zip(["いい天気ですね", "散歩にでも行こうか", "駅の前で待っているよ"]) {
-        assert!(chat.contains(needle), "expected the whole line '{needle}' in {chat}");
+    for (chat, needle) in chats.iter().zip([
+        "いい天気ですね",
+        "散歩にでも行こうか",
+        "駅の前で待っているよ",
+    ]) {
+        assert!(
+            chat.contains(needle),
+            "expected the whole line '{needle}' in {chat}"
+        );
     }
-    assert!(log.contains("translation memory hit"), "the repeated line was not answered from memory:\n{log}");
+    assert!(
+        log.contains("translation memory hit"),
+        "the repeated line was not answered from memory:\n{log}"
+    );
     // Each translation reached the overlay: three from the provider and one from the memory.
-    let done = log.lines().filter(|l| l.contains("overlay update (done)")).count();
+    let done = log
+        .lines()
+        .filter(|l| l.contains("overlay update (done)"))
+        .count();
     assert_eq!(done, 4, "{log}");
     assert!(app.alive(), "the app died");
 }

@@ -527,7 +527,9 @@ impl App {
 
     fn repeat_last(&mut self, at: Instant, use_memory: bool) {
         // The active saved region is there from the last run too.
-        let region = self.last_region.or_else(|| self.settings.regions.current().rect());
+        let region = self
+            .last_region
+            .or_else(|| self.settings.regions.current().rect());
         match region {
             Some(region) => self.submit(Source::Region(region), at, use_memory),
             None => {
@@ -974,7 +976,11 @@ impl App {
             let msg = match (self.last_region, self.zh()) {
                 (Some(_), true) => format!("区域 {}：{}", n + 1, slot.name),
                 (Some(_), false) => format!("Region {}: {}", n + 1, slot.name),
-                (None, true) => format!("区域 {}（{}）还没有选择：按选择区域的热键。", n + 1, slot.name),
+                (None, true) => format!(
+                    "区域 {}（{}）还没有选择：按选择区域的热键。",
+                    n + 1,
+                    slot.name
+                ),
                 (None, false) => format!(
                     "Region {} ({}) is not set yet: press the select-region hotkey.",
                     n + 1,
@@ -1018,7 +1024,10 @@ impl App {
         ) {
             Ok(p) => self.history_window = Some(p),
             Err(e) => {
-                let msg = format!("{}{e:#}", self.t("历史窗口打不开：", "The history window failed to open: "));
+                let msg = format!(
+                    "{}{e:#}",
+                    self.t("历史窗口打不开：", "The history window failed to open: ")
+                );
                 self.status(&msg, false);
             }
         }
@@ -1194,7 +1203,12 @@ impl App {
                         id: w.id,
                         title: w.title,
                         app: w.app,
-                        rect: [w.rect.x, w.rect.y, w.rect.width as i32, w.rect.height as i32],
+                        rect: [
+                            w.rect.x,
+                            w.rect.y,
+                            w.rect.width as i32,
+                            w.rect.height as i32,
+                        ],
                     })
                     .collect();
                 self.send_to_settings(SettingsOut::Windows { windows });
