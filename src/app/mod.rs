@@ -76,6 +76,8 @@ struct Trace {
     recognized: Option<Instant>,
     first_delta: Option<Instant>,
     painted: bool,
+    /// Started by auto mode (timed from the new line's OCR, not from a key press).
+    auto: bool,
 }
 
 struct App {
@@ -552,6 +554,7 @@ impl App {
             recognized: None,
             first_delta: None,
             painted: false,
+            auto: false,
         });
         let msg = self.t("识别中…", "Reading…");
         self.status(&msg, true);
@@ -606,6 +609,7 @@ impl App {
                     recognized: None,
                     first_delta: None,
                     painted: false,
+                    auto: true,
                 });
             }
             PipelineEvent::AutoProblem(message) => {
@@ -715,14 +719,15 @@ impl App {
                     text,
                     ms,
                 });
-                let total = self
+                let (total, auto) = self
                     .trace
-                    .map(|t| t.hotkey.elapsed().as_millis())
-                    .unwrap_or(0);
-                let msg = if self.zh() {
-                    format!("完成 · 共 {total} ms")
-                } else {
-                    format!("Done · {total} ms in all")
+                    .map(|t| (t.hotkey.elapsed().as_millis(), t.auto))
+                    .unwrap_or((0, false));
+                let msg = match (auto, self.zh()) {
+                    (true, true) => "自动翻译中 · 等待下一行".to_string(),
+                    (true, false) => "Auto mode · waiting for the next line".to_string(),
+                    (false, true) => format!("完成 · 共 {total} ms"),
+                    (false, false) => format!("Done · {total} ms in all"),
                 };
                 self.status(&msg, false);
             }
@@ -967,8 +972,13 @@ impl App {
         self.settings.regions.active = n;
         let slot = self.settings.regions.current().clone();
         self.last_region = slot.rect();
-        if let Some(r) = self.last_region {
-            self.place_overlay(r);
+        match (slot.overlay_position, self.last_region) {
+            (Some([x, y]), _) => self
+                .overlay
+                .window
+                .set_outer_position(PhysicalPosition::new(x, y)),
+            (None, Some(r)) => self.place_overlay(r),
+            (None, None) => {}
         }
         if self.auto_on {
             self.set_auto(true);
@@ -1361,6 +1371,8 @@ impl App {
             WindowEvent::CloseRequested if is_overlay => self.show_overlay(false),
             WindowEvent::Moved(pos) if is_overlay && self.overlay_visible => {
                 self.settings.overlay.position = Some([pos.x, pos.y]);
+                // Each saved region remembers where its overlay was.
+                self.settings.regions.current_mut().overlay_position = Some([pos.x, pos.y]);
             }
             _ => {}
         }
