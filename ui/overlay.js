@@ -55,6 +55,12 @@
   });
 
   on('locked', (msg) => setLocked(msg.locked));
+  // Auto mode on/off (hotkey, tray or this button): the button shows the state.
+  on('auto', (msg) => {
+    const b = $('btn-auto');
+    b.setAttribute('aria-pressed', msg.on ? 'true' : 'false');
+    b.title = t(msg.on ? 'overlay.auto_stop' : 'overlay.auto_start');
+  });
 
   // ---- jobs and blocks ----
 
@@ -171,6 +177,7 @@
   $('btn-settings').addEventListener('click', () => send({ type: 'open_settings' }));
   $('btn-hide').addEventListener('click', () => send({ type: 'hide' }));
   $('btn-retranslate').addEventListener('click', () => send({ type: 'retranslate' }));
+  $('btn-auto').addEventListener('click', () => send({ type: 'toggle_auto' }));
   $('btn-copy-source').addEventListener('click', (e) => {
     const b = e.currentTarget;
     send({ type: 'copy', text: state.source });

@@ -52,6 +52,8 @@ pub enum OverlayIn {
     OpenSettings,
     /// Translate the last region again.
     Retranslate,
+    /// Start or stop auto mode.
+    ToggleAuto,
     /// The first character of a job's translation is on screen.
     Painted {
         /// The job.
@@ -143,6 +145,11 @@ pub enum OverlayOut {
     Locked {
         /// Click-through.
         locked: bool,
+    },
+    /// Auto mode started or stopped.
+    Auto {
+        /// On.
+        on: bool,
     },
 }
 

@@ -868,6 +868,10 @@ impl App {
             OverlayIn::OpenSettings => self.open_settings(target),
             // The retranslate button asks the provider again, past the memory.
             OverlayIn::Retranslate => self.repeat_last(Instant::now(), false),
+            OverlayIn::ToggleAuto => {
+                let on = !self.auto_on;
+                self.set_auto(on);
+            }
             OverlayIn::Painted { job } => self.painted(job),
         }
     }
@@ -933,6 +937,7 @@ impl App {
         if !on {
             self.auto_on = false;
             self.pipeline.set_auto(None);
+            self.overlay.send(&OverlayOut::Auto { on: false });
             let msg = self.t("自动翻译已停止", "Auto mode off");
             self.status(&msg, false);
             return;
@@ -948,6 +953,7 @@ impl App {
             return;
         };
         self.auto_on = true;
+        self.overlay.send(&OverlayOut::Auto { on: true });
         self.pipeline.set_auto(Some(crate::pipeline::AutoTarget {
             region,
             window: slot.window.as_ref().map(|w| (w.title.clone(), w.offset)),

@@ -175,3 +175,18 @@ test('appearance is applied and screenshots look right', async () => {
   await o.shot('overlay-subtitle.png');
   await o.page.close();
 });
+
+test('the auto button asks to toggle auto mode and shows the state the core reports', async () => {
+  const o = await overlay();
+  await o.page.hover('#bar');
+  await o.page.click('#btn-auto');
+  await until(async () => (await o.sentOf('toggle_auto')).length === 1, 2000, 'toggle_auto');
+  const pressed = () => o.page.locator('#btn-auto').getAttribute('aria-pressed');
+  assert.equal(await pressed(), 'false', 'the page waits for the core, it does not guess');
+  await o.receive({ type: 'auto', on: true });
+  assert.equal(await pressed(), 'true');
+  assert.equal(await o.page.locator('#btn-auto').getAttribute('title'), '停止自动翻译');
+  await o.receive({ type: 'auto', on: false });
+  assert.equal(await pressed(), 'false');
+  await o.close?.();
+});
