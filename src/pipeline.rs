@@ -241,6 +241,9 @@ pub struct AutoTarget {
     pub name: String,
     /// The gates' thresholds.
     pub gates: GateSettings,
+    /// Where ocrlay's own visible windows are (kept up to date by the app): a screen region they overlap is
+    /// not read until it is clear.
+    pub own_windows: Arc<Mutex<Vec<Rect>>>,
 }
 
 struct AutoState {
@@ -248,6 +251,7 @@ struct AutoState {
     gate: Gate,
     window_id: Option<u32>,
     failures: u32,
+    covered: u32,
 }
 
 /// The worker: OCR thread + provider calls on the runtime.
@@ -337,6 +341,7 @@ impl Pipeline {
                                 target: *t,
                                 window_id: None,
                                 failures: 0,
+                                covered: 0,
                             });
                             tracing::info!(on = auto.is_some(), "auto mode");
                         }
@@ -438,6 +443,28 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
     let Some(engine) = engine else {
         return;
     };
+    // Never read ocrlay's own windows: a screen region covered by one of them waits until it is clear.
+    let region = a.target.region;
+    let covered = a.target.window.is_none()
+        && a.target
+            .own_windows
+            .lock()
+            .map(|w| w.iter().any(|r| r.intersect(&region).is_some()))
+            .unwrap_or(false);
+    if covered {
+        a.gate.reset();
+        a.covered += 1;
+        if a.covered == 1 {
+            tracing::info!("auto: an ocrlay window covers the region; waiting");
+            (ctx.sink)(PipelineEvent::AutoProblem(
+                "an ocrlay window (overlay, settings or history) covers the region; move it aside, or bind \
+                 the region to the game window"
+                    .into(),
+            ));
+        }
+        return;
+    }
+    a.covered = 0;
     let t1 = Instant::now();
     let (opts, filters) = {
         let s = ctx.shared.lock().unwrap_or_else(|e| e.into_inner());

@@ -95,6 +95,8 @@ struct App {
     settings_window: Option<PageWindow>,
     history_window: Option<PageWindow>,
     store: Option<Arc<Mutex<Store>>>,
+    /// Where our visible windows are, for auto mode (it never reads them).
+    own_windows: Arc<Mutex<Vec<Rect>>>,
     hotkeys: Option<hotkeys::Hotkeys>,
     hotkey_error: Option<String>,
     tray: Option<tray_icon::TrayIcon>,
@@ -244,6 +246,7 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<()> {
         settings_window: None,
         history_window: None,
         store,
+        own_windows: Arc::default(),
         hotkeys,
         hotkey_error,
         tray: None,
@@ -365,6 +368,7 @@ impl App {
     fn show_overlay(&mut self, show: bool) {
         self.overlay_visible = show;
         self.overlay.window.set_visible(show);
+        self.refresh_own_windows();
         if show {
             // Becoming visible realizes the window: click-through needs a realized window.
             let _ = self
@@ -959,7 +963,9 @@ impl App {
             window: slot.window.as_ref().map(|w| (w.title.clone(), w.offset)),
             name: slot.name.clone(),
             gates: self.settings.auto.gates.clone(),
+            own_windows: self.own_windows.clone(),
         }));
+        self.refresh_own_windows();
         let msg = if self.zh() {
             format!("自动翻译中：{}（新的一行出现时翻译）", slot.name)
         } else {
@@ -1038,7 +1044,10 @@ impl App {
             &self.proxy,
             &self.shots,
         ) {
-            Ok(p) => self.history_window = Some(p),
+            Ok(p) => {
+                self.history_window = Some(p);
+                self.refresh_own_windows();
+            }
             Err(e) => {
                 let msg = format!(
                     "{}{e:#}",
@@ -1116,7 +1125,10 @@ impl App {
             &self.proxy,
             &self.shots,
         ) {
-            Ok(p) => self.settings_window = Some(p),
+            Ok(p) => {
+                self.settings_window = Some(p);
+                self.refresh_own_windows();
+            }
             Err(e) => {
                 let msg = format!(
                     "{}{e:#}",
@@ -1189,6 +1201,7 @@ impl App {
                 if let Some(w) = &mut self.settings_window {
                     w.on_ready();
                 }
+                self.refresh_own_windows();
                 let state = self.settings_state();
                 self.send_to_settings(state);
             }
@@ -1361,7 +1374,53 @@ impl App {
         });
     }
 
+    /// Records where our visible windows are (overlay, settings, history; selectors are up only while choosing).
+    fn refresh_own_windows(&mut self) {
+        let rect = |w: &Window| {
+            let p = w.outer_position().unwrap_or_default();
+            // Without a window manager GTK may report no outer size yet: the inner size is then the best guess.
+            let (o, i) = (w.outer_size(), w.inner_size());
+            Rect {
+                x: p.x,
+                y: p.y,
+                width: o.width.max(i.width),
+                height: o.height.max(i.height),
+            }
+        };
+        let mut rects = Vec::new();
+        if self.overlay_visible {
+            rects.push(rect(&self.overlay.window));
+        }
+        for w in [&self.settings_window, &self.history_window]
+            .into_iter()
+            .flatten()
+        {
+            if !w.window.is_minimized() {
+                rects.push(rect(&w.window));
+            }
+        }
+        tracing::trace!(?rects, "own windows");
+        if let Ok(mut o) = self.own_windows.lock() {
+            *o = rects;
+        }
+    }
+
     fn window_event(&mut self, id: WindowId, event: WindowEvent) {
+        let refresh = matches!(
+            event,
+            WindowEvent::Moved(_)
+                | WindowEvent::Resized(_)
+                | WindowEvent::CloseRequested
+                | WindowEvent::Destroyed
+                | WindowEvent::Focused(_)
+        );
+        self.window_event_inner(id, event);
+        if refresh {
+            self.refresh_own_windows();
+        }
+    }
+
+    fn window_event_inner(&mut self, id: WindowId, event: WindowEvent) {
         let is_overlay = id == self.overlay.window.id();
         let is_settings = self
             .settings_window
