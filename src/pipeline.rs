@@ -466,18 +466,13 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
     }
     a.covered = 0;
     let t1 = Instant::now();
-    let (opts, filters) = {
-        let s = ctx.shared.lock().unwrap_or_else(|e| e.into_inner());
-        (s.plan.ocr.clone(), s.plan.filters.clone())
-    };
-    let raw = match engine.recognize(&image, &opts) {
-        Ok(o) => o.text(),
-        Err(e) => {
-            (ctx.sink)(PipelineEvent::AutoProblem(format!("OCR failed: {e}")));
+    let text = match read_text(engine, &image, ctx.shared) {
+        Ok((text, _)) => text,
+        Err(message) => {
+            (ctx.sink)(PipelineEvent::AutoProblem(message));
             return;
         }
     };
-    let text = filters.apply(Stage::BeforeTranslation, &raw).into_owned();
     let ocr_ms = ms(t1.elapsed());
     let decision = a.gate.on_text(&text);
     tracing::debug!(ms = ocr_ms, timed_out, decision = ?decision, "auto: OCR");
@@ -486,15 +481,7 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
     };
     let id = ctx.ids.fetch_add(1, Ordering::Relaxed);
     // The new line supersedes whatever is still being translated.
-    for h in ctx
-        .shared
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .in_flight
-        .drain(..)
-    {
-        h.abort();
-    }
+    cancel_in_flight(ctx.shared);
     (ctx.sink)(PipelineEvent::AutoJob { job: id });
     (ctx.sink)(PipelineEvent::Captured {
         job: id,
@@ -528,14 +515,7 @@ fn run_job(
 ) {
     let id = job.id;
     // A newer job makes the answers of older ones pointless.
-    for h in shared
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .in_flight
-        .drain(..)
-    {
-        h.abort();
-    }
+    cancel_in_flight(shared);
     let t0 = Instant::now();
     let image = match job.source {
         Source::Image(img) => img,
@@ -562,32 +542,15 @@ fn run_job(
         return;
     };
     let t1 = Instant::now();
-    let opts = shared
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .plan
-        .ocr
-        .clone();
-    let output = match engine.recognize(&image, &opts) {
-        Ok(o) => o,
-        Err(e) => {
-            sink(PipelineEvent::Failed {
-                job: id,
-                message: format!("OCR failed: {e}"),
-            });
+    let (text, lines) = match read_text(engine, &image, shared) {
+        Ok(t) => t,
+        Err(message) => {
+            sink(PipelineEvent::Failed { job: id, message });
             return;
         }
     };
-    let raw = output.text();
-    let filters = shared
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .plan
-        .filters
-        .clone();
-    let text = filters.apply(Stage::BeforeTranslation, &raw).into_owned();
     let ocr_ms = ms(t1.elapsed());
-    tracing::debug!(job = id, ms = ocr_ms, lines = output.lines.len(), text = %text, "OCR");
+    tracing::debug!(job = id, ms = ocr_ms, lines, text = %text, "OCR");
     if text.trim().is_empty() {
         sink(PipelineEvent::NoText {
             job: id,
@@ -608,6 +571,70 @@ fn run_job(
         sink,
         None,
     );
+}
+
+/// Aborts the provider calls still running: their answers would land over newer text.
+fn cancel_in_flight(shared: &Mutex<Shared>) {
+    for h in shared
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .in_flight
+        .drain(..)
+    {
+        h.abort();
+    }
+}
+
+/// OCR of `image` with the plan's options, then the before-translation replacement rules: the text, and how
+/// many lines OCR found.
+fn read_text(
+    engine: &mut (dyn OcrEngine + 'static),
+    image: &RgbaImage,
+    shared: &Mutex<Shared>,
+) -> Result<(String, usize), String> {
+    let (opts, filters) = {
+        let s = shared.lock().unwrap_or_else(|e| e.into_inner());
+        (s.plan.ocr.clone(), s.plan.filters.clone())
+    };
+    let output = engine
+        .recognize(image, &opts)
+        .map_err(|e| format!("OCR failed: {e}"))?;
+    let text = filters
+        .apply(Stage::BeforeTranslation, &output.text())
+        .into_owned();
+    Ok((text, output.lines.len()))
+}
+
+/// Keeps an answer: in the translation memory when `put` (a memory hit is not put back), and the line in the
+/// history when `history`. Failures are logged; translation goes on without them.
+fn remember(
+    store: Option<&Arc<Mutex<Store>>>,
+    key: &CacheKey,
+    region: &str,
+    translation: &str,
+    put: bool,
+    history: bool,
+) {
+    let Some(store) = store.filter(|_| put || history) else {
+        return;
+    };
+    let mut st = store.lock().unwrap_or_else(|e| e.into_inner());
+    if put {
+        if let Err(e) = st.put(key, translation) {
+            tracing::warn!("translation memory: {e}");
+        }
+    }
+    if history {
+        let entry = NewHistoryEntry {
+            time_ms: cache::now_ms(),
+            region: region.to_string(),
+            key: key.clone(),
+            translation: translation.to_string(),
+        };
+        if let Err(e) = st.record(&entry) {
+            tracing::warn!("history: {e}");
+        }
+    }
 }
 
 /// Recognised text on its way to the providers.
@@ -676,26 +703,6 @@ fn translate(
             to: s.plan.to.code().to_string(),
             source: text.clone(),
         };
-        let record = |store: &Option<Arc<Mutex<Store>>>, translation: &str, put: bool| {
-            let Some(store) = store else { return };
-            let mut st = store.lock().unwrap_or_else(|e| e.into_inner());
-            if put {
-                if let Err(e) = st.put(&key, translation) {
-                    tracing::warn!("translation memory: {e}");
-                }
-            }
-            if s.plan.history {
-                let entry = NewHistoryEntry {
-                    time_ms: cache::now_ms(),
-                    region: region.clone(),
-                    key: key.clone(),
-                    translation: translation.to_string(),
-                };
-                if let Err(e) = st.record(&entry) {
-                    tracing::warn!("history: {e}");
-                }
-            }
-        };
         // A line the memory knows costs no request (the user's own correction wins).
         if s.plan.cache && use_memory {
             let hit = store.as_ref().and_then(|st| {
@@ -712,7 +719,14 @@ fn translate(
                 let shown = filters
                     .apply(Stage::AfterTranslation, &hit.translation)
                     .into_owned();
-                record(&store, &hit.translation, false);
+                remember(
+                    store.as_ref(),
+                    &key,
+                    &region,
+                    &hit.translation,
+                    false,
+                    s.plan.history,
+                );
                 sink(PipelineEvent::Delta {
                     job: id,
                     provider: key.provider.clone(),
@@ -727,9 +741,7 @@ fn translate(
                 continue;
             }
         }
-        let memory = (s.plan.cache || s.plan.history)
-            .then(|| store.clone())
-            .flatten();
+        let store = store.clone();
         let (put, history) = (s.plan.cache, s.plan.history);
         let region = region.clone();
         let filters = filters.clone();
@@ -768,25 +780,7 @@ fn translate(
                             c.pop_front();
                         }
                     }
-                    if let Some(store) = &memory {
-                        let mut st = store.lock().unwrap_or_else(|e| e.into_inner());
-                        if put {
-                            if let Err(e) = st.put(&key, &t.text) {
-                                tracing::warn!("translation memory: {e}");
-                            }
-                        }
-                        if history {
-                            let entry = NewHistoryEntry {
-                                time_ms: cache::now_ms(),
-                                region: region.clone(),
-                                key: key.clone(),
-                                translation: t.text.clone(),
-                            };
-                            if let Err(e) = st.record(&entry) {
-                                tracing::warn!("history: {e}");
-                            }
-                        }
-                    }
+                    remember(store.as_ref(), &key, &region, &t.text, put, history);
                     sink(PipelineEvent::Done {
                         job: id,
                         provider,
