@@ -96,6 +96,12 @@ pub enum CaptureError {
     /// No window has this id any more.
     #[error("the window {0} is gone (closed or restarted); pick it again in settings")]
     WindowGone(u32),
+    /// The bound window is not open (found by title).
+    #[error("the window \"{0}\" the region is bound to is not open; start it, or unbind the region in settings")]
+    BoundWindowMissing(String),
+    /// An ocrlay window covers the region and nothing under it can be read.
+    #[error("an ocrlay window (overlay, settings or history) covers the region and {0}; move it aside, or bind the region to the game window")]
+    Covered(&'static str),
 }
 
 fn backend(e: xcap::XCapError) -> CaptureError {
@@ -202,6 +208,105 @@ pub fn windows() -> Result<Vec<WindowInfo>, CaptureError> {
     Ok(out)
 }
 
+/// The window a region lies on: the front-most window (of `windows`, front to back) holding the region's
+/// centre.
+pub fn window_under<'a>(region: &Rect, windows: &'a [WindowInfo]) -> Option<&'a WindowInfo> {
+    let (cx, cy) = (
+        region.x + region.width as i32 / 2,
+        region.y + region.height as i32 / 2,
+    );
+    windows.iter().find(|w| w.rect.contains(cx, cy))
+}
+
+/// The part of a window's image that a desktop region covers (`window` is where the window is on the desktop).
+/// `None` when they do not overlap.
+pub fn crop_to(img: &RgbaImage, window: Rect, region: Rect) -> Option<RgbaImage> {
+    let r = window.intersect(&region)?;
+    let x = ((r.x - window.x).max(0) as u32).min(img.width().saturating_sub(1));
+    let y = ((r.y - window.y).max(0) as u32).min(img.height().saturating_sub(1));
+    let w = r.width.min(img.width() - x);
+    let h = r.height.min(img.height() - y);
+    (w > 0 && h > 0).then(|| image::imageops::crop_imm(img, x, y, w, h).to_image())
+}
+
+/// Whether this system can read a window's content where other windows cover it. Windows and macOS capture
+/// windows from their own buffers; X11 keeps covered content only while a compositing manager runs (it owns
+/// the `_NET_WM_CM_S<screen>` selection).
+pub fn covered_capture_supported() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        x11_compositor_running().unwrap_or(false)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn x11_compositor_running() -> Result<bool, Box<dyn std::error::Error>> {
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::xproto::ConnectionExt as _;
+    let (conn, screen) = x11rb::connect(None)?;
+    let name = format!("_NET_WM_CM_S{screen}");
+    let atom = conn.intern_atom(false, name.as_bytes())?.reply()?.atom;
+    let owner = conn.get_selection_owner(atom)?.reply()?.owner;
+    let _ = conn.flush();
+    Ok(owner != x11rb::NONE)
+}
+
+/// How a region is read when some of ocrlay's windows may lie over it.
+#[derive(Debug, Default)]
+pub struct RegionReader {
+    /// The window last read under the region (kept while the region stays on it).
+    under: Option<u32>,
+    /// Whether covered windows can be read (asked once per reader).
+    covered_ok: Option<bool>,
+}
+
+impl RegionReader {
+    /// Captures a desktop region. Where one of ocrlay's own windows (`own`) overlaps it, the window under the
+    /// region is read from its own content instead, so the overlay never reads itself; where this system cannot
+    /// do that, [`CaptureError::Covered`].
+    pub fn capture(&mut self, region: Rect, own: &[Rect]) -> Result<RgbaImage, CaptureError> {
+        if !own.iter().any(|r| r.intersect(&region).is_some()) {
+            self.under = None;
+            return capture_region(region);
+        }
+        if !*self
+            .covered_ok
+            .get_or_insert_with(covered_capture_supported)
+        {
+            return Err(CaptureError::Covered(
+                "this system cannot read under it (no compositor is running)",
+            ));
+        }
+        if let Some(id) = self.under {
+            if let Ok((img, rect)) = capture_window(id) {
+                if rect.contains(
+                    region.x + region.width as i32 / 2,
+                    region.y + region.height as i32 / 2,
+                ) {
+                    if let Some(c) = crop_to(&img, rect, region) {
+                        return Ok(c);
+                    }
+                }
+            }
+            self.under = None;
+        }
+        // No window list (X11 without a window manager) means no window to read under ours.
+        let windows = windows().unwrap_or_default();
+        let w = window_under(&region, &windows)
+            .ok_or(CaptureError::Covered("no other window lies under it"))?;
+        let (img, rect) = capture_window(w.id)?;
+        let c = crop_to(&img, rect, region)
+            .ok_or(CaptureError::Covered("no other window lies under it"))?;
+        tracing::debug!(window = %w.title, "reading the window under ocrlay's own");
+        self.under = Some(w.id);
+        Ok(c)
+    }
+}
+
 /// Captures a window's own content, even where other windows (such as ocrlay's overlay) cover it.
 pub fn capture_window(id: u32) -> Result<(RgbaImage, Rect), CaptureError> {
     let w = xcap::Window::all()
@@ -268,6 +373,88 @@ mod tests {
         };
         assert_eq!(a.intersect(&c), None);
         assert!(a.contains(99, 99) && !a.contains(100, 0));
+    }
+
+    fn win(id: u32, x: i32, y: i32, w: u32, h: u32) -> WindowInfo {
+        WindowInfo {
+            id,
+            title: format!("w{id}"),
+            app: String::new(),
+            rect: Rect {
+                x,
+                y,
+                width: w,
+                height: h,
+            },
+        }
+    }
+
+    #[test]
+    fn the_window_under_a_region_is_the_frontmost_holding_its_centre() {
+        // Front to back: a small dialog, the game, a full-screen browser behind.
+        let ws = [
+            win(1, 0, 0, 300, 200),
+            win(2, 100, 100, 1280, 720),
+            win(3, 0, 0, 1920, 1080),
+        ];
+        let dialogue = Rect {
+            x: 150,
+            y: 600,
+            width: 1000,
+            height: 150,
+        };
+        assert_eq!(window_under(&dialogue, &ws).map(|w| w.id), Some(2));
+        // A region that merely touches the dialog's corner still belongs to the window holding its centre.
+        let top = Rect {
+            x: 250,
+            y: 150,
+            width: 800,
+            height: 100,
+        };
+        assert_eq!(window_under(&top, &ws).map(|w| w.id), Some(2));
+        let off = Rect {
+            x: 3000,
+            y: 0,
+            width: 10,
+            height: 10,
+        };
+        assert_eq!(window_under(&off, &ws), None);
+    }
+
+    #[test]
+    fn a_window_image_is_cropped_to_the_region() {
+        let mut img = RgbaImage::new(200, 100);
+        img.put_pixel(50, 20, image::Rgba([255, 0, 0, 255]));
+        let window = Rect {
+            x: 1000,
+            y: 500,
+            width: 200,
+            height: 100,
+        };
+        let region = Rect {
+            x: 1050,
+            y: 520,
+            width: 40,
+            height: 30,
+        };
+        let c = crop_to(&img, window, region).unwrap();
+        assert_eq!(c.dimensions(), (40, 30));
+        assert_eq!(c.get_pixel(0, 0), &image::Rgba([255, 0, 0, 255]));
+        // Partly off the window: only the overlap.
+        let edge = Rect {
+            x: 1180,
+            y: 580,
+            width: 100,
+            height: 100,
+        };
+        assert_eq!(crop_to(&img, window, edge).unwrap().dimensions(), (20, 20));
+        let outside = Rect {
+            x: 0,
+            y: 0,
+            width: 10,
+            height: 10,
+        };
+        assert!(crop_to(&img, window, outside).is_none());
     }
 
     #[test]

@@ -25,8 +25,16 @@ use std::time::{Duration, Instant};
 /// What a job reads.
 #[derive(Debug)]
 pub enum Source {
-    /// Capture this desktop region now.
+    /// Capture this desktop region now (or, where ocrlay's own windows cover it, the window under it).
     Region(Rect),
+    /// Capture a region of a program's window, found by its title: `offset` is `[x, y, width, height]` from
+    /// the window's top-left; `region` is where it was on the desktop (for placing the overlay).
+    Bound {
+        /// The window's title.
+        title: String,
+        /// The region inside the window.
+        offset: [i32; 4],
+    },
     /// An image captured already (the region selector's frozen screenshot).
     Image(RgbaImage),
 }
@@ -45,6 +53,8 @@ pub struct Job {
     pub region: String,
     /// Answer from the translation memory when it knows the line (off: always ask the provider).
     pub use_memory: bool,
+    /// Wait this long before capturing (the app hid its overlay from the region and the screen must catch up).
+    pub settle: Duration,
 }
 
 /// A provider taking part in a job.
@@ -120,6 +130,8 @@ pub enum PipelineEvent {
     },
     /// Auto mode cannot capture or read its region (it keeps trying).
     AutoProblem(String),
+    /// A window-bound region is somewhere else on the desktop now (its window moved): where it is.
+    RegionMoved(Rect),
     /// A provider failed.
     ProviderFailed {
         /// Job id.
@@ -241,17 +253,66 @@ pub struct AutoTarget {
     pub name: String,
     /// The gates' thresholds.
     pub gates: GateSettings,
-    /// Where ocrlay's own visible windows are (kept up to date by the app): a screen region they overlap is
-    /// not read until it is clear.
-    pub own_windows: Arc<Mutex<Vec<Rect>>>,
 }
 
 struct AutoState {
     target: AutoTarget,
     gate: Gate,
-    window_id: Option<u32>,
+    reader: Reader,
     failures: u32,
-    covered: u32,
+}
+
+/// Reads a place on the screen: a bound window (found again by title when it restarts), or a desktop region
+/// without ever reading ocrlay's own windows over it.
+#[derive(Default)]
+struct Reader {
+    window_id: Option<u32>,
+    region: capture::RegionReader,
+    /// Where the bound region was on the desktop at the last capture.
+    placed: Option<Rect>,
+    /// Set when that changed (the window moved); taken by the caller.
+    moved: Option<Rect>,
+}
+
+impl Reader {
+    fn capture(
+        &mut self,
+        region: Rect,
+        window: Option<&(String, [i32; 4])>,
+        own: &Mutex<Vec<Rect>>,
+    ) -> Result<RgbaImage, capture::CaptureError> {
+        let Some((title, [ox, oy, w, h])) = window else {
+            let own = own.lock().map(|o| o.clone()).unwrap_or_default();
+            return self.region.capture(region, &own);
+        };
+        let id = match self.window_id {
+            Some(id) => id,
+            None => {
+                let found = capture::windows()?
+                    .into_iter()
+                    .find(|w| &w.title == title)
+                    .ok_or_else(|| capture::CaptureError::BoundWindowMissing(title.clone()))?;
+                self.window_id = Some(found.id);
+                found.id
+            }
+        };
+        let (img, rect) = capture::capture_window(id).inspect_err(|_| self.window_id = None)?;
+        let x = ((*ox).max(0) as u32).min(img.width().saturating_sub(1));
+        let y = ((*oy).max(0) as u32).min(img.height().saturating_sub(1));
+        let w = ((*w).max(1) as u32).min(img.width() - x);
+        let h = ((*h).max(1) as u32).min(img.height() - y);
+        let placed = Rect {
+            x: rect.x + x as i32,
+            y: rect.y + y as i32,
+            width: w,
+            height: h,
+        };
+        if self.placed != Some(placed) {
+            self.placed = Some(placed);
+            self.moved = Some(placed);
+        }
+        Ok(image::imageops::crop_imm(&img, x, y, w, h).to_image())
+    }
 }
 
 /// The worker: OCR thread + provider calls on the runtime.
@@ -270,12 +331,15 @@ struct Shared {
 
 impl Pipeline {
     /// Starts the worker thread; it loads the OCR engine first and reports [`PipelineEvent::EngineReady`].
+    /// `own_windows` is where ocrlay's visible windows are (kept up to date by the app): capture never reads
+    /// them (see [`capture::RegionReader`]).
     pub fn start(
         engine_kind: ocr::EngineKind,
         engine_params: EngineParams,
         plan: TranslationPlan,
         runtime: tokio::runtime::Handle,
         store: Option<Arc<Mutex<Store>>>,
+        own_windows: Arc<Mutex<Vec<Rect>>>,
         sink: Sink,
     ) -> Pipeline {
         let (tx, rx) = mpsc::channel::<Work>();
@@ -329,6 +393,7 @@ impl Pipeline {
                                 sink: &sink,
                                 ids: &thread_ids,
                                 tx: &own_tx,
+                                own: &own_windows,
                             };
                             auto_tick(a, engine.as_deref_mut(), &ctx);
                         }
@@ -339,9 +404,8 @@ impl Pipeline {
                             auto = target.map(|t| AutoState {
                                 gate: Gate::new(t.gates.clone()),
                                 target: *t,
-                                window_id: None,
+                                reader: Reader::default(),
                                 failures: 0,
-                                covered: 0,
                             });
                             tracing::info!(on = auto.is_some(), "auto mode");
                         }
@@ -356,7 +420,14 @@ impl Pipeline {
                             s.context.clear();
                         }
                         Work::Job(job) => {
-                            run_job(job, engine.as_deref_mut(), &shared, &runtime, &sink);
+                            run_job(
+                                job,
+                                engine.as_deref_mut(),
+                                &shared,
+                                &runtime,
+                                &own_windows,
+                                &sink,
+                            );
                         }
                     }
                 }
@@ -392,44 +463,30 @@ struct AutoCtx<'a> {
     sink: &'a Sink,
     ids: &'a AtomicU64,
     tx: &'a mpsc::Sender<Work>,
-}
-
-/// Captures the watched region (following its window), or says why not.
-fn auto_capture(a: &mut AutoState) -> Result<RgbaImage, capture::CaptureError> {
-    let Some((title, [ox, oy, w, h])) = a.target.window.clone() else {
-        return capture::capture_region(a.target.region);
-    };
-    let id = match a.window_id {
-        Some(id) => id,
-        None => {
-            let found = capture::windows()?
-                .into_iter()
-                .find(|w| w.title == title)
-                .ok_or(capture::CaptureError::WindowGone(0))?;
-            a.window_id = Some(found.id);
-            found.id
-        }
-    };
-    let (img, _rect) = capture::capture_window(id).inspect_err(|_| a.window_id = None)?;
-    let x = (ox.max(0) as u32).min(img.width().saturating_sub(1));
-    let y = (oy.max(0) as u32).min(img.height().saturating_sub(1));
-    let w = (w.max(1) as u32).min(img.width() - x);
-    let h = (h.max(1) as u32).min(img.height() - y);
-    Ok(image::imageops::crop_imm(&img, x, y, w, h).to_image())
+    own: &'a Mutex<Vec<Rect>>,
 }
 
 /// One beat of auto mode: capture, image gate, stable wait, OCR, text gate, translate.
 fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, ctx: &AutoCtx<'_>) {
     let t0 = Instant::now();
-    let image = match auto_capture(a) {
+    let image = match a
+        .reader
+        .capture(a.target.region, a.target.window.as_ref(), ctx.own)
+    {
         Ok(img) => {
             a.failures = 0;
+            if let Some(r) = a.reader.moved.take() {
+                (ctx.sink)(PipelineEvent::RegionMoved(r));
+            }
             img
         }
         Err(e) => {
+            // Nothing seen: the next frame that can be read starts the gates afresh.
+            a.gate.reset();
             a.failures += 1;
             // Say it once, then every ~30 tries, not on every beat.
             if a.failures == 1 || a.failures.is_multiple_of(30) {
+                tracing::info!("auto: {e}");
                 (ctx.sink)(PipelineEvent::AutoProblem(e.to_string()));
             }
             return;
@@ -443,28 +500,6 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
     let Some(engine) = engine else {
         return;
     };
-    // Never read ocrlay's own windows: a screen region covered by one of them waits until it is clear.
-    let region = a.target.region;
-    let covered = a.target.window.is_none()
-        && a.target
-            .own_windows
-            .lock()
-            .map(|w| w.iter().any(|r| r.intersect(&region).is_some()))
-            .unwrap_or(false);
-    if covered {
-        a.gate.reset();
-        a.covered += 1;
-        if a.covered == 1 {
-            tracing::info!("auto: an ocrlay window covers the region; waiting");
-            (ctx.sink)(PipelineEvent::AutoProblem(
-                "an ocrlay window (overlay, settings or history) covers the region; move it aside, or bind \
-                 the region to the game window"
-                    .into(),
-            ));
-        }
-        return;
-    }
-    a.covered = 0;
     let t1 = Instant::now();
     let text = match read_text(engine, &image, ctx.shared) {
         Ok((text, _)) => text,
@@ -511,24 +546,36 @@ fn run_job(
     engine: Option<&mut (dyn OcrEngine + 'static)>,
     shared: &Arc<Mutex<Shared>>,
     runtime: &tokio::runtime::Handle,
+    own: &Mutex<Vec<Rect>>,
     sink: &Sink,
 ) {
     let id = job.id;
     // A newer job makes the answers of older ones pointless.
     cancel_in_flight(shared);
+    if !job.settle.is_zero() {
+        std::thread::sleep(job.settle);
+    }
     let t0 = Instant::now();
-    let image = match job.source {
-        Source::Image(img) => img,
-        Source::Region(rect) => match capture::capture_region(rect) {
-            Ok(img) => img,
-            Err(e) => {
-                sink(PipelineEvent::Failed {
-                    job: id,
-                    message: e.to_string(),
-                });
-                return;
-            }
-        },
+    let mut reader = Reader::default();
+    let captured = match job.source {
+        Source::Image(img) => Ok(img),
+        Source::Region(rect) => reader.capture(rect, None, own),
+        Source::Bound { title, offset } => {
+            reader.capture(Rect::default(), Some(&(title, offset)), own)
+        }
+    };
+    if let Some(r) = reader.moved.take() {
+        sink(PipelineEvent::RegionMoved(r));
+    }
+    let image = match captured {
+        Ok(img) => img,
+        Err(e) => {
+            sink(PipelineEvent::Failed {
+                job: id,
+                message: e.to_string(),
+            });
+            return;
+        }
     };
     sink(PipelineEvent::Captured {
         job: id,
@@ -575,12 +622,15 @@ fn run_job(
 
 /// Aborts the provider calls still running: their answers would land over newer text.
 fn cancel_in_flight(shared: &Mutex<Shared>) {
-    for h in shared
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .in_flight
-        .drain(..)
-    {
+    let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let running = s.in_flight.iter().filter(|h| !h.is_finished()).count();
+    if running > 0 {
+        tracing::debug!(
+            running,
+            "superseded: aborting the provider calls of the previous line"
+        );
+    }
+    for h in s.in_flight.drain(..) {
         h.abort();
     }
 }

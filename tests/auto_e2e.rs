@@ -156,3 +156,111 @@ model = "mock-model"
     assert_eq!(done, 4, "{log}");
     assert!(app.alive(), "the app died");
 }
+
+/// A new line supersedes the one still being translated: its request is aborted (never shown late, never
+/// stored), and the new line is translated at once.
+#[test]
+fn a_new_line_supersedes_the_one_in_flight() {
+    let Some(mut x) = x11::start_or_skip(1600, 900) else {
+        return;
+    };
+    let mut game = x.typewriter([100, 150, 1000, 120], 20, &[LINES[0], LINES[1], LINES[0]]);
+    let region = x.client_rect(game.window.unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    // The first answer is slow: a comment at once, its text 4 s later.
+    let mut slow = vec![": thinking".to_string(), delta("旧的译文")];
+    slow.extend(finish());
+    server.reply([
+        Reply::Sse {
+            events: slow,
+            before_gate: 0,
+            pause: Duration::from_secs(4),
+            abort: false,
+        },
+        reply("是啊，去散散步吧。"),
+        reply("今天天气真好啊。"),
+    ]);
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            r#"
+[general]
+source = "ja"
+target = "zh-CN"
+ui_language = "en"
+[auto]
+start_on_launch = true
+[regions]
+slots = [{{ name = "Dialogue", rect = [{}, {}, {}, {}] }}]
+[providers.custom]
+enabled = true
+url = "{}"
+api_key = "sk-auto-e2e"
+model = "mock-model"
+"#,
+            region[0],
+            region[1],
+            region[2],
+            region[3],
+            server.url("/v1/chat/completions")
+        ),
+    )
+    .unwrap();
+    let app = x11::App::start(
+        &mut x,
+        Path::new(env!("CARGO_BIN_EXE_ocrlay")),
+        home.path(),
+        &config,
+        "ocrlay=debug",
+    );
+    app.wait_log("auto mode on=true", 1, Duration::from_secs(60));
+    let wait_requests = |n: usize| {
+        let t = Instant::now();
+        while server.requests().len() < n {
+            assert!(
+                t.elapsed() < Duration::from_secs(30),
+                "waited for {n} requests:\n{}",
+                app.log_text()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    game.next(1);
+    wait_requests(1);
+    game.next(2);
+    wait_requests(2);
+    app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
+    // Long enough for the first answer to have come, had it not been aborted.
+    std::thread::sleep(Duration::from_secs(5));
+    // The first line again: it was never translated, so the memory cannot know it; it is asked again.
+    game.next(3);
+    wait_requests(3);
+    app.wait_log("overlay update (done)", 2, Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(500));
+    let log = app.log_text();
+    std::fs::write(x11::artefact_dir("e2e").join("supersede.log"), &log).unwrap();
+    let chats: Vec<String> = server
+        .requests()
+        .into_iter()
+        .map(|r| r.body["messages"].to_string())
+        .collect();
+    assert_eq!(chats.len(), 3, "{chats:#?}");
+    assert!(chats[0].contains("いい天気ですね") && chats[2].contains("いい天気ですね"));
+    assert!(chats[1].contains("散歩にでも行こうか"), "{}", chats[1]);
+    assert!(log.contains("superseded"), "{log}");
+    assert!(
+        !log.contains("translation memory hit"),
+        "the aborted answer was stored:\n{log}"
+    );
+    assert_eq!(
+        log.lines()
+            .filter(|l| l.contains("overlay update (done)"))
+            .count(),
+        2,
+        "the superseded line's answer reached the overlay:\n{log}"
+    );
+    assert!(app.alive(), "the app died");
+}

@@ -131,7 +131,9 @@
     const size = Math.min(72, Math.max(10, Number(a.font_size) || 20));
     s.setProperty('--ov-size', size + 'px');
     s.setProperty('--ov-fg', isHexColor(a.text_color) ? a.text_color : '#ffffff');
-    s.setProperty('--ov-bg', rgba(a.background_color, Number(a.background_opacity)));
+    // Over the text, the panel must hide the line it translates: at least 94 % opaque.
+    const opacity = Number(a.background_opacity);
+    s.setProperty('--ov-bg', rgba(a.background_color, a.mode === 'over' ? Math.max(0.94, opacity || 0) : opacity));
     s.setProperty('--ov-outline', outlineShadow(a.outline_width, a.outline_color));
     s.setProperty('--ov-width', Math.min(2000, Math.max(200, Number(a.width) || 560)) + 'px');
     return a;

@@ -82,6 +82,7 @@
       'regions.refresh_windows': '刷新窗口列表',
       'regions.listing': '正在获取窗口列表…',
       'regions.no_windows': '没有找到窗口',
+      'regions.bind_under': '区域下方的窗口：{title}',
 
       'filters.intro': '在翻译前修正识别出的原文，或在翻译后修改译文。规则按顺序依次应用。',
       'filters.rules': '规则',
@@ -369,6 +370,7 @@
       'regions.refresh_windows': 'Refresh the window list',
       'regions.listing': 'Listing windows…',
       'regions.no_windows': 'No windows found',
+      'regions.bind_under': 'The window under this region: {title}',
 
       'filters.intro': 'Fix the recognised text before it is translated, or change the translation after. Rules apply in order.',
       'filters.rules': 'Rules',

@@ -45,6 +45,8 @@
 
   on('appearance', (msg) => {
     state.appearance = applyAppearance(document.documentElement, msg.appearance);
+    // "over" mode: the panel fills the window, which the core keeps at the region's size (or taller).
+    document.documentElement.classList.toggle('mode-over', state.appearance.mode === 'over');
     frame.classList.remove('sized');
     frame.style.removeProperty('width');
     frame.style.removeProperty('height');

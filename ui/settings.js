@@ -1106,7 +1106,7 @@
       const pick = el('select', { class: 'bind-select', attrs: { 'data-bind-slot': String(i), 'aria-label': t('regions.bind') } });
       fillWindowSelect(pick);
       pick.addEventListener('change', () => {
-        const w = S.windows && S.windows[Number(pick.value)];
+        const w = pick.value === 'under' ? windowUnder(S.model.regions.slots[i].rect) : S.windows && S.windows[Number(pick.value)];
         pick.value = '';
         if (w) bindSlot(i, w);
       });
@@ -1125,9 +1125,23 @@
     });
   }
 
+  /** The window a region lies on: the front-most listed window (the core lists them front to back) holding the
+   * region's centre. */
+  function windowUnder(rect) {
+    if (!rect || !S.windows) return null;
+    const cx = rect[0] + Math.floor(rect[2] / 2), cy = rect[1] + Math.floor(rect[3] / 2);
+    return S.windows.find((w) => cx >= w.rect[0] && cx < w.rect[0] + w.rect[2] && cy >= w.rect[1] && cy < w.rect[1] + w.rect[3]) || null;
+  }
+
   function fillWindowSelect(sel) {
     const opts = [el('option', { text: S.windowsBusy ? t('regions.listing') : t('regions.bind'), attrs: { value: '' } })];
     if (S.windows && !S.windows.length) opts.push(el('option', { text: t('regions.no_windows'), attrs: { value: '', disabled: true } }));
+    const slot = S.model && S.model.regions && S.model.regions.slots[Number(sel.dataset.bindSlot)];
+    const under = slot && windowUnder(slot.rect);
+    if (under) {
+      const label = t('regions.bind_under', { title: windowLabel(under) });
+      opts.push(el('option', { text: label.length > 90 ? label.slice(0, 89) + '…' : label, title: label, attrs: { value: 'under', 'data-under': '1' } }));
+    }
     (S.windows || []).forEach((w, k) => {
       const label = windowLabel(w);
       opts.push(el('option', { text: label.length > 90 ? label.slice(0, 89) + '…' : label, title: label, attrs: { value: String(k) } }));

@@ -24,7 +24,7 @@ use ipc::{OverlayIn, OverlayOut, ProviderRef, SelectorIn, SelectorOut, SettingsI
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tao::dpi::{LogicalSize, PhysicalPosition, PhysicalSize};
 use tao::event::{Event, StartCause, WindowEvent};
 use tao::event_loop::{
@@ -97,6 +97,11 @@ struct App {
     store: Option<Arc<Mutex<Store>>>,
     /// Where our visible windows are, for auto mode (it never reads them).
     own_windows: Arc<Mutex<Vec<Rect>>>,
+    /// The overlay was hidden so that a manual capture could read what it covers (no compositor): it comes
+    /// back once the capture is done.
+    hidden_for_capture: bool,
+    /// The region the overlay was last placed for (beside it, over it, or where the user put it for that slot).
+    placed_for: Option<Rect>,
     hotkeys: Option<hotkeys::Hotkeys>,
     hotkey_error: Option<String>,
     tray: Option<tray_icon::TrayIcon>,
@@ -206,12 +211,14 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<()> {
     };
     let mut startup_notes = Vec::new();
     let store = open_store(&settings, &mut startup_notes);
+    let own_windows: Arc<Mutex<Vec<Rect>>> = Arc::default();
     let pipeline = Pipeline::start(
         settings.ocr.engine,
         engine_params(&settings),
         TranslationPlan::from_settings(&settings),
         runtime.handle().clone(),
         store.clone(),
+        own_windows.clone(),
         sink,
     );
     let shots: Shots = Arc::default();
@@ -246,7 +253,9 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<()> {
         settings_window: None,
         history_window: None,
         store,
-        own_windows: Arc::default(),
+        own_windows,
+        hidden_for_capture: false,
+        placed_for: None,
         hotkeys,
         hotkey_error,
         tray: None,
@@ -347,6 +356,7 @@ impl App {
     }
 
     fn status(&mut self, text: &str, busy: bool) {
+        tracing::debug!(text, "status");
         self.overlay.send(&OverlayOut::Status {
             text: text.to_string(),
             busy,
@@ -536,8 +546,32 @@ impl App {
         let region = self
             .last_region
             .or_else(|| self.settings.regions.current().rect());
+        let slot = self.settings.regions.current();
+        // A region bound to a window reads the window itself (wherever it is now, even under the overlay).
+        let bound = slot
+            .window
+            .as_ref()
+            .filter(|_| self.last_region.is_none() || self.last_region == slot.rect())
+            .map(|w| Source::Bound {
+                title: w.title.clone(),
+                offset: w.offset,
+            });
         match region {
-            Some(region) => self.submit(Source::Region(region), at, use_memory),
+            Some(region) => {
+                if self.placed_for != Some(region) {
+                    // First use of this region since the start: the slot's overlay position, or beside/over it.
+                    match self.settings.regions.current().overlay_position {
+                        Some([x, y]) => self
+                            .overlay
+                            .window
+                            .set_outer_position(PhysicalPosition::new(x, y)),
+                        None => self.place_overlay(region),
+                    }
+                    self.placed_for = Some(region);
+                }
+                let source = bound.unwrap_or(Source::Region(region));
+                self.submit(source, at, use_memory)
+            }
             None => {
                 let msg = self.t(
                     "还没有选择过区域：先按选择区域的热键。",
@@ -560,6 +594,22 @@ impl App {
             painted: false,
             auto: false,
         });
+        // Where a covered window cannot be read (X11 without a compositor), the overlay steps aside for the
+        // capture instead of being read itself.
+        let mut settle = Duration::ZERO;
+        if let Source::Region(region) = &source {
+            if self.overlay_visible
+                && self.overlay_rect().intersect(region).is_some()
+                && !capture::covered_capture_supported()
+            {
+                self.overlay.window.set_visible(false);
+                self.overlay_visible = false;
+                self.hidden_for_capture = true;
+                self.refresh_own_windows();
+                settle = Duration::from_millis(120);
+                tracing::debug!("overlay hidden for the capture");
+            }
+        }
         let msg = self.t("识别中…", "Reading…");
         self.status(&msg, true);
         self.pipeline.submit(Job {
@@ -568,19 +618,21 @@ impl App {
             started: at,
             region: self.settings.regions.current().name.clone(),
             use_memory,
+            settle,
         });
     }
 
     fn place_overlay(&mut self, region: Rect) {
+        self.placed_for = Some(region);
         if self.settings.overlay.mode == config::OverlayMode::Over {
             // Over the text: same place and width as the region.
             self.overlay
                 .window
                 .set_outer_position(PhysicalPosition::new(region.x, region.y));
-            let h = self.overlay.window.outer_size().height.max(region.height);
+            // The page grows it when the translation needs more height (content_size).
             self.overlay
                 .window
-                .set_inner_size(PhysicalSize::new(region.width.max(120), h));
+                .set_inner_size(PhysicalSize::new(region.width.max(120), region.height));
             return;
         }
         let monitors = capture::monitors().unwrap_or_default();
@@ -616,6 +668,28 @@ impl App {
                     auto: true,
                 });
             }
+            PipelineEvent::RegionMoved(region) => {
+                // The bound window moved: the region, and the overlay with it (unless the user placed it).
+                tracing::debug!(?region, "bound region moved");
+                self.last_region = Some(region);
+                let slot = self.settings.regions.current_mut();
+                if slot.window.is_some() {
+                    slot.rect = Some([
+                        region.x,
+                        region.y,
+                        region.width as i32,
+                        region.height as i32,
+                    ]);
+                }
+                let user_placed = slot.overlay_position.is_some();
+                if self.placed_for != Some(region) {
+                    if self.settings.overlay.mode == config::OverlayMode::Over || !user_placed {
+                        self.place_overlay(region);
+                    } else {
+                        self.placed_for = Some(region);
+                    }
+                }
+            }
             PipelineEvent::AutoProblem(message) => {
                 let msg = self.t("自动翻译：", "Auto mode: ") + &message;
                 self.status(&msg, false);
@@ -630,6 +704,9 @@ impl App {
             PipelineEvent::Captured { job, ms } => {
                 if let Some(t) = self.trace.as_mut().filter(|t| t.job == job) {
                     t.captured = Some(Instant::now());
+                }
+                if std::mem::take(&mut self.hidden_for_capture) {
+                    self.show_overlay(true);
                 }
                 tracing::debug!(job, ms, "capture done");
             }
@@ -678,6 +755,7 @@ impl App {
                 self.show_overlay(true);
             }
             PipelineEvent::Failed { job, message } => {
+                self.hidden_for_capture = false;
                 if !self.is_current(job) {
                     return;
                 }
@@ -853,6 +931,18 @@ impl App {
             OverlayIn::Drag => {
                 let _ = self.overlay.window.drag_window();
             }
+            OverlayIn::ContentSize { height, .. }
+                if self.settings.overlay.mode == config::OverlayMode::Over
+                    && self.placed_for.is_some() =>
+            {
+                // Over the text: the region's width, and at least its height (more when the translation is long).
+                let region = self.placed_for.unwrap_or_default();
+                let scale = self.overlay.window.scale_factor();
+                let h = ((height.clamp(40.0, 1600.0) * scale) as u32).max(region.height);
+                self.overlay
+                    .window
+                    .set_inner_size(PhysicalSize::new(region.width.max(120), h));
+            }
             OverlayIn::Resize { width, height } | OverlayIn::ContentSize { width, height } => {
                 let w = width.clamp(120.0, 2400.0);
                 let h = height.clamp(40.0, 1600.0);
@@ -963,7 +1053,6 @@ impl App {
             window: slot.window.as_ref().map(|w| (w.title.clone(), w.offset)),
             name: slot.name.clone(),
             gates: self.settings.auto.gates.clone(),
-            own_windows: self.own_windows.clone(),
         }));
         self.refresh_own_windows();
         let msg = if self.zh() {
@@ -985,10 +1074,12 @@ impl App {
         let slot = self.settings.regions.current().clone();
         self.last_region = slot.rect();
         match (slot.overlay_position, self.last_region) {
-            (Some([x, y]), _) => self
-                .overlay
-                .window
-                .set_outer_position(PhysicalPosition::new(x, y)),
+            (Some([x, y]), _) => {
+                self.placed_for = self.last_region;
+                self.overlay
+                    .window
+                    .set_outer_position(PhysicalPosition::new(x, y))
+            }
             (None, Some(r)) => self.place_overlay(r),
             (None, None) => {}
         }
@@ -1022,6 +1113,44 @@ impl App {
             region.width as i32,
             region.height as i32,
         ]);
+        // A bound slot keeps its window: the new region becomes its place inside that window. A region chosen
+        // off the window (or with the window gone) unbinds the slot, and says so.
+        let Some(binding) = slot.window.clone() else {
+            return;
+        };
+        let window = capture::windows()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|w| w.title == binding.title);
+        match window
+            .as_ref()
+            .and_then(|w| w.rect.intersect(&region).map(|r| (w, r)))
+        {
+            Some((w, r)) => {
+                let offset = [
+                    r.x - w.rect.x,
+                    r.y - w.rect.y,
+                    r.width as i32,
+                    r.height as i32,
+                ];
+                if let Some(b) = self.settings.regions.current_mut().window.as_mut() {
+                    b.offset = offset;
+                }
+                tracing::info!(window = %binding.title, ?offset, "region rebound inside its window");
+            }
+            None => {
+                self.settings.regions.current_mut().window = None;
+                let msg = if self.zh() {
+                    format!("新区域不在窗口“{}”上：已取消绑定。", binding.title)
+                } else {
+                    format!(
+                        "The new region is not on the window \"{}\": the region is no longer bound to it.",
+                        binding.title
+                    )
+                };
+                self.status(&msg, false);
+            }
+        }
     }
 
     fn open_history(&mut self, target: &EventLoopWindowTarget<AppEvent>) {
@@ -1374,19 +1503,13 @@ impl App {
         });
     }
 
+    fn overlay_rect(&self) -> Rect {
+        window_rect(&self.overlay.window)
+    }
+
     /// Records where our visible windows are (overlay, settings, history; selectors are up only while choosing).
     fn refresh_own_windows(&mut self) {
-        let rect = |w: &Window| {
-            let p = w.outer_position().unwrap_or_default();
-            // Without a window manager GTK may report no outer size yet: the inner size is then the best guess.
-            let (o, i) = (w.outer_size(), w.inner_size());
-            Rect {
-                x: p.x,
-                y: p.y,
-                width: o.width.max(i.width),
-                height: o.height.max(i.height),
-            }
-        };
+        let rect = window_rect;
         let mut rects = Vec::new();
         if self.overlay_visible {
             rects.push(rect(&self.overlay.window));
@@ -1500,15 +1623,41 @@ fn open_store(settings: &Settings, notes: &mut Vec<String>) -> Option<Arc<Mutex<
     }
 }
 
+/// Where a window is on the desktop.
+fn window_rect(w: &Window) -> Rect {
+    let p = w.outer_position().unwrap_or_default();
+    // Without a window manager GTK may report no outer size yet: the inner size is then the best guess.
+    let (o, i) = (w.outer_size(), w.inner_size());
+    Rect {
+        x: p.x,
+        y: p.y,
+        width: o.width.max(i.width),
+        height: o.height.max(i.height),
+    }
+}
+
 /// What this platform's capture can do (shown in the settings' saved-regions section).
 fn platform() -> ipc::Platform {
     if cfg!(target_os = "linux") {
-        ipc::Platform {
-            covered_window_capture: false,
-            note: "On X11 a covered window can be read only while a compositor runs; without one, keep the \
-                   overlay beside the region or ocrlay reads its own translation. \
-                   X11 下只有运行合成器时才能读取被遮挡的窗口；否则请把翻译框放在区域旁边。"
-                .into(),
+        if capture::covered_capture_supported() {
+            ipc::Platform {
+                covered_window_capture: true,
+                note: "A compositor is running: ocrlay reads the game window under its own windows, so the \
+                       overlay can sit over the text. \
+                       合成器正在运行：ocrlay 会读取自身窗口下方的游戏窗口，翻译框可以直接盖在原文上。"
+                    .into(),
+            }
+        } else {
+            ipc::Platform {
+                covered_window_capture: false,
+                note: "No compositor is running, so X11 cannot read a window where ocrlay's overlay covers \
+                       it: in 'over' mode the overlay hides for each manual capture (it blinks), and auto mode \
+                       waits while an ocrlay window covers the region. Start a compositor (picom, xcompmgr) or \
+                       keep the overlay beside the region. \
+                       没有运行合成器，X11 无法读取被翻译框遮住的窗口：覆盖模式下手动识别时翻译框会短暂隐藏，\
+                       自动翻译会在区域被遮挡时等待。请启动合成器（picom、xcompmgr）或把翻译框放在区域旁边。"
+                    .into(),
+            }
         }
     } else {
         ipc::Platform {

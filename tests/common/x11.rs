@@ -28,7 +28,16 @@ fn have(program: &str) -> bool {
 
 /// Starts an X session or returns `None` (after printing why) when the test may be skipped.
 pub fn start_or_skip(width: u32, height: u32) -> Option<XSession> {
-    match XSession::start(width, height) {
+    session_or_skip(XSession::start(width, height))
+}
+
+/// Like [`start_or_skip`], without a compositor (covered windows cannot be read then).
+pub fn start_bare_or_skip(width: u32, height: u32) -> Option<XSession> {
+    session_or_skip(XSession::start_with(width, height, false))
+}
+
+fn session_or_skip(started: Result<XSession, String>) -> Option<XSession> {
+    match started {
         Ok(x) => Some(x),
         Err(why) if !x_required() => {
             eprintln!(
@@ -50,6 +59,11 @@ pub struct XSession {
 impl XSession {
     /// Starts Xvfb (`width`×`height`, 24-bit) on a free display, and xcompmgr on it.
     pub fn start(width: u32, height: u32) -> Result<XSession, String> {
+        Self::start_with(width, height, true)
+    }
+
+    /// Starts Xvfb, with or without a compositor.
+    pub fn start_with(width: u32, height: u32, compositor: bool) -> Result<XSession, String> {
         for p in ["Xvfb", "xdotool", "import", "display"] {
             if !have(p) {
                 return Err(format!(
@@ -90,13 +104,87 @@ impl XSession {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
-        if have("xcompmgr") {
+        if compositor && have("xcompmgr") {
             let c = x.command("xcompmgr").stderr(Stdio::null()).spawn();
             if let Ok(c) = c {
                 x.children.push(c);
             }
         }
         Ok(x)
+    }
+
+    /// Starts a window manager (openbox): window lists (`_NET_CLIENT_LIST_STACKING`), which window binding and
+    /// "the window under the region" need, exist only under one. Waits until it manages the screen.
+    pub fn start_wm(&mut self) {
+        if !have("openbox") {
+            panic!("openbox is not installed (scripts/setup.sh installs it)");
+        }
+        let c = self
+            .command("openbox")
+            .args(["--sm-disable"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openbox starts");
+        self.adopt(c);
+        let t = Instant::now();
+        loop {
+            let out = self
+                .command("xprop")
+                .args(["-root", "_NET_SUPPORTING_WM_CHECK"])
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                .unwrap_or_default();
+            if out.contains("window id") {
+                break;
+            }
+            assert!(
+                t.elapsed() < Duration::from_secs(15),
+                "openbox did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Starts tests/support/typewriter.py in step mode (each line starts on [`Typewriter::next`]), its
+    /// window at (x, y) with size w×h; waits until it is mapped.
+    pub fn typewriter(&mut self, rect: [i32; 4], char_ms: u32, lines: &[&str]) -> Typewriter {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/typewriter.py");
+        let mut child = self
+            .command("python3")
+            .arg(&script)
+            .args(rect.iter().map(|v| v.to_string()))
+            .arg("0")
+            .args(lines)
+            .env("TYPEWRITER_STEP", "1")
+            .env("TYPEWRITER_CHAR_MS", char_ms.to_string())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python3 with tkinter runs (apt install python3-tk)");
+        let stdin = child.stdin.take().unwrap();
+        let out = child.stdout.take().unwrap();
+        self.adopt(child);
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let mut t = Typewriter {
+            stdin,
+            rx,
+            window: None,
+        };
+        t.expect("ready", Duration::from_secs(20));
+        let id = self
+            .wait_window("^typewriter-game$", Duration::from_secs(10))
+            .expect("the typewriter window is visible");
+        t.window = Some(id);
+        // Let it draw.
+        std::thread::sleep(Duration::from_millis(300));
+        t
     }
 
     /// A command that runs on this display (and never on a Wayland session).
@@ -182,6 +270,29 @@ impl XSession {
         )
     }
 
+    /// Where a window's client area is on the screen (`xwininfo`; xdotool's geometry is off under a
+    /// reparenting window manager).
+    pub fn client_rect(&self, id: u64) -> [i32; 4] {
+        let out = self
+            .command("xwininfo")
+            .args(["-id", &id.to_string()])
+            .output()
+            .expect("xwininfo runs");
+        let out = String::from_utf8_lossy(&out.stdout);
+        let get = |k: &str| -> i32 {
+            out.lines()
+                .find_map(|l| l.trim().strip_prefix(k))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or_else(|| panic!("no '{k}' in xwininfo's output:\n{out}"))
+        };
+        [
+            get("Absolute upper-left X:"),
+            get("Absolute upper-left Y:"),
+            get("Width:"),
+            get("Height:"),
+        ]
+    }
+
     /// Saves a screenshot of the whole screen as PNG.
     pub fn screenshot(&self, path: &Path) {
         if let Some(dir) = path.parent() {
@@ -233,6 +344,37 @@ impl Drop for XSession {
             let _ = x.kill();
             let _ = x.wait();
         }
+    }
+}
+
+/// The game-like window of tests/support/typewriter.py, driven line by line.
+pub struct Typewriter {
+    stdin: std::process::ChildStdin,
+    rx: std::sync::mpsc::Receiver<String>,
+    /// Its X window id.
+    pub window: Option<u64>,
+}
+
+impl Typewriter {
+    /// Waits for a line of its output; panics after `timeout`.
+    pub fn expect(&mut self, what: &str, timeout: Duration) {
+        let t = Instant::now();
+        loop {
+            match self.rx.recv_timeout(timeout.saturating_sub(t.elapsed())) {
+                Ok(l) if l == what => return,
+                Ok(_) => {}
+                Err(_) => panic!("the typewriter did not say '{what}' within {timeout:?}"),
+            }
+        }
+    }
+
+    /// Types the next line out; returns when it is fully shown (`line N done`), and that moment.
+    pub fn next(&mut self, n: usize) -> Instant {
+        use std::io::Write;
+        writeln!(self.stdin, "go").unwrap();
+        self.stdin.flush().unwrap();
+        self.expect(&format!("line {n} done"), Duration::from_secs(30));
+        Instant::now()
     }
 }
 

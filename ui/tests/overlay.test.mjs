@@ -190,3 +190,25 @@ test('the auto button asks to toggle auto mode and shows the state the core repo
   assert.equal(await pressed(), 'false');
   await o.close?.();
 });
+
+test('"over" mode: the panel fills the window and hides the text under it', async () => {
+  const o = await h.open('overlay.html', { width: 1000, height: 120 });
+  await o.receive({ type: 'appearance', appearance: { ...APPEARANCE, mode: 'over', background_opacity: 0.3 }, ui_lang: 'zh' });
+  await o.receive({ type: 'job', job: 3, source: '「駅の前で待っているよ。」', providers: [{ id: 'deepseek', name: 'DeepSeek' }] });
+  await o.receive({ type: 'done', job: 3, provider: 'deepseek', text: '我在车站前等你。', ms: 80 });
+  const box = await o.page.evaluate(() => {
+    const r = document.querySelector('.frame').getBoundingClientRect();
+    return { w: Math.round(r.width), h: Math.round(r.height), bg: getComputedStyle(document.querySelector('.frame')).backgroundColor };
+  });
+  assert.equal(box.w, 1000, 'the region\'s whole width');
+  assert.ok(box.h >= 120, `at least the region's height (${box.h})`);
+  // A low opacity setting is raised so that the original line does not show through.
+  const alpha = Number(/rgba\([^)]*,\s*([\d.]+)\)/.exec(box.bg)?.[1] ?? 1);
+  assert.ok(alpha >= 0.94, box.bg);
+  // Back to "beside": the configured width and opacity.
+  await o.receive({ type: 'appearance', appearance: { ...APPEARANCE, mode: 'beside', background_opacity: 0.3 }, ui_lang: 'zh' });
+  const w = await o.page.evaluate(() => Math.round(document.querySelector('.frame').getBoundingClientRect().width));
+  assert.equal(w, 560);
+  assert.deepEqual(await o.cspViolations(), []);
+  await o.page.close();
+});

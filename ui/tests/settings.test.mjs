@@ -503,15 +503,23 @@ test('saved regions: rectangles, the active slot, names, clear, list_windows →
   // The window list fills every bind select; hostile titles stay text.
   await s.receive({ type: 'windows', windows: [...WINDOWS, { id: 9, title: 'no rect' }] });
   const options = await slot(0).locator('.bind-select option').allTextContents();
-  assert.deepEqual(options, ['绑定到窗口…', `${HOSTILE} — evil<script>alert(2)</script>`, 'Notepad — notes.txt — notepad', 'Tiny']);
+  // Slot 0's region (centre 960, 930) lies on the full-screen window: it is offered as "the window under".
+  assert.deepEqual(options, ['绑定到窗口…', `区域下方的窗口：${HOSTILE} — evil<script>alert(2)</script>`,
+    `${HOSTILE} — evil<script>alert(2)</script>`, 'Notepad — notes.txt — notepad', 'Tiny']);
+  // Slot 2 has no region: nothing lies "under" it.
+  assert.deepEqual(await slot(2).locator('.bind-select option[data-under]').count(), 0);
   assert.equal(await page.locator('img, script:not([src])').count(), 0);
+  await slot(0).locator('.bind-select').selectOption({ value: 'under' });
+  assert.equal(await slot(0).locator('.win-title').textContent(), HOSTILE);
+  assert.equal(await slot(0).locator('.binding .hint').textContent(), '窗口内 x 160, y 820 · 1600×220');
+  await slot(0).locator('button[data-action="unbind"]').click();
 
   // A region outside the window is refused; unbind; bind with an offset; bind a slot without a rect.
   await slot(0).locator('.bind-select').selectOption({ label: 'Tiny' });
   assert.equal(await errorOf(page, 'regions.slots.0.window').textContent(), '这个区域不在窗口“Tiny”内；先选择窗口里的区域，或清除区域后绑定整个窗口');
   await slot(1).locator('button[data-action="unbind"]').click();
   assert.equal(await slot(1).locator('.win-title').count(), 0);
-  await slot(1).locator('.bind-select').selectOption({ index: 1 });
+  await slot(1).locator('.bind-select').selectOption({ index: 2 });
   assert.equal(await slot(1).locator('.win-title').textContent(), HOSTILE);
   assert.equal(await slot(1).locator('.binding .hint').textContent(), '窗口内 x 1380, y 140 · 420×500');
   await slot(2).locator('.bind-select').selectOption({ index: 2 });

@@ -1,0 +1,401 @@
+//! Saved regions, window binding and the overlay over the text, in the real app under Xvfb (issue 5):
+//! - "over" mode with an unbound region: the overlay covers the dialogue box, and auto mode reads the game
+//!   window under it (window manager + compositor), never the overlay;
+//! - a region bound to a game window follows the window when it moves;
+//! - without a window to read under it, auto mode waits while an ocrlay window covers the region, and reads
+//!   the region as soon as it is clear;
+//! - Alt+1…4 switch between saved regions.
+//!
+//! The game is tests/support/typewriter.py driven line by line; a loopback provider counts requests.
+
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use common::x11::{self, XSession};
+use common::{delta, finish, MockServer, Reply};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn reply(text: &str) -> Reply {
+    let mut events = vec![delta(text)];
+    events.extend(finish());
+    Reply::Sse {
+        events,
+        before_gate: 0,
+        pause: Duration::ZERO,
+        abort: false,
+    }
+}
+
+/// A config with the loopback provider and `extra` TOML (regions, auto, overlay).
+fn config(home: &Path, server: &MockServer, extra: &str) -> PathBuf {
+    let path = home.join("config.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"
+[general]
+source = "ja"
+target = "zh-CN"
+ui_language = "en"
+
+{extra}
+
+[providers.custom]
+enabled = true
+url = "{}"
+api_key = "sk-regions-e2e"
+model = "mock-model"
+"#,
+            server.url("/v1/chat/completions")
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// The messages of every chat request so far.
+fn chats(server: &MockServer) -> Vec<String> {
+    server
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == "/v1/chat/completions")
+        .map(|r| r.body["messages"].to_string())
+        .collect()
+}
+
+/// Waits until `n` chat requests have arrived; panics with the log after `timeout`.
+fn wait_requests(server: &MockServer, app: &x11::App, n: usize, timeout: Duration) -> Vec<String> {
+    let t = Instant::now();
+    loop {
+        let c = chats(server);
+        if c.len() >= n {
+            return c;
+        }
+        if t.elapsed() > timeout {
+            panic!(
+                "waited {timeout:?} for {n} requests, got {}: {c:#?}\n{}",
+                c.len(),
+                app.log_text()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn start_app(x: &mut XSession, home: &Path, config: &Path) -> x11::App {
+    let app = x11::App::start(
+        x,
+        Path::new(env!("CARGO_BIN_EXE_ocrlay")),
+        home,
+        config,
+        "ocrlay=debug",
+    );
+    app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
+    app
+}
+
+fn rect_toml(r: [i32; 4]) -> String {
+    format!("[{}, {}, {}, {}]", r[0], r[1], r[2], r[3])
+}
+
+const LINE_1: &str = "「今日はいい天気ですね。」";
+const LINE_2: &str = "「駅の前で待っているよ。」";
+
+#[test]
+fn over_mode_reads_the_game_window_under_the_overlay() {
+    let Some(mut x) = x11::start_or_skip(1600, 900) else {
+        return;
+    };
+    x.start_wm();
+    let mut game = x.typewriter([100, 150, 1000, 120], 20, &[LINE_1, LINE_2]);
+    let region = x.client_rect(game.window.unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    server.reply([reply("今天天气真好啊。"), reply("我在车站前等你。")]);
+    let home = tempfile::tempdir().unwrap();
+    let config = config(
+        home.path(),
+        &server,
+        &format!(
+            r#"
+[overlay]
+mode = "over"
+[auto]
+start_on_launch = true
+[regions]
+slots = [{{ name = "Dialogue", rect = {} }}]
+"#,
+            rect_toml(region)
+        ),
+    );
+    let app = start_app(&mut x, home.path(), &config);
+    app.wait_log("auto mode on=true", 1, Duration::from_secs(20));
+    // The overlay sits on the region before the first line appears.
+    std::thread::sleep(Duration::from_millis(800));
+
+    game.next(1);
+    wait_requests(&server, &app, 1, Duration::from_secs(30));
+    app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
+    game.next(2);
+    let chats = wait_requests(&server, &app, 2, Duration::from_secs(30));
+    app.wait_log("overlay update (done)", 2, Duration::from_secs(10));
+    let log = app.wait_log("first character painted", 2, Duration::from_secs(10));
+    std::fs::write(x11::artefact_dir("e2e").join("over-mode.log"), &log).unwrap();
+    x.screenshot(&x11::artefact_dir("e2e").join("over-mode.png"));
+
+    assert!(
+        log.contains("reading the window under ocrlay's own"),
+        "the overlay never covered the region, or the window under it was not read:\n{log}"
+    );
+    assert!(
+        !log.contains("covers the region"),
+        "auto mode waited instead of reading under the overlay:\n{log}"
+    );
+    assert_eq!(chats.len(), 2, "{chats:#?}");
+    assert!(chats[0].contains("いい天気ですね"), "{}", chats[0]);
+    assert!(chats[1].contains("駅の前で待っているよ"), "{}", chats[1]);
+    // The overlay's own text (the first translation) was never read back as a line.
+    assert!(
+        !chats
+            .iter()
+            .any(|c| c.contains("天气") && !c.contains("いい天気")),
+        "the overlay read itself: {chats:#?}"
+    );
+    assert!(app.alive(), "the app died");
+}
+
+#[test]
+fn a_bound_region_follows_its_window() {
+    let Some(mut x) = x11::start_or_skip(1600, 900) else {
+        return;
+    };
+    x.start_wm();
+    let mut game = x.typewriter([100, 150, 1000, 120], 20, &[LINE_1, LINE_2]);
+    let id = game.window.unwrap();
+    let region = x.client_rect(id);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    server.reply([reply("今天天气真好啊。"), reply("我在车站前等你。")]);
+    let home = tempfile::tempdir().unwrap();
+    let config = config(
+        home.path(),
+        &server,
+        &format!(
+            r#"
+[overlay]
+mode = "over"
+[auto]
+start_on_launch = true
+[regions]
+slots = [{{ name = "Game", rect = {}, window = {{ title = "typewriter-game", app = "", offset = [0, 0, 1000, 120] }} }}]
+"#,
+            rect_toml(region)
+        ),
+    );
+    let app = start_app(&mut x, home.path(), &config);
+    app.wait_log("auto mode on=true", 1, Duration::from_secs(20));
+
+    game.next(1);
+    wait_requests(&server, &app, 1, Duration::from_secs(30));
+    app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
+
+    // The game window moves across the screen: the region goes with it.
+    x.xdotool(&["windowmove", &id.to_string(), "450", "600"]);
+    let t = Instant::now();
+    while x.client_rect(id)[1] < 500 {
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "the window did not move"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let moved = x.client_rect(id);
+    // The overlay (over the text) goes with it.
+    let overlay = x
+        .wait_window("^ocrlay$", Duration::from_secs(5))
+        .expect("the overlay is visible");
+    let t = Instant::now();
+    loop {
+        let o = x.client_rect(overlay);
+        if (o[0] - moved[0]).abs() <= 2 && (o[1] - moved[1]).abs() <= 2 {
+            assert!(
+                o[2] >= moved[2] - 2,
+                "the overlay does not cover the region's width: {o:?} vs {moved:?}"
+            );
+            break;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(10),
+            "the overlay stayed at {o:?}, the region is at {moved:?}\n{}",
+            app.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    game.next(2);
+    let chats = wait_requests(&server, &app, 2, Duration::from_secs(30));
+    let log = app.wait_log("overlay update (done)", 2, Duration::from_secs(10));
+    std::fs::write(x11::artefact_dir("e2e").join("bound.log"), &log).unwrap();
+    x.screenshot(&x11::artefact_dir("e2e").join("bound.png"));
+    assert!(moved[0] >= 400 && moved[1] >= 500, "{moved:?}");
+    assert_eq!(chats.len(), 2, "{chats:#?}");
+    assert!(chats[0].contains("いい天気ですね"), "{}", chats[0]);
+    assert!(
+        chats[1].contains("駅の前で待っているよ"),
+        "the line shown after the window moved was not read: {}\n{log}",
+        chats[1]
+    );
+    assert!(app.alive(), "the app died");
+}
+
+#[test]
+fn auto_mode_waits_while_its_own_window_covers_the_region() {
+    // No window manager: nothing can be listed, so nothing can be read under the overlay.
+    let Some(mut x) = x11::start_or_skip(1600, 900) else {
+        return;
+    };
+    let mut game = x.typewriter([100, 150, 1000, 120], 20, &[LINE_1]);
+    let region = x.client_rect(game.window.unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    server.reply([reply("今天天气真好啊。")]);
+    let home = tempfile::tempdir().unwrap();
+    let config = config(
+        home.path(),
+        &server,
+        &format!(
+            r#"
+[overlay]
+mode = "over"
+[auto]
+start_on_launch = true
+[regions]
+slots = [{{ name = "Dialogue", rect = {} }}]
+"#,
+            rect_toml(region)
+        ),
+    );
+    let app = start_app(&mut x, home.path(), &config);
+    app.wait_log("auto mode on=true", 1, Duration::from_secs(20));
+    game.next(1);
+    app.wait_log("covers the region", 1, Duration::from_secs(10));
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        chats(&server).len(),
+        0,
+        "a region under ocrlay's own window was read:\n{}",
+        app.log_text()
+    );
+
+    // The overlay is moved off the region: the line is read at once.
+    let overlay = x
+        .wait_window("^ocrlay$", Duration::from_secs(5))
+        .expect("the overlay is visible");
+    x.xdotool(&["windowmove", &overlay.to_string(), "100", "500"]);
+    let chats = wait_requests(&server, &app, 1, Duration::from_secs(20));
+    app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
+    x.screenshot(&x11::artefact_dir("e2e").join("covered.png"));
+    assert_eq!(chats.len(), 1);
+    assert!(chats[0].contains("いい天気ですね"), "{}", chats[0]);
+    assert!(app.alive(), "the app died");
+}
+
+#[test]
+fn alt_number_switches_the_saved_region() {
+    let Some(mut x) = x11::start_or_skip(1600, 900) else {
+        return;
+    };
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr");
+    x.show_image(&fixtures.join("ja_dialogue.png"), 20, 20, "ja-game");
+    x.show_image(&fixtures.join("en_dialogue.png"), 20, 640, "en-game");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    server.reply([reply("英文的译文"), reply("日文的译文")]);
+    let home = tempfile::tempdir().unwrap();
+    let config = config(
+        home.path(),
+        &server,
+        r#"
+[regions]
+active = 0
+slots = [{ name = "Japanese box", rect = [20, 20, 1280, 240] }, { name = "English box", rect = [20, 640, 1280, 240] }]
+"#,
+    );
+    let app = start_app(&mut x, home.path(), &config);
+    std::thread::sleep(Duration::from_millis(500));
+
+    x.xdotool(&["key", "alt+2"]);
+    app.wait_log("Region 2: English box", 1, Duration::from_secs(10));
+    x.xdotool(&["key", "alt+w"]);
+    let first = wait_requests(&server, &app, 1, Duration::from_secs(30));
+    app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
+    x.xdotool(&["key", "alt+1"]);
+    app.wait_log("Region 1: Japanese box", 1, Duration::from_secs(10));
+    x.xdotool(&["key", "alt+w"]);
+    let both = wait_requests(&server, &app, 2, Duration::from_secs(30));
+    assert!(
+        first[0].contains("old castle"),
+        "Alt+2 did not read the English box: {}",
+        first[0]
+    );
+    assert!(
+        both[1].contains("古い城"),
+        "Alt+1 did not read the Japanese box: {}",
+        both[1]
+    );
+    assert!(app.alive(), "the app died");
+}
+
+#[test]
+fn without_a_compositor_the_overlay_steps_aside_for_a_manual_capture() {
+    let Some(mut x) = x11::start_bare_or_skip(1600, 900) else {
+        return;
+    };
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr");
+    x.show_image(&fixtures.join("ja_dialogue.png"), 100, 150, "ja-game");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    server.reply([reply("【爱丽丝】听说前面有一座古城……你真的要去吗？")]);
+    let home = tempfile::tempdir().unwrap();
+    let config = config(
+        home.path(),
+        &server,
+        r#"
+[overlay]
+mode = "over"
+[regions]
+slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
+"#,
+    );
+    let app = start_app(&mut x, home.path(), &config);
+    std::thread::sleep(Duration::from_millis(500));
+    // First Alt+W: the overlay shows "Reading…" over the region, then the translation.
+    x.xdotool(&["key", "alt+w"]);
+    wait_requests(&server, &app, 1, Duration::from_secs(30));
+    app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(500));
+    // Second Alt+W with the translation over the text: the dialogue is read again, not the overlay, so the
+    // translation memory answers it.
+    x.xdotool(&["key", "alt+w"]);
+    let log = app.wait_log("overlay update (done)", 2, Duration::from_secs(30));
+    x.screenshot(&x11::artefact_dir("e2e").join("bare-over.png"));
+    assert!(
+        log.lines()
+            .filter(|l| l.contains("overlay hidden for the capture"))
+            .count()
+            >= 1,
+        "{log}"
+    );
+    assert!(
+        log.contains("translation memory hit"),
+        "the second capture did not read the dialogue:\n{log}"
+    );
+    assert_eq!(chats(&server).len(), 1, "{:#?}", chats(&server));
+    assert!(
+        chats(&server)[0].contains("古い城"),
+        "{}",
+        chats(&server)[0]
+    );
+    assert!(app.alive(), "the app died");
+}
