@@ -176,7 +176,9 @@ model = "mock-model"
             if line == "all done" {
                 break;
             }
-            done_at.push(now_ms());
+            if line.starts_with("line ") {
+                done_at.push(now_ms());
+            }
         }
         std::thread::sleep(Duration::from_secs(2));
         let log = app.log_text();
