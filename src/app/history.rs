@@ -1161,7 +1161,7 @@ mod tests {
 
     #[test]
     fn the_page_is_embedded() {
-        for name in [PAGE, "history.js", "history.css", "common.js"] {
+        for name in [PAGE, "history.js", "history.css", "window.css", "common.js"] {
             assert!(
                 crate::app::webview::UI_FILES
                     .iter()
