@@ -24,19 +24,9 @@ fn main() {
 #[cfg(target_os = "linux")]
 mod linux {
     use super::common::x11::{self, XSession};
-    use super::common::{delta, finish, MockServer, Reply};
+    use super::common::{answer, app_config, MockServer};
     use std::path::Path;
     use std::time::{Duration, Instant};
-
-    fn rss_kib(pid: u32) -> u64 {
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .unwrap()
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    }
 
     /// `n` distinct dialogue lines (place + subject + ending; 1728 combinations), in a shuffled order so that
     /// neighbours rarely share a part.
@@ -106,44 +96,24 @@ mod linux {
 
         let rt = tokio::runtime::Runtime::new().unwrap();
         let server = rt.block_on(MockServer::start());
-        let mut events = vec![delta("这是一句译文。")];
-        events.extend(finish());
-        server.reply([Reply::Sse {
-            events,
-            before_gate: 0,
-            pause: Duration::ZERO,
-            abort: false,
-        }]);
+        server.reply([answer("这是一句译文。")]);
         let home = tempfile::tempdir().unwrap();
-        let config = home.path().join("config.toml");
-        std::fs::write(
-            &config,
-            format!(
+        let config = app_config(
+            home.path(),
+            &server,
+            "sk-bench",
+            &format!(
                 r#"
-[general]
-source = "ja"
-target = "zh-CN"
-ui_language = "en"
 [auto]
 start_on_launch = true
 [memory]
 max_entries = 1000
 [regions]
 slots = [{{ name = "Dialogue", rect = [{}, {}, {}, {}] }}]
-[providers.custom]
-enabled = true
-url = "{}"
-api_key = "sk-bench"
-model = "mock-model"
 "#,
-                region[0],
-                region[1],
-                region[2],
-                region[3],
-                server.url("/v1/chat/completions")
+                region[0], region[1], region[2], region[3],
             ),
-        )
-        .unwrap();
+        );
         let app = x11::App::start(
             &mut x,
             Path::new(env!("CARGO_BIN_EXE_ocrlay")),
@@ -153,8 +123,7 @@ model = "mock-model"
         );
         app.wait_log("auto mode on=true", 1, Duration::from_secs(60));
         std::thread::sleep(Duration::from_secs(2));
-        let pid = app.pid();
-        let start_rss = rss_kib(pid);
+        let start_rss = app.rss_kib();
         println!(
             "lines  requests  RSS MiB  (start: {:.1} MiB)",
             start_rss as f64 / 1024.0
@@ -176,7 +145,7 @@ model = "mock-model"
             // Let the answer land in the overlay and the store before the next line.
             std::thread::sleep(Duration::from_millis(100));
             if i % 100 == 0 {
-                let rss = rss_kib(pid);
+                let rss = app.rss_kib();
                 samples.push((i, rss));
                 println!(
                     "{i:5}  {:8}  {:7.1}",

@@ -23,7 +23,7 @@ fn main() {
 #[cfg(target_os = "linux")]
 mod linux {
     use super::common::x11::{self, XSession};
-    use super::common::{delta, finish, MockServer, Reply};
+    use super::common::{answer, app_config, MockServer};
     use std::io::{BufRead, BufReader};
     use std::path::Path;
     use std::process::Stdio;
@@ -35,16 +35,6 @@ mod linux {
         let f: Vec<&str> = rest.split_whitespace().collect();
         // Fields 14 and 15 of stat (utime, stime); `rest` starts at field 3.
         f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
-    }
-
-    fn rss_kib(pid: u32) -> u64 {
-        std::fs::read_to_string(format!("/proc/{pid}/status"))
-            .unwrap()
-            .lines()
-            .find(|l| l.starts_with("VmRSS:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
     }
 
     /// Milliseconds since the epoch of a log line's RFC 3339 UTC timestamp (tracing's default format).
@@ -93,38 +83,19 @@ mod linux {
         let mut x = XSession::start(1600, 900).unwrap_or_else(|e| panic!("cannot start Xvfb: {e}"));
         let rt = tokio::runtime::Runtime::new().unwrap();
         let server = rt.block_on(MockServer::start());
-        let mut events = vec![delta("译文")];
-        events.extend(finish());
-        server.reply([Reply::Sse {
-            events,
-            before_gate: 0,
-            pause: Duration::ZERO,
-            abort: false,
-        }]);
+        server.reply([answer("译文")]);
         let home = tempfile::tempdir().unwrap();
-        let config = home.path().join("config.toml");
-        std::fs::write(
-            &config,
-            format!(
-                r#"
-[general]
-source = "ja"
-target = "zh-CN"
-ui_language = "en"
+        let config = app_config(
+            home.path(),
+            &server,
+            "sk-bench",
+            r#"
 [auto]
 start_on_launch = true
 [regions]
-slots = [{{ name = "Dialogue", rect = [100, 150, 1280, 240] }}]
-[providers.custom]
-enabled = true
-url = "{}"
-api_key = "sk-bench"
-model = "mock-model"
+slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
 "#,
-                server.url("/v1/chat/completions")
-            ),
-        )
-        .unwrap();
+        );
 
         // 1. A still 1280×240 dialogue box.
         let fixture =
@@ -147,7 +118,7 @@ model = "mock-model"
         let cpu = (c1 - c0) as f64 / tick / secs * 100.0;
         let requests_still = server.requests().len();
         println!("auto mode, still 1280×240 region, default cadence: CPU {cpu:.2} % of one core over {secs:.1} s \
-                  (target ≤ 2 %); RSS {} MiB; requests while still: {}", rss_kib(app.pid()) / 1024, requests_still - 1);
+                  (target ≤ 2 %); RSS {} MiB; requests while still: {}", app.rss_kib() / 1024, requests_still - 1);
 
         // 2. Lines typed out over the same place.
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/typewriter.py");
@@ -199,7 +170,7 @@ model = "mock-model"
             median(&lat), lat.len(),
             lat.iter().copied().fold(f64::INFINITY, f64::min),
             lat.iter().copied().fold(0.0, f64::max),
-            rss_kib(app.pid()) / 1024
+            app.rss_kib() / 1024
         );
         x.screenshot(&x11::artefact_dir("bench").join("auto_mode.png"));
     }

@@ -27,7 +27,7 @@ fn main() {
 #[cfg(target_os = "linux")]
 mod linux {
     use super::common::x11::{self, XSession};
-    use super::common::{delta, finish, MockServer, Reply};
+    use super::common::{answer, app_config, MockServer};
     use std::path::Path;
     use std::time::{Duration, Instant};
 
@@ -71,38 +71,17 @@ mod linux {
         });
         let rt = tokio::runtime::Runtime::new().unwrap();
         let server = rt.block_on(MockServer::start());
-        let mut events = vec![delta("【爱丽丝】\n听说前面有一座古城……\n你真的要去吗？")];
-        events.extend(finish());
-        server.reply([Reply::Sse {
-            events,
-            before_gate: 0,
-            pause: Duration::ZERO,
-            abort: false,
-        }]);
+        server.reply([answer("【爱丽丝】\n听说前面有一座古城……\n你真的要去吗？")]);
         let home = tempfile::tempdir().unwrap();
-        let config = home.path().join("config.toml");
-        std::fs::write(
-            &config,
-            format!(
-                r#"
-[general]
-source = "ja"
-target = "zh-CN"
-ui_language = "en"
-
+        let config = app_config(
+            home.path(),
+            &server,
+            "sk-bench",
+            r#"
 [memory]
 cache = false
-
-[providers.custom]
-enabled = true
-url = "{}"
-api_key = "sk-bench"
-model = "mock-model"
 "#,
-                server.url("/v1/chat/completions")
-            ),
-        )
-        .unwrap();
+        );
         let fixture =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
         x.show_image(&fixture, 100, 150, "game-window");

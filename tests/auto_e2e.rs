@@ -9,7 +9,7 @@
 mod common;
 
 use common::x11;
-use common::{delta, finish, MockServer, Reply};
+use common::{answer as reply, app_config, delta, finish, MockServer, Reply};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::Stdio;
@@ -22,17 +22,6 @@ const LINES: [&str; 4] = [
     "「今日はいい天気ですね。」",
     "「駅の前で待っているよ。」",
 ];
-
-fn reply(text: &str) -> Reply {
-    let mut events = vec![delta(text)];
-    events.extend(finish());
-    Reply::Sse {
-        events,
-        before_gate: 0,
-        pause: Duration::ZERO,
-        abort: false,
-    }
-}
 
 #[test]
 fn auto_mode_translates_each_new_line_once() {
@@ -47,33 +36,19 @@ fn auto_mode_translates_each_new_line_once() {
         reply("我在车站前等你。"),
     ]);
     let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
-            r#"
-[general]
-source = "ja"
-target = "zh-CN"
-ui_language = "en"
-
+    let config = app_config(
+        home.path(),
+        &server,
+        "sk-auto-e2e",
+        r#"
 [auto]
 start_on_launch = true
 
 [regions]
 active = 0
-slots = [{{ name = "Dialogue", rect = [100, 150, 1000, 120] }}]
-
-[providers.custom]
-enabled = true
-url = "{}"
-api_key = "sk-auto-e2e"
-model = "mock-model"
+slots = [{ name = "Dialogue", rect = [100, 150, 1000, 120] }]
 "#,
-            server.url("/v1/chat/completions")
-        ),
-    )
-    .unwrap();
+    );
 
     let app = x11::App::start(
         &mut x,
@@ -182,33 +157,20 @@ fn a_new_line_supersedes_the_one_in_flight() {
         reply("今天天气真好啊。"),
     ]);
     let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("config.toml");
-    std::fs::write(
-        &config,
-        format!(
+    let config = app_config(
+        home.path(),
+        &server,
+        "sk-auto-e2e",
+        &format!(
             r#"
-[general]
-source = "ja"
-target = "zh-CN"
-ui_language = "en"
 [auto]
 start_on_launch = true
 [regions]
 slots = [{{ name = "Dialogue", rect = [{}, {}, {}, {}] }}]
-[providers.custom]
-enabled = true
-url = "{}"
-api_key = "sk-auto-e2e"
-model = "mock-model"
 "#,
-            region[0],
-            region[1],
-            region[2],
-            region[3],
-            server.url("/v1/chat/completions")
+            region[0], region[1], region[2], region[3]
         ),
-    )
-    .unwrap();
+    );
     let app = x11::App::start(
         &mut x,
         Path::new(env!("CARGO_BIN_EXE_ocrlay")),

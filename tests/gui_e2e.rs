@@ -35,31 +35,16 @@ fn translation_reply() -> Reply {
 }
 
 fn write_config(dir: &Path, server: &MockServer) -> std::path::PathBuf {
-    let path = dir.join("config.toml");
-    std::fs::write(
-        &path,
-        format!(
-            r#"
-[general]
-source = "ja"
-target = "zh-CN"
-ui_language = "en"
-
+    common::app_config(
+        dir,
+        server,
+        KEY,
+        r#"
 [overlay]
 font_size = 22
 background_opacity = 0.85
-
-[providers.custom]
-enabled = true
-url = "{}"
-api_key = "{KEY}"
-model = "mock-model"
 "#,
-            server.url("/v1/chat/completions")
-        ),
     )
-    .unwrap();
-    path
 }
 
 #[test]

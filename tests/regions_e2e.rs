@@ -13,46 +13,13 @@
 mod common;
 
 use common::x11::{self, XSession};
-use common::{delta, finish, MockServer, Reply};
+use common::{answer as reply, app_config, MockServer};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-fn reply(text: &str) -> Reply {
-    let mut events = vec![delta(text)];
-    events.extend(finish());
-    Reply::Sse {
-        events,
-        before_gate: 0,
-        pause: Duration::ZERO,
-        abort: false,
-    }
-}
-
 /// A config with the loopback provider and `extra` TOML (regions, auto, overlay).
 fn config(home: &Path, server: &MockServer, extra: &str) -> PathBuf {
-    let path = home.join("config.toml");
-    std::fs::write(
-        &path,
-        format!(
-            r#"
-[general]
-source = "ja"
-target = "zh-CN"
-ui_language = "en"
-
-{extra}
-
-[providers.custom]
-enabled = true
-url = "{}"
-api_key = "sk-regions-e2e"
-model = "mock-model"
-"#,
-            server.url("/v1/chat/completions")
-        ),
-    )
-    .unwrap();
-    path
+    app_config(home, server, "sk-regions-e2e", extra)
 }
 
 /// The messages of every chat request so far.

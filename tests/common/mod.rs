@@ -95,6 +95,51 @@ pub fn sse(pieces: &[&str]) -> Reply {
     }
 }
 
+/// An answer streamed at once: the whole text in one delta, then the usual ending.
+pub fn answer(text: &str) -> Reply {
+    let mut events = vec![delta(text)];
+    events.extend(finish());
+    Reply::Sse {
+        events,
+        before_gate: 0,
+        pause: Duration::ZERO,
+        abort: false,
+    }
+}
+
+/// Writes `dir/config.toml` for the desktop app: Japanese → Simplified Chinese, English interface, the custom
+/// provider at `server` with `key`, and the `extra` TOML (regions, auto mode, overlay…).
+pub fn app_config(
+    dir: &std::path::Path,
+    server: &MockServer,
+    key: &str,
+    extra: &str,
+) -> std::path::PathBuf {
+    let path = dir.join("config.toml");
+    std::fs::write(
+        &path,
+        format!(
+            r#"
+[general]
+source = "ja"
+target = "zh-CN"
+ui_language = "en"
+
+{extra}
+
+[providers.custom]
+enabled = true
+url = "{}"
+api_key = "{key}"
+model = "mock-model"
+"#,
+            server.url("/v1/chat/completions")
+        ),
+    )
+    .unwrap();
+    path
+}
+
 /// A non-streamed completion.
 pub fn completion(text: &str) -> Reply {
     Reply::Status(

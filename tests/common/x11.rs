@@ -71,16 +71,12 @@ impl XSession {
                 ));
             }
         }
-        let n = (90..400)
-            .find(|n| {
-                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
-                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
-            })
-            .ok_or("no free display number")?;
-        let display = format!(":{n}");
-        let xvfb = Command::new("Xvfb")
+        // Xvfb picks a free display itself (-displayfd: race-free when tests start servers in parallel) and
+        // writes its number to stdout once it accepts connections.
+        let mut xvfb = Command::new("Xvfb")
             .args([
-                &display,
+                "-displayfd",
+                "1",
                 "-screen",
                 "0",
                 &format!("{width}x{height}x24"),
@@ -88,22 +84,28 @@ impl XSession {
                 "tcp",
                 "-noreset",
             ])
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("Xvfb: {e}"))?;
+        let out = xvfb.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            let mut line = String::new();
+            let _ = std::io::BufReader::new(out).read_line(&mut line);
+            let _ = tx.send(line);
+        });
         let mut x = XSession {
-            display,
+            display: String::new(),
             children: vec![xvfb],
         };
-        let socket = format!("/tmp/.X11-unix/X{n}");
-        let t = Instant::now();
-        while std::os::unix::net::UnixStream::connect(&socket).is_err() {
-            if t.elapsed() > Duration::from_secs(15) {
-                return Err(format!("Xvfb did not start on {}", x.display));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        let n: u32 = rx
+            .recv_timeout(Duration::from_secs(15))
+            .ok()
+            .and_then(|l| l.trim().parse().ok())
+            .ok_or("Xvfb did not start (no display number on -displayfd)")?;
+        x.display = format!(":{n}");
         if compositor && have("xcompmgr") {
             let c = x.command("xcompmgr").stderr(Stdio::null()).spawn();
             if let Ok(c) = c {
@@ -449,6 +451,17 @@ impl App {
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.pid
+    }
+
+    /// Resident memory of the process, KiB.
+    pub fn rss_kib(&self) -> u64 {
+        fs::read_to_string(format!("/proc/{}/status", self.pid))
+            .unwrap_or_default()
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
     }
 
     /// Whether the process still runs.
