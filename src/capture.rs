@@ -211,21 +211,36 @@ pub fn windows() -> Result<Vec<WindowInfo>, CaptureError> {
 /// The window a region lies on: the front-most window (of `windows`, front to back) holding the region's
 /// centre.
 pub fn window_under<'a>(region: &Rect, windows: &'a [WindowInfo]) -> Option<&'a WindowInfo> {
+    windows_under(region, windows).next()
+}
+
+/// Every window holding the region's centre, front to back.
+pub fn windows_under<'a>(
+    region: &Rect,
+    windows: &'a [WindowInfo],
+) -> impl Iterator<Item = &'a WindowInfo> + 'a {
     let (cx, cy) = (
         region.x + region.width as i32 / 2,
         region.y + region.height as i32 / 2,
     );
-    windows.iter().find(|w| w.rect.contains(cx, cy))
+    windows.iter().filter(move |w| w.rect.contains(cx, cy))
 }
 
 /// The part of a window's image that a desktop region covers (`window` is where the window is on the desktop).
-/// `None` when they do not overlap.
+/// The image may have more pixels than the window's desktop size (macOS reports windows in points and
+/// captures them in pixels): coordinates are scaled by the ratio. `None` when they do not overlap.
 pub fn crop_to(img: &RgbaImage, window: Rect, region: Rect) -> Option<RgbaImage> {
     let r = window.intersect(&region)?;
-    let x = ((r.x - window.x).max(0) as u32).min(img.width().saturating_sub(1));
-    let y = ((r.y - window.y).max(0) as u32).min(img.height().saturating_sub(1));
-    let w = r.width.min(img.width() - x);
-    let h = r.height.min(img.height() - y);
+    if img.width() == 0 || img.height() == 0 {
+        return None;
+    }
+    let sx = f64::from(img.width()) / f64::from(window.width.max(1));
+    let sy = f64::from(img.height()) / f64::from(window.height.max(1));
+    let scale = |v: i32, s: f64| (f64::from(v) * s).round().max(0.0) as u32;
+    let x = scale(r.x - window.x, sx).min(img.width() - 1);
+    let y = scale(r.y - window.y, sy).min(img.height() - 1);
+    let w = scale(r.width as i32, sx).min(img.width() - x);
+    let h = scale(r.height as i32, sy).min(img.height() - y);
     (w > 0 && h > 0).then(|| image::imageops::crop_imm(img, x, y, w, h).to_image())
 }
 
@@ -265,6 +280,13 @@ pub struct RegionReader {
 }
 
 impl RegionReader {
+    /// Whether windows can be read where others cover them (asked once per reader).
+    pub fn covered_readable(&mut self) -> bool {
+        *self
+            .covered_ok
+            .get_or_insert_with(covered_capture_supported)
+    }
+
     /// Captures a desktop region. Where one of ocrlay's own windows (`own`) overlaps it, the window under the
     /// region is read from its own content instead, so the overlay never reads itself; where this system cannot
     /// do that, [`CaptureError::Covered`].
@@ -273,10 +295,7 @@ impl RegionReader {
             self.under = None;
             return capture_region(region);
         }
-        if !*self
-            .covered_ok
-            .get_or_insert_with(covered_capture_supported)
-        {
+        if !self.covered_readable() {
             return Err(CaptureError::Covered(
                 "this system cannot read under it (no compositor is running)",
             ));
@@ -294,16 +313,20 @@ impl RegionReader {
             }
             self.under = None;
         }
-        // No window list (X11 without a window manager) means no window to read under ours.
+        // No window list (X11 without a window manager) means no window to read under ours. Front to back, the
+        // first window holding the region's centre that can be read (one on another workspace cannot).
         let windows = windows().unwrap_or_default();
-        let w = window_under(&region, &windows)
-            .ok_or(CaptureError::Covered("no other window lies under it"))?;
-        let (img, rect) = capture_window(w.id)?;
-        let c = crop_to(&img, rect, region)
-            .ok_or(CaptureError::Covered("no other window lies under it"))?;
-        tracing::debug!(window = %w.title, "reading the window under ocrlay's own");
-        self.under = Some(w.id);
-        Ok(c)
+        for w in windows_under(&region, &windows) {
+            let Ok((img, rect)) = capture_window(w.id) else {
+                continue;
+            };
+            if let Some(c) = crop_to(&img, rect, region) {
+                tracing::debug!(window = %w.title, "reading the window under ocrlay's own");
+                self.under = Some(w.id);
+                return Ok(c);
+            }
+        }
+        Err(CaptureError::Covered("no other window lies under it"))
     }
 }
 
@@ -455,6 +478,12 @@ mod tests {
             height: 10,
         };
         assert!(crop_to(&img, window, outside).is_none());
+        // A window captured at twice its desktop size (macOS: points vs pixels): the same place, doubled.
+        let mut hidpi = RgbaImage::new(400, 200);
+        hidpi.put_pixel(100, 40, image::Rgba([255, 0, 0, 255]));
+        let c = crop_to(&hidpi, window, region).unwrap();
+        assert_eq!(c.dimensions(), (80, 60));
+        assert_eq!(c.get_pixel(0, 0), &image::Rgba([255, 0, 0, 255]));
     }
 
     #[test]

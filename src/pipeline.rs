@@ -131,7 +131,12 @@ pub enum PipelineEvent {
     /// Auto mode cannot capture or read its region (it keeps trying).
     AutoProblem(String),
     /// A window-bound region is somewhere else on the desktop now (its window moved): where it is.
-    RegionMoved(Rect),
+    RegionMoved {
+        /// The manual job that found it (`None`: auto mode).
+        job: Option<u64>,
+        /// Where the region is now.
+        region: Rect,
+    },
     /// A provider failed.
     ProviderFailed {
         /// Job id.
@@ -297,21 +302,30 @@ impl Reader {
             }
         };
         let (img, rect) = capture::capture_window(id).inspect_err(|_| self.window_id = None)?;
-        let x = ((*ox).max(0) as u32).min(img.width().saturating_sub(1));
-        let y = ((*oy).max(0) as u32).min(img.height().saturating_sub(1));
-        let w = ((*w).max(1) as u32).min(img.width() - x);
-        let h = ((*h).max(1) as u32).min(img.height() - y);
-        let placed = Rect {
-            x: rect.x + x as i32,
-            y: rect.y + y as i32,
-            width: w,
-            height: h,
+        // The region on the desktop now, kept inside the window.
+        let wanted = Rect {
+            x: rect.x + (*ox).max(0),
+            y: rect.y + (*oy).max(0),
+            width: (*w).max(1) as u32,
+            height: (*h).max(1) as u32,
         };
+        let placed = rect.intersect(&wanted).unwrap_or(rect);
         if self.placed != Some(placed) {
             self.placed = Some(placed);
             self.moved = Some(placed);
         }
-        Ok(image::imageops::crop_imm(&img, x, y, w, h).to_image())
+        // A window read where ocrlay's window covers it shows ocrlay's window unless the system keeps covered
+        // content (a compositor on X11).
+        let covered = own
+            .lock()
+            .map(|o| o.iter().any(|r| r.intersect(&placed).is_some()))
+            .unwrap_or(false);
+        if covered && !self.region.covered_readable() {
+            return Err(capture::CaptureError::Covered(
+                "this system cannot read under it (no compositor is running)",
+            ));
+        }
+        Ok(capture::crop_to(&img, rect, placed).unwrap_or(img))
     }
 }
 
@@ -476,7 +490,10 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
         Ok(img) => {
             a.failures = 0;
             if let Some(r) = a.reader.moved.take() {
-                (ctx.sink)(PipelineEvent::RegionMoved(r));
+                (ctx.sink)(PipelineEvent::RegionMoved {
+                    job: None,
+                    region: r,
+                });
             }
             img
         }
@@ -565,7 +582,10 @@ fn run_job(
         }
     };
     if let Some(r) = reader.moved.take() {
-        sink(PipelineEvent::RegionMoved(r));
+        sink(PipelineEvent::RegionMoved {
+            job: Some(id),
+            region: r,
+        });
     }
     let image = match captured {
         Ok(img) => img,

@@ -99,7 +99,10 @@ struct App {
     own_windows: Arc<Mutex<Vec<Rect>>>,
     /// The overlay was hidden so that a manual capture could read what it covers (no compositor): it comes
     /// back once the capture is done.
-    hidden_for_capture: bool,
+    hidden_for_capture: Option<u64>,
+    /// The user is moving the overlay (a drag from its page): `Moved` events are the user's placement then,
+    /// not ocrlay's own `set_outer_position`.
+    user_moving: bool,
     /// The region the overlay was last placed for (beside it, over it, or where the user put it for that slot).
     placed_for: Option<Rect>,
     hotkeys: Option<hotkeys::Hotkeys>,
@@ -254,7 +257,8 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<()> {
         history_window: None,
         store,
         own_windows,
-        hidden_for_capture: false,
+        hidden_for_capture: None,
+        user_moving: false,
         placed_for: None,
         hotkeys,
         hotkey_error,
@@ -561,10 +565,7 @@ impl App {
                 if self.placed_for != Some(region) {
                     // First use of this region since the start: the slot's overlay position, or beside/over it.
                     match self.settings.regions.current().overlay_position {
-                        Some([x, y]) => self
-                            .overlay
-                            .window
-                            .set_outer_position(PhysicalPosition::new(x, y)),
+                        Some([x, y]) => self.move_overlay(x, y, None),
                         None => self.place_overlay(region),
                     }
                     self.placed_for = Some(region);
@@ -597,14 +598,23 @@ impl App {
         // Where a covered window cannot be read (X11 without a compositor), the overlay steps aside for the
         // capture instead of being read itself.
         let mut settle = Duration::ZERO;
-        if let Source::Region(region) = &source {
+        let target = match &source {
+            Source::Region(region) => Some(*region),
+            Source::Bound { .. } => self.settings.regions.current().rect(),
+            Source::Image(_) => None,
+        };
+        if self.hidden_for_capture.is_some() {
+            // Still hidden for a capture this one supersedes: this job shows it again.
+            self.hidden_for_capture = Some(id);
+            settle = Duration::from_millis(120);
+        } else if let Some(region) = target {
             if self.overlay_visible
-                && self.overlay_rect().intersect(region).is_some()
+                && self.overlay_rect().intersect(&region).is_some()
                 && !capture::covered_capture_supported()
             {
                 self.overlay.window.set_visible(false);
                 self.overlay_visible = false;
-                self.hidden_for_capture = true;
+                self.hidden_for_capture = Some(id);
                 self.refresh_own_windows();
                 settle = Duration::from_millis(120);
                 tracing::debug!("overlay hidden for the capture");
@@ -625,14 +635,11 @@ impl App {
     fn place_overlay(&mut self, region: Rect) {
         self.placed_for = Some(region);
         if self.settings.overlay.mode == config::OverlayMode::Over {
-            // Over the text: same place and width as the region.
-            self.overlay
-                .window
-                .set_outer_position(PhysicalPosition::new(region.x, region.y));
-            // The page grows it when the translation needs more height (content_size).
-            self.overlay
-                .window
-                .set_inner_size(PhysicalSize::new(region.width.max(120), region.height));
+            // Over the text: same place and width as the region; the page grows it when the translation needs
+            // more height (content_size).
+            let size = PhysicalSize::new(region.width.max(120), region.height);
+            self.overlay.window.set_inner_size(size);
+            self.move_overlay(region.x, region.y, Some(size));
             return;
         }
         let monitors = capture::monitors().unwrap_or_default();
@@ -641,9 +648,27 @@ impl App {
         };
         let size = self.overlay.window.outer_size();
         let (x, y) = placement::beside(region, (size.width, size.height), monitors[i].rect);
+        self.move_overlay(x, y, None);
+    }
+
+    /// Puts the overlay at (x, y) (ocrlay's own placement, not the user's). Capture learns the new place at
+    /// once: the window system reports the move only later, and a capture in between must not read the overlay.
+    fn move_overlay(&mut self, x: i32, y: i32, size: Option<PhysicalSize<u32>>) {
+        self.user_moving = false;
         self.overlay
             .window
             .set_outer_position(PhysicalPosition::new(x, y));
+        if self.overlay_visible {
+            let size = size.unwrap_or_else(|| self.overlay.window.outer_size());
+            if let Ok(mut own) = self.own_windows.lock() {
+                own.push(Rect {
+                    x,
+                    y,
+                    width: size.width,
+                    height: size.height,
+                });
+            }
+        }
     }
 
     fn is_current(&self, job: u64) -> bool {
@@ -668,7 +693,15 @@ impl App {
                     auto: true,
                 });
             }
-            PipelineEvent::RegionMoved(region) => {
+            PipelineEvent::RegionMoved { job, region } => {
+                // A superseded manual job, or auto mode that was stopped, speaks of a region no longer current.
+                let current = match job {
+                    Some(job) => self.is_current(job),
+                    None => self.auto_on,
+                };
+                if !current {
+                    return;
+                }
                 // The bound window moved: the region, and the overlay with it (unless the user placed it).
                 tracing::debug!(?region, "bound region moved");
                 self.last_region = Some(region);
@@ -705,7 +738,8 @@ impl App {
                 if let Some(t) = self.trace.as_mut().filter(|t| t.job == job) {
                     t.captured = Some(Instant::now());
                 }
-                if std::mem::take(&mut self.hidden_for_capture) {
+                if self.hidden_for_capture == Some(job) {
+                    self.hidden_for_capture = None;
                     self.show_overlay(true);
                 }
                 tracing::debug!(job, ms, "capture done");
@@ -723,6 +757,14 @@ impl App {
                     t.recognized = Some(Instant::now());
                 }
                 let lines = text.lines().count();
+                if let (config::OverlayMode::Over, Some(r)) =
+                    (self.settings.overlay.mode, self.placed_for)
+                {
+                    // Each line starts at the region's size again; a long translation grows it (content_size).
+                    self.overlay
+                        .window
+                        .set_inner_size(PhysicalSize::new(r.width.max(120), r.height));
+                }
                 self.overlay.send(&OverlayOut::Job {
                     job,
                     source: text,
@@ -755,7 +797,9 @@ impl App {
                 self.show_overlay(true);
             }
             PipelineEvent::Failed { job, message } => {
-                self.hidden_for_capture = false;
+                if self.hidden_for_capture == Some(job) {
+                    self.hidden_for_capture = None;
+                }
                 if !self.is_current(job) {
                     return;
                 }
@@ -929,6 +973,7 @@ impl App {
             }
             OverlayIn::Lock { locked } => self.set_locked(locked),
             OverlayIn::Drag => {
+                self.user_moving = true;
                 let _ = self.overlay.window.drag_window();
             }
             OverlayIn::ContentSize { height, .. }
@@ -1015,11 +1060,11 @@ impl App {
                     .to_image();
                 self.last_region = Some(region);
                 self.place_overlay(region);
+                // First the slot (a bound slot's offset inside its window), then auto mode reads it.
+                self.current_region_selected(region);
                 if self.auto_on {
-                    // Auto mode follows the newly chosen region.
                     self.set_auto(true);
                 }
-                self.current_region_selected(region);
                 self.submit(Source::Image(crop), at, true);
             }
         }
@@ -1076,9 +1121,7 @@ impl App {
         match (slot.overlay_position, self.last_region) {
             (Some([x, y]), _) => {
                 self.placed_for = self.last_region;
-                self.overlay
-                    .window
-                    .set_outer_position(PhysicalPosition::new(x, y))
+                self.move_overlay(x, y, None)
             }
             (None, Some(r)) => self.place_overlay(r),
             (None, None) => {}
@@ -1557,7 +1600,7 @@ impl App {
             WindowEvent::CloseRequested if is_settings => self.settings_window = None,
             WindowEvent::CloseRequested if is_history => self.history_window = None,
             WindowEvent::CloseRequested if is_overlay => self.show_overlay(false),
-            WindowEvent::Moved(pos) if is_overlay && self.overlay_visible => {
+            WindowEvent::Moved(pos) if is_overlay && self.overlay_visible && self.user_moving => {
                 self.settings.overlay.position = Some([pos.x, pos.y]);
                 // Each saved region remembers where its overlay was.
                 self.settings.regions.current_mut().overlay_position = Some([pos.x, pos.y]);
