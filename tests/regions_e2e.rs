@@ -84,6 +84,55 @@ fn rect_toml(r: [i32; 4]) -> String {
     format!("[{}, {}, {}, {}]", r[0], r[1], r[2], r[3])
 }
 
+/// A game window (the typewriter, 1000×120 at (100, 150)), a loopback provider with `replies`, and ocrlay
+/// started with auto mode on over the game's dialogue box (`mode`: "over" or "beside"; `bound`: the slot
+/// bound to the game window).
+struct AutoScene {
+    game: x11::Typewriter,
+    server: MockServer,
+    app: x11::App,
+    _rt: tokio::runtime::Runtime,
+    _home: tempfile::TempDir,
+}
+
+fn auto_scene(
+    x: &mut XSession,
+    mode: &str,
+    bound: bool,
+    lines: &[&str],
+    replies: &[&str],
+) -> AutoScene {
+    let game = x.typewriter([100, 150, 1000, 120], 20, lines);
+    let region = x.client_rect(game.window.unwrap());
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    server.reply(replies.iter().map(|r| reply(r)));
+    let home = tempfile::tempdir().unwrap();
+    let window = if bound {
+        r#", window = { title = "typewriter-game", app = "", offset = [0, 0, 1000, 120] }"#
+    } else {
+        ""
+    };
+    let config = config(
+        home.path(),
+        &server,
+        &format!(
+            "[overlay]\nmode = \"{mode}\"\n[auto]\nstart_on_launch = true\n[regions]\n\
+             slots = [{{ name = \"Dialogue\", rect = {}{window} }}]\n",
+            rect_toml(region)
+        ),
+    );
+    let app = start_app(x, home.path(), &config);
+    app.wait_log("auto mode on=true", 1, Duration::from_secs(20));
+    AutoScene {
+        game,
+        server,
+        app,
+        _rt: rt,
+        _home: home,
+    }
+}
+
 const LINE_1: &str = "「今日はいい天気ですね。」";
 const LINE_2: &str = "「駅の前で待っているよ。」";
 
@@ -93,37 +142,22 @@ fn over_mode_reads_the_game_window_under_the_overlay() {
         return;
     };
     x.start_wm();
-    let mut game = x.typewriter([100, 150, 1000, 120], 20, &[LINE_1, LINE_2]);
-    let region = x.client_rect(game.window.unwrap());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt.block_on(MockServer::start());
-    server.reply([reply("今天天气真好啊。"), reply("我在车站前等你。")]);
-    let home = tempfile::tempdir().unwrap();
-    let config = config(
-        home.path(),
-        &server,
-        &format!(
-            r#"
-[overlay]
-mode = "over"
-[auto]
-start_on_launch = true
-[regions]
-slots = [{{ name = "Dialogue", rect = {} }}]
-"#,
-            rect_toml(region)
-        ),
+    let mut scene = auto_scene(
+        &mut x,
+        "over",
+        false,
+        &[LINE_1, LINE_2],
+        &["今天天气真好啊。", "我在车站前等你。"],
     );
-    let app = start_app(&mut x, home.path(), &config);
-    app.wait_log("auto mode on=true", 1, Duration::from_secs(20));
+    let (game, server, app) = (&mut scene.game, &scene.server, &scene.app);
     // The overlay sits on the region before the first line appears.
     std::thread::sleep(Duration::from_millis(800));
 
     game.next(1);
-    wait_requests(&server, &app, 1, Duration::from_secs(30));
+    wait_requests(server, app, 1, Duration::from_secs(30));
     app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
     game.next(2);
-    let chats = wait_requests(&server, &app, 2, Duration::from_secs(30));
+    let chats = wait_requests(server, app, 2, Duration::from_secs(30));
     app.wait_log("overlay update (done)", 2, Duration::from_secs(10));
     let log = app.wait_log("first character painted", 2, Duration::from_secs(10));
     std::fs::write(x11::artefact_dir("e2e").join("over-mode.log"), &log).unwrap();
@@ -139,7 +173,7 @@ slots = [{{ name = "Dialogue", rect = {} }}]
     );
     assert_eq!(chats.len(), 2, "{chats:#?}");
     // Exactly the game's lines: nothing of the overlay (its status or the first translation) was read.
-    assert_eq!(asked(&server), [LINE_1, LINE_2]);
+    assert_eq!(asked(server), [LINE_1, LINE_2]);
     assert!(app.alive(), "the app died");
 }
 
@@ -158,33 +192,18 @@ fn bound_region_follows_its_window(mode: &str) {
         return;
     };
     x.start_wm();
-    let mut game = x.typewriter([100, 150, 1000, 120], 20, &[LINE_1, LINE_2]);
-    let id = game.window.unwrap();
-    let region = x.client_rect(id);
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt.block_on(MockServer::start());
-    server.reply([reply("今天天气真好啊。"), reply("我在车站前等你。")]);
-    let home = tempfile::tempdir().unwrap();
-    let config = config(
-        home.path(),
-        &server,
-        &format!(
-            r#"
-[overlay]
-mode = "{mode}"
-[auto]
-start_on_launch = true
-[regions]
-slots = [{{ name = "Game", rect = {}, window = {{ title = "typewriter-game", app = "", offset = [0, 0, 1000, 120] }} }}]
-"#,
-            rect_toml(region)
-        ),
+    let mut scene = auto_scene(
+        &mut x,
+        mode,
+        true,
+        &[LINE_1, LINE_2],
+        &["今天天气真好啊。", "我在车站前等你。"],
     );
-    let app = start_app(&mut x, home.path(), &config);
-    app.wait_log("auto mode on=true", 1, Duration::from_secs(20));
+    let (game, server, app) = (&mut scene.game, &scene.server, &scene.app);
+    let id = game.window.unwrap();
 
     game.next(1);
-    wait_requests(&server, &app, 1, Duration::from_secs(30));
+    wait_requests(server, app, 1, Duration::from_secs(30));
     app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
 
     // The game window moves across the screen: the region goes with it.
@@ -224,7 +243,7 @@ slots = [{{ name = "Game", rect = {}, window = {{ title = "typewriter-game", app
         std::thread::sleep(Duration::from_millis(100));
     }
     game.next(2);
-    let chats = wait_requests(&server, &app, 2, Duration::from_secs(30));
+    let chats = wait_requests(server, app, 2, Duration::from_secs(30));
     let log = app.wait_log("overlay update (done)", 2, Duration::from_secs(10));
     std::fs::write(
         x11::artefact_dir("e2e").join(format!("bound-{mode}.log")),
@@ -234,7 +253,7 @@ slots = [{{ name = "Game", rect = {}, window = {{ title = "typewriter-game", app
     x.screenshot(&x11::artefact_dir("e2e").join(format!("bound-{mode}.png")));
     assert!(moved[0] >= 400 && moved[1] >= 500, "{moved:?}");
     assert_eq!(chats.len(), 2, "{chats:#?}\n{log}");
-    assert_eq!(asked(&server), [LINE_1, LINE_2], "{log}");
+    assert_eq!(asked(server), [LINE_1, LINE_2], "{log}");
     assert!(app.alive(), "the app died");
 }
 
@@ -244,34 +263,13 @@ fn auto_mode_waits_while_its_own_window_covers_the_region() {
     let Some(mut x) = x11::start_or_skip(1600, 900) else {
         return;
     };
-    let mut game = x.typewriter([100, 150, 1000, 120], 20, &[LINE_1]);
-    let region = x.client_rect(game.window.unwrap());
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt.block_on(MockServer::start());
-    server.reply([reply("今天天气真好啊。")]);
-    let home = tempfile::tempdir().unwrap();
-    let config = config(
-        home.path(),
-        &server,
-        &format!(
-            r#"
-[overlay]
-mode = "over"
-[auto]
-start_on_launch = true
-[regions]
-slots = [{{ name = "Dialogue", rect = {} }}]
-"#,
-            rect_toml(region)
-        ),
-    );
-    let app = start_app(&mut x, home.path(), &config);
-    app.wait_log("auto mode on=true", 1, Duration::from_secs(20));
+    let mut scene = auto_scene(&mut x, "over", false, &[LINE_1], &["今天天气真好啊。"]);
+    let (game, server, app) = (&mut scene.game, &scene.server, &scene.app);
     game.next(1);
     app.wait_log("covers the region", 1, Duration::from_secs(10));
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(
-        chats(&server).len(),
+        chats(server).len(),
         0,
         "a region under ocrlay's own window was read:\n{}",
         app.log_text()
@@ -282,7 +280,7 @@ slots = [{{ name = "Dialogue", rect = {} }}]
         .wait_window("^ocrlay$", Duration::from_secs(5))
         .expect("the overlay is visible");
     x.xdotool(&["windowmove", &overlay.to_string(), "100", "500"]);
-    let chats = wait_requests(&server, &app, 1, Duration::from_secs(20));
+    let chats = wait_requests(server, app, 1, Duration::from_secs(20));
     app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
     x.screenshot(&x11::artefact_dir("e2e").join("covered.png"));
     assert_eq!(chats.len(), 1);
