@@ -300,15 +300,14 @@ impl RegionReader {
                 "this system cannot read under it (no compositor is running)",
             ));
         }
+        let centre = (
+            region.x + region.width as i32 / 2,
+            region.y + region.height as i32 / 2,
+        );
         if let Some(id) = self.under {
-            if let Ok((img, rect)) = capture_window(id) {
-                if rect.contains(
-                    region.x + region.width as i32 / 2,
-                    region.y + region.height as i32 / 2,
-                ) {
-                    if let Some(c) = crop_to(&img, rect, region) {
-                        return Ok(c);
-                    }
+            if let Ok((img, rect, _)) = capture_window_part(id, |_| region) {
+                if rect.contains(centre.0, centre.1) {
+                    return Ok(img);
                 }
             }
             self.under = None;
@@ -317,17 +316,103 @@ impl RegionReader {
         // first window holding the region's centre that can be read (one on another workspace cannot).
         let windows = windows().unwrap_or_default();
         for w in windows_under(&region, &windows) {
-            let Ok((img, rect)) = capture_window(w.id) else {
-                continue;
-            };
-            if let Some(c) = crop_to(&img, rect, region) {
+            if let Ok((img, _, _)) = capture_window_part(w.id, |_| region) {
                 tracing::debug!(window = %w.title, "reading the window under ocrlay's own");
                 self.under = Some(w.id);
-                return Ok(c);
+                return Ok(img);
             }
         }
         Err(CaptureError::Covered("no other window lies under it"))
     }
+}
+
+/// Captures part of a window's own content (even where other windows cover it): `region_of` gets where the
+/// window is on the desktop and says which desktop rectangle is wanted. Returns that part (clipped to the
+/// window), where the window is, and where the part is.
+///
+/// On X11 only the part is read from the server (auto mode over a full-screen game reads a dialogue box 2–10
+/// times a second; the whole window would be 8 MB each time); elsewhere, or when that fails, the window is
+/// captured whole and cropped.
+pub fn capture_window_part(
+    id: u32,
+    region_of: impl Fn(Rect) -> Rect,
+) -> Result<(RgbaImage, Rect, Rect), CaptureError> {
+    #[cfg(target_os = "linux")]
+    match x11_window_part(id, &region_of) {
+        Ok(Some(found)) => return Ok(found),
+        Ok(None) => return Err(CaptureError::WindowGone(id)),
+        Err(e) => tracing::debug!("reading part of window {id} failed ({e}); capturing it whole"),
+    }
+    let (img, rect) = capture_window(id)?;
+    let part = rect.intersect(&region_of(rect)).unwrap_or(rect);
+    let img = crop_to(&img, rect, part).unwrap_or(img);
+    Ok((img, rect, part))
+}
+
+/// GetImage of a rectangle of a window, 24/32-bit TrueColor (what X servers with a compositor run). `None`
+/// when the window is gone.
+#[cfg(target_os = "linux")]
+#[allow(clippy::type_complexity)]
+fn x11_window_part(
+    id: u32,
+    region_of: &impl Fn(Rect) -> Rect,
+) -> Result<Option<(RgbaImage, Rect, Rect)>, Box<dyn std::error::Error>> {
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder};
+    let (conn, _) = x11rb::connect(None)?;
+    let Ok(geometry) = conn.get_geometry(id)?.reply() else {
+        return Ok(None);
+    };
+    let at = conn
+        .translate_coordinates(id, geometry.root, 0, 0)?
+        .reply()?;
+    let window = Rect {
+        x: i32::from(at.dst_x),
+        y: i32::from(at.dst_y),
+        width: u32::from(geometry.width),
+        height: u32::from(geometry.height),
+    };
+    let Some(part) = window.intersect(&region_of(window)) else {
+        return Err("the region is outside its window".into());
+    };
+    let reply = conn
+        .get_image(
+            ImageFormat::Z_PIXMAP,
+            id,
+            (part.x - window.x) as i16,
+            (part.y - window.y) as i16,
+            part.width as u16,
+            part.height as u16,
+            !0,
+        )?
+        .reply()?;
+    let setup = conn.setup();
+    let bpp = setup
+        .pixmap_formats
+        .iter()
+        .find(|f| f.depth == reply.depth)
+        .map(|f| f.bits_per_pixel)
+        .unwrap_or(0);
+    let n = part.width as usize * part.height as usize;
+    if !matches!(reply.depth, 24 | 32) || bpp != 32 || reply.data.len() < n * 4 {
+        return Err(format!(
+            "unsupported image format (depth {}, {bpp} bits a pixel)",
+            reply.depth
+        )
+        .into());
+    }
+    let lsb = setup.image_byte_order == ImageOrder::LSB_FIRST;
+    let mut img = RgbaImage::new(part.width, part.height);
+    for (dst, src) in img.chunks_exact_mut(4).zip(reply.data.chunks_exact(4)) {
+        // A 32-bit pixel 0x00RRGGBB in the server's byte order.
+        let (r, g, b) = if lsb {
+            (src[2], src[1], src[0])
+        } else {
+            (src[1], src[2], src[3])
+        };
+        dst.copy_from_slice(&[r, g, b, 255]);
+    }
+    Ok(Some((img, window, part)))
 }
 
 /// Captures a window's own content, even where other windows (such as ocrlay's overlay) cover it.

@@ -301,15 +301,14 @@ impl Reader {
                 found.id
             }
         };
-        let (img, rect) = capture::capture_window(id).inspect_err(|_| self.window_id = None)?;
-        // The region on the desktop now, kept inside the window.
-        let wanted = Rect {
+        // The region on the desktop now (where the window is, plus the offset), kept inside the window.
+        let (img, _, placed) = capture::capture_window_part(id, |rect| Rect {
             x: rect.x + (*ox).max(0),
             y: rect.y + (*oy).max(0),
             width: (*w).max(1) as u32,
             height: (*h).max(1) as u32,
-        };
-        let placed = rect.intersect(&wanted).unwrap_or(rect);
+        })
+        .inspect_err(|_| self.window_id = None)?;
         if self.placed != Some(placed) {
             self.placed = Some(placed);
             self.moved = Some(placed);
@@ -325,7 +324,7 @@ impl Reader {
                 "this system cannot read under it (no compositor is running)",
             ));
         }
-        Ok(capture::crop_to(&img, rect, placed).unwrap_or(img))
+        Ok(img)
     }
 }
 

@@ -399,3 +399,40 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
     );
     assert!(app.alive(), "the app died");
 }
+
+/// Part of a window read straight from the X server (what auto mode reads under the overlay) is exactly
+/// the window's pixels: same place, same colours, as the image the window shows.
+#[test]
+fn part_of_a_window_is_read_pixel_exact() {
+    let Some(mut x) = x11::start_or_skip(1600, 900) else {
+        return;
+    };
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
+    x.show_image(&fixture, 100, 150, "pixel-game");
+    let id = x
+        .wait_window("^pixel-game$", Duration::from_secs(10))
+        .unwrap();
+    // This process talks to the test's X server (no other test of this file reads X in-process).
+    std::env::set_var("DISPLAY", &x.display);
+    let want = |w: ocrlay::capture::Rect| ocrlay::capture::Rect {
+        x: w.x + 40,
+        y: w.y + 60,
+        width: 500,
+        height: 120,
+    };
+    let (part, window, placed) = ocrlay::capture::capture_window_part(id as u32, want).unwrap();
+    assert_eq!((placed.x - window.x, placed.y - window.y), (40, 60));
+    assert_eq!(part.dimensions(), (500, 120));
+    let shown = image::open(&fixture).unwrap().to_rgba8();
+    let mut differing = 0;
+    for (px, py, p) in part.enumerate_pixels() {
+        let q = shown.get_pixel(px + 40, py + 60);
+        if p.0[..3] != q.0[..3] {
+            differing += 1;
+        }
+    }
+    assert_eq!(
+        differing, 0,
+        "pixels differ from the image the window shows"
+    );
+}
