@@ -2,7 +2,9 @@
 //! 1. CPU of the whole ocrlay process over 60 s of auto mode on an unchanging 1280×240 region (default
 //!    cadence), from /proc/PID/stat (utime + stime), after a 5 s settle;
 //! 2. new line finished (the typewriter window prints "line N done" the moment its last character is set)
-//!    → the overlay reports that line's first translated character painted (the app's log), for 8 lines.
+//!    → the overlay reports that line's first translated character painted (the app's log), for 8 lines;
+//! 3. CPU again over 60 s of a still region, with the overlay over it: auto mode reads the game window
+//!    under the overlay (openbox + xcompmgr), only the region's part.
 //!
 //! Run with `cargo bench --bench auto_mode` (Linux; needs Xvfb, xcompmgr, xdotool, ImageMagick, python3-tk).
 
@@ -173,5 +175,59 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
             app.rss_kib() / 1024
         );
         x.screenshot(&x11::artefact_dir("bench").join("auto_mode.png"));
+        drop(app);
+        drop(x);
+        over_mode_cpu();
+    }
+
+    /// Part 3: the same still region with the overlay over it. Auto mode reads the 1600×860 game window
+    /// under the overlay (window manager + compositor), only the region's part of it, at the slow cadence.
+    fn over_mode_cpu() {
+        let mut x = XSession::start(1600, 900).unwrap_or_else(|e| panic!("cannot start Xvfb: {e}"));
+        x.start_wm();
+        let mut game = x.typewriter(
+            [0, 0, 1600, 860],
+            0,
+            &["「この先に古い城があるって聞いたけど」"],
+        );
+        game.next(1);
+        let client = x.client_rect(game.window.unwrap());
+        // The label centres the line vertically: a 1280×240 box around the middle of the window.
+        let region = [client[0] + 40, client[1] + client[3] / 2 - 120, 1280, 240];
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let server = rt.block_on(MockServer::start());
+        server.reply([answer("译文")]);
+        let home = tempfile::tempdir().unwrap();
+        let config = app_config(
+            home.path(),
+            &server,
+            "sk-bench",
+            &format!(
+                "[overlay]\nmode = \"over\"\n[auto]\nstart_on_launch = true\n[regions]\n\
+                 slots = [{{ name = \"Dialogue\", rect = [{}, {}, {}, {}] }}]\n",
+                region[0], region[1], region[2], region[3]
+            ),
+        );
+        let app = x11::App::start(
+            &mut x,
+            Path::new(env!("CARGO_BIN_EXE_ocrlay")),
+            home.path(),
+            &config,
+            "warn,ocrlay=debug",
+        );
+        app.wait_log("first character painted", 1, Duration::from_secs(60));
+        std::thread::sleep(Duration::from_secs(5));
+        let (c0, t0) = (cpu_ticks(app.pid()), Instant::now());
+        std::thread::sleep(Duration::from_secs(60));
+        let (c1, secs) = (cpu_ticks(app.pid()), t0.elapsed().as_secs_f64());
+        let cpu = (c1 - c0) as f64 / 100.0 / secs * 100.0;
+        let log = app.log_text();
+        println!(
+            "auto mode, overlay over the still region, reading the 1600×860 window under it: CPU {cpu:.2} % of \
+             one core over {secs:.1} s (target ≤ 2 %); requests: {}; read under the overlay: {}",
+            server.requests().len(),
+            log.contains("reading the window under ocrlay's own")
+        );
+        x.screenshot(&x11::artefact_dir("bench").join("auto_mode_over.png"));
     }
 }

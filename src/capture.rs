@@ -153,6 +153,17 @@ pub fn monitor_for(region: &Rect, monitors: &[MonitorInfo]) -> Option<usize> {
 /// Captures a region of the desktop (clipped to the monitor that holds most of it).
 pub fn capture_region(region: Rect) -> Result<RgbaImage, CaptureError> {
     let started = Instant::now();
+    #[cfg(target_os = "linux")]
+    if x11::usable() {
+        match x11::root_part(region) {
+            Ok(Some(img)) => {
+                tracing::debug!(?region, ms = started.elapsed().as_millis(), "capture");
+                return Ok(img);
+            }
+            Ok(None) => return Err(CaptureError::OffScreen(region)),
+            Err(e) => tracing::debug!("reading the screen directly failed ({e}); through xcap"),
+        }
+    }
     let all = xcap::Monitor::all().map_err(backend)?;
     let infos = monitors()?;
     let i = monitor_for(&region, &infos).ok_or(CaptureError::OffScreen(region))?;
@@ -250,24 +261,12 @@ pub fn crop_to(img: &RgbaImage, window: Rect, region: Rect) -> Option<RgbaImage>
 pub fn covered_capture_supported() -> bool {
     #[cfg(target_os = "linux")]
     {
-        x11_compositor_running().unwrap_or(false)
+        x11::compositor_running().unwrap_or(false)
     }
     #[cfg(not(target_os = "linux"))]
     {
         true
     }
-}
-
-#[cfg(target_os = "linux")]
-fn x11_compositor_running() -> Result<bool, Box<dyn std::error::Error>> {
-    use x11rb::connection::Connection as _;
-    use x11rb::protocol::xproto::ConnectionExt as _;
-    let (conn, screen) = x11rb::connect(None)?;
-    let name = format!("_NET_WM_CM_S{screen}");
-    let atom = conn.intern_atom(false, name.as_bytes())?.reply()?.atom;
-    let owner = conn.get_selection_owner(atom)?.reply()?.owner;
-    let _ = conn.flush();
-    Ok(owner != x11rb::NONE)
 }
 
 /// How a region is read when some of ocrlay's windows may lie over it.
@@ -338,7 +337,7 @@ pub fn capture_window_part(
     region_of: impl Fn(Rect) -> Rect,
 ) -> Result<(RgbaImage, Rect, Rect), CaptureError> {
     #[cfg(target_os = "linux")]
-    match x11_window_part(id, &region_of) {
+    match x11::window_part(id, &region_of) {
         Ok(Some(found)) => return Ok(found),
         Ok(None) => return Err(CaptureError::WindowGone(id)),
         Err(e) => tracing::debug!("reading part of window {id} failed ({e}); capturing it whole"),
@@ -347,72 +346,6 @@ pub fn capture_window_part(
     let part = rect.intersect(&region_of(rect)).unwrap_or(rect);
     let img = crop_to(&img, rect, part).unwrap_or(img);
     Ok((img, rect, part))
-}
-
-/// GetImage of a rectangle of a window, 24/32-bit TrueColor (what X servers with a compositor run). `None`
-/// when the window is gone.
-#[cfg(target_os = "linux")]
-#[allow(clippy::type_complexity)]
-fn x11_window_part(
-    id: u32,
-    region_of: &impl Fn(Rect) -> Rect,
-) -> Result<Option<(RgbaImage, Rect, Rect)>, Box<dyn std::error::Error>> {
-    use x11rb::connection::Connection as _;
-    use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder};
-    let (conn, _) = x11rb::connect(None)?;
-    let Ok(geometry) = conn.get_geometry(id)?.reply() else {
-        return Ok(None);
-    };
-    let at = conn
-        .translate_coordinates(id, geometry.root, 0, 0)?
-        .reply()?;
-    let window = Rect {
-        x: i32::from(at.dst_x),
-        y: i32::from(at.dst_y),
-        width: u32::from(geometry.width),
-        height: u32::from(geometry.height),
-    };
-    let Some(part) = window.intersect(&region_of(window)) else {
-        return Err("the region is outside its window".into());
-    };
-    let reply = conn
-        .get_image(
-            ImageFormat::Z_PIXMAP,
-            id,
-            (part.x - window.x) as i16,
-            (part.y - window.y) as i16,
-            part.width as u16,
-            part.height as u16,
-            !0,
-        )?
-        .reply()?;
-    let setup = conn.setup();
-    let bpp = setup
-        .pixmap_formats
-        .iter()
-        .find(|f| f.depth == reply.depth)
-        .map(|f| f.bits_per_pixel)
-        .unwrap_or(0);
-    let n = part.width as usize * part.height as usize;
-    if !matches!(reply.depth, 24 | 32) || bpp != 32 || reply.data.len() < n * 4 {
-        return Err(format!(
-            "unsupported image format (depth {}, {bpp} bits a pixel)",
-            reply.depth
-        )
-        .into());
-    }
-    let lsb = setup.image_byte_order == ImageOrder::LSB_FIRST;
-    let mut img = RgbaImage::new(part.width, part.height);
-    for (dst, src) in img.chunks_exact_mut(4).zip(reply.data.chunks_exact(4)) {
-        // A 32-bit pixel 0x00RRGGBB in the server's byte order.
-        let (r, g, b) = if lsb {
-            (src[2], src[1], src[0])
-        } else {
-            (src[1], src[2], src[3])
-        };
-        dst.copy_from_slice(&[r, g, b, 255]);
-    }
-    Ok(Some((img, window, part)))
 }
 
 /// Captures a window's own content, even where other windows (such as ocrlay's overlay) cover it.
@@ -429,6 +362,152 @@ pub fn capture_window(id: u32) -> Result<(RgbaImage, Rect), CaptureError> {
         height: w.height().map_err(backend)?,
     };
     Ok((w.capture_image().map_err(backend)?, rect))
+}
+
+/// Direct X11 reads (x11rb): a rectangle of the screen or of a window, straight from the server, on one
+/// connection kept per thread. xcap enumerates every monitor (twice) and converts pixels through a function
+/// pointer on each capture; auto mode captures 2–10 times a second, so this is most of its CPU.
+#[cfg(target_os = "linux")]
+mod x11 {
+    use super::Rect;
+    use image::RgbaImage;
+    use std::cell::RefCell;
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::xproto::{ConnectionExt as _, ImageFormat, ImageOrder};
+    use x11rb::rust_connection::RustConnection;
+
+    type Error = Box<dyn std::error::Error>;
+
+    thread_local! {
+        static CONN: RefCell<Option<(RustConnection, usize)>> = const { RefCell::new(None) };
+    }
+
+    /// An X11 session (not Wayland, where xcap goes through the portal).
+    pub fn usable() -> bool {
+        std::env::var_os("WAYLAND_DISPLAY").is_none()
+            && std::env::var("XDG_SESSION_TYPE").map_or(true, |t| t != "wayland")
+            && std::env::var_os("DISPLAY").is_some()
+    }
+
+    /// Runs `f` on this thread's connection (made on first use; dropped after an error, so the next call
+    /// connects again, e.g. after the X server restarted).
+    fn with_conn<T>(
+        f: impl FnOnce(&RustConnection, usize) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        CONN.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            if slot.is_none() {
+                *slot = Some(x11rb::connect(None)?);
+            }
+            let (conn, screen) = slot.as_ref().expect("connected above");
+            let out = f(conn, *screen);
+            if out.is_err() {
+                *slot = None;
+            }
+            out
+        })
+    }
+
+    /// Whether a compositing manager runs (owns `_NET_WM_CM_S<screen>`).
+    pub fn compositor_running() -> Result<bool, Error> {
+        with_conn(|conn, screen| {
+            let name = format!("_NET_WM_CM_S{screen}");
+            let atom = conn.intern_atom(false, name.as_bytes())?.reply()?.atom;
+            let owner = conn.get_selection_owner(atom)?.reply()?.owner;
+            Ok(owner != x11rb::NONE)
+        })
+    }
+
+    /// A desktop rectangle, clipped to the screen. `None` when it is off the screen.
+    pub fn root_part(region: Rect) -> Result<Option<RgbaImage>, Error> {
+        with_conn(|conn, screen| {
+            let root = &conn.setup().roots[screen];
+            let whole = Rect {
+                x: 0,
+                y: 0,
+                width: u32::from(root.width_in_pixels),
+                height: u32::from(root.height_in_pixels),
+            };
+            let Some(part) = whole.intersect(&region) else {
+                return Ok(None);
+            };
+            get_image(conn, root.root, part).map(Some)
+        })
+    }
+
+    /// A desktop rectangle of a window (`region_of` gets where the window is): the part, where the window is,
+    /// where the part is. `None` when the window is gone.
+    #[allow(clippy::type_complexity)]
+    pub fn window_part(
+        id: u32,
+        region_of: &impl Fn(Rect) -> Rect,
+    ) -> Result<Option<(RgbaImage, Rect, Rect)>, Error> {
+        with_conn(|conn, _| {
+            let Ok(geometry) = conn.get_geometry(id)?.reply() else {
+                return Ok(None);
+            };
+            let at = conn
+                .translate_coordinates(id, geometry.root, 0, 0)?
+                .reply()?;
+            let window = Rect {
+                x: i32::from(at.dst_x),
+                y: i32::from(at.dst_y),
+                width: u32::from(geometry.width),
+                height: u32::from(geometry.height),
+            };
+            let Some(part) = window.intersect(&region_of(window)) else {
+                return Err("the region is outside its window".into());
+            };
+            let local = Rect {
+                x: part.x - window.x,
+                y: part.y - window.y,
+                ..part
+            };
+            Ok(Some((get_image(conn, id, local)?, window, part)))
+        })
+    }
+
+    /// GetImage of a rectangle of a drawable (24/32-bit TrueColor, what X servers run today).
+    fn get_image(conn: &RustConnection, drawable: u32, r: Rect) -> Result<RgbaImage, Error> {
+        let reply = conn
+            .get_image(
+                ImageFormat::Z_PIXMAP,
+                drawable,
+                r.x as i16,
+                r.y as i16,
+                r.width as u16,
+                r.height as u16,
+                !0,
+            )?
+            .reply()?;
+        let setup = conn.setup();
+        let bpp = setup
+            .pixmap_formats
+            .iter()
+            .find(|f| f.depth == reply.depth)
+            .map(|f| f.bits_per_pixel)
+            .unwrap_or(0);
+        let n = r.width as usize * r.height as usize;
+        if !matches!(reply.depth, 24 | 32) || bpp != 32 || reply.data.len() < n * 4 {
+            return Err(format!(
+                "unsupported image format (depth {}, {bpp} bits a pixel)",
+                reply.depth
+            )
+            .into());
+        }
+        let lsb = setup.image_byte_order == ImageOrder::LSB_FIRST;
+        let mut img = RgbaImage::new(r.width, r.height);
+        for (dst, src) in img.chunks_exact_mut(4).zip(reply.data.chunks_exact(4)) {
+            // A 32-bit pixel 0x00RRGGBB in the server's byte order.
+            let (red, green, blue) = if lsb {
+                (src[2], src[1], src[0])
+            } else {
+                (src[1], src[2], src[3])
+            };
+            dst.copy_from_slice(&[red, green, blue, 255]);
+        }
+        Ok(img)
+    }
 }
 
 #[cfg(test)]

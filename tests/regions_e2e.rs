@@ -403,7 +403,7 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
 /// Part of a window read straight from the X server (what auto mode reads under the overlay) is exactly
 /// the window's pixels: same place, same colours, as the image the window shows.
 #[test]
-fn part_of_a_window_is_read_pixel_exact() {
+fn screen_and_window_parts_are_read_pixel_exact() {
     let Some(mut x) = x11::start_or_skip(1600, 900) else {
         return;
     };
@@ -435,4 +435,23 @@ fn part_of_a_window_is_read_pixel_exact() {
         differing, 0,
         "pixels differ from the image the window shows"
     );
+    // The same place read from the screen (what Alt+W and auto mode read when nothing of ocrlay covers it).
+    let screen = ocrlay::capture::capture_region(placed).unwrap();
+    assert_eq!(screen.dimensions(), (500, 120));
+    let differing = screen
+        .enumerate_pixels()
+        .filter(|(px, py, p)| p.0[..3] != shown.get_pixel(px + 40, py + 60).0[..3])
+        .count();
+    assert_eq!(differing, 0, "the screen read differs from the image shown");
+    // Off the screen: a clear error, not an empty image.
+    let off = ocrlay::capture::Rect {
+        x: 5000,
+        y: 5000,
+        width: 10,
+        height: 10,
+    };
+    assert!(matches!(
+        ocrlay::capture::capture_region(off),
+        Err(ocrlay::capture::CaptureError::OffScreen(_))
+    ));
 }
