@@ -1024,7 +1024,7 @@ impl App {
             }
             SelectorIn::Shown => {
                 if let Some(at) = self.selecting {
-                    tracing::debug!(monitor = i, ms = at.elapsed().as_millis(), "selector shown");
+                    tracing::info!(monitor = i, ms = at.elapsed().as_millis(), "selector shown");
                 }
             }
             SelectorIn::Cancel => {
