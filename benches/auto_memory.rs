@@ -114,13 +114,7 @@ slots = [{{ name = "Dialogue", rect = [{}, {}, {}, {}] }}]
                 region[0], region[1], region[2], region[3],
             ),
         );
-        let app = x11::App::start(
-            &mut x,
-            Path::new(env!("CARGO_BIN_EXE_ocrlay")),
-            home.path(),
-            &config,
-            "warn,ocrlay=info",
-        );
+        let app = x11::App::start(&mut x, home.path(), &config, "warn,ocrlay=info");
         app.wait_log("auto mode on=true", 1, Duration::from_secs(60));
         std::thread::sleep(Duration::from_secs(2));
         let start_rss = app.rss_kib();

@@ -103,13 +103,7 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
         let fixture =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
         x.show_image(&fixture, 100, 150, "still-game");
-        let app = x11::App::start(
-            &mut x,
-            Path::new(env!("CARGO_BIN_EXE_ocrlay")),
-            home.path(),
-            &config,
-            "warn,ocrlay=info",
-        );
+        let app = x11::App::start(&mut x, home.path(), &config, "warn,ocrlay=info");
         app.wait_log("auto mode on=true", 1, Duration::from_secs(60));
         app.wait_log("first character painted", 1, Duration::from_secs(30));
         std::thread::sleep(Duration::from_secs(5));
@@ -208,13 +202,7 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
                 region[0], region[1], region[2], region[3]
             ),
         );
-        let app = x11::App::start(
-            &mut x,
-            Path::new(env!("CARGO_BIN_EXE_ocrlay")),
-            home.path(),
-            &config,
-            "warn,ocrlay=debug",
-        );
+        let app = x11::App::start(&mut x, home.path(), &config, "warn,ocrlay=debug");
         app.wait_log("first character painted", 1, Duration::from_secs(60));
         std::thread::sleep(Duration::from_secs(5));
         let (c0, t0) = (cpu_ticks(app.pid()), Instant::now());

@@ -85,13 +85,7 @@ cache = false
         let fixture =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
         x.show_image(&fixture, 100, 150, "game-window");
-        let app = x11::App::start(
-            &mut x,
-            Path::new(env!("CARGO_BIN_EXE_ocrlay")),
-            home.path(),
-            &config,
-            "warn,ocrlay=info",
-        );
+        let app = x11::App::start(&mut x, home.path(), &config, "warn,ocrlay=info");
         app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
         std::thread::sleep(Duration::from_millis(1500));
 

@@ -50,13 +50,7 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1000, 120] }]
 "#,
     );
 
-    let app = x11::App::start(
-        &mut x,
-        Path::new(env!("CARGO_BIN_EXE_ocrlay")),
-        home.path(),
-        &config,
-        "ocrlay=debug",
-    );
+    let app = x11::App::start(&mut x, home.path(), &config, "ocrlay=debug");
     app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
     app.wait_log("auto mode on=true", 1, Duration::from_secs(20));
 
@@ -171,13 +165,7 @@ slots = [{{ name = "Dialogue", rect = [{}, {}, {}, {}] }}]
             region[0], region[1], region[2], region[3]
         ),
     );
-    let app = x11::App::start(
-        &mut x,
-        Path::new(env!("CARGO_BIN_EXE_ocrlay")),
-        home.path(),
-        &config,
-        "ocrlay=debug",
-    );
+    let app = x11::App::start(&mut x, home.path(), &config, "ocrlay=debug");
     app.wait_log("auto mode on=true", 1, Duration::from_secs(60));
     let wait_requests = |n: usize| {
         let t = Instant::now();

@@ -62,13 +62,7 @@ fn alt_q_drag_translates_into_the_overlay() {
     // The "game": 1280×240 dialogue box at (100, 150).
     x.show_image(&fixture, 100, 150, "game-window");
 
-    let app = x11::App::start(
-        &mut x,
-        Path::new(env!("CARGO_BIN_EXE_ocrlay")),
-        home.path(),
-        &config,
-        "ocrlay=debug",
-    );
+    let app = x11::App::start(&mut x, home.path(), &config, "ocrlay=debug");
     app.wait_log("ocrlay is running", 1, Duration::from_secs(60));
     app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
     // The selector pages are made at start; give WebKit a moment to load them.

@@ -69,13 +69,7 @@ fn wait_requests(server: &MockServer, app: &x11::App, n: usize, timeout: Duratio
 }
 
 fn start_app(x: &mut XSession, home: &Path, config: &Path) -> x11::App {
-    let app = x11::App::start(
-        x,
-        Path::new(env!("CARGO_BIN_EXE_ocrlay")),
-        home,
-        config,
-        "ocrlay=debug",
-    );
+    let app = x11::App::start(x, home, config, "ocrlay=debug");
     app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
     app
 }

@@ -388,14 +388,10 @@ pub struct App {
 }
 
 impl App {
-    /// Starts `binary` with the config file and private XDG dirs under `home`; logs at `rust_log`.
-    pub fn start(
-        x: &mut XSession,
-        binary: &Path,
-        home: &Path,
-        config: &Path,
-        rust_log: &str,
-    ) -> App {
+    /// Starts the `ocrlay` binary of this build with the config file and private XDG dirs under `home`; logs at
+    /// `rust_log`.
+    pub fn start(x: &mut XSession, home: &Path, config: &Path, rust_log: &str) -> App {
+        let binary = Path::new(env!("CARGO_BIN_EXE_ocrlay"));
         let log = home.join("ocrlay.log");
         let file = fs::File::create(&log).unwrap();
         for d in ["data", "cache", "runtime", "config"] {
