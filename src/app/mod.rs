@@ -103,6 +103,9 @@ struct App {
     /// The user is moving the overlay (a drag from its page): `Moved` events are the user's placement then,
     /// not ocrlay's own `set_outer_position`.
     user_moving: bool,
+    /// Where ocrlay last put the overlay: until the window system reports the move, the reported position is
+    /// the old one, and capture must keep clear of both.
+    overlay_intended: Option<Rect>,
     /// The region the overlay was last placed for (beside it, over it, or where the user put it for that slot).
     placed_for: Option<Rect>,
     hotkeys: Option<hotkeys::Hotkeys>,
@@ -259,6 +262,7 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<()> {
         own_windows,
         hidden_for_capture: None,
         user_moving: false,
+        overlay_intended: None,
         placed_for: None,
         hotkeys,
         hotkey_error,
@@ -658,17 +662,14 @@ impl App {
         self.overlay
             .window
             .set_outer_position(PhysicalPosition::new(x, y));
-        if self.overlay_visible {
-            let size = size.unwrap_or_else(|| self.overlay.window.outer_size());
-            if let Ok(mut own) = self.own_windows.lock() {
-                own.push(Rect {
-                    x,
-                    y,
-                    width: size.width,
-                    height: size.height,
-                });
-            }
-        }
+        let size = size.unwrap_or_else(|| self.overlay.window.outer_size());
+        self.overlay_intended = Some(Rect {
+            x,
+            y,
+            width: size.width,
+            height: size.height,
+        });
+        self.refresh_own_windows();
     }
 
     fn is_current(&self, job: u64) -> bool {
@@ -1555,7 +1556,11 @@ impl App {
         let rect = window_rect;
         let mut rects = Vec::new();
         if self.overlay_visible {
-            rects.push(rect(&self.overlay.window));
+            let at = rect(&self.overlay.window);
+            rects.push(at);
+            if let Some(r) = self.overlay_intended.filter(|r| *r != at) {
+                rects.push(r);
+            }
         }
         for w in [&self.settings_window, &self.history_window]
             .into_iter()
@@ -1600,7 +1605,12 @@ impl App {
             WindowEvent::CloseRequested if is_settings => self.settings_window = None,
             WindowEvent::CloseRequested if is_history => self.history_window = None,
             WindowEvent::CloseRequested if is_overlay => self.show_overlay(false),
-            WindowEvent::Moved(pos) if is_overlay && self.overlay_visible && self.user_moving => {
+            WindowEvent::Moved(_) if is_overlay && !(self.overlay_visible && self.user_moving) => {
+                // The window system says where it is now (after ocrlay's move, or the user's through it).
+                self.overlay_intended = None;
+            }
+            WindowEvent::Moved(pos) if is_overlay => {
+                self.overlay_intended = None;
                 self.settings.overlay.position = Some([pos.x, pos.y]);
                 // Each saved region remembers where its overlay was.
                 self.settings.regions.current_mut().overlay_position = Some([pos.x, pos.y]);

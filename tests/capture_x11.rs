@@ -1,0 +1,67 @@
+//! Capture under Xvfb, pixel by pixel: a region of the screen and part of a window, read straight from the X
+//! server, are exactly the pixels of the image the window shows. Its own test binary: it points this process
+//! at the test's X server (`DISPLAY`), which no other test may share.
+
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use common::x11;
+use std::path::Path;
+use std::time::Duration;
+
+/// Part of a window read straight from the X server (what auto mode reads under the overlay) is exactly
+/// the window's pixels: same place, same colours, as the image the window shows.
+#[test]
+fn screen_and_window_parts_are_read_pixel_exact() {
+    let Some(mut x) = x11::start_or_skip(1600, 900) else {
+        return;
+    };
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
+    x.show_image(&fixture, 100, 150, "pixel-game");
+    let id = x
+        .wait_window("^pixel-game$", Duration::from_secs(10))
+        .unwrap();
+    // This process talks to the test's X server (the only test in this binary).
+    std::env::set_var("DISPLAY", &x.display);
+    let want = |w: ocrlay::capture::Rect| ocrlay::capture::Rect {
+        x: w.x + 40,
+        y: w.y + 60,
+        width: 500,
+        height: 120,
+    };
+    let (part, window, placed) = ocrlay::capture::capture_window_part(id as u32, want).unwrap();
+    assert_eq!((placed.x - window.x, placed.y - window.y), (40, 60));
+    assert_eq!(part.dimensions(), (500, 120));
+    let shown = image::open(&fixture).unwrap().to_rgba8();
+    let mut differing = 0;
+    for (px, py, p) in part.enumerate_pixels() {
+        let q = shown.get_pixel(px + 40, py + 60);
+        if p.0[..3] != q.0[..3] {
+            differing += 1;
+        }
+    }
+    assert_eq!(
+        differing, 0,
+        "pixels differ from the image the window shows"
+    );
+    // The same place read from the screen (what Alt+W and auto mode read when nothing of ocrlay covers it).
+    let screen = ocrlay::capture::capture_region(placed).unwrap();
+    assert_eq!(screen.dimensions(), (500, 120));
+    let differing = screen
+        .enumerate_pixels()
+        .filter(|(px, py, p)| p.0[..3] != shown.get_pixel(px + 40, py + 60).0[..3])
+        .count();
+    assert_eq!(differing, 0, "the screen read differs from the image shown");
+    // Off the screen: a clear error, not an empty image.
+    let off = ocrlay::capture::Rect {
+        x: 5000,
+        y: 5000,
+        width: 10,
+        height: 10,
+    };
+    assert!(matches!(
+        ocrlay::capture::capture_region(off),
+        Err(ocrlay::capture::CaptureError::OffScreen(_))
+    ));
+}
