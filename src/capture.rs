@@ -50,6 +50,14 @@ impl Rect {
         })
     }
 
+    /// The centre point.
+    pub fn centre(&self) -> (i32, i32) {
+        (
+            self.x + self.width as i32 / 2,
+            self.y + self.height as i32 / 2,
+        )
+    }
+
     /// Area in pixels.
     pub fn area(&self) -> u64 {
         u64::from(self.width) * u64::from(self.height)
@@ -219,21 +227,13 @@ pub fn windows() -> Result<Vec<WindowInfo>, CaptureError> {
     Ok(out)
 }
 
-/// The window a region lies on: the front-most window (of `windows`, front to back) holding the region's
-/// centre.
-pub fn window_under<'a>(region: &Rect, windows: &'a [WindowInfo]) -> Option<&'a WindowInfo> {
-    windows_under(region, windows).next()
-}
-
-/// Every window holding the region's centre, front to back.
+/// The windows a region lies on: those (of `windows`, front to back) holding the region's centre, front-most
+/// first.
 pub fn windows_under<'a>(
     region: &Rect,
     windows: &'a [WindowInfo],
 ) -> impl Iterator<Item = &'a WindowInfo> + 'a {
-    let (cx, cy) = (
-        region.x + region.width as i32 / 2,
-        region.y + region.height as i32 / 2,
-    );
+    let (cx, cy) = region.centre();
     windows.iter().filter(move |w| w.rect.contains(cx, cy))
 }
 
@@ -279,33 +279,36 @@ pub struct RegionReader {
 }
 
 impl RegionReader {
-    /// Whether windows can be read where others cover them (asked once per reader).
-    pub fn covered_readable(&mut self) -> bool {
-        *self
+    /// Whether one of ocrlay's own windows (`own`) overlaps `place` on the desktop. An error when one does and
+    /// this system cannot read a window where another covers it (X11 without a compositor; asked once per
+    /// reader).
+    pub fn covered(&mut self, place: &Rect, own: &[Rect]) -> Result<bool, CaptureError> {
+        if !own.iter().any(|r| r.intersect(place).is_some()) {
+            return Ok(false);
+        }
+        if !*self
             .covered_ok
             .get_or_insert_with(covered_capture_supported)
+        {
+            return Err(CaptureError::Covered(
+                "this system cannot read under it (no compositor is running)",
+            ));
+        }
+        Ok(true)
     }
 
     /// Captures a desktop region. Where one of ocrlay's own windows (`own`) overlaps it, the window under the
     /// region is read from its own content instead, so the overlay never reads itself; where this system cannot
     /// do that, [`CaptureError::Covered`].
     pub fn capture(&mut self, region: Rect, own: &[Rect]) -> Result<RgbaImage, CaptureError> {
-        if !own.iter().any(|r| r.intersect(&region).is_some()) {
+        if !self.covered(&region, own)? {
             self.under = None;
             return capture_region(region);
         }
-        if !self.covered_readable() {
-            return Err(CaptureError::Covered(
-                "this system cannot read under it (no compositor is running)",
-            ));
-        }
-        let centre = (
-            region.x + region.width as i32 / 2,
-            region.y + region.height as i32 / 2,
-        );
+        let (cx, cy) = region.centre();
         if let Some(id) = self.under {
             if let Ok((img, rect, _)) = capture_window_part(id, |_| region) {
-                if rect.contains(centre.0, centre.1) {
+                if rect.contains(cx, cy) {
                     return Ok(img);
                 }
             }
@@ -577,7 +580,7 @@ mod tests {
     }
 
     #[test]
-    fn the_window_under_a_region_is_the_frontmost_holding_its_centre() {
+    fn the_windows_under_a_region_hold_its_centre_front_to_back() {
         // Front to back: a small dialog, the game, a full-screen browser behind.
         let ws = [
             win(1, 0, 0, 300, 200),
@@ -590,7 +593,7 @@ mod tests {
             width: 1000,
             height: 150,
         };
-        assert_eq!(window_under(&dialogue, &ws).map(|w| w.id), Some(2));
+        assert_eq!(windows_under(&dialogue, &ws).next().map(|w| w.id), Some(2));
         // A region that merely touches the dialog's corner still belongs to the window holding its centre.
         let top = Rect {
             x: 250,
@@ -598,14 +601,14 @@ mod tests {
             width: 800,
             height: 100,
         };
-        assert_eq!(window_under(&top, &ws).map(|w| w.id), Some(2));
+        assert_eq!(windows_under(&top, &ws).next().map(|w| w.id), Some(2));
         let off = Rect {
             x: 3000,
             y: 0,
             width: 10,
             height: 10,
         };
-        assert_eq!(window_under(&off, &ws), None);
+        assert_eq!(windows_under(&off, &ws).next(), None);
     }
 
     #[test]

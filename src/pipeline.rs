@@ -27,12 +27,11 @@ use std::time::{Duration, Instant};
 pub enum Source {
     /// Capture this desktop region now (or, where ocrlay's own windows cover it, the window under it).
     Region(Rect),
-    /// Capture a region of a program's window, found by its title: `offset` is `[x, y, width, height]` from
-    /// the window's top-left; `region` is where it was on the desktop (for placing the overlay).
+    /// Capture a region of a program's window, found by its title (wherever the window is now).
     Bound {
         /// The window's title.
         title: String,
-        /// The region inside the window.
+        /// The region inside the window: `[x, y, width, height]` from its top-left corner.
         offset: [i32; 4],
     },
     /// An image captured already (the region selector's frozen screenshot).
@@ -315,15 +314,8 @@ impl Reader {
         }
         // A window read where ocrlay's window covers it shows ocrlay's window unless the system keeps covered
         // content (a compositor on X11).
-        let covered = own
-            .lock()
-            .map(|o| o.iter().any(|r| r.intersect(&placed).is_some()))
-            .unwrap_or(false);
-        if covered && !self.region.covered_readable() {
-            return Err(capture::CaptureError::Covered(
-                "this system cannot read under it (no compositor is running)",
-            ));
-        }
+        let own = own.lock().map(|o| o.clone()).unwrap_or_default();
+        self.region.covered(&placed, &own)?;
         Ok(img)
     }
 }

@@ -641,8 +641,7 @@ impl App {
         if self.settings.overlay.mode == config::OverlayMode::Over {
             // Over the text: same place and width as the region; the page grows it when the translation needs
             // more height (content_size).
-            let size = PhysicalSize::new(region.width.max(120), region.height);
-            self.overlay.window.set_inner_size(size);
+            let size = self.size_over(region, region.height);
             self.move_overlay(region.x, region.y, Some(size));
             return;
         }
@@ -653,6 +652,13 @@ impl App {
         let size = self.overlay.window.outer_size();
         let (x, y) = placement::beside(region, (size.width, size.height), monitors[i].rect);
         self.move_overlay(x, y, None);
+    }
+
+    /// "over" mode: the overlay gets the region's width and `height`.
+    fn size_over(&mut self, region: Rect, height: u32) -> PhysicalSize<u32> {
+        let size = PhysicalSize::new(region.width.max(120), height);
+        self.overlay.window.set_inner_size(size);
+        size
     }
 
     /// Puts the overlay at (x, y) (ocrlay's own placement, not the user's). Capture learns the new place at
@@ -762,9 +768,7 @@ impl App {
                     (self.settings.overlay.mode, self.placed_for)
                 {
                     // Each line starts at the region's size again; a long translation grows it (content_size).
-                    self.overlay
-                        .window
-                        .set_inner_size(PhysicalSize::new(r.width.max(120), r.height));
+                    self.size_over(r, r.height);
                 }
                 self.overlay.send(&OverlayOut::Job {
                     job,
@@ -985,9 +989,7 @@ impl App {
                 let region = self.placed_for.unwrap_or_default();
                 let scale = self.overlay.window.scale_factor();
                 let h = ((height.clamp(40.0, 1600.0) * scale) as u32).max(region.height);
-                self.overlay
-                    .window
-                    .set_inner_size(PhysicalSize::new(region.width.max(120), h));
+                self.size_over(region, h);
             }
             OverlayIn::Resize { width, height } | OverlayIn::ContentSize { width, height } => {
                 let w = width.clamp(120.0, 2400.0);
