@@ -21,9 +21,10 @@ PACKAGES=(
   chromium
 )
 if ! command -v npm >/dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
-if [ "${OCRLAY_WINDOWS_CHECK:-0}" = 1 ]; then
-  # The Windows cross-check in CI.
-  PACKAGES+=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64)
+if [ "${OCRLAY_PACKAGING:-0}" = 1 ]; then
+  # scripts/package.sh and its tests: the Windows cross-build (mingw), wine to run the Windows exe, dpkg-dev
+  # for the .deb's dependencies (dpkg-shlibdeps).
+  PACKAGES+=(gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 wine64 dpkg-dev)
 fi
 
 missing=()

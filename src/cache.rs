@@ -295,10 +295,14 @@ pub struct HistoryQuery {
     pub offset: usize,
 }
 
-/// The platform's data directory for ocrlay, with `history.sqlite3` in it (on Linux
-/// `~/.local/share/ocrlay/history.sqlite3`). `None` when there is no home directory.
+/// `history.sqlite3` in ocrlay's data folder (on Linux `~/.local/share/ocrlay/`, on Windows
+/// `%LOCALAPPDATA%\ocrlay\data\`, in portable mode `data` beside the executable; see [`crate::paths`]).
 pub fn default_path() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "ocrlay").map(|d| d.data_dir().join("history.sqlite3"))
+    Some(
+        crate::paths::Places::current()
+            .data_dir
+            .join("history.sqlite3"),
+    )
 }
 
 /// Milliseconds since the Unix epoch, now.

@@ -118,6 +118,7 @@ fn backend(e: xcap::XCapError) -> CaptureError {
 
 /// All monitors.
 pub fn monitors() -> Result<Vec<MonitorInfo>, CaptureError> {
+    dpi_aware();
     xcap::Monitor::all()
         .map_err(backend)?
         .iter()
@@ -160,6 +161,7 @@ pub fn monitor_for(region: &Rect, monitors: &[MonitorInfo]) -> Option<usize> {
 
 /// Captures a region of the desktop (clipped to the monitor that holds most of it).
 pub fn capture_region(region: Rect) -> Result<RgbaImage, CaptureError> {
+    dpi_aware();
     let started = Instant::now();
     #[cfg(target_os = "linux")]
     if x11::usable() {
@@ -195,6 +197,26 @@ pub fn capture_region(region: Rect) -> Result<RgbaImage, CaptureError> {
         "capture"
     );
     Ok(img)
+}
+
+/// Makes this process see physical pixels (Windows: per-monitor DPI aware, v2), so monitor rectangles, window
+/// rectangles and captures agree on scaled displays. The app is made aware by tao's event loop already; this is
+/// for the command line (`ocrlay ocr --region`), which captures with no event loop. Elsewhere nothing to do.
+fn dpi_aware() {
+    #[cfg(windows)]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            use windows_sys::Win32::UI::HiDpi::{
+                SetProcessDpiAwarenessContext, DPI_AWARENESS_CONTEXT_PER_MONITOR_AWARE_V2,
+            };
+            // SAFETY: a process-wide setting; it fails harmlessly when tao has set it already.
+            let ok = unsafe {
+                SetProcessDpiAwarenessContext(DPI_AWARENESS_CONTEXT_PER_MONITOR_AWARE_V2) != 0
+            };
+            tracing::debug!(ok, "per-monitor DPI awareness");
+        });
+    }
 }
 
 /// Visible top-level windows of other programs, front to back.

@@ -13,5 +13,6 @@ pub mod config;
 pub mod filters;
 pub mod lang;
 pub mod ocr;
+pub mod paths;
 pub mod pipeline;
 pub mod providers;

@@ -1,6 +1,9 @@
 //! The `ocrlay` command: argument parsing and logging. The work is done by the library.
 
 #![deny(clippy::all)]
+// On Windows the app is a GUI program: started from Explorer it opens no console window. The subcommands
+// print through the console of the cmd/PowerShell they were started from (`cli::console`).
+#![cfg_attr(windows, windows_subsystem = "windows")]
 
 mod cli;
 
@@ -32,13 +35,18 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    cli::console::attach();
     let cli = Cli::parse();
     // The app tells what it is doing (start-up, timings) at info; commands stay quiet but for warnings.
-    init_logging(if cli.command.is_none() {
-        "warn,ocrlay=info"
-    } else {
-        "warn"
-    });
+    init_logging(
+        if cli.command.is_none() {
+            "warn,ocrlay=info"
+        } else {
+            "warn"
+        },
+        cli.command.is_none(),
+    );
+    let app = cli.command.is_none();
     let result = match cli.command {
         None => cli::run_app(),
         Some(Command::Providers(args)) => cli::providers::list(args),
@@ -51,19 +59,37 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
+            if app {
+                // Started from Explorer or a shortcut, nobody reads stderr: say it in a box (Windows).
+                ocrlay::app::os::show_fatal(&format!("{e:#}"));
+            }
             ExitCode::FAILURE
         }
     }
 }
 
-/// Logs go to stderr; `RUST_LOG=debug` shows every stage with its duration.
-fn init_logging(default: &str) {
+/// Logs go to stderr; `RUST_LOG=debug` shows every stage with its duration. The Windows app, started from
+/// Explorer, has no stderr anyone reads: its log also goes to `ocrlay.log` in the data folder (new each start).
+fn init_logging(default: &str, app: bool) {
+    use tracing_subscriber::fmt::writer::MakeWriterExt;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt()
+    let file = (app && cfg!(windows))
+        .then(|| {
+            let dir = ocrlay::paths::Places::current().data_dir;
+            std::fs::create_dir_all(&dir).ok()?;
+            std::fs::File::create(dir.join("ocrlay.log")).ok()
+        })
+        .flatten();
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_target(false)
-        .init();
+        .with_target(false);
+    match file {
+        Some(f) => builder
+            .with_ansi(false)
+            .with_writer(std::io::stderr.and(std::sync::Mutex::new(f)))
+            .init(),
+        None => builder.with_writer(std::io::stderr).init(),
+    }
 }

@@ -65,3 +65,61 @@ fn screen_and_window_parts_are_read_pixel_exact() {
         Err(ocrlay::capture::CaptureError::OffScreen(_))
     ));
 }
+
+/// `ocrlay ocr --region` reads the part of the screen it is given, as if it were the image file: the same
+/// lines as `ocrlay ocr` of the fixture that is shown there (desktop and monitor-relative coordinates).
+#[test]
+fn ocr_of_a_screen_region_reads_what_is_shown() {
+    let Some(mut x) = x11::start_or_skip(1280, 720) else {
+        return;
+    };
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/en_dialogue.png");
+    x.show_image(&fixture, 30, 200, "region-game");
+    let id = x
+        .wait_window("^region-game$", Duration::from_secs(10))
+        .unwrap();
+    let (gx, gy, gw, gh) = x.geometry(id);
+    let ocrlay = |args: &[&str]| {
+        x.command(env!("CARGO_BIN_EXE_ocrlay"))
+            .args(args)
+            .env("OCRLAY_CONFIG", "/nonexistent/config.toml")
+            .output()
+            .unwrap()
+    };
+    let from_file = ocrlay(&["ocr", "--lang", "en", fixture.to_str().unwrap()]);
+    assert!(from_file.status.success());
+    let region = format!("{gx},{gy},{gw},{gh}");
+    for args in [
+        vec!["ocr", "--lang", "en", "--region", region.as_str()],
+        vec![
+            "ocr",
+            "--lang",
+            "en",
+            "--monitor",
+            "0",
+            "--region",
+            region.as_str(),
+        ],
+    ] {
+        let out = ocrlay(&args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&from_file.stdout),
+            "{args:?}"
+        );
+    }
+    // Off every monitor: a clear error, not a crash.
+    let out = ocrlay(&["ocr", "--region", "5000,5000,100,100"]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: cannot capture the screen region"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

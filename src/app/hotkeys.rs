@@ -66,8 +66,9 @@ impl Hotkeys {
         })
     }
 
-    /// Replaces the registered hotkeys with those of the settings.
-    pub fn apply(&mut self, settings: &HotkeySettings) {
+    /// Replaces the registered hotkeys with those of the settings; failures are kept in [`Hotkeys::errors`],
+    /// worded in Chinese when `zh`.
+    pub fn apply(&mut self, settings: &HotkeySettings, zh: bool) {
         if !self.registered.is_empty() {
             let _ = self.manager.unregister_all(&self.registered);
         }
@@ -81,15 +82,25 @@ impl Hotkeys {
             let hotkey = match HotKey::from_str(&text.replace(' ', "")) {
                 Ok(h) => h,
                 Err(e) => {
-                    self.errors
-                        .insert(name.into(), format!("'{text}' is not a hotkey ({e})"));
+                    self.errors.insert(
+                        name.into(),
+                        if zh {
+                            format!("“{text}”不是有效的快捷键（{e}）")
+                        } else {
+                            format!("'{text}' is not a hotkey ({e})")
+                        },
+                    );
                     continue;
                 }
             };
             if actions.contains_key(&hotkey.id()) {
                 self.errors.insert(
                     name.into(),
-                    format!("{text} is already used by another ocrlay action"),
+                    if zh {
+                        format!("{text} 已被 ocrlay 的另一个操作使用")
+                    } else {
+                        format!("{text} is already used by another ocrlay action")
+                    },
                 );
                 continue;
             }
@@ -101,10 +112,7 @@ impl Hotkeys {
                 }
                 Err(e) => {
                     tracing::warn!(hotkey = %text, "hotkey not registered: {e}");
-                    self.errors.insert(
-                        name.into(),
-                        format!("{text} could not be registered; another program probably uses it ({e})"),
-                    );
+                    self.errors.insert(name.into(), taken_message(text, &e, zh));
                 }
             }
         }
@@ -114,9 +122,40 @@ impl Hotkeys {
     }
 }
 
+/// Why a hotkey does nothing, in words a user can act on: which hotkey, who has it, where to change it.
+fn taken_message(text: &str, e: &global_hotkey::Error, zh: bool) -> String {
+    let taken = matches!(e, global_hotkey::Error::AlreadyRegistered(_));
+    match (zh, taken) {
+        (true, true) => format!("快捷键 {text} 已被其他程序占用，按下它不会有反应：请在设置的“快捷键”里换一个。"),
+        (true, false) => format!("无法注册快捷键 {text}（{e}）：请在设置的“快捷键”里换一个。"),
+        (false, true) => format!(
+            "The hotkey {text} is taken by another program, so pressing it does nothing: choose another one in the settings (Hotkeys)."
+        ),
+        (false, false) => format!(
+            "The hotkey {text} could not be registered ({e}): choose another one in the settings (Hotkeys)."
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_taken_hotkey_is_named_with_what_to_do() {
+        let hk = HotKey::from_str("Alt+Q").unwrap();
+        let e = global_hotkey::Error::AlreadyRegistered(hk);
+        let en = taken_message("Alt+Q", &e, false);
+        assert!(
+            en.contains("Alt+Q") && en.contains("another program") && en.contains("settings"),
+            "{en}"
+        );
+        let zh = taken_message("Alt+Q", &e, true);
+        assert!(
+            zh.contains("Alt+Q") && zh.contains("其他程序") && zh.contains("设置"),
+            "{zh}"
+        );
+    }
 
     #[test]
     fn default_hotkeys_parse() {

@@ -53,13 +53,7 @@ pub struct InstanceLock {
 
 /// Takes the per-user lock, or says another ocrlay runs.
 pub fn lock() -> Result<InstanceLock, StartError> {
-    let dir = directories::ProjectDirs::from("", "", "ocrlay")
-        .and_then(|d| {
-            d.runtime_dir()
-                .map(|p| p.to_path_buf())
-                .or_else(|| Some(d.cache_dir().to_path_buf()))
-        })
-        .unwrap_or_else(std::env::temp_dir);
+    let dir = crate::paths::Places::current().runtime_dir;
     let _ = std::fs::create_dir_all(&dir);
     let path = dir.join(format!("ocrlay-{}.lock", display_tag()));
     let file = File::create(&path).map_err(|source| StartError::Lock {

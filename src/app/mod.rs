@@ -7,6 +7,7 @@ pub mod history;
 pub mod hotkeys;
 pub mod instance;
 pub mod ipc;
+pub mod os;
 pub mod placement;
 pub mod settings_bridge;
 pub mod tray;
@@ -40,9 +41,20 @@ struct PageWindow {
     webview: WebView,
     ready: bool,
     queue: Vec<String>,
+    /// Screen captures leave this window out (Windows 10 2004+): capture need not keep clear of it.
+    excluded: bool,
 }
 
 impl PageWindow {
+    /// Click-through on or off. The window's style changes with it (a layered window on Windows), so the
+    /// capture exclusion is asked for again and checked.
+    fn set_click_through(&mut self, on: bool) {
+        let _ = self.window.set_ignore_cursor_events(on);
+        if self.excluded || cfg!(windows) {
+            self.excluded = os::exclude_from_capture(&self.window);
+        }
+    }
+
     fn send<T: Serialize>(&mut self, msg: &T) {
         let script = ipc::script_for(msg);
         if self.ready {
@@ -65,6 +77,9 @@ impl PageWindow {
 struct Selector {
     page: PageWindow,
     monitor: Option<(MonitorInfo, Arc<RgbaImage>)>,
+    /// The monitor it covers, in physical desktop pixels: its size stays that when the window lands on a
+    /// monitor of another scale (Windows would resize it to keep its logical size).
+    place: Option<Rect>,
 }
 
 /// Timings of one job, from the hotkey press to the first painted character.
@@ -186,11 +201,14 @@ fn make_page(
         proxy.clone(),
         shots.clone(),
     )?;
+    // ocrlay's windows stay out of its own captures where the system allows it.
+    let excluded = os::exclude_from_capture(&window);
     Ok(PageWindow {
         window,
         webview,
         ready: false,
         queue: Vec::new(),
+        excluded,
     })
 }
 
@@ -200,6 +218,7 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<()> {
     let lock = instance::lock()?;
     let loaded = config::load(&config_path);
     let settings = loaded.settings;
+    os::check_webview(ui_lang(settings.general.ui_language) == "zh").map_err(anyhow::Error::msg)?;
     let event_loop: EventLoop<AppEvent> = EventLoopBuilder::with_user_event().build();
     let proxy = event_loop.create_proxy();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -239,7 +258,10 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<()> {
     )?;
     let (hotkeys, hotkey_error) = match hotkeys::Hotkeys::new(proxy.clone()) {
         Ok(mut h) => {
-            h.apply(&settings.hotkeys);
+            h.apply(
+                &settings.hotkeys,
+                ui_lang(settings.general.ui_language) == "zh",
+            );
             (Some(h), None)
         }
         Err(e) => (None, Some(e)),
@@ -319,8 +341,9 @@ impl App {
             for (i, m) in monitors.iter().enumerate() {
                 self.ensure_selector(i, target);
                 // Already at the monitor's place and size: showing it later needs no relayout.
-                if let Some(sel) = self.selectors.get(i) {
+                if let Some(sel) = self.selectors.get_mut(i) {
                     let r = m.rect;
+                    sel.place = Some(r);
                     sel.page
                         .window
                         .set_outer_position(PhysicalPosition::new(r.x, r.y));
@@ -377,10 +400,7 @@ impl App {
             ui_lang: ui_lang(self.settings.general.ui_language).into(),
         };
         self.overlay.send(&msg);
-        let _ = self
-            .overlay
-            .window
-            .set_ignore_cursor_events(self.settings.overlay.locked);
+        self.overlay.set_click_through(self.settings.overlay.locked);
     }
 
     fn show_overlay(&mut self, show: bool) {
@@ -389,10 +409,7 @@ impl App {
         self.refresh_own_windows();
         if show {
             // Becoming visible realizes the window: click-through needs a realized window.
-            let _ = self
-                .overlay
-                .window
-                .set_ignore_cursor_events(self.settings.overlay.locked);
+            self.overlay.set_click_through(self.settings.overlay.locked);
         }
     }
 
@@ -422,6 +439,7 @@ impl App {
                 Ok(page) => self.selectors.push(Selector {
                     page,
                     monitor: None,
+                    place: None,
                 }),
                 Err(e) => {
                     tracing::error!("cannot open the region selector: {e:#}");
@@ -527,6 +545,7 @@ impl App {
             let Some(sel) = self.selectors.get_mut(i) else {
                 continue;
             };
+            sel.place = Some(m.rect);
             let w = &sel.page.window;
             w.set_outer_position(PhysicalPosition::new(m.rect.x, m.rect.y));
             w.set_inner_size(PhysicalSize::new(m.rect.width, m.rect.height));
@@ -938,7 +957,7 @@ impl App {
 
     fn set_locked(&mut self, locked: bool) {
         self.settings.overlay.locked = locked;
-        let _ = self.overlay.window.set_ignore_cursor_events(locked);
+        self.overlay.set_click_through(locked);
         self.overlay.send(&OverlayOut::Locked { locked });
     }
 
@@ -1363,8 +1382,9 @@ impl App {
             );
             self.status(&msg, false);
         }
+        let zh = self.zh();
         if let Some(h) = &mut self.hotkeys {
-            h.apply(&self.settings.hotkeys);
+            h.apply(&self.settings.hotkeys, zh);
         }
         self.send_appearance();
         Ok(())
@@ -1557,7 +1577,8 @@ impl App {
     fn refresh_own_windows(&mut self) {
         let rect = window_rect;
         let mut rects = Vec::new();
-        if self.overlay_visible {
+        // A window that captures leave out cannot be read by them: capture need not keep clear of it.
+        if self.overlay_visible && !self.overlay.excluded {
             let at = rect(&self.overlay.window);
             rects.push(at);
             if let Some(r) = self.overlay_intended.filter(|r| *r != at) {
@@ -1568,7 +1589,7 @@ impl App {
             .into_iter()
             .flatten()
         {
-            if !w.window.is_minimized() {
+            if !w.window.is_minimized() && !w.excluded {
                 rects.push(rect(&w.window));
             }
         }
@@ -1604,6 +1625,17 @@ impl App {
             .as_ref()
             .is_some_and(|w| w.window.id() == id);
         match event {
+            WindowEvent::ScaleFactorChanged { new_inner_size, .. } => {
+                // A selector moved onto a monitor of another scale keeps covering that monitor exactly.
+                if let Some(r) = self
+                    .selectors
+                    .iter()
+                    .find(|s| s.page.window.id() == id)
+                    .and_then(|s| s.place)
+                {
+                    *new_inner_size = PhysicalSize::new(r.width, r.height);
+                }
+            }
             WindowEvent::CloseRequested if is_settings => self.settings_window = None,
             WindowEvent::CloseRequested if is_history => self.history_window = None,
             WindowEvent::CloseRequested if is_overlay => self.show_overlay(false),

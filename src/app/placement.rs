@@ -142,7 +142,11 @@ pub fn page_to_desktop(
     let right = ((x + w) * sx).round() as i32;
     let bottom = ((y + h) * sy).round() as i32;
     let clip = |v: i32, max: u32| v.clamp(0, max as i32);
-    let (l, t) = (clip(left, monitor.width), clip(top, monitor.height));
+    // At least one pixel, inside the monitor, even for a drag that starts past its edge.
+    let (l, t) = (
+        clip(left, monitor.width.saturating_sub(1)),
+        clip(top, monitor.height.saturating_sub(1)),
+    );
     let (r, b) = (clip(right, monitor.width), clip(bottom, monitor.height));
     Rect {
         x: monitor.x + l,
@@ -207,5 +211,94 @@ mod page_tests {
                 height: 40
             }
         );
+    }
+
+    #[test]
+    fn mixed_scales_and_negative_origins() {
+        // Windows, per-monitor DPI aware (v2): a 150 % 2880×1620 monitor left of and above the primary 100 %
+        // 1920×1080 one. WebView2 lays the selector page out in CSS px = physical / 1.5.
+        let left = Rect {
+            x: -2880,
+            y: -300,
+            width: 2880,
+            height: 1620,
+        };
+        let drag = (100.0, 200.0, 400.0, 60.0);
+        let r = page_to_desktop(left, drag, Some(1.5), Some((1920.0, 1080.0)));
+        assert_eq!(
+            r,
+            Rect {
+                x: -2880 + 150,
+                y: -300 + 300,
+                width: 600,
+                height: 90
+            }
+        );
+        // The same drag from devicePixelRatio alone lands on the same pixels.
+        assert_eq!(page_to_desktop(left, drag, Some(1.5), None), r);
+        // The primary monitor at 100 %: CSS px are physical px.
+        let primary = Rect {
+            x: 0,
+            y: 0,
+            width: 1920,
+            height: 1080,
+        };
+        let r = page_to_desktop(primary, drag, Some(1.0), Some((1920.0, 1080.0)));
+        assert_eq!(
+            r,
+            Rect {
+                x: 100,
+                y: 200,
+                width: 400,
+                height: 60
+            }
+        );
+        // 125 %: fractional CSS px round to whole pixels without drifting at the far edge.
+        let at125 = Rect {
+            x: 1920,
+            y: -120,
+            width: 2560,
+            height: 1440,
+        };
+        let r = page_to_desktop(
+            at125,
+            (1947.2, 1110.4, 100.8, 41.6),
+            Some(1.25),
+            Some((2048.0, 1152.0)),
+        );
+        assert_eq!(
+            r,
+            Rect {
+                x: 1920 + 2434,
+                y: -120 + 1388,
+                width: 126,
+                height: 52
+            }
+        );
+        assert!(r.right() <= at125.right() && r.bottom() <= at125.bottom());
+    }
+
+    #[test]
+    fn the_region_is_inside_the_frozen_screenshot() {
+        // The crop of the frozen monitor image starts at the region minus the monitor's origin: never negative,
+        // never past the image, whatever the monitor's origin and the drag (even one past the page's edge).
+        let mon = Rect {
+            x: -1920,
+            y: -1080,
+            width: 1920,
+            height: 1080,
+        };
+        for drag in [
+            (0.0, 0.0, 10.0, 10.0),
+            (-50.0, -50.0, 100.0, 100.0),
+            (1900.0, 1060.0, 500.0, 500.0),
+            (1950.0, 10.0, 20.0, 20.0),
+        ] {
+            let r = page_to_desktop(mon, drag, Some(1.0), Some((1920.0, 1080.0)));
+            let (cx, cy) = (r.x - mon.x, r.y - mon.y);
+            assert!(cx >= 0 && cy >= 0, "{r:?}");
+            assert!(cx as u32 + r.width <= mon.width, "{r:?}");
+            assert!(cy as u32 + r.height <= mon.height, "{r:?}");
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Subcommands of the `ocrlay` binary: argument parsing and output only, the work is in the library.
 
+pub mod console;
 pub mod ocr;
 pub mod providers;
 pub mod translate;

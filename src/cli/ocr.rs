@@ -1,4 +1,5 @@
-//! `ocrlay ocr IMAGE`: recognise the text of an image file and print it.
+//! `ocrlay ocr IMAGE` / `ocrlay ocr --region X,Y,W,H`: recognise the text of an image file or of a part of the
+//! screen and print it.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -6,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Args;
+use ocrlay::capture::{self, Rect};
 use ocrlay::lang::Lang;
 use ocrlay::ocr::{load_engine, EngineKind, EngineParams, OcrOutput, RecognizeOptions};
 
@@ -13,7 +15,16 @@ use ocrlay::ocr::{load_engine, EngineKind, EngineParams, OcrOutput, RecognizeOpt
 #[derive(Debug, Args)]
 pub struct OcrArgs {
     /// The image file to read (PNG, JPEG, BMP or WebP).
-    pub image: PathBuf,
+    #[arg(required_unless_present = "region", conflicts_with = "region")]
+    pub image: Option<PathBuf>,
+    /// Read this part of the screen instead of a file: X,Y,WIDTH,HEIGHT in physical pixels of the desktop
+    /// (or of the monitor given with --monitor).
+    #[arg(long, value_name = "X,Y,W,H", value_parser = parse_region, allow_hyphen_values = true)]
+    pub region: Option<Rect>,
+    /// With --region: the coordinates are relative to this monitor (0 is the first; see the list in the error
+    /// of a wrong number).
+    #[arg(long, value_name = "N", requires = "region")]
+    pub monitor: Option<usize>,
     /// OCR engine: ppocr (Japanese, Chinese, English; default) or ocrs (Latin only).
     #[arg(long, default_value = "ppocr", value_parser = parse_engine)]
     pub engine: EngineKind,
@@ -61,19 +72,82 @@ fn parse_lang(s: &str) -> Result<Lang, String> {
         .map_err(|e: ocrlay::lang::UnknownLang| e.to_string())
 }
 
+/// `X,Y,W,H` (spaces allowed; X and Y may be negative, left of or above the primary monitor).
+fn parse_region(s: &str) -> Result<Rect, String> {
+    let parts: Vec<&str> = s.split(',').map(str::trim).collect();
+    let bad =
+        || format!("'{s}' is not a region: give X,Y,WIDTH,HEIGHT, for example 100,200,640,120");
+    let [x, y, w, h] = parts.as_slice() else {
+        return Err(bad());
+    };
+    let (x, y) = (x.parse().map_err(|_| bad())?, y.parse().map_err(|_| bad())?);
+    let (width, height): (u32, u32) =
+        (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
+    if width == 0 || height == 0 {
+        return Err(format!("'{s}': the width and height must be at least 1"));
+    }
+    Ok(Rect {
+        x,
+        y,
+        width,
+        height,
+    })
+}
+
+/// Captures `region` (relative to monitor `monitor` when given) from the screen.
+fn capture_screen(region: Rect, monitor: Option<usize>) -> anyhow::Result<image::RgbaImage> {
+    let region = match monitor {
+        None => region,
+        Some(n) => {
+            let monitors = capture::monitors().context("listing the monitors")?;
+            let m = monitors.get(n).with_context(|| {
+                let list: Vec<String> = monitors
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| {
+                        format!(
+                            "{i}: {} {}×{} at {},{}",
+                            m.name, m.rect.width, m.rect.height, m.rect.x, m.rect.y
+                        )
+                    })
+                    .collect();
+                format!(
+                    "there is no monitor {n}; the monitors are: {}",
+                    list.join("; ")
+                )
+            })?;
+            Rect {
+                x: m.rect.x.saturating_add(region.x),
+                y: m.rect.y.saturating_add(region.y),
+                ..region
+            }
+        }
+    };
+    capture::capture_region(region).with_context(|| {
+        format!(
+            "cannot capture the screen region {},{} {}×{}",
+            region.x, region.y, region.width, region.height
+        )
+    })
+}
+
 fn ms(d: Duration) -> u128 {
     d.as_millis()
 }
 
 /// Runs `ocrlay ocr`.
 pub fn run(args: OcrArgs) -> anyhow::Result<()> {
-    let image = image::ImageReader::open(&args.image)
-        .with_context(|| format!("cannot open image {}", args.image.display()))?
-        .with_guessed_format()
-        .with_context(|| format!("cannot read image {}", args.image.display()))?
-        .decode()
-        .with_context(|| format!("cannot decode image {}", args.image.display()))?
-        .into_rgba8();
+    let (image, what) = match (&args.image, args.region) {
+        (_, Some(region)) => (
+            capture_screen(region, args.monitor)?,
+            format!(
+                "the screen region {},{} {}×{}",
+                region.x, region.y, region.width, region.height
+            ),
+        ),
+        (Some(path), None) => (read_image(path)?, path.display().to_string()),
+        (None, None) => anyhow::bail!("give an image file or --region X,Y,W,H"),
+    };
 
     let mut params = match &args.models {
         Some(dir) => EngineParams::with_models_dir(dir),
@@ -111,7 +185,7 @@ pub fn run(args: OcrArgs) -> anyhow::Result<()> {
     for _ in 0..args.repeat.max(1) {
         let out = engine
             .recognize(&image, &opts)
-            .with_context(|| format!("OCR of {} failed", args.image.display()))?;
+            .with_context(|| format!("OCR of {what} failed"))?;
         runs.push(out);
     }
     runs.sort_by_key(|o| o.timings.total());
@@ -119,8 +193,18 @@ pub fn run(args: OcrArgs) -> anyhow::Result<()> {
 
     let mut stdout = std::io::stdout().lock();
     if args.json {
+        // Which model files were read (a package test checks an installed ocrlay uses its own).
+        let detection_model = match args.engine {
+            EngineKind::PpOcr => params
+                .locations
+                .find(&params.ppocr.det_model, "")
+                .ok()
+                .map(|p| p.display().to_string()),
+            EngineKind::Ocrs => None,
+        };
         let json = serde_json::json!({
             "engine": args.engine,
+            "detection_model": detection_model,
             "width": image.width(),
             "height": image.height(),
             "lines": output.lines,
@@ -143,4 +227,39 @@ pub fn run(args: OcrArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+fn read_image(path: &std::path::Path) -> anyhow::Result<image::RgbaImage> {
+    Ok(image::ImageReader::open(path)
+        .with_context(|| format!("cannot open image {}", path.display()))?
+        .with_guessed_format()
+        .with_context(|| format!("cannot read image {}", path.display()))?
+        .decode()
+        .with_context(|| format!("cannot decode image {}", path.display()))?
+        .into_rgba8())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_parse() {
+        assert_eq!(
+            parse_region("100, 200,640,120"),
+            Ok(Rect {
+                x: 100,
+                y: 200,
+                width: 640,
+                height: 120
+            })
+        );
+        assert_eq!(
+            parse_region("-1920,-40,10,10").map(|r| (r.x, r.y)),
+            Ok((-1920, -40))
+        );
+        for bad in ["1,2,3", "a,b,c,d", "1,2,3,4,5", "1,2,-3,4", "1,2,0,4"] {
+            assert!(parse_region(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// The environment variable that overrides the config file path.
-pub const CONFIG_ENV: &str = "OCRLAY_CONFIG";
+pub use crate::paths::CONFIG_ENV;
 
 /// All settings, validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
@@ -79,9 +79,6 @@ pub struct Loaded {
 /// Errors of finding or saving the config file.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    /// No home/config directory could be determined.
-    #[error("cannot find a config directory for this user; set {CONFIG_ENV} to a file path")]
-    NoConfigDir,
     /// Writing failed.
     #[error("cannot save settings to {path}: {source}")]
     Write {
@@ -95,14 +92,10 @@ pub enum ConfigError {
     Serialize(#[from] toml::ser::Error),
 }
 
-/// The config file path: `OCRLAY_CONFIG`, else the platform config dir.
+/// The config file path: `OCRLAY_CONFIG`, else `config.toml` beside the executable (portable mode), else the
+/// platform config dir (see [`crate::paths`]).
 pub fn default_path() -> Result<PathBuf, ConfigError> {
-    if let Some(p) = std::env::var_os(CONFIG_ENV).filter(|p| !p.is_empty()) {
-        return Ok(PathBuf::from(p));
-    }
-    directories::ProjectDirs::from("", "", "ocrlay")
-        .map(|d| d.config_dir().join("config.toml"))
-        .ok_or(ConfigError::NoConfigDir)
+    Ok(crate::paths::Places::current().config_file)
 }
 
 /// Loads settings from `path`. Never fails: problems become warnings and defaults.

@@ -86,7 +86,9 @@ pub struct ModelLocations {
 
 impl ModelLocations {
     /// The directories to search, in order: configured, `<exe dir>/models`, `<exe dir>`,
-    /// `<exe dir>/../share/ocrlay/models`, and the source tree's `models/` (development builds).
+    /// `<exe dir>/../share/ocrlay/models` (the .deb's `/usr/share/ocrlay/models`), and — for a build that runs
+    /// from its own cargo `target` folder — the source tree's `models/`. That last one is found from where the
+    /// executable is, never from a path compiled in, so an installed ocrlay cannot read a build tree's files.
     pub fn search_dirs(&self) -> Vec<PathBuf> {
         let mut dirs = Vec::new();
         if let Some(dir) = &self.configured_dir {
@@ -95,15 +97,12 @@ impl ModelLocations {
         if self.only_configured {
             return dirs;
         }
-        if let Some(exe_dir) = std::env::current_exe()
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_path_buf))
-        {
+        if let Some(exe_dir) = crate::paths::exe_dir() {
             dirs.push(exe_dir.join("models"));
             dirs.push(exe_dir.clone());
             dirs.push(exe_dir.join("../share/ocrlay/models"));
+            dirs.extend(source_tree_models(&exe_dir));
         }
-        dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
         dirs
     }
 
@@ -120,6 +119,19 @@ impl ModelLocations {
                 hint: hint.to_string(),
             })
     }
+}
+
+/// `<checkout>/models` when `exe_dir` lies inside a cargo `target` folder of a checkout (`target/debug`,
+/// `target/<triple>/release`, `target/debug/deps` for tests): the folder named `target` at most three levels
+/// up whose parent holds a `Cargo.toml`.
+fn source_tree_models(exe_dir: &Path) -> Option<PathBuf> {
+    exe_dir
+        .ancestors()
+        .take(4)
+        .find(|d| d.file_name().is_some_and(|n| n == "target"))
+        .and_then(Path::parent)
+        .filter(|checkout| checkout.join("Cargo.toml").is_file())
+        .map(|checkout| checkout.join("models"))
 }
 
 /// Lower-case hex sha256 of `bytes`.
@@ -304,6 +316,29 @@ pub fn fetch_model(fetcher: &dyn Fetcher, url: &str, dest: &Path) -> Result<rten
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn source_tree_models_only_from_a_cargo_target_folder() {
+        let checkout = tempfile::tempdir().unwrap();
+        std::fs::write(checkout.path().join("Cargo.toml"), "").unwrap();
+        let models = checkout.path().join("models");
+        for exe_dir in [
+            "target/debug",
+            "target/release/deps",
+            "target/x86_64-pc-windows-gnu/debug",
+        ] {
+            assert_eq!(
+                source_tree_models(&checkout.path().join(exe_dir)),
+                Some(models.clone()),
+                "{exe_dir}"
+            );
+        }
+        // Installed: /usr/bin has no cargo target folder above it.
+        assert_eq!(source_tree_models(Path::new("/usr/bin")), None);
+        // A folder named target that is no checkout.
+        let other = tempfile::tempdir().unwrap();
+        assert_eq!(source_tree_models(&other.path().join("target/debug")), None);
+    }
 
     #[test]
     fn missing_file_error_names_file_dirs_and_script() {

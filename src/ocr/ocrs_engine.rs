@@ -44,9 +44,9 @@ impl Default for OcrsParams {
 impl OcrsParams {
     /// The directory downloaded models are kept in.
     pub fn cache_dir(&self) -> Option<PathBuf> {
-        self.cache_dir.clone().or_else(|| {
-            directories::ProjectDirs::from("", "", "ocrlay").map(|d| d.cache_dir().join("models"))
-        })
+        self.cache_dir
+            .clone()
+            .or_else(|| Some(crate::paths::Places::current().cache_dir.join("models")))
     }
 }
 

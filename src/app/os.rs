@@ -1,0 +1,191 @@
+//! What the app's windows need from the operating system beyond tao and wry: keeping ocrlay's own windows out
+//! of screen captures, telling a user in a native box why ocrlay cannot start, and checking for the WebView2
+//! runtime. The Windows calls live in `win` below; the rules that decide are plain functions, tested on every
+//! platform.
+
+/// Where a user gets the WebView2 runtime (the Evergreen bootstrapper; Windows 11 and most Windows 10 have it).
+pub const WEBVIEW2_URL: &str = "https://developer.microsoft.com/microsoft-edge/webview2/";
+
+/// The first Windows build with `WDA_EXCLUDEFROMCAPTURE` (Windows 10 version 2004). Before it the same value
+/// acts as `WDA_MONITOR`, which captures the window as a black box — worse than not asking.
+pub const EXCLUDE_FROM_CAPTURE_BUILD: u32 = 19041;
+
+/// `WDA_EXCLUDEFROMCAPTURE`.
+pub const WDA_EXCLUDEFROMCAPTURE: u32 = 0x11;
+
+/// Whether this Windows build may be asked to leave a window out of captures.
+pub fn exclusion_supported(build: u32) -> bool {
+    build >= EXCLUDE_FROM_CAPTURE_BUILD
+}
+
+/// Whether a window is really left out of captures: the call succeeded and the window reports the affinity.
+/// (It can fail, for example, on a window that is not top-level; then ocrlay keeps clear of the window as it
+/// does on Linux.)
+pub fn exclusion_effective(set_ok: bool, affinity_after: Option<u32>) -> bool {
+    set_ok && affinity_after == Some(WDA_EXCLUDEFROMCAPTURE)
+}
+
+/// Whether `wry::webview_version()`'s answer means a WebView2 runtime is installed. An error, or an empty
+/// version (seen with broken installs), means it is not.
+pub fn webview_present<E>(version: &Result<String, E>) -> bool {
+    matches!(version, Ok(v) if !v.trim().is_empty())
+}
+
+/// What the user is told when the WebView2 runtime is missing.
+pub fn webview_missing_text(zh: bool) -> String {
+    if zh {
+        format!(
+            "ocrlay 需要 Microsoft Edge WebView2 运行时来显示它的窗口，但这台电脑上没有找到。\n\n\
+             请从 {WEBVIEW2_URL} 下载并安装“常青版”(Evergreen) 运行时，然后重新启动 ocrlay。"
+        )
+    } else {
+        format!(
+            "ocrlay needs the Microsoft Edge WebView2 runtime to show its windows, and it is not installed on \
+             this PC.\n\nInstall the Evergreen runtime from {WEBVIEW2_URL}, then start ocrlay again."
+        )
+    }
+}
+
+/// Leaves `window` out of screen captures where the system can; true when it did (then ocrlay's capture never
+/// sees the window and need not keep clear of it).
+pub fn exclude_from_capture(window: &tao::window::Window) -> bool {
+    #[cfg(windows)]
+    {
+        use tao::platform::windows::WindowExtWindows;
+        win::exclude_from_capture(window.hwnd())
+    }
+    #[cfg(not(windows))]
+    {
+        let _ = window;
+        false
+    }
+}
+
+/// Checks that the web engine the windows need is there (WebView2 on Windows; WebKitGTK on Linux is a
+/// package dependency). `Err` carries the words for the user.
+pub fn check_webview(zh: bool) -> Result<(), String> {
+    #[cfg(windows)]
+    {
+        let version = wry::webview_version();
+        if !webview_present(&version) {
+            tracing::error!(answer = ?version, "the WebView2 runtime is missing");
+            return Err(webview_missing_text(zh));
+        }
+        tracing::debug!(version = ?version, "WebView2 runtime");
+    }
+    #[cfg(not(windows))]
+    let _ = zh;
+    Ok(())
+}
+
+/// Tells the user why ocrlay stops, in a native message box where the app has no console (Windows). Returns
+/// when the box is closed. Elsewhere the message goes to stderr only (the caller prints it).
+pub fn show_fatal(text: &str) {
+    #[cfg(windows)]
+    win::message_box("ocrlay", text);
+    #[cfg(not(windows))]
+    let _ = text;
+}
+
+#[cfg(windows)]
+mod win {
+    use windows_sys::Wdk::System::SystemServices::RtlGetVersion;
+    use windows_sys::Win32::System::SystemInformation::OSVERSIONINFOW;
+    use windows_sys::Win32::UI::WindowsAndMessaging::{
+        GetWindowDisplayAffinity, MessageBoxW, SetWindowDisplayAffinity, MB_ICONERROR, MB_OK,
+        MB_SETFOREGROUND, MB_TOPMOST,
+    };
+
+    fn wide(s: &str) -> Vec<u16> {
+        s.encode_utf16().chain(std::iter::once(0)).collect()
+    }
+
+    /// The Windows build number (RtlGetVersion does not lie to programs without a compatibility manifest).
+    fn build() -> u32 {
+        // SAFETY: RtlGetVersion fills a zeroed struct whose size field is set, as documented.
+        unsafe {
+            let mut info: OSVERSIONINFOW = std::mem::zeroed();
+            info.dwOSVersionInfoSize = std::mem::size_of::<OSVERSIONINFOW>() as u32;
+            if RtlGetVersion(&mut info) == 0 {
+                info.dwBuildNumber
+            } else {
+                0
+            }
+        }
+    }
+
+    pub fn exclude_from_capture(hwnd: isize) -> bool {
+        let build = build();
+        if !super::exclusion_supported(build) {
+            tracing::info!(
+                build,
+                "this Windows cannot leave windows out of captures (needs 10 version 2004); ocrlay keeps clear of its own windows instead"
+            );
+            return false;
+        }
+        let hwnd = hwnd as windows_sys::Win32::Foundation::HWND;
+        // SAFETY: hwnd is a live top-level window of this process (tao's), on its own thread.
+        let (set_ok, after) = unsafe {
+            let ok = SetWindowDisplayAffinity(hwnd, super::WDA_EXCLUDEFROMCAPTURE) != 0;
+            let mut affinity = 0u32;
+            let read = GetWindowDisplayAffinity(hwnd, &mut affinity) != 0;
+            (ok, read.then_some(affinity))
+        };
+        let effective = super::exclusion_effective(set_ok, after);
+        tracing::debug!(build, set_ok, ?after, effective, "capture exclusion");
+        effective
+    }
+
+    pub fn message_box(title: &str, text: &str) {
+        let (title, text) = (wide(title), wide(text));
+        // SAFETY: both strings are NUL-terminated UTF-16 that outlive the call; no owner window.
+        unsafe {
+            MessageBoxW(
+                std::ptr::null_mut(),
+                text.as_ptr(),
+                title.as_ptr(),
+                MB_OK | MB_ICONERROR | MB_SETFOREGROUND | MB_TOPMOST,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exclusion_only_from_windows_10_2004() {
+        // Windows 10 1909 would show a black box in every capture of the overlay.
+        assert!(!exclusion_supported(18363));
+        assert!(exclusion_supported(19041));
+        assert!(exclusion_supported(22631));
+        // An unknown build (the version could not be read) is not trusted.
+        assert!(!exclusion_supported(0));
+    }
+
+    #[test]
+    fn exclusion_counts_only_when_the_window_reports_it() {
+        assert!(exclusion_effective(true, Some(WDA_EXCLUDEFROMCAPTURE)));
+        // The call failed, or the window reports no or another affinity (WDA_MONITOR = 1).
+        assert!(!exclusion_effective(false, Some(WDA_EXCLUDEFROMCAPTURE)));
+        assert!(!exclusion_effective(true, Some(1)));
+        assert!(!exclusion_effective(true, None));
+    }
+
+    #[test]
+    fn webview_runtime_presence() {
+        assert!(webview_present::<()>(&Ok("131.0.2903.86".into())));
+        assert!(!webview_present::<()>(&Ok("  ".into())));
+        assert!(!webview_present(&Err("HRESULT(0x80070002)")));
+    }
+
+    #[test]
+    fn missing_webview_says_what_and_where() {
+        for zh in [false, true] {
+            let t = webview_missing_text(zh);
+            assert!(t.contains("WebView2"), "{t}");
+            assert!(t.contains(WEBVIEW2_URL), "{t}");
+        }
+    }
+}
