@@ -446,3 +446,20 @@ fn on_a_screen_region_capture_and_the_missing_webview2_message() {
     let log = std::fs::read_to_string(log).unwrap();
     assert!(log.contains("the WebView2 runtime is missing"), "{log}");
 }
+
+/// Started from Explorer, the app opens no console window: the exe is a Windows GUI program (PE subsystem 2),
+/// while the tests above show that its subcommands still print.
+#[test]
+fn the_exe_is_a_gui_program() {
+    let Some(b) = build() else { return };
+    let exe = std::fs::read(b.dir.join("ocrlay.exe")).unwrap();
+    let at = |o: usize, n: usize| exe[o..o + n].to_vec();
+    assert_eq!(at(0, 2), b"MZ");
+    let pe = u32::from_le_bytes(at(0x3c, 4).try_into().unwrap()) as usize;
+    assert_eq!(at(pe, 4), b"PE\0\0");
+    // The optional header follows the 20-byte COFF header; its Subsystem field is at offset 68.
+    let optional = pe + 4 + 20;
+    assert_eq!(at(optional, 2), [0x0b, 0x02], "not a PE32+ (64-bit) image");
+    let subsystem = u16::from_le_bytes(at(optional + 68, 2).try_into().unwrap());
+    assert_eq!(subsystem, 2, "IMAGE_SUBSYSTEM_WINDOWS_GUI");
+}

@@ -1575,24 +1575,24 @@ impl App {
 
     /// Records where our visible windows are (overlay, settings, history; selectors are up only while choosing).
     fn refresh_own_windows(&mut self) {
-        let rect = window_rect;
-        let mut rects = Vec::new();
-        // A window that captures leave out cannot be read by them: capture need not keep clear of it.
-        if self.overlay_visible && !self.overlay.excluded {
-            let at = rect(&self.overlay.window);
-            rects.push(at);
+        let mut shown = Vec::new();
+        if self.overlay_visible {
+            let at = window_rect(&self.overlay.window);
+            shown.push((at, self.overlay.excluded));
+            // Until the window system reports ocrlay's last move, the overlay may be at either place.
             if let Some(r) = self.overlay_intended.filter(|r| *r != at) {
-                rects.push(r);
+                shown.push((r, self.overlay.excluded));
             }
         }
         for w in [&self.settings_window, &self.history_window]
             .into_iter()
             .flatten()
         {
-            if !w.window.is_minimized() && !w.excluded {
-                rects.push(rect(&w.window));
+            if !w.window.is_minimized() {
+                shown.push((window_rect(&w.window), w.excluded));
             }
         }
+        let rects = os::to_keep_clear(shown);
         tracing::trace!(?rects, "own windows");
         if let Ok(mut o) = self.own_windows.lock() {
             *o = rects;

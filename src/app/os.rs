@@ -3,6 +3,8 @@
 //! runtime. The Windows calls live in `win` below; the rules that decide are plain functions, tested on every
 //! platform.
 
+use crate::capture::Rect;
+
 /// Where a user gets the WebView2 runtime (the Evergreen bootstrapper; Windows 11 and most Windows 10 have it).
 pub const WEBVIEW2_URL: &str = "https://developer.microsoft.com/microsoft-edge/webview2/";
 
@@ -23,6 +25,18 @@ pub fn exclusion_supported(build: u32) -> bool {
 /// does on Linux.)
 pub fn exclusion_effective(set_ok: bool, affinity_after: Option<u32>) -> bool {
     set_ok && affinity_after == Some(WDA_EXCLUDEFROMCAPTURE)
+}
+
+/// The places capture must keep clear of, from ocrlay's shown windows and whether captures leave each out.
+/// A window that captures leave out (Windows 10 2004+) is simply not in them: the region under it is read
+/// from the screen, overlay or not — over mode on Windows reads the game, never the overlay. The others make
+/// capture read the window under them instead, or wait (see `capture::RegionReader`).
+pub fn to_keep_clear(shown: impl IntoIterator<Item = (Rect, bool)>) -> Vec<Rect> {
+    shown
+        .into_iter()
+        .filter(|(_, excluded)| !excluded)
+        .map(|(r, _)| r)
+        .collect()
 }
 
 /// Whether `wry::webview_version()`'s answer means a WebView2 runtime is installed. An error, or an empty
@@ -171,6 +185,33 @@ mod tests {
         assert!(!exclusion_effective(false, Some(WDA_EXCLUDEFROMCAPTURE)));
         assert!(!exclusion_effective(true, Some(1)));
         assert!(!exclusion_effective(true, None));
+    }
+
+    #[test]
+    fn capture_keeps_clear_only_of_windows_it_can_see() {
+        let overlay = Rect {
+            x: 100,
+            y: 700,
+            width: 1280,
+            height: 240,
+        };
+        let settings = Rect {
+            x: 0,
+            y: 0,
+            width: 800,
+            height: 600,
+        };
+        // Windows 10 2004+: both are left out of captures, nothing to keep clear of.
+        assert!(to_keep_clear([(overlay, true), (settings, true)]).is_empty());
+        // Elsewhere (Linux, older Windows, a failed call): each is kept clear of.
+        assert_eq!(
+            to_keep_clear([(overlay, false), (settings, true)]),
+            vec![overlay]
+        );
+        assert_eq!(
+            to_keep_clear([(overlay, false), (settings, false)]),
+            vec![overlay, settings]
+        );
     }
 
     #[test]
