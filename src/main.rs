@@ -30,23 +30,18 @@ enum Command {
     ProviderTest(cli::providers::ProviderTestArgs),
     /// List the models a provider's server offers (GET …/models).
     Models(cli::providers::ModelsArgs),
-    /// Recognise the text in an image file.
+    /// Recognise the text in an image file or a part of the screen.
     Ocr(cli::ocr::OcrArgs),
+    /// Show the settings of the running ocrlay (starts ocrlay with them if none runs).
+    Settings,
 }
 
 fn main() -> ExitCode {
     cli::console::attach();
     let cli = Cli::parse();
     // The app tells what it is doing (start-up, timings) at info; commands stay quiet but for warnings.
-    init_logging(
-        if cli.command.is_none() {
-            "warn,ocrlay=info"
-        } else {
-            "warn"
-        },
-        cli.command.is_none(),
-    );
-    let app = cli.command.is_none();
+    let app = matches!(cli.command, None | Some(Command::Settings));
+    init_logging(if app { "warn,ocrlay=info" } else { "warn" }, app);
     let result = match cli.command {
         None => cli::run_app(),
         Some(Command::Providers(args)) => cli::providers::list(args),
@@ -54,6 +49,7 @@ fn main() -> ExitCode {
         Some(Command::ProviderTest(args)) => cli::providers::test(args),
         Some(Command::Models(args)) => cli::providers::models(args),
         Some(Command::Ocr(args)) => cli::ocr::run(args),
+        Some(Command::Settings) => cli::settings(),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@
 //!   executable makes ocrlay keep everything in that folder: `data\` and `cache\` next to it.
 //! - `OCRLAY_CONFIG` names the settings file whatever the mode (the data folder stays where the mode puts it).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The environment variable that names the settings file.
@@ -109,6 +110,26 @@ impl Places {
             portable: false,
         }
     }
+}
+
+/// Writes a file readable by its owner only (0600 on Unix; Windows profiles are private already).
+pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    #[cfg(unix)]
+    {
+        // A file that existed before may have looser permissions.
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 /// The folder of the running executable.

@@ -147,6 +147,46 @@ pub enum PipelineEvent {
         /// Text that arrived before the failure.
         partial: String,
     },
+    /// A provider's call was stopped before it answered.
+    ProviderStopped {
+        /// Job id.
+        job: u64,
+        /// Provider id.
+        provider: String,
+        /// Why.
+        reason: StopReason,
+    },
+    /// The job is over: sent exactly once per job, after every other event of the job.
+    Ended {
+        /// Job id.
+        job: u64,
+        /// How it ended.
+        end: JobEnd,
+    },
+}
+
+/// How a job ended. Every job reaches one of these, whatever happens on the way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobEnd {
+    /// At least one provider (or the translation memory) gave a translation.
+    Translated,
+    /// Capture or OCR failed, or every provider failed.
+    Failed,
+    /// Its provider calls were stopped (a newer line superseded it, or the providers were turned off).
+    Cancelled,
+    /// The region holds no text.
+    NothingToRead,
+    /// Text was read, and no translation provider is enabled: the text is the result.
+    NoProvider,
+}
+
+/// Why a provider call was stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    /// A newer job or line took over.
+    Superseded,
+    /// The provider was turned off or removed in the settings.
+    Disabled,
 }
 
 /// Where events go.
@@ -331,7 +371,24 @@ struct Shared {
     /// Context lines, per region.
     context: HashMap<String, VecDeque<ContextPair>>,
     store: Option<Arc<Mutex<Store>>>,
-    in_flight: Vec<tokio::task::JoinHandle<()>>,
+    in_flight: Vec<InFlight>,
+}
+
+/// A provider call that is still running.
+struct InFlight {
+    provider: String,
+    abort: tokio::task::AbortHandle,
+    /// Set before aborting: why (read by the job's watcher).
+    reason: Arc<Mutex<Option<StopReason>>>,
+}
+
+impl InFlight {
+    fn stop(&self, reason: StopReason) {
+        if !self.abort.is_finished() {
+            *self.reason.lock().unwrap_or_else(|e| e.into_inner()) = Some(reason);
+            self.abort.abort();
+        }
+    }
 }
 
 impl Pipeline {
@@ -421,6 +478,12 @@ impl Pipeline {
                         }
                         Work::Plan(p) => {
                             let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+                            // A provider turned off or removed stops answering at once.
+                            for call in &s.in_flight {
+                                if !p.endpoints.iter().any(|e| e.info.id == call.provider) {
+                                    call.stop(StopReason::Disabled);
+                                }
+                            }
                             s.plan = *p;
                             s.context.clear();
                         }
@@ -578,6 +641,7 @@ fn run_job(
             region: r,
         });
     }
+    let ended = |end| sink(PipelineEvent::Ended { job: id, end });
     let image = match captured {
         Ok(img) => img,
         Err(e) => {
@@ -585,7 +649,7 @@ fn run_job(
                 job: id,
                 message: e.to_string(),
             });
-            return;
+            return ended(JobEnd::Failed);
         }
     };
     sink(PipelineEvent::Captured {
@@ -597,14 +661,14 @@ fn run_job(
             job: id,
             message: "the OCR engine is not loaded (see the message at start-up)".into(),
         });
-        return;
+        return ended(JobEnd::Failed);
     };
     let t1 = Instant::now();
     let (text, lines) = match read_text(engine, &image, shared) {
         Ok(t) => t,
         Err(message) => {
             sink(PipelineEvent::Failed { job: id, message });
-            return;
+            return ended(JobEnd::Failed);
         }
     };
     let ocr_ms = ms(t1.elapsed());
@@ -614,7 +678,7 @@ fn run_job(
             job: id,
             ms: ocr_ms,
         });
-        return;
+        return ended(JobEnd::NothingToRead);
     }
     translate(
         TextJob {
@@ -634,15 +698,19 @@ fn run_job(
 /// Aborts the provider calls still running: their answers would land over newer text.
 fn cancel_in_flight(shared: &Mutex<Shared>) {
     let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
-    let running = s.in_flight.iter().filter(|h| !h.is_finished()).count();
+    let running = s
+        .in_flight
+        .iter()
+        .filter(|h| !h.abort.is_finished())
+        .count();
     if running > 0 {
         tracing::debug!(
             running,
             "superseded: aborting the provider calls of the previous line"
         );
     }
-    for h in s.in_flight.drain(..) {
-        h.abort();
+    for call in s.in_flight.drain(..) {
+        call.stop(StopReason::Superseded);
     }
 }
 
@@ -744,6 +812,17 @@ fn translate(
             partial: String::new(),
         });
     }
+    if s.plan.endpoints.is_empty() {
+        // Nothing will answer: the recognised text is the result (or every provider is misconfigured).
+        let end = if s.plan.broken.is_empty() {
+            JobEnd::NoProvider
+        } else {
+            JobEnd::Failed
+        };
+        sink(PipelineEvent::Ended { job: id, end });
+        return;
+    }
+    let mut from_memory = false;
     let context: Vec<ContextPair> = s
         .context
         .get(&region)
@@ -799,6 +878,7 @@ fn translate(
                     text: shown,
                     ms: 0,
                 });
+                from_memory = true;
                 continue;
             }
         }
@@ -815,7 +895,8 @@ fn translate(
         let sink = sink.clone();
         let shared = shared.clone();
         let keep_context = i == 0 && s.plan.context_lines > 0;
-        handles.push(runtime.spawn(async move {
+        let provider_id = ep.info.id.to_string();
+        handles.push((provider_id, runtime.spawn(async move {
             let provider = ep.info.id.to_string();
             let mut on_update = |u: crate::providers::Update<'_>| {
                 sink(PipelineEvent::Delta {
@@ -850,6 +931,7 @@ fn translate(
                             .into_owned(),
                         ms: ms(t.elapsed),
                     });
+                    true
                 }
                 Err(e) => {
                     tracing::warn!(job = id, "{e}");
@@ -862,9 +944,61 @@ fn translate(
                         partial: e.partial_text().unwrap_or_default().to_string(),
                         message: e.to_string(),
                     });
+                    false
                 }
             }
-        }));
+        })));
     }
-    s.in_flight = handles;
+    if handles.is_empty() {
+        // Every provider answered from the memory (or none could be asked).
+        let end = if from_memory {
+            JobEnd::Translated
+        } else {
+            JobEnd::Failed
+        };
+        sink(PipelineEvent::Ended { job: id, end });
+        return;
+    }
+    let mut watched = Vec::new();
+    for (provider, handle) in handles {
+        let reason: Arc<Mutex<Option<StopReason>>> = Arc::default();
+        s.in_flight.push(InFlight {
+            provider: provider.clone(),
+            abort: handle.abort_handle(),
+            reason: reason.clone(),
+        });
+        watched.push((provider, handle, reason));
+    }
+    // The job's end, once every call of it is over (answered, failed or stopped).
+    let sink = sink.clone();
+    runtime.spawn(async move {
+        let (mut translated, mut stopped) = (from_memory, false);
+        for (provider, handle, reason) in watched {
+            match handle.await {
+                Ok(ok) => translated |= ok,
+                Err(e) if e.is_cancelled() => {
+                    stopped = true;
+                    let reason = reason
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .take()
+                        .unwrap_or(StopReason::Superseded);
+                    sink(PipelineEvent::ProviderStopped {
+                        job: id,
+                        provider,
+                        reason,
+                    });
+                }
+                Err(e) => {
+                    tracing::error!(job = id, provider = %provider, "provider call panicked: {e}")
+                }
+            }
+        }
+        let end = match (translated, stopped) {
+            (true, _) => JobEnd::Translated,
+            (false, true) => JobEnd::Cancelled,
+            (false, false) => JobEnd::Failed,
+        };
+        sink(PipelineEvent::Ended { job: id, end });
+    });
 }

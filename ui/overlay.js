@@ -67,7 +67,10 @@
   // ---- jobs and blocks ----
 
   function showSource() {
-    const show = !!state.appearance.show_original && state.job !== null && state.source.trim() !== '';
+    // Without a translation to show (no provider enabled), the recognised text is the result: always shown.
+    const wanted = !!state.appearance.show_original || state.blocks.size === 0;
+    const show = wanted && state.job !== null && state.source.trim() !== '';
+    frame.classList.toggle('source-only', state.job !== null && state.blocks.size === 0);
     sourceEl.hidden = !show;
     sourceText.textContent = state.source;
   }
@@ -156,6 +159,25 @@
     b.root.classList.add('failed');
     b.err.textContent = typeof msg.message === 'string' && msg.message ? msg.message : t('overlay.failed');
     b.err.hidden = false;
+    reportSize();
+  });
+
+  // A line for the job on screen, with a button when there is something to do (see PROTOCOL.md).
+  const NOTICE_ACTIONS = {
+    open_providers: { label: 'overlay.open_providers', message: { type: 'open_settings', section: 'providers' } },
+  };
+  on('notice', (msg) => {
+    if (state.job === null || msg.job !== state.job) return;
+    const note = el('section', { class: 'notice', attrs: { role: 'status' } },
+      el('p', { text: typeof msg.text === 'string' ? msg.text : '' }));
+    const action = NOTICE_ACTIONS[msg.action];
+    if (action) {
+      const b = el('button', { class: 'notice-action', attrs: { type: 'button' }, text: t(action.label) });
+      b.addEventListener('click', () => send(action.message));
+      note.append(b);
+    }
+    blocksEl.append(note);
+    showSource();
     reportSize();
   });
 

@@ -11,7 +11,7 @@
   const $ = (id) => document.getElementById(id);
 
   const LANGS = ['auto', 'ja', 'zh-CN', 'zh-TW', 'en', 'ko'];
-  const HOTKEYS = ['select_region', 'repeat_last', 'toggle_overlay', 'toggle_auto', 'region_1', 'region_2', 'region_3', 'region_4'];
+  const HOTKEYS = ['select_region', 'repeat_last', 'toggle_overlay', 'toggle_auto', 'region_1', 'region_2', 'region_3', 'region_4', 'open_settings'];
   const REGION_SLOTS = 4;
   // GateSettings::default() in src/auto.rs; the ranges are in the inputs' data-min/data-max (settings.html).
   const GATE_DEFAULTS = {
@@ -33,6 +33,7 @@
     systemLang: 'en',
     uiChoice: 'auto',
     section: 'providers',
+    welcome: false, // the first-start guide is on show (the core says so)
     warnings: [],
     hotkeyErrors: {},
     errors: new Map(), // field → {key, vars} (ours, re-translated) or {text} (the core's)
@@ -516,7 +517,7 @@
     m.ocr = Object.assign({ engine: 'ppocr', language: 'auto' }, m.ocr);
     m.hotkeys = Object.assign({
       select_region: 'Alt+Q', repeat_last: 'Alt+W', toggle_overlay: 'Alt+H', toggle_auto: 'Alt+A',
-      region_1: 'Alt+1', region_2: 'Alt+2', region_3: 'Alt+3', region_4: 'Alt+4',
+      region_1: 'Alt+1', region_2: 'Alt+2', region_3: 'Alt+3', region_4: 'Alt+4', open_settings: 'Alt+Shift+S',
     }, m.hotkeys);
     m.overlay = Object.assign({}, window.ocrlayUi.DEFAULT_APPEARANCE, { mode: 'beside' }, m.overlay);
     if (m.overlay.mode !== 'over') m.overlay.mode = 'beside';
@@ -591,7 +592,41 @@
     renderBanner();
     setSaving(false);
     setFooter(null);
+    renderWelcome();
     showSection(S.section);
+  });
+
+  // ---------------------------------------------------------------- first start
+
+  // The welcome (first start, or no provider ever worked): what ocrlay does, three steps, the key pages.
+  function renderWelcome() {
+    const box = $('welcome');
+    box.hidden = !S.welcome;
+    if (!S.welcome) return;
+    const hk = (S.model && S.model.hotkeys) || {};
+    $('welcome-step1').textContent = t('welcome.step1');
+    $('welcome-step2').textContent = t('welcome.step2');
+    $('welcome-step3').textContent = t('welcome.step3', { hotkey: hk.select_region || '', settings: hk.open_settings || '' });
+    const links = $('welcome-links');
+    links.replaceChildren();
+    for (const p of S.catalog) {
+      if (!p.key_page) continue;
+      const a = el('button', { class: 'link', attrs: { type: 'button', 'data-url': p.key_page } }, el('span', { text: providerName(p) }), icon('external'));
+      a.title = p.key_page;
+      a.addEventListener('click', () => send({ type: 'open_url', url: p.key_page }));
+      links.append(a);
+    }
+  }
+
+  on('show', (msg) => {
+    if (typeof msg.section === 'string' && document.querySelector('.section[data-section="' + CSS.escape(msg.section) + '"]')) {
+      S.section = msg.section;
+    }
+    if (msg.welcome) S.welcome = true;
+    if (S.loaded) {
+      renderWelcome();
+      showSection(S.section);
+    }
   });
 
   // ---------------------------------------------------------------- providers

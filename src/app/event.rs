@@ -33,6 +33,8 @@ pub enum HotkeyAction {
     ToggleAuto,
     /// Switch to saved region `n` (from 0).
     Region(usize),
+    /// Open (or bring forward) the settings window.
+    OpenSettings,
 }
 
 /// Everything that reaches the event loop from elsewhere.
@@ -67,4 +69,6 @@ pub enum AppEvent {
     Pipeline(PipelineEvent),
     /// An answer for the settings page (provider test, model list).
     ToSettings(SettingsOut),
+    /// Another `ocrlay` process (`ocrlay settings`, or a second start) asks this one to show its settings.
+    ShowSettings,
 }

@@ -19,7 +19,7 @@ pub struct Hotkeys {
     pub errors: BTreeMap<String, String>,
 }
 
-fn entries(s: &HotkeySettings) -> [(&'static str, &str, HotkeyAction); 8] {
+fn entries(s: &HotkeySettings) -> [(&'static str, &str, HotkeyAction); 9] {
     [
         (
             "select_region",
@@ -37,6 +37,11 @@ fn entries(s: &HotkeySettings) -> [(&'static str, &str, HotkeyAction); 8] {
         ("region_2", &s.region_2, HotkeyAction::Region(1)),
         ("region_3", &s.region_3, HotkeyAction::Region(2)),
         ("region_4", &s.region_4, HotkeyAction::Region(3)),
+        (
+            "open_settings",
+            &s.open_settings,
+            HotkeyAction::OpenSettings,
+        ),
     ]
 }
 

@@ -1,7 +1,15 @@
-//! Start-up checks: a display to draw on, and only one ocrlay per user.
+//! Start-up checks: a display to draw on, and only one ocrlay per user; and the way another ocrlay process
+//! (`ocrlay settings`, or a second start) asks the running one to show its settings.
+//!
+//! The running instance listens on 127.0.0.1 (an ephemeral port, loopback only) and writes `PORT TOKEN` to
+//! `ocrlay-<display>.port` beside its lock, readable by the user alone; a request must carry the token. TCP on
+//! loopback works the same on Linux, Windows and macOS with the standard library alone.
 
 use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Why the app cannot start here.
 #[derive(Debug, thiserror::Error)]
@@ -67,8 +75,121 @@ pub fn lock() -> Result<InstanceLock, StartError> {
     }
 }
 
+/// What another ocrlay process can ask of the running one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Request {
+    /// Show the settings window (open it, or bring it forward).
+    ShowSettings,
+}
+
+impl Request {
+    fn word(self) -> &'static str {
+        match self {
+            Request::ShowSettings => "settings",
+        }
+    }
+
+    fn parse(word: &str) -> Option<Request> {
+        match word {
+            "settings" => Some(Request::ShowSettings),
+            _ => None,
+        }
+    }
+}
+
+fn port_file() -> PathBuf {
+    crate::paths::Places::current()
+        .runtime_dir
+        .join(format!("ocrlay-{}.port", display_tag()))
+}
+
+/// 128 bits from the standard library's per-process random keys (seeded by the OS).
+fn token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let half = || {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(std::process::id().into());
+        h.finish()
+    };
+    format!("{:016x}{:016x}", half(), half())
+}
+
+/// The running instance's ear: requests reach `on_request` on a thread of its own. Dropping it removes the
+/// port file.
+pub struct Listener {
+    file: PathBuf,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.file);
+    }
+}
+
+/// Starts listening (call it only while holding the instance lock).
+pub fn listen(on_request: impl Fn(Request) + Send + 'static) -> std::io::Result<Listener> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+    let port = listener.local_addr()?.port();
+    let token = token();
+    let file = port_file();
+    crate::paths::write_private(&file, format!("{port} {token}\n").as_bytes())?;
+    std::thread::Builder::new()
+        .name("ocrlay-instance".into())
+        .spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+                let mut line = String::new();
+                let mut reader = BufReader::new(&stream);
+                if reader.by_ref().take(256).read_line(&mut line).is_err() {
+                    continue;
+                }
+                let mut words = line.split_whitespace();
+                let (Some(t), Some(word)) = (words.next(), words.next()) else {
+                    continue;
+                };
+                // Constant-time enough for a local secret: compare every byte.
+                let ok = t.len() == token.len()
+                    && t.bytes()
+                        .zip(token.bytes())
+                        .fold(0u8, |a, (x, y)| a | (x ^ y))
+                        == 0;
+                match (ok, Request::parse(word)) {
+                    (true, Some(request)) => {
+                        on_request(request);
+                        let _ = (&stream).write_all(b"ok\n");
+                    }
+                    _ => {
+                        let _ = (&stream).write_all(b"refused\n");
+                    }
+                }
+            }
+        })?;
+    Ok(Listener { file })
+}
+
+/// Asks the running instance (of this user and display); `Ok(false)` when none answers.
+pub fn ask_running(request: Request) -> std::io::Result<bool> {
+    let Ok(text) = std::fs::read_to_string(port_file()) else {
+        return Ok(false);
+    };
+    let mut parts = text.split_whitespace();
+    let (Some(Ok(port)), Some(token)) = (parts.next().map(str::parse::<u16>), parts.next()) else {
+        return Ok(false);
+    };
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_secs(2)) else {
+        // A port file left by an instance that crashed.
+        return Ok(false);
+    };
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    stream.write_all(format!("{token} {}\n", request.word()).as_bytes())?;
+    let mut answer = String::new();
+    BufReader::new(&stream).read_line(&mut answer)?;
+    Ok(answer.trim() == "ok")
+}
+
 /// One instance per display: tests run several Xvfb servers side by side.
-fn display_tag() -> String {
+pub fn display_tag() -> String {
     std::env::var("DISPLAY")
         .unwrap_or_default()
         .chars()

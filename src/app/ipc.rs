@@ -48,8 +48,12 @@ pub enum OverlayIn {
     },
     /// Hide the overlay.
     Hide,
-    /// Open the settings window.
-    OpenSettings,
+    /// Open the settings window (on one of its sections, e.g. `providers`).
+    OpenSettings {
+        /// The section to show.
+        #[serde(default)]
+        section: Option<String>,
+    },
     /// Translate the last region again.
     Retranslate,
     /// Start or stop auto mode.
@@ -151,6 +155,24 @@ pub enum OverlayOut {
         /// On.
         on: bool,
     },
+    /// A line in the overlay's body for the job on screen (e.g. "no translation provider is enabled"), with a
+    /// button when there is something to do about it.
+    Notice {
+        /// Job id.
+        job: u64,
+        /// The words.
+        text: String,
+        /// What the button does, if there is one.
+        action: Option<NoticeAction>,
+    },
+}
+
+/// The button of an overlay notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeAction {
+    /// Open the settings on the providers section.
+    OpenProviders,
 }
 
 /// Selector page → core.
@@ -259,6 +281,13 @@ pub enum SettingsIn {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SettingsOut {
+    /// Show a section (and, on the first start, the welcome on the providers section).
+    Show {
+        /// `providers`, `general`, …
+        section: String,
+        /// Show the first-start welcome.
+        welcome: bool,
+    },
     /// Everything the page shows.
     State {
         /// The provider catalog.

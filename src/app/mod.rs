@@ -17,7 +17,9 @@ use crate::cache::Store;
 use crate::capture::{self, MonitorInfo, Rect};
 use crate::config::{self, Settings, UiLanguage};
 use crate::ocr::EngineParams;
-use crate::pipeline::{Job, Pipeline, PipelineEvent, Sink, Source, TranslationPlan};
+use crate::pipeline::{
+    Job, JobEnd, Pipeline, PipelineEvent, Sink, Source, StopReason, TranslationPlan,
+};
 use crate::providers::{self, Endpoint};
 use event::{AppEvent, HotkeyAction, Page};
 use image::RgbaImage;
@@ -131,6 +133,10 @@ struct App {
     auto_on: bool,
     trace: Option<Trace>,
     shot_serial: u64,
+    /// The overlay's status shows work under way (its spinner turns).
+    status_busy: bool,
+    /// Open the settings once the loop runs (`ocrlay settings` started this instance).
+    show_settings_at_start: bool,
 }
 
 /// The UI language in effect: the setting, or the system's.
@@ -212,10 +218,28 @@ fn make_page(
     })
 }
 
-/// Starts the app and runs until Quit. Only returns on a start-up error.
-pub fn run(config_path: PathBuf) -> anyhow::Result<()> {
+/// How the app starts.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Open the settings window once it runs (`ocrlay settings` when no ocrlay was running).
+    pub show_settings: bool,
+}
+
+/// Starts the app and runs until Quit. Only returns on a start-up error, or at once (Ok) when another ocrlay
+/// of this user runs already: that one is asked to show its settings instead.
+pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
     instance::check_display()?;
-    let lock = instance::lock()?;
+    let lock = match instance::lock() {
+        Ok(lock) => lock,
+        Err(instance::StartError::AlreadyRunning) => {
+            if instance::ask_running(instance::Request::ShowSettings).unwrap_or(false) {
+                println!("ocrlay is already running: its settings window is in front now.");
+                return Ok(());
+            }
+            return Err(instance::StartError::AlreadyRunning.into());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let loaded = config::load(&config_path);
     let settings = loaded.settings;
     os::check_webview(ui_lang(settings.general.ui_language) == "zh").map_err(anyhow::Error::msg)?;
@@ -294,13 +318,28 @@ pub fn run(config_path: PathBuf) -> anyhow::Result<()> {
         auto_on: false,
         trace: None,
         shot_serial: 0,
+        status_busy: false,
+        show_settings_at_start: options.show_settings,
     };
     app.send_appearance();
     for note in startup_notes {
         app.status(&note, false);
         app.show_overlay(true);
     }
-    let mut lock = Some(lock);
+    // Other ocrlay processes (`ocrlay settings`, a second start) reach this one here.
+    let listener = {
+        let proxy = Mutex::new(app.proxy.clone());
+        instance::listen(move |request| match request {
+            instance::Request::ShowSettings => {
+                if let Ok(p) = proxy.lock() {
+                    let _ = p.send_event(AppEvent::ShowSettings);
+                }
+            }
+        })
+        .inspect_err(|e| tracing::warn!("`ocrlay settings` cannot reach this instance: {e}"))
+        .ok()
+    };
+    let mut lock = Some((lock, listener));
     event_loop.run(move |event, target, control_flow| {
         *control_flow = ControlFlow::Wait;
         match event {
@@ -332,10 +371,13 @@ impl App {
     }
 
     fn started(&mut self, target: &EventLoopWindowTarget<AppEvent>) {
-        match tray::create(self.proxy.clone(), self.zh()) {
-            Ok(t) => self.tray = Some(t),
-            Err(e) => tracing::warn!("no tray icon: {e}"),
-        }
+        let tray_error = match tray::create(self.proxy.clone(), self.zh()) {
+            Ok(t) => {
+                self.tray = Some(t);
+                None
+            }
+            Err(e) => Some(e),
+        };
         // Warm the selector pages now, so Alt+Q shows them at once.
         if let Ok(monitors) = capture::monitors() {
             for (i, m) in monitors.iter().enumerate() {
@@ -377,17 +419,51 @@ impl App {
             self.status(&errors.join("; "), false);
             self.show_overlay(true);
         }
-        if names.is_empty() {
-            let msg = self.t(
-                "还没有启用翻译源：请在设置里选择并测试一个。",
-                "No translation provider is enabled yet: pick and test one in the settings.",
-            );
+        if let Some(why) = tray_error {
+            // Said once, where the user looks: how to reach the settings without a tray icon.
+            tracing::info!("no tray icon: {why}");
+            let hotkey = self.settings.hotkeys.open_settings.clone();
+            let msg = if self.zh() {
+                format!(
+                    "这里没有托盘图标（{why}）：按 {hotkey}，或运行 `ocrlay settings` 打开设置。"
+                )
+            } else {
+                format!("No tray icon here ({why}): press {hotkey}, or run `ocrlay settings`, to open the settings.")
+            };
             self.status(&msg, false);
+            self.show_overlay(true);
+        }
+        if names.is_empty() && !self.settings.general.setup_done {
+            // First start (or no provider ever worked): the settings open on the providers, with a welcome.
+            tracing::info!("first start: opening the settings with the welcome");
+            self.open_settings_at(target, Some("providers"), true);
+        }
+        if self.show_settings_at_start {
+            self.open_settings_at(target, None, false);
+        }
+    }
+
+    /// A provider worked (a translation, or a passing test): the welcome need not open again. Written to the
+    /// settings file at once, keeping everything else in it as it is.
+    fn remember_setup_done(&mut self) {
+        if self.settings.general.setup_done {
+            return;
+        }
+        self.settings.general.setup_done = true;
+        let path = self.config_path.clone();
+        let mut on_disk = config::load(&path);
+        if matches!(on_disk.state, config::FileState::Unreadable(_)) {
+            return;
+        }
+        on_disk.settings.general.setup_done = true;
+        if let Err(e) = config::save(&on_disk.settings, &path) {
+            tracing::warn!("{e}");
         }
     }
 
     fn status(&mut self, text: &str, busy: bool) {
-        tracing::debug!(text, "status");
+        tracing::debug!(text, busy, "status");
+        self.status_busy = busy;
         self.overlay.send(&OverlayOut::Status {
             text: text.to_string(),
             busy,
@@ -458,7 +534,11 @@ impl App {
         match event {
             AppEvent::Hotkey { action, at } => {
                 tracing::debug!(?action, "hotkey");
-                self.hotkey(action, at);
+                self.hotkey(action, at, target);
+            }
+            AppEvent::ShowSettings => {
+                tracing::info!("another ocrlay asked for the settings");
+                self.open_settings_at(target, None, false);
             }
             AppEvent::Menu(id) => self.menu(&id, target, control_flow),
             AppEvent::Ipc { page, body } => self.ipc(page, &body, target, control_flow),
@@ -470,6 +550,9 @@ impl App {
             }
             AppEvent::Pipeline(e) => self.pipeline_event(e),
             AppEvent::ToSettings(msg) => {
+                if matches!(msg, SettingsOut::TestResult { ok: true, .. }) {
+                    self.remember_setup_done();
+                }
                 if let Some(w) = &mut self.settings_window {
                     w.send(&msg);
                 }
@@ -477,8 +560,14 @@ impl App {
         }
     }
 
-    fn hotkey(&mut self, action: HotkeyAction, at: Instant) {
+    fn hotkey(
+        &mut self,
+        action: HotkeyAction,
+        at: Instant,
+        target: &EventLoopWindowTarget<AppEvent>,
+    ) {
         match action {
+            HotkeyAction::OpenSettings => self.open_settings_at(target, None, false),
             HotkeyAction::SelectRegion => self.start_selection(at),
             HotkeyAction::RepeatLast => self.repeat_last(at, true),
             HotkeyAction::ToggleOverlay => {
@@ -783,6 +872,7 @@ impl App {
                     t.recognized = Some(Instant::now());
                 }
                 let lines = text.lines().count();
+                let providers_empty = providers.is_empty();
                 if let (config::OverlayMode::Over, Some(r)) =
                     (self.settings.overlay.mode, self.placed_for)
                 {
@@ -800,12 +890,14 @@ impl App {
                         })
                         .collect(),
                 });
-                let msg = if self.zh() {
-                    format!("OCR {ms} ms · {lines} 行 · 翻译中…")
-                } else {
-                    format!("OCR {ms} ms · {lines} lines · translating…")
+                let translating = !providers_empty;
+                let msg = match (self.zh(), translating) {
+                    (true, true) => format!("OCR {ms} ms · {lines} 行 · 翻译中…"),
+                    (false, true) => format!("OCR {ms} ms · {lines} lines · translating…"),
+                    (true, false) => format!("OCR {ms} ms · {lines} 行"),
+                    (false, false) => format!("OCR {ms} ms · {lines} lines"),
                 };
-                self.status(&msg, true);
+                self.status(&msg, translating);
                 self.show_overlay(true);
             }
             PipelineEvent::NoText { job, ms } => {
@@ -869,17 +961,34 @@ impl App {
                     text,
                     ms,
                 });
-                let (total, auto) = self
-                    .trace
-                    .map(|t| (t.hotkey.elapsed().as_millis(), t.auto))
-                    .unwrap_or((0, false));
-                let msg = match (auto, self.zh()) {
-                    (true, true) => "自动翻译中 · 等待下一行".to_string(),
-                    (true, false) => "Auto mode · waiting for the next line".to_string(),
-                    (false, true) => format!("完成 · 共 {total} ms"),
-                    (false, false) => format!("Done · {total} ms in all"),
-                };
-                self.status(&msg, false);
+            }
+            PipelineEvent::ProviderStopped {
+                job,
+                provider,
+                reason,
+            } => {
+                if !self.is_current(job) || reason != StopReason::Disabled {
+                    return;
+                }
+                let message = self.t(
+                    "这个翻译源已在设置里关闭。",
+                    "This provider was turned off in the settings.",
+                );
+                self.overlay.send(&OverlayOut::Error {
+                    job,
+                    provider,
+                    message,
+                    partial: String::new(),
+                });
+            }
+            PipelineEvent::Ended { job, end } => {
+                tracing::debug!(job, ?end, "job ended");
+                if end == JobEnd::Translated {
+                    self.remember_setup_done();
+                }
+                if self.is_current(job) {
+                    self.job_ended(job, end);
+                }
             }
             PipelineEvent::ProviderFailed {
                 job,
@@ -899,6 +1008,44 @@ impl App {
                 self.status("", false);
             }
         }
+    }
+
+    /// The job on screen is over: the status says how, and nothing keeps spinning.
+    fn job_ended(&mut self, job: u64, end: JobEnd) {
+        let (total, auto) = self
+            .trace
+            .map(|t| (t.hotkey.elapsed().as_millis(), t.auto))
+            .unwrap_or((0, false));
+        let zh = self.zh();
+        let msg = match end {
+            JobEnd::Translated => match (auto, zh) {
+                (true, true) => "自动翻译中 · 等待下一行".to_string(),
+                (true, false) => "Auto mode · waiting for the next line".to_string(),
+                (false, true) => format!("完成 · 共 {total} ms"),
+                (false, false) => format!("Done · {total} ms in all"),
+            },
+            JobEnd::NoProvider => {
+                let text = self.t(
+                    "没有启用翻译源，所以只显示识别出的原文。在设置里启用一个翻译源（填入密钥，或选择本地的 Sakura/ollama）即可翻译。",
+                    "No translation provider is enabled, so only the recognised text is shown. Enable one in the settings (paste its key, or pick a local Sakura/ollama) to translate.",
+                );
+                self.overlay.send(&OverlayOut::Notice {
+                    job,
+                    text,
+                    action: Some(ipc::NoticeAction::OpenProviders),
+                });
+                self.t("没有启用翻译源", "No translation provider is enabled")
+            }
+            JobEnd::Cancelled => self.t("已停止", "Stopped"),
+            // Their own events said what happened (the error, "no text found"): only the spinner stops.
+            JobEnd::Failed | JobEnd::NothingToRead => {
+                if !self.status_busy {
+                    return;
+                }
+                String::new()
+            }
+        };
+        self.status(&msg, false);
     }
 
     fn painted(&mut self, job: u64) {
@@ -1026,7 +1173,9 @@ impl App {
                 }
             }
             OverlayIn::Hide => self.show_overlay(false),
-            OverlayIn::OpenSettings => self.open_settings(target),
+            OverlayIn::OpenSettings { section } => {
+                self.open_settings_at(target, section.as_deref(), false)
+            }
             // The retranslate button asks the provider again, past the memory.
             OverlayIn::Retranslate => self.repeat_last(Instant::now(), false),
             OverlayIn::ToggleAuto => {
@@ -1300,9 +1449,28 @@ impl App {
     }
 
     fn open_settings(&mut self, target: &EventLoopWindowTarget<AppEvent>) {
-        if let Some(w) = &self.settings_window {
+        self.open_settings_at(target, None, false);
+    }
+
+    /// Opens the settings window or brings it forward, on `section` if given; `welcome` shows the first-start
+    /// guide on the providers section.
+    fn open_settings_at(
+        &mut self,
+        target: &EventLoopWindowTarget<AppEvent>,
+        section: Option<&str>,
+        welcome: bool,
+    ) {
+        let show = (section.is_some() || welcome).then(|| SettingsOut::Show {
+            section: section.unwrap_or("providers").to_string(),
+            welcome,
+        });
+        if let Some(w) = &mut self.settings_window {
             w.window.set_visible(true);
+            w.window.set_minimized(false);
             w.window.set_focus();
+            if let Some(msg) = &show {
+                w.send(msg);
+            }
             return;
         }
         let title = self.t("ocrlay 设置", "ocrlay settings");
@@ -1319,7 +1487,10 @@ impl App {
             &self.proxy,
             &self.shots,
         ) {
-            Ok(p) => {
+            Ok(mut p) => {
+                if let Some(msg) = &show {
+                    p.send(msg);
+                }
                 self.settings_window = Some(p);
                 self.refresh_own_windows();
             }

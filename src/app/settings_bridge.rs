@@ -212,8 +212,9 @@ pub fn settings_from_page(page: &Value, current: &Settings) -> Result<Settings, 
     if !errors.is_empty() {
         return Err(errors);
     }
-    // Where the user left the overlay is not part of the form.
+    // Where the user left the overlay, and whether a provider ever worked, are not part of the form.
     settings.overlay.position = current.overlay.position;
+    settings.general.setup_done = current.general.setup_done;
     let sent = |section: &str| page.get(section).is_some_and(|s| !s.is_null());
     if !sent("general") {
         settings.general = current.general.clone();

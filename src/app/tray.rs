@@ -47,9 +47,66 @@ fn icon() -> Option<Icon> {
     Icon::from_rgba(rgba, size, size).ok()
 }
 
+/// Whether something on this desktop shows tray icons; `Err` says what is missing. On Linux an icon needs a
+/// StatusNotifier host on the session bus (KDE, most desktops; GNOME only with the AppIndicator extension) or
+/// an XEmbed system tray; without either, creating one only prints GLib warnings and shows nothing. Windows and
+/// macOS always have one.
+pub fn host() -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    {
+        if xembed_tray() || status_notifier_host()? {
+            return Ok(());
+        }
+        return Err("no tray host on this desktop".into());
+    }
+    #[allow(unreachable_code)]
+    Ok(())
+}
+
+/// An XEmbed system tray owns `_NET_SYSTEM_TRAY_S<screen>`.
+#[cfg(target_os = "linux")]
+fn xembed_tray() -> bool {
+    use x11rb::connection::Connection as _;
+    use x11rb::protocol::xproto::ConnectionExt as _;
+    let Ok((conn, screen)) = x11rb::connect(None) else {
+        return false;
+    };
+    let found = (|| -> Option<bool> {
+        let name = format!("_NET_SYSTEM_TRAY_S{screen}");
+        let atom = conn
+            .intern_atom(false, name.as_bytes())
+            .ok()?
+            .reply()
+            .ok()?
+            .atom;
+        let owner = conn.get_selection_owner(atom).ok()?.reply().ok()?.owner;
+        Some(owner != x11rb::NONE)
+    })();
+    let _ = conn.flush();
+    found.unwrap_or(false)
+}
+
+/// A StatusNotifier watcher on the session bus; `Err` when there is no session bus at all.
+#[cfg(target_os = "linux")]
+fn status_notifier_host() -> Result<bool, String> {
+    let has_bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|a| !a.is_empty())
+        || std::env::var_os("XDG_RUNTIME_DIR")
+            .is_some_and(|d| std::path::Path::new(&d).join("bus").exists());
+    if !has_bus {
+        return Err("no D-Bus session".into());
+    }
+    let conn =
+        zbus::blocking::Connection::session().map_err(|e| format!("no D-Bus session ({e})"))?;
+    let dbus = zbus::blocking::fdo::DBusProxy::new(&conn).map_err(|e| e.to_string())?;
+    let name = zbus::names::BusName::try_from("org.kde.StatusNotifierWatcher")
+        .map_err(|e| e.to_string())?;
+    Ok(dbus.name_has_owner(name).unwrap_or(false))
+}
+
 /// Creates the tray icon (must run on the event-loop thread after it started). `labels` are the menu texts
 /// in the UI language.
 pub fn create(proxy: EventLoopProxy<AppEvent>, zh: bool) -> Result<TrayIcon, String> {
+    host()?;
     let t = |zh_text: &str, en: &str| {
         if zh {
             zh_text.to_string()

@@ -30,5 +30,21 @@ pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// Starts the desktop app with the settings file.
 pub fn run_app() -> anyhow::Result<()> {
     let path = config::default_path().context("finding the settings file")?;
-    ocrlay::app::run(path)
+    ocrlay::app::run(path, ocrlay::app::RunOptions::default())
+}
+
+/// `ocrlay settings`: the running ocrlay shows its settings; where none runs, this starts the app with them.
+pub fn settings() -> anyhow::Result<()> {
+    use ocrlay::app::instance;
+    if instance::ask_running(instance::Request::ShowSettings).unwrap_or(false) {
+        println!("The settings of the running ocrlay are in front now.");
+        return Ok(());
+    }
+    let path = config::default_path().context("finding the settings file")?;
+    ocrlay::app::run(
+        path,
+        ocrlay::app::RunOptions {
+            show_settings: true,
+        },
+    )
 }

@@ -18,7 +18,6 @@ use read::SectionReader;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -197,25 +196,7 @@ pub fn save(settings: &Settings, path: &Path) -> Result<Saved, ConfigError> {
     Ok(saved)
 }
 
-/// Writes a file readable by its owner only (0600 on Unix; Windows profiles are private already).
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut opts = fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    #[cfg(unix)]
-    {
-        // A file that existed before may have looser permissions.
-        use std::os::unix::fs::PermissionsExt;
-        f.set_permissions(fs::Permissions::from_mode(0o600))?;
-    }
-    f.write_all(bytes)?;
-    f.sync_all()
-}
+use crate::paths::write_private;
 
 impl Settings {
     /// Parses TOML text. `Err` only when the text is not TOML at all; field problems are warnings.

@@ -30,6 +30,9 @@ pub struct GeneralSettings {
     pub target: Lang,
     /// Language of ocrlay's windows.
     pub ui_language: UiLanguage,
+    /// A provider has answered once (a translation or a passing test): the welcome no longer opens the
+    /// settings at start. Set by ocrlay, not by the settings page.
+    pub setup_done: bool,
 }
 
 impl Default for GeneralSettings {
@@ -38,6 +41,7 @@ impl Default for GeneralSettings {
             source: Lang::Japanese,
             target: Lang::ChineseSimplified,
             ui_language: UiLanguage::Auto,
+            setup_done: false,
         }
     }
 }
@@ -55,6 +59,7 @@ impl GeneralSettings {
                 }
             }),
             ui_language: r.get("ui_language", d.ui_language),
+            setup_done: r.get("setup_done", d.setup_done),
         };
         r.finish();
         s
@@ -211,6 +216,8 @@ pub struct HotkeySettings {
     pub region_3: String,
     /// Saved region 4.
     pub region_4: String,
+    /// Open the settings (for systems without a tray icon, and full-screen games).
+    pub open_settings: String,
 }
 
 impl Default for HotkeySettings {
@@ -224,6 +231,7 @@ impl Default for HotkeySettings {
             region_2: "Alt+2".into(),
             region_3: "Alt+3".into(),
             region_4: "Alt+4".into(),
+            open_settings: "Alt+Shift+S".into(),
         }
     }
 }
@@ -266,6 +274,7 @@ impl HotkeySettings {
             region_2: r.get_checked("region_2", d.region_2, check),
             region_3: r.get_checked("region_3", d.region_3, check),
             region_4: r.get_checked("region_4", d.region_4, check),
+            open_settings: r.get_checked("open_settings", d.open_settings, check),
         };
         r.finish();
         s
