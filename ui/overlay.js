@@ -22,6 +22,7 @@
     source: '',
     blocks: new Map(), // provider id → { root, text, err, meta, value }
     painted: new Set(), // jobs whose first character was reported
+    paintPending: null, // {job, since}: first characters drawn, waiting for the window to hold them
     locked: false,
     lastSize: '',
   };
@@ -132,11 +133,35 @@
       block.root.classList.remove('pending');
       if (!state.painted.has(job)) {
         state.painted.add(job);
-        requestAnimationFrame(() => send({ type: 'painted', job }));
+        state.paintPending = { job, since: performance.now() };
       }
     }
     reportSize();
+    checkPainted();
   }
+
+  // "painted" means the first characters are on screen: drawn, and inside a window that has grown to hold
+  // them. The window follows content_size a moment later (the core resizes it); until the viewport holds the
+  // content, the text may sit below the window's edge. So the report waits for the window's resize (or gives up
+  // waiting after 2 s, or at once where the window cannot grow: a size the user set, or past the core's limit).
+  const MAX_HEIGHT = 1600;
+  function checkPainted() {
+    const p = state.paintPending;
+    if (!p) return;
+    requestAnimationFrame(() => {
+      if (state.paintPending !== p) return;
+      const need = neededSize().h;
+      const fits = need <= window.innerHeight + 1 || frame.classList.contains('sized') || need >= MAX_HEIGHT;
+      if (fits || performance.now() - p.since > 2000) {
+        state.paintPending = null;
+        send({ type: 'painted', job: p.job });
+      } else if (!p.fallback) {
+        // The window's 'resize' checks again; this is only for a window that never grows.
+        p.fallback = setTimeout(checkPainted, 2100);
+      }
+    });
+  }
+  window.addEventListener('resize', checkPainted);
 
   on('delta', (msg) => {
     const b = blockFor(msg);
@@ -165,9 +190,11 @@
   // A line for the job on screen, with a button when there is something to do (see PROTOCOL.md).
   const NOTICE_ACTIONS = {
     open_providers: { label: 'overlay.open_providers', message: { type: 'open_settings', section: 'providers' } },
+    open_settings: { label: 'overlay.open_settings', message: { type: 'open_settings' } },
   };
   on('notice', (msg) => {
-    if (state.job === null || msg.job !== state.job) return;
+    // A job's notice only while that job is on screen; the app's own (job null) until the next job.
+    if (msg.job === null ? state.job !== null : msg.job !== state.job) return;
     const note = el('section', { class: 'notice', attrs: { role: 'status' } },
       el('p', { text: typeof msg.text === 'string' ? msg.text : '' }));
     const action = NOTICE_ACTIONS[msg.action];
@@ -177,6 +204,7 @@
       note.append(b);
     }
     blocksEl.append(note);
+    frame.classList.remove('idle');
     showSource();
     reportSize();
   });
@@ -270,14 +298,17 @@
 
   // content_size: the panel's natural size, so the core can fit the window to the text (see PROTOCOL.md).
   let sizeFrame = 0;
+  /** The panel's natural size, CSS px: the frame plus whatever the panel scrolls. */
+  function neededSize() {
+    const r = frame.getBoundingClientRect();
+    const extra = panel.scrollHeight - panel.clientHeight;
+    return { w: Math.ceil(r.width), h: Math.ceil(r.height + Math.max(0, extra)) };
+  }
   function reportSize() {
     if (sizeFrame) return;
     sizeFrame = requestAnimationFrame(() => {
       sizeFrame = 0;
-      const r = frame.getBoundingClientRect();
-      const extra = panel.scrollHeight - panel.clientHeight;
-      const w = Math.ceil(r.width);
-      const h = Math.ceil(r.height + Math.max(0, extra));
+      const { w, h } = neededSize();
       const key = w + 'x' + h;
       if (key === state.lastSize) return;
       state.lastSize = key;

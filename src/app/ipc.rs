@@ -158,8 +158,8 @@ pub enum OverlayOut {
     /// A line in the overlay's body for the job on screen (e.g. "no translation provider is enabled"), with a
     /// button when there is something to do about it.
     Notice {
-        /// Job id.
-        job: u64,
+        /// The job it belongs to; `None` for a notice of the app itself (shown until the next job).
+        job: Option<u64>,
         /// The words.
         text: String,
         /// What the button does, if there is one.
@@ -173,6 +173,8 @@ pub enum OverlayOut {
 pub enum NoticeAction {
     /// Open the settings on the providers section.
     OpenProviders,
+    /// Open the settings.
+    OpenSettings,
 }
 
 /// Selector page → core.

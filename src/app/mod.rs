@@ -135,6 +135,8 @@ struct App {
     shot_serial: u64,
     /// The overlay's status shows work under way (its spinner turns).
     status_busy: bool,
+    /// The overlay sits beside `placed_for` where ocrlay put it, on this monitor: it follows its own size.
+    placed_beside: Option<Rect>,
     /// Open the settings once the loop runs (`ocrlay settings` started this instance).
     show_settings_at_start: bool,
 }
@@ -319,6 +321,7 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         trace: None,
         shot_serial: 0,
         status_busy: false,
+        placed_beside: None,
         show_settings_at_start: options.show_settings,
     };
     app.send_appearance();
@@ -415,9 +418,8 @@ impl App {
             .as_ref()
             .map(|h| h.errors.values().cloned().collect())
             .unwrap_or_default();
-        if !errors.is_empty() {
-            self.status(&errors.join("; "), false);
-            self.show_overlay(true);
+        for e in errors {
+            self.notice(e, Some(ipc::NoticeAction::OpenSettings));
         }
         if let Some(why) = tray_error {
             // Said once, where the user looks: how to reach the settings without a tray icon.
@@ -430,8 +432,7 @@ impl App {
             } else {
                 format!("No tray icon here ({why}): press {hotkey}, or run `ocrlay settings`, to open the settings.")
             };
-            self.status(&msg, false);
-            self.show_overlay(true);
+            self.notice(msg, Some(ipc::NoticeAction::OpenSettings));
         }
         if names.is_empty() && !self.settings.general.setup_done {
             // First start (or no provider ever worked): the settings open on the providers, with a welcome.
@@ -459,6 +460,16 @@ impl App {
         if let Err(e) = config::save(&on_disk.settings, &path) {
             tracing::warn!("{e}");
         }
+    }
+
+    /// A message of the app itself in the overlay's body (until the next job), with a button when given.
+    fn notice(&mut self, text: String, action: Option<ipc::NoticeAction>) {
+        self.overlay.send(&OverlayOut::Notice {
+            job: None,
+            text,
+            action,
+        });
+        self.show_overlay(true);
     }
 
     fn status(&mut self, text: &str, busy: bool) {
@@ -720,8 +731,10 @@ impl App {
             self.hidden_for_capture = Some(id);
             settle = Duration::from_millis(120);
         } else if let Some(region) = target {
+            // Where the overlay is, or where ocrlay just asked it to go (the window system reports that later).
+            let covers = |r: Rect| r.intersect(&region).is_some();
             if self.overlay_visible
-                && self.overlay_rect().intersect(&region).is_some()
+                && (covers(self.overlay_rect()) || self.overlay_intended.is_some_and(covers))
                 && !capture::covered_capture_supported()
             {
                 self.overlay.window.set_visible(false);
@@ -760,6 +773,27 @@ impl App {
         let size = self.overlay.window.outer_size();
         let (x, y) = placement::beside(region, (size.width, size.height), monitors[i].rect);
         self.move_overlay(x, y, None);
+        self.placed_beside = Some(monitors[i].rect);
+    }
+
+    /// Beside mode, placed by ocrlay: the overlay's content changed its size, so its place is worked out
+    /// again for that size (an overlay above the region grows upwards instead of over the text).
+    fn replace_beside(&mut self, size: PhysicalSize<u32>) {
+        let (Some(region), Some(monitor)) = (self.placed_for, self.placed_beside) else {
+            return;
+        };
+        let (x, y) = placement::beside(region, (size.width, size.height), monitor);
+        let now = self.overlay_intended.map(|r| (r.x, r.y)).or_else(|| {
+            self.overlay
+                .window
+                .outer_position()
+                .ok()
+                .map(|p| (p.x, p.y))
+        });
+        if now != Some((x, y)) {
+            self.move_overlay(x, y, Some(size));
+            self.placed_beside = Some(monitor);
+        }
     }
 
     /// "over" mode: the overlay gets the region's width and `height`.
@@ -773,6 +807,7 @@ impl App {
     /// once: the window system reports the move only later, and a capture in between must not read the overlay.
     fn move_overlay(&mut self, x: i32, y: i32, size: Option<PhysicalSize<u32>>) {
         self.user_moving = false;
+        self.placed_beside = None;
         self.overlay
             .window
             .set_outer_position(PhysicalPosition::new(x, y));
@@ -1030,7 +1065,7 @@ impl App {
                     "No translation provider is enabled, so only the recognised text is shown. Enable one in the settings (paste its key, or pick a local Sakura/ollama) to translate.",
                 );
                 self.overlay.send(&OverlayOut::Notice {
-                    job,
+                    job: Some(job),
                     text,
                     action: Some(ipc::NoticeAction::OpenProviders),
                 });
@@ -1157,10 +1192,16 @@ impl App {
                 let h = ((height.clamp(40.0, 1600.0) * scale) as u32).max(region.height);
                 self.size_over(region, h);
             }
-            OverlayIn::Resize { width, height } | OverlayIn::ContentSize { width, height } => {
-                let w = width.clamp(120.0, 2400.0);
-                let h = height.clamp(40.0, 1600.0);
-                self.overlay.window.set_inner_size(LogicalSize::new(w, h));
+            OverlayIn::Resize { width, height } => {
+                // The user's grip: the top-left corner stays where it is.
+                let size = LogicalSize::new(width.clamp(120.0, 2400.0), height.clamp(40.0, 1600.0));
+                self.overlay.window.set_inner_size(size);
+                self.placed_beside = None;
+            }
+            OverlayIn::ContentSize { width, height } => {
+                let size = LogicalSize::new(width.clamp(120.0, 2400.0), height.clamp(40.0, 1600.0));
+                self.overlay.window.set_inner_size(size);
+                self.replace_beside(size.to_physical(self.overlay.window.scale_factor()));
             }
             OverlayIn::Copy { text } => {
                 if self.clipboard.is_none() {
@@ -1564,6 +1605,7 @@ impl App {
     fn settings_message(&mut self, m: SettingsIn, _control_flow: &mut ControlFlow) {
         match m {
             SettingsIn::Ready => {
+                tracing::debug!("settings page ready");
                 if let Some(w) = &mut self.settings_window {
                     w.on_ready();
                 }
@@ -1815,7 +1857,9 @@ impl App {
                 self.overlay_intended = None;
             }
             WindowEvent::Moved(pos) if is_overlay => {
+                // The user put it there: it stays where they put it.
                 self.overlay_intended = None;
+                self.placed_beside = None;
                 self.settings.overlay.position = Some([pos.x, pos.y]);
                 // Each saved region remembers where its overlay was.
                 self.settings.regions.current_mut().overlay_position = Some([pos.x, pos.y]);

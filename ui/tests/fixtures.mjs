@@ -25,7 +25,7 @@ export function settings() {
     ocr: { engine: 'ppocr', language: 'auto' },
     hotkeys: {
       select_region: 'Alt+Q', repeat_last: 'Alt+W', toggle_overlay: 'Alt+H', toggle_auto: 'Alt+A',
-      region_1: 'Alt+1', region_2: 'Alt+2', region_3: 'Alt+3', region_4: 'Alt+4',
+      region_1: 'Alt+1', region_2: 'Alt+2', region_3: 'Alt+3', region_4: 'Alt+4', open_settings: 'Alt+Shift+S',
     },
     overlay: {
       font_family: '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif', font_size: 20, text_color: '#ffffff',

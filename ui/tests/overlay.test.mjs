@@ -212,3 +212,74 @@ test('"over" mode: the panel fills the window and hides the text under it', asyn
   assert.deepEqual(await o.cspViolations(), []);
   await o.page.close();
 });
+
+test('the first paint is reported once the window holds the text, not before', async () => {
+  // A window still at its status-bar height: the text is drawn below its edge.
+  const o = await h.open('overlay.html', { width: 600, height: 40 });
+  await o.receive({ type: 'appearance', appearance: APPEARANCE, ui_lang: 'en' });
+  await o.receive({ type: 'job', job: 3, source: 'a', providers: [{ id: 'p', name: 'P' }] });
+  await o.receive({ type: 'delta', job: 3, provider: 'p', text: '第一行\n第二行\n第三行' });
+  const size = await until(async () => {
+    const s = (await o.sentOf('content_size')).at(-1);
+    return s && s.height > 100 ? s : null;
+  }, 2000, 'content_size with the text');
+  // The check runs in the same frames as the size report: had it found the text visible, it would have said so.
+  await o.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.deepEqual(await o.sentOf('painted'), []);
+  // The core grows the window to each size asked for (as the app does): then the text is on screen.
+  const painted = await until(async () => {
+    const p = await o.sentOf('painted');
+    if (p.length) return p;
+    const want = (await o.sentOf('content_size')).at(-1);
+    const vp = o.page.viewportSize();
+    if (want.width !== vp.width || want.height !== vp.height) {
+      await o.page.setViewportSize({ width: want.width, height: want.height });
+    }
+    return null;
+  }, 1500, 'painted after the resize');
+  assert.deepEqual(painted, [{ type: 'painted', job: 3 }]);
+  assert.deepEqual(o.errors, []);
+  await o.page.close();
+});
+
+test('with no provider the recognised text is the result, with a notice that opens the providers', async () => {
+  const o = await overlay();
+  await o.receive({ type: 'appearance', appearance: { ...APPEARANCE, show_original: false }, ui_lang: 'en' });
+  await o.receive({ type: 'job', job: 9, source: '「この先に古い城がある」', providers: [] });
+  await o.receive({ type: 'notice', job: 9, text: 'No translation provider is enabled.', action: 'open_providers' });
+  // Shown even with show_original off, at full size: it is all there is.
+  assert.equal(await o.page.locator('#source').isVisible(), true);
+  assert.equal(await o.page.locator('#source-text').textContent(), '「この先に古い城がある」');
+  assert.equal(await o.page.locator('#frame').evaluate((f) => f.classList.contains('source-only')), true);
+  const note = o.page.locator('.notice');
+  assert.equal(await note.locator('p').textContent(), 'No translation provider is enabled.');
+  const button = note.locator('.notice-action');
+  assert.equal(await button.textContent(), 'Open settings → Providers');
+  await button.click();
+  assert.deepEqual(await o.sentOf('open_settings'), [{ type: 'open_settings', section: 'providers' }]);
+  // A notice of an older job is ignored; a new job clears it.
+  await o.receive({ type: 'notice', job: 8, text: 'old', action: null });
+  assert.equal(await o.page.locator('.notice').count(), 1);
+  await o.receive({ type: 'job', job: 10, source: 'x', providers: [{ id: 'p', name: 'P' }] });
+  assert.equal(await o.page.locator('.notice').count(), 0);
+  assert.equal(await o.page.locator('#frame').evaluate((f) => f.classList.contains('source-only')), false);
+  assert.deepEqual(await o.cspViolations(), []);
+  assert.deepEqual(o.errors, []);
+  await o.page.close();
+});
+
+test("the app's own notice shows before any job, with its button, and goes with the first job", async () => {
+  const o = await overlay();
+  await o.receive({ type: 'notice', job: null, text: 'No tray icon here: press Alt+Shift+S.', action: 'open_settings' });
+  assert.equal(await o.page.locator('.notice p').textContent(), 'No tray icon here: press Alt+Shift+S.');
+  assert.equal(await o.page.locator('#idle-hint').isVisible(), false);
+  await o.page.locator('.notice-action').click();
+  assert.deepEqual(await o.sentOf('open_settings'), [{ type: 'open_settings' }]);
+  await o.receive({ type: 'job', job: 1, source: 'x', providers: [{ id: 'p', name: 'P' }] });
+  assert.equal(await o.page.locator('.notice').count(), 0);
+  // Once a job is on screen, an app notice waits for no one: it is not mixed into the job.
+  await o.receive({ type: 'notice', job: null, text: 'late', action: null });
+  assert.equal(await o.page.locator('.notice').count(), 0);
+  assert.deepEqual(o.errors, []);
+  await o.page.close();
+});

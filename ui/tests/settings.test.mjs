@@ -683,3 +683,26 @@ test('screenshots of the persistent-mode sections', async () => {
   await d.shot('settings-regions-dark.png');
   await d.page.close();
 });
+
+test('the first start shows the welcome on the providers, with the hotkeys and the key pages', async () => {
+  const s = await settingsPage();
+  const { page } = s;
+  assert.equal(await page.locator('#welcome').isVisible(), false);
+  await s.receive({ type: 'show', section: 'providers', welcome: true });
+  assert.equal(await page.locator('#welcome').isVisible(), true);
+  assert.equal(await page.locator('#sec-providers').isVisible(), true);
+  const step3 = await page.locator('#welcome-step3').textContent();
+  assert.ok(step3.includes('Alt+Q'), step3);
+  // Every provider with a key page has its link, opened through the core.
+  const links = page.locator('#welcome-links .link');
+  assert.equal(await links.count(), CATALOG.filter((p) => p.key_page).length);
+  await links.first().click();
+  const opened = await until(async () => (await s.sentOf('open_url')).at(-1), 2000, 'open_url');
+  assert.equal(opened.url, CATALOG.find((p) => p.key_page).key_page);
+  // Another section on request (the settings hotkey, or `ocrlay settings`).
+  await s.receive({ type: 'show', section: 'hotkeys', welcome: false });
+  assert.equal(await page.locator('#sec-hotkeys').isVisible(), true);
+  assert.deepEqual(await s.cspViolations(), []);
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});

@@ -1,0 +1,195 @@
+//! The first five minutes, under Xvfb with fresh config and data folders, as a new user meets ocrlay: the
+//! settings open by themselves with the welcome; Alt+Q and a drag with no provider enabled show the recognised
+//! text and say that no provider is enabled, and nothing keeps spinning; with no tray host the overlay says how
+//! to reach the settings; `ocrlay settings` and a second start bring the running instance's settings forward.
+//! Screenshots in `target/e2e/first-*.png`.
+
+#![cfg(target_os = "linux")]
+
+mod common;
+
+use common::x11;
+use ocrlay::lang::Lang;
+use ocrlay::ocr::{load_engine, EngineKind, EngineParams, RecognizeOptions};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ocr")
+        .join(name)
+}
+
+/// The text our own OCR reads in a part of a screenshot.
+fn read(shot: &Path, rect: (i32, i32, u32, u32)) -> String {
+    let img = image::open(shot).unwrap().to_rgba8();
+    let (x, y, w, h) = rect;
+    let crop = image::imageops::crop_imm(&img, x.max(0) as u32, y.max(0) as u32, w, h).to_image();
+    let mut engine = load_engine(EngineKind::PpOcr, &EngineParams::default()).unwrap();
+    let out = engine
+        .recognize(
+            &crop,
+            &RecognizeOptions {
+                lang: Lang::Japanese,
+            },
+        )
+        .unwrap();
+    out.lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_new_user_is_welcomed_and_never_left_with_a_spinner() {
+    let Some(mut x) = x11::start_or_skip(1920, 1080) else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    // No settings file yet: a fresh machine.
+    let config = home.path().join("config/ocrlay/config.toml");
+    let app = x11::App::start(&mut x, home.path(), &config, "ocrlay=debug");
+    app.wait_log(
+        "first start: opening the settings with the welcome",
+        1,
+        Duration::from_secs(60),
+    );
+    assert!(
+        x.wait_window("^ocrlay settings$", Duration::from_secs(20))
+            .is_some(),
+        "the settings window did not open"
+    );
+    app.wait_log("settings page ready", 1, Duration::from_secs(30));
+    // Wait until WebKit has painted the page with its welcome (the UI follows the system language here:
+    // English or Chinese), reading the window with our own OCR.
+    let settings = x
+        .wait_window("^ocrlay settings$", Duration::from_secs(1))
+        .unwrap();
+    let (sx, sy, sw, sh) = x.geometry(settings);
+    let shot = x11::artefact_dir("e2e").join("first-welcome.png");
+    let t = Instant::now();
+    loop {
+        x.screenshot(&shot);
+        let text = read(&shot, (sx, sy, sw, sh));
+        if text.contains("Welcome to ocrlay") || text.contains("欢迎使用") {
+            break;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "no welcome on the settings page (see {}): {text}",
+            shot.display()
+        );
+    }
+    // No D-Bus session and no tray here: said once in plain words, and no GLib warnings on start.
+    let log = app.wait_log("no tray icon", 1, Duration::from_secs(10));
+    for alarming in ["CRITICAL", "-WARNING **", "libayatana", "dbusmenu"] {
+        assert!(!log.contains(alarming), "'{alarming}' at start:\n{log}");
+    }
+
+    // The "game", clear of the settings window; Alt+Q and a drag over its dialogue.
+    x.show_image(&fixture("ja_dialogue.png"), 300, 780, "game-window");
+    app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
+    // The selector pages are made at start; give WebKit a moment to load them.
+    std::thread::sleep(Duration::from_millis(1500));
+    x.xdotool(&["key", "alt+q"]);
+    app.wait_log("selector shown", 1, Duration::from_secs(20));
+    x.wait_window("^ocrlay region$", Duration::from_secs(10));
+    std::thread::sleep(Duration::from_millis(500));
+    x.drag((296, 776), (1584, 1024));
+    let log = app.wait_log("job ended", 1, Duration::from_secs(60));
+    let ended = log.lines().find(|l| l.contains("job ended")).unwrap();
+    assert!(ended.contains("end=NoProvider"), "{ended}");
+    // The spinner stopped: the last status the overlay got is not busy.
+    let last = log
+        .lines()
+        .filter(|l| l.contains(" status"))
+        .last()
+        .unwrap();
+    assert!(last.contains("busy=false"), "{last}");
+    // Let the page paint the text and the notice, then read the overlay.
+    std::thread::sleep(Duration::from_millis(800));
+    let shot = x11::artefact_dir("e2e").join("first-no-provider.png");
+    x.screenshot(&shot);
+    let overlay = x.wait_window("^ocrlay$", Duration::from_secs(5)).unwrap();
+    let (ox, oy, ow, oh) = x.geometry(overlay);
+    let text = read(&shot, (ox, oy, ow, oh));
+    assert!(
+        text.contains("アリス"),
+        "the overlay does not show the recognised text: {text}"
+    );
+    // Nothing was sent anywhere: there is no provider.
+    assert!(!log.contains("provider request"), "{log}");
+}
+
+#[test]
+fn the_running_instance_shows_its_settings_when_asked() {
+    let Some(mut x) = x11::start_or_skip(1280, 800) else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    // A user who set up a provider before: no welcome at start.
+    std::fs::write(
+        &config,
+        "[general]\nsetup_done = true\n[providers.sakura-llama]\nenabled = true\n",
+    )
+    .unwrap();
+    let app = x11::App::start(&mut x, home.path(), &config, "ocrlay=debug");
+    app.wait_log("ocrlay is running", 1, Duration::from_secs(60));
+    assert!(!app.log_text().contains("first start"));
+    assert!(x
+        .wait_window("^ocrlay settings$", Duration::from_millis(300))
+        .is_none());
+    let ocrlay = |args: &[&str]| {
+        x.command(env!("CARGO_BIN_EXE_ocrlay"))
+            .args(args)
+            .env("OCRLAY_CONFIG", &config)
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CACHE_HOME", home.path().join("cache"))
+            .env("XDG_RUNTIME_DIR", home.path().join("runtime"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .output()
+            .unwrap()
+    };
+    // `ocrlay settings` asks the running instance and returns.
+    let started = Instant::now();
+    let out = ocrlay(&["settings"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+    app.wait_log(
+        "another ocrlay asked for the settings",
+        1,
+        Duration::from_secs(10),
+    );
+    assert!(
+        x.wait_window("^ocrlay settings$", Duration::from_secs(20))
+            .is_some(),
+        "the settings window did not open"
+    );
+    // A second start says so, exits 0, and brings the same settings forward (no second window).
+    let out = ocrlay(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("already running"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    app.wait_log(
+        "another ocrlay asked for the settings",
+        2,
+        Duration::from_secs(10),
+    );
+    let windows = x.xdotool(&["search", "--onlyvisible", "--name", "^ocrlay settings$"]);
+    assert_eq!(windows.lines().count(), 1, "{windows}");
+    assert!(app.alive());
+    x.screenshot(&x11::artefact_dir("e2e").join("first-settings-forward.png"));
+}
