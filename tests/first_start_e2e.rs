@@ -101,11 +101,7 @@ fn a_new_user_is_welcomed_and_never_left_with_a_spinner() {
     let ended = log.lines().find(|l| l.contains("job ended")).unwrap();
     assert!(ended.contains("end=NoProvider"), "{ended}");
     // The spinner stopped: the last status the overlay got is not busy.
-    let last = log
-        .lines()
-        .filter(|l| l.contains(" status"))
-        .last()
-        .unwrap();
+    let last = log.lines().rfind(|l| l.contains(" status")).unwrap();
     assert!(last.contains("busy=false"), "{last}");
     // Let the page paint the text and the notice, then read the overlay.
     std::thread::sleep(Duration::from_millis(800));
