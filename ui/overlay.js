@@ -16,6 +16,7 @@
   const statusEl = $('status');
   const statusText = $('status-text');
 
+  const MAX_HEIGHT = 1600;
   const state = {
     appearance: Object.assign({}, window.ocrlayUi.DEFAULT_APPEARANCE),
     job: null, // id of the job on screen
@@ -23,6 +24,7 @@
     blocks: new Map(), // provider id → { root, text, err, meta, value }
     painted: new Set(), // jobs whose first character was reported
     paintPending: null, // {job, since}: first characters drawn, waiting for the window to hold them
+    requestedHeight: null, // the window height last asked of the core (content_size)
     locked: false,
     lastSize: '',
   };
@@ -140,21 +142,25 @@
     checkPainted();
   }
 
-  // "painted" means the first characters are on screen: drawn, and inside a window that has grown to hold
-  // them. The window follows content_size a moment later (the core resizes it); until the viewport holds the
-  // content, the text may sit below the window's edge. So the report waits for the window's resize (or gives up
-  // waiting after 2 s, or at once where the window cannot grow: a size the user set, or past the core's limit).
-  const MAX_HEIGHT = 1600;
+  // "painted" means the first characters are on screen: drawn, in a window at the size the content asked for.
+  // The window follows content_size a moment later (the core resizes it), and WebKit draws the page again after
+  // each resize: until then the text may sit below the window's edge, or a window that just shrank shows
+  // nothing at all. So the report waits for the window to reach the size asked (or gives up waiting after 2 s,
+  // or at once where the core does not follow the content: a size the user set, "over" mode, past its limit).
   function checkPainted() {
     const p = state.paintPending;
     if (!p) return;
     requestAnimationFrame(() => {
       if (state.paintPending !== p) return;
       const need = neededSize().h;
-      const fits = need <= window.innerHeight + 1 || frame.classList.contains('sized') || need >= MAX_HEIGHT;
+      const free = frame.classList.contains('sized') || need >= MAX_HEIGHT;
+      const over = document.documentElement.classList.contains('mode-over');
+      const settled = over || state.requestedHeight === null || Math.abs(window.innerHeight - state.requestedHeight) <= 1;
+      const fits = free || (settled && need <= window.innerHeight + 1);
       if (fits || performance.now() - p.since > 2000) {
         state.paintPending = null;
-        send({ type: 'painted', job: p.job });
+        // This callback runs before the frame with the text is drawn; the next one runs once it was.
+        requestAnimationFrame(() => send({ type: 'painted', job: p.job }));
       } else if (!p.fallback) {
         // The window's 'resize' checks again; this is only for a window that never grows.
         p.fallback = setTimeout(checkPainted, 2100);
@@ -312,6 +318,8 @@
       const key = w + 'x' + h;
       if (key === state.lastSize) return;
       state.lastSize = key;
+      // The height the core will give the window (it keeps it within 40–1600 CSS px).
+      state.requestedHeight = Math.min(MAX_HEIGHT, Math.max(40, h));
       send({ type: 'content_size', width: w, height: h });
     });
   }

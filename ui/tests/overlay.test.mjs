@@ -13,6 +13,15 @@ const APPEARANCE = {
   show_original: true, locked: false,
 };
 
+/** Does what the core does with content_size: the window (here the viewport) takes the size asked for. */
+async function followContentSize(o) {
+  const want = (await o.sentOf('content_size')).at(-1);
+  const vp = o.page.viewportSize();
+  if (want && (want.width !== vp.width || want.height !== vp.height)) {
+    await o.page.setViewportSize({ width: want.width, height: Math.max(40, want.height) });
+  }
+}
+
 async function overlay() {
   const o = await h.open('overlay.html', { width: 600, height: 300 });
   await o.receive({ type: 'appearance', appearance: APPEARANCE, ui_lang: 'zh' });
@@ -36,7 +45,9 @@ test('a job streams its deltas into the block and reports the first paint once',
   assert.equal(await o.page.locator('.block-head').isVisible(), false);
   const painted = await until(async () => {
     const p = await o.sentOf('painted');
-    return p.length ? p : null;
+    if (p.length) return p;
+    await followContentSize(o);
+    return null;
   }, 2000, 'painted');
   assert.deepEqual(painted, [{ type: 'painted', job: 7 }]);
   const size = await until(async () => (await o.sentOf('content_size')).at(-1), 2000, 'content_size');
@@ -230,14 +241,25 @@ test('the first paint is reported once the window holds the text, not before', a
   const painted = await until(async () => {
     const p = await o.sentOf('painted');
     if (p.length) return p;
-    const want = (await o.sentOf('content_size')).at(-1);
-    const vp = o.page.viewportSize();
-    if (want.width !== vp.width || want.height !== vp.height) {
-      await o.page.setViewportSize({ width: want.width, height: want.height });
-    }
+    await followContentSize(o);
     return null;
   }, 1500, 'painted after the resize');
   assert.deepEqual(painted, [{ type: 'painted', job: 3 }]);
+  // A shorter text in the tall window: the window shrinks first (and is drawn again after), then the report.
+  await o.receive({ type: 'job', job: 4, source: 'b', providers: [{ id: 'p', name: 'P' }] });
+  await o.receive({ type: 'delta', job: 4, provider: 'p', text: '一行' });
+  await until(async () => {
+    const s = (await o.sentOf('content_size')).at(-1);
+    return s && s.height < o.page.viewportSize().height - 20 ? s : null;
+  }, 2000, 'content_size of the shorter text');
+  await o.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.deepEqual((await o.sentOf('painted')).map((m) => m.job), [3]);
+  await until(async () => {
+    const p = (await o.sentOf('painted')).map((m) => m.job);
+    if (p.includes(4)) return p;
+    await followContentSize(o);
+    return null;
+  }, 1500, 'painted after shrinking');
   assert.deepEqual(o.errors, []);
   await o.page.close();
 });
