@@ -189,3 +189,40 @@ fn the_running_instance_shows_its_settings_when_asked() {
     assert!(app.alive());
     x.screenshot(&x11::artefact_dir("e2e").join("first-settings-forward.png"));
 }
+
+#[test]
+fn ocrlay_settings_starts_the_app_with_them_and_the_hotkey_opens_them() {
+    let Some(mut x) = x11::start_or_skip(1280, 800) else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[general]\nsetup_done = true\n[providers.sakura-llama]\nenabled = true\n",
+    )
+    .unwrap();
+    // No ocrlay runs: `ocrlay settings` starts one, showing its settings.
+    let app = x11::App::start_with(&mut x, home.path(), &config, "ocrlay=debug", &["settings"]);
+    app.wait_log("ocrlay is running", 1, Duration::from_secs(60));
+    let settings = x.wait_window("^ocrlay settings$", Duration::from_secs(20));
+    assert!(
+        settings.is_some(),
+        "`ocrlay settings` did not show the settings"
+    );
+    // Closing it (as the window manager would) and pressing the settings hotkey brings it back.
+    x.xdotool(&["windowunmap", "--sync", &settings.unwrap().to_string()]);
+    let log = app.wait_log(
+        "hotkey registered hotkey=Alt+Shift+S",
+        1,
+        Duration::from_secs(10),
+    );
+    assert!(log.contains("action=OpenSettings"), "{log}");
+    x.xdotool(&["key", "alt+shift+s"]);
+    app.wait_log("action=OpenSettings", 2, Duration::from_secs(10));
+    assert!(
+        x.wait_window("^ocrlay settings$", Duration::from_secs(20))
+            .is_some(),
+        "the settings hotkey did not bring the settings back"
+    );
+}

@@ -223,4 +223,8 @@ fn alt_q_drag_translates_into_the_overlay() {
         x.screenshot(&shot);
     }
     assert!(app.alive(), "the app died");
+    // A provider worked: the first-start welcome will not open again (remembered in the settings file).
+    let saved = std::fs::read_to_string(&config).unwrap();
+    let (settings, _) = ocrlay::config::Settings::parse(&saved).unwrap();
+    assert!(settings.general.setup_done, "{saved}");
 }

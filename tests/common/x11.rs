@@ -391,6 +391,17 @@ impl App {
     /// Starts the `ocrlay` binary of this build with the config file and private XDG dirs under `home`; logs at
     /// `rust_log`.
     pub fn start(x: &mut XSession, home: &Path, config: &Path, rust_log: &str) -> App {
+        Self::start_with(x, home, config, rust_log, &[])
+    }
+
+    /// Like [`App::start`], with arguments (`ocrlay settings`).
+    pub fn start_with(
+        x: &mut XSession,
+        home: &Path,
+        config: &Path,
+        rust_log: &str,
+        args: &[&str],
+    ) -> App {
         let binary = Path::new(env!("CARGO_BIN_EXE_ocrlay"));
         let log = home.join("ocrlay.log");
         let file = fs::File::create(&log).unwrap();
@@ -404,6 +415,7 @@ impl App {
         }
         let child = x
             .command(binary.to_str().unwrap())
+            .args(args)
             .env("OCRLAY_CONFIG", config)
             .env("RUST_LOG", rust_log)
             .env("XDG_DATA_HOME", home.join("data"))
