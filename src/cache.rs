@@ -305,6 +305,16 @@ pub fn default_path() -> Option<PathBuf> {
     )
 }
 
+/// A CSV cell a spreadsheet will not evaluate: text starting with a formula character gets a leading `'`
+/// (OWASP's advice for CSV injection).
+fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// Milliseconds since the Unix epoch, now.
 pub fn now_ms() -> i64 {
     SystemTime::now()
@@ -602,11 +612,12 @@ impl Store {
         options: &StoreOptions,
     ) -> Result<(Store, Option<MovedAside>), CacheError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|cause| CacheError::CreateDir {
+            crate::paths::create_private_dir(dir).map_err(|cause| CacheError::CreateDir {
                 path: dir.to_path_buf(),
                 cause,
             })?;
         }
+        make_db_private(path);
         let reason = match Self::try_open(path, options) {
             Ok(store) => return Ok((store, None)),
             Err(OpenFailure::Failed(e)) => return Err(e),
@@ -656,6 +667,7 @@ impl Store {
     }
 
     fn try_open(path: &Path, options: &StoreOptions) -> Result<Store, OpenFailure> {
+        make_db_private(path);
         let conn = Connection::open(path).map_err(|e| open_failure(path, e))?;
         Self::init(conn, path.to_path_buf(), options)
     }
@@ -1038,8 +1050,9 @@ impl Store {
     /// Writes the history lines `query` selects to `w` as CSV, oldest first, and returns how many. The file
     /// starts with a UTF-8 byte-order mark (so spreadsheet programs read CJK text right) and a header row: `time`
     /// (RFC 3339, UTC), `region`, `source`, `translation`, `provider`, `model`, `from`, `to`, `edited`
-    /// (`true`/`false`). Fields with line breaks, commas or quotes are quoted. Cells are written as they are:
-    /// text starting with `=` is not defused for spreadsheets.
+    /// (`true`/`false`). Fields with line breaks, commas or quotes are quoted. A text cell that a spreadsheet
+    /// would run as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage return: OCR text comes from
+    /// anyone's screen) gets a leading `'`, so it opens as text.
     pub fn export_csv<W: Write>(
         &self,
         mut w: W,
@@ -1055,11 +1068,11 @@ impl Store {
             let k = &e.key;
             csv.write_record([
                 time.as_str(),
-                &e.region,
-                &k.source,
-                &e.translation,
-                &k.provider,
-                &k.model,
+                &spreadsheet_safe(&e.region),
+                &spreadsheet_safe(&k.source),
+                &spreadsheet_safe(&e.translation),
+                &spreadsheet_safe(&k.provider),
+                &spreadsheet_safe(&k.model),
                 &k.from,
                 &k.to,
                 if e.edited { "true" } else { "false" },
@@ -1222,6 +1235,26 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The database holds what OCR read from the screen: created, or made, readable by its owner only (0600 on
+/// Unix). SQLite gives its `-wal`/`-shm`/`-journal` files the database file's permissions. Best effort: a
+/// filesystem without permissions (a FAT stick in portable mode) still works.
+fn make_db_private(path: &Path) {
+    if path.exists() {
+        for file in
+            std::iter::once(path.to_path_buf()).chain(SIDECARS.iter().map(|s| with_suffix(path, s)))
+        {
+            if file.exists() {
+                let _ = crate::paths::make_private(&file);
+            }
+        }
+    } else {
+        let _ = crate::paths::private_file_options()
+            .write(true)
+            .create_new(true)
+            .open(path);
+    }
+}
+
 /// Renames the damaged database at `path` (and its -wal/-shm/-journal files, first, so a stale WAL can never be
 /// replayed into the new database) to a free `<name>.corrupt-<unix time>[-n]`. Nothing is deleted.
 fn move_aside(path: &Path, reason: &str) -> Result<PathBuf, CacheError> {
@@ -1248,9 +1281,12 @@ fn move_aside(path: &Path, reason: &str) -> Result<PathBuf, CacheError> {
         if from.exists() {
             let dest = with_suffix(&to, suffix);
             std::fs::rename(&from, &dest).map_err(|e| fail(&from, &dest, e))?;
+            let _ = crate::paths::make_private(&dest);
         }
     }
     std::fs::rename(path, &to).map_err(|e| fail(path, &to, e))?;
+    // The copy keeps what was read from the screen: private like the database.
+    let _ = crate::paths::make_private(&to);
     Ok(to)
 }
 

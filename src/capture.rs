@@ -21,14 +21,16 @@ pub struct Rect {
 }
 
 impl Rect {
-    /// Right edge (exclusive).
+    /// Right edge (exclusive). Saturates: a rectangle from a hand-edited config may reach past `i32::MAX`.
     pub fn right(&self) -> i32 {
-        self.x + self.width as i32
+        let w = i32::try_from(self.width).unwrap_or(i32::MAX);
+        self.x.saturating_add(w)
     }
 
-    /// Bottom edge (exclusive).
+    /// Bottom edge (exclusive). Saturates like [`Rect::right`].
     pub fn bottom(&self) -> i32 {
-        self.y + self.height as i32
+        let h = i32::try_from(self.height).unwrap_or(i32::MAX);
+        self.y.saturating_add(h)
     }
 
     /// Whether a point lies inside.
@@ -45,16 +47,17 @@ impl Rect {
         (r > x && b > y).then(|| Rect {
             x,
             y,
-            width: (r - x) as u32,
-            height: (b - y) as u32,
+            width: r.abs_diff(x),
+            height: b.abs_diff(y),
         })
     }
 
     /// The centre point.
     pub fn centre(&self) -> (i32, i32) {
+        let half = |v: u32| i32::try_from(v / 2).unwrap_or(i32::MAX);
         (
-            self.x + self.width as i32 / 2,
-            self.y + self.height as i32 / 2,
+            self.x.saturating_add(half(self.width)),
+            self.y.saturating_add(half(self.height)),
         )
     }
 
@@ -538,6 +541,42 @@ mod x11 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_rectangles_from_a_config_do_not_overflow() {
+        let huge = Rect {
+            x: i32::MAX - 10,
+            y: -5,
+            width: u32::MAX,
+            height: u32::MAX,
+        };
+        assert_eq!(huge.right(), i32::MAX);
+        assert_eq!(huge.bottom(), i32::MAX - 5);
+        assert!(huge.contains(i32::MAX - 1, 0));
+        let _ = huge.centre();
+        let screen = Rect {
+            x: 0,
+            y: 0,
+            width: 1920,
+            height: 1080,
+        };
+        assert_eq!(huge.intersect(&screen), None);
+        let wide = Rect {
+            x: -100,
+            y: 10,
+            width: u32::MAX,
+            height: 20,
+        };
+        assert_eq!(
+            wide.intersect(&screen),
+            Some(Rect {
+                x: 0,
+                y: 10,
+                width: 1920,
+                height: 20
+            })
+        );
+    }
 
     fn mon(x: i32, y: i32, w: u32, h: u32) -> MonitorInfo {
         MonitorInfo {

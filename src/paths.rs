@@ -132,6 +132,55 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
+/// Creates `dir` (and its parents) readable by its owner only where it creates them (0700 on Unix): the data
+/// folder holds what OCR read from the screen. A folder that exists already is left as it is, unless it is
+/// ocrlay's own data folder, which is made private too (older versions made it 0755).
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(dir)?;
+        if dir == Places::current().data_dir {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    {
+        // Windows: the user's profile folders are private already.
+        builder.create(dir)
+    }
+}
+
+/// Makes an existing file readable by its owner only (0600 on Unix; nothing to do on Windows).
+pub fn make_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
+/// Options that create a new file readable by its owner only (0600 on Unix).
+pub fn private_file_options() -> std::fs::OpenOptions {
+    #[allow(unused_mut)]
+    let mut opts = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    opts
+}
+
 /// The folder of the running executable.
 pub fn exe_dir() -> Option<PathBuf> {
     std::env::current_exe()

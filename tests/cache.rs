@@ -495,16 +495,24 @@ fn csv_export_round_trips_through_a_csv_reader() {
         .records()
         .map(|r| r.unwrap().iter().map(String::from).collect())
         .collect();
+    // Text a spreadsheet would evaluate opens as text: a leading ' (OCR text comes from anyone's screen).
+    let cell = |s: &str| {
+        if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        }
+    };
     let expected: Vec<Vec<String>> = entries
         .iter()
         .map(|e| {
             vec![
                 format_rfc3339_utc(e.time_ms),
-                e.region.clone(),
-                e.key.source.clone(),
-                e.translation.clone(),
-                e.key.provider.clone(),
-                e.key.model.clone(),
+                cell(&e.region),
+                cell(&e.key.source),
+                cell(&e.translation),
+                cell(&e.key.provider),
+                cell(&e.key.model),
                 e.key.from.clone(),
                 e.key.to.clone(),
                 e.edited.to_string(),
@@ -517,6 +525,10 @@ fn csv_export_round_trips_through_a_csv_reader() {
     assert_eq!(records[1][3], "Edited, \"quoted\"\nand multi-line");
     assert_eq!(records[1][8], "true");
     assert_eq!(records[4][3], "first\r\nsecond");
+    // The exported bytes themselves: no cell starts with a formula character.
+    let text = String::from_utf8(out.clone()).unwrap();
+    assert!(text.contains(",'=1+1,'@SUM(A1),"), "{text}");
+    assert!(!text.contains(",=1+1"), "{text}");
 }
 
 #[test]
@@ -959,4 +971,47 @@ fn default_path_is_in_the_data_dir() {
             p.display()
         );
     }
+}
+
+/// What OCR read from the screen is private on disk: the folder ocrlay makes is 0700, the database and its
+/// WAL/SHM files 0600 (checked with `stat`), even when an older ocrlay left the database 0644; a damaged file
+/// moved aside stays 0600.
+#[cfg(unix)]
+#[test]
+fn the_store_is_private_on_disk() {
+    let mode = |p: &Path| -> String {
+        let out = Command::new("stat")
+            .args(["-c", "%a"])
+            .arg(p)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("share/ocrlay");
+    let path = dir.join("history.sqlite3");
+    {
+        let (mut store, _) = Store::open(&path).unwrap();
+        store
+            .record(&line(1_000, "r", "秘密の台詞", "秘密的台词"))
+            .unwrap();
+        assert_eq!(mode(&dir), "700");
+        for p in [path.clone(), sidecar(&path, "-wal"), sidecar(&path, "-shm")] {
+            assert!(p.exists(), "{}", p.display());
+            assert_eq!(mode(&p), "600", "{}", p.display());
+        }
+    }
+    // A database an older version left readable by everyone is made private when opened.
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    drop(Store::open(&path).unwrap());
+    assert_eq!(mode(&path), "600");
+    // A damaged one is moved aside, and the copy stays private.
+    drop(std::fs::remove_file(sidecar(&path, "-wal")));
+    drop(std::fs::remove_file(sidecar(&path, "-shm")));
+    std::fs::write(&path, vec![7u8; 8192]).unwrap();
+    std::fs::set_permissions(&path, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
+    let (_store, moved) = Store::open(&path).unwrap();
+    let moved = moved.expect("moved aside");
+    assert_eq!(mode(&moved.to), "600");
+    assert_eq!(mode(&path), "600");
 }

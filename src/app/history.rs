@@ -12,7 +12,7 @@
 use crate::cache::{self, CacheError, HistoryEntry, HistoryQuery, Store};
 use rusqlite::ErrorCode;
 use serde::{Deserialize, Serialize};
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
@@ -466,7 +466,12 @@ fn create_new(dir: &Path, stem: &str, ext: &str) -> io::Result<(PathBuf, File)> 
             format!("{stem}-{n}.{ext}")
         };
         let path = dir.join(name);
-        match OpenOptions::new().write(true).create_new(true).open(&path) {
+        // Exports hold what OCR read from the screen: readable by the user alone.
+        match crate::paths::private_file_options()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
             Ok(file) => return Ok((path, file)),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),

@@ -1970,12 +1970,29 @@ fn platform() -> ipc::Platform {
 }
 
 fn is_catalog_url(url: &str) -> bool {
+    // Compared parsed and whole (scheme, host, path, query): never a prefix or a part of one.
+    let Ok(wanted) = url::Url::parse(url) else {
+        return false;
+    };
+    if !matches!(wanted.scheme(), "https" | "http") {
+        return false;
+    }
+    let same = |candidate: &str| url::Url::parse(candidate).is_ok_and(|c| c == wanted);
     providers::PROVIDERS.iter().any(|p| {
-        (!p.key_page.is_empty() && p.key_page == url)
-            || (!p.models_page.is_empty() && p.models_page == url)
-            || ((url.starts_with("https://") || url.starts_with("http://"))
-                && (p.notes.contains(url) || p.notes_zh.contains(url)))
+        [p.key_page, p.models_page].into_iter().any(same)
+            || [p.notes, p.notes_zh]
+                .into_iter()
+                .flat_map(notes_urls)
+                .any(same)
     })
+}
+
+/// The links written in a catalog note: the `http(s)://…` words, without trailing punctuation.
+fn notes_urls(notes: &str) -> impl Iterator<Item = &str> {
+    notes
+        .split(|c: char| c.is_whitespace() || "()（）<>\"'，。；".contains(c))
+        .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
+        .map(|w| w.trim_end_matches(['.', ',', ';', ':', '!', '?']))
 }
 
 #[cfg(test)]
@@ -1990,5 +2007,17 @@ mod tests {
         ));
         assert!(!is_catalog_url("file:///etc/passwd"));
         assert!(!is_catalog_url("https://evil.example/"));
+        // A prefix of a catalog URL, or a longer one, is not it.
+        assert!(!is_catalog_url("https://platform.deepseek.com/"));
+        assert!(!is_catalog_url(
+            "https://platform.deepseek.com/api_keys/../x"
+        ));
+        assert!(!is_catalog_url(
+            "https://platform.deepseek.com/api_keys.evil"
+        ));
+        assert!(!is_catalog_url(
+            "https://cloud.tencent.com/document/product/1729/1110"
+        ));
+        assert!(!is_catalog_url("https://"));
     }
 }

@@ -25,6 +25,24 @@ pub fn url(path: &str) -> String {
     format!("ocrlay://localhost/{path}")
 }
 
+/// Whether `url` is one of ocrlay's own pages: `ocrlay://localhost/…`, or `http://ocrlay.localhost/…` (the form
+/// WebView2 gives custom protocols on Windows). Parsed, and scheme, host and port compared exactly: a prefix
+/// test would let `http://ocrlay.localhost.evil.com/` through.
+pub fn is_own_page(url: &str) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    let host = u.host_str();
+    u.port().is_none()
+        && u.username().is_empty()
+        && u.password().is_none()
+        && match u.scheme() {
+            "ocrlay" => host == Some("localhost"),
+            "http" => host == Some("ocrlay.localhost"),
+            _ => false,
+        }
+}
+
 fn content_type(name: &str) -> &'static str {
     match name.rsplit('.').next() {
         Some("html") => "text/html; charset=utf-8",
@@ -81,15 +99,19 @@ pub fn build(
         .with_transparent(transparent)
         .with_custom_protocol("ocrlay".into(), move |_id, request| serve(&request, &shots))
         .with_ipc_handler(move |request: Request<String>| {
+            // Only ocrlay's own pages speak to the core (a page never navigates elsewhere, but be sure).
+            let origin = request.uri().to_string();
+            if !is_own_page(&origin) {
+                tracing::warn!(origin = %origin, "a message from a page that is not ocrlay's was dropped");
+                return;
+            }
             let _ = proxy.send_event(AppEvent::Ipc {
                 page: kind,
                 body: request.into_body(),
             });
         })
         // Pages never navigate away: links go to the system browser through `open_url`.
-        .with_navigation_handler(|url| {
-            url.starts_with("ocrlay:") || url.starts_with("http://ocrlay.localhost")
-        })
+        .with_navigation_handler(|url| is_own_page(&url))
         .with_new_window_req_handler(|_, _| wry::NewWindowResponse::Deny)
         .with_focused(!matches!(kind, Page::Overlay))
         .with_devtools(cfg!(debug_assertions));
@@ -111,6 +133,30 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_ocrlays_own_pages_are_its_own() {
+        for ok in [
+            "ocrlay://localhost/overlay.html",
+            "ocrlay://localhost/shot/0.bmp?n=3",
+            "http://ocrlay.localhost/settings.html",
+        ] {
+            assert!(is_own_page(ok), "{ok}");
+        }
+        for bad in [
+            "http://ocrlay.localhost.evil.com/",
+            "http://ocrlay.localhost:8080/",
+            "http://evil.com/?http://ocrlay.localhost",
+            "http://user@ocrlay.localhost/",
+            "https://ocrlay.localhost/",
+            "ocrlay://evil/overlay.html",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "not a url",
+        ] {
+            assert!(!is_own_page(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn serves_pages_with_csp_and_nothing_else() {
