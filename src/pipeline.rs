@@ -192,6 +192,31 @@ pub enum StopReason {
 /// Where events go.
 pub type Sink = Arc<dyn Fn(PipelineEvent) + Send + Sync>;
 
+/// At most this often the overlay gets the translation so far (20 times a second): each update re-runs the
+/// replacement rules over the whole text and sends it to the page, so updating on every token would cost more
+/// with every token of a long answer. The final text always comes with `Done`.
+pub const DELTA_INTERVAL: Duration = Duration::from_millis(50);
+
+/// Decides which streamed updates reach the overlay: the first at once, then one per [`DELTA_INTERVAL`].
+#[derive(Debug, Default, Clone)]
+pub struct DeltaThrottle {
+    last: Option<Instant>,
+}
+
+impl DeltaThrottle {
+    /// Whether an update arriving `now` is passed on.
+    pub fn due(&mut self, now: Instant) -> bool {
+        if self
+            .last
+            .is_some_and(|t| now.saturating_duration_since(t) < DELTA_INTERVAL)
+        {
+            return false;
+        }
+        self.last = Some(now);
+        true
+    }
+}
+
 /// What translation needs from the settings, prepared once per settings change.
 #[derive(Debug, Clone)]
 pub struct TranslationPlan {
@@ -898,14 +923,17 @@ fn translate(
         let provider_id = ep.info.id.to_string();
         handles.push((provider_id, runtime.spawn(async move {
             let provider = ep.info.id.to_string();
+            let mut throttle = DeltaThrottle::default();
             let mut on_update = |u: crate::providers::Update<'_>| {
-                sink(PipelineEvent::Delta {
-                    job: id,
-                    provider: provider.clone(),
-                    text: filters
-                        .apply(Stage::AfterTranslation, u.text)
-                        .into_owned(),
-                })
+                if throttle.due(Instant::now()) {
+                    sink(PipelineEvent::Delta {
+                        job: id,
+                        provider: provider.clone(),
+                        text: filters
+                            .apply(Stage::AfterTranslation, u.text)
+                            .into_owned(),
+                    })
+                }
             };
             tracing::debug!(job = id, provider = %provider, model = %ep.model, url = %ep.url, chars = req.text.chars().count(), context = req.context.len(), "provider request");
             match ep.translate(&req, &mut on_update).await {
@@ -1001,4 +1029,26 @@ fn translate(
         };
         sink(PipelineEvent::Ended { job: id, end });
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn updates_reach_the_overlay_at_most_twenty_times_a_second() {
+        let mut t = DeltaThrottle::default();
+        let start = Instant::now();
+        // The first at once.
+        assert!(t.due(start));
+        // A thousand tokens in the next 49 ms: none of them.
+        assert!((1..1000).all(|i| !t.due(start + Duration::from_micros(i * 49))));
+        assert!(t.due(start + DELTA_INTERVAL));
+        // One second of tokens every millisecond: 20 updates.
+        let mut t = DeltaThrottle::default();
+        let n = (0..1000)
+            .filter(|ms| t.due(start + Duration::from_millis(*ms)))
+            .count();
+        assert_eq!(n, 20);
+    }
 }

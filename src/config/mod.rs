@@ -304,6 +304,9 @@ impl Settings {
         if let Some(read) = self.network.read_timeout_secs {
             spec.timeouts.read = Duration::from_secs(read);
         }
+        if let Some(total) = self.network.total_timeout_secs {
+            spec.timeouts.total = Duration::from_secs(total);
+        }
         spec
     }
 }

@@ -78,6 +78,10 @@ pub struct NetworkSettings {
     /// 300 for local models.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_timeout_secs: Option<u64>,
+    /// Seconds one translation may take in all, retries included (10–7200). Unset: 120 for online providers,
+    /// 600 for local models.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_timeout_secs: Option<u64>,
 }
 
 impl Default for NetworkSettings {
@@ -86,6 +90,7 @@ impl Default for NetworkSettings {
             proxy: Proxy::System,
             connect_timeout_secs: 10,
             read_timeout_secs: None,
+            total_timeout_secs: None,
         }
     }
 }
@@ -103,21 +108,28 @@ fn in_range(lo: u64, hi: u64) -> impl Fn(&u64) -> Result<(), String> {
 impl NetworkSettings {
     pub(super) fn read(mut r: SectionReader<'_>) -> Self {
         let d = Self::default();
-        let s =
-            NetworkSettings {
-                proxy: r.get("proxy", d.proxy),
-                connect_timeout_secs: r.get_checked(
-                    "connect_timeout_secs",
-                    d.connect_timeout_secs,
-                    in_range(1, 120),
-                ),
-                read_timeout_secs: r.get_checked("read_timeout_secs", d.read_timeout_secs, |v| {
-                    match v {
-                        Some(v) => in_range(5, 3600)(v),
-                        None => Ok(()),
-                    }
-                }),
-            };
+        let s = NetworkSettings {
+            proxy: r.get("proxy", d.proxy),
+            connect_timeout_secs: r.get_checked(
+                "connect_timeout_secs",
+                d.connect_timeout_secs,
+                in_range(1, 120),
+            ),
+            read_timeout_secs: r.get_checked(
+                "read_timeout_secs",
+                d.read_timeout_secs,
+                |v| match v {
+                    Some(v) => in_range(5, 3600)(v),
+                    None => Ok(()),
+                },
+            ),
+            total_timeout_secs: r.get_checked("total_timeout_secs", d.total_timeout_secs, |v| {
+                match v {
+                    Some(v) => in_range(10, 7200)(v),
+                    None => Ok(()),
+                }
+            }),
+        };
         r.finish();
         s
     }

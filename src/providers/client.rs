@@ -36,6 +36,9 @@ pub struct Timeouts {
     /// Limit for silence while waiting for (more of) the answer. Local models may think for a long time
     /// before their first token: prompt processing runs at ~80 tokens/s on a small CPU.
     pub read: Duration,
+    /// Limit for the whole call, retries included: a server that trickles keep-alive comments, streams only
+    /// reasoning, or never ends its answer stops here.
+    pub total: Duration,
 }
 
 impl Default for Timeouts {
@@ -43,9 +46,17 @@ impl Default for Timeouts {
         Timeouts {
             connect: Duration::from_secs(10),
             read: Duration::from_secs(60),
+            total: Duration::from_secs(120),
         }
     }
 }
+
+/// The most bytes one answer may take on the wire (streamed or not): far beyond any translation of a screen's
+/// text, and small enough that a server that never stops cannot fill the memory.
+pub const MAX_BODY_BYTES: usize = 8 << 20;
+
+/// The most characters of translation shown for one answer.
+pub const MAX_REPLY_CHARS: usize = 64_000;
 
 impl Timeouts {
     /// The defaults for a provider: local servers get a much longer read limit.
@@ -54,6 +65,7 @@ impl Timeouts {
             Region::Local => Timeouts {
                 connect: Duration::from_secs(5),
                 read: Duration::from_secs(300),
+                total: Duration::from_secs(600),
             },
             _ => Timeouts::default(),
         }
@@ -226,6 +238,37 @@ pub struct Endpoint {
     pub retry: RetryPolicy,
     key: Option<ApiKey>,
     http: reqwest::Client,
+}
+
+/// The reply cap when the provider sets none: a translation rarely takes more tokens than three per source
+/// character; the floor leaves short lines room, the ceiling stops a model that loops (thousands of repeated
+/// tags from a small local model were seen) from streaming on; reasoning models get room to think first.
+pub fn derived_max_tokens(source: &str, reasoning: bool) -> u32 {
+    let chars = u32::try_from(source.chars().count()).unwrap_or(u32::MAX);
+    let n = chars.saturating_mul(3).clamp(256, 8192);
+    if reasoning {
+        n + 4096
+    } else {
+        n
+    }
+}
+
+/// What can go wrong while reading an answer's body.
+#[derive(Debug)]
+enum BodyError {
+    /// The connection.
+    Transport(reqwest::Error),
+    /// More than [`MAX_BODY_BYTES`].
+    TooLarge,
+}
+
+impl std::fmt::Display for BodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BodyError::Transport(e) => e.fmt(f),
+            BodyError::TooLarge => write!(f, "the answer is larger than {MAX_BODY_BYTES} bytes"),
+        }
+    }
 }
 
 /// Makes ring the process's TLS provider (reqwest is built without one, see Cargo.toml).
@@ -405,14 +448,17 @@ impl Endpoint {
         if let Some(p) = self.sampling.top_p.filter(|_| !reasoning) {
             obj.insert("top_p".into(), json!(round3(p.clamp(0.0, 1.0))));
         }
-        if let Some(n) = self.sampling.max_tokens {
-            let field = if reasoning {
-                "max_completion_tokens"
-            } else {
-                "max_tokens"
-            };
-            obj.insert(field.into(), json!(n));
-        }
+        // Always a cap on the reply: the provider's setting, or one from the source's length.
+        let n = self
+            .sampling
+            .max_tokens
+            .unwrap_or_else(|| derived_max_tokens(&req.text, reasoning));
+        let field = if reasoning {
+            "max_completion_tokens"
+        } else {
+            "max_tokens"
+        };
+        obj.insert(field.into(), json!(n));
         body
     }
 
@@ -421,6 +467,39 @@ impl Endpoint {
     /// Retries 429, 5xx and connection resets with backoff, but only while nothing has been shown yet.
     /// Dropping the future cancels the request.
     pub async fn translate(
+        &self,
+        req: &TranslateRequest,
+        on_update: &mut (dyn FnMut(Update<'_>) + Send),
+    ) -> Result<Translation, ProviderError> {
+        // The text shown so far, kept for the error if the overall limit runs out.
+        let mut shown = String::new();
+        let limit = self.timeouts.total;
+        let outcome = tokio::time::timeout(limit, async {
+            self.translate_with_retries(req, &mut |u: Update<'_>| {
+                shown.clear();
+                shown.push_str(u.text);
+                on_update(u)
+            })
+            .await
+        })
+        .await;
+        match outcome {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::warn!(
+                    provider = self.info.id,
+                    ?limit,
+                    "overall time limit reached"
+                );
+                Err(self.error(ErrorKind::Deadline {
+                    after: limit,
+                    partial: shown,
+                }))
+            }
+        }
+    }
+
+    async fn translate_with_retries(
         &self,
         req: &TranslateRequest,
         on_update: &mut (dyn FnMut(Update<'_>) + Send),
@@ -519,15 +598,33 @@ impl Endpoint {
             Change::None => {}
         };
         if req.stream && is_sse {
-            let mut events = response.bytes_stream().eventsource();
+            // Counted on the wire: an endless body (or one event that never ends) stops at the cap.
+            let mut received = 0usize;
+            let body = response.bytes_stream().map(move |chunk| {
+                let chunk = chunk.map_err(BodyError::Transport)?;
+                received += chunk.len();
+                if received > MAX_BODY_BYTES {
+                    return Err(BodyError::TooLarge);
+                }
+                Ok(chunk)
+            });
+            let mut events = body.eventsource();
+            let mut next_loop_check = 0usize;
             let mut done = false;
             let mut finished = false;
             while let Some(event) = events.next().await {
                 let event = match event {
                     Ok(ev) => ev,
-                    Err(eventsource_stream::EventStreamError::Transport(e)) => {
+                    Err(eventsource_stream::EventStreamError::Transport(BodyError::Transport(
+                        e,
+                    ))) => {
                         let partial = asm.text().to_string();
                         return Err(self.transport_error(&e, &partial));
+                    }
+                    Err(eventsource_stream::EventStreamError::Transport(BodyError::TooLarge)) => {
+                        return Err(self.error(ErrorKind::TooLarge {
+                            partial: asm.text().to_string(),
+                        }))
                     }
                     Err(e) => {
                         return Err(self.error(ErrorKind::Truncated {
@@ -554,6 +651,20 @@ impl Endpoint {
                         Chunk::Content(text) => {
                             let change = asm.push(&text);
                             emit(&asm, change, &mut first_delta);
+                            if asm.text().len() > MAX_REPLY_CHARS * 4 {
+                                return Err(self.error(ErrorKind::TooLarge {
+                                    partial: asm.text().to_string(),
+                                }));
+                            }
+                            // A model stuck repeating one short pattern: cut it (checked every 64 bytes).
+                            if asm.text().len() >= next_loop_check {
+                                next_loop_check = asm.text().len() + 64;
+                                if let Some(cut) = stream::loop_cut(asm.text()) {
+                                    return Err(self.error(ErrorKind::Looping {
+                                        partial: asm.text()[..cut].to_string(),
+                                    }));
+                                }
+                            }
                         }
                         Chunk::Finished => finished = true,
                         Chunk::Nothing => {}
@@ -582,11 +693,19 @@ impl Endpoint {
                 }));
             }
         } else {
-            // Not streamed, or a server that ignored `stream: true` and sent plain JSON.
-            let text = response
-                .text()
-                .await
-                .map_err(|e| self.transport_error(&e, ""))?;
+            // Not streamed, or a server that ignored `stream: true` and sent plain JSON. Read up to the cap.
+            let mut bytes = Vec::new();
+            let mut body = response.bytes_stream();
+            while let Some(chunk) = body.next().await {
+                let chunk = chunk.map_err(|e| self.transport_error(&e, ""))?;
+                if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+                    return Err(self.error(ErrorKind::TooLarge {
+                        partial: String::new(),
+                    }));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            let text = String::from_utf8_lossy(&bytes).into_owned();
             let value: Value = serde_json::from_str(&text).map_err(|_| {
                 self.error(ErrorKind::NotJson {
                     snippet: snippet(&self.redact(&text), 120),
@@ -599,6 +718,11 @@ impl Endpoint {
                 }));
             }
             let content = stream::completion_text(&value).unwrap_or_default();
+            if let Some(cut) = stream::loop_cut(&content) {
+                return Err(self.error(ErrorKind::Looping {
+                    partial: stream::strip_think(&content[..cut]),
+                }));
+            }
             let change = asm.push(&content);
             emit(&asm, change, &mut first_delta);
             let change = asm.finish();
@@ -828,6 +952,14 @@ fn io_error_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::Error
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reply_cap_follows_the_source() {
+        assert_eq!(derived_max_tokens("短い", false), 256);
+        assert_eq!(derived_max_tokens(&"あ".repeat(500), false), 1500);
+        assert_eq!(derived_max_tokens(&"a".repeat(100_000), false), 8192);
+        assert_eq!(derived_max_tokens("短い", true), 256 + 4096);
+    }
     use crate::providers::catalog::find;
 
     fn endpoint(
@@ -864,6 +996,12 @@ mod tests {
     fn reasoning_models_get_no_temperature() {
         let ep = endpoint("openai", Some("o3-mini"), Some("k")).unwrap();
         let mut ep2 = ep.clone();
+        // Without a setting, the cap comes from the source's length.
+        let derived = ep2.request_body(
+            &TranslateRequest::new("こんにちは", Lang::Japanese, Lang::ChineseSimplified),
+            true,
+        );
+        assert_eq!(derived["max_completion_tokens"], 256 + 4096);
         ep2.sampling.max_tokens = Some(100);
         let body = ep2.request_body(
             &TranslateRequest::new("x", Lang::English, Lang::ChineseSimplified),

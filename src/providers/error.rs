@@ -29,9 +29,11 @@ impl ProviderError {
     /// Text received before the failure (a truncated stream keeps what arrived).
     pub fn partial_text(&self) -> Option<&str> {
         match &self.kind {
-            ErrorKind::Truncated { partial, .. } | ErrorKind::Stream { partial, .. } => {
-                Some(partial.as_str()).filter(|s| !s.is_empty())
-            }
+            ErrorKind::Truncated { partial, .. }
+            | ErrorKind::Stream { partial, .. }
+            | ErrorKind::Deadline { partial, .. }
+            | ErrorKind::TooLarge { partial }
+            | ErrorKind::Looping { partial } => Some(partial.as_str()).filter(|s| !s.is_empty()),
             _ => None,
         }
     }
@@ -195,6 +197,27 @@ pub enum ErrorKind {
     /// The answer was well formed but had no text.
     #[error("the answer contained no translation")]
     Empty,
+    /// The whole call took longer than its overall limit (a server that trickles keep-alives, streams only
+    /// reasoning, or never ends).
+    #[error("no complete answer within {} s, so ocrlay stopped waiting ({} characters had arrived). The server may be stuck or still thinking; for slow local models raise the overall time limit in settings (Network)", .after.as_secs(), .partial.chars().count())]
+    Deadline {
+        /// The limit that ran out.
+        after: Duration,
+        /// What arrived.
+        partial: String,
+    },
+    /// The model started repeating one short pattern over and over: the loop was cut.
+    #[error("the model started repeating itself, so ocrlay cut the answer there (shown above). Lower its temperature or raise its repetition penalty, or try again")]
+    Looping {
+        /// The answer before the loop, with one copy of the repeated pattern.
+        partial: String,
+    },
+    /// The answer was far larger than any translation: the server does not stop.
+    #[error("the answer grew past what any translation needs ({} characters arrived), so ocrlay stopped reading it. The model may be looping: check its settings (temperature, repetition penalty)", .partial.chars().count())]
+    TooLarge {
+        /// What arrived.
+        partial: String,
+    },
 }
 
 fn retry_hint(after: Option<Duration>) -> String {

@@ -226,6 +226,42 @@ impl Assembler {
     }
 }
 
+/// Characters at the end of a reply that must repeat one short pattern before it counts as a loop.
+pub const LOOP_WINDOW: usize = 240;
+/// The longest pattern a loop is looked for with, in characters.
+pub const LOOP_MAX_PERIOD: usize = 40;
+
+/// Where a reply that has degenerated into repeating one short pattern (thousands of `<strong>` from a small
+/// local model with repetition-prone settings) should be cut: the byte index after the text before the loop
+/// and one copy of the pattern. `None` while the last [`LOOP_WINDOW`] characters are not a repetition of a
+/// pattern of at most [`LOOP_MAX_PERIOD`] characters (so "ははは" or a few repeated words are not a loop).
+/// Looks at the end only: the cost does not grow with the reply.
+pub fn loop_cut(text: &str) -> Option<usize> {
+    let tail: Vec<(usize, char)> = text
+        .char_indices()
+        .rev()
+        .take(LOOP_WINDOW)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if tail.len() < LOOP_WINDOW {
+        return None;
+    }
+    let chars: Vec<char> = tail.iter().map(|(_, c)| *c).collect();
+    let period =
+        (1..=LOOP_MAX_PERIOD).find(|&p| (p..chars.len()).all(|i| chars[i] == chars[i - p]))?;
+    // Walk back from the window while the pattern goes on, to where the loop began.
+    let all: Vec<(usize, char)> = text.char_indices().collect();
+    let mut start = all.len() - LOOP_WINDOW;
+    while start > 0 && all[start - 1].1 == all[start - 1 + period].1 {
+        start -= 1;
+    }
+    // Keep one copy of the pattern.
+    let keep = start + period;
+    Some(all.get(keep).map_or(text.len(), |(i, _)| *i))
+}
+
 /// Removes a `<think>…</think>` block from a whole (non-streamed) answer.
 pub fn strip_think(text: &str) -> String {
     let mut f = ThinkFilter::default();
@@ -238,6 +274,22 @@ pub fn strip_think(text: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_looping_reply_is_cut_after_one_copy_of_its_pattern() {
+        let text = format!("她说：{}", "<strong>".repeat(500));
+        let cut = loop_cut(&text).expect("a loop");
+        assert_eq!(&text[..cut], "她说：<strong>");
+        let text = format!("你好。{}", "哈".repeat(300));
+        assert_eq!(&text[..loop_cut(&text).unwrap()], "你好。哈");
+        // Ordinary text, short repeats, and a long reply without a loop are left alone.
+        assert_eq!(loop_cut("哈哈哈哈哈哈，真好笑。"), None);
+        assert_eq!(loop_cut(&"不要。".repeat(20)), None);
+        let prose: String = (0..2000)
+            .map(|i| char::from_u32(0x4e00 + (i * 7919) % 20000).unwrap())
+            .collect();
+        assert_eq!(loop_cut(&prose), None);
+    }
 
     #[test]
     fn llama_cpp_chunks() {
