@@ -87,6 +87,8 @@ pub enum PipelineEvent {
         ms: u64,
         /// The providers that will answer.
         providers: Vec<ProviderLabel>,
+        /// The text was longer than [`MAX_OCR_CHARS`] and was cut: how many characters OCR read.
+        cut_from: Option<usize>,
     },
     /// The region holds no text.
     NoText {
@@ -741,6 +743,26 @@ fn cancel_in_flight(shared: &Mutex<Shared>) {
 
 /// OCR of `image` with the plan's options, then the before-translation replacement rules: the text, and how
 /// many lines OCR found.
+/// The most characters of recognised text sent on (to the providers, the memory, the overlay): far more than a
+/// dialogue box holds; a whole page of small print is cut here (the cut is reported) rather than sent whole to a
+/// paid API.
+pub const MAX_OCR_CHARS: usize = 2_000;
+
+/// `text` cut to [`MAX_OCR_CHARS`] characters, at the last line break before the limit where there is one;
+/// with the original length when it was cut.
+pub fn cap_text(text: String) -> (String, Option<usize>) {
+    let n = text.chars().count();
+    if n <= MAX_OCR_CHARS {
+        return (text, None);
+    }
+    let end = text
+        .char_indices()
+        .nth(MAX_OCR_CHARS)
+        .map_or(text.len(), |(i, _)| i);
+    let end = text[..end].rfind('\n').filter(|&i| i > 0).unwrap_or(end);
+    (text[..end].to_string(), Some(n))
+}
+
 fn read_text(
     engine: &mut (dyn OcrEngine + 'static),
     image: &RgbaImage,
@@ -816,6 +838,15 @@ fn translate(
         region,
         use_memory,
     } = job;
+    let (text, cut_from) = cap_text(text);
+    if let Some(n) = cut_from {
+        tracing::warn!(
+            job = id,
+            read = n,
+            kept = MAX_OCR_CHARS,
+            "recognised text cut"
+        );
+    }
     let filters = shared
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -828,6 +859,7 @@ fn translate(
         text: text.clone(),
         ms: ocr_ms,
         providers: s.plan.labels(),
+        cut_from,
     });
     for (label, message) in &s.plan.broken {
         sink(PipelineEvent::ProviderFailed {
@@ -1034,6 +1066,22 @@ fn translate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_text_is_cut_at_a_line_break_and_says_so() {
+        let short = "一行目\n二行目".to_string();
+        assert_eq!(cap_text(short.clone()), (short, None));
+        let line = "あ".repeat(99) + "\n";
+        let page = line.repeat(30); // 3000 characters
+        let (cut, from) = cap_text(page);
+        assert_eq!(from, Some(3000));
+        assert!(cut.chars().count() <= MAX_OCR_CHARS);
+        assert!(cut.ends_with('あ'), "cut at a line break");
+        assert_eq!(cut.lines().count(), 20);
+        // One endless line: cut at the limit.
+        let (cut, from) = cap_text("字".repeat(5000));
+        assert_eq!((cut.chars().count(), from), (MAX_OCR_CHARS, Some(5000)));
+    }
 
     #[test]
     fn updates_reach_the_overlay_at_most_twenty_times_a_second() {

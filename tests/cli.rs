@@ -258,3 +258,36 @@ async fn provider_test_prints_latency() {
     assert!(s.contains(" ms"), "{s}");
     assert!(s.contains("你好，初次见面。"), "{s}");
 }
+
+/// The system's proxy (here `HTTPS_PROXY`, as Clash users set it) is not running: the error names the proxy,
+/// not the provider, so the user starts the proxy instead of doubting the key.
+#[test]
+fn a_dead_system_proxy_is_named_as_the_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let proxy = format!("http://127.0.0.1:{}", common::dead_port());
+    let out = Command::new(env!("CARGO_BIN_EXE_ocrlay"))
+        .args([
+            "translate",
+            "--url",
+            "https://api.example.invalid/v1",
+            "--model",
+            "m",
+            "hello",
+        ])
+        .env("OCRLAY_CONFIG", dir.path().join("c.toml"))
+        .env("OCRLAY_API_KEY", "sk-proxy-test")
+        .env("HTTPS_PROXY", &proxy)
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .env_remove("ALL_PROXY")
+        .env_remove("all_proxy")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains(&proxy) && err.contains("the system's proxy"),
+        "{err}"
+    );
+    assert!(!err.contains("sk-proxy-test"), "{err}");
+}

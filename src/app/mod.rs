@@ -47,6 +47,9 @@ struct PageWindow {
     excluded: bool,
 }
 
+/// Messages kept for a page that is not ready yet; past this the oldest go.
+const PAGE_QUEUE_MAX: usize = 256;
+
 impl PageWindow {
     /// Click-through on or off. The window's style changes with it (a layered window on Windows), so the
     /// capture exclusion is asked for again and checked.
@@ -64,6 +67,10 @@ impl PageWindow {
                 tracing::warn!("a page did not take a message: {e}");
             }
         } else {
+            // A page that never loads must not hold every status and delta of the session.
+            if self.queue.len() >= PAGE_QUEUE_MAX {
+                self.queue.remove(0);
+            }
             self.queue.push(script);
         }
     }
@@ -666,6 +673,10 @@ impl App {
             s.monitor = None;
         }
         self.selecting = None;
+        // The frozen screens (a full monitor each, served to the selector pages) are not kept past the choice.
+        if let Ok(mut shots) = self.shots.lock() {
+            shots.clear();
+        }
     }
 
     fn repeat_last(&mut self, at: Instant, use_memory: bool) {
@@ -899,6 +910,7 @@ impl App {
                 text,
                 ms,
                 providers,
+                cut_from,
             } => {
                 if !self.is_current(job) {
                     return;
@@ -926,12 +938,20 @@ impl App {
                         .collect(),
                 });
                 let translating = !providers_empty;
-                let msg = match (self.zh(), translating) {
+                let mut msg = match (self.zh(), translating) {
                     (true, true) => format!("OCR {ms} ms · {lines} 行 · 翻译中…"),
                     (false, true) => format!("OCR {ms} ms · {lines} lines · translating…"),
                     (true, false) => format!("OCR {ms} ms · {lines} 行"),
                     (false, false) => format!("OCR {ms} ms · {lines} lines"),
                 };
+                if let Some(n) = cut_from {
+                    let kept = crate::pipeline::MAX_OCR_CHARS;
+                    msg += &if self.zh() {
+                        format!(" · 文字太长（{n} 字），只翻译前 {kept} 字")
+                    } else {
+                        format!(" · the text was too long ({n} characters): only the first {kept} are translated")
+                    };
+                }
                 self.status(&msg, translating);
                 self.show_overlay(true);
             }

@@ -190,9 +190,17 @@ pub fn save(settings: &Settings, path: &Path) -> Result<Saved, ConfigError> {
             write_private(&bak, &fs::read(path).unwrap_or_default()).map_err(werr)?;
         }
     }
-    let tmp = path.with_extension("toml.tmp");
+    // A temporary file of this save alone (two processes saving at once never write the same one).
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    let tmp = path.with_extension(format!("toml.{}-{nanos}.tmp", std::process::id()));
     write_private(&tmp, text.as_bytes()).map_err(werr)?;
-    fs::rename(&tmp, path).map_err(werr)?;
+    fs::rename(&tmp, path).map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        werr(e)
+    })?;
     Ok(saved)
 }
 

@@ -253,6 +253,43 @@ pub fn derived_max_tokens(source: &str, reasoning: bool) -> u32 {
     }
 }
 
+/// The proxy the system's settings give for `url` when ocrlay uses the system's proxy (`HTTPS_PROXY`,
+/// `HTTP_PROXY`, `ALL_PROXY`, as reqwest reads them; loopback addresses and `NO_PROXY` hosts never use one),
+/// with any password hidden.
+fn system_proxy_for(url: &url::Url, proxy: &Proxy) -> Option<String> {
+    if !matches!(proxy, Proxy::System) || is_loopback(url) {
+        return None;
+    }
+    let var = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| std::env::var(n).ok().filter(|v| !v.trim().is_empty()))
+    };
+    let host = url.host_str().unwrap_or_default();
+    if let Some(no) = var(&["NO_PROXY", "no_proxy"]) {
+        let skip = no.split(',').map(str::trim).any(|n| {
+            n == "*"
+                || (!n.is_empty()
+                    && (host == n.trim_start_matches('.')
+                        || host.ends_with(&format!(".{}", n.trim_start_matches('.')))))
+        });
+        if skip {
+            return None;
+        }
+    }
+    let found = match url.scheme() {
+        "https" => var(&["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]),
+        _ => var(&["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]),
+    }?;
+    Some(match url::Url::parse(&found) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => found,
+    })
+}
+
 /// What can go wrong while reading an answer's body.
 #[derive(Debug)]
 enum BodyError {
@@ -791,6 +828,16 @@ impl Endpoint {
                 proxy: self.proxy.to_string(),
                 detail: snippet(&chain, 160),
             }
+        } else if let Some(system) = e
+            .is_connect()
+            .then(|| system_proxy_for(&self.url, &self.proxy))
+            .flatten()
+        {
+            // The system's proxy refused or is gone: say so, not that the provider refused.
+            ErrorKind::Proxy {
+                proxy: format!("{system} (the system's proxy)"),
+                detail: snippet(&chain, 160),
+            }
         } else if e.is_connect()
             && (lower.contains("dns error")
                 || lower.contains("failed to lookup")
@@ -852,7 +899,7 @@ impl Endpoint {
             .map_err(|e| self.transport_error(&e, ""))?;
         let value: Value = serde_json::from_str(&text).map_err(|_| {
             self.error(ErrorKind::NotJson {
-                snippet: snippet(&text, 120),
+                snippet: snippet(&self.redact(&text), 120),
             })
         })?;
         // OpenAI: {"data":[{"id":…}]}; ollama's native form: {"models":[{"name":…}]}.
