@@ -275,10 +275,12 @@ async fn nothing_listening_says_what_to_start() {
 
 #[tokio::test]
 async fn a_dead_proxy_is_named() {
+    // A keyless server elsewhere on the network over plain http (a key is never sent that way).
     let mut spec = spec_for(
-        "openai",
+        "sakura-llama",
         "http://api.openai.test/v1/chat/completions".into(),
     );
+    spec.key = None;
     spec.global_proxy = format!("127.0.0.1:{}", dead_port()).parse().unwrap();
     let ep = Endpoint::new(spec).unwrap();
     let req = TranslateRequest::new("test", Lang::English, Lang::ChineseSimplified);
@@ -292,10 +294,12 @@ async fn remote_providers_go_through_the_proxy() {
     // The mock server plays the proxy: a request for a remote host arrives in absolute form.
     let proxy = MockServer::start().await;
     proxy.reply([sse(&["好"])]);
+    // Plain http so that the proxy sees the request (a key is never sent that way: a keyless server).
     let mut spec = spec_for(
-        "openai",
+        "sakura-llama",
         "http://api.openai.test/v1/chat/completions".into(),
     );
+    spec.key = None;
     spec.proxy = Some(format!("http://{}", proxy.addr).parse().unwrap());
     let ep = Endpoint::new(spec).unwrap();
     assert!(matches!(ep.proxy, Proxy::Url(_)));

@@ -144,6 +144,9 @@ struct App {
     status_busy: bool,
     /// The overlay sits beside `placed_for` where ocrlay put it, on this monitor: it follows its own size.
     placed_beside: Option<Rect>,
+    /// Provider tests and model lists the settings page started, by (provider, is a test): stopped when a new
+    /// one replaces them or the settings window closes.
+    provider_calls: std::collections::HashMap<(String, bool), tokio::task::AbortHandle>,
     /// Open the settings once the loop runs (`ocrlay settings` started this instance).
     show_settings_at_start: bool,
 }
@@ -329,6 +332,7 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         shot_serial: 0,
         status_busy: false,
         placed_beside: None,
+        provider_calls: std::collections::HashMap::new(),
         show_settings_at_start: options.show_settings,
     };
     app.send_appearance();
@@ -1748,7 +1752,13 @@ impl App {
         };
         let (from, to) = (self.settings.general.source, self.settings.general.target);
         let proxy = self.proxy.clone();
-        self.runtime.spawn(async move {
+        // One call per provider and kind: a new test (or model list) replaces the one still running.
+        let slot = (id.clone(), test);
+        if let Some(old) = self.provider_calls.remove(&slot) {
+            old.abort();
+        }
+        self.provider_calls.retain(|_, h| !h.is_finished());
+        let handle = self.runtime.spawn(async move {
             let reply = match Endpoint::new(spec) {
                 Err(e) => {
                     if test {
@@ -1800,6 +1810,7 @@ impl App {
             };
             let _ = proxy.send_event(AppEvent::ToSettings(reply));
         });
+        self.provider_calls.insert(slot, handle.abort_handle());
     }
 
     fn overlay_rect(&self) -> Rect {
@@ -1869,7 +1880,13 @@ impl App {
                     *new_inner_size = PhysicalSize::new(r.width, r.height);
                 }
             }
-            WindowEvent::CloseRequested if is_settings => self.settings_window = None,
+            WindowEvent::CloseRequested if is_settings => {
+                self.settings_window = None;
+                // Nobody waits for their answers any more.
+                for (_, call) in self.provider_calls.drain() {
+                    call.abort();
+                }
+            }
             WindowEvent::CloseRequested if is_history => self.history_window = None,
             WindowEvent::CloseRequested if is_overlay => self.show_overlay(false),
             WindowEvent::Moved(_) if is_overlay && !(self.overlay_visible && self.user_moving) => {

@@ -103,17 +103,47 @@ fn strip_nulls(v: &mut Value) {
 }
 
 /// One provider's form values, with the stored key where the page sent none.
-fn provider_table(id: &str, mut v: Value, current: &Settings) -> Value {
+fn provider_table(id: &str, mut v: Value, current: &Settings) -> Result<Value, FieldError> {
     if let Some(m) = v.as_object_mut() {
         m.remove("api_key_set");
         m.remove("api_key_hint");
         if m.get("api_key").is_none_or(Value::is_null) {
-            let stored = current.provider(id).api_key;
-            m.insert("api_key".into(), Value::String(stored.expose().to_string()));
+            let saved = current.provider(id);
+            if !saved.api_key.is_empty() {
+                // The saved key goes only to the host it was saved for: a changed address needs it again.
+                let typed = m.get("url").and_then(Value::as_str).unwrap_or_default();
+                let (then, now) = (endpoint_origin(id, &saved.url), endpoint_origin(id, typed));
+                if then != now {
+                    return Err(FieldError {
+                        field: format!("providers.{id}.api_key"),
+                        message: format!(
+                            "the address now points to {} and the saved key was for {}: enter the key again (ocrlay never sends a key to a host it was not entered for)",
+                            now.as_deref().unwrap_or("an unreadable address"),
+                            then.as_deref().unwrap_or("another address")
+                        ),
+                    });
+                }
+            }
+            m.insert(
+                "api_key".into(),
+                Value::String(saved.api_key.expose().to_string()),
+            );
         }
     }
     strip_nulls(&mut v);
-    v
+    Ok(v)
+}
+
+/// `scheme://host[:port]` of the address a provider's requests go to (the catalog's when `typed` is empty).
+fn endpoint_origin(id: &str, typed: &str) -> Option<String> {
+    let typed = typed.trim();
+    let typed = if typed.is_empty() {
+        crate::providers::find(id)?.url
+    } else {
+        typed
+    };
+    let url = crate::providers::url::chat_completions_url(typed).ok()?;
+    Some(url.origin().ascii_serialization())
 }
 
 /// What the file reader does with a refused value, which does not apply to a refused form.
@@ -186,9 +216,18 @@ pub fn settings_from_page(page: &Value, current: &Settings) -> Result<Settings, 
     keep_app_set_slot_fields(&mut v, current);
     if let Some(ps) = v.get_mut("providers").and_then(Value::as_object_mut) {
         let ids: Vec<String> = ps.keys().cloned().collect();
+        let mut key_errors = Vec::new();
         for id in ids {
             let p = ps.remove(&id).unwrap_or(Value::Null);
-            ps.insert(id.clone(), provider_table(&id, p, current));
+            match provider_table(&id, p, current) {
+                Ok(t) => {
+                    ps.insert(id.clone(), t);
+                }
+                Err(e) => key_errors.push(e),
+            }
+        }
+        if !key_errors.is_empty() {
+            return Err(key_errors);
         }
     }
     strip_nulls(&mut v);
@@ -259,7 +298,7 @@ pub fn with_provider(
     id: &str,
     form: &Value,
 ) -> Result<Settings, Vec<FieldError>> {
-    let table = provider_table(id, form.clone(), current);
+    let table = provider_table(id, form.clone(), current).map_err(|e| vec![e])?;
     let mut root = toml::Table::new();
     let mut providers = toml::Table::new();
     match toml::Value::try_from(&table) {
@@ -343,6 +382,33 @@ mod tests {
         page["providers"]["deepseek"]["api_key"] = json!("");
         let s = settings_from_page(&page, &cur).unwrap();
         assert!(key_of(&s, "deepseek").is_empty());
+    }
+
+    #[test]
+    fn a_saved_key_follows_no_new_host() {
+        let cur = current();
+        // Another host typed into the address, no key entered: refused, the key is not sent there.
+        let mut page = settings_json(&cur);
+        page["providers"]["deepseek"]["url"] = json!("https://relay.example.com/v1");
+        let errors = settings_from_page(&page, &cur).unwrap_err();
+        assert_eq!(errors[0].field, "providers.deepseek.api_key");
+        assert!(
+            errors[0].message.contains("https://relay.example.com"),
+            "{}",
+            errors[0].message
+        );
+        let errors = with_provider(&cur, "deepseek", &page["providers"]["deepseek"]).unwrap_err();
+        assert_eq!(errors[0].field, "providers.deepseek.api_key");
+        // With the key entered again, it goes.
+        page["providers"]["deepseek"]["api_key"] = json!("sk-for-the-relay");
+        let s = settings_from_page(&page, &cur).unwrap();
+        assert_eq!(key_of(&s, "deepseek").expose(), "sk-for-the-relay");
+        // The same host written another way (a path, the version suffix) keeps the saved key.
+        let mut page = settings_json(&cur);
+        page["providers"]["deepseek"]["url"] =
+            json!("https://api.deepseek.com/v1/chat/completions");
+        let s = with_provider(&cur, "deepseek", &page["providers"]["deepseek"]).unwrap();
+        assert_eq!(key_of(&s, "deepseek").expose(), "sk-stored-secret-1234");
     }
 
     #[test]
@@ -558,12 +624,16 @@ mod tests {
     #[test]
     fn testing_unsaved_values_keeps_the_stored_key() {
         let cur = current();
-        let form =
-            json!({"enabled": true, "url": "http://127.0.0.1:9/v1", "api_key": null, "model": "m"});
+        // Unsaved values for the same host: the stored key is used for the test.
+        let form = json!({"enabled": true, "url": "https://api.deepseek.com/v1", "api_key": null, "model": "m"});
         let s = with_provider(&cur, "deepseek", &form).unwrap();
         let p = s.provider("deepseek");
-        assert_eq!(p.url, "http://127.0.0.1:9/v1");
+        assert_eq!(p.url, "https://api.deepseek.com/v1");
         assert_eq!(p.api_key.expose(), "sk-stored-secret-1234");
+        // Another host (even this machine): the key must be entered for it.
+        let form =
+            json!({"enabled": true, "url": "http://127.0.0.1:9/v1", "api_key": null, "model": "m"});
+        assert!(with_provider(&cur, "deepseek", &form).is_err());
         let bad = json!({"temperature": "hot"});
         assert!(with_provider(&cur, "deepseek", &bad).is_err());
     }

@@ -327,6 +327,13 @@ impl Endpoint {
             .unwrap_or(info.url);
         let url = chat_completions_url(typed).map_err(|e| err(e.into()))?;
         let key = spec.key.filter(|k| !k.is_empty());
+        // A key in clear text over the network: refused (a server on this machine, or one that needs no key,
+        // may use plain http).
+        if key.is_some() && url.scheme() == "http" && !is_loopback(&url) {
+            return Err(err(ErrorKind::InsecureKey {
+                host: url.host_str().unwrap_or_default().to_string(),
+            }));
+        }
         match (info.key_format, &key) {
             (KeyFormat::Optional, _) => {}
             // A relay or custom server on this machine may need no key.
@@ -999,6 +1006,28 @@ fn io_error_kind(e: &(dyn std::error::Error + 'static)) -> Option<std::io::Error
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_key_never_goes_over_plain_http_to_another_machine() {
+        let spec = |url: &str, key: Option<&str>| {
+            let mut spec = EndpointSpec::new(find("custom").unwrap());
+            spec.url = Some(url.into());
+            spec.key = key.map(ApiKey::new);
+            spec.model = Some("m".into());
+            Endpoint::new(spec)
+        };
+        let e = spec("http://relay.example.com/v1", Some("sk-x")).unwrap_err();
+        assert!(matches!(e.kind, ErrorKind::InsecureKey { .. }), "{e}");
+        assert!(!e.to_string().contains("sk-x"));
+        // https, this machine, or no key at all: fine.
+        assert!(spec("https://relay.example.com/v1", Some("sk-x")).is_ok());
+        assert!(spec("http://127.0.0.1:8080/v1", Some("sk-x")).is_ok());
+        assert!(spec("http://localhost:5000/v1", Some("sk-x")).is_ok());
+        // A Sakura server on another PC of the home network needs no key.
+        let mut lan = EndpointSpec::new(find("sakura-llama").unwrap());
+        lan.url = Some("http://192.168.1.20:8080/v1".into());
+        assert!(Endpoint::new(lan).is_ok());
+    }
 
     #[test]
     fn the_reply_cap_follows_the_source() {

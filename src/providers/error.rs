@@ -194,6 +194,12 @@ pub enum ErrorKind {
         /// The start of the body.
         snippet: String,
     },
+    /// The key would cross the network unencrypted.
+    #[error("the address is plain http:// to {host}, so your API key would cross the network unencrypted. Use its https:// address (or, for a server that needs no key, leave the key empty)")]
+    InsecureKey {
+        /// The remote host.
+        host: String,
+    },
     /// The answer was well formed but had no text.
     #[error("the answer contained no translation")]
     Empty,
