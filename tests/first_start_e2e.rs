@@ -118,19 +118,24 @@ fn a_new_user_is_welcomed_and_never_left_with_a_spinner() {
     assert!(!log.contains("provider request"), "{log}");
 }
 
-#[test]
-fn the_running_instance_shows_its_settings_when_asked() {
-    let Some(mut x) = x11::start_or_skip(1280, 800) else {
-        return;
-    };
+/// A fresh home for a user who set up a provider before (no welcome at start), and its settings file.
+fn returning_user() -> (tempfile::TempDir, std::path::PathBuf) {
     let home = tempfile::tempdir().unwrap();
     let config = home.path().join("config.toml");
-    // A user who set up a provider before: no welcome at start.
     std::fs::write(
         &config,
         "[general]\nsetup_done = true\n[providers.sakura-llama]\nenabled = true\n",
     )
     .unwrap();
+    (home, config)
+}
+
+#[test]
+fn the_running_instance_shows_its_settings_when_asked() {
+    let Some(mut x) = x11::start_or_skip(1280, 800) else {
+        return;
+    };
+    let (home, config) = returning_user();
     let app = x11::App::start(&mut x, home.path(), &config, "ocrlay=debug");
     app.wait_log("ocrlay is running", 1, Duration::from_secs(60));
     assert!(!app.log_text().contains("first start"));
@@ -195,13 +200,7 @@ fn ocrlay_settings_starts_the_app_with_them_and_the_hotkey_opens_them() {
     let Some(mut x) = x11::start_or_skip(1280, 800) else {
         return;
     };
-    let home = tempfile::tempdir().unwrap();
-    let config = home.path().join("config.toml");
-    std::fs::write(
-        &config,
-        "[general]\nsetup_done = true\n[providers.sakura-llama]\nenabled = true\n",
-    )
-    .unwrap();
+    let (home, config) = returning_user();
     // No ocrlay runs: `ocrlay settings` starts one, showing its settings.
     let app = x11::App::start_with(&mut x, home.path(), &config, "ocrlay=debug", &["settings"]);
     app.wait_log("ocrlay is running", 1, Duration::from_secs(60));
