@@ -192,6 +192,30 @@ fn the_running_instance_shows_its_settings_when_asked() {
     let windows = x.xdotool(&["search", "--onlyvisible", "--name", "^ocrlay settings$"]);
     assert_eq!(windows.lines().count(), 1, "{windows}");
     assert!(app.alive());
+    // The same user and settings file from another display: still one ocrlay on one set of files.
+    let Some(other) = x11::start_or_skip(640, 480) else {
+        return;
+    };
+    let out = other
+        .command(env!("CARGO_BIN_EXE_ocrlay"))
+        .env("OCRLAY_CONFIG", &config)
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("XDG_RUNTIME_DIR", home.path().join("runtime"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("already running"));
+    app.wait_log(
+        "another ocrlay asked for the settings",
+        3,
+        Duration::from_secs(10),
+    );
     x.screenshot(&x11::artefact_dir("e2e").join("first-settings-forward.png"));
 }
 

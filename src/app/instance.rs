@@ -8,7 +8,7 @@
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Why the app cannot start here.
@@ -59,11 +59,11 @@ pub struct InstanceLock {
     _file: File,
 }
 
-/// Takes the per-user lock, or says another ocrlay runs.
-pub fn lock() -> Result<InstanceLock, StartError> {
+/// Takes the lock of this user and settings file, or says another ocrlay runs with them.
+pub fn lock(config: &Path) -> Result<InstanceLock, StartError> {
     let dir = crate::paths::Places::current().runtime_dir;
-    let _ = std::fs::create_dir_all(&dir);
-    let path = dir.join(format!("ocrlay-{}.lock", display_tag()));
+    let _ = crate::paths::create_private_dir(&dir);
+    let path = dir.join(format!("ocrlay-{}.lock", tag(config)));
     let file = File::create(&path).map_err(|source| StartError::Lock {
         path: path.clone(),
         source,
@@ -97,10 +97,20 @@ impl Request {
     }
 }
 
-fn port_file() -> PathBuf {
+fn port_file(config: &Path) -> PathBuf {
     crate::paths::Places::current()
         .runtime_dir
-        .join(format!("ocrlay-{}.port", display_tag()))
+        .join(format!("ocrlay-{}.port", tag(config)))
+}
+
+/// One instance per user and settings file: two ocrlays on one set of files (the memory, the history, the
+/// settings) would overwrite each other's work, whichever display they run on. The tag is the start of the
+/// sha256 of the settings file's absolute path.
+fn tag(config: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let absolute = std::path::absolute(config).unwrap_or_else(|_| config.to_path_buf());
+    let digest = Sha256::digest(absolute.as_os_str().as_encoded_bytes());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }
 
 /// 128 bits from the standard library's per-process random keys (seeded by the OS).
@@ -127,11 +137,14 @@ impl Drop for Listener {
 }
 
 /// Starts listening (call it only while holding the instance lock).
-pub fn listen(on_request: impl Fn(Request) + Send + 'static) -> std::io::Result<Listener> {
+pub fn listen(
+    config: &Path,
+    on_request: impl Fn(Request) + Send + 'static,
+) -> std::io::Result<Listener> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
     let port = listener.local_addr()?.port();
     let token = token();
-    let file = port_file();
+    let file = port_file(config);
     crate::paths::write_private(&file, format!("{port} {token}\n").as_bytes())?;
     std::thread::Builder::new()
         .name("ocrlay-instance".into())
@@ -167,9 +180,9 @@ pub fn listen(on_request: impl Fn(Request) + Send + 'static) -> std::io::Result<
     Ok(Listener { file })
 }
 
-/// Asks the running instance (of this user and display); `Ok(false)` when none answers.
-pub fn ask_running(request: Request) -> std::io::Result<bool> {
-    let Ok(text) = std::fs::read_to_string(port_file()) else {
+/// Asks the running instance (of this user and settings file); `Ok(false)` when none answers.
+pub fn ask_running(config: &Path, request: Request) -> std::io::Result<bool> {
+    let Ok(text) = std::fs::read_to_string(port_file(config)) else {
         return Ok(false);
     };
     let mut parts = text.split_whitespace();
@@ -188,11 +201,17 @@ pub fn ask_running(request: Request) -> std::io::Result<bool> {
     Ok(answer.trim() == "ok")
 }
 
-/// One instance per display: tests run several Xvfb servers side by side.
-pub fn display_tag() -> String {
-    std::env::var("DISPLAY")
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .collect()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_tag_per_settings_file() {
+        let here = std::env::current_dir().unwrap();
+        let a = tag(Path::new("config.toml"));
+        assert_eq!(a, tag(&here.join("config.toml")), "relative and absolute");
+        assert_ne!(a, tag(&here.join("other.toml")));
+        assert_eq!(a.len(), 16);
+        assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+    }
 }

@@ -241,10 +241,11 @@ pub struct RunOptions {
 /// of this user runs already: that one is asked to show its settings instead.
 pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
     instance::check_display()?;
-    let lock = match instance::lock() {
+    let lock = match instance::lock(&config_path) {
         Ok(lock) => lock,
         Err(instance::StartError::AlreadyRunning) => {
-            if instance::ask_running(instance::Request::ShowSettings).unwrap_or(false) {
+            if instance::ask_running(&config_path, instance::Request::ShowSettings).unwrap_or(false)
+            {
                 println!("ocrlay is already running: its settings window is in front now.");
                 return Ok(());
             }
@@ -343,7 +344,7 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
     // Other ocrlay processes (`ocrlay settings`, a second start) reach this one here.
     let listener = {
         let proxy = Mutex::new(app.proxy.clone());
-        instance::listen(move |request| match request {
+        instance::listen(&app.config_path, move |request| match request {
             instance::Request::ShowSettings => {
                 if let Ok(p) = proxy.lock() {
                     let _ = p.send_event(AppEvent::ShowSettings);
@@ -462,13 +463,7 @@ impl App {
             return;
         }
         self.settings.general.setup_done = true;
-        let path = self.config_path.clone();
-        let mut on_disk = config::load(&path);
-        if matches!(on_disk.state, config::FileState::Unreadable(_)) {
-            return;
-        }
-        on_disk.settings.general.setup_done = true;
-        if let Err(e) = config::save(&on_disk.settings, &path) {
+        if let Err(e) = config::update(&self.config_path, |s| s.general.setup_done = true) {
             tracing::warn!("{e}");
         }
     }
@@ -1905,32 +1900,22 @@ impl App {
         }
     }
 
-    /// Remembers the overlay's place and lock state for the next start.
+    /// Remembers the overlay's place and lock state for the next start, in the file as it is now (a change made
+    /// to it meanwhile is kept).
     fn save_state(&mut self) {
-        let path = self.config_path.clone();
-        let mut on_disk = config::load(&path);
-        if matches!(on_disk.state, config::FileState::Unreadable(_)) {
-            // Never move the user's file aside just to remember a window position.
-            return;
-        }
-        let before = on_disk.settings.clone();
-        on_disk.settings.overlay.position = self.settings.overlay.position;
-        on_disk.settings.overlay.locked = self.settings.overlay.locked;
-        on_disk.settings.regions.active = self.settings.regions.active;
-        for (disk, now) in on_disk
-            .settings
-            .regions
-            .slots
-            .iter_mut()
-            .zip(&self.settings.regions.slots)
-        {
-            disk.rect = now.rect;
-            disk.overlay_position = now.overlay_position;
-        }
-        if on_disk.settings != before {
-            if let Err(e) = config::save(&on_disk.settings, &path) {
-                tracing::warn!("{e}");
+        let now = self.settings.clone();
+        let result = config::update(&self.config_path, |disk| {
+            disk.overlay.position = now.overlay.position;
+            disk.overlay.locked = now.overlay.locked;
+            disk.regions.active = now.regions.active;
+            for (slot, mine) in disk.regions.slots.iter_mut().zip(&now.regions.slots) {
+                slot.rect = mine.rect;
+                slot.overlay_position = mine.overlay_position;
             }
+        });
+        // Never move the user's unreadable file aside just to remember a window position (`Ok(false)`).
+        if let Err(e) = result {
+            tracing::warn!("{e}");
         }
     }
 }

@@ -36,11 +36,11 @@ pub fn run_app() -> anyhow::Result<()> {
 /// `ocrlay settings`: the running ocrlay shows its settings; where none runs, this starts the app with them.
 pub fn settings() -> anyhow::Result<()> {
     use ocrlay::app::instance;
-    if instance::ask_running(instance::Request::ShowSettings).unwrap_or(false) {
+    let path = config::default_path().context("finding the settings file")?;
+    if instance::ask_running(&path, instance::Request::ShowSettings).unwrap_or(false) {
         println!("The settings of the running ocrlay are in front now.");
         return Ok(());
     }
-    let path = config::default_path().context("finding the settings file")?;
     ocrlay::app::run(
         path,
         ocrlay::app::RunOptions {

@@ -156,6 +156,54 @@ pub struct Saved {
 /// Saves settings to `path` atomically with mode 0600 (the file holds API keys). An existing file that
 /// cannot be parsed is moved aside first, never overwritten.
 pub fn save(settings: &Settings, path: &Path) -> Result<Saved, ConfigError> {
+    let _held = SaveLock::take(path)?;
+    save_unlocked(settings, path)
+}
+
+/// Changes the settings file where it stands: reads the file as it is now, applies `change`, writes it back —
+/// all under the file's save lock, so a save of another ocrlay process in between is never lost (its changes
+/// are in what `change` is applied to). Not for an unreadable file (that one is left as it is: `Ok(false)`).
+pub fn update(path: &Path, change: impl FnOnce(&mut Settings)) -> Result<bool, ConfigError> {
+    let _held = SaveLock::take(path)?;
+    let mut on_disk = load(path);
+    if matches!(on_disk.state, FileState::Unreadable(_)) {
+        return Ok(false);
+    }
+    let before = on_disk.settings.clone();
+    change(&mut on_disk.settings);
+    if on_disk.settings != before {
+        save_unlocked(&on_disk.settings, path)?;
+    }
+    Ok(true)
+}
+
+/// An exclusive lock on `<settings file>.lock` while a save reads and writes the file (advisory: ocrlay's own
+/// processes take it).
+struct SaveLock {
+    _file: fs::File,
+}
+
+impl SaveLock {
+    fn take(path: &Path) -> Result<SaveLock, ConfigError> {
+        let werr = |source| ConfigError::Write {
+            path: path.to_path_buf(),
+            source,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fs::create_dir_all(dir).map_err(werr)?;
+        }
+        let file = crate::paths::private_file_options()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path.with_extension("toml.lock"))
+            .map_err(werr)?;
+        file.lock().map_err(werr)?;
+        Ok(SaveLock { _file: file })
+    }
+}
+
+fn save_unlocked(settings: &Settings, path: &Path) -> Result<Saved, ConfigError> {
     let werr = |source| ConfigError::Write {
         path: path.to_path_buf(),
         source,

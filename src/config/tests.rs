@@ -313,3 +313,54 @@ pattern = 5
     }
     assert!(w.iter().any(|w| w.message.contains("not applied")), "{w:?}");
 }
+
+#[test]
+fn concurrent_updates_are_never_lost() {
+    // Two writers (two ocrlay processes, or the app and its settings page) change different fields of one
+    // file at the same time: every change of both is in the file at the end.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    save(&Settings::default(), &path).unwrap();
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                for i in 0..25u32 {
+                    update(&path, |s| {
+                        if w == 0 {
+                            s.overlay.width = 300 + i;
+                        } else {
+                            s.translation.context_lines = i % 10;
+                            s.general.setup_done = true;
+                        }
+                    })
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    for t in writers {
+        t.join().unwrap();
+    }
+    let end = load(&path).settings;
+    assert_eq!(end.overlay.width, 324);
+    assert_eq!(end.translation.context_lines, 4);
+    assert!(end.general.setup_done);
+    // No temporary file is left behind.
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn an_unreadable_file_is_not_updated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "this is [not toml").unwrap();
+    assert!(!update(&path, |s| s.general.setup_done = true).unwrap());
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "this is [not toml");
+}
