@@ -199,15 +199,26 @@ pub struct StoreOptions {
     /// are dropped, about 1% at a time. User corrections are never dropped, but count towards the bound.
     /// Default [`DEFAULT_MAX_ENTRIES`].
     pub max_entries: usize,
+    /// History lines older than this are dropped when the store opens and as lines are added (`None`: kept
+    /// however old).
+    pub history_max_age: Option<Duration>,
+    /// The most history lines kept; the oldest go first (at least 1).
+    pub history_max_rows: u64,
 }
 
 impl Default for StoreOptions {
     fn default() -> Self {
         StoreOptions {
             max_entries: DEFAULT_MAX_ENTRIES,
+            // The app passes the settings' retention (a year, 200 000 lines by default); a bare store keeps all.
+            history_max_age: None,
+            history_max_rows: 10_000_000,
         }
     }
 }
+
+/// History lines added between two retention passes.
+const PRUNE_EVERY: u32 = 500;
 
 /// What identifies a translation in the memory: the same line sent the same way gets the same answer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -583,6 +594,11 @@ pub struct Store {
     entries: u64,
     /// Last value given to `translations.last_used`: higher is more recently used.
     clock: i64,
+    /// History retention: the oldest line kept, and the most lines.
+    history_max_age: Option<Duration>,
+    history_max_rows: u64,
+    /// Lines recorded since the last retention pass.
+    since_prune: u32,
 }
 
 impl fmt::Debug for Store {
@@ -738,14 +754,23 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(fail)?;
+        // Finding the row a line already has (a memory hit seen again) must not scan the whole history.
+        conn.execute_batch(
+            "CREATE INDEX IF NOT EXISTS history_source ON history (source, provider);",
+        )
+        .map_err(fail)?;
         let mut store = Store {
             conn,
             path,
             max_entries: options.max_entries.max(1) as u64,
             entries: entries.max(0) as u64,
             clock,
+            history_max_age: options.history_max_age,
+            history_max_rows: options.history_max_rows.max(1),
+            since_prune: 0,
         };
         store.evict_if_needed().map_err(OpenFailure::Failed)?;
+        store.prune_history().map_err(OpenFailure::Failed)?;
         Ok(store)
     }
 
@@ -923,8 +948,72 @@ impl Store {
         Ok(())
     }
 
-    /// Adds a line to the history; returns its id.
+    /// Drops the history lines past the retention limits (age, then count, oldest first); returns how many.
+    pub fn prune_history(&mut self) -> Result<usize, CacheError> {
+        self.since_prune = 0;
+        let mut dropped = 0;
+        if let Some(age) = self.history_max_age {
+            let age_ms = i64::try_from(age.as_millis()).unwrap_or(i64::MAX);
+            let cutoff = now_ms().saturating_sub(age_ms);
+            dropped += self
+                .conn
+                .execute("DELETE FROM history WHERE time_ms < ?1", params![cutoff])
+                .map_err(self.db_error("drop old history lines"))?;
+        }
+        let keep = i64::try_from(self.history_max_rows).unwrap_or(i64::MAX);
+        dropped += self
+            .conn
+            .execute(
+                "DELETE FROM history WHERE id <= \
+                 (SELECT id FROM history ORDER BY id DESC LIMIT 1 OFFSET ?1)",
+                params![keep],
+            )
+            .map_err(self.db_error("drop the oldest history lines"))?;
+        if dropped > 0 {
+            tracing::debug!(dropped, "history trimmed to its retention");
+        }
+        Ok(dropped)
+    }
+
+    /// A line answered again from the translation memory: its latest history line is brought up to now
+    /// instead of a new one (the history shows each line once, not each time the memory answered it). Added
+    /// like [`Store::record`] when the history does not have it. Returns the line's id.
+    pub fn record_again(&mut self, entry: &NewHistoryEntry) -> Result<i64, CacheError> {
+        let k = &entry.key;
+        let existing: Option<i64> = self
+            .conn
+            .prepare_cached(
+                "SELECT id FROM history WHERE source = ?1 AND provider = ?2 AND model = ?3 AND prompt = ?4 \
+                 AND src_lang = ?5 AND dst_lang = ?6 AND region = ?7 ORDER BY id DESC LIMIT 1",
+            )
+            .and_then(|mut s| {
+                s.query_row(
+                    params![k.source, k.provider, k.model, k.prompt, k.from, k.to, entry.region],
+                    |r| r.get(0),
+                )
+                .optional()
+            })
+            .map_err(self.db_error("find a history line"))?;
+        match existing {
+            Some(id) => {
+                self.conn
+                    .execute(
+                        "UPDATE history SET time_ms = ?1 WHERE id = ?2",
+                        params![entry.time_ms, id],
+                    )
+                    .map_err(self.db_error("update a history line"))?;
+                Ok(id)
+            }
+            None => self.record(entry),
+        }
+    }
+
+    /// Adds a line to the history; returns its id. Every [`PRUNE_EVERY`] lines the retention limits apply.
     pub fn record(&mut self, entry: &NewHistoryEntry) -> Result<i64, CacheError> {
+        self.since_prune += 1;
+        if self.since_prune >= PRUNE_EVERY {
+            self.prune_history()?;
+        }
         let k = &entry.key;
         self.conn
             .prepare_cached(
@@ -1306,7 +1395,11 @@ mod tests {
     }
 
     fn memory(max_entries: usize) -> Store {
-        Store::open_in_memory(&StoreOptions { max_entries }).unwrap()
+        Store::open_in_memory(&StoreOptions {
+            max_entries,
+            ..StoreOptions::default()
+        })
+        .unwrap()
     }
 
     #[test]

@@ -790,6 +790,7 @@ fn remember(
     translation: &str,
     put: bool,
     history: bool,
+    from_memory: bool,
 ) {
     let Some(store) = store.filter(|_| put || history) else {
         return;
@@ -807,7 +808,13 @@ fn remember(
             key: key.clone(),
             translation: translation.to_string(),
         };
-        if let Err(e) = st.record(&entry) {
+        // A new answer is a new line of the history; a memory hit is the same line seen again.
+        let recorded = if from_memory {
+            st.record_again(&entry)
+        } else {
+            st.record(&entry)
+        };
+        if let Err(e) = recorded {
             tracing::warn!("history: {e}");
         }
     }
@@ -923,6 +930,7 @@ fn translate(
                     &hit.translation,
                     false,
                     s.plan.history,
+                    true,
                 );
                 sink(PipelineEvent::Delta {
                     job: id,
@@ -982,7 +990,7 @@ fn translate(
                             c.pop_front();
                         }
                     }
-                    remember(store.as_ref(), &key, &region, &t.text, put, history);
+                    remember(store.as_ref(), &key, &region, &t.text, put, history, false);
                     sink(PipelineEvent::Done {
                         job: id,
                         provider,

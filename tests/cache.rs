@@ -30,7 +30,10 @@ fn line(time_ms: i64, region: &str, source: &str, translation: &str) -> NewHisto
 }
 
 fn options(max_entries: usize) -> StoreOptions {
-    StoreOptions { max_entries }
+    StoreOptions {
+        max_entries,
+        ..StoreOptions::default()
+    }
 }
 
 fn open(path: &Path) -> Store {
@@ -1014,4 +1017,91 @@ fn the_store_is_private_on_disk() {
     let moved = moved.expect("moved aside");
     assert_eq!(mode(&moved.to), "600");
     assert_eq!(mode(&path), "600");
+}
+
+/// A line answered again from the memory is the same history line seen again: its time moves, no new row.
+#[test]
+fn a_memory_hit_is_not_a_new_history_line() {
+    let mut store = Store::open_in_memory(&options(1000)).unwrap();
+    let first = store
+        .record(&line(1_000, "r", "同じ台詞", "同样的台词"))
+        .unwrap();
+    let again = store
+        .record_again(&line(2_000, "r", "同じ台詞", "同样的台词"))
+        .unwrap();
+    assert_eq!(again, first);
+    let rows = store.list(&all()).unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].time_ms, 2_000);
+    // Another region's line, or one the history does not have, is added.
+    store
+        .record_again(&line(3_000, "other", "同じ台詞", "同样的台词"))
+        .unwrap();
+    store
+        .record_again(&line(4_000, "r", "新しい", "新的"))
+        .unwrap();
+    assert_eq!(store.list(&all()).unwrap().len(), 3);
+}
+
+/// The history keeps at most the configured number of lines and none older than the configured age: the rest
+/// go when the store opens and as lines are added.
+#[test]
+fn the_history_keeps_to_its_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let now = ocrlay::cache::now_ms();
+    let day = 86_400_000;
+    {
+        let keep_all = StoreOptions {
+            history_max_age: None,
+            history_max_rows: 10_000_000,
+            ..StoreOptions::default()
+        };
+        let (mut store, _) = Store::open_with(&path, &keep_all).unwrap();
+        for i in 0..30 {
+            // Lines of the last 30 days, one a day, the oldest first.
+            store
+                .record(&line(now - (30 - i) * day, "r", &format!("台詞{i}"), "x"))
+                .unwrap();
+        }
+    }
+    // Ten days at most: the lines of the last 9 days stay (day 10 is just past it).
+    let ten_days = StoreOptions {
+        history_max_age: Some(std::time::Duration::from_secs(10 * 86_400)),
+        history_max_rows: 1_000,
+        ..StoreOptions::default()
+    };
+    let (store, _) = Store::open_with(&path, &ten_days).unwrap();
+    let rows = store.list(&all()).unwrap();
+    assert_eq!(
+        rows.len(),
+        9,
+        "{:?}",
+        rows.iter().map(|r| r.time_ms).collect::<Vec<_>>()
+    );
+    assert!(rows.iter().all(|r| r.time_ms >= now - 10 * day));
+    drop(store);
+    // At most 4 lines: the newest 4.
+    let four = StoreOptions {
+        history_max_age: None,
+        history_max_rows: 4,
+        ..StoreOptions::default()
+    };
+    let (mut store, _) = Store::open_with(&path, &four).unwrap();
+    let sources: Vec<String> = store
+        .list(&all())
+        .unwrap()
+        .into_iter()
+        .map(|r| r.key.source)
+        .collect();
+    assert_eq!(sources, ["台詞29", "台詞28", "台詞27", "台詞26"]);
+    // As lines are added, the bound holds (a pass every few hundred lines).
+    for i in 0..1200 {
+        store
+            .record(&line(now, "r", &format!("新{i}"), "y"))
+            .unwrap();
+    }
+    assert!(store.list(&all()).unwrap().len() <= 4 + 500);
+    store.prune_history().unwrap();
+    assert_eq!(store.list(&all()).unwrap().len(), 4);
 }

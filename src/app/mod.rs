@@ -1928,6 +1928,9 @@ fn open_store(settings: &Settings, notes: &mut Vec<String>) -> Option<Arc<Mutex<
     let path = crate::cache::default_path()?;
     let options = crate::cache::StoreOptions {
         max_entries: settings.memory.max_entries as usize,
+        history_max_age: (settings.memory.history_days > 0)
+            .then(|| Duration::from_secs(u64::from(settings.memory.history_days) * 86_400)),
+        history_max_rows: settings.memory.history_max_rows,
     };
     match Store::open_with(&path, &options) {
         Ok((store, aside)) => {

@@ -206,6 +206,10 @@ pub struct MemorySettings {
     pub history: bool,
     /// Most remembered translations (1 000 – 10 000 000); the least recently used go first. User edits stay.
     pub max_entries: u64,
+    /// History lines older than this many days are dropped (0: kept however old; at most 36 500).
+    pub history_days: u32,
+    /// Most history lines kept (1 000 – 10 000 000); the oldest go first.
+    pub history_max_rows: u64,
 }
 
 impl Default for MemorySettings {
@@ -214,6 +218,8 @@ impl Default for MemorySettings {
             cache: true,
             history: true,
             max_entries: 50_000,
+            history_days: 365,
+            history_max_rows: 200_000,
         }
     }
 }
@@ -225,6 +231,20 @@ impl MemorySettings {
             cache: r.get("cache", d.cache),
             history: r.get("history", d.history),
             max_entries: r.get_checked("max_entries", d.max_entries, |v| {
+                if (1_000..=10_000_000).contains(v) {
+                    Ok(())
+                } else {
+                    Err("must be between 1000 and 10000000".into())
+                }
+            }),
+            history_days: r.get_checked("history_days", d.history_days, |v| {
+                if *v <= 36_500 {
+                    Ok(())
+                } else {
+                    Err("must be between 0 and 36500".into())
+                }
+            }),
+            history_max_rows: r.get_checked("history_max_rows", d.history_max_rows, |v| {
                 if (1_000..=10_000_000).contains(v) {
                     Ok(())
                 } else {
