@@ -990,7 +990,12 @@ fn translate(
                             c.pop_front();
                         }
                     }
-                    remember(store.as_ref(), &key, &region, &t.text, put, history, false);
+                    // SQLite work off the network threads (there are two): a slow disk must not stall streams.
+                    let (store, key, region, text) =
+                        (store.clone(), key.clone(), region.clone(), t.text.clone());
+                    tokio::task::spawn_blocking(move || {
+                        remember(store.as_ref(), &key, &region, &text, put, history, false)
+                    });
                     sink(PipelineEvent::Done {
                         job: id,
                         provider,

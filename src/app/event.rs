@@ -71,4 +71,6 @@ pub enum AppEvent {
     ToSettings(SettingsOut),
     /// Another `ocrlay` process (`ocrlay settings`, or a second start) asks this one to show its settings.
     ShowSettings,
+    /// Answers of the history thread for the history window.
+    ToHistory(Vec<super::history::HistoryOut>),
 }

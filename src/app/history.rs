@@ -263,6 +263,55 @@ pub fn export_dir() -> PathBuf {
         .unwrap_or_else(std::env::temp_dir)
 }
 
+/// The history window's store work on a thread of its own, on its own connection to the database (SQLite in
+/// WAL mode lets it read while the pipeline writes): a search or an export of a long history never blocks the
+/// event loop, nor the pipeline's lock on its store. Answers come back through `answer`.
+pub struct Worker {
+    tx: std::sync::mpsc::Sender<(HistoryIn, String)>,
+}
+
+impl Worker {
+    /// Opens the database at `path` on a new thread; answers go to `answer`, in order.
+    pub fn start(
+        path: std::path::PathBuf,
+        options: crate::cache::StoreOptions,
+        answer: impl Fn(Vec<HistoryOut>) + Send + 'static,
+    ) -> Worker {
+        let (tx, rx) = std::sync::mpsc::channel::<(HistoryIn, String)>();
+        let spawned = std::thread::Builder::new()
+            .name("ocrlay-history".into())
+            .spawn(move || {
+                let mut store = match Store::open_with(&path, &options) {
+                    Ok((store, _)) => store,
+                    Err(e) => {
+                        tracing::warn!("history window: {e}");
+                        for _ in rx {
+                            answer(vec![store_error(HistoryAction::Query, None, &e)]);
+                        }
+                        return;
+                    }
+                };
+                let dir = export_dir();
+                for (msg, lang) in rx {
+                    let out = match msg {
+                        HistoryIn::Ready => initial(&store, &lang, &dir),
+                        m => handle(&mut store, m, &dir),
+                    };
+                    answer(out);
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the history thread: {e}");
+        }
+        Worker { tx }
+    }
+
+    /// Queues a message of the page (`lang`: the UI language).
+    pub fn send(&self, msg: HistoryIn, lang: &str) {
+        let _ = self.tx.send((msg, lang.to_string()));
+    }
+}
+
 /// What the app sends once the page is ready: the [`HistoryOut::State`] and the first page of every line.
 pub fn initial(store: &Store, ui_lang: &str, export_dir: &Path) -> Vec<HistoryOut> {
     vec![
@@ -566,6 +615,38 @@ mod tests {
 
     fn store() -> Store {
         Store::open_in_memory(&StoreOptions::default()).unwrap()
+    }
+
+    #[test]
+    fn the_worker_answers_on_its_own_connection_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("history.sqlite3");
+        // The pipeline's store writes a line; the worker's own connection sees it.
+        let (mut writer, _) = Store::open(&path).unwrap();
+        record(&mut writer, 1_000, "Game", "城の話", "城堡的事");
+        let (tx, rx) = std::sync::mpsc::channel();
+        let tx = std::sync::Mutex::new(tx);
+        let worker = Worker::start(path, StoreOptions::default(), move |out| {
+            let _ = tx.lock().unwrap().send(out);
+        });
+        worker.send(HistoryIn::Ready, "en");
+        worker.send(
+            HistoryIn::Query {
+                seq: 7,
+                search: "城".into(),
+                region: None,
+                before_id: None,
+                limit: None,
+            },
+            "en",
+        );
+        let wait = || rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+        let first = wait();
+        assert!(matches!(first[0], HistoryOut::State { .. }), "{first:?}");
+        let second = wait();
+        let v = serde_json::to_value(&second[0]).unwrap();
+        assert_eq!(v["seq"], 7, "{v}");
+        assert_eq!(v["entries"][0]["source"], "城の話", "{v}");
     }
 
     fn record(store: &mut Store, t: i64, region: &str, source: &str, translation: &str) -> i64 {

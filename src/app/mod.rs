@@ -144,6 +144,8 @@ struct App {
     status_busy: bool,
     /// The overlay sits beside `placed_for` where ocrlay put it, on this monitor: it follows its own size.
     placed_beside: Option<Rect>,
+    /// The history window's thread (started with the window's first message).
+    history_worker: Option<history::Worker>,
     /// Provider tests and model lists the settings page started, by (provider, is a test): stopped when a new
     /// one replaces them or the settings window closes.
     provider_calls: std::collections::HashMap<(String, bool), tokio::task::AbortHandle>,
@@ -334,6 +336,7 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         status_busy: false,
         placed_beside: None,
         provider_calls: std::collections::HashMap::new(),
+        history_worker: None,
         show_settings_at_start: options.show_settings,
     };
     app.send_appearance();
@@ -552,6 +555,13 @@ impl App {
             AppEvent::Hotkey { action, at } => {
                 tracing::debug!(?action, "hotkey");
                 self.hotkey(action, at, target);
+            }
+            AppEvent::ToHistory(answers) => {
+                if let Some(w) = &mut self.history_window {
+                    for a in &answers {
+                        w.send(a);
+                    }
+                }
             }
             AppEvent::ShowSettings => {
                 tracing::info!("another ocrlay asked for the settings");
@@ -1463,7 +1473,6 @@ impl App {
 
     fn history_message(&mut self, m: history::HistoryIn) {
         let lang = ui_lang(self.settings.general.ui_language);
-        let dir = history::export_dir();
         let answers = match (&self.store, m) {
             (_, history::HistoryIn::Copy { text }) => {
                 if self.clipboard.is_none() {
@@ -1474,16 +1483,28 @@ impl App {
                 }
                 Vec::new()
             }
-            (Some(store), history::HistoryIn::Ready) => {
-                if let Some(w) = &mut self.history_window {
-                    w.on_ready();
-                }
-                let st = store.lock().unwrap_or_else(|e| e.into_inner());
-                history::initial(&st, lang, &dir)
-            }
             (Some(store), m) => {
-                let mut st = store.lock().unwrap_or_else(|e| e.into_inner());
-                history::handle(&mut st, m, &dir)
+                if matches!(m, history::HistoryIn::Ready) {
+                    if let Some(w) = &mut self.history_window {
+                        w.on_ready();
+                    }
+                }
+                // Off the event loop, on the history thread's own connection.
+                let worker = self.history_worker.get_or_insert_with(|| {
+                    let path = store
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .path()
+                        .to_path_buf();
+                    let proxy = Mutex::new(self.proxy.clone());
+                    history::Worker::start(path, store_options(&self.settings), move |out| {
+                        if let Ok(p) = proxy.lock() {
+                            let _ = p.send_event(AppEvent::ToHistory(out));
+                        }
+                    })
+                });
+                worker.send(m, lang);
+                Vec::new()
             }
             (None, m) => {
                 if matches!(m, history::HistoryIn::Ready) {
@@ -1920,18 +1941,23 @@ impl App {
     }
 }
 
+/// How the store keeps things, from the settings.
+fn store_options(settings: &Settings) -> crate::cache::StoreOptions {
+    crate::cache::StoreOptions {
+        max_entries: settings.memory.max_entries as usize,
+        history_max_age: (settings.memory.history_days > 0)
+            .then(|| Duration::from_secs(u64::from(settings.memory.history_days) * 86_400)),
+        history_max_rows: settings.memory.history_max_rows,
+    }
+}
+
 /// Opens the translation memory and history; what went wrong goes into `notes` for the user.
 fn open_store(settings: &Settings, notes: &mut Vec<String>) -> Option<Arc<Mutex<Store>>> {
     if !settings.memory.cache && !settings.memory.history {
         return None;
     }
     let path = crate::cache::default_path()?;
-    let options = crate::cache::StoreOptions {
-        max_entries: settings.memory.max_entries as usize,
-        history_max_age: (settings.memory.history_days > 0)
-            .then(|| Duration::from_secs(u64::from(settings.memory.history_days) * 86_400)),
-        history_max_rows: settings.memory.history_max_rows,
-    };
+    let options = store_options(settings);
     match Store::open_with(&path, &options) {
         Ok((store, aside)) => {
             if let Some(aside) = aside {
