@@ -246,6 +246,8 @@ pub struct TranslationPlan {
     pub cache: bool,
     /// Record every translated line in the history.
     pub history: bool,
+    /// Provider errors in Chinese (the UI's language).
+    pub zh: bool,
     /// What else shapes an answer (custom prompt, glossary): part of the memory's key.
     pub prompt_fingerprint: String,
 }
@@ -255,6 +257,7 @@ impl TranslationPlan {
     pub fn from_settings(s: &Settings) -> Self {
         let mut endpoints = Vec::new();
         let mut broken = Vec::new();
+        let zh = s.general.ui_language.code() == "zh";
         for info in s.enabled_providers() {
             match Endpoint::new(s.endpoint_spec(info)) {
                 Ok(ep) => endpoints.push(ep),
@@ -263,7 +266,7 @@ impl TranslationPlan {
                         id: info.id.into(),
                         name: info.name.into(),
                     },
-                    e.to_string(),
+                    e.message(zh),
                 )),
             }
         }
@@ -277,6 +280,7 @@ impl TranslationPlan {
             filters: Arc::new(filters),
             cache: s.memory.cache,
             history: s.memory.history,
+            zh,
             prompt_fingerprint: cache::prompt_fingerprint(&[
                 &s.translation.custom_prompt,
                 &glossary,
@@ -960,6 +964,7 @@ fn translate(
         let sink = sink.clone();
         let shared = shared.clone();
         let keep_context = i == 0 && s.plan.context_lines > 0;
+        let zh = s.plan.zh;
         let provider_id = ep.info.id.to_string();
         handles.push((provider_id, runtime.spawn(async move {
             let provider = ep.info.id.to_string();
@@ -1015,7 +1020,7 @@ fn translate(
                         job: id,
                         provider,
                         partial: e.partial_text().unwrap_or_default().to_string(),
-                        message: e.to_string(),
+                        message: e.message(zh),
                     });
                     false
                 }

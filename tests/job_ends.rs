@@ -221,6 +221,16 @@ async fn a_newer_job_cancels_the_one_still_waiting() {
     let mut run = start(&settings(Some(&server)));
     let first = run.submit(dialogue());
     run.until_recognized(first);
+    // The first request is at the server (it will never answer) before the second job starts: the server
+    // answers requests in the order they arrive.
+    let t = Instant::now();
+    while server.requests().is_empty() {
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "the first request never came"
+        );
+        tokio::task::yield_now().await;
+    }
     let second = run.submit(dialogue());
     let (events, end) = run.until_end(first);
     assert_eq!(end, JobEnd::Cancelled);
@@ -265,4 +275,28 @@ async fn turning_the_provider_off_mid_job_cancels_it() {
     // The next job has no provider to ask.
     let next = run.submit(dialogue());
     assert_eq!(run.until_end(next).1, JobEnd::NoProvider);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provider_errors_follow_the_ui_language() {
+    let server = MockServer::start().await;
+    server.reply([json_status_reply(
+        401,
+        r#"{"error":{"message":"Incorrect API key provided","type":"invalid_request_error"}}"#,
+    )]);
+    let mut zh = settings(Some(&server));
+    zh.general.ui_language = ocrlay::config::UiLanguage::Zh;
+    let mut run = start(&zh);
+    let job = run.submit(dialogue());
+    let (events, end) = run.until_end(job);
+    assert_eq!(end, JobEnd::Failed);
+    let message = events
+        .iter()
+        .find_map(|e| match e {
+            PipelineEvent::ProviderFailed { message, .. } => Some(message.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert!(message.contains("API 密钥被拒绝"), "{message}");
+    assert!(!message.contains("sk-test"), "{message}");
 }

@@ -155,23 +155,12 @@ struct App {
 
 /// The UI language in effect: the setting, or the system's.
 pub fn ui_lang(setting: UiLanguage) -> &'static str {
-    match setting {
-        UiLanguage::Zh => "zh",
-        UiLanguage::En => "en",
-        UiLanguage::Auto => system_lang(),
-    }
+    setting.code()
 }
 
 /// `zh` when the system speaks Chinese, else `en`.
 pub fn system_lang() -> &'static str {
-    let locale = sys_locale::get_locale()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    if locale.starts_with("zh") {
-        "zh"
-    } else {
-        "en"
-    }
+    config::system_ui_lang()
 }
 
 fn engine_params(s: &Settings) -> EngineParams {

@@ -21,6 +21,29 @@ pub enum UiLanguage {
     En,
 }
 
+impl UiLanguage {
+    /// `zh` or `en`: the setting, or the system's language for `auto`.
+    pub fn code(self) -> &'static str {
+        match self {
+            UiLanguage::Zh => "zh",
+            UiLanguage::En => "en",
+            UiLanguage::Auto => system_ui_lang(),
+        }
+    }
+}
+
+/// `zh` when the system speaks Chinese, else `en`.
+pub fn system_ui_lang() -> &'static str {
+    let locale = sys_locale::get_locale()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if locale.starts_with("zh") {
+        "zh"
+    } else {
+        "en"
+    }
+}
+
 /// `[general]`: languages.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GeneralSettings {

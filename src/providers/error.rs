@@ -233,7 +233,102 @@ fn retry_hint(after: Option<Duration>) -> String {
     }
 }
 
+impl ProviderError {
+    /// The message in the UI's language: Chinese when `zh`, else the English of `Display`.
+    pub fn message(&self, zh: bool) -> String {
+        if zh {
+            format!("{}：{}", self.provider, self.kind.zh())
+        } else {
+            self.to_string()
+        }
+    }
+}
+
 impl ErrorKind {
+    /// The same message in Chinese (the server's own words and hints are kept as they came).
+    pub fn zh(&self) -> String {
+        let secs = |d: &Duration| d.as_secs();
+        let chars = |s: &str| s.chars().count();
+        match self {
+            ErrorKind::MissingKey { key_page } => {
+                format!("还没有设置 API 密钥。请在 {key_page} 创建一个，然后填入设置（或设置 OCRLAY_API_KEY）")
+            }
+            ErrorKind::KeyFormat => "密钥格式应为 APIKey:APISecret（控制台里的两项，用冒号连接）".into(),
+            ErrorKind::MissingModel { hint } => format!("还没有设置模型。{hint}"),
+            ErrorKind::Url(e) => format!("地址无法使用：{e}"),
+            ErrorKind::ProxyConfig(e) => format!("代理设置无法使用：{e}"),
+            ErrorKind::Unauthorized {
+                status,
+                detail,
+                key_page,
+            } => format!("API 密钥被拒绝（{status}{detail}）。请检查设置里的密钥{key_page}"),
+            ErrorKind::Quota { status, detail } => {
+                format!("账户余额或额度已用完（{status}{detail}）。请充值或换一个翻译源")
+            }
+            ErrorKind::ModelNotFound {
+                model,
+                status,
+                detail,
+            } => format!("这里没有模型“{model}”（{status}{detail}）。请在设置的模型列表里选一个"),
+            ErrorKind::EndpointNotFound { url } => {
+                format!("{url} 没有响应（404）。请检查 API 地址：通常以 /v1/chat/completions 结尾")
+            }
+            ErrorKind::RateLimited {
+                detail,
+                retry_after,
+            } => {
+                let wait = retry_after
+                    .map(|d| format!("（服务器要求等待 {} 秒）", d.as_secs().max(1)))
+                    .unwrap_or_default();
+                format!("请求太频繁（429{detail}）。请稍等再试{wait}")
+            }
+            ErrorKind::ContextTooLong { detail } => format!(
+                "文本超出了模型的上下文长度{detail}。请选小一点的区域、减少上下文行数，或用更大的上下文启动服务器（llama.cpp：-c）"
+            ),
+            ErrorKind::Loading => "服务器还在加载模型（503）。等加载完成后再试".into(),
+            ErrorKind::Server { status, detail } => format!("服务器出错（{status}{detail}）。请稍后再试"),
+            ErrorKind::BadRequest { status, detail } => format!("请求被拒绝（{status}{detail}）"),
+            ErrorKind::Proxy { proxy, detail } => format!(
+                "无法使用代理 {proxy}（{detail}）。请启动代理程序（Clash：127.0.0.1:7890）或在设置里修改代理"
+            ),
+            ErrorKind::Dns { host } => format!("找不到服务器“{host}”（域名解析失败）。请检查地址和网络"),
+            ErrorKind::ConnectionRefused { url, hint } => {
+                format!("{url} 没有程序在监听（连接被拒绝）。{hint}")
+            }
+            ErrorKind::Connect { host, detail } => {
+                format!("无法连接到 {host}（{detail}）。请检查网络，或在设置里设置代理")
+            }
+            ErrorKind::Timeout { after } => format!(
+                "{} 秒内没有回应。服务器太慢或无法访问；较慢的本地模型请在设置里调大读取超时",
+                secs(after)
+            ),
+            ErrorKind::Truncated { partial, detail } => format!(
+                "回答在完成前被中断（已收到 {} 个字符）{detail}。请重试",
+                chars(partial)
+            ),
+            ErrorKind::Stream { detail, .. } => format!("服务器在回答中途报错：{detail}"),
+            ErrorKind::NotJson { snippet } => format!(
+                "回答不是 JSON（{snippet}）。请检查 API 地址：必须是兼容 OpenAI 的 chat/completions 地址"
+            ),
+            ErrorKind::InsecureKey { host } => format!(
+                "地址是到 {host} 的明文 http://，API 密钥会不加密地在网络上传输。请改用它的 https:// 地址（不需要密钥的服务器可以把密钥留空）"
+            ),
+            ErrorKind::Empty => "回答里没有译文".into(),
+            ErrorKind::Deadline { after, partial } => format!(
+                "{} 秒内没有得到完整的回答，已停止等待（已收到 {} 个字符）。服务器可能卡住或还在思考；较慢的本地模型请在设置（网络）里调大总超时",
+                secs(after),
+                chars(partial)
+            ),
+            ErrorKind::Looping { .. } => {
+                "模型开始不停地重复自己，已在那里截断回答（见上方）。请调低它的 temperature 或提高重复惩罚，或者重试".into()
+            }
+            ErrorKind::TooLarge { partial } => format!(
+                "回答长到远超任何译文（已收到 {} 个字符），已停止读取。模型可能陷入了循环：请检查它的设置（temperature、重复惩罚）",
+                chars(partial)
+            ),
+        }
+    }
+
     /// Whether trying again may succeed: 429 (not quota), 5xx, and a connection reset.
     pub fn is_retryable(&self) -> bool {
         match self {
