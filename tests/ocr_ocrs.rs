@@ -87,12 +87,21 @@ fn downloads_once_into_the_cache_then_reuses_it() {
         let saved = std::fs::read(cache.path().join("models").join(name)).unwrap();
         assert_eq!(saved.len(), det.len());
     }
-    // No temporary files are left behind.
-    let names: Vec<String> = std::fs::read_dir(cache.path().join("models"))
+    // No temporary files are left behind: the two models and the hash recorded for each.
+    let mut names: Vec<String> = std::fs::read_dir(cache.path().join("models"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names.len(), 2, "{names:?}");
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            OCRS_DET_FILE.to_string(),
+            format!("{OCRS_DET_FILE}.sha256"),
+            OCRS_REC_FILE.to_string(),
+            format!("{OCRS_REC_FILE}.sha256"),
+        ]
+    );
 
     // Second start: from the cache, no download, even with downloading turned off.
     let offline = OcrsParams {
@@ -147,4 +156,32 @@ fn a_broken_file_in_the_cache_is_reported() {
         msg.contains(OCRS_DET_FILE) && msg.contains("delete it"),
         "{msg}"
     );
+}
+
+#[test]
+fn a_downloaded_model_changed_on_disk_is_not_loaded() {
+    let det = model_bytes("ppocrv5_det.onnx");
+    let (base, hits) = serve(vec![(format!("/{OCRS_DET_FILE}"), det.len(), det.clone())]);
+    let cache = tempfile::tempdir().unwrap();
+    let params = OcrsParams {
+        url_base: base,
+        allow_download: true,
+        cache_dir: Some(cache.path().to_path_buf()),
+    };
+    locate_or_fetch(OCRS_DET_FILE, &nowhere(), &params, &HttpFetcher).unwrap();
+    // Loaded again as it was: fine, and no second download.
+    locate_or_fetch(OCRS_DET_FILE, &nowhere(), &params, &HttpFetcher).unwrap();
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    // One byte changed (still a loadable file for all ocrlay can tell otherwise): refused, with what to do.
+    let path = cache.path().join(OCRS_DET_FILE);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+    let Err(err) = locate_or_fetch(OCRS_DET_FILE, &nowhere(), &params, &HttpFetcher) else {
+        panic!("a changed model was loaded");
+    };
+    let msg = err.to_string();
+    assert!(msg.contains("changed since ocrlay downloaded it"), "{msg}");
+    assert!(msg.contains("delete it to download it again"), "{msg}");
 }

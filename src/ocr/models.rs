@@ -134,6 +134,32 @@ fn source_tree_models(exe_dir: &Path) -> Option<PathBuf> {
         .map(|checkout| checkout.join("models"))
 }
 
+/// `<model>.sha256`: the hash recorded when ocrlay downloaded the model.
+pub fn hash_file(model: &Path) -> PathBuf {
+    let mut name = model.as_os_str().to_os_string();
+    name.push(".sha256");
+    PathBuf::from(name)
+}
+
+/// Checks a downloaded model against the hash recorded at its download, where there is one.
+pub fn check_recorded_hash(path: &Path, bytes: &[u8]) -> Result<(), OcrError> {
+    let Ok(recorded) = std::fs::read_to_string(hash_file(path)) else {
+        return Ok(());
+    };
+    let actual = sha256_hex(bytes);
+    if recorded.trim() == actual {
+        Ok(())
+    } else {
+        Err(OcrError::ModelLoad {
+            path: path.to_path_buf(),
+            reason: format!(
+                "it changed since ocrlay downloaded it (sha256 {actual}, {} when downloaded)",
+                recorded.trim()
+            ),
+        })
+    }
+}
+
 /// Lower-case hex sha256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
@@ -310,6 +336,9 @@ pub fn fetch_model(fetcher: &dyn Fetcher, url: &str, dest: &Path) -> Result<rten
         let _ = std::fs::remove_file(&tmp);
         return Err(fetch_err(format!("cannot save to {}: {e}", dest.display())));
     }
+    // The hash of what was downloaded, checked at every later load: a file changed on disk is never loaded.
+    // (The ocrs project publishes no hashes of its models, so the first download is the reference.)
+    let _ = crate::paths::write_private(&hash_file(dest), sha256_hex(&bytes).as_bytes());
     Ok(model)
 }
 

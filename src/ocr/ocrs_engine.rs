@@ -65,13 +65,15 @@ pub fn locate_or_fetch(
             path: path.clone(),
             source,
         })?;
-        return models::load_rten(&path, bytes).map_err(|e| match e {
-            OcrError::ModelLoad { path, reason } => OcrError::ModelLoad {
-                reason: format!("{reason}; delete it to download it again"),
-                path,
-            },
-            other => other,
-        });
+        return models::check_recorded_hash(&path, &bytes)
+            .and_then(|()| models::load_rten(&path, bytes))
+            .map_err(|e| match e {
+                OcrError::ModelLoad { path, reason } => OcrError::ModelLoad {
+                    reason: format!("{reason}; delete it to download it again"),
+                    path,
+                },
+                other => other,
+            });
     }
     let url = format!("{}/{name}", params.url_base.trim_end_matches('/'));
     let put_it = |why: String| OcrError::ModelMissing {
