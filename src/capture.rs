@@ -115,6 +115,38 @@ pub enum CaptureError {
     Covered(&'static str),
 }
 
+impl CaptureError {
+    /// The message in the UI's language: Chinese when `zh`, else the English of `Display`.
+    pub fn message(&self, zh: bool) -> String {
+        if !zh {
+            return self.to_string();
+        }
+        match self {
+            CaptureError::Backend(e) => format!(
+                "无法截取屏幕：{e}。在 Linux 上 ocrlay 需要 X11 会话（或设置了 DISPLAY 的 XWayland）"
+            ),
+            CaptureError::OffScreen(r) => format!(
+                "区域（{}, {}，{}×{}）不在任何显示器上",
+                r.x, r.y, r.width, r.height
+            ),
+            CaptureError::WindowGone(id) => {
+                format!("窗口 {id} 已不存在（已关闭或重启）；请在设置里重新选择")
+            }
+            CaptureError::BoundWindowMissing(title) => format!(
+                "区域绑定的窗口“{title}”没有打开；请先启动它，或在设置里解除绑定"
+            ),
+            CaptureError::Covered(why) => {
+                let why = if why.contains("no compositor") {
+                    "这个系统无法读取它下面的内容（没有运行合成器）"
+                } else {
+                    "它下面没有别的窗口"
+                };
+                format!("ocrlay 的窗口（浮窗、设置或历史）盖住了区域，而{why}；请把它移开，或把区域绑定到游戏窗口")
+            }
+        }
+    }
+}
+
 fn backend(e: xcap::XCapError) -> CaptureError {
     CaptureError::Backend(e.to_string())
 }
@@ -541,6 +573,17 @@ mod x11 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capture_errors_follow_the_ui_language() {
+        let e = CaptureError::BoundWindowMissing("My Game".into());
+        assert!(e.message(false).contains("is not open"));
+        let zh = e.message(true);
+        assert!(zh.contains("My Game") && zh.contains("没有打开"), "{zh}");
+        let covered =
+            CaptureError::Covered("this system cannot read under it (no compositor is running)");
+        assert!(covered.message(true).contains("没有运行合成器"));
+    }
 
     #[test]
     fn huge_rectangles_from_a_config_do_not_overflow() {

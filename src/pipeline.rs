@@ -454,7 +454,7 @@ impl Pipeline {
                     }
                     Err(e) => {
                         tracing::error!("OCR engine failed to load: {e}");
-                        sink(PipelineEvent::EngineReady(Err(e.to_string())));
+                        sink(PipelineEvent::EngineReady(Err(e.message(plan.zh))));
                         None
                     }
                 };
@@ -589,7 +589,8 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
             // Say it once, then every ~30 tries, not on every beat.
             if a.failures == 1 || a.failures.is_multiple_of(30) {
                 tracing::info!("auto: {e}");
-                (ctx.sink)(PipelineEvent::AutoProblem(e.to_string()));
+                let zh = ctx.shared.lock().map(|s| s.plan.zh).unwrap_or(false);
+                (ctx.sink)(PipelineEvent::AutoProblem(e.message(zh)));
             }
             return;
         }
@@ -676,9 +677,10 @@ fn run_job(
     let image = match captured {
         Ok(img) => img,
         Err(e) => {
+            let zh = shared.lock().map(|s| s.plan.zh).unwrap_or(false);
             sink(PipelineEvent::Failed {
                 job: id,
-                message: e.to_string(),
+                message: e.message(zh),
             });
             return ended(JobEnd::Failed);
         }
@@ -688,9 +690,14 @@ fn run_job(
         ms: ms(t0.elapsed()),
     });
     let Some(engine) = engine else {
+        let zh = shared.lock().map(|s| s.plan.zh).unwrap_or(false);
         sink(PipelineEvent::Failed {
             job: id,
-            message: "the OCR engine is not loaded (see the message at start-up)".into(),
+            message: if zh {
+                "OCR 引擎没有加载（见启动时的提示）".into()
+            } else {
+                "the OCR engine is not loaded (see the message at start-up)".into()
+            },
         });
         return ended(JobEnd::Failed);
     };
@@ -772,13 +779,17 @@ fn read_text(
     image: &RgbaImage,
     shared: &Mutex<Shared>,
 ) -> Result<(String, usize), String> {
-    let (opts, filters) = {
+    let (opts, filters, zh) = {
         let s = shared.lock().unwrap_or_else(|e| e.into_inner());
-        (s.plan.ocr.clone(), s.plan.filters.clone())
+        (s.plan.ocr.clone(), s.plan.filters.clone(), s.plan.zh)
     };
-    let output = engine
-        .recognize(image, &opts)
-        .map_err(|e| format!("OCR failed: {e}"))?;
+    let output = engine.recognize(image, &opts).map_err(|e| {
+        if zh {
+            format!("OCR 出错：{}", e.message(true))
+        } else {
+            format!("OCR failed: {e}")
+        }
+    })?;
     let text = filters
         .apply(Stage::BeforeTranslation, &output.text())
         .into_owned();

@@ -84,6 +84,47 @@ pub enum OcrError {
     },
 }
 
+impl OcrError {
+    /// The message in the UI's language: Chinese when `zh` (paths, file names and the engine's own words are
+    /// kept as they are), else the English of `Display`.
+    pub fn message(&self, zh: bool) -> String {
+        if !zh {
+            return self.to_string();
+        }
+        match self {
+            OcrError::ModelMissing {
+                file,
+                searched,
+                hint,
+            } => format!(
+                "找不到 OCR 模型文件“{file}”（找过：{}）。{hint}",
+                display_paths(searched)
+            ),
+            OcrError::ModelChecksum {
+                path,
+                expected,
+                actual,
+            } => format!(
+                "OCR 模型文件 {} 已损坏或版本不对：sha256 为 {actual}，应为 {expected}。请用 scripts/fetch-models.sh 重新获取（或换成 models/PROVENANCE.md 里写明的文件）",
+                path.display()
+            ),
+            OcrError::ModelRead { path, source } => {
+                format!("无法读取 OCR 模型文件 {}：{source}", path.display())
+            }
+            OcrError::ModelLoad { path, reason } => {
+                format!("无法加载 OCR 模型 {}：{reason}", path.display())
+            }
+            OcrError::ModelMismatch { name, reason } => format!("OCR 模型 {name} 不匹配：{reason}"),
+            OcrError::UnknownModel { name, known } => {
+                format!("未知的 OCR 模型“{name}”（可用：{known}）")
+            }
+            OcrError::UnknownEngine(name) => format!("未知的 OCR 引擎“{name}”（应为 ppocr 或 ocrs）"),
+            OcrError::Fetch { url, reason } => format!("无法从 {url} 下载 OCR 模型：{reason}"),
+            OcrError::Inference { stage, reason } => format!("OCR 在 {stage} 阶段出错：{reason}"),
+        }
+    }
+}
+
 fn display_paths(paths: &[PathBuf]) -> String {
     if paths.is_empty() {
         return "nowhere".to_string();

@@ -370,6 +370,23 @@ mod tests {
     }
 
     #[test]
+    fn ocr_errors_follow_the_ui_language() {
+        let dir = tempfile::tempdir().unwrap();
+        let loc = ModelLocations {
+            configured_dir: Some(dir.path().to_path_buf()),
+            only_configured: true,
+        };
+        let err = read_verified(&loc, &PPOCR_V5_DET).unwrap_err();
+        let zh = err.message(true);
+        assert!(
+            zh.starts_with("找不到 OCR 模型文件“ppocrv5_det.onnx”"),
+            "{zh}"
+        );
+        assert!(zh.contains(&dir.path().display().to_string()), "{zh}");
+        assert_eq!(err.message(false), err.to_string());
+    }
+
+    #[test]
     fn missing_file_error_names_file_dirs_and_script() {
         let dir = tempfile::tempdir().unwrap();
         let loc = ModelLocations {
