@@ -343,3 +343,27 @@ async fn list_models_from_the_server() {
     assert_eq!(server.requests()[0].path, "/v1/models");
     assert_eq!(server.requests()[0].method, "GET");
 }
+
+/// A relay that echoes the request (key included) in an error page for `/models`: the snippet the user sees
+/// never holds the key.
+#[tokio::test]
+async fn a_model_list_error_never_shows_the_key() {
+    let server = MockServer::start().await;
+    server.reply([common::Reply::Status(
+        200,
+        "text/html",
+        "<html>bad gateway; Authorization: Bearer sk-relay-secret-987654321</html>".into(),
+    )]);
+    let mut spec = EndpointSpec::new(find("custom").unwrap());
+    spec.url = Some(server.url("/v1/chat/completions"));
+    spec.key = Some(ApiKey::new("sk-relay-secret-987654321"));
+    spec.model = Some("m".into());
+    let e = Endpoint::new(spec)
+        .unwrap()
+        .list_models()
+        .await
+        .unwrap_err();
+    let text = e.to_string();
+    assert!(text.contains("not JSON"), "{text}");
+    assert!(!text.contains("sk-relay-secret-987654321"), "{text}");
+}
