@@ -45,6 +45,8 @@ struct PageWindow {
     queue: Vec<String>,
     /// Screen captures leave this window out (Windows 10 2004+): capture need not keep clear of it.
     excluded: bool,
+    /// The click-through state last set (`None` before the first).
+    click_through: Option<bool>,
 }
 
 /// Messages kept for a page that is not ready yet; past this the oldest go.
@@ -54,10 +56,13 @@ impl PageWindow {
     /// Click-through on or off. The window's style changes with it (a layered window on Windows), so the
     /// capture exclusion is asked for again and checked.
     fn set_click_through(&mut self, on: bool) {
+        // Set each time: it only takes on a realized window (the overlay is shown again and again).
         let _ = self.window.set_ignore_cursor_events(on);
-        if self.excluded || cfg!(windows) {
+        // The exclusion only when the style really changed, not on every show.
+        if cfg!(windows) && self.click_through != Some(on) {
             self.excluded = os::exclude_from_capture(&self.window);
         }
+        self.click_through = Some(on);
     }
 
     fn send<T: Serialize>(&mut self, msg: &T) {
@@ -218,6 +223,7 @@ fn make_page(
         ready: false,
         queue: Vec::new(),
         excluded,
+        click_through: None,
     })
 }
 
@@ -1913,7 +1919,7 @@ impl App {
     /// Remembers the overlay's place and lock state for the next start, in the file as it is now (a change made
     /// to it meanwhile is kept).
     fn save_state(&mut self) {
-        let now = self.settings.clone();
+        let now = &self.settings;
         let result = config::update(&self.config_path, |disk| {
             disk.overlay.position = now.overlay.position;
             disk.overlay.locked = now.overlay.locked;
