@@ -11,6 +11,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+
 #[cfg(not(target_os = "linux"))]
 fn main() {
     eprintln!("this benchmark runs under Xvfb on Linux only");
@@ -24,6 +25,7 @@ fn main() {
 #[cfg(target_os = "linux")]
 mod linux {
     use super::common::x11::{self, XSession};
+    use ocrlay::probe::Probe;
     use super::common::{answer, app_config, MockServer};
     use std::path::Path;
     use std::time::{Duration, Instant};
@@ -115,7 +117,7 @@ slots = [{{ name = "Dialogue", rect = [{}, {}, {}, {}] }}]
             ),
         );
         let app = x11::App::start(&mut x, home.path(), &config, "warn,ocrlay=info");
-        app.wait_log("auto mode on=true", 1, Duration::from_secs(60));
+        app.wait(Probe::AutoMode { on: true }, 1, Duration::from_secs(60));
         std::thread::sleep(Duration::from_secs(2));
         let start_rss = app.rss_kib();
         println!(

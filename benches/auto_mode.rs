@@ -12,6 +12,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+
 #[cfg(not(target_os = "linux"))]
 fn main() {
     eprintln!("this benchmark runs under Xvfb on Linux only");
@@ -25,6 +26,7 @@ fn main() {
 #[cfg(target_os = "linux")]
 mod linux {
     use super::common::x11::{self, XSession};
+    use ocrlay::probe::Probe;
     use super::common::{answer, app_config, MockServer};
     use std::io::{BufRead, BufReader};
     use std::path::Path;
@@ -37,29 +39,6 @@ mod linux {
         let f: Vec<&str> = rest.split_whitespace().collect();
         // Fields 14 and 15 of stat (utime, stime); `rest` starts at field 3.
         f[11].parse::<u64>().unwrap() + f[12].parse::<u64>().unwrap()
-    }
-
-    /// Milliseconds since the epoch of a log line's RFC 3339 UTC timestamp (tracing's default format).
-    fn log_ms(line: &str) -> f64 {
-        let ts = line.split_whitespace().next().unwrap();
-        // 2026-11-28T17:19:47.627382Z
-        let (date, time) = ts.trim_end_matches('Z').split_once('T').unwrap();
-        let d: Vec<i64> = date.split('-').map(|v| v.parse().unwrap()).collect();
-        let (hms, frac) = time.split_once('.').unwrap_or((time, "0"));
-        let t: Vec<i64> = hms.split(':').map(|v| v.parse().unwrap()).collect();
-        // Days from civil (Howard Hinnant's algorithm).
-        let (y, m) = if d[1] <= 2 {
-            (d[0] - 1, d[1] + 9)
-        } else {
-            (d[0], d[1] - 3)
-        };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * m + 2) / 5 + d[2] - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146_097 + doe - 719_468;
-        let secs = days * 86_400 + t[0] * 3600 + t[1] * 60 + t[2];
-        secs as f64 * 1e3 + format!("0.{frac}").parse::<f64>().unwrap() * 1e3
     }
 
     fn now_ms() -> f64 {
@@ -104,8 +83,10 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
         x.show_image(&fixture, 100, 150, "still-game");
         let app = x11::App::start(&mut x, home.path(), &config, "warn,ocrlay=info");
-        app.wait_log("auto mode on=true", 1, Duration::from_secs(60));
-        app.wait_log("first character painted", 1, Duration::from_secs(30));
+        app.wait(Probe::AutoMode { on: true }, 1, Duration::from_secs(60));
+        app.wait_for(1, Duration::from_secs(30), |e| {
+            matches!(e, Probe::FirstPaint { .. })
+        });
         std::thread::sleep(Duration::from_secs(5));
         let tick = 100.0; // USER_HZ
         let (c0, t0) = (cpu_ticks(app.pid()), Instant::now());
@@ -148,11 +129,13 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
             }
         }
         std::thread::sleep(Duration::from_secs(2));
-        let log = app.log_text();
-        let painted: Vec<f64> = log
-            .lines()
-            .filter(|l| l.contains("first character painted"))
-            .map(log_ms)
+        let painted: Vec<f64> = app
+            .probes()
+            .into_iter()
+            .filter_map(|e| match e {
+                Probe::FirstPaint { at_unix_ms, .. } => Some(at_unix_ms),
+                _ => None,
+            })
             .collect();
         let mut lat = Vec::new();
         for d in &done_at {
@@ -203,18 +186,19 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
             ),
         );
         let app = x11::App::start(&mut x, home.path(), &config, "warn,ocrlay=debug");
-        app.wait_log("first character painted", 1, Duration::from_secs(60));
+        app.wait_for(1, Duration::from_secs(60), |e| {
+            matches!(e, Probe::FirstPaint { .. })
+        });
         std::thread::sleep(Duration::from_secs(5));
         let (c0, t0) = (cpu_ticks(app.pid()), Instant::now());
         std::thread::sleep(Duration::from_secs(60));
         let (c1, secs) = (cpu_ticks(app.pid()), t0.elapsed().as_secs_f64());
         let cpu = (c1 - c0) as f64 / 100.0 / secs * 100.0;
-        let log = app.log_text();
         println!(
             "auto mode, overlay over the still region, reading the 1600×860 window under it: CPU {cpu:.2} % of \
              one core over {secs:.1} s (target ≤ 2 %); requests: {}; read under the overlay: {}",
             server.requests().len(),
-            log.contains("reading the window under ocrlay's own")
+            app.probes().contains(&Probe::ReadUnderOwn)
         );
         x.screenshot(&x11::artefact_dir("bench").join("auto_mode_over.png"));
     }

@@ -14,6 +14,7 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+
 #[cfg(not(target_os = "linux"))]
 fn main() {
     eprintln!("this benchmark runs under Xvfb on Linux only");
@@ -27,25 +28,13 @@ fn main() {
 #[cfg(target_os = "linux")]
 mod linux {
     use super::common::x11::{self, XSession};
+    use ocrlay::probe::Probe;
     use super::common::{answer, app_config, MockServer};
     use std::path::Path;
     use std::time::{Duration, Instant};
 
     const PRESSES: usize = 10;
     const WARMUP: usize = 2;
-
-    fn field(line: &str, name: &str) -> f64 {
-        let at = line
-            .find(&format!("{name}="))
-            .unwrap_or_else(|| panic!("no {name} in {line}"));
-        let rest = &line[at + name.len() + 1..];
-        let value: String = rest
-            .trim_start_matches('"')
-            .chars()
-            .take_while(|c| c.is_ascii_digit() || *c == '.')
-            .collect();
-        value.parse().unwrap()
-    }
 
     fn median(v: &[f64]) -> f64 {
         let mut s = v.to_vec();
@@ -58,10 +47,21 @@ mod linux {
         }
     }
 
-    fn painted_lines(log: &str) -> Vec<String> {
-        log.lines()
-            .filter(|l| l.contains("first character painted"))
-            .map(str::to_string)
+    /// The stage timings of each first paint so far: total, capture, OCR, first text, render (ms).
+    fn paints(app: &x11::App) -> Vec<[f64; 5]> {
+        app.probes()
+            .into_iter()
+            .filter_map(|e| match e {
+                Probe::FirstPaint {
+                    total_ms,
+                    capture_ms,
+                    ocr_ms,
+                    translate_first_ms,
+                    render_ms,
+                    ..
+                } => Some([total_ms, capture_ms, ocr_ms, translate_first_ms, render_ms]),
+                _ => None,
+            })
             .collect()
     }
 
@@ -86,7 +86,7 @@ cache = false
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
         x.show_image(&fixture, 100, 150, "game-window");
         let app = x11::App::start(&mut x, home.path(), &config, "warn,ocrlay=info");
-        app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
+        app.wait(Probe::EngineLoaded { ok: true }, 1, Duration::from_secs(60));
         std::thread::sleep(Duration::from_millis(1500));
 
         // Choose the region once, as a user does.
@@ -96,10 +96,14 @@ cache = false
                 .is_some(),
             "the region selector did not appear"
         );
-        app.wait_log("selector shown", 1, Duration::from_secs(20));
+        app.wait_for(1, Duration::from_secs(20), |e| {
+            matches!(e, Probe::SelectorShown { .. })
+        });
         std::thread::sleep(Duration::from_millis(300));
         x.drag((96, 146), (1384, 394));
-        app.wait_log("first character painted", 1, Duration::from_secs(60));
+        app.wait_for(1, Duration::from_secs(60), |e| {
+            matches!(e, Probe::FirstPaint { .. })
+        });
         std::thread::sleep(Duration::from_millis(500));
 
         let mut inside = Vec::new();
@@ -109,10 +113,10 @@ cache = false
             let want = i + 2;
             let t = Instant::now();
             x.xdotool(&["key", "alt+w"]);
-            let line = loop {
-                let lines = painted_lines(&app.log_text());
-                if lines.len() >= want {
-                    break lines[want - 1].clone();
+            let paint = loop {
+                let all = paints(&app);
+                if all.len() >= want {
+                    break all[want - 1];
                 }
                 assert!(
                     t.elapsed() < Duration::from_secs(30),
@@ -125,13 +129,10 @@ cache = false
             if i < WARMUP {
                 continue;
             }
-            inside.push(field(&line, "total_ms"));
+            inside.push(paint[0]);
             outside.push(wall);
-            for (k, name) in ["capture_ms", "ocr_ms", "translate_first_ms", "render_ms"]
-                .iter()
-                .enumerate()
-            {
-                stages[k].push(field(&line, name));
+            for (k, stage) in stages.iter_mut().enumerate() {
+                stage.push(paint[k + 1]);
             }
             // Let the answer finish and the overlay settle before the next press.
             std::thread::sleep(Duration::from_millis(400));

@@ -6,7 +6,8 @@
 
 use axum::body::{Body, Bytes};
 use axum::response::Response;
-use ocrlay::app::ipc::{script_for, OverlayOut};
+use ocrlay::app::windows::overlay::OverlayOut;
+use ocrlay::app::windows::script_for;
 use ocrlay::filters::{Filters, Stage};
 use ocrlay::lang::Lang;
 use ocrlay::pipeline::DeltaThrottle;

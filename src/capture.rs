@@ -65,6 +65,12 @@ impl Rect {
     pub fn area(&self) -> u64 {
         u64::from(self.width) * u64::from(self.height)
     }
+
+    /// `[x, y, width, height]`, as the settings file writes a region.
+    pub fn to_array(&self) -> [i32; 4] {
+        let side = |v: u32| i32::try_from(v).unwrap_or(i32::MAX);
+        [self.x, self.y, side(self.width), side(self.height)]
+    }
 }
 
 /// A monitor as the capture layer sees it.
@@ -182,6 +188,42 @@ pub fn capture_monitor(id: u32) -> Result<RgbaImage, CaptureError> {
         .find(|m| m.id().ok() == Some(id))
         .ok_or(CaptureError::Backend(format!("monitor {id} is gone")))?;
     m.capture_image().map_err(backend)
+}
+
+/// One monitor as it was at a moment: the region selector shows it, and the chosen region is cut from it, so
+/// what is read is exactly what the user saw when choosing.
+#[derive(Debug, Clone)]
+pub struct Frozen {
+    /// The monitor.
+    pub monitor: MonitorInfo,
+    /// Its whole screen.
+    pub image: std::sync::Arc<RgbaImage>,
+}
+
+impl Frozen {
+    /// The part of the frozen screen under `region` (desktop pixels; the part outside the monitor is left out).
+    pub fn crop(&self, region: Rect) -> Option<RgbaImage> {
+        let r = self.monitor.rect.intersect(&region)?;
+        let (x, y) = (
+            (r.x - self.monitor.rect.x) as u32,
+            (r.y - self.monitor.rect.y) as u32,
+        );
+        Some(image::imageops::crop_imm(&*self.image, x, y, r.width, r.height).to_image())
+    }
+}
+
+/// Every monitor, frozen now (for the region selector).
+pub fn freeze_all() -> Result<Vec<Frozen>, CaptureError> {
+    monitors()?
+        .into_iter()
+        .map(|m| {
+            let image = capture_monitor(m.id)?;
+            Ok(Frozen {
+                monitor: m,
+                image: std::sync::Arc::new(image),
+            })
+        })
+        .collect()
 }
 
 /// The monitor that holds most of a region.
@@ -377,6 +419,7 @@ impl RegionReader {
         for w in windows_under(&region, &windows) {
             if let Ok((img, _, _)) = capture_window_part(w.id, |_| region) {
                 tracing::debug!(window = %w.title, "reading the window under ocrlay's own");
+                crate::probe::emit(crate::probe::Probe::ReadUnderOwn);
                 self.under = Some(w.id);
                 return Ok(img);
             }

@@ -15,4 +15,5 @@ pub mod lang;
 pub mod ocr;
 pub mod paths;
 pub mod pipeline;
+pub mod probe;
 pub mod providers;

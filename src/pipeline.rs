@@ -449,11 +449,13 @@ impl Pipeline {
                             ms = started.elapsed().as_millis(),
                             "OCR engine loaded"
                         );
+                        crate::probe::emit(crate::probe::Probe::EngineLoaded { ok: true });
                         sink(PipelineEvent::EngineReady(Ok(())));
                         Some(e)
                     }
                     Err(e) => {
                         tracing::error!("OCR engine failed to load: {e}");
+                        crate::probe::emit(crate::probe::Probe::EngineLoaded { ok: false });
                         sink(PipelineEvent::EngineReady(Err(e.message(plan.zh))));
                         None
                     }
@@ -501,6 +503,9 @@ impl Pipeline {
                                 failures: 0,
                             });
                             tracing::info!(on = auto.is_some(), "auto mode");
+                            crate::probe::emit(crate::probe::Probe::AutoMode {
+                                on: auto.is_some(),
+                            });
                         }
                         Work::ForgetText => {
                             if let Some(a) = &mut auto {
@@ -589,6 +594,9 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
             // Say it once, then every ~30 tries, not on every beat.
             if a.failures == 1 || a.failures.is_multiple_of(30) {
                 tracing::info!("auto: {e}");
+                if matches!(e, capture::CaptureError::Covered(_)) {
+                    crate::probe::emit(crate::probe::Probe::AutoCovered);
+                }
                 let zh = ctx.shared.lock().map(|s| s.plan.zh).unwrap_or(false);
                 (ctx.sink)(PipelineEvent::AutoProblem(e.message(zh)));
             }
@@ -935,6 +943,7 @@ fn translate(
             });
             if let Some(hit) = hit {
                 tracing::debug!(job = id, provider = %key.provider, edited = hit.edited, "translation memory hit");
+                crate::probe::emit(crate::probe::Probe::MemoryHit { job: id });
                 let shown = filters
                     .apply(Stage::AfterTranslation, &hit.translation)
                     .into_owned();

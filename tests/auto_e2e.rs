@@ -8,6 +8,8 @@
 
 mod common;
 
+use ocrlay::probe::Probe;
+
 use common::x11;
 use common::{answer as reply, app_config, delta, finish, MockServer, Reply};
 use std::io::{BufRead, BufReader};
@@ -51,8 +53,8 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1000, 120] }]
     );
 
     let app = x11::App::start(&mut x, home.path(), &config, "ocrlay=debug");
-    app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
-    app.wait_log("auto mode on=true", 1, Duration::from_secs(20));
+    app.wait(Probe::EngineLoaded { ok: true }, 1, Duration::from_secs(60));
+    app.wait(Probe::AutoMode { on: true }, 1, Duration::from_secs(20));
 
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/typewriter.py");
     let mut child = x
@@ -113,14 +115,15 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1000, 120] }]
             "expected the whole line '{needle}' in {chat}"
         );
     }
+    let events = app.probes();
     assert!(
-        log.contains("translation memory hit"),
+        events.iter().any(|e| matches!(e, Probe::MemoryHit { .. })),
         "the repeated line was not answered from memory:\n{log}"
     );
     // Each translation reached the overlay: three from the provider and one from the memory.
-    let done = log
-        .lines()
-        .filter(|l| l.contains("overlay update (done)"))
+    let done = events
+        .iter()
+        .filter(|e| matches!(e, Probe::Done { .. }))
         .count();
     assert_eq!(done, 4, "{log}");
     assert!(app.alive(), "the app died");
@@ -166,7 +169,7 @@ slots = [{{ name = "Dialogue", rect = [{}, {}, {}, {}] }}]
         ),
     );
     let app = x11::App::start(&mut x, home.path(), &config, "ocrlay=debug");
-    app.wait_log("auto mode on=true", 1, Duration::from_secs(60));
+    app.wait(Probe::AutoMode { on: true }, 1, Duration::from_secs(60));
     let wait_requests = |n: usize| {
         let t = Instant::now();
         while server.requests().len() < n {
@@ -182,13 +185,17 @@ slots = [{{ name = "Dialogue", rect = [{}, {}, {}, {}] }}]
     wait_requests(1);
     game.next(2);
     wait_requests(2);
-    app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
+    app.wait_for(1, Duration::from_secs(10), |e| {
+        matches!(e, Probe::Done { .. })
+    });
     // Long enough for the first answer to have come, had it not been aborted.
     std::thread::sleep(Duration::from_secs(5));
     // The first line again: it was never translated, so the memory cannot know it; it is asked again.
     game.next(3);
     wait_requests(3);
-    app.wait_log("overlay update (done)", 2, Duration::from_secs(10));
+    app.wait_for(2, Duration::from_secs(10), |e| {
+        matches!(e, Probe::Done { .. })
+    });
     std::thread::sleep(Duration::from_millis(500));
     let log = app.log_text();
     std::fs::write(x11::artefact_dir("e2e").join("supersede.log"), &log).unwrap();

@@ -8,6 +8,8 @@
 
 mod common;
 
+use ocrlay::probe::Probe;
+
 use common::x11;
 use ocrlay::lang::Lang;
 use ocrlay::ocr::{load_engine, EngineKind, EngineParams, RecognizeOptions};
@@ -50,17 +52,13 @@ fn a_new_user_is_welcomed_and_never_left_with_a_spinner() {
     // No settings file yet: a fresh machine.
     let config = home.path().join("config/ocrlay/config.toml");
     let app = x11::App::start(&mut x, home.path(), &config, "ocrlay=debug");
-    app.wait_log(
-        "first start: opening the settings with the welcome",
-        1,
-        Duration::from_secs(60),
-    );
+    app.wait(Probe::FirstStart, 1, Duration::from_secs(60));
     assert!(
         x.wait_window("^ocrlay settings$", Duration::from_secs(20))
             .is_some(),
         "the settings window did not open"
     );
-    app.wait_log("settings page ready", 1, Duration::from_secs(30));
+    app.wait(settings_ready(), 1, Duration::from_secs(30));
     // Wait until WebKit has painted the page with its welcome (the UI follows the system language here:
     // English or Chinese), reading the window with our own OCR.
     let settings = x
@@ -82,27 +80,41 @@ fn a_new_user_is_welcomed_and_never_left_with_a_spinner() {
         );
     }
     // No D-Bus session and no tray here: said once in plain words, and no GLib warnings on start.
-    let log = app.wait_log("no tray icon", 1, Duration::from_secs(10));
+    app.wait(Probe::NoTray, 1, Duration::from_secs(10));
+    let log = app.log_text();
     for alarming in ["CRITICAL", "-WARNING **", "libayatana", "dbusmenu"] {
         assert!(!log.contains(alarming), "'{alarming}' at start:\n{log}");
     }
 
     // The "game", clear of the settings window; Alt+Q and a drag over its dialogue.
     x.show_image(&fixture("ja_dialogue.png"), 300, 780, "game-window");
-    app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
+    app.wait(Probe::EngineLoaded { ok: true }, 1, Duration::from_secs(60));
     // The selector pages are made at start; give WebKit a moment to load them.
     std::thread::sleep(Duration::from_millis(1500));
     x.xdotool(&["key", "alt+q"]);
-    app.wait_log("selector shown", 1, Duration::from_secs(20));
+    app.wait_for(1, Duration::from_secs(20), |e| {
+        matches!(e, Probe::SelectorShown { .. })
+    });
     x.wait_window("^ocrlay region$", Duration::from_secs(10));
     std::thread::sleep(Duration::from_millis(500));
     x.drag((296, 776), (1584, 1024));
-    let log = app.wait_log("job ended", 1, Duration::from_secs(60));
-    let ended = log.lines().find(|l| l.contains("job ended")).unwrap();
-    assert!(ended.contains("end=NoProvider"), "{ended}");
+    let events = app.wait_for(1, Duration::from_secs(60), |e| {
+        matches!(e, Probe::JobEnded { .. })
+    });
+    let ended = events
+        .iter()
+        .find(|e| matches!(e, Probe::JobEnded { .. }))
+        .unwrap();
+    assert!(
+        matches!(ended, Probe::JobEnded { end, .. } if end == "NoProvider"),
+        "{ended:?}"
+    );
     // The spinner stopped: the last status the overlay got is not busy.
-    let last = log.lines().rfind(|l| l.contains(" status")).unwrap();
-    assert!(last.contains("busy=false"), "{last}");
+    let last = events
+        .iter()
+        .rfind(|e| matches!(e, Probe::Status { .. }))
+        .unwrap();
+    assert_eq!(*last, Probe::Status { busy: false });
     // Let the page paint the text and the notice, then read the overlay.
     std::thread::sleep(Duration::from_millis(800));
     let shot = x11::artefact_dir("e2e").join("first-no-provider.png");
@@ -137,8 +149,8 @@ fn the_running_instance_shows_its_settings_when_asked() {
     };
     let (home, config) = returning_user();
     let app = x11::App::start(&mut x, home.path(), &config, "ocrlay=debug");
-    app.wait_log("ocrlay is running", 1, Duration::from_secs(60));
-    assert!(!app.log_text().contains("first start"));
+    let events = app.wait(Probe::Running, 1, Duration::from_secs(60));
+    assert!(!events.contains(&Probe::FirstStart));
     assert!(x
         .wait_window("^ocrlay settings$", Duration::from_millis(300))
         .is_none());
@@ -162,11 +174,7 @@ fn the_running_instance_shows_its_settings_when_asked() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(started.elapsed() < Duration::from_secs(10));
-    app.wait_log(
-        "another ocrlay asked for the settings",
-        1,
-        Duration::from_secs(10),
-    );
+    app.wait(Probe::SettingsAsked, 1, Duration::from_secs(10));
     assert!(
         x.wait_window("^ocrlay settings$", Duration::from_secs(20))
             .is_some(),
@@ -184,11 +192,7 @@ fn the_running_instance_shows_its_settings_when_asked() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
-    app.wait_log(
-        "another ocrlay asked for the settings",
-        2,
-        Duration::from_secs(10),
-    );
+    app.wait(Probe::SettingsAsked, 2, Duration::from_secs(10));
     let windows = x.xdotool(&["search", "--onlyvisible", "--name", "^ocrlay settings$"]);
     assert_eq!(windows.lines().count(), 1, "{windows}");
     assert!(app.alive());
@@ -211,11 +215,7 @@ fn the_running_instance_shows_its_settings_when_asked() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("already running"));
-    app.wait_log(
-        "another ocrlay asked for the settings",
-        3,
-        Duration::from_secs(10),
-    );
+    app.wait(Probe::SettingsAsked, 3, Duration::from_secs(10));
     x.screenshot(&x11::artefact_dir("e2e").join("first-settings-forward.png"));
 }
 
@@ -227,7 +227,7 @@ fn ocrlay_settings_starts_the_app_with_them_and_the_hotkey_opens_them() {
     let (home, config) = returning_user();
     // No ocrlay runs: `ocrlay settings` starts one, showing its settings.
     let app = x11::App::start_with(&mut x, home.path(), &config, "ocrlay=debug", &["settings"]);
-    app.wait_log("ocrlay is running", 1, Duration::from_secs(60));
+    app.wait(Probe::Running, 1, Duration::from_secs(60));
     let settings = x.wait_window("^ocrlay settings$", Duration::from_secs(20));
     assert!(
         settings.is_some(),
@@ -235,17 +235,25 @@ fn ocrlay_settings_starts_the_app_with_them_and_the_hotkey_opens_them() {
     );
     // Closing it (as the window manager would) and pressing the settings hotkey brings it back.
     x.xdotool(&["windowunmap", "--sync", &settings.unwrap().to_string()]);
-    let log = app.wait_log(
-        "hotkey registered hotkey=Alt+Shift+S",
-        1,
-        Duration::from_secs(10),
-    );
-    assert!(log.contains("action=OpenSettings"), "{log}");
+    let registered = Probe::HotkeyRegistered {
+        action: "OpenSettings".into(),
+        keys: "Alt+Shift+S".into(),
+    };
+    app.wait(registered, 1, Duration::from_secs(10));
     x.xdotool(&["key", "alt+shift+s"]);
-    app.wait_log("action=OpenSettings", 2, Duration::from_secs(10));
+    let pressed = Probe::Hotkey {
+        action: "OpenSettings".into(),
+    };
+    app.wait(pressed, 1, Duration::from_secs(10));
     assert!(
         x.wait_window("^ocrlay settings$", Duration::from_secs(20))
             .is_some(),
         "the settings hotkey did not bring the settings back"
     );
+}
+
+fn settings_ready() -> Probe {
+    Probe::PageReady {
+        page: "settings".into(),
+    }
 }

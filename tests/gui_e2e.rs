@@ -10,6 +10,8 @@
 
 mod common;
 
+use ocrlay::probe::Probe;
+
 use common::x11;
 use common::{delta, finish, MockServer, Reply};
 use ocrlay::lang::Lang;
@@ -63,19 +65,23 @@ fn alt_q_drag_translates_into_the_overlay() {
     x.show_image(&fixture, 100, 150, "game-window");
 
     let app = x11::App::start(&mut x, home.path(), &config, "ocrlay=debug");
-    app.wait_log("ocrlay is running", 1, Duration::from_secs(60));
-    app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
+    app.wait(Probe::Running, 1, Duration::from_secs(60));
+    app.wait(Probe::EngineLoaded { ok: true }, 1, Duration::from_secs(60));
     // The selector pages are made at start; give WebKit a moment to load them.
     std::thread::sleep(Duration::from_millis(1500));
 
     x.xdotool(&["key", "alt+q"]);
-    app.wait_log("screens frozen", 1, Duration::from_secs(20));
+    app.wait_for(1, Duration::from_secs(20), |e| {
+        matches!(e, Probe::ScreensFrozen { .. })
+    });
     assert!(
         x.wait_window("^ocrlay region$", Duration::from_secs(10))
             .is_some(),
         "the region selector did not appear"
     );
-    app.wait_log("selector shown", 1, Duration::from_secs(20));
+    app.wait_for(1, Duration::from_secs(20), |e| {
+        matches!(e, Probe::SelectorShown { .. })
+    });
     let luma = |img: &image::GrayImage, x: u32, y: u32| {
         let mut sum = 0u32;
         for dy in 0..5 {
@@ -127,12 +133,13 @@ fn alt_q_drag_translates_into_the_overlay() {
     }
     x.release();
 
-    let log = app.wait_log("overlay update (done)", 1, Duration::from_secs(60));
-    let log = if log.contains("first character painted") {
-        log
-    } else {
-        app.wait_log("first character painted", 1, Duration::from_secs(10))
-    };
+    app.wait_for(1, Duration::from_secs(60), |e| {
+        matches!(e, Probe::Done { .. })
+    });
+    app.wait_for(1, Duration::from_secs(10), |e| {
+        matches!(e, Probe::FirstPaint { .. })
+    });
+    let log = app.log_text();
     // Let the last delta paint.
     std::thread::sleep(Duration::from_millis(600));
     let shot = x11::artefact_dir("e2e").join("overlay.png");

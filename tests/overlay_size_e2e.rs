@@ -8,6 +8,8 @@
 
 mod common;
 
+use ocrlay::probe::Probe;
+
 use common::x11;
 use common::{answer, app_config, MockServer};
 use ocrlay::lang::Lang;
@@ -50,12 +52,20 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
     x.show_image(&fixture, 100, 150, "game-window");
     let app = x11::App::start(&mut x, home.path(), &config, "ocrlay=debug");
-    app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
-    app.wait_log("overlay page ready", 1, Duration::from_secs(30));
+    app.wait(Probe::EngineLoaded { ok: true }, 1, Duration::from_secs(60));
+    app.wait(
+        Probe::PageReady {
+            page: "overlay".into(),
+        },
+        1,
+        Duration::from_secs(30),
+    );
     let mut engine = load_engine(EngineKind::PpOcr, &EngineParams::default()).unwrap();
     for (i, want) in RUNS.iter().enumerate() {
         x.xdotool(&["key", "alt+w"]);
-        app.wait_log("first character painted", i + 1, Duration::from_secs(60));
+        app.wait_for(i + 1, Duration::from_secs(60), |e| {
+            matches!(e, Probe::FirstPaint { .. })
+        });
         // At once: no time for the window to catch up after the report. The X server shows a freshly resized
         // transparent window only once the compositor (xcompmgr here, DWM on Windows) has drawn it again: a
         // lag of a frame or two is the compositor's, and allowed; a window that stays empty or too small is not.

@@ -12,6 +12,8 @@
 
 mod common;
 
+use ocrlay::probe::Probe;
+
 use common::x11::{self, XSession};
 use common::{answer as reply, app_config, MockServer};
 use std::path::{Path, PathBuf};
@@ -70,7 +72,7 @@ fn wait_requests(server: &MockServer, app: &x11::App, n: usize, timeout: Duratio
 
 fn start_app(x: &mut XSession, home: &Path, config: &Path) -> x11::App {
     let app = x11::App::start(x, home, config, "ocrlay=debug");
-    app.wait_log("OCR engine loaded", 1, Duration::from_secs(60));
+    app.wait(Probe::EngineLoaded { ok: true }, 1, Duration::from_secs(60));
     app
 }
 
@@ -117,7 +119,7 @@ fn auto_scene(
         ),
     );
     let app = start_app(x, home.path(), &config);
-    app.wait_log("auto mode on=true", 1, Duration::from_secs(20));
+    app.wait(Probe::AutoMode { on: true }, 1, Duration::from_secs(20));
     AutoScene {
         game,
         server,
@@ -149,20 +151,40 @@ fn over_mode_reads_the_game_window_under_the_overlay() {
 
     game.next(1);
     wait_requests(server, app, 1, Duration::from_secs(30));
-    app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
+    app.wait_for(1, Duration::from_secs(10), |e| {
+        matches!(e, Probe::Done { .. })
+    });
     game.next(2);
     let chats = wait_requests(server, app, 2, Duration::from_secs(30));
-    app.wait_log("overlay update (done)", 2, Duration::from_secs(10));
-    let log = app.wait_log("first character painted", 2, Duration::from_secs(10));
+    let events = app.wait_for(2, Duration::from_secs(10), |e| {
+        matches!(e, Probe::Done { .. })
+    });
+    // The second line on screen before the screenshot. (The first line's paint report can be lost when its
+    // animation frame comes after the second line replaced it: only the last line's is waited for.)
+    let last = events
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            Probe::Done { job, .. } => Some(*job),
+            _ => None,
+        })
+        .unwrap();
+    app.wait_for(
+        1,
+        Duration::from_secs(10),
+        |e| matches!(e, Probe::FirstPaint { job, .. } if *job == last),
+    );
+    let log = app.log_text();
     std::fs::write(x11::artefact_dir("e2e").join("over-mode.log"), &log).unwrap();
     x.screenshot(&x11::artefact_dir("e2e").join("over-mode.png"));
 
+    let events = app.probes();
     assert!(
-        log.contains("reading the window under ocrlay's own"),
+        events.contains(&Probe::ReadUnderOwn),
         "the overlay never covered the region, or the window under it was not read:\n{log}"
     );
     assert!(
-        !log.contains("covers the region"),
+        !events.contains(&Probe::AutoCovered),
         "auto mode waited instead of reading under the overlay:\n{log}"
     );
     assert_eq!(chats.len(), 2, "{chats:#?}");
@@ -198,7 +220,9 @@ fn bound_region_follows_its_window(mode: &str) {
 
     game.next(1);
     wait_requests(server, app, 1, Duration::from_secs(30));
-    app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
+    app.wait_for(1, Duration::from_secs(10), |e| {
+        matches!(e, Probe::Done { .. })
+    });
 
     // The game window moves across the screen: the region goes with it.
     x.xdotool(&["windowmove", &id.to_string(), "450", "600"]);
@@ -238,7 +262,10 @@ fn bound_region_follows_its_window(mode: &str) {
     }
     game.next(2);
     let chats = wait_requests(server, app, 2, Duration::from_secs(30));
-    let log = app.wait_log("overlay update (done)", 2, Duration::from_secs(10));
+    app.wait_for(2, Duration::from_secs(10), |e| {
+        matches!(e, Probe::Done { .. })
+    });
+    let log = app.log_text();
     std::fs::write(
         x11::artefact_dir("e2e").join(format!("bound-{mode}.log")),
         &log,
@@ -260,7 +287,7 @@ fn auto_mode_waits_while_its_own_window_covers_the_region() {
     let mut scene = auto_scene(&mut x, "over", false, &[LINE_1], &["今天天气真好啊。"]);
     let (game, server, app) = (&mut scene.game, &scene.server, &scene.app);
     game.next(1);
-    app.wait_log("covers the region", 1, Duration::from_secs(10));
+    app.wait(Probe::AutoCovered, 1, Duration::from_secs(10));
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(
         chats(server).len(),
@@ -275,7 +302,9 @@ fn auto_mode_waits_while_its_own_window_covers_the_region() {
         .expect("the overlay is visible");
     x.xdotool(&["windowmove", &overlay.to_string(), "100", "500"]);
     let chats = wait_requests(server, app, 1, Duration::from_secs(20));
-    app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
+    app.wait_for(1, Duration::from_secs(10), |e| {
+        matches!(e, Probe::Done { .. })
+    });
     x.screenshot(&x11::artefact_dir("e2e").join("covered.png"));
     assert_eq!(chats.len(), 1);
     assert!(chats[0].contains("いい天気ですね"), "{}", chats[0]);
@@ -307,12 +336,15 @@ slots = [{ name = "Japanese box", rect = [20, 20, 1280, 240] }, { name = "Englis
     std::thread::sleep(Duration::from_millis(500));
 
     x.xdotool(&["key", "alt+2"]);
-    app.wait_log("Region 2: English box", 1, Duration::from_secs(10));
+    let switched = |index| Probe::RegionSwitched { index, set: true };
+    app.wait(switched(1), 1, Duration::from_secs(10));
     x.xdotool(&["key", "alt+w"]);
     let first = wait_requests(&server, &app, 1, Duration::from_secs(30));
-    app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
+    app.wait_for(1, Duration::from_secs(10), |e| {
+        matches!(e, Probe::Done { .. })
+    });
     x.xdotool(&["key", "alt+1"]);
-    app.wait_log("Region 1: Japanese box", 1, Duration::from_secs(10));
+    app.wait(switched(0), 1, Duration::from_secs(10));
     x.xdotool(&["key", "alt+w"]);
     let both = wait_requests(&server, &app, 2, Duration::from_secs(30));
     assert!(
@@ -354,22 +386,27 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
     // First Alt+W: the overlay shows "Reading…" over the region, then the translation.
     x.xdotool(&["key", "alt+w"]);
     wait_requests(&server, &app, 1, Duration::from_secs(30));
-    app.wait_log("overlay update (done)", 1, Duration::from_secs(10));
+    app.wait_for(1, Duration::from_secs(10), |e| {
+        matches!(e, Probe::Done { .. })
+    });
     std::thread::sleep(Duration::from_millis(500));
     // Second Alt+W with the translation over the text: the dialogue is read again, not the overlay, so the
     // translation memory answers it.
     x.xdotool(&["key", "alt+w"]);
-    let log = app.wait_log("overlay update (done)", 2, Duration::from_secs(30));
+    app.wait_for(2, Duration::from_secs(30), |e| {
+        matches!(e, Probe::Done { .. })
+    });
+    let log = app.log_text();
     x.screenshot(&x11::artefact_dir("e2e").join("bare-over.png"));
+    let events = app.probes();
     assert!(
-        log.lines()
-            .filter(|l| l.contains("overlay hidden for the capture"))
-            .count()
-            >= 1,
+        events
+            .iter()
+            .any(|e| matches!(e, Probe::OverlayHidden { .. })),
         "{log}"
     );
     assert!(
-        log.contains("translation memory hit"),
+        events.iter().any(|e| matches!(e, Probe::MemoryHit { .. })),
         "the second capture did not read the dialogue:\n{log}"
     );
     assert_eq!(chats(&server).len(), 1, "{:#?}", chats(&server));
@@ -380,11 +417,7 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
     );
     // Auto mode cannot hide the overlay on every beat: it waits, and says why.
     x.xdotool(&["key", "alt+a"]);
-    app.wait_log(
-        "cannot read under it (no compositor",
-        1,
-        Duration::from_secs(10),
-    );
+    app.wait(Probe::AutoCovered, 1, Duration::from_secs(10));
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(
         chats(&server).len(),

@@ -1,10 +1,8 @@
 //! The one event type background threads send to the event loop.
 
-use super::ipc::SettingsOut;
-use crate::capture::MonitorInfo;
+use super::windows::settings::SettingsOut;
+use crate::capture::{CaptureError, Frozen};
 use crate::pipeline::PipelineEvent;
-use image::RgbaImage;
-use std::sync::Arc;
 use std::time::Instant;
 
 /// Which page an IPC message came from.
@@ -58,13 +56,13 @@ pub enum AppEvent {
     },
     /// The screenshots for the region selector are ready.
     Shots {
-        /// One per monitor, with its frozen image.
-        monitors: Vec<(MonitorInfo, Arc<RgbaImage>)>,
+        /// One per monitor.
+        monitors: Vec<Frozen>,
         /// When the hotkey was pressed.
         at: Instant,
     },
     /// Screenshots failed.
-    ShotsFailed(String),
+    ShotsFailed(CaptureError),
     /// Something happened in the capture/OCR/translate pipeline.
     Pipeline(PipelineEvent),
     /// An answer for the settings page (provider test, model list).
@@ -72,5 +70,5 @@ pub enum AppEvent {
     /// Another `ocrlay` process (`ocrlay settings`, or a second start) asks this one to show its settings.
     ShowSettings,
     /// Answers of the history thread for the history window.
-    ToHistory(Vec<super::history::HistoryOut>),
+    ToHistory(Vec<super::windows::history::HistoryOut>),
 }

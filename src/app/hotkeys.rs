@@ -112,6 +112,10 @@ impl Hotkeys {
             match self.manager.register(hotkey) {
                 Ok(()) => {
                     tracing::debug!(hotkey = %text, ?action, "hotkey registered");
+                    crate::probe::emit(crate::probe::Probe::HotkeyRegistered {
+                        action: format!("{action:?}"),
+                        keys: text.to_string(),
+                    });
                     actions.insert(hotkey.id(), action);
                     self.registered.push(hotkey);
                 }

@@ -7,6 +7,7 @@
 
 #![allow(dead_code)]
 
+use ocrlay::probe::Probe;
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -380,10 +381,12 @@ impl Typewriter {
     }
 }
 
-/// The app running on a session, with its log in a file.
+/// The app running on a session, with its log in a file and its typed events ([`Probe`]) in another.
 pub struct App {
-    /// The log file (stderr, `RUST_LOG` as given).
+    /// The log file (stderr, `RUST_LOG` as given): for people reading a failure, never waited on.
     pub log: PathBuf,
+    /// The probe file (`OCRLAY_PROBE`): what tests wait on.
+    pub probe: PathBuf,
     pid: u32,
 }
 
@@ -405,6 +408,8 @@ impl App {
         let binary = Path::new(env!("CARGO_BIN_EXE_ocrlay"));
         let log = home.join("ocrlay.log");
         let file = fs::File::create(&log).unwrap();
+        let probe = home.join("probe.jsonl");
+        let _ = fs::remove_file(&probe);
         for d in ["data", "cache", "runtime", "config"] {
             fs::create_dir_all(home.join(d)).unwrap();
         }
@@ -418,6 +423,7 @@ impl App {
             .args(args)
             .env("OCRLAY_CONFIG", config)
             .env("RUST_LOG", rust_log)
+            .env(ocrlay::probe::ENV, &probe)
             .env("XDG_DATA_HOME", home.join("data"))
             .env("XDG_CACHE_HOME", home.join("cache"))
             .env("XDG_RUNTIME_DIR", home.join("runtime"))
@@ -429,7 +435,7 @@ impl App {
             .expect("ocrlay starts");
         let pid = child.id();
         x.adopt(child);
-        App { log, pid }
+        App { log, probe, pid }
     }
 
     /// The log so far.
@@ -441,19 +447,38 @@ impl App {
         s
     }
 
-    /// Waits until the log has `count` lines containing `needle`; panics with the log after `timeout`.
-    pub fn wait_log(&self, needle: &str, count: usize, timeout: Duration) -> String {
+    /// The app's events so far.
+    pub fn probes(&self) -> Vec<Probe> {
+        ocrlay::probe::read(&fs::read_to_string(&self.probe).unwrap_or_default())
+    }
+
+    /// Waits until `count` events match `want`, and returns every event so far; panics with the events and the
+    /// log after `timeout`.
+    pub fn wait_for(
+        &self,
+        count: usize,
+        timeout: Duration,
+        want: impl Fn(&Probe) -> bool,
+    ) -> Vec<Probe> {
         let t = Instant::now();
         loop {
-            let log = self.log_text();
-            if log.lines().filter(|l| l.contains(needle)).count() >= count {
-                return log;
+            let events = self.probes();
+            if events.iter().filter(|e| want(e)).count() >= count {
+                return events;
             }
             if t.elapsed() > timeout {
-                panic!("waited {timeout:?} for {count}× '{needle}' in the app's log:\n{log}");
+                panic!(
+                    "waited {timeout:?} for {count} such events; the app's events:\n{events:#?}\nits log:\n{}",
+                    self.log_text()
+                );
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// Waits until `count` events equal `event`.
+    pub fn wait(&self, event: Probe, count: usize, timeout: Duration) -> Vec<Probe> {
+        self.wait_for(count, timeout, |e| *e == event)
     }
 
     /// The process id.

@@ -1,4 +1,5 @@
-//! The history window (`ui/history.html`): its messages, and the answers the translation store gives them.
+//! The history window (`ui/history.html`): the window, its messages, and the answers the translation store
+//! gives them.
 //!
 //! The page browses the history newest first, a page at a time ("load more" asks for the lines before the
 //! last one shown), filtered by a search text and a region or game window. It corrects a translation (the
@@ -309,6 +310,110 @@ impl Worker {
     /// Queues a message of the page (`lang`: the UI language).
     pub fn send(&self, msg: HistoryIn, lang: &str) {
         let _ = self.tx.send((msg, lang.to_string()));
+    }
+}
+
+/// The history window (when open) and its thread.
+#[derive(Default)]
+pub struct HistoryWindow {
+    page: Option<super::PageWindow>,
+    /// Started with the window's first message.
+    worker: Option<Worker>,
+}
+
+impl HistoryWindow {
+    /// The window, when open.
+    pub fn page(&self) -> Option<&super::PageWindow> {
+        self.page.as_ref()
+    }
+
+    /// Whether `id` is this window.
+    pub fn is(&self, id: tao::window::WindowId) -> bool {
+        self.page.as_ref().is_some_and(|p| p.window.id() == id)
+    }
+
+    /// Opens the window, or brings it forward.
+    pub fn open(
+        &mut self,
+        target: &tao::event_loop::EventLoopWindowTarget<crate::app::event::AppEvent>,
+        proxy: &tao::event_loop::EventLoopProxy<crate::app::event::AppEvent>,
+        shots: &crate::app::webview::Shots,
+        ui_lang: &str,
+    ) -> anyhow::Result<()> {
+        if let Some(w) = &self.page {
+            w.bring_forward();
+            return Ok(());
+        }
+        let spec = super::PageSpec::framed(
+            title(ui_lang),
+            PAGE,
+            crate::app::event::Page::History,
+            (900.0, 640.0),
+            (560.0, 400.0),
+        );
+        self.page = Some(super::open(target, spec, proxy, shots)?);
+        Ok(())
+    }
+
+    /// The window was closed.
+    pub fn close(&mut self) {
+        self.page = None;
+    }
+
+    /// Hands answers to the page, if the window is open.
+    pub fn send(&mut self, answers: &[HistoryOut]) {
+        if let Some(w) = &mut self.page {
+            for a in answers {
+                w.send(a);
+            }
+        }
+    }
+
+    /// Handles a page message: store work goes to the history thread (started on the first message, with its
+    /// own connection to the store at `store`); text to copy comes back for the app's clipboard. Without a
+    /// store the page is told why.
+    pub fn message(
+        &mut self,
+        m: HistoryIn,
+        store: Option<(std::path::PathBuf, crate::cache::StoreOptions)>,
+        ui_lang: &str,
+        proxy: &tao::event_loop::EventLoopProxy<crate::app::event::AppEvent>,
+    ) -> Option<String> {
+        if let HistoryIn::Copy { text } = m {
+            return Some(text);
+        }
+        if matches!(m, HistoryIn::Ready) {
+            if let Some(w) = &mut self.page {
+                w.on_ready();
+            }
+        }
+        match store {
+            Some((path, options)) => {
+                // Off the event loop, on the history thread's own connection.
+                let worker = self.worker.get_or_insert_with(|| {
+                    let proxy = std::sync::Mutex::new(proxy.clone());
+                    Worker::start(path, options, move |out| {
+                        if let Ok(p) = proxy.lock() {
+                            let _ = p.send_event(crate::app::event::AppEvent::ToHistory(out));
+                        }
+                    })
+                });
+                worker.send(m, ui_lang);
+            }
+            None => {
+                let message = if ui_lang == "zh" {
+                    "翻译记忆与历史已关闭或无法打开（见设置 → 翻译记忆与历史）。"
+                } else {
+                    "The translation memory and history are off or could not be opened (see Settings → Memory & history)."
+                };
+                self.send(&[HistoryOut::Error {
+                    action: HistoryAction::Query,
+                    id: None,
+                    message: message.into(),
+                }]);
+            }
+        }
+        None
     }
 }
 
@@ -992,7 +1097,7 @@ mod tests {
         // And the page gets the text as it is, inside JSON strings.
         let (_, _, _, lines) = entries(handle(&mut s, q(HOSTILE, None, None, 5), &no_dir()));
         assert_eq!(lines[0].source, HOSTILE);
-        let script = crate::app::ipc::script_for(&HistoryOut::Entries {
+        let script = crate::app::windows::script_for(&HistoryOut::Entries {
             seq: 1,
             append: false,
             total: 1,

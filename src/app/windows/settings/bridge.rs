@@ -1,6 +1,6 @@
 //! The settings window's data: settings to page JSON (without keys) and back (validated field by field).
 
-use super::ipc::FieldError;
+use super::FieldError;
 use crate::config::{ConfigWarning, ProviderSettings, Settings};
 use crate::filters::{self, Rule};
 use crate::providers;

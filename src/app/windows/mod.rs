@@ -1,0 +1,189 @@
+//! ocrlay's windows, one module each: the overlay, the region selectors, the settings and the history. Each
+//! owns its window's state, the messages its page sends and receives (see `ui/PROTOCOL.md`), and its opening
+//! and closing. They share [`PageWindow`] (a window with a page in it) and [`open`], the one way to open one.
+
+pub mod history;
+pub mod overlay;
+pub mod selector;
+pub mod settings;
+
+use super::event::{AppEvent, Page};
+use super::{os, webview};
+use crate::capture::Rect;
+use serde::Serialize;
+use tao::dpi::LogicalSize;
+use tao::event_loop::{EventLoopProxy, EventLoopWindowTarget};
+use tao::window::{Window, WindowBuilder};
+use webview::Shots;
+use wry::WebView;
+
+/// A window with a page in it, and the messages waiting until the page says it is ready.
+pub struct PageWindow {
+    /// The native window.
+    pub window: Window,
+    webview: WebView,
+    ready: bool,
+    queue: Vec<String>,
+    /// Screen captures leave this window out (Windows 10 2004+): capture need not keep clear of it.
+    pub excluded: bool,
+    /// The click-through state last set (`None` before the first).
+    click_through: Option<bool>,
+}
+
+/// Messages kept for a page that is not ready yet; past this the oldest go.
+pub const PAGE_QUEUE_MAX: usize = 256;
+
+impl PageWindow {
+    /// Click-through on or off. The window's style changes with it (a layered window on Windows), so the
+    /// capture exclusion is asked for again and checked.
+    pub fn set_click_through(&mut self, on: bool) {
+        // Set each time: it only takes on a realized window (the overlay is shown again and again).
+        let _ = self.window.set_ignore_cursor_events(on);
+        // The exclusion only when the style really changed, not on every show.
+        if cfg!(windows) && self.click_through != Some(on) {
+            self.excluded = os::exclude_from_capture(&self.window);
+        }
+        self.click_through = Some(on);
+    }
+
+    /// Hands `msg` to the page, or keeps it until the page is ready.
+    pub fn send<T: Serialize>(&mut self, msg: &T) {
+        let script = script_for(msg);
+        if self.ready {
+            if let Err(e) = self.webview.evaluate_script(&script) {
+                tracing::warn!("a page did not take a message: {e}");
+            }
+        } else {
+            // A page that never loads must not hold every status and delta of the session.
+            if self.queue.len() >= PAGE_QUEUE_MAX {
+                self.queue.remove(0);
+            }
+            self.queue.push(script);
+        }
+    }
+
+    /// The page said it is ready: what waited is handed over.
+    pub fn on_ready(&mut self) {
+        self.ready = true;
+        for script in std::mem::take(&mut self.queue) {
+            let _ = self.webview.evaluate_script(&script);
+        }
+    }
+
+    /// Where the window is on the desktop.
+    pub fn rect(&self) -> Rect {
+        window_rect(&self.window)
+    }
+
+    /// Brings the window to the front (restored if minimized).
+    pub fn bring_forward(&self) {
+        self.window.set_visible(true);
+        self.window.set_minimized(false);
+        self.window.set_focus();
+    }
+}
+
+/// What [`open`] needs to know of a page window.
+pub struct PageSpec<'a> {
+    /// The window's settings (title, size, decorations).
+    pub builder: WindowBuilder,
+    /// The page in `ui/`, e.g. `settings.html`.
+    pub page: &'a str,
+    /// Which page its messages come from.
+    pub kind: Page,
+    /// A transparent page (the overlay).
+    pub transparent: bool,
+}
+
+impl PageSpec<'_> {
+    /// An ordinary window with a title bar (settings, history): `size` and `min` in logical pixels.
+    pub fn framed<'a>(
+        title: &str,
+        page: &'a str,
+        kind: Page,
+        size: (f64, f64),
+        min: (f64, f64),
+    ) -> PageSpec<'a> {
+        PageSpec {
+            builder: WindowBuilder::new()
+                .with_title(title)
+                .with_inner_size(LogicalSize::new(size.0, size.1))
+                .with_min_inner_size(LogicalSize::new(min.0, min.1)),
+            page,
+            kind,
+            transparent: false,
+        }
+    }
+}
+
+/// Opens a window with its page, left out of ocrlay's own captures where the system allows it.
+pub fn open(
+    target: &EventLoopWindowTarget<AppEvent>,
+    spec: PageSpec<'_>,
+    proxy: &EventLoopProxy<AppEvent>,
+    shots: &Shots,
+) -> anyhow::Result<PageWindow> {
+    let window = spec.builder.build(target)?;
+    let webview = webview::build(
+        &window,
+        spec.page,
+        spec.kind,
+        spec.transparent,
+        proxy.clone(),
+        shots.clone(),
+    )?;
+    let excluded = os::exclude_from_capture(&window);
+    Ok(PageWindow {
+        window,
+        webview,
+        ready: false,
+        queue: Vec::new(),
+        excluded,
+        click_through: None,
+    })
+}
+
+/// Where a window is on the desktop.
+pub fn window_rect(w: &Window) -> Rect {
+    let p = w.outer_position().unwrap_or_default();
+    // Without a window manager GTK may report no outer size yet: the inner size is then the best guess.
+    let (o, i) = (w.outer_size(), w.inner_size());
+    Rect {
+        x: p.x,
+        y: p.y,
+        width: o.width.max(i.width),
+        height: o.height.max(i.height),
+    }
+}
+
+/// The script that hands a message to a page. JSON is a valid JS expression, so nothing from OCR or a
+/// provider is ever evaluated as code: it arrives as a string field.
+pub fn script_for<T: Serialize>(msg: &T) -> String {
+    let json = serde_json::to_string(msg).unwrap_or_else(|_| "{}".into());
+    format!("window.ocrlay && window.ocrlay.receive({json});")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::overlay::OverlayOut;
+    use super::*;
+    use serde_json::Value;
+
+    #[test]
+    fn hostile_text_stays_inside_a_json_string() {
+        let s = script_for(&OverlayOut::Delta {
+            job: 1,
+            provider: "x".into(),
+            text: "</script><script>alert(1)</script>\"); alert(2); (\"".into(),
+        });
+        assert!(s.starts_with("window.ocrlay && window.ocrlay.receive({"));
+        assert!(s.contains(r#"\"); alert(2); (\""#), "{s}");
+        // The JSON part parses back to the same text.
+        let json = &s["window.ocrlay && window.ocrlay.receive(".len()..s.len() - 2];
+        let v: Value = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            v["text"],
+            "</script><script>alert(1)</script>\"); alert(2); (\""
+        );
+    }
+}

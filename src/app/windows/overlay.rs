@@ -1,0 +1,464 @@
+//! The translation overlay: a transparent, always-on-top window beside (or over) the text, its page's messages,
+//! and where it sits. Placement is ocrlay's until the user drags the overlay; from then on it stays where the
+//! user put it (for that saved region).
+
+use super::{PageSpec, PageWindow};
+use crate::app::event::{AppEvent, Page};
+use crate::app::placement;
+use crate::app::webview::Shots;
+use crate::capture::{self, Rect};
+use crate::config::{OverlayMode, OverlaySettings, Settings};
+use serde::{Deserialize, Serialize};
+use tao::dpi::{LogicalSize, PhysicalPosition, PhysicalSize};
+use tao::event::WindowEvent;
+use tao::event_loop::{EventLoopProxy, EventLoopWindowTarget};
+use tao::window::WindowBuilder;
+
+/// A provider named in an overlay job.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProviderRef {
+    /// Catalog id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// Overlay page → core.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OverlayIn {
+    /// The page can receive messages.
+    Ready,
+    /// The lock button.
+    Lock {
+        /// Click-through on or off.
+        locked: bool,
+    },
+    /// Start a native window drag.
+    Drag,
+    /// The content wants this size (CSS px).
+    Resize {
+        /// Width.
+        width: f64,
+        /// Height.
+        height: f64,
+    },
+    /// The text's natural size (CSS px): the window may fit it.
+    ContentSize {
+        /// Width.
+        width: f64,
+        /// Height.
+        height: f64,
+    },
+    /// Put text on the clipboard.
+    Copy {
+        /// The text.
+        text: String,
+    },
+    /// Hide the overlay.
+    Hide,
+    /// Open the settings window (on one of its sections, e.g. `providers`).
+    OpenSettings {
+        /// The section to show.
+        #[serde(default)]
+        section: Option<String>,
+    },
+    /// Translate the last region again.
+    Retranslate,
+    /// Start or stop auto mode.
+    ToggleAuto,
+    /// The first character of a job's translation is on screen.
+    Painted {
+        /// The job.
+        job: u64,
+    },
+}
+
+/// Core → overlay page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OverlayOut {
+    /// How to look.
+    Appearance {
+        /// Fonts, colours, width.
+        appearance: OverlaySettings,
+        /// `zh` or `en`.
+        ui_lang: String,
+    },
+    /// A new translation starts.
+    Job {
+        /// Job id.
+        job: u64,
+        /// The recognised text.
+        source: String,
+        /// One block per provider.
+        providers: Vec<ProviderRef>,
+    },
+    /// The translation so far.
+    Delta {
+        /// Job id.
+        job: u64,
+        /// Provider id.
+        provider: String,
+        /// Whole text so far.
+        text: String,
+    },
+    /// A provider finished.
+    Done {
+        /// Job id.
+        job: u64,
+        /// Provider id.
+        provider: String,
+        /// Final text.
+        text: String,
+        /// Duration.
+        ms: u64,
+    },
+    /// A provider failed.
+    Error {
+        /// Job id.
+        job: u64,
+        /// Provider id.
+        provider: String,
+        /// The message for the user.
+        message: String,
+        /// Text that arrived before.
+        partial: String,
+    },
+    /// The status line.
+    Status {
+        /// Text.
+        text: String,
+        /// Work is under way.
+        busy: bool,
+    },
+    /// The lock state changed elsewhere.
+    Locked {
+        /// Click-through.
+        locked: bool,
+    },
+    /// Auto mode started or stopped.
+    Auto {
+        /// On.
+        on: bool,
+    },
+    /// A line in the overlay's body for the job on screen (e.g. "no translation provider is enabled"), with a
+    /// button when there is something to do about it.
+    Notice {
+        /// The job it belongs to; `None` for a notice of the app itself (shown until the next job).
+        job: Option<u64>,
+        /// The words.
+        text: String,
+        /// What the button does, if there is one.
+        action: Option<NoticeAction>,
+    },
+}
+
+/// The button of an overlay notice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeAction {
+    /// Open the settings on the providers section.
+    OpenProviders,
+    /// Open the settings.
+    OpenSettings,
+}
+
+/// The overlay window and where it is.
+pub struct Overlay {
+    /// The window and its page.
+    pub page: PageWindow,
+    visible: bool,
+    /// The user is moving the overlay (a drag from its page): `Moved` events are the user's placement then,
+    /// not ocrlay's own `set_outer_position`.
+    user_moving: bool,
+    /// Where ocrlay last put the overlay: until the window system reports the move, the reported position is
+    /// the old one, and capture must keep clear of both.
+    intended: Option<Rect>,
+    /// The region the overlay was last placed for (beside it, over it, or where the user put it for that slot).
+    placed_for: Option<Rect>,
+    /// The overlay sits beside `placed_for` where ocrlay put it, on this monitor: it follows its own size.
+    placed_beside: Option<Rect>,
+}
+
+fn builder(s: &Settings) -> WindowBuilder {
+    let b = WindowBuilder::new()
+        .with_title("ocrlay")
+        .with_decorations(false)
+        .with_transparent(true)
+        .with_always_on_top(true)
+        .with_focusable(false)
+        .with_focused(false)
+        .with_resizable(true)
+        .with_visible(false)
+        .with_inner_size(LogicalSize::new(f64::from(s.overlay.width), 140.0));
+    #[cfg(target_os = "linux")]
+    let b = {
+        use tao::platform::unix::WindowBuilderExtUnix;
+        b.with_skip_taskbar(true)
+    };
+    match s.overlay.position {
+        Some([x, y]) => b.with_position(PhysicalPosition::new(x, y)),
+        None => b,
+    }
+}
+
+impl Overlay {
+    /// Opens the overlay, hidden, where the settings last left it.
+    pub fn open(
+        target: &EventLoopWindowTarget<AppEvent>,
+        settings: &Settings,
+        proxy: &EventLoopProxy<AppEvent>,
+        shots: &Shots,
+    ) -> anyhow::Result<Overlay> {
+        let spec = PageSpec {
+            builder: builder(settings),
+            page: "overlay.html",
+            kind: Page::Overlay,
+            transparent: true,
+        };
+        Ok(Overlay {
+            page: super::open(target, spec, proxy, shots)?,
+            visible: false,
+            user_moving: false,
+            intended: None,
+            placed_for: None,
+            placed_beside: None,
+        })
+    }
+
+    /// Hands a message to the page.
+    pub fn send(&mut self, msg: &OverlayOut) {
+        self.page.send(msg);
+    }
+
+    /// Whether it is on screen.
+    pub fn visible(&self) -> bool {
+        self.visible
+    }
+
+    /// Shows or hides it; `locked` is the click-through setting.
+    pub fn show(&mut self, show: bool, locked: bool) {
+        self.visible = show;
+        self.page.window.set_visible(show);
+        if show {
+            // Becoming visible realizes the window: click-through needs a realized window.
+            self.page.set_click_through(locked);
+        }
+    }
+
+    /// Fonts, colours and the language, and the lock.
+    pub fn appearance(&mut self, settings: &Settings, ui_lang: &str) {
+        self.send(&OverlayOut::Appearance {
+            appearance: settings.overlay.clone(),
+            ui_lang: ui_lang.into(),
+        });
+        self.page.set_click_through(settings.overlay.locked);
+    }
+
+    /// Click-through on or off, and the page's lock button with it.
+    pub fn set_locked(&mut self, locked: bool) {
+        self.page.set_click_through(locked);
+        self.send(&OverlayOut::Locked { locked });
+    }
+
+    /// The region the overlay was last placed for.
+    pub fn placed_for(&self) -> Option<Rect> {
+        self.placed_for
+    }
+
+    /// Records the region the overlay belongs to, without moving it (the user placed it for that region).
+    pub fn set_placed_for(&mut self, region: Option<Rect>) {
+        self.placed_for = region;
+    }
+
+    /// Puts the overlay for `region`: over it (its place and width), or beside it on its monitor.
+    pub fn place_for(&mut self, region: Rect, mode: OverlayMode) {
+        self.placed_for = Some(region);
+        if mode == OverlayMode::Over {
+            // Over the text: same place and width as the region; the page grows it when the translation needs
+            // more height (content_size).
+            let size = self.size_over(region, region.height);
+            self.move_to(region.x, region.y, Some(size));
+            return;
+        }
+        let monitors = capture::monitors().unwrap_or_default();
+        let Some(i) = capture::monitor_for(&region, &monitors) else {
+            return;
+        };
+        let size = self.page.window.outer_size();
+        let (x, y) = placement::beside(region, (size.width, size.height), monitors[i].rect);
+        self.move_to(x, y, None);
+        self.placed_beside = Some(monitors[i].rect);
+    }
+
+    /// Over mode: each new line starts at the region's size again (a long translation grows it).
+    pub fn fit_over(&mut self) {
+        if let Some(r) = self.placed_for {
+            self.size_over(r, r.height);
+        }
+    }
+
+    /// Beside mode, placed by ocrlay: the overlay's content changed its size, so its place is worked out
+    /// again for that size (an overlay above the region grows upwards instead of over the text).
+    fn replace_beside(&mut self, size: PhysicalSize<u32>) {
+        let (Some(region), Some(monitor)) = (self.placed_for, self.placed_beside) else {
+            return;
+        };
+        let (x, y) = placement::beside(region, (size.width, size.height), monitor);
+        let now = self
+            .intended
+            .map(|r| (r.x, r.y))
+            .or_else(|| self.page.window.outer_position().ok().map(|p| (p.x, p.y)));
+        if now != Some((x, y)) {
+            self.move_to(x, y, Some(size));
+            self.placed_beside = Some(monitor);
+        }
+    }
+
+    /// "over" mode: the overlay gets the region's width and `height`.
+    fn size_over(&mut self, region: Rect, height: u32) -> PhysicalSize<u32> {
+        let size = PhysicalSize::new(region.width.max(120), height);
+        self.page.window.set_inner_size(size);
+        size
+    }
+
+    /// Puts the overlay at (x, y) (ocrlay's own placement, not the user's). Where it goes counts at once for
+    /// [`Overlay::keep_clear`]: the window system reports the move only later, and a capture in between must
+    /// not read the overlay.
+    pub fn move_to(&mut self, x: i32, y: i32, size: Option<PhysicalSize<u32>>) {
+        self.user_moving = false;
+        self.placed_beside = None;
+        self.page
+            .window
+            .set_outer_position(PhysicalPosition::new(x, y));
+        let size = size.unwrap_or_else(|| self.page.window.outer_size());
+        self.intended = Some(Rect {
+            x,
+            y,
+            width: size.width,
+            height: size.height,
+        });
+    }
+
+    /// Whether the visible overlay is over `region`, or on its way there.
+    pub fn covers(&self, region: Rect) -> bool {
+        let covers = |r: Rect| r.intersect(&region).is_some();
+        self.visible && (covers(self.page.rect()) || self.intended.is_some_and(covers))
+    }
+
+    /// Where capture must not read while the overlay shows (with whether captures leave it out anyway): where
+    /// it is, and where ocrlay last sent it until the window system says it got there.
+    pub fn keep_clear(&self) -> Vec<(Rect, bool)> {
+        if !self.visible {
+            return Vec::new();
+        }
+        let at = self.page.rect();
+        let mut out = vec![(at, self.page.excluded)];
+        if let Some(r) = self.intended.filter(|r| *r != at) {
+            out.push((r, self.page.excluded));
+        }
+        out
+    }
+
+    /// Handles what the page asks of the window itself; what is for the app comes back.
+    pub fn message(&mut self, m: OverlayIn, mode: OverlayMode) -> Option<OverlayIn> {
+        match m {
+            OverlayIn::Ready => {
+                self.page.on_ready();
+                tracing::debug!("overlay page ready");
+                crate::probe::emit(crate::probe::Probe::PageReady {
+                    page: "overlay".into(),
+                });
+            }
+            OverlayIn::Drag => {
+                self.user_moving = true;
+                let _ = self.page.window.drag_window();
+            }
+            OverlayIn::ContentSize { height, .. }
+                if mode == OverlayMode::Over && self.placed_for.is_some() =>
+            {
+                // Over the text: the region's width, and at least its height (more when the translation is long).
+                let region = self.placed_for.unwrap_or_default();
+                let scale = self.page.window.scale_factor();
+                let h = ((height.clamp(40.0, 1600.0) * scale) as u32).max(region.height);
+                self.size_over(region, h);
+            }
+            OverlayIn::Resize { width, height } => {
+                // The user's grip: the top-left corner stays where it is.
+                let size = LogicalSize::new(width.clamp(120.0, 2400.0), height.clamp(40.0, 1600.0));
+                self.page.window.set_inner_size(size);
+                self.placed_beside = None;
+            }
+            OverlayIn::ContentSize { width, height } => {
+                let size = LogicalSize::new(width.clamp(120.0, 2400.0), height.clamp(40.0, 1600.0));
+                self.page.window.set_inner_size(size);
+                self.replace_beside(size.to_physical(self.page.window.scale_factor()));
+            }
+            other => return Some(other),
+        }
+        None
+    }
+
+    /// A window event of the overlay's. Returns where the user put it, when they did.
+    pub fn window_event(&mut self, event: &WindowEvent) -> Option<[i32; 2]> {
+        match event {
+            WindowEvent::Moved(_) if !(self.visible && self.user_moving) => {
+                // The window system says where it is now (after ocrlay's move, or the user's through it).
+                self.intended = None;
+                None
+            }
+            WindowEvent::Moved(pos) => {
+                // The user put it there: it stays where they put it.
+                self.intended = None;
+                self.placed_beside = None;
+                Some([pos.x, pos.y])
+            }
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlay_messages_in() {
+        let m: OverlayIn = serde_json::from_str(r#"{"type":"lock","locked":true}"#).unwrap();
+        assert_eq!(m, OverlayIn::Lock { locked: true });
+        let m: OverlayIn = serde_json::from_str(r#"{"type":"painted","job":7}"#).unwrap();
+        assert_eq!(m, OverlayIn::Painted { job: 7 });
+        let m: OverlayIn =
+            serde_json::from_str(r#"{"type":"resize","width":520,"height":180.5}"#).unwrap();
+        assert_eq!(
+            m,
+            OverlayIn::Resize {
+                width: 520.0,
+                height: 180.5
+            }
+        );
+        assert!(serde_json::from_str::<OverlayIn>(r#"{"type":"rm_rf"}"#).is_err());
+    }
+
+    #[test]
+    fn overlay_messages_out() {
+        let v = serde_json::to_value(OverlayOut::Delta {
+            job: 3,
+            provider: "deepseek".into(),
+            text: "你好".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"type":"delta","job":3,"provider":"deepseek","text":"你好"})
+        );
+        let v = serde_json::to_value(OverlayOut::Appearance {
+            appearance: OverlaySettings::default(),
+            ui_lang: "zh".into(),
+        })
+        .unwrap();
+        assert_eq!(v["appearance"]["font_size"], 20);
+        assert_eq!(v["type"], "appearance");
+    }
+}

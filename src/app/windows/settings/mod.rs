@@ -1,0 +1,542 @@
+//! The settings window: the page's messages, the provider tests and model lists it starts (one per provider
+//! and kind, stopped when replaced or when the window closes), and the translation of its form to settings
+//! ([`bridge`]).
+
+pub mod bridge;
+
+use super::{PageSpec, PageWindow};
+use crate::app::event::{AppEvent, Page};
+use crate::app::webview::Shots;
+use crate::capture;
+use crate::config::{Settings, UiLanguage};
+use crate::providers::{self, Endpoint};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use tao::event_loop::{EventLoopProxy, EventLoopWindowTarget};
+use tao::window::WindowId;
+
+/// What the platform can do, for the settings page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Platform {
+    /// Whether a window covered by others (the overlay) can still be captured.
+    pub covered_window_capture: bool,
+    /// A sentence about it.
+    pub note: String,
+}
+
+/// A window in the `windows` list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WindowRef {
+    /// Platform id.
+    pub id: u32,
+    /// Title.
+    pub title: String,
+    /// Program name.
+    pub app: String,
+    /// `[x, y, width, height]` in desktop pixels.
+    pub rect: [i32; 4],
+}
+
+/// A refused settings field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// Dotted path, e.g. `providers.deepseek.temperature`.
+    pub field: String,
+    /// Why.
+    pub message: String,
+}
+
+/// Settings page → core.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SettingsIn {
+    /// The page can receive messages.
+    Ready,
+    /// Open the history window.
+    OpenHistory,
+    /// List the windows a region can be bound to.
+    ListWindows,
+    /// Save the whole form.
+    Save {
+        /// Settings as JSON (see PROTOCOL.md).
+        settings: Value,
+    },
+    /// Test a provider with unsaved values.
+    TestProvider {
+        /// Catalog id.
+        id: String,
+        /// Its form values.
+        provider: Value,
+    },
+    /// Fetch a provider's model list.
+    ListModels {
+        /// Catalog id.
+        id: String,
+        /// Its form values.
+        provider: Value,
+    },
+    /// Apply the URL rule to what the user typed.
+    ResolveUrl {
+        /// Catalog id.
+        id: String,
+        /// What was typed.
+        input: String,
+    },
+    /// Open a page in the system browser.
+    OpenUrl {
+        /// The URL.
+        url: String,
+    },
+    /// Switch the UI language.
+    SetUiLang {
+        /// `auto`, `zh` or `en`.
+        ui_lang: String,
+    },
+}
+
+/// Core → settings page.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SettingsOut {
+    /// Show a section (and, on the first start, the welcome on the providers section).
+    Show {
+        /// `providers`, `general`, …
+        section: String,
+        /// Show the first-start welcome.
+        welcome: bool,
+    },
+    /// Everything the page shows.
+    State {
+        /// The provider catalog.
+        catalog: Value,
+        /// Settings as JSON (no keys).
+        settings: Value,
+        /// Problems found in the config file.
+        warnings: Vec<String>,
+        /// Hotkeys that could not be registered, by setting name.
+        hotkey_errors: BTreeMap<String, String>,
+        /// `zh` or `en` in effect.
+        ui_lang: String,
+        /// The system's language.
+        system_lang: String,
+        /// Where settings are saved.
+        config_path: String,
+        /// What this platform can do.
+        platform: Platform,
+    },
+    /// The windows a region can be bound to.
+    Windows {
+        /// Front to back.
+        windows: Vec<WindowRef>,
+    },
+    /// Saved.
+    Saved,
+    /// Refused.
+    SaveError {
+        /// Field by field.
+        errors: Vec<FieldError>,
+    },
+    /// A provider test finished.
+    TestResult {
+        /// Catalog id.
+        id: String,
+        /// Whether it worked.
+        ok: bool,
+        /// Latency and reply, or the precise error.
+        message: String,
+        /// Time to the whole answer.
+        latency_ms: Option<u64>,
+    },
+    /// A model list.
+    Models {
+        /// Catalog id.
+        id: String,
+        /// Models.
+        models: Vec<String>,
+        /// Or why there are none.
+        error: Option<String>,
+    },
+    /// A resolved URL.
+    ResolvedUrl {
+        /// Catalog id.
+        id: String,
+        /// What was typed.
+        input: String,
+        /// The chat-completions URL.
+        url: Option<String>,
+        /// Or why it is refused.
+        error: Option<String>,
+    },
+}
+
+/// What the settings page asks of the rest of the app.
+#[derive(Debug)]
+pub enum Request {
+    /// The page is ready: send it the state.
+    SendState,
+    /// Save these settings and apply them everywhere.
+    Apply(Box<Settings>),
+    /// Switch the UI language (saved at once).
+    SetUiLang(UiLanguage),
+    /// Open the history window.
+    OpenHistory,
+}
+
+/// What a page message needs of the app.
+pub struct Cx<'a> {
+    /// The settings in effect.
+    pub settings: &'a Settings,
+    /// Where provider calls run.
+    pub runtime: &'a tokio::runtime::Handle,
+    /// Where their answers go.
+    pub proxy: &'a EventLoopProxy<AppEvent>,
+}
+
+/// The settings window (when open) and the calls it started.
+#[derive(Default)]
+pub struct SettingsWindow {
+    page: Option<PageWindow>,
+    /// Provider tests and model lists the page started, by (provider, is a test).
+    calls: HashMap<(String, bool), tokio::task::AbortHandle>,
+    /// Problems found in the settings file, for the page.
+    pub warnings: Vec<String>,
+}
+
+impl SettingsWindow {
+    /// The window, when open.
+    pub fn page(&self) -> Option<&PageWindow> {
+        self.page.as_ref()
+    }
+
+    /// Whether `id` is this window.
+    pub fn is(&self, id: WindowId) -> bool {
+        self.page.as_ref().is_some_and(|p| p.window.id() == id)
+    }
+
+    /// Opens the window or brings it forward, on `section` if given; `welcome` shows the first-start guide on
+    /// the providers section. The error says why it could not open.
+    pub fn open_at(
+        &mut self,
+        target: &EventLoopWindowTarget<AppEvent>,
+        proxy: &EventLoopProxy<AppEvent>,
+        shots: &Shots,
+        title: &str,
+        section: Option<&str>,
+        welcome: bool,
+    ) -> anyhow::Result<()> {
+        let show = (section.is_some() || welcome).then(|| SettingsOut::Show {
+            section: section.unwrap_or("providers").to_string(),
+            welcome,
+        });
+        if let Some(w) = &mut self.page {
+            w.bring_forward();
+            if let Some(msg) = &show {
+                w.send(msg);
+            }
+            return Ok(());
+        }
+        let spec = PageSpec::framed(
+            title,
+            "settings.html",
+            Page::Settings,
+            (940.0, 700.0),
+            (640.0, 480.0),
+        );
+        let mut page = super::open(target, spec, proxy, shots)?;
+        if let Some(msg) = &show {
+            page.send(msg);
+        }
+        self.page = Some(page);
+        Ok(())
+    }
+
+    /// The window was closed: nobody waits for the answers of its calls any more.
+    pub fn close(&mut self) {
+        self.page = None;
+        for (_, call) in self.calls.drain() {
+            call.abort();
+        }
+    }
+
+    /// Hands a message to the page, if the window is open.
+    pub fn send(&mut self, msg: &SettingsOut) {
+        if let Some(w) = &mut self.page {
+            w.send(msg);
+        }
+    }
+
+    /// Handles a page message; what needs the rest of the app comes back.
+    pub fn message(&mut self, m: SettingsIn, cx: Cx<'_>) -> Option<Request> {
+        match m {
+            SettingsIn::Ready => {
+                tracing::debug!("settings page ready");
+                crate::probe::emit(crate::probe::Probe::PageReady {
+                    page: "settings".into(),
+                });
+                if let Some(w) = &mut self.page {
+                    w.on_ready();
+                }
+                return Some(Request::SendState);
+            }
+            SettingsIn::Save { settings } => {
+                match bridge::settings_from_page(&settings, cx.settings) {
+                    Ok(new) => return Some(Request::Apply(Box::new(new))),
+                    Err(errors) => self.send(&SettingsOut::SaveError { errors }),
+                }
+            }
+            SettingsIn::OpenHistory => return Some(Request::OpenHistory),
+            SettingsIn::ListWindows => {
+                let windows = capture::windows()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|w| WindowRef {
+                        id: w.id,
+                        title: w.title,
+                        app: w.app,
+                        rect: w.rect.to_array(),
+                    })
+                    .collect();
+                self.send(&SettingsOut::Windows { windows });
+            }
+            SettingsIn::TestProvider { id, provider } => {
+                self.provider_call(id, provider, true, &cx)
+            }
+            SettingsIn::ListModels { id, provider } => self.provider_call(id, provider, false, &cx),
+            SettingsIn::ResolveUrl { id, input } => {
+                let fallback = providers::find(&id).map(|p| p.url).unwrap_or("");
+                let typed = if input.trim().is_empty() {
+                    fallback
+                } else {
+                    input.as_str()
+                };
+                let (url, error) = match providers::url::chat_completions_url(typed) {
+                    Ok(u) => (Some(u.to_string()), None),
+                    Err(e) => (None, Some(e.to_string())),
+                };
+                self.send(&SettingsOut::ResolvedUrl {
+                    id,
+                    input,
+                    url,
+                    error,
+                });
+            }
+            SettingsIn::OpenUrl { url } => {
+                if is_catalog_url(&url) {
+                    if let Err(e) = open::that_detached(&url) {
+                        tracing::warn!("cannot open {url}: {e}");
+                    }
+                } else {
+                    tracing::warn!("refused to open a URL that is not in the catalog: {url}");
+                }
+            }
+            SettingsIn::SetUiLang { ui_lang } => {
+                let lang = match ui_lang.as_str() {
+                    "zh" => UiLanguage::Zh,
+                    "en" => UiLanguage::En,
+                    _ => UiLanguage::Auto,
+                };
+                return Some(Request::SetUiLang(lang));
+            }
+        }
+        None
+    }
+
+    /// Runs a provider test or model list with unsaved form values; the answer reaches the page later. One
+    /// call per provider and kind: a new one replaces the one still running.
+    fn provider_call(&mut self, id: String, form: Value, test: bool, cx: &Cx<'_>) {
+        let Some(info) = providers::find(&id) else {
+            return;
+        };
+        let spec = match bridge::with_provider(cx.settings, &id, &form) {
+            Ok(s) => s.endpoint_spec(info),
+            Err(errors) => {
+                let message = errors
+                    .iter()
+                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                self.send(&failed(id, test, message));
+                return;
+            }
+        };
+        let (from, to) = (cx.settings.general.source, cx.settings.general.target);
+        let proxy = cx.proxy.clone();
+        let slot = (id.clone(), test);
+        if let Some(old) = self.calls.remove(&slot) {
+            old.abort();
+        }
+        self.calls.retain(|_, h| !h.is_finished());
+        let handle = cx.runtime.spawn(async move {
+            let reply = match Endpoint::new(spec) {
+                Err(e) => failed(id, test, e.to_string()),
+                Ok(ep) if test => match ep.test(from, to).await {
+                    Ok(r) => SettingsOut::TestResult {
+                        id,
+                        ok: true,
+                        message: format!(
+                            "OK · {} ms · {} → {}",
+                            r.elapsed.as_millis(),
+                            r.sample,
+                            r.reply
+                        ),
+                        latency_ms: Some(r.elapsed.as_millis() as u64),
+                    },
+                    Err(e) => failed(id, test, e.to_string()),
+                },
+                Ok(ep) => match ep.list_models().await {
+                    Ok(models) => SettingsOut::Models {
+                        id,
+                        models,
+                        error: None,
+                    },
+                    Err(e) => failed(id, test, e.to_string()),
+                },
+            };
+            let _ = proxy.send_event(AppEvent::ToSettings(reply));
+        });
+        self.calls.insert(slot, handle.abort_handle());
+    }
+}
+
+/// A provider test or model list that failed, as the page's answer.
+fn failed(id: String, test: bool, message: String) -> SettingsOut {
+    if test {
+        SettingsOut::TestResult {
+            id,
+            ok: false,
+            message,
+            latency_ms: None,
+        }
+    } else {
+        SettingsOut::Models {
+            id,
+            models: Vec::new(),
+            error: Some(message),
+        }
+    }
+}
+
+/// Everything the page shows.
+pub fn state(
+    settings: &Settings,
+    warnings: &[String],
+    hotkey_errors: BTreeMap<String, String>,
+    config_path: &Path,
+) -> SettingsOut {
+    SettingsOut::State {
+        catalog: bridge::catalog_json(),
+        settings: bridge::settings_json(settings),
+        warnings: warnings.to_vec(),
+        hotkey_errors,
+        ui_lang: settings.general.ui_language.code().into(),
+        system_lang: crate::config::system_ui_lang().into(),
+        config_path: config_path.display().to_string(),
+        platform: platform(),
+    }
+}
+
+/// What this platform's capture can do (shown in the settings' saved-regions section).
+fn platform() -> Platform {
+    if cfg!(target_os = "linux") {
+        if capture::covered_capture_supported() {
+            Platform {
+                covered_window_capture: true,
+                note: "A compositor is running: ocrlay reads the game window under its own windows, so the \
+                       overlay can sit over the text. \
+                       合成器正在运行：ocrlay 会读取自身窗口下方的游戏窗口，翻译框可以直接盖在原文上。"
+                    .into(),
+            }
+        } else {
+            Platform {
+                covered_window_capture: false,
+                note: "No compositor is running, so X11 cannot read a window where ocrlay's overlay covers \
+                       it: in 'over' mode the overlay hides for each manual capture (it blinks), and auto mode \
+                       waits while an ocrlay window covers the region. Start a compositor (picom, xcompmgr) or \
+                       keep the overlay beside the region. \
+                       没有运行合成器，X11 无法读取被翻译框遮住的窗口：覆盖模式下手动识别时翻译框会短暂隐藏，\
+                       自动翻译会在区域被遮挡时等待。请启动合成器（picom、xcompmgr）或把翻译框放在区域旁边。"
+                    .into(),
+            }
+        }
+    } else {
+        Platform {
+            covered_window_capture: true,
+            note: String::new(),
+        }
+    }
+}
+
+fn is_catalog_url(url: &str) -> bool {
+    // Compared parsed and whole (scheme, host, path, query): never a prefix or a part of one.
+    let Ok(wanted) = url::Url::parse(url) else {
+        return false;
+    };
+    if !matches!(wanted.scheme(), "https" | "http") {
+        return false;
+    }
+    let same = |candidate: &str| url::Url::parse(candidate).is_ok_and(|c| c == wanted);
+    providers::PROVIDERS.iter().any(|p| {
+        [p.key_page, p.models_page].into_iter().any(same)
+            || [p.notes, p.notes_zh]
+                .into_iter()
+                .flat_map(notes_urls)
+                .any(same)
+    })
+}
+
+/// The links written in a catalog note: the `http(s)://…` words, without trailing punctuation.
+fn notes_urls(notes: &str) -> impl Iterator<Item = &str> {
+    notes
+        .split(|c: char| c.is_whitespace() || "()（）<>\"'，。；".contains(c))
+        .filter(|w| w.starts_with("https://") || w.starts_with("http://"))
+        .map(|w| w.trim_end_matches(['.', ',', ';', ':', '!', '?']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_messages_both_ways() {
+        let m: SettingsIn = serde_json::from_str(
+            r#"{"type":"test_provider","id":"deepseek","provider":{"enabled":true,"api_key":null}}"#,
+        )
+        .unwrap();
+        assert!(matches!(m, SettingsIn::TestProvider { ref id, .. } if id == "deepseek"));
+        let v = serde_json::to_value(SettingsOut::SaveError {
+            errors: vec![FieldError {
+                field: "providers.deepseek.temperature".into(),
+                message: "must be between 0 and 2".into(),
+            }],
+        })
+        .unwrap();
+        assert_eq!(v["type"], "save_error");
+        assert_eq!(v["errors"][0]["field"], "providers.deepseek.temperature");
+        let v = serde_json::to_value(SettingsOut::Saved).unwrap();
+        assert_eq!(v, serde_json::json!({"type":"saved"}));
+    }
+
+    #[test]
+    fn only_catalog_urls_open() {
+        assert!(is_catalog_url("https://platform.deepseek.com/api_keys"));
+        assert!(is_catalog_url(
+            "https://cloud.tencent.com/document/product/1729/111008"
+        ));
+        assert!(!is_catalog_url("file:///etc/passwd"));
+        assert!(!is_catalog_url("https://evil.example/"));
+        // A prefix of a catalog URL, or a longer one, is not it.
+        assert!(!is_catalog_url("https://platform.deepseek.com/"));
+        assert!(!is_catalog_url(
+            "https://platform.deepseek.com/api_keys/../x"
+        ));
+        assert!(!is_catalog_url(
+            "https://platform.deepseek.com/api_keys.evil"
+        ));
+        assert!(!is_catalog_url(
+            "https://cloud.tencent.com/document/product/1729/1110"
+        ));
+        assert!(!is_catalog_url("https://"));
+    }
+}
