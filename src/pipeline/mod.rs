@@ -4,17 +4,20 @@
 //! runtime for provider calls. Each [`Job`] runs capture (or takes an image it was given), OCR, then one
 //! translation per enabled provider; everything that happens is reported as a [`PipelineEvent`] through the
 //! sink the caller gave, which the app turns into `AppEvent`s for the overlay. A new job cancels the provider
-//! calls of the previous one, so an old answer is never shown over newer text.
+//! calls of the previous one, so an old answer is never shown over newer text. The translate step is in
+//! [`translate`].
+
+mod translate;
 
 use crate::auto::{FrameDecision, Gate, GateSettings, TextDecision, Thumb};
-use crate::cache::{self, CacheKey, NewHistoryEntry, Store};
+use crate::cache::{self, Store};
 use crate::capture::{self, Rect};
 use crate::config::Settings;
 use crate::filters::{Filters, Stage};
 use crate::lang::Lang;
 use crate::ocr::{self, EngineParams, OcrEngine, RecognizeOptions};
 use crate::providers::prompt::ContextPair;
-use crate::providers::{Endpoint, TranslateRequest};
+use crate::providers::Endpoint;
 use image::RgbaImage;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -398,7 +401,7 @@ pub struct Pipeline {
 }
 
 struct Shared {
-    plan: TranslationPlan,
+    plan: Arc<TranslationPlan>,
     /// Context lines, per region.
     context: HashMap<String, VecDeque<ContextPair>>,
     store: Option<Arc<Mutex<Store>>>,
@@ -461,7 +464,7 @@ impl Pipeline {
                     }
                 };
                 let shared = Arc::new(Mutex::new(Shared {
-                    plan,
+                    plan: Arc::new(plan),
                     context: HashMap::new(),
                     store,
                     in_flight: Vec::new(),
@@ -520,7 +523,7 @@ impl Pipeline {
                                     call.stop(StopReason::Disabled);
                                 }
                             }
-                            s.plan = *p;
+                            s.plan = Arc::new(*p);
                             s.context.clear();
                         }
                         Work::Job(job) => {
@@ -633,8 +636,8 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
         job: id,
         ms: capture_ms,
     });
-    translate(
-        TextJob {
+    translate::translate(
+        translate::TextJob {
             id,
             text,
             ocr_ms,
@@ -726,8 +729,8 @@ fn run_job(
         });
         return ended(JobEnd::NothingToRead);
     }
-    translate(
-        TextJob {
+    translate::translate(
+        translate::TextJob {
             id,
             text,
             ocr_ms,
@@ -802,303 +805,6 @@ fn read_text(
         .apply(Stage::BeforeTranslation, &output.text())
         .into_owned();
     Ok((text, output.lines.len()))
-}
-
-/// Keeps an answer: in the translation memory when `put` (a memory hit is not put back), and the line in the
-/// history when `history`. Failures are logged; translation goes on without them.
-fn remember(
-    store: Option<&Arc<Mutex<Store>>>,
-    key: &CacheKey,
-    region: &str,
-    translation: &str,
-    put: bool,
-    history: bool,
-    from_memory: bool,
-) {
-    let Some(store) = store.filter(|_| put || history) else {
-        return;
-    };
-    let mut st = store.lock().unwrap_or_else(|e| e.into_inner());
-    if put {
-        if let Err(e) = st.put(key, translation) {
-            tracing::warn!("translation memory: {e}");
-        }
-    }
-    if history {
-        let entry = NewHistoryEntry {
-            time_ms: cache::now_ms(),
-            region: region.to_string(),
-            key: key.clone(),
-            translation: translation.to_string(),
-        };
-        // A new answer is a new line of the history; a memory hit is the same line seen again.
-        let recorded = if from_memory {
-            st.record_again(&entry)
-        } else {
-            st.record(&entry)
-        };
-        if let Err(e) = recorded {
-            tracing::warn!("history: {e}");
-        }
-    }
-}
-
-/// Recognised text on its way to the providers.
-struct TextJob {
-    id: u64,
-    text: String,
-    ocr_ms: u64,
-    region: String,
-    use_memory: bool,
-}
-
-/// Sends recognised text to every enabled provider (or answers from the memory). `failed` hears of requests
-/// that failed, so auto mode can try the same line again.
-fn translate(
-    job: TextJob,
-    shared: &Arc<Mutex<Shared>>,
-    runtime: &tokio::runtime::Handle,
-    sink: &Sink,
-    failed: Option<mpsc::Sender<Work>>,
-) {
-    let TextJob {
-        id,
-        text,
-        ocr_ms,
-        region,
-        use_memory,
-    } = job;
-    let (text, cut_from) = cap_text(text);
-    if let Some(n) = cut_from {
-        tracing::warn!(
-            job = id,
-            read = n,
-            kept = MAX_OCR_CHARS,
-            "recognised text cut"
-        );
-    }
-    let filters = shared
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .plan
-        .filters
-        .clone();
-    let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
-    sink(PipelineEvent::Recognized {
-        job: id,
-        text: text.clone(),
-        ms: ocr_ms,
-        providers: s.plan.labels(),
-        cut_from,
-    });
-    for (label, message) in &s.plan.broken {
-        sink(PipelineEvent::ProviderFailed {
-            job: id,
-            provider: label.id.clone(),
-            message: message.clone(),
-            partial: String::new(),
-        });
-    }
-    if s.plan.endpoints.is_empty() {
-        // Nothing will answer: the recognised text is the result (or every provider is misconfigured).
-        let end = if s.plan.broken.is_empty() {
-            JobEnd::NoProvider
-        } else {
-            JobEnd::Failed
-        };
-        sink(PipelineEvent::Ended { job: id, end });
-        return;
-    }
-    let mut from_memory = false;
-    let context: Vec<ContextPair> = s
-        .context
-        .get(&region)
-        .map(|c| {
-            let skip = c.len().saturating_sub(s.plan.context_lines);
-            c.iter().skip(skip).cloned().collect()
-        })
-        .unwrap_or_default();
-    let mut handles = Vec::new();
-    let store = s.store.clone();
-    for (i, ep) in s.plan.endpoints.iter().enumerate() {
-        let ep = ep.clone();
-        let key = CacheKey {
-            provider: ep.info.id.to_string(),
-            model: ep.model.clone(),
-            prompt: s.plan.prompt_fingerprint.clone(),
-            from: s.plan.from.code().to_string(),
-            to: s.plan.to.code().to_string(),
-            source: text.clone(),
-        };
-        // A line the memory knows costs no request (the user's own correction wins).
-        if s.plan.cache && use_memory {
-            let hit = store.as_ref().and_then(|st| {
-                st.lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .lookup(&key)
-                    .unwrap_or_else(|e| {
-                        tracing::warn!("translation memory: {e}");
-                        None
-                    })
-            });
-            if let Some(hit) = hit {
-                tracing::debug!(job = id, provider = %key.provider, edited = hit.edited, "translation memory hit");
-                crate::probe::emit(crate::probe::Probe::MemoryHit { job: id });
-                let shown = filters
-                    .apply(Stage::AfterTranslation, &hit.translation)
-                    .into_owned();
-                remember(
-                    store.as_ref(),
-                    &key,
-                    &region,
-                    &hit.translation,
-                    false,
-                    s.plan.history,
-                    true,
-                );
-                sink(PipelineEvent::Delta {
-                    job: id,
-                    provider: key.provider.clone(),
-                    text: shown.clone(),
-                });
-                sink(PipelineEvent::Done {
-                    job: id,
-                    provider: key.provider.clone(),
-                    text: shown,
-                    ms: 0,
-                });
-                from_memory = true;
-                continue;
-            }
-        }
-        let store = store.clone();
-        let (put, history) = (s.plan.cache, s.plan.history);
-        let region = region.clone();
-        let filters = filters.clone();
-        let failed = failed.clone();
-        let mut req = TranslateRequest::new(text.clone(), s.plan.from, s.plan.to);
-        req.stream = s.plan.stream;
-        req.context = context.clone();
-        req.glossary = s.plan.glossary.clone();
-        req.custom_prompt = s.plan.custom_prompt.clone();
-        let sink = sink.clone();
-        let shared = shared.clone();
-        let keep_context = i == 0 && s.plan.context_lines > 0;
-        let zh = s.plan.zh;
-        let provider_id = ep.info.id.to_string();
-        handles.push((provider_id, runtime.spawn(async move {
-            let provider = ep.info.id.to_string();
-            let mut throttle = DeltaThrottle::default();
-            let mut on_update = |u: crate::providers::Update<'_>| {
-                if throttle.due(Instant::now()) {
-                    sink(PipelineEvent::Delta {
-                        job: id,
-                        provider: provider.clone(),
-                        text: filters
-                            .apply(Stage::AfterTranslation, u.text)
-                            .into_owned(),
-                    })
-                }
-            };
-            tracing::debug!(job = id, provider = %provider, model = %ep.model, url = %ep.url, chars = req.text.chars().count(), context = req.context.len(), "provider request");
-            match ep.translate(&req, &mut on_update).await {
-                Ok(t) => {
-                    tracing::debug!(job = id, provider = %provider, ms = t.elapsed.as_millis(), translation = %t.text, "translation");
-                    if keep_context {
-                        let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
-                        let c = s.context.entry(region.clone()).or_default();
-                        c.push_back(ContextPair {
-                            source: req.text.clone(),
-                            translation: t.text.clone(),
-                        });
-                        while c.len() > 20 {
-                            c.pop_front();
-                        }
-                    }
-                    // SQLite work off the network threads (there are two): a slow disk must not stall streams.
-                    let (store, key, region, text) =
-                        (store.clone(), key.clone(), region.clone(), t.text.clone());
-                    tokio::task::spawn_blocking(move || {
-                        remember(store.as_ref(), &key, &region, &text, put, history, false)
-                    });
-                    sink(PipelineEvent::Done {
-                        job: id,
-                        provider,
-                        text: filters
-                            .apply(Stage::AfterTranslation, &t.text)
-                            .into_owned(),
-                        ms: ms(t.elapsed),
-                    });
-                    true
-                }
-                Err(e) => {
-                    tracing::warn!(job = id, "{e}");
-                    if let Some(f) = &failed {
-                        let _ = f.send(Work::ForgetText);
-                    }
-                    sink(PipelineEvent::ProviderFailed {
-                        job: id,
-                        provider,
-                        partial: e.partial_text().unwrap_or_default().to_string(),
-                        message: e.message(zh),
-                    });
-                    false
-                }
-            }
-        })));
-    }
-    if handles.is_empty() {
-        // Every provider answered from the memory (or none could be asked).
-        let end = if from_memory {
-            JobEnd::Translated
-        } else {
-            JobEnd::Failed
-        };
-        sink(PipelineEvent::Ended { job: id, end });
-        return;
-    }
-    let mut watched = Vec::new();
-    for (provider, handle) in handles {
-        let reason: Arc<Mutex<Option<StopReason>>> = Arc::default();
-        s.in_flight.push(InFlight {
-            provider: provider.clone(),
-            abort: handle.abort_handle(),
-            reason: reason.clone(),
-        });
-        watched.push((provider, handle, reason));
-    }
-    // The job's end, once every call of it is over (answered, failed or stopped).
-    let sink = sink.clone();
-    runtime.spawn(async move {
-        let (mut translated, mut stopped) = (from_memory, false);
-        for (provider, handle, reason) in watched {
-            match handle.await {
-                Ok(ok) => translated |= ok,
-                Err(e) if e.is_cancelled() => {
-                    stopped = true;
-                    let reason = reason
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .take()
-                        .unwrap_or(StopReason::Superseded);
-                    sink(PipelineEvent::ProviderStopped {
-                        job: id,
-                        provider,
-                        reason,
-                    });
-                }
-                Err(e) => {
-                    tracing::error!(job = id, provider = %provider, "provider call panicked: {e}")
-                }
-            }
-        }
-        let end = match (translated, stopped) {
-            (true, _) => JobEnd::Translated,
-            (false, true) => JobEnd::Cancelled,
-            (false, false) => JobEnd::Failed,
-        };
-        sink(PipelineEvent::Ended { job: id, end });
-    });
 }
 
 #[cfg(test)]
