@@ -7,11 +7,11 @@
 //! calls of the previous one, so an old answer is never shown over newer text.
 
 use crate::auto::{FrameDecision, Gate, GateSettings, TextDecision, Thumb};
-use crate::cache::{self, CacheKey, NewHistoryEntry, Store};
 use crate::capture::{self, Rect};
 use crate::config::Settings;
 use crate::filters::{Filters, Stage};
 use crate::lang::Lang;
+use crate::memory::{self, MemoryKey, NewHistoryEntry, Store};
 use crate::ocr::{self, EngineParams, OcrEngine, RecognizeOptions};
 use crate::providers::prompt::ContextPair;
 use crate::providers::{Endpoint, TranslateRequest};
@@ -243,7 +243,7 @@ pub struct TranslationPlan {
     /// Replacement rules (before translation on the OCR text, after it on the answer).
     pub filters: Arc<Filters>,
     /// Answer repeated lines from the translation memory.
-    pub cache: bool,
+    pub memory: bool,
     /// Record every translated line in the history.
     pub history: bool,
     /// Provider errors in Chinese (the UI's language).
@@ -278,10 +278,10 @@ impl TranslationPlan {
         let glossary = serde_json::to_string(&s.translation.glossary).unwrap_or_default();
         TranslationPlan {
             filters: Arc::new(filters),
-            cache: s.memory.cache,
+            memory: s.memory.cache,
             history: s.memory.history,
             zh,
-            prompt_fingerprint: cache::prompt_fingerprint(&[
+            prompt_fingerprint: memory::prompt_fingerprint(&[
                 &s.translation.custom_prompt,
                 &glossary,
             ]),
@@ -800,7 +800,7 @@ fn read_text(
 /// history when `history`. Failures are logged; translation goes on without them.
 fn remember(
     store: Option<&Arc<Mutex<Store>>>,
-    key: &CacheKey,
+    key: &MemoryKey,
     region: &str,
     translation: &str,
     put: bool,
@@ -818,7 +818,7 @@ fn remember(
     }
     if history {
         let entry = NewHistoryEntry {
-            time_ms: cache::now_ms(),
+            time_ms: memory::now_ms(),
             region: region.to_string(),
             key: key.clone(),
             translation: translation.to_string(),
@@ -914,7 +914,7 @@ fn translate(
     let store = s.store.clone();
     for (i, ep) in s.plan.endpoints.iter().enumerate() {
         let ep = ep.clone();
-        let key = CacheKey {
+        let key = MemoryKey {
             provider: ep.info.id.to_string(),
             model: ep.model.clone(),
             prompt: s.plan.prompt_fingerprint.clone(),
@@ -923,7 +923,7 @@ fn translate(
             source: text.clone(),
         };
         // A line the memory knows costs no request (the user's own correction wins).
-        if s.plan.cache && use_memory {
+        if s.plan.memory && use_memory {
             let hit = store.as_ref().and_then(|st| {
                 st.lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -963,7 +963,7 @@ fn translate(
             }
         }
         let store = store.clone();
-        let (put, history) = (s.plan.cache, s.plan.history);
+        let (put, history) = (s.plan.memory, s.plan.history);
         let region = region.clone();
         let filters = filters.clone();
         let failed = failed.clone();

@@ -82,7 +82,7 @@ CREATE INDEX history_region ON history (region, id);
 
 /// Why the store could not do what was asked. Every message names the file and what went wrong.
 #[derive(Debug, thiserror::Error)]
-pub enum CacheError {
+pub enum MemoryError {
     /// The folder for the database could not be created.
     #[error("could not create the folder {path} for the history database: {cause}")]
     CreateDir {
@@ -158,13 +158,15 @@ pub enum CacheError {
     },
 }
 
-impl CacheError {
+impl MemoryError {
     /// Whether SQLite reported the file as damaged while it was in use. Opening the store again moves such a
     /// file aside and starts a new one.
     pub fn is_damaged(&self) -> bool {
         match self {
-            CacheError::Database { cause, .. } | CacheError::Open { cause, .. } => is_damage(cause),
-            CacheError::StillDamaged { .. } => true,
+            MemoryError::Database { cause, .. } | MemoryError::Open { cause, .. } => {
+                is_damage(cause)
+            }
+            MemoryError::StillDamaged { .. } => true,
             _ => false,
         }
     }
@@ -222,7 +224,7 @@ const PRUNE_EVERY: u32 = 500;
 
 /// What identifies a translation in the memory: the same line sent the same way gets the same answer.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct CacheKey {
+pub struct MemoryKey {
     /// Provider id from the catalog, e.g. `"openai"`.
     pub provider: String,
     /// Model name as sent to the provider.
@@ -240,7 +242,7 @@ pub struct CacheKey {
 
 /// A translation found in the memory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CachedTranslation {
+pub struct Remembered {
     /// The text to show.
     pub translation: String,
     /// Whether the user wrote it (in the history window) rather than the provider.
@@ -266,7 +268,7 @@ pub struct NewHistoryEntry {
     /// The region's name or the game window's title.
     pub region: String,
     /// How it was translated, and the source text as OCR read it.
-    pub key: CacheKey,
+    pub key: MemoryKey,
     /// The translation shown.
     pub translation: String,
 }
@@ -282,7 +284,7 @@ pub struct HistoryEntry {
     pub region: String,
     /// How it was translated, and the source text as OCR read it (not normalised). Serialised flat.
     #[serde(flatten)]
-    pub key: CacheKey,
+    pub key: MemoryKey,
     /// The translation (the user's, if [`edited`](Self::edited)).
     pub translation: String,
     /// Whether the user corrected the translation.
@@ -335,7 +337,7 @@ pub fn now_ms() -> i64 {
 }
 
 /// A short, stable fingerprint (32 hex digits of SHA-256) of the things besides the text that shape a
-/// translation, e.g. the prompt template and the glossary, for [`CacheKey::prompt`]. Parts are length-prefixed,
+/// translation, e.g. the prompt template and the glossary, for [`MemoryKey::prompt`]. Parts are length-prefixed,
 /// so `["ab", "c"]` and `["a", "bc"]` differ.
 pub fn prompt_fingerprint(parts: &[&str]) -> String {
     let mut hash = Sha256::new();
@@ -476,7 +478,7 @@ fn is_damage(e: &rusqlite::Error) -> bool {
 /// Why opening failed: damage (move the file aside and start again) or anything else (give up).
 enum OpenFailure {
     Damaged(String),
-    Failed(CacheError),
+    Failed(MemoryError),
 }
 
 /// Whether a write may replace a user correction, and whether it is one.
@@ -545,7 +547,7 @@ fn history_row(r: &Row<'_>) -> rusqlite::Result<HistoryEntry> {
         time_ms: r.get(1)?,
         region: r.get(2)?,
         translation: r.get(4)?,
-        key: CacheKey {
+        key: MemoryKey {
             source: r.get(3)?,
             provider: r.get(5)?,
             model: r.get(6)?,
@@ -613,7 +615,7 @@ impl fmt::Debug for Store {
 
 impl Store {
     /// Opens (or creates) the database at `path` with default options. See [`Store::open_with`].
-    pub fn open(path: &Path) -> Result<(Store, Option<MovedAside>), CacheError> {
+    pub fn open(path: &Path) -> Result<(Store, Option<MovedAside>), MemoryError> {
         Self::open_with(path, &StoreOptions::default())
     }
 
@@ -626,9 +628,9 @@ impl Store {
     pub fn open_with(
         path: &Path,
         options: &StoreOptions,
-    ) -> Result<(Store, Option<MovedAside>), CacheError> {
+    ) -> Result<(Store, Option<MovedAside>), MemoryError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            crate::paths::create_private_dir(dir).map_err(|cause| CacheError::CreateDir {
+            crate::paths::create_private_dir(dir).map_err(|cause| MemoryError::CreateDir {
                 path: dir.to_path_buf(),
                 cause,
             })?;
@@ -656,7 +658,7 @@ impl Store {
                 }),
             )),
             Err(OpenFailure::Failed(e)) => Err(e),
-            Err(OpenFailure::Damaged(reason)) => Err(CacheError::StillDamaged {
+            Err(OpenFailure::Damaged(reason)) => Err(MemoryError::StillDamaged {
                 path: path.to_path_buf(),
                 moved_to: to,
                 reason,
@@ -665,16 +667,16 @@ impl Store {
     }
 
     /// A store that lives in memory only (for tests and for running without a data directory).
-    pub fn open_in_memory(options: &StoreOptions) -> Result<Store, CacheError> {
+    pub fn open_in_memory(options: &StoreOptions) -> Result<Store, MemoryError> {
         let path = PathBuf::from(":memory:");
-        let conn = Connection::open_in_memory().map_err(|cause| CacheError::Open {
+        let conn = Connection::open_in_memory().map_err(|cause| MemoryError::Open {
             path: path.clone(),
             cause,
         })?;
         match Self::init(conn, path, options) {
             Ok(store) => Ok(store),
             Err(OpenFailure::Failed(e)) => Err(e),
-            Err(OpenFailure::Damaged(reason)) => Err(CacheError::StillDamaged {
+            Err(OpenFailure::Damaged(reason)) => Err(MemoryError::StillDamaged {
                 path: PathBuf::from(":memory:"),
                 moved_to: PathBuf::from(":memory:"),
                 reason,
@@ -709,7 +711,7 @@ impl Store {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(fail)?;
         if version > SCHEMA_VERSION {
-            return Err(OpenFailure::Failed(CacheError::NewerSchema {
+            return Err(OpenFailure::Failed(MemoryError::NewerSchema {
                 path,
                 found: version,
                 supported: SCHEMA_VERSION,
@@ -785,13 +787,13 @@ impl Store {
     }
 
     /// Changes the bound on the translation memory, dropping least recently used rows now if it shrank.
-    pub fn set_max_entries(&mut self, max_entries: usize) -> Result<(), CacheError> {
+    pub fn set_max_entries(&mut self, max_entries: usize) -> Result<(), MemoryError> {
         self.max_entries = max_entries.max(1) as u64;
         self.evict_if_needed()
     }
 
-    fn db_error(&self, action: &'static str) -> impl FnOnce(rusqlite::Error) -> CacheError + '_ {
-        move |cause| CacheError::Database {
+    fn db_error(&self, action: &'static str) -> impl FnOnce(rusqlite::Error) -> MemoryError + '_ {
+        move |cause| MemoryError::Database {
             path: self.path.clone(),
             action,
             cause,
@@ -805,7 +807,7 @@ impl Store {
 
     /// The translation remembered for `key`, if any: the user's correction if there is one, else the provider's
     /// answer. A hit marks the row as recently used.
-    pub fn lookup(&mut self, key: &CacheKey) -> Result<Option<CachedTranslation>, CacheError> {
+    pub fn lookup(&mut self, key: &MemoryKey) -> Result<Option<Remembered>, MemoryError> {
         let source = normalize_source(&key.source);
         let tick = self.tick();
         let sql = format!(
@@ -826,7 +828,7 @@ impl Store {
                         tick
                     ],
                     |r| {
-                        Ok(CachedTranslation {
+                        Ok(Remembered {
                             translation: r.get(0)?,
                             edited: r.get(1)?,
                         })
@@ -839,34 +841,34 @@ impl Store {
 
     /// Remembers a provider's answer for `key`. A user correction for the same key is kept
     /// ([`PutOutcome::KeptEdit`]); use [`Store::put_forced`] to replace it.
-    pub fn put(&mut self, key: &CacheKey, translation: &str) -> Result<PutOutcome, CacheError> {
+    pub fn put(&mut self, key: &MemoryKey, translation: &str) -> Result<PutOutcome, MemoryError> {
         self.write_translation(key, translation, Origin::Provider)
     }
 
     /// Remembers a provider's answer for `key`, replacing a user correction too (for "translate again").
     pub fn put_forced(
         &mut self,
-        key: &CacheKey,
+        key: &MemoryKey,
         translation: &str,
-    ) -> Result<PutOutcome, CacheError> {
+    ) -> Result<PutOutcome, MemoryError> {
         self.write_translation(key, translation, Origin::ProviderForced)
     }
 
     /// Remembers the user's own translation for `key`: it wins over providers' answers from now on.
     pub fn put_edit(
         &mut self,
-        key: &CacheKey,
+        key: &MemoryKey,
         translation: &str,
-    ) -> Result<PutOutcome, CacheError> {
+    ) -> Result<PutOutcome, MemoryError> {
         self.write_translation(key, translation, Origin::User)
     }
 
     fn write_translation(
         &mut self,
-        key: &CacheKey,
+        key: &MemoryKey,
         translation: &str,
         origin: Origin,
-    ) -> Result<PutOutcome, CacheError> {
+    ) -> Result<PutOutcome, MemoryError> {
         let tick = self.tick();
         let outcome = self
             .conn
@@ -881,7 +883,7 @@ impl Store {
         Ok(outcome)
     }
 
-    fn after_write(&mut self, outcome: PutOutcome) -> Result<(), CacheError> {
+    fn after_write(&mut self, outcome: PutOutcome) -> Result<(), MemoryError> {
         if outcome == PutOutcome::Inserted {
             self.entries += 1;
             self.evict_if_needed()?;
@@ -891,7 +893,7 @@ impl Store {
 
     /// Forgets the translation remembered for `key` (the provider's or the user's), so the next lookup misses.
     /// Returns whether there was one.
-    pub fn forget(&mut self, key: &CacheKey) -> Result<bool, CacheError> {
+    pub fn forget(&mut self, key: &MemoryKey) -> Result<bool, MemoryError> {
         let source = normalize_source(&key.source);
         let sql = format!("DELETE FROM translations WHERE {KEY_WHERE}");
         let n = self
@@ -913,7 +915,7 @@ impl Store {
     }
 
     /// How many translations the memory holds.
-    pub fn translation_count(&self) -> Result<u64, CacheError> {
+    pub fn translation_count(&self) -> Result<u64, MemoryError> {
         self.conn
             .query_row("SELECT COUNT(*) FROM translations", [], |r| {
                 r.get::<_, i64>(0)
@@ -924,7 +926,7 @@ impl Store {
 
     /// Drops least recently used provider answers once the memory holds more than the bound, down to 1% under
     /// it, so the work happens once per that many inserts.
-    fn evict_if_needed(&mut self) -> Result<(), CacheError> {
+    fn evict_if_needed(&mut self) -> Result<(), MemoryError> {
         if self.entries <= self.max_entries {
             return Ok(());
         }
@@ -949,7 +951,7 @@ impl Store {
     }
 
     /// Drops the history lines past the retention limits (age, then count, oldest first); returns how many.
-    pub fn prune_history(&mut self) -> Result<usize, CacheError> {
+    pub fn prune_history(&mut self) -> Result<usize, MemoryError> {
         self.since_prune = 0;
         let mut dropped = 0;
         if let Some(age) = self.history_max_age {
@@ -978,7 +980,7 @@ impl Store {
     /// A line answered again from the translation memory: its latest history line is brought up to now
     /// instead of a new one (the history shows each line once, not each time the memory answered it). Added
     /// like [`Store::record`] when the history does not have it. Returns the line's id.
-    pub fn record_again(&mut self, entry: &NewHistoryEntry) -> Result<i64, CacheError> {
+    pub fn record_again(&mut self, entry: &NewHistoryEntry) -> Result<i64, MemoryError> {
         let k = &entry.key;
         let existing: Option<i64> = self
             .conn
@@ -1009,7 +1011,7 @@ impl Store {
     }
 
     /// Adds a line to the history; returns its id. Every [`PRUNE_EVERY`] lines the retention limits apply.
-    pub fn record(&mut self, entry: &NewHistoryEntry) -> Result<i64, CacheError> {
+    pub fn record(&mut self, entry: &NewHistoryEntry) -> Result<i64, MemoryError> {
         self.since_prune += 1;
         if self.since_prune >= PRUNE_EVERY {
             self.prune_history()?;
@@ -1037,7 +1039,7 @@ impl Store {
     }
 
     /// History lines matching `query`, newest first.
-    pub fn list(&self, query: &HistoryQuery) -> Result<Vec<HistoryEntry>, CacheError> {
+    pub fn list(&self, query: &HistoryQuery) -> Result<Vec<HistoryEntry>, MemoryError> {
         let mut out = Vec::new();
         self.for_each(query, false, |e| {
             out.push(e);
@@ -1045,13 +1047,13 @@ impl Store {
         })
         .map_err(|e| match e {
             EachError::Db(cause) => self.db_error("read the history")(cause),
-            EachError::Io(cause) => CacheError::Export { cause },
+            EachError::Io(cause) => MemoryError::Export { cause },
         })?;
         Ok(out)
     }
 
     /// One history line by id.
-    pub fn get(&self, id: i64) -> Result<Option<HistoryEntry>, CacheError> {
+    pub fn get(&self, id: i64) -> Result<Option<HistoryEntry>, MemoryError> {
         self.conn
             .query_row(
                 &format!("SELECT {HISTORY_COLUMNS} FROM history WHERE id = ?1"),
@@ -1063,7 +1065,7 @@ impl Store {
     }
 
     /// How many history lines match `query`'s search and region (its paging fields are ignored).
-    pub fn count(&self, query: &HistoryQuery) -> Result<u64, CacheError> {
+    pub fn count(&self, query: &HistoryQuery) -> Result<u64, MemoryError> {
         let (filter, args) = history_filter(query, false);
         self.conn
             .query_row(
@@ -1076,7 +1078,7 @@ impl Store {
     }
 
     /// The distinct regions and window titles in the history, sorted.
-    pub fn regions(&self) -> Result<Vec<String>, CacheError> {
+    pub fn regions(&self) -> Result<Vec<String>, MemoryError> {
         self.conn
             .prepare("SELECT DISTINCT region FROM history ORDER BY region")
             .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
@@ -1085,7 +1087,7 @@ impl Store {
 
     /// Replaces the translation of history line `id` with the user's and makes it the remembered translation for
     /// that line's source and settings, so it wins next time. Returns `false` if there is no such line.
-    pub fn edit_translation(&mut self, id: i64, translation: &str) -> Result<bool, CacheError> {
+    pub fn edit_translation(&mut self, id: i64, translation: &str) -> Result<bool, MemoryError> {
         let tick = self.tick();
         let outcome = self
             .conn
@@ -1121,7 +1123,7 @@ impl Store {
     }
 
     /// Deletes history line `id` (a correction made from it stays in the memory). Returns whether it existed.
-    pub fn delete(&mut self, id: i64) -> Result<bool, CacheError> {
+    pub fn delete(&mut self, id: i64) -> Result<bool, MemoryError> {
         self.conn
             .execute("DELETE FROM history WHERE id = ?1", [id])
             .map(|n| n > 0)
@@ -1129,7 +1131,7 @@ impl Store {
     }
 
     /// Deletes every history line (the translation memory stays). Returns how many there were.
-    pub fn clear_history(&mut self) -> Result<u64, CacheError> {
+    pub fn clear_history(&mut self) -> Result<u64, MemoryError> {
         self.conn
             .execute("DELETE FROM history", [])
             .map(|n| n as u64)
@@ -1146,8 +1148,8 @@ impl Store {
         &self,
         mut w: W,
         query: &HistoryQuery,
-    ) -> Result<usize, CacheError> {
-        let export = |cause| CacheError::Export { cause };
+    ) -> Result<usize, MemoryError> {
+        let export = |cause| MemoryError::Export { cause };
         w.write_all(b"\xEF\xBB\xBF").map_err(export)?;
         let mut csv = csv::Writer::from_writer(w);
         csv.write_record(EXPORT_HEADER)
@@ -1178,8 +1180,8 @@ impl Store {
         &self,
         mut w: W,
         query: &HistoryQuery,
-    ) -> Result<usize, CacheError> {
-        let export = |cause| CacheError::Export { cause };
+    ) -> Result<usize, MemoryError> {
+        let export = |cause| MemoryError::Export { cause };
         w.write_all(b"[").map_err(export)?;
         let mut first = true;
         let n = self.export_each(query, |e| {
@@ -1198,7 +1200,7 @@ impl Store {
         &self,
         query: &HistoryQuery,
         mut f: impl FnMut(HistoryEntry) -> io::Result<()>,
-    ) -> Result<usize, CacheError> {
+    ) -> Result<usize, MemoryError> {
         let mut n = 0;
         self.for_each(query, true, |e| {
             n += 1;
@@ -1206,7 +1208,7 @@ impl Store {
         })
         .map_err(|e| match e {
             EachError::Db(cause) => self.db_error("read the history for export")(cause),
-            EachError::Io(cause) => CacheError::Export { cause },
+            EachError::Io(cause) => MemoryError::Export { cause },
         })?;
         Ok(n)
     }
@@ -1249,7 +1251,7 @@ enum EachError {
 /// Inserts or replaces the translation for `key` within the caller's transaction.
 fn upsert(
     conn: &Connection,
-    key: &CacheKey,
+    key: &MemoryKey,
     translation: &str,
     origin: Origin,
     tick: i64,
@@ -1310,7 +1312,7 @@ fn open_failure(path: &Path, cause: rusqlite::Error) -> OpenFailure {
     if is_damage(&cause) {
         OpenFailure::Damaged(cause.to_string())
     } else {
-        OpenFailure::Failed(CacheError::Open {
+        OpenFailure::Failed(MemoryError::Open {
             path: path.to_path_buf(),
             cause,
         })
@@ -1346,7 +1348,7 @@ fn make_db_private(path: &Path) {
 
 /// Renames the damaged database at `path` (and its -wal/-shm/-journal files, first, so a stale WAL can never be
 /// replayed into the new database) to a free `<name>.corrupt-<unix time>[-n]`. Nothing is deleted.
-fn move_aside(path: &Path, reason: &str) -> Result<PathBuf, CacheError> {
+fn move_aside(path: &Path, reason: &str) -> Result<PathBuf, MemoryError> {
     let secs = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
@@ -1359,7 +1361,7 @@ fn move_aside(path: &Path, reason: &str) -> Result<PathBuf, CacheError> {
         to = with_suffix(&base, &format!("-{n}"));
         n += 1;
     }
-    let fail = |from: &Path, dest: &Path, cause| CacheError::MoveAside {
+    let fail = |from: &Path, dest: &Path, cause| MemoryError::MoveAside {
         from: from.to_path_buf(),
         to: dest.to_path_buf(),
         reason: reason.to_string(),
@@ -1383,8 +1385,8 @@ fn move_aside(path: &Path, reason: &str) -> Result<PathBuf, CacheError> {
 mod tests {
     use super::*;
 
-    fn key(source: &str) -> CacheKey {
-        CacheKey {
+    fn key(source: &str) -> MemoryKey {
+        MemoryKey {
             provider: "openai".into(),
             model: "gpt-4o-mini".into(),
             prompt: "general-v1".into(),
