@@ -5,6 +5,9 @@ use super::history::EachError;
 use super::{HistoryEntry, HistoryQuery, MemoryError, Store};
 use serde::Serialize;
 use std::io::{self, Write};
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::UtcDateTime;
 
 /// A CSV cell a spreadsheet will not evaluate: text starting with a formula character gets a leading `'`
 /// (OWASP's advice for CSV injection).
@@ -17,32 +20,20 @@ fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// `ms` (milliseconds since the Unix epoch) as an RFC 3339 UTC time with milliseconds,
-/// e.g. `2024-02-29T23:59:59.999Z`. Valid for years 0 to 9999.
+/// e.g. `2024-02-29T23:59:59.999Z`. Valid for years 0 to 9999 (an instant beyond the years -9999 to 9999 is
+/// shown as the first or last instant of that range).
 pub fn format_rfc3339_utc(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let milli = ms.rem_euclid(1000);
-    let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
-    let sod = secs.rem_euclid(86_400);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{milli:03}Z",
-        sod / 3600,
-        sod % 3600 / 60,
-        sod % 60
-    )
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day) — Howard Hinnant's `civil_from_days`.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    const FORMAT: &[BorrowedFormatItem<'_>] =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    let fallback = if ms < 0 {
+        UtcDateTime::MIN
+    } else {
+        UtcDateTime::MAX
+    };
+    let time =
+        UtcDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(fallback);
+    // Formatting fails only for a format asking for parts the value lacks (an offset, say); this one does not.
+    time.format(FORMAT).unwrap_or_default()
 }
 
 /// The export's columns, in order.
@@ -189,5 +180,11 @@ mod tests {
             format_rfc3339_utc(4_102_444_800_000),
             "2100-01-01T00:00:00.000Z"
         );
+    }
+
+    #[test]
+    fn rfc3339_clamps_instants_beyond_the_calendar() {
+        assert_eq!(format_rfc3339_utc(i64::MAX), "9999-12-31T23:59:59.999Z");
+        assert_eq!(format_rfc3339_utc(i64::MIN), "-9999-01-01T00:00:00.000Z");
     }
 }
