@@ -10,7 +10,6 @@
 //! [`HistoryOut::Error`] with a sentence the user can act on.
 
 use crate::memory::{self, HistoryEntry, HistoryQuery, MemoryError, Store};
-use rusqlite::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -452,40 +451,7 @@ fn store_error(action: HistoryAction, id: Option<i64>, e: &MemoryError) -> Histo
     HistoryOut::Error {
         action,
         id,
-        message: store_message(e),
-    }
-}
-
-/// A store failure as a sentence: what went wrong (naming the file), then what to do about it.
-fn store_message(e: &MemoryError) -> String {
-    let code = match e {
-        MemoryError::Database { cause, .. } | MemoryError::Open { cause, .. } => {
-            cause.sqlite_error_code()
-        }
-        _ => None,
-    };
-    let advice = if e.is_damaged() {
-        "The database is damaged: restart ocrlay, which moves the damaged file aside and starts a new history."
-    } else {
-        match code {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-                "Another program (a second ocrlay?) is using the database; close it and try again."
-            }
-            Some(ErrorCode::DiskFull) => "The disk is full; free some space and try again.",
-            Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
-                "Check that you may write to the database's folder, then restart ocrlay."
-            }
-            _ => "Try again; if it keeps failing, restart ocrlay.",
-        }
-    };
-    format!("{}. {advice}", capitalized(&e.to_string()))
-}
-
-fn capitalized(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+        message: e.message(),
     }
 }
 
@@ -575,7 +541,7 @@ fn export(
                     "Could not write the export {}: {cause}. Check that the disk is not full, then try again.",
                     path.display()
                 ),
-                other => store_message(&other),
+                other => other.message(),
             })
         }
     }

@@ -31,7 +31,7 @@ pub use normalize::{normalize_source, prompt_fingerprint};
 pub use schema::{MovedAside, SCHEMA_VERSION};
 pub use translations::{MemoryKey, PutOutcome, Remembered};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, ErrorCode};
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -133,6 +133,42 @@ impl MemoryError {
             MemoryError::StillDamaged { .. } => true,
             _ => false,
         }
+    }
+
+    /// What the user can do about it, as one sentence: restart (a damaged file is then moved aside), close the
+    /// other program holding the database, free disk space, check the folder's permissions, or try again.
+    pub fn advice(&self) -> &'static str {
+        if self.is_damaged() {
+            return "The database is damaged: restart ocrlay, which moves the damaged file aside and starts a \
+                    new history.";
+        }
+        let code = match self {
+            MemoryError::Database { cause, .. } | MemoryError::Open { cause, .. } => {
+                cause.sqlite_error_code()
+            }
+            _ => None,
+        };
+        match code {
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+                "Another program (a second ocrlay?) is using the database; close it and try again."
+            }
+            Some(ErrorCode::DiskFull) => "The disk is full; free some space and try again.",
+            Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
+                "Check that you may write to the database's folder, then restart ocrlay."
+            }
+            _ => "Try again; if it keeps failing, restart ocrlay.",
+        }
+    }
+
+    /// The error as sentences for the user: what went wrong (naming the file), then [what to do](Self::advice).
+    pub fn message(&self) -> String {
+        let what = self.to_string();
+        let mut chars = what.chars();
+        let what: String = match chars.next() {
+            Some(c) => c.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        };
+        format!("{what}. {}", self.advice())
     }
 }
 
@@ -261,5 +297,51 @@ mod test_support {
             ..StoreOptions::default()
         })
         .unwrap()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite_error(code: std::ffi::c_int) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    #[test]
+    fn errors_advise_by_what_sqlite_said() {
+        let database = |code| MemoryError::Database {
+            path: PathBuf::from("/d/history.sqlite3"),
+            action: "read the history",
+            cause: sqlite_error(code),
+        };
+        let busy = database(rusqlite::ffi::SQLITE_BUSY);
+        assert!(busy.advice().contains("close it and try again"));
+        assert!(database(rusqlite::ffi::SQLITE_FULL)
+            .advice()
+            .contains("The disk is full"));
+        assert!(database(rusqlite::ffi::SQLITE_CORRUPT)
+            .advice()
+            .contains("moves the damaged file aside"));
+        let open = MemoryError::Open {
+            path: PathBuf::from("/d/history.sqlite3"),
+            cause: sqlite_error(rusqlite::ffi::SQLITE_CANTOPEN),
+        };
+        assert!(open.advice().contains("may write to the database's folder"));
+        let export = MemoryError::Export {
+            cause: io::Error::other("boom"),
+        };
+        assert_eq!(
+            export.advice(),
+            "Try again; if it keeps failing, restart ocrlay."
+        );
+        assert_eq!(
+            busy.message(),
+            format!(
+                "Could not read the history in the history database /d/history.sqlite3: {}. {}",
+                sqlite_error(rusqlite::ffi::SQLITE_BUSY),
+                busy.advice()
+            )
+        );
     }
 }
