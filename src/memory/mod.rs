@@ -254,12 +254,6 @@ impl Store {
         self.max_entries as usize
     }
 
-    /// Changes the bound on the translation memory, dropping least recently used rows now if it shrank.
-    pub fn set_max_entries(&mut self, max_entries: usize) -> Result<(), MemoryError> {
-        self.max_entries = max_entries.max(1) as u64;
-        self.evict_if_needed()
-    }
-
     fn db_error(&self, action: &'static str) -> impl FnOnce(rusqlite::Error) -> MemoryError + '_ {
         move |cause| MemoryError::Database {
             path: self.path.clone(),

@@ -49,8 +49,6 @@ pub enum PutOutcome {
 pub(super) enum Origin {
     /// A provider's answer; a user correction for the key is kept.
     Provider,
-    /// A provider's answer that replaces a user correction too.
-    ProviderForced,
     /// The user's correction.
     User,
 }
@@ -94,18 +92,10 @@ impl Store {
     }
 
     /// Remembers a provider's answer for `key`. A user correction for the same key is kept
-    /// ([`PutOutcome::KeptEdit`]); use [`Store::put_forced`] to replace it.
+    /// ([`PutOutcome::KeptEdit`]): only a new correction ([`Store::put_edit`], [`Store::edit_translation`])
+    /// replaces it.
     pub fn put(&mut self, key: &MemoryKey, translation: &str) -> Result<PutOutcome, MemoryError> {
         self.write_translation(key, translation, Origin::Provider)
-    }
-
-    /// Remembers a provider's answer for `key`, replacing a user correction too (for "translate again").
-    pub fn put_forced(
-        &mut self,
-        key: &MemoryKey,
-        translation: &str,
-    ) -> Result<PutOutcome, MemoryError> {
-        self.write_translation(key, translation, Origin::ProviderForced)
     }
 
     /// Remembers the user's own translation for `key`: it wins over providers' answers from now on.
@@ -143,29 +133,6 @@ impl Store {
             self.evict_if_needed()?;
         }
         Ok(())
-    }
-
-    /// Forgets the translation remembered for `key` (the provider's or the user's), so the next lookup misses.
-    /// Returns whether there was one.
-    pub fn forget(&mut self, key: &MemoryKey) -> Result<bool, MemoryError> {
-        let source = normalize_source(&key.source);
-        let sql = format!("DELETE FROM translations WHERE {KEY_WHERE}");
-        let n = self
-            .conn
-            .execute(
-                &sql,
-                params![
-                    key.provider,
-                    key.model,
-                    key.prompt,
-                    key.from,
-                    key.to,
-                    source
-                ],
-            )
-            .map_err(self.db_error("forget a translation"))?;
-        self.entries = self.entries.saturating_sub(n as u64);
-        Ok(n > 0)
     }
 
     /// How many translations the memory holds.
