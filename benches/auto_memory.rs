@@ -11,7 +11,6 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-
 #[cfg(not(target_os = "linux"))]
 fn main() {
     eprintln!("this benchmark runs under Xvfb on Linux only");
@@ -25,8 +24,8 @@ fn main() {
 #[cfg(target_os = "linux")]
 mod linux {
     use super::common::x11::{self, XSession};
-    use ocrlay::probe::Probe;
     use super::common::{answer, app_config, MockServer};
+    use ocrlay::probe::Probe;
     use std::path::Path;
     use std::time::{Duration, Instant};
 

@@ -12,7 +12,6 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-
 #[cfg(not(target_os = "linux"))]
 fn main() {
     eprintln!("this benchmark runs under Xvfb on Linux only");
@@ -26,8 +25,8 @@ fn main() {
 #[cfg(target_os = "linux")]
 mod linux {
     use super::common::x11::{self, XSession};
-    use ocrlay::probe::Probe;
     use super::common::{answer, app_config, MockServer};
+    use ocrlay::probe::Probe;
     use std::io::{BufRead, BufReader};
     use std::path::Path;
     use std::process::Stdio;

@@ -2,7 +2,7 @@
 //! the retention pass), the history window's first page, a search, a region's lines, and a memory hit's
 //! `record_again`. Run with `cargo bench --bench history_scale [-- ROWS]`.
 
-use ocrlay::cache::{now_ms, CacheKey, HistoryQuery, NewHistoryEntry, Store, StoreOptions};
+use ocrlay::memory::{now_ms, HistoryQuery, MemoryKey, NewHistoryEntry, Store, StoreOptions};
 use std::time::{Duration, Instant};
 
 fn ms(d: Duration) -> f64 {
@@ -89,7 +89,7 @@ fn main() {
     let entry = NewHistoryEntry {
         time_ms: now_ms(),
         region: "Game 3".into(),
-        key: CacheKey {
+        key: MemoryKey {
             provider: "deepseek".into(),
             model: "deepseek-chat".into(),
             prompt: "p".into(),

@@ -520,11 +520,6 @@ impl Gate {
         }
     }
 
-    /// The settings in use.
-    pub fn settings(&self) -> &GateSettings {
-        &self.settings
-    }
-
     /// Forget everything (the region moved or auto mode restarted): the next frame is treated as the first
     /// and any text read from it is translated.
     pub fn reset(&mut self) {
@@ -540,11 +535,6 @@ impl Gate {
     /// Whether the gate is waiting for the region to settle (or for its first frame).
     pub fn is_settling(&self) -> bool {
         matches!(self.state, State::Settling(_) | State::Fresh)
-    }
-
-    /// How many windows (see [`Thumb`]) the image gate currently ignores as animation.
-    pub fn ignored_windows(&self) -> usize {
-        self.ignored.iter().filter(|&&i| i).count()
     }
 
     /// The image gate and the stable wait: called once per captured frame, in capture order.

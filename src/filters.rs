@@ -20,7 +20,7 @@ const REGEX_DFA_SIZE_LIMIT: usize = 2 << 20;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
-    /// To the OCR text, before it is translated (and before the cache lookup).
+    /// To the OCR text, before it is translated (and before the memory lookup).
     #[default]
     #[serde(alias = "before")]
     BeforeTranslation,

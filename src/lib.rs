@@ -7,11 +7,11 @@
 
 pub mod app;
 pub mod auto;
-pub mod cache;
 pub mod capture;
 pub mod config;
 pub mod filters;
 pub mod lang;
+pub mod memory;
 pub mod ocr;
 pub mod paths;
 pub mod pipeline;

@@ -16,9 +16,9 @@ pub mod tray;
 pub mod webview;
 pub mod windows;
 
-use crate::cache::Store;
 use crate::capture::{self, Rect, WindowInfo};
 use crate::config::{self, OverlayMode, Settings};
+use crate::memory::Store;
 use crate::ocr::EngineParams;
 use crate::pipeline::{AutoTarget, Job, Pipeline, Sink, TranslationPlan};
 use crate::probe::{self, Probe};
@@ -753,8 +753,8 @@ impl App {
 }
 
 /// How the store keeps things, from the settings.
-fn store_options(settings: &Settings) -> crate::cache::StoreOptions {
-    crate::cache::StoreOptions {
+fn store_options(settings: &Settings) -> crate::memory::StoreOptions {
+    crate::memory::StoreOptions {
         max_entries: settings.memory.max_entries as usize,
         history_max_age: (settings.memory.history_days > 0)
             .then(|| Duration::from_secs(u64::from(settings.memory.history_days) * 86_400)),
@@ -767,7 +767,7 @@ fn open_store(settings: &Settings, notes: &mut Vec<String>) -> Option<Arc<Mutex<
     if !settings.memory.cache && !settings.memory.history {
         return None;
     }
-    let path = crate::cache::default_path()?;
+    let path = crate::memory::default_path()?;
     let options = store_options(settings);
     match Store::open_with(&path, &options) {
         Ok((store, aside)) => {

@@ -10,11 +10,11 @@
 mod translate;
 
 use crate::auto::{FrameDecision, Gate, GateSettings, TextDecision, Thumb};
-use crate::cache::{self, Store};
 use crate::capture::{self, Rect};
 use crate::config::Settings;
 use crate::filters::{Filters, Stage};
 use crate::lang::Lang;
+use crate::memory::{self, Store};
 use crate::ocr::{self, EngineParams, OcrEngine, RecognizeOptions};
 use crate::providers::prompt::ContextPair;
 use crate::providers::Endpoint;
@@ -246,7 +246,7 @@ pub struct TranslationPlan {
     /// Replacement rules (before translation on the OCR text, after it on the answer).
     pub filters: Arc<Filters>,
     /// Answer repeated lines from the translation memory.
-    pub cache: bool,
+    pub memory: bool,
     /// Record every translated line in the history.
     pub history: bool,
     /// Provider errors in Chinese (the UI's language).
@@ -281,10 +281,10 @@ impl TranslationPlan {
         let glossary = serde_json::to_string(&s.translation.glossary).unwrap_or_default();
         TranslationPlan {
             filters: Arc::new(filters),
-            cache: s.memory.cache,
+            memory: s.memory.cache,
             history: s.memory.history,
             zh,
-            prompt_fingerprint: cache::prompt_fingerprint(&[
+            prompt_fingerprint: memory::prompt_fingerprint(&[
                 &s.translation.custom_prompt,
                 &glossary,
             ]),

@@ -7,8 +7,8 @@ use super::{
     ms, DeltaThrottle, InFlight, JobEnd, PipelineEvent, Shared, Sink, StopReason, TranslationPlan,
     Work, MAX_OCR_CHARS,
 };
-use crate::cache::{self, CacheKey, CachedTranslation, NewHistoryEntry, Store};
 use crate::filters::Stage;
+use crate::memory::{self, MemoryKey, NewHistoryEntry, Remembered, Store};
 use crate::providers::prompt::ContextPair;
 use crate::providers::{Endpoint, TranslateRequest};
 use std::sync::{mpsc, Arc, Mutex};
@@ -90,8 +90,8 @@ fn announce(
 }
 
 /// The translation memory's key for `text` through `ep` under this plan.
-fn memory_key(plan: &TranslationPlan, ep: &Endpoint, text: &str) -> CacheKey {
-    CacheKey {
+fn memory_key(plan: &TranslationPlan, ep: &Endpoint, text: &str) -> MemoryKey {
+    MemoryKey {
         provider: ep.info.id.to_string(),
         model: ep.model.clone(),
         prompt: plan.prompt_fingerprint.clone(),
@@ -102,7 +102,7 @@ fn memory_key(plan: &TranslationPlan, ep: &Endpoint, text: &str) -> CacheKey {
 }
 
 /// What the translation memory knows of `key` (a failure to read it is logged and counts as not known).
-fn lookup(store: Option<&Arc<Mutex<Store>>>, key: &CacheKey) -> Option<CachedTranslation> {
+fn lookup(store: Option<&Arc<Mutex<Store>>>, key: &MemoryKey) -> Option<Remembered> {
     store?
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -127,7 +127,7 @@ fn request(plan: &TranslationPlan, text: &str, context: &[ContextPair]) -> Trans
 /// history when `history`. Failures are logged; translation goes on without them.
 pub(super) fn remember(
     store: Option<&Arc<Mutex<Store>>>,
-    key: &CacheKey,
+    key: &MemoryKey,
     region: &str,
     translation: &str,
     put: bool,
@@ -145,7 +145,7 @@ pub(super) fn remember(
     }
     if history {
         let entry = NewHistoryEntry {
-            time_ms: cache::now_ms(),
+            time_ms: memory::now_ms(),
             region: region.to_string(),
             key: key.clone(),
             translation: translation.to_string(),
@@ -167,7 +167,7 @@ struct Call {
     id: u64,
     ep: Endpoint,
     req: TranslateRequest,
-    key: CacheKey,
+    key: MemoryKey,
     region: String,
     plan: Arc<TranslationPlan>,
     store: Option<Arc<Mutex<Store>>>,
@@ -223,7 +223,7 @@ async fn run(call: Call) -> bool {
                 }
             }
             // SQLite work off the network threads (there are two): a slow disk must not stall streams.
-            let (put, history, text) = (plan.cache, plan.history, t.text.clone());
+            let (put, history, text) = (plan.memory, plan.history, t.text.clone());
             tokio::task::spawn_blocking(move || {
                 remember(store.as_ref(), &key, &region, &text, put, history, false)
             });
@@ -328,7 +328,7 @@ pub(super) fn translate(
     for (i, ep) in plan.endpoints.iter().enumerate() {
         let key = memory_key(&plan, ep, &text);
         // A line the memory knows costs no request (the user's own correction wins).
-        let hit = (plan.cache && use_memory)
+        let hit = (plan.memory && use_memory)
             .then(|| lookup(store.as_ref(), &key))
             .flatten();
         if let Some(hit) = hit {

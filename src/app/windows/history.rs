@@ -10,8 +10,7 @@
 //! [`handle`] turns one page message into its answers; it never panics, and every failure becomes a
 //! [`HistoryOut::Error`] with a sentence the user can act on.
 
-use crate::cache::{self, CacheError, HistoryEntry, HistoryQuery, Store};
-use rusqlite::ErrorCode;
+use crate::memory::{self, HistoryEntry, HistoryQuery, MemoryError, Store};
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -172,7 +171,7 @@ impl From<HistoryEntry> for HistoryLine {
     fn from(e: HistoryEntry) -> Self {
         HistoryLine {
             id: e.id,
-            time: cache::format_rfc3339_utc(e.time_ms),
+            time: memory::format_rfc3339_utc(e.time_ms),
             time_ms: e.time_ms,
             region: e.region,
             source: e.key.source,
@@ -275,7 +274,7 @@ impl Worker {
     /// Opens the database at `path` on a new thread; answers go to `answer`, in order.
     pub fn start(
         path: std::path::PathBuf,
-        options: crate::cache::StoreOptions,
+        options: crate::memory::StoreOptions,
         answer: impl Fn(Vec<HistoryOut>) + Send + 'static,
     ) -> Worker {
         let (tx, rx) = std::sync::mpsc::channel::<(HistoryIn, String)>();
@@ -375,7 +374,7 @@ impl HistoryWindow {
     pub fn message(
         &mut self,
         m: HistoryIn,
-        store: Option<(std::path::PathBuf, crate::cache::StoreOptions)>,
+        store: Option<(std::path::PathBuf, crate::memory::StoreOptions)>,
         ui_lang: &str,
         proxy: &tao::event_loop::EventLoopProxy<crate::app::event::AppEvent>,
     ) -> Option<String> {
@@ -452,7 +451,7 @@ pub fn handle(store: &mut Store, msg: HistoryIn, export_dir: &Path) -> Vec<Histo
             utc_offset_min,
         } => {
             let q = filter(&search, region);
-            let now = cache::now_ms().saturating_add(i64::from(utc_offset_min) * 60_000);
+            let now = memory::now_ms().saturating_add(i64::from(utc_offset_min) * 60_000);
             vec![match export(store, format, &q, export_dir, now) {
                 Ok((path, count)) => HistoryOut::Exported {
                     format,
@@ -553,51 +552,18 @@ fn edit(store: &mut Store, id: i64, translation: &str) -> HistoryOut {
 }
 
 /// A store failure for the page.
-fn store_error(action: HistoryAction, id: Option<i64>, e: &CacheError) -> HistoryOut {
+fn store_error(action: HistoryAction, id: Option<i64>, e: &MemoryError) -> HistoryOut {
     HistoryOut::Error {
         action,
         id,
-        message: store_message(e),
-    }
-}
-
-/// A store failure as a sentence: what went wrong (naming the file), then what to do about it.
-fn store_message(e: &CacheError) -> String {
-    let code = match e {
-        CacheError::Database { cause, .. } | CacheError::Open { cause, .. } => {
-            cause.sqlite_error_code()
-        }
-        _ => None,
-    };
-    let advice = if e.is_damaged() {
-        "The database is damaged: restart ocrlay, which moves the damaged file aside and starts a new history."
-    } else {
-        match code {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-                "Another program (a second ocrlay?) is using the database; close it and try again."
-            }
-            Some(ErrorCode::DiskFull) => "The disk is full; free some space and try again.",
-            Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
-                "Check that you may write to the database's folder, then restart ocrlay."
-            }
-            _ => "Try again; if it keeps failing, restart ocrlay.",
-        }
-    };
-    format!("{}. {advice}", capitalized(&e.to_string()))
-}
-
-fn capitalized(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
+        message: e.message(),
     }
 }
 
 /// `ocrlay-history-YYYYMMDD-HHMMSS` for the instant `ms` (already shifted to the user's time zone).
 fn export_stem(ms: i64) -> String {
     // 2024-02-29T23:59:59.999Z
-    let t = cache::format_rfc3339_utc(ms);
+    let t = memory::format_rfc3339_utc(ms);
     let digits = |r: std::ops::Range<usize>| t.get(r).unwrap_or("00").to_string();
     format!(
         "ocrlay-history-{}{}{}-{}{}{}",
@@ -667,7 +633,7 @@ fn export(
         w.flush()
             .and_then(|()| w.get_ref().sync_all())
             .map(|()| n)
-            .map_err(|cause| CacheError::Export { cause })
+            .map_err(|cause| MemoryError::Export { cause })
     });
     match written {
         Ok(n) => Ok((path, n)),
@@ -676,11 +642,11 @@ fn export(
             // A half-written file would look like a complete export; it is ours (just created), so remove it.
             let _ = std::fs::remove_file(&path);
             Err(match e {
-                CacheError::Export { cause } => format!(
+                MemoryError::Export { cause } => format!(
                     "Could not write the export {}: {cause}. Check that the disk is not full, then try again.",
                     path.display()
                 ),
-                other => store_message(&other),
+                other => other.message(),
             })
         }
     }
@@ -701,14 +667,14 @@ fn open_folder(dir: &Path) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cache::{CacheKey, NewHistoryEntry, StoreOptions};
+    use crate::memory::{MemoryKey, NewHistoryEntry, StoreOptions};
     use serde_json::json;
 
     const HOSTILE: &str =
         "<script>alert(1)</script><img src=x onerror=alert(2)></div>\"; DROP TABLE history;--, 100% a_b\n二行目";
 
-    fn key(source: &str) -> CacheKey {
-        CacheKey {
+    fn key(source: &str) -> MemoryKey {
+        MemoryKey {
             provider: "deepseek".into(),
             model: "deepseek-chat".into(),
             prompt: "general-v1".into(),
@@ -1173,7 +1139,7 @@ mod tests {
 
     #[test]
     fn store_errors_read_as_sentences_with_advice() {
-        let e = CacheError::Database {
+        let e = MemoryError::Database {
             path: PathBuf::from("/d/history.sqlite3"),
             action: "read the history",
             cause: rusqlite::Error::SqliteFailure(

@@ -2,15 +2,15 @@
 //! corrections, the bound, history search and paging, CSV/JSON export, damaged files, and a crash mid-write
 //! in a child process.
 
-use ocrlay::cache::{
-    format_rfc3339_utc, normalize_source, CacheError, CacheKey, HistoryEntry, HistoryQuery,
+use ocrlay::memory::{
+    format_rfc3339_utc, normalize_source, HistoryEntry, HistoryQuery, MemoryError, MemoryKey,
     NewHistoryEntry, PutOutcome, Store, StoreOptions, SCHEMA_VERSION,
 };
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn key(source: &str) -> CacheKey {
-    CacheKey {
+fn key(source: &str) -> MemoryKey {
+    MemoryKey {
         provider: "openai".into(),
         model: "gpt-4o-mini".into(),
         prompt: "general-v1".into(),
@@ -78,7 +78,7 @@ fn put_then_lookup_hits_and_any_other_key_part_misses() {
     assert_eq!(hit.translation, "HP restored");
     assert!(!hit.edited);
 
-    let variants: [fn(&mut CacheKey); 6] = [
+    let variants: [fn(&mut MemoryKey); 6] = [
         |k| k.provider = "deepseek".into(),
         |k| k.model = "gpt-4o".into(),
         |k| k.prompt = "with-glossary".into(),
@@ -137,7 +137,7 @@ fn whitespace_and_width_variants_of_a_line_hit_the_same_entry() {
 }
 
 #[test]
-fn a_user_correction_wins_over_provider_answers_until_forced() {
+fn a_user_correction_wins_over_provider_answers() {
     let mut store = Store::open_in_memory(&options(100)).unwrap();
     let k = key("宝箱を開けた");
     store.put(&k, "Opened the treasure box").unwrap();
@@ -153,18 +153,6 @@ fn a_user_correction_wins_over_provider_answers_until_forced() {
     let hit = store.lookup(&k).unwrap().unwrap();
     assert_eq!(hit.translation, "You opened the chest");
     assert!(hit.edited);
-
-    assert_eq!(
-        store.put_forced(&k, "Treasure chest opened").unwrap(),
-        PutOutcome::Replaced
-    );
-    let hit = store.lookup(&k).unwrap().unwrap();
-    assert_eq!(hit.translation, "Treasure chest opened");
-    assert!(!hit.edited);
-
-    assert!(store.forget(&k).unwrap());
-    assert!(!store.forget(&k).unwrap());
-    assert_eq!(store.lookup(&k).unwrap(), None);
 }
 
 #[test]
@@ -201,7 +189,7 @@ fn editing_a_history_line_wins_next_time() {
         "HP restored"
     );
 
-    // Editing a line whose translation was never cached (or was evicted) adds it to the memory.
+    // Editing a line whose translation was never remembered (or was evicted) adds it to the memory.
     let id2 = store
         .record(&line(2_000, "Game", "扉が開いた", "The door opened"))
         .unwrap();
@@ -286,7 +274,9 @@ fn a_thousand_distinct_lines_stay_within_the_bound() {
         .unwrap()
         .is_none());
     assert_eq!(store.max_entries(), 100);
-    store.set_max_entries(20).unwrap();
+    // A smaller bound in the settings: the store opened with it drops the excess at once.
+    drop(store);
+    let (store, _) = Store::open_with(&path, &options(20)).unwrap();
     assert!(store.translation_count().unwrap() <= 20);
 }
 
@@ -611,10 +601,10 @@ fn an_export_write_failure_is_an_export_error() {
     }
     let (store, _) = tricky_store();
     let err = store.export_json(Broken, &all()).unwrap_err();
-    assert!(matches!(err, CacheError::Export { .. }), "{err:?}");
+    assert!(matches!(err, MemoryError::Export { .. }), "{err:?}");
     assert!(err.to_string().contains("disk full"), "{err}");
     let err = store.export_csv(Broken, &all()).unwrap_err();
-    assert!(matches!(err, CacheError::Export { .. }), "{err:?}");
+    assert!(matches!(err, MemoryError::Export { .. }), "{err:?}");
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -789,7 +779,7 @@ fn a_database_from_a_newer_version_is_refused_and_left_alone() {
     let before = std::fs::read(&path).unwrap();
     let err = Store::open(&path).unwrap_err();
     assert!(
-        matches!(err, CacheError::NewerSchema { found: 99, .. }),
+        matches!(err, MemoryError::NewerSchema { found: 99, .. }),
         "{err:?}"
     );
     let message = err.to_string();
@@ -808,7 +798,7 @@ fn an_unopenable_path_is_an_error_naming_it() {
     let path = dir.path().join("history.sqlite3");
     std::fs::create_dir(&path).unwrap();
     let err = Store::open(&path).unwrap_err();
-    assert!(matches!(err, CacheError::Open { .. }), "{err:?}");
+    assert!(matches!(err, MemoryError::Open { .. }), "{err:?}");
     assert!(
         err.to_string().contains(&path.display().to_string()),
         "{err}"
@@ -864,7 +854,7 @@ fn rows_committed_before_an_unclean_exit_are_recovered_from_the_wal() {
 }
 
 /// Set in the child process of [`a_crash_mid_write_keeps_committed_rows_only`]: the database to write to.
-const CRASH_CHILD_DB: &str = "OCRLAY_CACHE_TEST_CRASH_DB";
+const CRASH_CHILD_DB: &str = "OCRLAY_MEMORY_TEST_CRASH_DB";
 
 /// Not a test on its own: does nothing unless started by the crash test, and then never returns.
 #[test]
@@ -966,7 +956,7 @@ fn the_store_can_move_to_the_pipeline_thread() {
 
 #[test]
 fn default_path_is_in_the_data_dir() {
-    if let Some(p) = ocrlay::cache::default_path() {
+    if let Some(p) = ocrlay::memory::default_path() {
         assert_eq!(p.file_name().unwrap(), "history.sqlite3");
         assert!(
             p.to_string_lossy().to_lowercase().contains("ocrlay"),
@@ -1049,7 +1039,7 @@ fn a_memory_hit_is_not_a_new_history_line() {
 fn the_history_keeps_to_its_retention() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("history.sqlite3");
-    let now = ocrlay::cache::now_ms();
+    let now = ocrlay::memory::now_ms();
     let day = 86_400_000;
     {
         let keep_all = StoreOptions {
