@@ -190,6 +190,40 @@ impl Filters {
     }
 }
 
+/// What the rules do to a sample text, for the settings page's "try it" box.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trial {
+    /// The sample after the enabled rules of [`Stage::BeforeTranslation`].
+    pub before_translation: String,
+    /// The sample after the enabled rules of [`Stage::AfterTranslation`] (applied to the sample itself, as if
+    /// it were a translation).
+    pub after_translation: String,
+    /// Every rule that cannot be used, enabled or not, in order.
+    pub errors: Vec<RuleError>,
+}
+
+/// Applies `rules` to `sample` the way the pipeline does, each stage on its own, and checks every rule (a
+/// disabled one too, so the form can say what is wrong with it before it is switched on).
+pub fn try_rules(rules: &[Rule], sample: &str) -> Trial {
+    let (filters, _) = Filters::compile(rules);
+    let errors = rules
+        .iter()
+        .enumerate()
+        .filter_map(|(index, rule)| {
+            check(rule).err().map(|message| RuleError {
+                index,
+                pattern: rule.pattern.clone(),
+                message,
+            })
+        })
+        .collect();
+    Trial {
+        before_translation: filters.apply(Stage::BeforeTranslation, sample).into_owned(),
+        after_translation: filters.apply(Stage::AfterTranslation, sample).into_owned(),
+        errors,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,5 +372,31 @@ mod tests {
         assert_eq!(file.rules[0].stage, AFTER);
         let back = toml::to_string(&file.rules[0]).unwrap();
         assert!(back.contains("stage = \"after_translation\""), "{back}");
+    }
+
+    #[test]
+    fn a_trial_shows_both_stages_and_every_broken_rule() {
+        let rules = [
+            plain("♪", ""),
+            Rule {
+                stage: AFTER,
+                ..regex(r"(\w+)-san", "${1}さん")
+            },
+            regex("(unclosed", "x"),
+            Rule {
+                enabled: false,
+                ..regex("[", "")
+            },
+        ];
+        let t = try_rules(&rules, "Alice-san ♪");
+        assert_eq!(t.before_translation, "Alice-san ");
+        assert_eq!(t.after_translation, "Aliceさん ♪");
+        let places: Vec<usize> = t.errors.iter().map(|e| e.index).collect();
+        assert_eq!(places, [2, 3]);
+        assert!(
+            t.errors[0].message.contains("unclosed group"),
+            "{:?}",
+            t.errors
+        );
     }
 }

@@ -109,7 +109,7 @@
       'filters.empty': '还没有规则。',
       'filters.try': '试一试',
       'filters.try_ph': '输入一段示例文字，查看所选时机的已启用规则的效果',
-      'filters.try_hint': '结果会显示在这里（正则在浏览器中模拟，保存时以程序的检查为准）。',
+      'filters.try_hint': '结果会显示在这里：和翻译时一样，由 ocrlay 应用规则。',
       'filters.try_same': '没有规则匹配这段文字。',
       'filters.try_skipped': '第 {n} 条规则有错误，已跳过。',
 
@@ -278,8 +278,6 @@
       'err.glossary_src': '第 {n} 行缺少原文',
       'err.slow_below_fast': '不能小于截图间隔（{fast} 毫秒）',
       'err.name_long': '名称不能超过 {n} 个字',
-      'err.rule_empty': '查找内容不能为空',
-      'err.rule_regex': '不是有效的正则表达式：{why}',
       'err.bind_outside': '这个区域不在窗口“{title}”内；先选择窗口里的区域，或清除区域后绑定整个窗口',
       'err.bind_small': '这个窗口太小，无法绑定',
 
@@ -406,7 +404,7 @@
       'filters.empty': 'No rules yet.',
       'filters.try': 'Try it',
       'filters.try_ph': 'Type some sample text to see what the enabled rules of the chosen stage do',
-      'filters.try_hint': 'The result shows here (regular expressions are imitated in the page; the app checks them when saving).',
+      'filters.try_hint': 'The result shows here: ocrlay applies the rules, as it does when translating.',
       'filters.try_same': 'No rule matches this text.',
       'filters.try_skipped': 'Rule {n} has an error and was skipped.',
 
@@ -575,8 +573,6 @@
       'err.glossary_src': 'Row {n} has no source term',
       'err.slow_below_fast': 'Must not be shorter than the capture interval ({fast} ms)',
       'err.name_long': 'At most {n} characters',
-      'err.rule_empty': 'The pattern is empty',
-      'err.rule_regex': 'Not a valid regular expression: {why}',
       'err.bind_outside': 'This region is not inside the window "{title}"; select a region inside it, or clear the region to bind the whole window',
       'err.bind_small': 'This window is too small to bind',
 

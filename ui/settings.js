@@ -37,6 +37,7 @@
     warnings: [],
     hotkeyErrors: {},
     errors: new Map(), // field → {key, vars} (ours, re-translated) or {text} (the core's)
+    rules: { seq: 0, answer: null, errors: [] }, // the "try it" box: the last question, the core's last answer
     keys: {}, // provider id → {value, touched, removed, visible}
     expanded: new Set(),
     advOpen: new Set(), // providers whose advanced fields are open
@@ -219,15 +220,8 @@
       if (!name) errors.push({ field: `regions.slots.${i}.name`, key: 'err.required' });
       else if ([...name].length > 60) errors.push({ field: `regions.slots.${i}.name`, key: 'err.name_long', vars: { n: 60 } });
     });
-    // Replacement rules: rows left entirely empty are dropped; the others need a pattern that compiles.
-    S.model.filters.forEach((r, i) => {
-      if (r.pattern === '' && r.replacement === '') return;
-      if (r.pattern === '') errors.push({ field: `filters.${i}.pattern`, key: 'err.rule_empty' });
-      else if (r.regex) {
-        const why = regexError(r.pattern);
-        if (why) errors.push({ field: `filters.${i}.pattern`, key: 'err.rule_regex', vars: { why } });
-      }
-    });
+    // Replacement rules: the core checks them (the last `rules_tried` answer); rows left empty are dropped.
+    for (const e of S.rules.errors) errors.push(e);
     for (const p of S.catalog) {
       const ps = S.model.providers[p.id];
       if (p.id === 'custom' && ps && ps.enabled && !String(ps.url || '').trim() && !errors.some((e) => e.field === 'providers.custom.url')) {
@@ -260,80 +254,6 @@
     });
     out.filters = out.filters.filter((r) => r.pattern !== '' || r.replacement !== '');
     return out;
-  }
-
-  // ---------------------------------------------------------------- replacement rules (Rust regex, roughly)
-
-  /**
-   * A JS RegExp for a pattern in Rust `regex` syntax, as far as the two agree: `(?P<n>` → `(?<n>`, `\A` / `\z`,
-   * inline flags. Only a first hint: the core checks the real syntax when saving.
-   */
-  function jsRegex(pattern, strictUnicode) {
-    let flags = 'g';
-    let src = pattern.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$');
-    src = src.replace(/\(\?([imsxuU]+)\)/g, (all, f) => {
-      for (const c of 'ism') if (f.includes(c) && !flags.includes(c)) flags += c;
-      return '';
-    });
-    src = src.replace(/\(\?[imsxuU-]+:/g, '(?:');
-    return new RegExp(src, flags + (strictUnicode ? 'u' : ''));
-  }
-
-  /** Why a pattern cannot be a regular expression, or null. Tried with and without Unicode mode (which
-   * refuses escapes such as `\:` that Rust allows). */
-  function regexError(pattern) {
-    try {
-      jsRegex(pattern, true);
-      return null;
-    } catch (e) {
-      try {
-        jsRegex(pattern, false);
-        return null;
-      } catch (e2) {
-        return String(e2.message || e2).replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
-      }
-    }
-  }
-
-  function compileRule(r) {
-    if (!r.regex) return { literal: r.pattern };
-    try {
-      return { re: jsRegex(r.pattern, true) };
-    } catch (e) {
-      return { re: jsRegex(r.pattern, false) };
-    }
-  }
-
-  /** A Rust-style replacement: `$1`, `${1}`, `${name}`, `$name`, `$$`; a group that did not match is empty. */
-  function expand(rep, m) {
-    return rep.replace(/\$(\$|\{([^}]*)\}|([A-Za-z0-9_]+))/g, (all, x, braced, bare) => {
-      if (all === '$$') return '$';
-      const name = braced !== undefined ? braced : bare;
-      const g = /^\d+$/.test(name) ? m[Number(name)] : (m.groups || {})[name];
-      return g === undefined ? '' : g;
-    });
-  }
-
-  /** Applies the enabled rules of one stage in order, like filters::Filters::apply; rules with errors are skipped. */
-  function applyRules(rules, stage, text) {
-    let out = text;
-    const skipped = [];
-    rules.forEach((r, i) => {
-      if (!r.enabled || r.stage !== stage || (r.pattern === '' && r.replacement === '')) return;
-      if (r.pattern === '' || (r.regex && regexError(r.pattern))) {
-        skipped.push(i + 1);
-        return;
-      }
-      const c = compileRule(r);
-      if (c.literal !== undefined) out = out.split(c.literal).join(r.replacement);
-      else out = out.replace(c.re, (...args) => {
-        const groups = typeof args[args.length - 1] === 'object' ? args[args.length - 1] : undefined;
-        const m = args.slice(0, typeof args[args.length - 1] === 'object' ? -3 : -2);
-        m.groups = groups;
-        return expand(r.replacement, m);
-      });
-    });
-    return { text: out, skipped };
   }
 
   /** One provider's settings as the form has them (unsaved), with api_key null / "" / the typed key. */
@@ -569,6 +489,7 @@
     S.platform = pf && typeof pf === 'object' ? { covered_window_capture: !!pf.covered_window_capture, note: typeof pf.note === 'string' ? pf.note : '' } : null;
     S.cleared = new Set();
     S.errors.clear();
+    S.rules = { seq: S.rules.seq, answer: null, errors: [] };
     S.keys = {};
     S.tests = {};
     S.models = {};
@@ -1275,8 +1196,9 @@
       const list = S.model.filters;
       const [rule] = list.splice(i, 1);
       if (to !== null) list.splice(to, 0, rule);
-      // Errors are by position: those of the rules are checked again on the next save.
+      // Errors are by position: the core checks the rules again (renderFilters asks it).
       for (const k of Array.from(S.errors.keys())) if (k.startsWith('filters.')) S.errors.delete(k);
+      S.rules.errors = [];
       renderFilters();
       renderErrors();
       updateDirty();
@@ -1307,30 +1229,94 @@
     inputs[inputs.length - 1].focus();
   });
 
-  /** The "try it" box: the enabled rules of one stage applied to sample text, as the form has them. */
-  function updateTry() {
-    const sample = $('try-input').value;
-    const rules = [];
-    document.querySelectorAll('#rules tbody').forEach((b) => {
+  /** The rules as the form has them, in the form's order (rows not filled yet included). */
+  function formRules() {
+    return Array.from(document.querySelectorAll('#rules tbody')).map((b) => {
       const get = (k) => b.querySelector(`[data-field$=".${k}"]`);
-      rules.push({ pattern: get('pattern').value, replacement: get('replacement').value, regex: get('regex').checked, stage: get('stage').value, enabled: get('enabled').checked });
       b.classList.toggle('off', !get('enabled').checked);
+      return { pattern: get('pattern').value, replacement: get('replacement').value, regex: get('regex').checked, stage: get('stage').value, enabled: get('enabled').checked };
     });
+  }
+
+  /**
+   * The "try it" box and the rules' checks come from the core: the form's rules and the sample go out as
+   * `try_rules` (150 ms after the last change), the answer (`rules_tried`) says what each stage makes of the
+   * sample and which rules cannot be used.
+   */
+  let tryTimer = 0;
+  function updateTry() {
+    clearTimeout(tryTimer);
+    renderTry();
+    tryTimer = setTimeout(() => {
+      const rules = formRules();
+      const sample = $('try-input').value;
+      if (!rules.length && !sample) {
+        S.rules.answer = null;
+        setRuleErrors([]);
+        renderTry();
+        return;
+      }
+      S.rules.seq += 1;
+      S.rules.sample = sample;
+      send({ type: 'try_rules', seq: S.rules.seq, rules, sample });
+    }, 150);
+  }
+
+  /** The core's refusals of rules, shown on their rows (they replace the last ones) and kept for `save`. */
+  function setRuleErrors(list) {
+    for (const k of Array.from(S.errors.keys())) if (k.startsWith('filters.')) S.errors.delete(k);
+    S.rules.errors = list;
+    for (const e of list) S.errors.set(e.field, e);
+    renderErrors();
+  }
+
+  function renderTry() {
+    const sample = $('try-input').value;
     const out = $('try-out');
     const note = $('try-note');
-    if (!sample) {
+    const a = S.rules.answer;
+    if (!sample || !a) {
       out.textContent = '';
       out.classList.add('empty');
-      note.textContent = t('filters.try_hint');
+      note.textContent = sample ? '' : t('filters.try_hint');
       return;
     }
-    const r = applyRules(rules, $('try-stage').value, sample);
+    const text = $('try-stage').value === 'after_translation' ? a.after_translation : a.before_translation;
     out.classList.remove('empty');
-    out.textContent = r.text;
-    note.textContent = r.skipped.length ? t('filters.try_skipped', { n: r.skipped.join(', ') }) : r.text === sample ? t('filters.try_same') : '';
+    out.textContent = text;
+    const rules = formRules();
+    const skipped = [...new Set(a.errors.map((e) => Number(e.field.split('.')[1])))]
+      .filter((i) => rules[i] && rules[i].enabled && rules[i].stage === $('try-stage').value)
+      .map((i) => i + 1);
+    note.textContent = skipped.length ? t('filters.try_skipped', { n: skipped.join(', ') }) : text === a.sample ? t('filters.try_same') : '';
   }
+
+  /** A rule was edited: what the core said about it no longer holds. */
+  function dropRuleErrors(field) {
+    const m = /^filters\.(\d+)\./.exec(field);
+    if (!m) return;
+    const mine = (f) => f === `filters.${m[1]}` || f.startsWith(`filters.${m[1]}.`);
+    S.rules.errors = S.rules.errors.filter((e) => !mine(e.field));
+    for (const k of Array.from(S.errors.keys())) if (mine(k)) S.errors.delete(k);
+    renderErrors();
+  }
+
+  on('rules_tried', (msg) => {
+    if (msg.seq !== S.rules.seq || !S.loaded) return;
+    const errors = (Array.isArray(msg.errors) ? msg.errors : [])
+      .filter((e) => e && typeof e.field === 'string' && /^filters\.\d+(\.pattern)?$/.test(e.field))
+      .map((e) => ({ field: e.field, text: String(e.message || '') }));
+    S.rules.answer = {
+      sample: S.rules.sample,
+      before_translation: String(msg.before_translation ?? ''),
+      after_translation: String(msg.after_translation ?? ''),
+      errors,
+    };
+    setRuleErrors(errors);
+    renderTry();
+  });
   $('try-input').addEventListener('input', updateTry);
-  $('try-stage').addEventListener('change', updateTry);
+  $('try-stage').addEventListener('change', renderTry);
 
   // ---------------------------------------------------------------- auto mode and memory
 
@@ -1487,6 +1473,7 @@
     S.keys = {};
     S.cleared = new Set();
     S.errors.clear();
+    S.rules = { seq: S.rules.seq, answer: null, errors: [] };
     S.loaded = false;
     loadStatic();
     setUiChoiceState(S.model.general.ui_language);
@@ -1577,13 +1564,19 @@
     clearError(input.dataset.field);
     updateOutput(input);
     if (input.closest('#sec-overlay')) updatePreview();
-    if (input.closest('#rules')) updateTry();
+    if (input.closest('#rules')) {
+      dropRuleErrors(input.dataset.field);
+      updateTry();
+    }
     updateDirty();
   });
   $('content').addEventListener('change', (e) => {
     const input = e.target;
     if (input.dataset && input.dataset.field && input.closest('#sec-overlay')) updatePreview();
-    if (input.dataset && input.dataset.field && input.closest('#rules')) updateTry();
+    if (input.dataset && input.dataset.field && input.closest('#rules')) {
+      dropRuleErrors(input.dataset.field);
+      updateTry();
+    }
   });
 
   // Links never navigate inside the webview.

@@ -569,13 +569,26 @@ test('no platform note unless the core sends one', async () => {
   await s.page.close();
 });
 
-test('replacement rules: add, edit, reorder, delete, try it; a bad regex is refused, the core\'s errors land by place', async () => {
+/** The page's last `try_rules` question once it satisfies `ok` (the page asks 150 ms after the last change). */
+async function tried(s, ok = () => true) {
+  return until(async () => {
+    const all = await s.sentOf('try_rules');
+    const last = all[all.length - 1];
+    return last && ok(last) ? last : null;
+  }, 3000, 'a try_rules question');
+}
+
+test('replacement rules: add, edit, reorder, delete; the try-it box and the checks are the core\'s answers', async () => {
   const s = await settingsPage();
   const { page } = s;
   await page.click('.nav-item[data-section="filters"]');
   const rows = page.locator('#rules tbody');
   assert.equal(await rows.count(), 1);
   assert.equal(await fieldOf(page, 'filters.0.pattern').inputValue(), '♪');
+  // The page asks about the rules it shows, even before there is a sample.
+  let q = await tried(s);
+  assert.deepEqual(q.rules, [{ pattern: '♪', replacement: '', regex: false, stage: 'before_translation', enabled: true }]);
+  assert.equal(q.sample, '');
 
   await page.click('#rule-add');
   await fieldOf(page, 'filters.1.pattern').fill('(\\w+)-san');
@@ -585,23 +598,47 @@ test('replacement rules: add, edit, reorder, delete, try it; a bad regex is refu
   await page.click('#rule-add');
   await fieldOf(page, 'filters.2.pattern').fill('(unclosed');
   await fieldOf(page, 'filters.2.regex').check();
+  q = await tried(s, (m) => m.rules.length === 3 && m.rules[2].regex);
+  assert.deepEqual(q.rules[1], { pattern: '(\\w+)-san', replacement: '${1}さん', regex: true, stage: 'after_translation', enabled: true });
+  // The core's reason lands on the rule, as it says it; the page has no regex engine of its own.
+  const why = 'the pattern is not a valid regular expression: unclosed group (at character 1).';
+  await s.receive({ type: 'rules_tried', seq: q.seq, errors: [{ field: 'filters.2.pattern', message: why }], before_translation: '', after_translation: '' });
+  assert.equal(await errorOf(page, 'filters.2.pattern').textContent(), why);
+  assert.equal(await errorOf(page, 'filters.2.pattern').isVisible(), true);
+  // A save is not sent while the core refuses a rule.
   await page.click('#btn-save');
   assert.deepEqual(await s.sentOf('save'), []);
-  assert.match(await errorOf(page, 'filters.2.pattern').textContent(), /^不是有效的正则表达式：/);
-  assert.equal(await errorOf(page, 'filters.2.pattern').isVisible(), true);
+  assert.equal(await errorOf(page, 'filters.2.pattern').textContent(), why);
 
-  // Rust syntax the page imitates is not refused: inline flags, (?P<name>…), escaped punctuation.
+  // Editing the rule takes the old reason away at once; the core is asked again.
   await fieldOf(page, 'filters.2.pattern').fill('(?i)\\s+(?P<end>[!！]+)\\:?$');
+  assert.equal(await errorOf(page, 'filters.2.pattern').textContent(), '');
   await fieldOf(page, 'filters.2.replacement').fill('${end}');
-  // Try it: the enabled rules of one stage, in order, with Rust-style groups.
   await page.fill('#try-input', 'ラララ♪  ！！');
+  q = await tried(s, (m) => m.sample === 'ラララ♪  ！！' && m.rules[2].replacement === '${end}');
+  // An answer to an older question is dropped.
+  await s.receive({ type: 'rules_tried', seq: q.seq - 1, errors: [], before_translation: 'old', after_translation: 'old' });
+  assert.equal(await page.locator('#try-out').textContent(), '');
+  await s.receive({ type: 'rules_tried', seq: q.seq, errors: [], before_translation: 'ラララ！！', after_translation: 'ラララ♪  ！！' });
   assert.equal(await page.locator('#try-out').textContent(), 'ラララ！！');
+  assert.equal(await page.locator('#try-note').textContent(), '');
+  // The other stage is in the same answer: no new question.
+  const asked = (await s.sentOf('try_rules')).length;
   await page.selectOption('#try-stage', 'after_translation');
-  await page.fill('#try-input', 'Alice-san said hi');
-  assert.equal(await page.locator('#try-out').textContent(), 'Aliceさん said hi');
-  await fieldOf(page, 'filters.1.enabled').uncheck({ force: true });
-  assert.equal(await page.locator('#try-out').textContent(), 'Alice-san said hi');
+  assert.equal(await page.locator('#try-out').textContent(), 'ラララ♪  ！！');
   assert.equal(await page.locator('#try-note').textContent(), '没有规则匹配这段文字。');
+  assert.equal((await s.sentOf('try_rules')).length, asked);
+  // A rule the core cannot use is named as skipped in the stage it belongs to.
+  await fieldOf(page, 'filters.1.pattern').fill('(\\w+-san');
+  q = await tried(s, (m) => m.rules[1].pattern === '(\\w+-san');
+  await s.receive({ type: 'rules_tried', seq: q.seq, errors: [{ field: 'filters.1.pattern', message: why }], before_translation: 'ラララ！！', after_translation: 'ラララ♪  ！！' });
+  assert.equal(await page.locator('#try-note').textContent(), '第 2 条规则有错误，已跳过。');
+  assert.equal(await errorOf(page, 'filters.1.pattern').textContent(), why);
+  await fieldOf(page, 'filters.1.pattern').fill('(\\w+)-san');
+  await fieldOf(page, 'filters.1.enabled').uncheck({ force: true });
+  q = await tried(s, (m) => m.rules[1].pattern === '(\\w+)-san' && !m.rules[1].enabled);
+  await s.receive({ type: 'rules_tried', seq: q.seq, errors: [], before_translation: 'ラララ！！', after_translation: 'ラララ♪  ！！' });
+  assert.equal(await errorOf(page, 'filters.1.pattern').textContent(), '');
 
   // Reorder and delete: rule 3 to the top, then the old first rule goes.
   await rows.nth(2).locator('button[data-action="up"]').click();
@@ -610,8 +647,11 @@ test('replacement rules: add, edit, reorder, delete, try it; a bad regex is refu
   assert.equal(await rows.nth(0).locator('button[data-action="up"]').isDisabled(), true);
   await rows.nth(1).locator('button[data-action="delete"]').click();
   assert.equal(await rows.count(), 2);
-  // An empty row is dropped on save.
+  // An empty row is sent to the core as it is (the core skips it) and dropped on save.
   await page.click('#rule-add');
+  q = await tried(s, (m) => m.rules.length === 3 && m.rules[2].pattern === '' && m.rules[0].replacement === '${end}');
+  assert.deepEqual(q.rules[2], { pattern: '', replacement: '', regex: false, stage: 'before_translation', enabled: true });
+  await s.receive({ type: 'rules_tried', seq: q.seq, errors: [], before_translation: 'ラララ！！', after_translation: 'ラララ♪  ！！' });
   await page.click('#btn-save');
   const [save] = await s.sentOf('save');
   assert.deepEqual(save.settings.filters, [
@@ -619,7 +659,7 @@ test('replacement rules: add, edit, reorder, delete, try it; a bad regex is refu
     { pattern: '(\\w+)-san', replacement: '${1}さん', regex: true, stage: 'after_translation', enabled: false },
   ]);
   assert.equal(await rows.count(), 2);
-  // The core is the authority (Rust regex has no look-around): its error lands on that rule.
+  // The core refuses the save (Rust regex has no look-around): its error lands on that rule.
   await s.receive({ type: 'save_error', errors: [{ field: 'filters.1.pattern', message: 'the pattern is not a valid regular expression: look-around is not supported (at character 1).' }] });
   assert.equal(await page.locator('#sec-filters').isVisible(), true);
   assert.equal(await errorOf(page, 'filters.1.pattern').textContent(), 'the pattern is not a valid regular expression: look-around is not supported (at character 1).');
@@ -654,9 +694,13 @@ test('screenshots of the persistent-mode sections', async () => {
   await fieldOf(page, 'filters.2.pattern').fill('(unclosed');
   await fieldOf(page, 'filters.2.regex').check();
   await fieldOf(page, 'filters.0.enabled').uncheck({ force: true });
-  await page.click('#btn-save');
   await page.selectOption('#try-stage', 'after_translation');
   await page.fill('#try-input', 'Alice-san said hi');
+  const q = await tried(s, (m) => m.sample === 'Alice-san said hi' && m.rules.length === 3 && !m.rules[0].enabled);
+  await s.receive({
+    type: 'rules_tried', seq: q.seq, before_translation: 'Alice-san said hi', after_translation: 'Aliceさん said hi',
+    errors: [{ field: 'filters.2.pattern', message: 'the pattern is not a valid regular expression: unclosed group (at character 1).' }],
+  });
   await s.shot('settings-filters.png');
   await fieldOf(page, 'filters.2.pattern').fill('');
   await page.click('.nav-item[data-section="memory"]');

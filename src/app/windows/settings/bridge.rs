@@ -205,6 +205,44 @@ fn rule_errors(rules: &[Value]) -> Vec<FieldError> {
         .collect()
 }
 
+/// The "try it" box: the page's rules (by their place in the form) applied to `sample`, and every rule that
+/// cannot be used. A row with neither a pattern nor a replacement is one the user has not filled yet: it is
+/// neither applied nor refused (saving drops it).
+pub fn try_rules(rows: &[Value], sample: &str) -> (Vec<FieldError>, filters::Trial) {
+    let mut errors = Vec::new();
+    let mut rules = Vec::new();
+    let mut places = Vec::new();
+    for (i, v) in rows.iter().enumerate() {
+        match serde_json::from_value::<Rule>(v.clone()) {
+            Err(e) => errors.push((
+                i,
+                FieldError {
+                    field: format!("filters.{i}"),
+                    message: format!("not a replacement rule: {e}"),
+                },
+            )),
+            Ok(r) if r.pattern.is_empty() && r.replacement.is_empty() => {}
+            Ok(r) => {
+                rules.push(r);
+                places.push(i);
+            }
+        }
+    }
+    let trial = filters::try_rules(&rules, sample);
+    errors.extend(trial.errors.iter().map(|e| {
+        let i = places[e.index];
+        (
+            i,
+            FieldError {
+                field: format!("filters.{i}.pattern"),
+                message: e.message.clone(),
+            },
+        )
+    }));
+    errors.sort_by_key(|(i, _)| *i);
+    (errors.into_iter().map(|(_, e)| e).collect(), trial)
+}
+
 /// Validates what the page sent. Any refused field refuses the whole save, with every reason.
 ///
 /// Besides the checks of reading the file (which include [`crate::auto::GateSettings::check`] for `auto`),
@@ -599,6 +637,25 @@ mod tests {
             errors[0].message
         );
         assert!(!errors[0].message.contains("not applied"));
+    }
+
+    #[test]
+    fn rules_are_tried_by_their_place_in_the_form() {
+        let rows = [
+            json!({"pattern": "", "replacement": "", "regex": false, "stage": "before_translation", "enabled": true}),
+            json!({"pattern": "(?P<n>\\w+)-san", "replacement": "${n}さん", "regex": true, "stage": "after_translation", "enabled": true}),
+            json!({"pattern": "(unclosed", "replacement": "", "regex": true, "stage": "before_translation", "enabled": true}),
+            json!({"pattern": "a", "stage": "sometimes"}),
+            json!({"pattern": "", "replacement": "x", "regex": false, "stage": "before_translation", "enabled": false}),
+        ];
+        let (errors, trial) = try_rules(&rows, "Alice-san");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["filters.2.pattern", "filters.3", "filters.4.pattern"]
+        );
+        assert_eq!(trial.before_translation, "Alice-san");
+        assert_eq!(trial.after_translation, "Aliceさん");
     }
 
     #[test]

@@ -94,6 +94,17 @@ pub enum SettingsIn {
         /// `auto`, `zh` or `en`.
         ui_lang: String,
     },
+    /// Apply the form's replacement rules to a sample text (the "try it" box), and check them.
+    TryRules {
+        /// Echoed in the answer, so the page can drop answers to older questions.
+        #[serde(default)]
+        seq: u64,
+        /// The rules as the form has them (see `filters` in PROTOCOL.md), rows not filled yet included.
+        rules: Vec<Value>,
+        /// The sample text.
+        #[serde(default)]
+        sample: String,
+    },
 }
 
 /// Core → settings page.
@@ -168,6 +179,17 @@ pub enum SettingsOut {
         url: Option<String>,
         /// Or why it is refused.
         error: Option<String>,
+    },
+    /// The answer to [`SettingsIn::TryRules`].
+    RulesTried {
+        /// The question's `seq`.
+        seq: u64,
+        /// Every rule that cannot be used (`filters.N.pattern`, or `filters.N` for a row that is not a rule).
+        errors: Vec<FieldError>,
+        /// The sample after the enabled rules of the before-translation stage.
+        before_translation: String,
+        /// The sample after the enabled rules of the after-translation stage.
+        after_translation: String,
     },
 }
 
@@ -330,6 +352,15 @@ impl SettingsWindow {
                 } else {
                     tracing::warn!("refused to open a URL that is not in the catalog: {url}");
                 }
+            }
+            SettingsIn::TryRules { seq, rules, sample } => {
+                let (errors, trial) = bridge::try_rules(&rules, &sample);
+                self.send(&SettingsOut::RulesTried {
+                    seq,
+                    errors,
+                    before_translation: trial.before_translation,
+                    after_translation: trial.after_translation,
+                });
             }
             SettingsIn::SetUiLang { ui_lang } => {
                 let lang = match ui_lang.as_str() {
@@ -516,6 +547,24 @@ mod tests {
         assert_eq!(v["errors"][0]["field"], "providers.deepseek.temperature");
         let v = serde_json::to_value(SettingsOut::Saved).unwrap();
         assert_eq!(v, serde_json::json!({"type":"saved"}));
+        let m: SettingsIn = serde_json::from_str(
+            r#"{"type":"try_rules","seq":4,"rules":[{"pattern":"a","replacement":"b"}],"sample":"abc"}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(m, SettingsIn::TryRules { seq: 4, ref rules, ref sample } if rules.len() == 1 && sample == "abc")
+        );
+        let v = serde_json::to_value(SettingsOut::RulesTried {
+            seq: 4,
+            errors: Vec::new(),
+            before_translation: "bbc".into(),
+            after_translation: "abc".into(),
+        })
+        .unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"type":"rules_tried","seq":4,"errors":[],"before_translation":"bbc","after_translation":"abc"})
+        );
     }
 
     #[test]
