@@ -34,7 +34,7 @@
     uiChoice: 'auto',
     section: 'providers',
     welcome: false, // the first-start guide is on show (the core says so)
-    warnings: [],
+    warnings: [], // the core's problems with the settings file: {field, message, fallback}
     hotkeyErrors: {},
     errors: new Map(), // field → {key, vars} (ours, re-translated) or {text} (the core's)
     rules: { seq: 0, answer: null, errors: [] }, // the "try it" box: the last question, the core's last answer
@@ -272,11 +272,42 @@
     return e.text !== undefined ? e.text : t(e.key, e.vars);
   }
 
+  /** A warning of the `state` message: where ({field}), what ({message}), what is used instead ({fallback}). */
+  function readWarning(w) {
+    if (typeof w === 'string') return { field: '', message: w, fallback: 'note' };
+    if (!w || typeof w !== 'object') return null;
+    return { field: typeof w.field === 'string' ? w.field : '', message: String(w.message ?? ''), fallback: w.fallback ?? 'note' };
+  }
+
+  /** What the settings use instead of a refused value, in words. */
+  function fallbackText(fb) {
+    if (fb && typeof fb === 'object' && 'value' in fb) {
+      const v = fb.value;
+      if (v === null) return t('warn.unset');
+      if (v === '') return t('warn.empty');
+      return t('warn.using', { value: typeof v === 'string' ? v : JSON.stringify(v) });
+    }
+    if (fb === 'defaults') return t('warn.defaults');
+    if (fb === 'ignored') return t('warn.ignored');
+    return '';
+  }
+
+  function warningText(w) {
+    const fb = fallbackText(w.fallback);
+    return fb ? t('warn.line', { message: w.message, fallback: fb }) : w.message;
+  }
+
+  /** The file's warning about a field, while the field still holds what the file was read as. */
+  const warningFor = (field) => S.warnings.find((w) => w.field === field && !w.edited);
+
   function renderErrors() {
     document.querySelectorAll('[data-error-for]').forEach((span) => {
-      const e = S.errors.get(span.dataset.errorFor);
-      span.textContent = e ? errorText(e) : '';
-      span.classList.toggle('on', !!e);
+      const field = span.dataset.errorFor;
+      const e = S.errors.get(field);
+      const w = e ? null : warningFor(field);
+      span.textContent = e ? errorText(e) : w ? warningText(w) : '';
+      span.classList.toggle('on', !!(e || w));
+      span.classList.toggle('warn', !!w);
     });
     document.querySelectorAll('[data-field]').forEach((input) => {
       input.classList.toggle('invalid', S.errors.has(input.dataset.field));
@@ -331,7 +362,10 @@
   }
 
   function clearError(field) {
-    if (S.errors.delete(field)) renderErrors();
+    // Editing a field the file had wrong answers its warning too.
+    const w = warningFor(field);
+    if (w) w.edited = true;
+    if (S.errors.delete(field) || w) renderErrors();
   }
 
   // ---------------------------------------------------------------- sections and language
@@ -482,7 +516,7 @@
     S.systemLang = msg.system_lang === 'zh' ? 'zh' : 'en';
     S.model = normalizeSettings(msg.settings);
     S.saved = clone(S.model);
-    S.warnings = Array.isArray(msg.warnings) ? msg.warnings.map(String) : [];
+    S.warnings = (Array.isArray(msg.warnings) ? msg.warnings : []).map(readWarning).filter(Boolean);
     S.hotkeyErrors = msg.hotkey_errors && typeof msg.hotkey_errors === 'object' ? Object.assign({}, msg.hotkey_errors) : {};
     S.configPath = typeof msg.config_path === 'string' ? msg.config_path : '';
     const pf = msg.platform;
@@ -1389,7 +1423,7 @@
 
   function renderBanner() {
     const list = $('banner-list');
-    list.replaceChildren(...S.warnings.map((w) => el('li', { text: w })));
+    list.replaceChildren(...S.warnings.map((w) => el('li', { text: (w.field ? w.field + ': ' : '') + warningText(w) })));
     $('banner').hidden = S.warnings.length === 0;
   }
   $('banner-close').addEventListener('click', () => ($('banner').hidden = true));

@@ -58,7 +58,7 @@ fn engine_params(s: &Settings) -> EngineParams {
 struct App {
     /// Jobs, regions, auto mode, and the settings in effect.
     ctl: Controller,
-    config_warnings: Vec<String>,
+    config_warnings: Vec<config::ConfigWarning>,
     proxy: EventLoopProxy<AppEvent>,
     runtime: tokio::runtime::Runtime,
     pipeline: Pipeline,
@@ -144,7 +144,7 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         Err(e) => (None, Some(e)),
     };
     let mut app = App {
-        config_warnings: loaded.warnings.iter().map(|w| w.to_string()).collect(),
+        config_warnings: loaded.warnings,
         ctl: Controller::new(settings, config_path),
         proxy,
         runtime,
@@ -681,14 +681,14 @@ impl App {
     fn apply_settings(&mut self, new: Settings) -> Result<(), String> {
         let saved = config::save(&new, self.ctl.config_path()).map_err(|e| e.to_string())?;
         if let Some(aside) = saved.moved_aside {
-            self.config_warnings = vec![format!(
+            self.config_warnings = vec![config::ConfigWarning::note(format!(
                 "{} {}",
                 self.ctl.t(
                     "无法读取的旧设置文件已移到",
                     "The unreadable old settings file was moved to"
                 ),
                 aside.display()
-            )];
+            ))];
         } else {
             self.config_warnings.clear();
         }

@@ -13,8 +13,8 @@ pub use persistent::*;
 pub use sections::*;
 
 use crate::providers::{self, EndpointSpec, ProviderInfo};
-pub use read::ConfigWarning;
 use read::SectionReader;
+pub use read::{ConfigWarning, Fallback};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fs;
@@ -125,11 +125,11 @@ pub fn load(path: &Path) -> Loaded {
     if let FileState::Unreadable(why) = &state {
         warnings.insert(
             0,
-            ConfigWarning::section(
+            ConfigWarning::defaults(
                 "",
                 format!(
-                    "{why}. Using default settings; your file is kept as it is and will be moved aside \
-                     (to {}.broken-…) before settings are saved",
+                    "{why}. Your file is kept as it is and will be moved aside (to {}.broken-…) before \
+                     settings are saved",
                     path.display()
                 ),
             ),
@@ -281,10 +281,7 @@ impl Settings {
         ];
         for key in root.keys() {
             if !known.contains(&key.as_str()) {
-                w.push(ConfigWarning::section(
-                    key.clone(),
-                    "unknown section is ignored",
-                ));
+                w.push(ConfigWarning::ignored(key.clone(), "unknown section"));
             }
         }
         let general = GeneralSettings::read(SectionReader::new(root, "general", &mut w));
@@ -376,25 +373,25 @@ fn read_providers(
         return out;
     };
     let Some(table) = value.as_table() else {
-        w.push(ConfigWarning::section(
+        w.push(ConfigWarning::ignored(
             "providers",
-            "should be a section of [providers.ID] tables; ignored",
+            "should be a section of [providers.ID] tables",
         ));
         return out;
     };
     for (id, v) in table {
         let Some(t) = v.as_table() else {
-            w.push(ConfigWarning::section(
+            w.push(ConfigWarning::ignored(
                 format!("providers.{id}"),
-                "should be a table; ignored",
+                "should be a table",
             ));
             continue;
         };
         if providers::find(id).is_none() {
-            w.push(ConfigWarning::section(
+            w.push(ConfigWarning::ignored(
                 format!("providers.{id}"),
                 format!(
-                    "is not a known provider (known: {}); ignored",
+                    "is not a known provider (known: {})",
                     providers::catalog::ids().join(", ")
                 ),
             ));

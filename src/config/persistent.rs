@@ -1,7 +1,7 @@
 //! The sections of persistent mode: `[auto]` (the gates), `[[filters]]` (replacement rules), `[regions]`
 //! (saved regions and their window bindings) and `[memory]` (translation memory and history).
 
-use super::read::{ConfigWarning, SectionReader};
+use super::read::{ConfigWarning, Fallback, SectionReader};
 use crate::auto::GateSettings;
 use crate::capture::Rect;
 use crate::filters::{self, Rule};
@@ -35,8 +35,10 @@ impl AutoSettings {
             text_threshold: r.get("text_threshold", d.text_threshold),
         };
         let (gates, problems) = raw.fixed();
+        let fixed = serde_json::to_value(&gates).unwrap_or_default();
         for p in problems {
-            r.warn(p.field, format!("{}; using the default", p.message));
+            let fallback = Fallback::Value(fixed.get(p.field).cloned().unwrap_or_default());
+            r.warn(p.field, p.message, fallback);
         }
         r.finish();
         AutoSettings {
@@ -157,23 +159,25 @@ impl RegionSettings {
         for (i, v) in raw.into_iter().enumerate() {
             if i >= REGION_SLOTS {
                 r.warn(
-                    "slots",
-                    format!("only {REGION_SLOTS} regions can be saved; the rest are ignored"),
+                    &format!("slots.{i}"),
+                    format!("only {REGION_SLOTS} regions can be saved"),
+                    Fallback::Ignored,
                 );
                 break;
             }
+            // A saved region that cannot be used is left out: its slot is empty.
             match v.try_into::<SavedRegion>() {
                 Ok(s) => match check_slot(&s) {
                     Ok(()) => slots.push(s),
                     Err(e) => {
-                        r.warn("slots", format!("region {}: {e}; emptied", i + 1));
+                        r.warn(&format!("slots.{i}"), e, Fallback::Ignored);
                         slots.push(SavedRegion::empty(i));
                     }
                 },
                 Err(e) => {
                     let reason = e.to_string();
                     let reason = reason.lines().next().unwrap_or("invalid").to_string();
-                    r.warn("slots", format!("region {}: {reason}; emptied", i + 1));
+                    r.warn(&format!("slots.{i}"), reason, Fallback::Ignored);
                     slots.push(SavedRegion::empty(i));
                 }
             }
@@ -263,9 +267,9 @@ pub(super) fn read_filters(root: &toml::Table, w: &mut Vec<ConfigWarning>) -> Ve
         return Vec::new();
     };
     let Some(list) = v.as_array() else {
-        w.push(ConfigWarning::section(
+        w.push(ConfigWarning::ignored(
             "filters",
-            "should be a list of [[filters]] rules; ignored",
+            "should be a list of [[filters]] rules",
         ));
         return Vec::new();
     };
@@ -273,25 +277,18 @@ pub(super) fn read_filters(root: &toml::Table, w: &mut Vec<ConfigWarning>) -> Ve
     for (i, item) in list.iter().enumerate() {
         match item.clone().try_into::<Rule>() {
             Ok(rule) => {
+                // Kept (so the user can mend it) but not applied.
                 if let Err(e) = filters::check(&rule) {
-                    w.push(ConfigWarning::section(
-                        "filters",
-                        format!(
-                            "rule {} ('{}'): {e}; it is not applied",
-                            i + 1,
-                            rule.pattern
-                        ),
-                    ));
+                    w.push(ConfigWarning::ignored(format!("filters.{i}.pattern"), e));
                 }
                 out.push(rule);
             }
             Err(e) => {
                 let reason = e.to_string();
-                w.push(ConfigWarning::section(
-                    "filters",
+                w.push(ConfigWarning::ignored(
+                    format!("filters.{i}"),
                     format!(
-                        "rule {}: {}; ignored",
-                        i + 1,
+                        "not a replacement rule: {}",
                         reason.lines().next().unwrap_or("invalid")
                     ),
                 ));

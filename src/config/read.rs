@@ -2,46 +2,89 @@
 //! are reported, and nothing aborts the whole file.
 
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::fmt;
 use toml::{Table, Value};
 
-/// A problem with one field (or section) of the settings.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A problem with one field (or section) of the settings, as data: where, what, and what is used instead.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ConfigWarning {
-    /// The section, e.g. `network` or `providers.deepseek`.
-    pub section: String,
-    /// The field, when the problem is one field's.
-    pub key: Option<String>,
-    /// What is wrong and what happens instead.
+    /// The dotted path of the field, as the settings page names it: `auto.stable_frames`,
+    /// `providers.deepseek.temperature`, `regions.slots.1` (a saved region), `filters.2.pattern` (a rule);
+    /// a section's name for a whole section; empty for the whole file.
+    pub field: String,
+    /// What is wrong (not what happens instead: that is [`fallback`](Self::fallback)).
     pub message: String,
+    /// What is used instead.
+    pub fallback: Fallback,
+}
+
+/// What is used instead of a refused setting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fallback {
+    /// This value (as JSON; the default, so far).
+    Value(serde_json::Value),
+    /// The defaults, for all of it (a section, or the whole file).
+    Defaults,
+    /// Nothing: it is left out (an unknown key, a rule that is kept but not applied, a saved region).
+    Ignored,
+    /// Nothing was refused: a note about the file (it was moved aside).
+    Note,
 }
 
 impl ConfigWarning {
-    /// A problem with a whole section or the file.
-    pub fn section(section: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A problem with `field` that leaves it out.
+    pub fn ignored(field: impl Into<String>, message: impl Into<String>) -> Self {
         ConfigWarning {
-            section: section.into(),
-            key: None,
+            field: field.into(),
             message: message.into(),
+            fallback: Fallback::Ignored,
         }
     }
 
-    /// The dotted path of the field, e.g. `providers.deepseek.temperature`.
-    pub fn field(&self) -> String {
-        match &self.key {
-            Some(k) if self.section.is_empty() => k.clone(),
-            Some(k) => format!("{}.{k}", self.section),
-            None => self.section.clone(),
+    /// Something to know about the settings file that refuses nothing.
+    pub fn note(message: impl Into<String>) -> Self {
+        ConfigWarning {
+            field: String::new(),
+            message: message.into(),
+            fallback: Fallback::Note,
+        }
+    }
+
+    /// A problem with `field` for which its defaults are used.
+    pub fn defaults(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ConfigWarning {
+            field: field.into(),
+            message: message.into(),
+            fallback: Fallback::Defaults,
+        }
+    }
+}
+
+impl fmt::Display for Fallback {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fallback::Value(serde_json::Value::Null) => f.write_str("left unset"),
+            Fallback::Value(serde_json::Value::String(s)) if s.is_empty() => {
+                f.write_str("left empty")
+            }
+            Fallback::Value(v) => write!(f, "using {v} instead"),
+            Fallback::Defaults => f.write_str("using the defaults"),
+            Fallback::Ignored => f.write_str("ignored"),
+            Fallback::Note => Ok(()),
         }
     }
 }
 
 impl fmt::Display for ConfigWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.key, self.section.is_empty()) {
-            (Some(k), false) => write!(f, "[{}] {k}: {}", self.section, self.message),
-            (None, false) => write!(f, "[{}] {}", self.section, self.message),
-            (_, true) => f.write_str(&self.message),
+        if !self.field.is_empty() {
+            write!(f, "{}: ", self.field)?;
+        }
+        match self.fallback {
+            Fallback::Note => f.write_str(&self.message),
+            _ => write!(f, "{}; {}", self.message, self.fallback),
         }
     }
 }
@@ -61,12 +104,9 @@ impl<'a> SectionReader<'a> {
             None => None,
             Some(Value::Table(t)) => Some(t),
             Some(other) => {
-                warnings.push(ConfigWarning::section(
+                warnings.push(ConfigWarning::defaults(
                     section,
-                    format!(
-                        "should be a section but is a {}; using defaults for all of it",
-                        other.type_str()
-                    ),
+                    format!("should be a section but is a {}", other.type_str()),
                 ));
                 None
             }
@@ -90,7 +130,7 @@ impl<'a> SectionReader<'a> {
     }
 
     /// The value of `key`, or `default` (with a warning) when it has the wrong type.
-    pub fn get<T: DeserializeOwned>(&mut self, key: &'static str, default: T) -> T {
+    pub fn get<T: DeserializeOwned + Serialize>(&mut self, key: &'static str, default: T) -> T {
         self.seen.push(key);
         let Some(value) = self.table.and_then(|t| t.get(key)) else {
             return default;
@@ -100,15 +140,15 @@ impl<'a> SectionReader<'a> {
             Err(e) => {
                 let reason = e.to_string();
                 let reason = reason.lines().next().unwrap_or("invalid value").trim();
-                let message = format!("{reason} (found {}); using the default", shown(value));
-                self.push(key, message);
+                let message = format!("{reason} (found {})", shown(value));
+                self.warn(key, message, value_of(&default));
                 default
             }
         }
     }
 
     /// Like [`get`](Self::get), then checks the value with `check`; a refused value falls back too.
-    pub fn get_checked<T: DeserializeOwned + Clone>(
+    pub fn get_checked<T: DeserializeOwned + Serialize + Clone>(
         &mut self,
         key: &'static str,
         default: T,
@@ -122,42 +162,45 @@ impl<'a> SectionReader<'a> {
         match check(&v) {
             Ok(()) => v,
             Err(reason) => {
-                self.push(key, format!("{reason}; using the default"));
+                self.warn(key, reason, value_of(&default));
                 default
             }
         }
     }
 
-    /// Reports a problem with `key`.
-    pub fn warn(&mut self, key: &str, message: String) {
-        self.push(key, message);
-    }
-
-    fn push(&mut self, key: &str, message: String) {
+    /// Reports a problem with `key` (a dotted path below the section, e.g. `slots.1`).
+    pub fn warn(&mut self, key: &str, message: String, fallback: Fallback) {
+        let field = if self.section.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.section)
+        };
         self.warnings.push(ConfigWarning {
-            section: self.section.clone(),
-            key: Some(key.to_string()),
+            field,
             message,
+            fallback,
         });
     }
 
     /// Reports keys this section does not know (typos).
-    pub fn finish(self) {
-        if let Some(t) = self.table {
-            for key in t.keys() {
-                if !self.seen.contains(&key.as_str()) {
-                    self.warnings.push(ConfigWarning {
-                        section: self.section.clone(),
-                        key: Some(key.clone()),
-                        message: format!(
-                            "unknown setting '{key}' is ignored (known: {})",
-                            self.seen.join(", ")
-                        ),
-                    });
-                }
-            }
+    pub fn finish(mut self) {
+        let Some(t) = self.table else {
+            return;
+        };
+        let unknown: Vec<&String> = t
+            .keys()
+            .filter(|k| !self.seen.contains(&k.as_str()))
+            .collect();
+        for key in unknown {
+            let message = format!("unknown setting '{key}' (known: {})", self.seen.join(", "));
+            self.warn(key, message, Fallback::Ignored);
         }
     }
+}
+
+/// A fallback value as JSON.
+pub fn value_of(v: &impl Serialize) -> Fallback {
+    Fallback::Value(serde_json::to_value(v).unwrap_or(serde_json::Value::Null))
 }
 
 fn shown(v: &Value) -> String {

@@ -108,14 +108,15 @@ x = 1
         .collect::<Vec<_>>()
         .join("\n");
     for needle in [
-        "[general] target",
-        "[network] proxy",
-        "[network] connect_timeout_secs",
-        "[translation] context_lines",
-        "[providers.deepseek] temperature",
-        "unknown setting 'colour'",
-        "[providers.nosuch]",
-        "[weird] unknown section",
+        "general.target: ",
+        "network.proxy: 'ftp://nope' is not a usable proxy",
+        "(found \"ftp://nope\"); left empty",
+        "network.connect_timeout_secs: invalid type: string \"ten\", expected u64 (found \"ten\"); using 10 instead",
+        "translation.context_lines: must be between 0 and 20; using 0 instead",
+        "providers.deepseek.temperature: must be between 0 and 2; left unset",
+        "providers.deepseek.colour: unknown setting 'colour'",
+        "providers.nosuch: ",
+        "weird: unknown section; ignored",
     ] {
         assert!(
             all.contains(needle),
@@ -287,7 +288,7 @@ regex = true
 pattern = 5
 "#;
     let (s, w) = Settings::parse(text).unwrap();
-    let fields: Vec<String> = w.iter().map(|w| w.field()).collect();
+    let fields: Vec<&str> = w.iter().map(|w| w.field.as_str()).collect();
     assert_eq!(s.auto.gates.fast_interval_ms, 100, "{fields:?}");
     assert_eq!(s.auto.gates.text_threshold, 0.95);
     assert_eq!(s.regions.active, 0);
@@ -299,19 +300,39 @@ pattern = 5
     // The broken regex is kept (so the user can mend it) but reported; the rule of the wrong type is dropped.
     assert_eq!(s.filters.len(), 1);
     assert_eq!(s.filters[0].pattern, "(unclosed");
-    for needle in [
-        "auto.fast_interval_ms",
-        "regions.active",
-        "regions.slots",
-        "memory.max_entries",
-        "filters",
-    ] {
-        assert!(
-            fields.iter().any(|f| f == needle),
-            "{needle} not in {fields:?}"
-        );
-    }
-    assert!(w.iter().any(|w| w.message.contains("not applied")), "{w:?}");
+    // Each warning names its field as the settings page does, and what is used instead, as data.
+    assert_eq!(
+        fields,
+        [
+            "auto.fast_interval_ms",
+            "regions.active",
+            "regions.slots.0",
+            "regions.slots.2",
+            "memory.max_entries",
+            "filters.0.pattern",
+            "filters.1",
+        ]
+    );
+    assert_eq!(w[0].fallback, Fallback::Value(serde_json::json!(100)));
+    assert_eq!(w[1].fallback, Fallback::Value(serde_json::json!(0)));
+    assert_eq!(w[2].fallback, Fallback::Ignored);
+    assert_eq!(w[2].message, "the region is too small (1×1)");
+    assert_eq!(w[4].fallback, Fallback::Value(serde_json::json!(50_000)));
+    assert_eq!(w[5].fallback, Fallback::Ignored);
+    assert!(w[5].message.contains("unclosed group"), "{w:?}");
+    assert_eq!(
+        w[0].to_string(),
+        "auto.fast_interval_ms: must be between 20 and 5000 (found 1); using 100 instead"
+    );
+    assert_eq!(
+        serde_json::to_value(&w[0]).unwrap(),
+        serde_json::json!({"field": "auto.fast_interval_ms", "message": "must be between 20 and 5000 (found 1)",
+                           "fallback": {"value": 100}})
+    );
+    assert_eq!(
+        serde_json::to_value(&w[2]).unwrap()["fallback"],
+        serde_json::json!("ignored")
+    );
 }
 
 #[test]

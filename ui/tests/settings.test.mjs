@@ -256,14 +256,41 @@ test('the custom provider needs an address before a test or a save', async () =>
   await page.close();
 });
 
-test('warnings and hotkey errors from the core are shown', async () => {
+test('warnings and hotkey errors from the core are shown; a warning sits next to its field', async () => {
   const s = await settingsPage({
-    warnings: ['providers.kimi.temperature: must be between 0 and 2 (7); the default is used'],
+    warnings: [
+      { field: 'providers.deepseek.temperature', message: 'must be between 0 and 2', fallback: { value: null } },
+      { field: 'auto.stable_frames', message: 'must be between 0 and 50 (found 51)', fallback: { value: 2 } },
+      { field: 'regions.slots.1', message: 'the region is too small (1×1)', fallback: 'ignored' },
+      { field: 'weird', message: 'unknown section', fallback: 'ignored' },
+      { field: '', message: '<b>the file</b> was moved aside', fallback: 'note' },
+    ],
     hotkey_errors: { select_region: 'Alt+Q 已被其他程序占用' },
   });
   const { page } = s;
   assert.equal(await page.locator('#banner').isVisible(), true);
-  assert.equal(await page.locator('#banner-list li').textContent(), 'providers.kimi.temperature: must be between 0 and 2 (7); the default is used');
+  assert.deepEqual(await page.locator('#banner-list li').allTextContents(), [
+    'providers.deepseek.temperature: must be between 0 and 2（已改为不设置）',
+    'auto.stable_frames: must be between 0 and 50 (found 51)（已改用 2）',
+    'regions.slots.1: the region is too small (1×1)（已忽略）',
+    'weird: unknown section（已忽略）',
+    '<b>the file</b> was moved aside',
+  ]);
+  assert.equal(await page.locator('#banner-list b').count(), 0);
+  // Each warning also sits next to its field, as a warning (not an error), until the field is edited.
+  const temp = errorOf(page, 'providers.deepseek.temperature');
+  assert.equal(await temp.textContent(), 'must be between 0 and 2（已改为不设置）');
+  assert.match(await temp.getAttribute('class'), /\bon\b.*\bwarn\b|\bwarn\b.*\bon\b/);
+  assert.equal(await temp.isVisible(), true);
+  await page.click('.nav-item[data-section="auto"]');
+  assert.equal(await errorOf(page, 'auto.stable_frames').textContent(), 'must be between 0 and 50 (found 51)（已改用 2）');
+  // The advanced fold opens to show it.
+  assert.equal(await errorOf(page, 'auto.stable_frames').isVisible(), true);
+  await fieldOf(page, 'auto.stable_frames').fill('3');
+  assert.equal(await errorOf(page, 'auto.stable_frames').textContent(), '');
+  await page.click('.nav-item[data-section="regions"]');
+  assert.equal(await errorOf(page, 'regions.slots.1').textContent(), 'the region is too small (1×1)（已忽略）');
+  await s.shot('settings-warning-field.png');
   assert.equal(await page.locator('#hotkey-dot').isVisible(), true);
   await page.click('.nav-item[data-section="hotkeys"]');
   assert.equal(await page.locator('[data-hotkey-error="select_region"]').textContent(), 'Alt+Q 已被其他程序占用');
@@ -272,6 +299,7 @@ test('warnings and hotkey errors from the core are shown', async () => {
   await page.keyboard.press('Control+Alt+KeyT');
   assert.equal(await fieldOf(page, 'hotkeys.select_region').inputValue(), 'Ctrl+Alt+T');
   assert.equal(await page.locator('[data-hotkey-error="select_region"]').textContent(), '');
+  assert.deepEqual(s.errors, []);
   await page.close();
 });
 

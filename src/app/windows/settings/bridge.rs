@@ -146,61 +146,14 @@ fn endpoint_origin(id: &str, typed: &str) -> Option<String> {
     Some(url.origin().ascii_serialization())
 }
 
-/// What the file reader does with a refused value, which does not apply to a refused form.
-const FALLBACK_SUFFIXES: [&str; 4] = [
-    "; using the default",
-    "; emptied",
-    "; it is not applied",
-    "; ignored",
-];
-
-fn without_fallback(message: &str) -> String {
-    FALLBACK_SUFFIXES
-        .iter()
-        .fold(message, |m, suffix| m.trim_end_matches(suffix))
-        .to_string()
-}
-
-/// A warning about a saved region ("region 2: the name is longer than 60 characters; emptied") names its
-/// slot: `regions.slots.1`, so the page can show it on that slot.
-fn slot_field(w: &ConfigWarning) -> Option<(String, String)> {
-    let (n, reason) = w.message.strip_prefix("region ")?.split_once(": ")?;
-    let i = n.parse::<usize>().ok()?.checked_sub(1)?;
-    Some((format!("regions.slots.{i}"), without_fallback(reason)))
-}
-
+/// The reader's warnings as refusals of the form: the same field (its dotted path) and reason; what the
+/// reader would use instead does not apply to a form, which is refused as a whole.
 fn to_errors(warnings: Vec<ConfigWarning>) -> Vec<FieldError> {
     warnings
         .into_iter()
-        .map(|w| {
-            if w.field() == "regions.slots" {
-                if let Some((field, message)) = slot_field(&w) {
-                    return FieldError { field, message };
-                }
-            }
-            FieldError {
-                field: w.field(),
-                message: without_fallback(&w.message),
-            }
-        })
-        .collect()
-}
-
-/// Every replacement rule of the page that cannot be used, by its place in the list: `filters.2.pattern`
-/// for a pattern [`filters::check`] refuses, `filters.2` for a rule that is not a rule at all.
-fn rule_errors(rules: &[Value]) -> Vec<FieldError> {
-    rules
-        .iter()
-        .enumerate()
-        .filter_map(|(i, v)| match serde_json::from_value::<Rule>(v.clone()) {
-            Err(e) => Some(FieldError {
-                field: format!("filters.{i}"),
-                message: format!("not a replacement rule: {e}"),
-            }),
-            Ok(rule) => filters::check(&rule).err().map(|message| FieldError {
-                field: format!("filters.{i}.pattern"),
-                message,
-            }),
+        .map(|w| FieldError {
+            field: w.field,
+            message: w.message,
         })
         .collect()
 }
@@ -245,10 +198,10 @@ pub fn try_rules(rows: &[Value], sample: &str) -> (Vec<FieldError>, filters::Tri
 
 /// Validates what the page sent. Any refused field refuses the whole save, with every reason.
 ///
-/// Besides the checks of reading the file (which include [`crate::auto::GateSettings::check`] for `auto`),
-/// every replacement rule must compile ([`filters::check`]): a broken rule is kept in a file, but the form
-/// refuses it with its place (`filters.2.pattern`). In saved regions, `rect`, `window` and
-/// `overlay_position` the page does not send keep their current values.
+/// The checks are those of reading the file (which include [`crate::auto::GateSettings::check`] for `auto`
+/// and [`filters::check`] for every replacement rule: a broken rule is kept in a file, but the form is
+/// refused with its place, `filters.2.pattern`). In saved regions, `rect`, `window` and `overlay_position`
+/// the page does not send keep their current values.
 pub fn settings_from_page(page: &Value, current: &Settings) -> Result<Settings, Vec<FieldError>> {
     let mut v = page.clone();
     keep_app_set_slot_fields(&mut v, current);
@@ -278,16 +231,9 @@ pub fn settings_from_page(page: &Value, current: &Settings) -> Result<Settings, 
             }])
         }
     };
-    let (mut settings, mut warnings) = Settings::from_table(&table);
-    let mut errors = Vec::new();
-    if let Some(rules) = v.get("filters").and_then(Value::as_array) {
-        // These say where: they replace the reader's one-line summaries of the same problems.
-        warnings.retain(|w| w.field() != "filters");
-        errors = rule_errors(rules);
-    }
-    errors.splice(0..0, to_errors(warnings));
-    if !errors.is_empty() {
-        return Err(errors);
+    let (mut settings, warnings) = Settings::from_table(&table);
+    if !warnings.is_empty() {
+        return Err(to_errors(warnings));
     }
     // Where the user left the overlay, and whether a provider ever worked, are not part of the form.
     settings.overlay.position = current.overlay.position;

@@ -8,7 +8,7 @@ use super::{PageSpec, PageWindow};
 use crate::app::event::{AppEvent, Page};
 use crate::app::webview::Shots;
 use crate::capture;
-use crate::config::{Settings, UiLanguage};
+use crate::config::{ConfigWarning, Settings, UiLanguage};
 use crate::providers::{self, Endpoint};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -124,8 +124,8 @@ pub enum SettingsOut {
         catalog: Value,
         /// Settings as JSON (no keys).
         settings: Value,
-        /// Problems found in the config file.
-        warnings: Vec<String>,
+        /// Problems found in the config file, field by field.
+        warnings: Vec<ConfigWarning>,
         /// Hotkeys that could not be registered, by setting name.
         hotkey_errors: BTreeMap<String, String>,
         /// `zh` or `en` in effect.
@@ -222,8 +222,6 @@ pub struct SettingsWindow {
     page: Option<PageWindow>,
     /// Provider tests and model lists the page started, by (provider, is a test).
     calls: HashMap<(String, bool), tokio::task::AbortHandle>,
-    /// Problems found in the settings file, for the page.
-    pub warnings: Vec<String>,
 }
 
 impl SettingsWindow {
@@ -452,7 +450,7 @@ fn failed(id: String, test: bool, message: String) -> SettingsOut {
 /// Everything the page shows.
 pub fn state(
     settings: &Settings,
-    warnings: &[String],
+    warnings: &[ConfigWarning],
     hotkey_errors: BTreeMap<String, String>,
     config_path: &Path,
 ) -> SettingsOut {
