@@ -123,8 +123,8 @@ impl Default for GateSettings {
 pub struct SettingProblem {
     /// The field's name as in the config file, e.g. `image_threshold`.
     pub field: &'static str,
-    /// What is wrong, as a sentence fragment ("must be between 20 and 5000").
-    pub message: String,
+    /// What is wrong ("must be between 20 and 5000 (found 1)").
+    pub message: crate::text::Text,
 }
 
 impl std::fmt::Display for SettingProblem {
@@ -143,7 +143,10 @@ fn range_problem<T: PartialOrd + std::fmt::Display>(
     let inside = lo <= value && value <= hi;
     (!inside).then(|| SettingProblem {
         field,
-        message: format!("must be between {lo} and {hi} (found {value})"),
+        message: crate::text::Text::new("err.range_found")
+            .with("min", lo)
+            .with("max", hi)
+            .with("found", value),
     })
 }
 
@@ -168,10 +171,9 @@ impl GateSettings {
         {
             problems.push(SettingProblem {
                 field: "slow_interval_ms",
-                message: format!(
-                    "must not be shorter than fast_interval_ms ({} < {})",
-                    self.slow_interval_ms, self.fast_interval_ms
-                ),
+                message: crate::text::Text::new("err.slow_below_fast")
+                    .with("fast", self.fast_interval_ms)
+                    .with("slow", self.slow_interval_ms),
             });
         }
         problems

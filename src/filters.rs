@@ -6,6 +6,7 @@
 //! skipped; the others still apply. Rules of a stage apply in the order given, each to the output of the one
 //! before.
 
+use crate::text::Text;
 use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -67,12 +68,12 @@ pub struct RuleError {
     pub index: usize,
     /// The rule's pattern.
     pub pattern: String,
-    /// Why it cannot be used, as a sentence.
-    pub message: String,
+    /// Why it cannot be used.
+    pub message: Text,
 }
 
 /// Whether a rule can be used, with the reason if not (for the settings form). Disabled rules are checked too.
-pub fn check(rule: &Rule) -> Result<(), String> {
+pub fn check(rule: &Rule) -> Result<(), Text> {
     compile_rule(rule).map(|_| ())
 }
 
@@ -89,9 +90,9 @@ struct Compiled {
     replacement: String,
 }
 
-fn compile_rule(rule: &Rule) -> Result<Matcher, String> {
+fn compile_rule(rule: &Rule) -> Result<Matcher, Text> {
     if rule.pattern.is_empty() {
-        return Err("the pattern is empty.".into());
+        return Err(Text::new("err.rule_empty"));
     }
     if !rule.regex {
         return Ok(Matcher::Literal(rule.pattern.clone()));
@@ -102,19 +103,14 @@ fn compile_rule(rule: &Rule) -> Result<Matcher, String> {
         .build()
         .map(Matcher::Regex)
         .map_err(|e| match e {
-            regex::Error::CompiledTooBig(_) => {
-                "the regular expression is too large (over 1 MiB compiled); simplify it.".into()
-            }
-            e => format!(
-                "the pattern is not a valid regular expression: {}.",
-                syntax_sentence(&e.to_string(), &rule.pattern)
-            ),
+            regex::Error::CompiledTooBig(_) => Text::new("err.rule_too_big"),
+            e => syntax_sentence(&e.to_string(), &rule.pattern),
         })
 }
 
 /// The gist of a regex syntax error, which the `regex` crate gives as a few lines with a caret under the
-/// offending spot: "unclosed group (at character 1)".
-fn syntax_sentence(error: &str, pattern: &str) -> String {
+/// offending spot: "unclosed group", at character 1.
+fn syntax_sentence(error: &str, pattern: &str) -> Text {
     let lines: Vec<&str> = error.lines().collect();
     let what = lines
         .iter()
@@ -129,10 +125,10 @@ fn syntax_sentence(error: &str, pattern: &str) -> String {
         .find(|l| l.contains('^') && l.trim().chars().all(|c| c == '^' || c == '-'))
         .and_then(|l| l.find('^'));
     match caret {
-        Some(col) if !pattern.contains('\n') => {
-            format!("{what} (at character {})", col.saturating_sub(4) + 1)
-        }
-        _ => what.to_string(),
+        Some(col) if !pattern.contains('\n') => Text::new("err.rule_regex_at")
+            .with("why", what)
+            .with("at", col.saturating_sub(4) + 1),
+        _ => Text::new("err.rule_regex").with("why", what),
     }
 }
 
@@ -284,13 +280,19 @@ mod tests {
         assert_eq!(errors[0].pattern, "(unclosed");
         assert_eq!(
             errors[0].to_string(),
-            "replacement rule 2 ('(unclosed'): the pattern is not a valid regular expression: \
-             unclosed group (at character 1)."
+            "replacement rule 2 ('(unclosed'): Not a valid regular expression: unclosed group (at \
+             character 1)"
         );
         let cjk = check(&regex("名前[あ-", "")).unwrap_err();
         assert_eq!(
             cjk,
-            "the pattern is not a valid regular expression: unclosed character class (at character 3)."
+            Text::new("err.rule_regex_at")
+                .with("why", "unclosed character class")
+                .with("at", 3)
+        );
+        assert_eq!(
+            cjk.render("zh"),
+            "不是有效的正则表达式：unclosed character class（第 3 个字符处）"
         );
         assert_eq!(f.apply(BEFORE, "a (x ccc"), "b (x d");
         assert!(check(&rules[1]).is_err());
@@ -299,10 +301,9 @@ mod tests {
 
     #[test]
     fn empty_and_huge_patterns_are_refused() {
-        assert_eq!(check(&plain("", "x")), Err("the pattern is empty.".into()));
+        assert_eq!(check(&plain("", "x")), Err(Text::new("err.rule_empty")));
         let huge = regex(r"(\w{100}){100}", "");
-        let message = check(&huge).unwrap_err();
-        assert!(message.contains("too large"), "{message}");
+        assert_eq!(check(&huge), Err(Text::new("err.rule_too_big")));
     }
 
     #[test]
@@ -394,7 +395,7 @@ mod tests {
         let places: Vec<usize> = t.errors.iter().map(|e| e.index).collect();
         assert_eq!(places, [2, 3]);
         assert!(
-            t.errors[0].message.contains("unclosed group"),
+            t.errors[0].message.to_string().contains("unclosed group"),
             "{:?}",
             t.errors
         );

@@ -17,3 +17,4 @@ pub mod paths;
 pub mod pipeline;
 pub mod probe;
 pub mod providers;
+pub mod text;

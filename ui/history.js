@@ -8,141 +8,14 @@
   const { send, on, ready, el, icon } = window.ocrlayUi;
   const $ = (id) => document.getElementById(id);
 
-  // ---------------------------------------------------------------- strings
+  // ---------------------------------------------------------------- strings (strings.js, the one table)
 
-  const STRINGS = {
-    zh: {
-      title: '历史记录',
-      window_title: 'ocrlay 历史记录',
-      summary_all: '共 {n} 条',
-      summary_filtered: '找到 {n} 条',
-      summary_shown: '，已显示 {n} 条',
-      reading: '正在读取…',
-      search_ph: '搜索原文或译文',
-      region_filter: '按区域或游戏筛选',
-      all_regions: '全部区域',
-      unnamed_region: '（未命名）',
-      export_csv: '导出 CSV',
-      export_json: '导出 JSON',
-      export_title: '把当前筛选出的全部记录导出到文件（不会覆盖已有文件）',
-      exporting: '正在导出…',
-      exported: '已导出 {n} 条记录（{fmt}）到',
-      open_folder: '打开文件夹',
-      clear_all: '清空',
-      clear_title: '删除全部历史记录',
-      clear_q: '删除全部历史记录？',
-      clear_q_n: '删除全部 {n} 条历史记录？',
-      clear_keeps_memory: '无法撤销。翻译记忆（包括你修改过的译文）会保留。',
-      clear_confirm: '全部删除',
-      cleared: '已删除 {n} 条历史记录。',
-      cancel: '取消',
-      close: '关闭',
-      col_meta: '时间 · 区域 · 翻译源',
-      col_source: '原文',
-      col_translation: '译文',
-      edited: '已修改',
-      edited_title: '你修改过这条译文：以后遇到同一句原文，会直接使用它。',
-      edit: '修改译文',
-      copy_source: '复制原文',
-      copy_translation: '复制译文',
-      copied: '已复制到剪贴板',
-      delete: '删除这条记录',
-      delete_confirm: '再点一次删除',
-      deleted: '已删除 1 条记录。',
-      save: '保存',
-      saving: '保存中…',
-      edit_hint: 'Enter 保存 · Shift+Enter 换行 · Esc 取消',
-      edit_wins: '以后遇到同一句原文，会直接使用你的译文。',
-      saved: '译文已保存，下次遇到同一句会直接使用。',
-      load_more: '加载更多（还有 {n} 条）',
-      loading: '加载中…',
-      empty_title: '还没有历史记录',
-      empty_text: '翻译过的每一句都会记在这里，可以搜索、修改和导出。',
-      nomatch_title: '没有找到匹配的记录',
-      nomatch_text: '换个关键词，或者查看全部区域。',
-      clear_filters: '清除筛选',
-      export_dir: '导出位置：{dir}',
-      today: '今天',
-      yesterday: '昨天',
-      'err.query': '读取历史记录失败：',
-      'err.edit': '保存译文失败：',
-      'err.delete': '删除失败：',
-      'err.export': '导出失败：',
-      'err.clear': '清空失败：',
-      'err.open_folder': '打不开文件夹：',
-    },
-    en: {
-      title: 'History',
-      window_title: 'ocrlay history',
-      summary_all: '{n} lines',
-      summary_filtered: '{n} found',
-      summary_shown: ', {n} shown',
-      reading: 'Reading…',
-      search_ph: 'Search source or translation',
-      region_filter: 'Filter by region or game',
-      all_regions: 'All regions',
-      unnamed_region: '(unnamed)',
-      export_csv: 'Export CSV',
-      export_json: 'Export JSON',
-      export_title: 'Write every line of the current filter to a file (existing files are never overwritten)',
-      exporting: 'Exporting…',
-      exported: 'Exported {n} lines ({fmt}) to',
-      open_folder: 'Open folder',
-      clear_all: 'Clear',
-      clear_title: 'Delete the whole history',
-      clear_q: 'Delete the whole history?',
-      clear_q_n: 'Delete all {n} lines of the history?',
-      clear_keeps_memory: 'This cannot be undone. The translation memory, with your corrections, is kept.',
-      clear_confirm: 'Delete all',
-      cleared: 'Deleted {n} lines.',
-      cancel: 'Cancel',
-      close: 'Close',
-      col_meta: 'Time · region · provider',
-      col_source: 'Source',
-      col_translation: 'Translation',
-      edited: 'edited',
-      edited_title: 'You corrected this translation: the same source line will use it from now on.',
-      edit: 'Edit the translation',
-      copy_source: 'Copy the source',
-      copy_translation: 'Copy the translation',
-      copied: 'Copied to the clipboard',
-      delete: 'Delete this line',
-      delete_confirm: 'Click again to delete',
-      deleted: 'Deleted 1 line.',
-      save: 'Save',
-      saving: 'Saving…',
-      edit_hint: 'Enter saves · Shift+Enter new line · Esc cancels',
-      edit_wins: 'The same source line will use your translation from now on.',
-      saved: 'Saved: the same line will use your translation next time.',
-      load_more: 'Load more ({n} left)',
-      loading: 'Loading…',
-      empty_title: 'No history yet',
-      empty_text: 'Every line you translate is kept here, to search, correct and export.',
-      nomatch_title: 'Nothing matches',
-      nomatch_text: 'Try other words, or all regions.',
-      clear_filters: 'Clear the filter',
-      export_dir: 'Exports go to {dir}',
-      today: 'Today',
-      yesterday: 'Yesterday',
-      'err.query': 'Could not read the history: ',
-      'err.edit': 'Could not save the translation: ',
-      'err.delete': 'Could not delete: ',
-      'err.export': 'Could not export: ',
-      'err.clear': 'Could not clear the history: ',
-      'err.open_folder': 'Could not open the folder: ',
-    },
-  };
+  const i18n = window.ocrlayI18n;
+  const t = i18n.t;
+  i18n.setLang(i18n.detect());
+  const ACTIONS = ['query', 'edit', 'delete', 'export', 'clear', 'open_folder'];
 
-  let lang = (navigator.language || 'en').toLowerCase().startsWith('zh') ? 'zh' : 'en';
-
-  /** A string with {name} placeholders filled from vars. */
-  function t(key, vars) {
-    const s = STRINGS[lang][key] ?? STRINGS.en[key] ?? key;
-    if (!vars) return s;
-    return s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] !== undefined ? String(vars[k]) : m));
-  }
-
-  const fmtInt = (n) => Number(n || 0).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
+  const fmtInt = (n) => Number(n || 0).toLocaleString(i18n.lang === 'zh' ? 'zh-CN' : 'en-US');
 
   // ---------------------------------------------------------------- state
 
@@ -220,8 +93,8 @@
     const now = new Date();
     const yesterday = new Date(now.getFullYear(), now.getMonth(), now.getDate() - 1);
     let day;
-    if (dayKey(d) === dayKey(now)) day = t('today');
-    else if (dayKey(d) === dayKey(yesterday)) day = t('yesterday');
+    if (dayKey(d) === dayKey(now)) day = t('history.today');
+    else if (dayKey(d) === dayKey(yesterday)) day = t('history.yesterday');
     else if (d.getFullYear() === now.getFullYear()) day = `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
     else day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
     const clock = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
@@ -229,7 +102,7 @@
     return { day, clock, full };
   }
 
-  const regionLabel = (r) => (r === '' ? t('unnamed_region') : r);
+  const regionLabel = (r) => (r === '' ? t('history.unnamed_region') : r);
   const LANG_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
   const langAttr = (code) => (typeof code === 'string' && code !== 'auto' && LANG_TAG.test(code) ? code : null);
   const str = (v) => (typeof v === 'string' ? v : v == null ? '' : String(v));
@@ -237,16 +110,13 @@
   // ---------------------------------------------------------------- rendering
 
   function applyStrings() {
-    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-    document.title = t('window_title');
-    document.querySelectorAll('[data-t]').forEach((e) => (e.textContent = t(e.dataset.t)));
-    document.querySelectorAll('[data-t-placeholder]').forEach((e) => (e.placeholder = t(e.dataset.tPlaceholder)));
-    document.querySelectorAll('[data-t-aria]').forEach((e) => e.setAttribute('aria-label', t(e.dataset.tAria)));
-    document.querySelectorAll('[data-t-title]').forEach((e) => (e.title = t(e.dataset.tTitle)));
-    $('export-csv').title = t('export_title');
-    $('export-json').title = t('export_title');
-    $('clear-all').title = t('clear_title');
-    $('footer-dir').textContent = S.exportDir ? t('export_dir', { dir: S.exportDir }) : '';
+    document.documentElement.lang = i18n.lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = t('history.window_title');
+    i18n.apply(document);
+    $('export-csv').title = t('history.export_title');
+    $('export-json').title = t('history.export_title');
+    $('clear-all').title = t('history.clear_title');
+    $('footer-dir').textContent = S.exportDir ? t('history.export_dir', { dir: S.exportDir }) : '';
     $('footer-dir').title = S.exportDir;
   }
 
@@ -262,10 +132,10 @@
   function renderSummary() {
     const shown = S.entries.length;
     let text;
-    if (!S.loaded || (S.answered !== S.seq && !S.loadingMore)) text = t('reading');
+    if (!S.loaded || (S.answered !== S.seq && !S.loadingMore)) text = t('history.reading');
     else {
-      text = t(filtered() ? 'summary_filtered' : 'summary_all', { n: fmtInt(S.total) });
-      if (shown < S.total) text += t('summary_shown', { n: fmtInt(shown) });
+      text = t(filtered() ? 'history.summary_filtered' : 'history.summary_all', { n: fmtInt(S.total) });
+      if (shown < S.total) text += t('history.summary_shown', { n: fmtInt(shown) });
     }
     $('summary').textContent = text;
     const busy = S.exporting !== null;
@@ -281,7 +151,7 @@
     const sel = $('region');
     const names = S.regions.slice();
     if (S.region !== null && !names.includes(S.region)) names.push(S.region);
-    const opts = [el('option', { text: t('all_regions'), attrs: { value: '*' } })];
+    const opts = [el('option', { text: t('history.all_regions'), attrs: { value: '*' } })];
     names.forEach((r, i) => opts.push(el('option', { text: regionLabel(r), attrs: { value: 'r' + i } })));
     sel.replaceChildren(...opts);
     sel.value = S.region === null ? '*' : 'r' + names.indexOf(S.region);
@@ -291,9 +161,9 @@
 
   function header() {
     return el('div', { class: 'row head', attrs: { 'aria-hidden': 'true' } },
-      el('div', { class: 'meta', text: t('col_meta') }),
-      el('div', { class: 'cell', text: t('col_source') }),
-      el('div', { class: 'cell', text: t('col_translation') }),
+      el('div', { class: 'meta', text: t('history.col_meta') }),
+      el('div', { class: 'cell', text: t('history.col_source') }),
+      el('div', { class: 'cell', text: t('history.col_translation') }),
       el('div', { class: 'acts' }));
   }
 
@@ -306,7 +176,7 @@
         click: (e) => {
           e.stopPropagation();
           send({ type: 'copy', text });
-          flash(t('copied'));
+          flash(t('history.copied'));
         },
       },
     }, icon('copy'));
@@ -315,7 +185,7 @@
   function editor(line) {
     const ta = el('textarea', {
       class: 'edit-box',
-      attrs: { rows: Math.min(8, Math.max(2, S.draft.split('\n').length + 1)), spellcheck: 'false', 'aria-label': t('edit') },
+      attrs: { rows: Math.min(8, Math.max(2, S.draft.split('\n').length + 1)), spellcheck: 'false', 'aria-label': t('history.edit') },
     });
     ta.value = S.draft;
     ta.readOnly = S.saving;
@@ -340,11 +210,11 @@
       ta,
       err,
       el('div', { class: 'edit-bar' },
-        el('span', { class: 'edit-hint', text: t('edit_hint'), title: t('edit_wins') }),
-        el('button', { class: 'btn small', text: t('cancel'), attrs: { type: 'button', disabled: S.saving }, on: { click: cancelEdit } }),
+        el('span', { class: 'edit-hint', text: t('history.edit_hint'), title: t('history.edit_wins') }),
+        el('button', { class: 'btn small', text: t('history.cancel'), attrs: { type: 'button', disabled: S.saving }, on: { click: cancelEdit } }),
         el('button', {
           class: 'btn small primary save' + (S.saving ? ' busy' : ''),
-          text: S.saving ? t('saving') : t('save'),
+          text: S.saving ? t('history.saving') : t('history.save'),
           attrs: { type: 'button', disabled: S.saving },
           on: { click: saveEdit },
         })));
@@ -367,7 +237,7 @@
     const srcText = el('div', { class: 'text', text: str(line.source) });
     const srcLang = langAttr(line.from);
     if (srcLang) srcText.setAttribute('lang', srcLang);
-    const src = el('div', { class: 'cell src' }, srcText, copyButton(str(line.source), 'copy_source'));
+    const src = el('div', { class: 'cell src' }, srcText, copyButton(str(line.source), 'history.copy_source'));
 
     let dst;
     if (editing) {
@@ -378,22 +248,22 @@
       if (dstLang) dstText.setAttribute('lang', dstLang);
       dst = el('div', { class: 'cell dst', on: { dblclick: () => startEdit(id) } },
         dstText,
-        line.edited ? el('span', { class: 'badge edited', text: t('edited'), title: t('edited_title') }) : null,
-        copyButton(str(line.translation), 'copy_translation'));
+        line.edited ? el('span', { class: 'badge edited', text: t('history.edited'), title: t('history.edited_title') }) : null,
+        copyButton(str(line.translation), 'history.copy_translation'));
     }
 
     const armed = S.armed === id;
     const del = el('button', {
       class: 'icon-btn del' + (armed ? ' armed' : ''),
-      title: armed ? t('delete_confirm') : t('delete'),
-      attrs: { type: 'button', 'aria-label': armed ? t('delete_confirm') : t('delete'), disabled: S.deleting.has(id) },
+      title: armed ? t('history.delete_confirm') : t('history.delete'),
+      attrs: { type: 'button', 'aria-label': armed ? t('history.delete_confirm') : t('history.delete'), disabled: S.deleting.has(id) },
       on: { click: () => deleteClick(id) },
-    }, icon('trash'), armed ? el('span', { class: 'del-text', text: t('delete_confirm') }) : null);
+    }, icon('trash'), armed ? el('span', { class: 'del-text', text: t('history.delete_confirm') }) : null);
     const acts = el('div', { class: 'acts' },
       el('button', {
         class: 'icon-btn edit',
-        title: t('edit'),
-        attrs: { type: 'button', 'aria-label': t('edit'), disabled: editing },
+        title: t('history.edit'),
+        attrs: { type: 'button', 'aria-label': t('history.edit'), disabled: editing },
         on: { click: () => startEdit(id) },
       }, icon('edit')),
       del);
@@ -427,8 +297,8 @@
     const empty = $('empty');
     empty.hidden = !S.loaded || S.entries.length > 0;
     const f = filtered();
-    $('empty-title').textContent = t(f ? 'nomatch_title' : 'empty_title');
-    $('empty-text').textContent = t(f ? 'nomatch_text' : 'empty_text');
+    $('empty-title').textContent = t(f ? 'history.nomatch_title' : 'history.empty_title');
+    $('empty-text').textContent = t(f ? 'history.nomatch_text' : 'history.empty_text');
     $('empty-reset').hidden = !f;
   }
 
@@ -437,13 +307,13 @@
     $('more-row').hidden = !S.more;
     const b = $('load-more');
     b.disabled = S.loadingMore;
-    b.textContent = S.loadingMore ? t('loading') : t('load_more', { n: fmtInt(left) });
+    b.textContent = S.loadingMore ? t('history.loading') : t('history.load_more', { n: fmtInt(left) });
   }
 
   function renderConfirm() {
     const box = $('confirm-clear');
     if (box.hidden) return;
-    $('confirm-text').textContent = S.allTotal ? t('clear_q_n', { n: fmtInt(S.allTotal) }) : t('clear_q');
+    $('confirm-text').textContent = S.allTotal ? t('history.clear_q_n', { n: fmtInt(S.allTotal) }) : t('history.clear_q');
   }
 
   function renderNotice() {
@@ -452,7 +322,7 @@
     box.hidden = !n;
     if (!n) return;
     box.className = 'notice' + (n.kind === 'export' ? ' export' : '');
-    $('notice-text').textContent = n.kind === 'export' ? t('exported', { n: fmtInt(n.count), fmt: n.format.toUpperCase() }) : n.text;
+    $('notice-text').textContent = n.kind === 'export' ? t('history.exported', { n: fmtInt(n.count), fmt: n.format.toUpperCase() }) : n.text;
     $('notice-path').textContent = n.path || '';
     $('notice-path').hidden = !n.path;
     $('open-folder').hidden = n.kind !== 'export';
@@ -542,7 +412,7 @@
       return;
     }
     if (text.trim() === '') {
-      S.editError = lang === 'zh' ? '译文不能为空；不想修改请按 Esc。' : 'The translation cannot be empty; press Esc to keep the old one.';
+      S.editError = t('history.edit_empty');
       replaceRow(S.editing);
       focusEditor(false);
       return;
@@ -590,7 +460,7 @@
     renderSummary();
     const m = $('footer-msg');
     m.className = 'footer-msg';
-    m.textContent = t('exporting');
+    m.textContent = t('history.exporting');
   }
 
   function openConfirm() {
@@ -606,7 +476,7 @@
   // ---------------------------------------------------------------- messages from the core
 
   on('state', (msg) => {
-    lang = msg.ui_lang === 'zh' ? 'zh' : msg.ui_lang === 'en' ? 'en' : lang;
+    if (msg.ui_lang === 'zh' || msg.ui_lang === 'en') i18n.setLang(msg.ui_lang);
     if (Number.isInteger(msg.page_size) && msg.page_size > 0) S.pageSize = Math.min(MAX_LIMIT, msg.page_size);
     S.exportDir = str(msg.export_dir);
     renderAll();
@@ -665,7 +535,7 @@
       setTimeout(() => r.classList.remove('just-saved'), 1200);
     }
     clearError();
-    flash(t('saved'));
+    flash(t('history.saved'));
     if (S.refreshPending) refreshSoon();
   });
 
@@ -682,7 +552,7 @@
     const r = $('list').querySelector(`.row[data-id="${CSS.escape(String(id))}"]`);
     if (r) r.remove();
     if (S.entries.length === 0) $('list').replaceChildren();
-    flash(t('deleted'));
+    flash(t('history.deleted'));
     renderEmpty();
     renderMore();
     renderSummary();
@@ -704,7 +574,7 @@
 
   on('cleared', (msg) => {
     closeConfirm();
-    S.notice = { kind: 'info', text: t('cleared', { n: fmtInt(msg.count) }) };
+    S.notice = { kind: 'info', text: t('history.cleared', { n: fmtInt(msg.count) }) };
     S.allTotal = 0;
     S.entries = [];
     S.editing = null;
@@ -720,10 +590,11 @@
 
   on('error', (msg) => {
     const action = str(msg.action);
-    const text = (STRINGS[lang]['err.' + action] !== undefined ? t('err.' + action) : '') + str(msg.message);
+    const message = i18n.text(msg.message);
+    const text = (ACTIONS.includes(action) ? t('history.err.' + action) : '') + message;
     if (action === 'edit' && msg.id != null && msg.id === S.editing) {
       S.saving = false;
-      S.editError = str(msg.message);
+      S.editError = message;
       replaceRow(S.editing);
       focusEditor(false);
     } else if (action === 'delete' && msg.id != null) {

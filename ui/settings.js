@@ -36,7 +36,7 @@
     welcome: false, // the first-start guide is on show (the core says so)
     warnings: [], // the core's problems with the settings file: {field, message, fallback}
     hotkeyErrors: {},
-    errors: new Map(), // field → {key, vars} (ours, re-translated) or {text} (the core's)
+    errors: new Map(), // field → {key, vars} (the page's) or {core} (a sentence of the core: {key, params})
     rules: { seq: 0, answer: null, errors: [] }, // the "try it" box: the last question, the core's last answer
     keys: {}, // provider id → {value, touched, removed, visible}
     expanded: new Set(),
@@ -268,15 +268,19 @@
 
   // ---------------------------------------------------------------- errors
 
+  /** An error in the UI language: the page's ({key, vars}), the core's ({core}), or the core's refusals of
+   * fields the page has no place for ({loose: [{field, core}]}). */
   function errorText(e) {
-    return e.text !== undefined ? e.text : t(e.key, e.vars);
+    if (e.loose) return e.loose.map((x) => (x.field ? x.field + ': ' : '') + i18n.text(x.core)).join(' · ');
+    if (e.core !== undefined) return i18n.text(e.core);
+    return t(e.key, e.vars);
   }
 
   /** A warning of the `state` message: where ({field}), what ({message}), what is used instead ({fallback}). */
   function readWarning(w) {
     if (typeof w === 'string') return { field: '', message: w, fallback: 'note' };
     if (!w || typeof w !== 'object') return null;
-    return { field: typeof w.field === 'string' ? w.field : '', message: String(w.message ?? ''), fallback: w.fallback ?? 'note' };
+    return { field: typeof w.field === 'string' ? w.field : '', message: w.message ?? '', fallback: w.fallback ?? 'note' };
   }
 
   /** What the settings use instead of a refused value, in words. */
@@ -294,7 +298,7 @@
 
   function warningText(w) {
     const fb = fallbackText(w.fallback);
-    return fb ? t('warn.line', { message: w.message, fallback: fb }) : w.message;
+    return fb ? t('warn.line', { message: w.message, fallback: fb }) : i18n.text(w.message);
   }
 
   /** The file's warning about a field, while the field still holds what the file was read as. */
@@ -315,7 +319,7 @@
     // Hotkey conflicts reported by the core (kept until the field changes).
     document.querySelectorAll('[data-hotkey-error]').forEach((span) => {
       const msg = S.hotkeyErrors[span.dataset.hotkeyError];
-      span.textContent = msg || '';
+      span.textContent = msg ? i18n.text(msg) : '';
       span.classList.toggle('on', !!msg);
     });
     $('hotkey-dot').hidden = !Object.keys(S.hotkeyErrors).some((k) => S.hotkeyErrors[k]);
@@ -416,6 +420,7 @@
       renderRegions();
       renderFilters();
       renderPlatform();
+      renderBanner();
       updatePreview();
       renderErrors();
       if (S.loaded) updateDirty();
@@ -517,10 +522,11 @@
     S.model = normalizeSettings(msg.settings);
     S.saved = clone(S.model);
     S.warnings = (Array.isArray(msg.warnings) ? msg.warnings : []).map(readWarning).filter(Boolean);
+    S.bannerClosed = false;
     S.hotkeyErrors = msg.hotkey_errors && typeof msg.hotkey_errors === 'object' ? Object.assign({}, msg.hotkey_errors) : {};
     S.configPath = typeof msg.config_path === 'string' ? msg.config_path : '';
     const pf = msg.platform;
-    S.platform = pf && typeof pf === 'object' ? { covered_window_capture: !!pf.covered_window_capture, note: typeof pf.note === 'string' ? pf.note : '' } : null;
+    S.platform = pf && typeof pf === 'object' ? { covered_window_capture: !!pf.covered_window_capture, note: pf.note || null } : null;
     S.cleared = new Set();
     S.errors.clear();
     S.rules = { seq: S.rules.seq, answer: null, errors: [] };
@@ -700,7 +706,7 @@
       if (r && r.input === typed && typed) {
         if (r.busy) resolvedLine.textContent = '…';
         else if (r.error) {
-          resolvedLine.textContent = r.error;
+          resolvedLine.textContent = i18n.text(r.error);
           resolvedLine.classList.add('bad');
         } else {
           resolvedLine.textContent = '→ ' + r.url;
@@ -936,12 +942,12 @@
 
   on('resolved_url', (msg) => {
     if (typeof msg.id !== 'string') return;
-    S.resolved[msg.id] = { input: String(msg.input || '').trim(), url: msg.url ? String(msg.url) : '', error: msg.error ? String(msg.error) : null, busy: false };
+    S.resolved[msg.id] = { input: String(msg.input || '').trim(), url: msg.url ? String(msg.url) : '', error: msg.error || null, busy: false };
     const line = document.querySelector(`[data-resolved-for="${CSS.escape(msg.id)}"]`);
     const input = document.querySelector(`[data-field="providers.${CSS.escape(msg.id)}.url"]`);
     if (!line || !input || input.value.trim() !== S.resolved[msg.id].input) return;
     line.className = 'resolved ' + (msg.error ? 'bad' : 'ok');
-    line.textContent = msg.error ? String(msg.error) : '→ ' + msg.url;
+    line.textContent = msg.error ? i18n.text(msg.error) : '→ ' + msg.url;
   });
 
   // ---------------------------------------------------------------- hotkeys
@@ -1018,7 +1024,7 @@
   function renderPlatform() {
     const note = S.platform && S.platform.note;
     $('platform-note').hidden = !note;
-    $('platform-note-text').textContent = note || '';
+    $('platform-note-text').textContent = note ? i18n.text(note) : '';
     $('platform-note').classList.toggle('warn', !!(S.platform && !S.platform.covered_window_capture));
   }
 
@@ -1339,7 +1345,7 @@
     if (msg.seq !== S.rules.seq || !S.loaded) return;
     const errors = (Array.isArray(msg.errors) ? msg.errors : [])
       .filter((e) => e && typeof e.field === 'string' && /^filters\.\d+(\.pattern)?$/.test(e.field))
-      .map((e) => ({ field: e.field, text: String(e.message || '') }));
+      .map((e) => ({ field: e.field, core: e.message ?? '' }));
     S.rules.answer = {
       sample: S.rules.sample,
       before_translation: String(msg.before_translation ?? ''),
@@ -1424,9 +1430,12 @@
   function renderBanner() {
     const list = $('banner-list');
     list.replaceChildren(...S.warnings.map((w) => el('li', { text: (w.field ? w.field + ': ' : '') + warningText(w) })));
-    $('banner').hidden = S.warnings.length === 0;
+    $('banner').hidden = S.warnings.length === 0 || S.bannerClosed;
   }
-  $('banner-close').addEventListener('click', () => ($('banner').hidden = true));
+  $('banner-close').addEventListener('click', () => {
+    S.bannerClosed = true;
+    $('banner').hidden = true;
+  });
 
   function snapshot() {
     const errors = readForm();
@@ -1559,11 +1568,11 @@
     const loose = [];
     for (const e of Array.isArray(msg.errors) ? msg.errors : []) {
       if (!e || typeof e.field !== 'string') continue;
-      S.errors.set(e.field, { text: String(e.message || '') });
-      if (!document.querySelector(`[data-error-for="${CSS.escape(e.field)}"]`)) loose.push(`${e.field}: ${e.message}`);
+      S.errors.set(e.field, { core: e.message ?? '' });
+      if (!document.querySelector(`[data-error-for="${CSS.escape(e.field)}"]`)) loose.push({ field: e.field, core: e.message ?? '' });
     }
     renderErrors();
-    setFooter(loose.length ? { text: loose.join(' · ') } : { key: 'footer.refused', vars: { n: S.errors.size } });
+    setFooter(loose.length ? { loose } : { key: 'footer.refused', vars: { n: S.errors.size } });
     revealFirstError();
   });
 

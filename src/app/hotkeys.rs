@@ -2,6 +2,7 @@
 
 use super::event::{AppEvent, HotkeyAction};
 use crate::config::HotkeySettings;
+use crate::text::Text;
 use global_hotkey::hotkey::HotKey;
 use global_hotkey::{GlobalHotKeyEvent, GlobalHotKeyManager, HotKeyState};
 use std::collections::{BTreeMap, HashMap};
@@ -15,8 +16,8 @@ pub struct Hotkeys {
     manager: GlobalHotKeyManager,
     registered: Vec<HotKey>,
     actions: Arc<Mutex<HashMap<u32, HotkeyAction>>>,
-    /// Settings that failed, by setting name (`select_region`…), with the reason in words.
-    pub errors: BTreeMap<String, String>,
+    /// Settings that failed, by setting name (`select_region`…), with the reason.
+    pub errors: BTreeMap<String, Text>,
 }
 
 fn entries(s: &HotkeySettings) -> [(&'static str, &str, HotkeyAction); 9] {
@@ -71,9 +72,8 @@ impl Hotkeys {
         })
     }
 
-    /// Replaces the registered hotkeys with those of the settings; failures are kept in [`Hotkeys::errors`],
-    /// worded in Chinese when `zh`.
-    pub fn apply(&mut self, settings: &HotkeySettings, zh: bool) {
+    /// Replaces the registered hotkeys with those of the settings; failures are kept in [`Hotkeys::errors`].
+    pub fn apply(&mut self, settings: &HotkeySettings) {
         if !self.registered.is_empty() {
             let _ = self.manager.unregister_all(&self.registered);
         }
@@ -87,25 +87,17 @@ impl Hotkeys {
             let hotkey = match HotKey::from_str(&text.replace(' ', "")) {
                 Ok(h) => h,
                 Err(e) => {
-                    self.errors.insert(
-                        name.into(),
-                        if zh {
-                            format!("“{text}”不是有效的快捷键（{e}）")
-                        } else {
-                            format!("'{text}' is not a hotkey ({e})")
-                        },
-                    );
+                    let why = Text::new("hotkey.err_invalid")
+                        .with("hotkey", text)
+                        .with("reason", e);
+                    self.errors.insert(name.into(), why);
                     continue;
                 }
             };
             if actions.contains_key(&hotkey.id()) {
                 self.errors.insert(
                     name.into(),
-                    if zh {
-                        format!("{text} 已被 ocrlay 的另一个操作使用")
-                    } else {
-                        format!("{text} is already used by another ocrlay action")
-                    },
+                    Text::new("hotkey.err_twice").with("hotkey", text),
                 );
                 continue;
             }
@@ -121,7 +113,7 @@ impl Hotkeys {
                 }
                 Err(e) => {
                     tracing::warn!(hotkey = %text, "hotkey not registered: {e}");
-                    self.errors.insert(name.into(), taken_message(text, &e, zh));
+                    self.errors.insert(name.into(), taken_message(text, &e));
                 }
             }
         }
@@ -132,17 +124,13 @@ impl Hotkeys {
 }
 
 /// Why a hotkey does nothing, in words a user can act on: which hotkey, who has it, where to change it.
-fn taken_message(text: &str, e: &global_hotkey::Error, zh: bool) -> String {
-    let taken = matches!(e, global_hotkey::Error::AlreadyRegistered(_));
-    match (zh, taken) {
-        (true, true) => format!("快捷键 {text} 已被其他程序占用，按下它不会有反应：请在设置的“快捷键”里换一个。"),
-        (true, false) => format!("无法注册快捷键 {text}（{e}）：请在设置的“快捷键”里换一个。"),
-        (false, true) => format!(
-            "The hotkey {text} is taken by another program, so pressing it does nothing: choose another one in the settings (Hotkeys)."
-        ),
-        (false, false) => format!(
-            "The hotkey {text} could not be registered ({e}): choose another one in the settings (Hotkeys)."
-        ),
+fn taken_message(text: &str, e: &global_hotkey::Error) -> Text {
+    if matches!(e, global_hotkey::Error::AlreadyRegistered(_)) {
+        Text::new("hotkey.err_taken").with("hotkey", text)
+    } else {
+        Text::new("hotkey.err_register")
+            .with("hotkey", text)
+            .with("reason", e)
     }
 }
 
@@ -154,12 +142,12 @@ mod tests {
     fn a_taken_hotkey_is_named_with_what_to_do() {
         let hk = HotKey::from_str("Alt+Q").unwrap();
         let e = global_hotkey::Error::AlreadyRegistered(hk);
-        let en = taken_message("Alt+Q", &e, false);
+        let en = taken_message("Alt+Q", &e).render("en");
         assert!(
             en.contains("Alt+Q") && en.contains("another program") && en.contains("settings"),
             "{en}"
         );
-        let zh = taken_message("Alt+Q", &e, true);
+        let zh = taken_message("Alt+Q", &e).render("zh");
         assert!(
             zh.contains("Alt+Q") && zh.contains("其他程序") && zh.contains("设置"),
             "{zh}"

@@ -135,10 +135,7 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
     let overlay = Overlay::open(&event_loop, &settings, &proxy, &shots)?;
     let (hotkeys, hotkey_error) = match hotkeys::Hotkeys::new(proxy.clone()) {
         Ok(mut h) => {
-            h.apply(
-                &settings.hotkeys,
-                ui_lang(settings.general.ui_language) == "zh",
-            );
+            h.apply(&settings.hotkeys);
             (Some(h), None)
         }
         Err(e) => (None, Some(e)),
@@ -359,10 +356,11 @@ impl App {
         if let Some(e) = self.hotkey_error.clone() {
             self.status(&e);
         }
+        let lang = self.lang();
         let errors: Vec<String> = self
             .hotkeys
             .as_ref()
-            .map(|h| h.errors.values().cloned().collect())
+            .map(|h| h.errors.values().map(|e| e.render(lang)).collect())
             .unwrap_or_default();
         for e in errors {
             self.notice(e, Some(NoticeAction::OpenSettings));
@@ -662,7 +660,7 @@ impl App {
                 Err(e) => self.settings_window.send(&SettingsOut::SaveError {
                     errors: vec![settings_window::FieldError {
                         field: String::new(),
-                        message: e,
+                        message: crate::text::Text::new("err.save_failed").with("reason", e),
                     }],
                 }),
             },
@@ -681,14 +679,9 @@ impl App {
     fn apply_settings(&mut self, new: Settings) -> Result<(), String> {
         let saved = config::save(&new, self.ctl.config_path()).map_err(|e| e.to_string())?;
         if let Some(aside) = saved.moved_aside {
-            self.config_warnings = vec![config::ConfigWarning::note(format!(
-                "{} {}",
-                self.ctl.t(
-                    "无法读取的旧设置文件已移到",
-                    "The unreadable old settings file was moved to"
-                ),
-                aside.display()
-            ))];
+            self.config_warnings = vec![config::ConfigWarning::note(
+                crate::text::Text::new("config.moved_aside").with("path", aside.display()),
+            )];
         } else {
             self.config_warnings.clear();
         }
@@ -704,9 +697,8 @@ impl App {
             let (ctl, mut desk) = self.split();
             ctl.status(&mut desk, &msg, false);
         }
-        let zh = self.zh();
         if let Some(h) = &mut self.hotkeys {
-            h.apply(&self.ctl.settings.hotkeys, zh);
+            h.apply(&self.ctl.settings.hotkeys);
         }
         let lang = self.lang();
         self.overlay.appearance(&self.ctl.settings, lang);

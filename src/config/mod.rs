@@ -13,6 +13,7 @@ pub use persistent::*;
 pub use sections::*;
 
 use crate::providers::{self, EndpointSpec, ProviderInfo};
+use crate::text::Text;
 use read::SectionReader;
 pub use read::{ConfigWarning, Fallback};
 use serde::Serialize;
@@ -59,7 +60,7 @@ pub enum FileState {
     /// Read (possibly with warnings).
     Read,
     /// Present but unreadable (bad TOML, not UTF-8, no permission): defaults are used and the file is kept.
-    Unreadable(String),
+    Unreadable(Text),
 }
 
 /// Settings as loaded, with what was wrong in the file.
@@ -106,12 +107,16 @@ pub fn load(path: &Path) -> Loaded {
         }
         Err(e) => (
             Settings::default(),
-            FileState::Unreadable(format!("cannot read {}: {e}", path.display())),
+            FileState::Unreadable(
+                Text::new("config.cannot_read")
+                    .with("path", path.display())
+                    .with("error", e),
+            ),
         ),
         Ok(bytes) => match String::from_utf8(bytes) {
             Err(_) => (
                 Settings::default(),
-                FileState::Unreadable(format!("{} is not UTF-8 text", path.display())),
+                FileState::Unreadable(Text::new("config.not_utf8").with("path", path.display())),
             ),
             Ok(text) => match Settings::parse(&text) {
                 Ok((s, w)) => {
@@ -127,11 +132,9 @@ pub fn load(path: &Path) -> Loaded {
             0,
             ConfigWarning::defaults(
                 "",
-                format!(
-                    "{why}. Your file is kept as it is and will be moved aside (to {}.broken-…) before \
-                     settings are saved",
-                    path.display()
-                ),
+                Text::new("config.unreadable_file")
+                    .with_text("why", why.clone())
+                    .with("path", path.display()),
             ),
         );
     }
@@ -256,9 +259,9 @@ use crate::paths::write_private;
 
 impl Settings {
     /// Parses TOML text. `Err` only when the text is not TOML at all; field problems are warnings.
-    pub fn parse(text: &str) -> Result<(Settings, Vec<ConfigWarning>), String> {
+    pub fn parse(text: &str) -> Result<(Settings, Vec<ConfigWarning>), Text> {
         let root: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-            format!("the settings file is not valid TOML: {}", e.message())
+            Text::new("config.not_toml").with("reason", e.message())
         })?;
         Ok(Settings::from_table(&root))
     }
@@ -281,7 +284,10 @@ impl Settings {
         ];
         for key in root.keys() {
             if !known.contains(&key.as_str()) {
-                w.push(ConfigWarning::ignored(key.clone(), "unknown section"));
+                w.push(ConfigWarning::ignored(
+                    key.clone(),
+                    Text::new("config.unknown_section"),
+                ));
             }
         }
         let general = GeneralSettings::read(SectionReader::new(root, "general", &mut w));
@@ -375,7 +381,7 @@ fn read_providers(
     let Some(table) = value.as_table() else {
         w.push(ConfigWarning::ignored(
             "providers",
-            "should be a section of [providers.ID] tables",
+            Text::new("config.providers_not_section"),
         ));
         return out;
     };
@@ -383,17 +389,15 @@ fn read_providers(
         let Some(t) = v.as_table() else {
             w.push(ConfigWarning::ignored(
                 format!("providers.{id}"),
-                "should be a table",
+                Text::new("config.not_table"),
             ));
             continue;
         };
         if providers::find(id).is_none() {
             w.push(ConfigWarning::ignored(
                 format!("providers.{id}"),
-                format!(
-                    "is not a known provider (known: {})",
-                    providers::catalog::ids().join(", ")
-                ),
+                Text::new("config.unknown_provider")
+                    .with("known", providers::catalog::ids().join(", ")),
             ));
             continue;
         }

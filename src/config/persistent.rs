@@ -2,13 +2,18 @@
 //! (saved regions and their window bindings) and `[memory]` (translation memory and history).
 
 use super::read::{ConfigWarning, Fallback, SectionReader};
+use super::sections::within;
 use crate::auto::GateSettings;
 use crate::capture::Rect;
 use crate::filters::{self, Rule};
+use crate::text::Text;
 use serde::{Deserialize, Serialize};
 
 /// How many regions can be saved (`Alt+1` … `Alt+4`).
 pub const REGION_SLOTS: usize = 4;
+
+/// The longest name of a saved region, in characters.
+pub const REGION_NAME_MAX: usize = 60;
 
 /// `[auto]`: automatic re-translation of the active region.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
@@ -127,19 +132,19 @@ impl Default for RegionSettings {
     }
 }
 
-fn check_slot(s: &SavedRegion) -> Result<(), String> {
+fn check_slot(s: &SavedRegion) -> Result<(), Text> {
     if let Some([_, _, w, h]) = s.rect {
         if w < 4 || h < 4 {
-            return Err(format!("the region is too small ({w}×{h})"));
+            return Err(Text::new("err.region_small").with("w", w).with("h", h));
         }
     }
     if let Some(b) = &s.window {
         if b.offset[2] < 4 || b.offset[3] < 4 {
-            return Err("the window-bound region is too small".into());
+            return Err(Text::new("err.bound_region_small"));
         }
     }
-    if s.name.chars().count() > 60 {
-        return Err("the name is longer than 60 characters".into());
+    if s.name.chars().count() > REGION_NAME_MAX {
+        return Err(Text::new("err.name_long").with("n", REGION_NAME_MAX));
     }
     Ok(())
 }
@@ -147,20 +152,14 @@ fn check_slot(s: &SavedRegion) -> Result<(), String> {
 impl RegionSettings {
     pub(super) fn read(mut r: SectionReader<'_>) -> Self {
         let d = Self::default();
-        let active = r.get_checked("active", d.active, |a| {
-            if *a < REGION_SLOTS {
-                Ok(())
-            } else {
-                Err(format!("must be between 0 and {}", REGION_SLOTS - 1))
-            }
-        });
+        let active = r.get_checked("active", d.active, within(0, REGION_SLOTS - 1));
         let raw: Vec<toml::Value> = r.get("slots", Vec::new());
         let mut slots = Vec::new();
         for (i, v) in raw.into_iter().enumerate() {
             if i >= REGION_SLOTS {
                 r.warn(
                     &format!("slots.{i}"),
-                    format!("only {REGION_SLOTS} regions can be saved"),
+                    Text::new("config.too_many_regions").with("n", REGION_SLOTS),
                     Fallback::Ignored,
                 );
                 break;
@@ -177,7 +176,8 @@ impl RegionSettings {
                 Err(e) => {
                     let reason = e.to_string();
                     let reason = reason.lines().next().unwrap_or("invalid").to_string();
-                    r.warn(&format!("slots.{i}"), reason, Fallback::Ignored);
+                    let message = Text::new("config.not_region").with("reason", reason);
+                    r.warn(&format!("slots.{i}"), message, Fallback::Ignored);
                     slots.push(SavedRegion::empty(i));
                 }
             }
@@ -234,27 +234,13 @@ impl MemorySettings {
         let s = MemorySettings {
             cache: r.get("cache", d.cache),
             history: r.get("history", d.history),
-            max_entries: r.get_checked("max_entries", d.max_entries, |v| {
-                if (1_000..=10_000_000).contains(v) {
-                    Ok(())
-                } else {
-                    Err("must be between 1000 and 10000000".into())
-                }
-            }),
-            history_days: r.get_checked("history_days", d.history_days, |v| {
-                if *v <= 36_500 {
-                    Ok(())
-                } else {
-                    Err("must be between 0 and 36500".into())
-                }
-            }),
-            history_max_rows: r.get_checked("history_max_rows", d.history_max_rows, |v| {
-                if (1_000..=10_000_000).contains(v) {
-                    Ok(())
-                } else {
-                    Err("must be between 1000 and 10000000".into())
-                }
-            }),
+            max_entries: r.get_checked("max_entries", d.max_entries, within(1_000, 10_000_000)),
+            history_days: r.get_checked("history_days", d.history_days, within(0, 36_500)),
+            history_max_rows: r.get_checked(
+                "history_max_rows",
+                d.history_max_rows,
+                within(1_000, 10_000_000),
+            ),
         };
         r.finish();
         s
@@ -269,7 +255,7 @@ pub(super) fn read_filters(root: &toml::Table, w: &mut Vec<ConfigWarning>) -> Ve
     let Some(list) = v.as_array() else {
         w.push(ConfigWarning::ignored(
             "filters",
-            "should be a list of [[filters]] rules",
+            Text::new("config.not_rule_list"),
         ));
         return Vec::new();
     };
@@ -287,10 +273,8 @@ pub(super) fn read_filters(root: &toml::Table, w: &mut Vec<ConfigWarning>) -> Ve
                 let reason = e.to_string();
                 w.push(ConfigWarning::ignored(
                     format!("filters.{i}"),
-                    format!(
-                        "not a replacement rule: {}",
-                        reason.lines().next().unwrap_or("invalid")
-                    ),
+                    Text::new("config.not_rule")
+                        .with("reason", reason.lines().next().unwrap_or("invalid")),
                 ));
             }
         }

@@ -1,6 +1,7 @@
 //! Lenient reading of one TOML section: a bad field is reported and replaced by its default, unknown keys
 //! are reported, and nothing aborts the whole file.
 
+use crate::text::{Param, Text};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::fmt;
@@ -14,7 +15,7 @@ pub struct ConfigWarning {
     /// a section's name for a whole section; empty for the whole file.
     pub field: String,
     /// What is wrong (not what happens instead: that is [`fallback`](Self::fallback)).
-    pub message: String,
+    pub message: Text,
     /// What is used instead.
     pub fallback: Fallback,
 }
@@ -35,57 +36,71 @@ pub enum Fallback {
 
 impl ConfigWarning {
     /// A problem with `field` that leaves it out.
-    pub fn ignored(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn ignored(field: impl Into<String>, message: Text) -> Self {
         ConfigWarning {
             field: field.into(),
-            message: message.into(),
+            message,
             fallback: Fallback::Ignored,
         }
     }
 
     /// Something to know about the settings file that refuses nothing.
-    pub fn note(message: impl Into<String>) -> Self {
+    pub fn note(message: Text) -> Self {
         ConfigWarning {
             field: String::new(),
-            message: message.into(),
+            message,
             fallback: Fallback::Note,
         }
     }
 
     /// A problem with `field` for which its defaults are used.
-    pub fn defaults(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn defaults(field: impl Into<String>, message: Text) -> Self {
         ConfigWarning {
             field: field.into(),
-            message: message.into(),
+            message,
             fallback: Fallback::Defaults,
         }
     }
 }
 
-impl fmt::Display for Fallback {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Fallback::Value(serde_json::Value::Null) => f.write_str("left unset"),
+impl Fallback {
+    /// What is used instead, in words (none for a note).
+    pub fn text(&self) -> Option<Text> {
+        Some(match self {
+            Fallback::Value(serde_json::Value::Null) => Text::new("warn.unset"),
             Fallback::Value(serde_json::Value::String(s)) if s.is_empty() => {
-                f.write_str("left empty")
+                Text::new("warn.empty")
             }
-            Fallback::Value(v) => write!(f, "using {v} instead"),
-            Fallback::Defaults => f.write_str("using the defaults"),
-            Fallback::Ignored => f.write_str("ignored"),
-            Fallback::Note => Ok(()),
+            Fallback::Value(serde_json::Value::String(s)) => {
+                Text::new("warn.using").with("value", s)
+            }
+            Fallback::Value(v) => Text::new("warn.using").with("value", v),
+            Fallback::Defaults => Text::new("warn.defaults"),
+            Fallback::Ignored => Text::new("warn.ignored"),
+            Fallback::Note => return None,
+        })
+    }
+}
+
+impl ConfigWarning {
+    /// What is wrong and what is used instead, in one sentence (without the field).
+    pub fn text(&self) -> Text {
+        match self.fallback.text() {
+            Some(fallback) => Text::new("warn.line")
+                .with_text("message", self.message.clone())
+                .with_text("fallback", fallback),
+            None => self.message.clone(),
         }
     }
 }
 
+/// `field: what is wrong (what is used instead)`, in English (the CLI and the log).
 impl fmt::Display for ConfigWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.field.is_empty() {
             write!(f, "{}: ", self.field)?;
         }
-        match self.fallback {
-            Fallback::Note => f.write_str(&self.message),
-            _ => write!(f, "{}; {}", self.message, self.fallback),
-        }
+        write!(f, "{}", self.text())
     }
 }
 
@@ -106,7 +121,7 @@ impl<'a> SectionReader<'a> {
             Some(other) => {
                 warnings.push(ConfigWarning::defaults(
                     section,
-                    format!("should be a section but is a {}", other.type_str()),
+                    Text::new("config.not_section").with("kind", other.type_str()),
                 ));
                 None
             }
@@ -140,7 +155,9 @@ impl<'a> SectionReader<'a> {
             Err(e) => {
                 let reason = e.to_string();
                 let reason = reason.lines().next().unwrap_or("invalid value").trim();
-                let message = format!("{reason} (found {})", shown(value));
+                let message = Text::new("config.wrong_type")
+                    .with("reason", reason)
+                    .with_param("found", shown(value));
                 self.warn(key, message, value_of(&default));
                 default
             }
@@ -152,7 +169,7 @@ impl<'a> SectionReader<'a> {
         &mut self,
         key: &'static str,
         default: T,
-        check: impl FnOnce(&T) -> Result<(), String>,
+        check: impl FnOnce(&T) -> Result<(), Text>,
     ) -> T {
         let present = self.table.is_some_and(|t| t.contains_key(key));
         let v = self.get(key, default.clone());
@@ -169,7 +186,7 @@ impl<'a> SectionReader<'a> {
     }
 
     /// Reports a problem with `key` (a dotted path below the section, e.g. `slots.1`).
-    pub fn warn(&mut self, key: &str, message: String, fallback: Fallback) {
+    pub fn warn(&mut self, key: &str, message: Text, fallback: Fallback) {
         let field = if self.section.is_empty() {
             key.to_string()
         } else {
@@ -192,7 +209,9 @@ impl<'a> SectionReader<'a> {
             .filter(|k| !self.seen.contains(&k.as_str()))
             .collect();
         for key in unknown {
-            let message = format!("unknown setting '{key}' (known: {})", self.seen.join(", "));
+            let message = Text::new("config.unknown_key")
+                .with("key", key)
+                .with("known", self.seen.join(", "));
             self.warn(key, message, Fallback::Ignored);
         }
     }
@@ -203,15 +222,16 @@ pub fn value_of(v: &impl Serialize) -> Fallback {
     Fallback::Value(serde_json::to_value(v).unwrap_or(serde_json::Value::Null))
 }
 
-fn shown(v: &Value) -> String {
+/// A value of the file, for a message: long strings and anything with credentials in it are described, not
+/// shown.
+fn shown(v: &Value) -> Param {
     match v {
-        // Long strings and anything with credentials in it are described, not shown.
         Value::String(s) if s.chars().count() > 40 || s.contains('@') => {
-            format!("a {}-character string", s.chars().count())
+            Param::Text(Text::new("config.found_long_string").with("n", s.chars().count()))
         }
-        Value::String(s) => format!("\"{s}\""),
-        Value::Table(_) => "a table".into(),
-        Value::Array(_) => "a list".into(),
-        other => other.to_string(),
+        Value::String(s) => Param::Plain(format!("\"{s}\"")),
+        Value::Table(_) => Param::Text(Text::new("config.found_table")),
+        Value::Array(_) => Param::Text(Text::new("config.found_list")),
+        other => Param::Plain(other.to_string()),
     }
 }

@@ -5,6 +5,7 @@ use crate::lang::Lang;
 use crate::ocr::EngineKind;
 use crate::providers::prompt::{GlossaryEntry, SakuraVersion};
 use crate::providers::{ApiKey, Proxy};
+use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -76,7 +77,7 @@ impl GeneralSettings {
             source: r.get("source", d.source),
             target: r.get_checked("target", d.target, |t| {
                 if *t == Lang::Auto {
-                    Err("the target language cannot be auto".into())
+                    Err(Text::new("err.target_auto"))
                 } else {
                     Ok(())
                 }
@@ -118,14 +119,27 @@ impl Default for NetworkSettings {
     }
 }
 
-fn in_range(lo: u64, hi: u64) -> impl Fn(&u64) -> Result<(), String> {
+/// Refuses a number outside `lo..=hi`, saying so.
+pub(super) fn within<T: PartialOrd + std::fmt::Display + Copy>(
+    lo: T,
+    hi: T,
+) -> impl Fn(&T) -> Result<(), Text> {
     move |v| {
-        if (lo..=hi).contains(v) {
+        // `!(lo <= v && v <= hi)` so that NaN is refused too.
+        if lo <= *v && *v <= hi {
             Ok(())
         } else {
-            Err(format!("must be between {lo} and {hi}"))
+            Err(Text::new("err.range").with("min", lo).with("max", hi))
         }
     }
+}
+
+/// Like [`within`], for a value that may be unset.
+fn within_if_set<T: PartialOrd + std::fmt::Display + Copy>(
+    lo: T,
+    hi: T,
+) -> impl Fn(&Option<T>) -> Result<(), Text> {
+    move |v| v.as_ref().map_or(Ok(()), within(lo, hi))
 }
 
 impl NetworkSettings {
@@ -136,22 +150,18 @@ impl NetworkSettings {
             connect_timeout_secs: r.get_checked(
                 "connect_timeout_secs",
                 d.connect_timeout_secs,
-                in_range(1, 120),
+                within(1, 120),
             ),
             read_timeout_secs: r.get_checked(
                 "read_timeout_secs",
                 d.read_timeout_secs,
-                |v| match v {
-                    Some(v) => in_range(5, 3600)(v),
-                    None => Ok(()),
-                },
+                within_if_set(5, 3600),
             ),
-            total_timeout_secs: r.get_checked("total_timeout_secs", d.total_timeout_secs, |v| {
-                match v {
-                    Some(v) => in_range(10, 7200)(v),
-                    None => Ok(()),
-                }
-            }),
+            total_timeout_secs: r.get_checked(
+                "total_timeout_secs",
+                d.total_timeout_secs,
+                within_if_set(10, 7200),
+            ),
         };
         r.finish();
         s
@@ -187,17 +197,11 @@ impl TranslationSettings {
         let d = Self::default();
         let s = TranslationSettings {
             stream: r.get("stream", d.stream),
-            context_lines: r.get_checked("context_lines", d.context_lines, |v| {
-                if *v <= 20 {
-                    Ok(())
-                } else {
-                    Err("must be between 0 and 20".into())
-                }
-            }),
+            context_lines: r.get_checked("context_lines", d.context_lines, within(0, 20)),
             custom_prompt: r.get("custom_prompt", d.custom_prompt),
             glossary: r.get_checked("glossary", d.glossary, |g: &Vec<GlossaryEntry>| {
                 match g.iter().position(|e| e.src.trim().is_empty()) {
-                    Some(i) => Err(format!("entry {} has an empty src", i + 1)),
+                    Some(i) => Err(Text::new("err.glossary_src").with("n", i + 1)),
                     None => Ok(()),
                 }
             }),
@@ -272,26 +276,26 @@ impl Default for HotkeySettings {
 }
 
 /// Checks the shape of a hotkey: modifiers and one key joined by `+`.
-pub fn check_hotkey(s: &str) -> Result<(), String> {
+pub fn check_hotkey(s: &str) -> Result<(), Text> {
     let parts: Vec<&str> = s.split('+').map(str::trim).collect();
     if s.trim().is_empty() {
         return Ok(()); // Empty: the hotkey is off.
     }
-    let (key, mods) = parts.split_last().ok_or("empty hotkey")?;
+    let Some((key, mods)) = parts.split_last() else {
+        return Err(Text::new("err.hotkey_nokey"));
+    };
     for m in mods {
-        let m = m.to_ascii_lowercase();
+        let lower = m.to_ascii_lowercase();
         if ![
             "alt", "ctrl", "control", "shift", "super", "win", "meta", "cmd", "option",
         ]
-        .contains(&m.as_str())
+        .contains(&lower.as_str())
         {
-            return Err(format!(
-                "'{m}' is not a modifier (use Alt, Ctrl, Shift or Super)"
-            ));
+            return Err(Text::new("err.hotkey_mod").with("mod", m));
         }
     }
     if key.is_empty() {
-        return Err(format!("'{s}' has no key after the modifiers"));
+        return Err(Text::new("err.hotkey_nokey"));
     }
     Ok(())
 }
@@ -361,21 +365,15 @@ impl ProviderSettings {
                 }
                 crate::providers::url::chat_completions_url(u)
                     .map(|_| ())
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| e.text())
             }),
             api_key: r.get("api_key", d.api_key),
             model: r.get("model", d.model),
             proxy: r.get("proxy", d.proxy),
-            temperature: r.get_checked("temperature", d.temperature, |t| match t {
-                Some(t) if !(0.0..=2.0).contains(t) => Err("must be between 0 and 2".into()),
-                _ => Ok(()),
-            }),
-            top_p: r.get_checked("top_p", d.top_p, |t| match t {
-                Some(t) if !(0.0..=1.0).contains(t) => Err("must be between 0 and 1".into()),
-                _ => Ok(()),
-            }),
+            temperature: r.get_checked("temperature", d.temperature, within_if_set(0.0, 2.0)),
+            top_p: r.get_checked("top_p", d.top_p, within_if_set(0.0, 1.0)),
             max_tokens: r.get_checked("max_tokens", d.max_tokens, |t| match t {
-                Some(0) => Err("must be at least 1".into()),
+                Some(0) => Err(Text::new("err.at_least").with("min", 1)),
                 _ => Ok(()),
             }),
             sakura_version: r.get("sakura_version", d.sakura_version),
@@ -435,22 +433,12 @@ impl Default for OverlaySettings {
     }
 }
 
-fn check_color(c: &String) -> Result<(), String> {
+fn check_color(c: &String) -> Result<(), Text> {
     let hex = c.strip_prefix('#').unwrap_or("");
     if hex.len() == 6 && hex.chars().all(|ch| ch.is_ascii_hexdigit()) {
         Ok(())
     } else {
-        Err(format!("'{c}' is not a colour like #ffcc00"))
-    }
-}
-
-fn u32_in(lo: u32, hi: u32) -> impl Fn(&u32) -> Result<(), String> {
-    move |v| {
-        if (lo..=hi).contains(v) {
-            Ok(())
-        } else {
-            Err(format!("must be between {lo} and {hi}"))
-        }
+        Err(Text::new("err.color").with("found", c))
     }
 }
 
@@ -461,24 +449,22 @@ impl OverlaySettings {
             font_family: r.get_checked("font_family", d.font_family, |f: &String| {
                 // It ends up in CSS: refuse anything that could close the declaration.
                 if f.trim().is_empty() || f.contains([';', '{', '}', '<', '>', '\\']) {
-                    Err("must be a CSS font family list".into())
+                    Err(Text::new("err.font"))
                 } else {
                     Ok(())
                 }
             }),
-            font_size: r.get_checked("font_size", d.font_size, u32_in(10, 72)),
+            font_size: r.get_checked("font_size", d.font_size, within(10, 72)),
             text_color: r.get_checked("text_color", d.text_color, check_color),
             outline_color: r.get_checked("outline_color", d.outline_color, check_color),
-            outline_width: r.get_checked("outline_width", d.outline_width, u32_in(0, 6)),
+            outline_width: r.get_checked("outline_width", d.outline_width, within(0, 6)),
             background_color: r.get_checked("background_color", d.background_color, check_color),
-            background_opacity: r.get_checked("background_opacity", d.background_opacity, |o| {
-                if (0.0..=1.0).contains(o) {
-                    Ok(())
-                } else {
-                    Err("must be between 0 and 1".into())
-                }
-            }),
-            width: r.get_checked("width", d.width, u32_in(200, 2000)),
+            background_opacity: r.get_checked(
+                "background_opacity",
+                d.background_opacity,
+                within(0.0, 1.0),
+            ),
+            width: r.get_checked("width", d.width, within(200, 2000)),
             show_original: r.get("show_original", d.show_original),
             locked: r.get("locked", d.locked),
             mode: r.get("mode", d.mode),

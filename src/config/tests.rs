@@ -112,11 +112,11 @@ x = 1
         "network.proxy: 'ftp://nope' is not a usable proxy",
         "(found \"ftp://nope\"); left empty",
         "network.connect_timeout_secs: invalid type: string \"ten\", expected u64 (found \"ten\"); using 10 instead",
-        "translation.context_lines: must be between 0 and 20; using 0 instead",
-        "providers.deepseek.temperature: must be between 0 and 2; left unset",
-        "providers.deepseek.colour: unknown setting 'colour'",
+        "translation.context_lines: Must be between 0 and 20; using 0 instead",
+        "providers.deepseek.temperature: Must be between 0 and 2; left unset",
+        "providers.deepseek.colour: Unknown setting 'colour'",
         "providers.nosuch: ",
-        "weird: unknown section; ignored",
+        "weird: Unknown section; ignored",
     ] {
         assert!(
             all.contains(needle),
@@ -316,17 +316,18 @@ pattern = 5
     assert_eq!(w[0].fallback, Fallback::Value(serde_json::json!(100)));
     assert_eq!(w[1].fallback, Fallback::Value(serde_json::json!(0)));
     assert_eq!(w[2].fallback, Fallback::Ignored);
-    assert_eq!(w[2].message, "the region is too small (1×1)");
+    assert_eq!(w[2].message.to_string(), "The region is too small (1×1)");
     assert_eq!(w[4].fallback, Fallback::Value(serde_json::json!(50_000)));
     assert_eq!(w[5].fallback, Fallback::Ignored);
-    assert!(w[5].message.contains("unclosed group"), "{w:?}");
+    assert!(w[5].message.to_string().contains("unclosed group"), "{w:?}");
     assert_eq!(
         w[0].to_string(),
-        "auto.fast_interval_ms: must be between 20 and 5000 (found 1); using 100 instead"
+        "auto.fast_interval_ms: Must be between 20 and 5000 (found 1); using 100 instead"
     );
     assert_eq!(
         serde_json::to_value(&w[0]).unwrap(),
-        serde_json::json!({"field": "auto.fast_interval_ms", "message": "must be between 20 and 5000 (found 1)",
+        serde_json::json!({"field": "auto.fast_interval_ms",
+                           "message": {"key": "err.range_found", "params": {"min": "20", "max": "5000", "found": "1"}},
                            "fallback": {"value": 100}})
     );
     assert_eq!(

@@ -21,6 +21,20 @@ pub enum UrlError {
     Scheme(String),
 }
 
+impl UrlError {
+    /// What is wrong, for the user (in the UI language on a page).
+    pub fn text(&self) -> crate::text::Text {
+        use crate::text::Text;
+        match self {
+            UrlError::Empty => Text::new("err.url_empty"),
+            UrlError::Invalid { input, reason } => Text::new("err.url_invalid")
+                .with("input", input)
+                .with("reason", reason),
+            UrlError::Scheme(input) => Text::new("err.url_scheme").with("input", input),
+        }
+    }
+}
+
 /// Completes what the user typed into a chat-completions URL.
 ///
 /// - a URL ending in `/chat/completions` is used as is;

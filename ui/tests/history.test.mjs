@@ -207,7 +207,7 @@ test('inline edit: Enter saves, Esc cancels, errors keep the editor, the edit sh
   assert.equal(await box.evaluate((t) => t.readOnly), true);
 
   // The core refuses: the editor stays with the text and the reason.
-  await p.receive({ type: 'error', action: 'edit', id: 999, message: 'Could not save a corrected translation in the history database /x: disk is full. The disk is full; free some space and try again.' });
+  await p.receive({ type: 'error', action: 'edit', id: 999, message: { key: 'history.err_store', params: { detail: 'Could not save a corrected translation in the history database /x: disk is full. The disk is full; free some space and try again.' } } });
   assert.equal(await box.inputValue(), '爱丽丝：走吧\n大家都在等你！');
   assert.match(await r.locator('.edit-error').textContent(), /disk is full/);
   assert.match(await page.locator('#footer-msg').textContent(), /^保存译文失败：/);
@@ -295,8 +295,8 @@ test('export sends the filter and shows where the file went', async () => {
   // A failed export: the reason in the footer, the buttons usable again.
   await page.locator('#export-json').click();
   assert.equal((await p.sentOf('export'))[1].format, 'json');
-  await p.receive({ type: 'error', action: 'export', id: null, message: 'Could not create an export file in /ro: Permission denied (os error 13). Check that you may write to that folder.' });
-  assert.match(await page.locator('#footer-msg').textContent(), /^导出失败：Could not create an export file in \/ro/);
+  await p.receive({ type: 'error', action: 'export', id: null, message: { key: 'history.err_export_file', params: { dir: '/ro', error: 'Permission denied (os error 13)' } } });
+  assert.equal(await page.locator('#footer-msg').textContent(), '导出失败：无法在 /ro 中创建导出文件：Permission denied (os error 13)。请检查是否可以写入这个文件夹。');
   assert.equal(await page.locator('#export-json').isDisabled(), false);
   await page.close();
 });

@@ -217,14 +217,23 @@ test('removing a stored key sends "" and the core\'s save errors land next to th
   await page.click('#btn-save');
   const [save] = await s.sentOf('save');
   assert.equal(save.settings.providers.deepseek.api_key, '');
+  // The core's reasons are sentences of the shared table ({key, params}), worded in the UI language.
   await s.receive({ type: 'save_error', errors: [
-    { field: 'providers.deepseek.url', message: "'ftp://x' must start with http:// or https://" },
-    { field: 'overlay.font_size', message: 'must be between 10 and 72' },
+    { field: 'providers.deepseek.url', message: { key: 'err.url_scheme', params: { input: 'ftp://x' } } },
+    { field: 'overlay.font_size', message: { key: 'err.range', params: { min: '10', max: '72' } } },
+    { field: 'providers.deepseek.api_key', message: { key: 'err.key_new_host', params: { now: 'https://relay.example.com', then: { key: 'err.host_other' } } } },
+    { field: 'network', message: { key: 'err.form_unreadable' } },
   ] });
-  assert.equal(await errorOf(page, 'providers.deepseek.url').textContent(), "'ftp://x' must start with http:// or https://");
+  assert.equal(await errorOf(page, 'providers.deepseek.url').textContent(), '地址必须以 http:// 或 https:// 开头');
   assert.equal(await errorOf(page, 'providers.deepseek.url').isVisible(), true);
-  assert.equal(await errorOf(page, 'overlay.font_size').textContent(), 'must be between 10 and 72');
-  assert.match(await page.locator('#footer-msg').textContent(), /2/);
+  assert.equal(await errorOf(page, 'overlay.font_size').textContent(), '必须在 10 到 72 之间');
+  assert.match(await errorOf(page, 'providers.deepseek.api_key').textContent(), /^地址现在指向 https:\/\/relay\.example\.com，而保存的密钥是为 另一个地址 输入的/);
+  // A field the page has no place for is named in the footer, and follows the language too.
+  assert.equal(await page.locator('#footer-msg').textContent(), 'network: 无法读取表单');
+  await page.click('#lang-seg button[data-lang="en"]');
+  assert.equal(await page.locator('#footer-msg').textContent(), 'network: The form could not be read');
+  await page.click('.nav-item[data-section="overlay"]');
+  assert.equal(await errorOf(page, 'overlay.font_size').textContent(), 'Must be between 10 and 72');
   await page.close();
 });
 
@@ -244,8 +253,8 @@ test('the custom provider needs an address before a test or a save', async () =>
   await fieldOf(page, 'providers.custom.url').fill('api.relay.example.com');
   await fieldOf(page, 'providers.custom.url').press('Tab');
   assert.deepEqual(await s.sentOf('resolve_url'), [{ type: 'resolve_url', id: 'custom', input: 'api.relay.example.com' }]);
-  await s.receive({ type: 'resolved_url', id: 'custom', input: 'api.relay.example.com', url: null, error: "'api.relay.example.com' is not a valid address (relative URL without a base)" });
-  assert.equal(await custom.locator('.resolved').textContent(), "'api.relay.example.com' is not a valid address (relative URL without a base)");
+  await s.receive({ type: 'resolved_url', id: 'custom', input: 'api.relay.example.com', url: null, error: { key: 'err.url_invalid', params: { input: 'api.relay.example.com', reason: 'relative URL without a base' } } });
+  assert.equal(await custom.locator('.resolved').textContent(), '“api.relay.example.com”不是有效的地址（relative URL without a base）');
   await custom.locator('button[data-action="test"]').click();
   const [t] = await s.sentOf('test_provider');
   assert.equal(t.provider.url, 'api.relay.example.com');
@@ -259,41 +268,46 @@ test('the custom provider needs an address before a test or a save', async () =>
 test('warnings and hotkey errors from the core are shown; a warning sits next to its field', async () => {
   const s = await settingsPage({
     warnings: [
-      { field: 'providers.deepseek.temperature', message: 'must be between 0 and 2', fallback: { value: null } },
-      { field: 'auto.stable_frames', message: 'must be between 0 and 50 (found 51)', fallback: { value: 2 } },
-      { field: 'regions.slots.1', message: 'the region is too small (1×1)', fallback: 'ignored' },
-      { field: 'weird', message: 'unknown section', fallback: 'ignored' },
-      { field: '', message: '<b>the file</b> was moved aside', fallback: 'note' },
+      { field: 'providers.deepseek.temperature', message: { key: 'err.range', params: { min: '0', max: '2' } }, fallback: { value: null } },
+      { field: 'auto.stable_frames', message: { key: 'err.range_found', params: { min: '0', max: '50', found: '51' } }, fallback: { value: 2 } },
+      { field: 'regions.slots.1', message: { key: 'err.region_small', params: { w: '1', h: '1' } }, fallback: 'ignored' },
+      { field: 'weird', message: { key: 'config.unknown_section' }, fallback: 'ignored' },
+      { field: '', message: { key: 'config.moved_aside', params: { path: '/home/u/<b>config</b>.toml.broken-1' } }, fallback: 'note' },
     ],
-    hotkey_errors: { select_region: 'Alt+Q 已被其他程序占用' },
+    hotkey_errors: { select_region: { key: 'hotkey.err_taken', params: { hotkey: 'Alt+Q' } } },
   });
   const { page } = s;
   assert.equal(await page.locator('#banner').isVisible(), true);
   assert.deepEqual(await page.locator('#banner-list li').allTextContents(), [
-    'providers.deepseek.temperature: must be between 0 and 2（已改为不设置）',
-    'auto.stable_frames: must be between 0 and 50 (found 51)（已改用 2）',
-    'regions.slots.1: the region is too small (1×1)（已忽略）',
-    'weird: unknown section（已忽略）',
-    '<b>the file</b> was moved aside',
+    'providers.deepseek.temperature: 必须在 0 到 2 之间（已改为不设置）',
+    'auto.stable_frames: 必须在 0 到 50 之间（现在是 51）（已改用 2）',
+    'regions.slots.1: 区域太小（1×1）（已忽略）',
+    'weird: 未知的部分（已忽略）',
+    '无法读取的旧设置文件已移到 /home/u/<b>config</b>.toml.broken-1',
   ]);
   assert.equal(await page.locator('#banner-list b').count(), 0);
   // Each warning also sits next to its field, as a warning (not an error), until the field is edited.
   const temp = errorOf(page, 'providers.deepseek.temperature');
-  assert.equal(await temp.textContent(), 'must be between 0 and 2（已改为不设置）');
+  assert.equal(await temp.textContent(), '必须在 0 到 2 之间（已改为不设置）');
   assert.match(await temp.getAttribute('class'), /\bon\b.*\bwarn\b|\bwarn\b.*\bon\b/);
   assert.equal(await temp.isVisible(), true);
   await page.click('.nav-item[data-section="auto"]');
-  assert.equal(await errorOf(page, 'auto.stable_frames').textContent(), 'must be between 0 and 50 (found 51)（已改用 2）');
+  assert.equal(await errorOf(page, 'auto.stable_frames').textContent(), '必须在 0 到 50 之间（现在是 51）（已改用 2）');
   // The advanced fold opens to show it.
   assert.equal(await errorOf(page, 'auto.stable_frames').isVisible(), true);
   await fieldOf(page, 'auto.stable_frames').fill('3');
   assert.equal(await errorOf(page, 'auto.stable_frames').textContent(), '');
   await page.click('.nav-item[data-section="regions"]');
-  assert.equal(await errorOf(page, 'regions.slots.1').textContent(), 'the region is too small (1×1)（已忽略）');
+  assert.equal(await errorOf(page, 'regions.slots.1').textContent(), '区域太小（1×1）（已忽略）');
   await s.shot('settings-warning-field.png');
   assert.equal(await page.locator('#hotkey-dot').isVisible(), true);
   await page.click('.nav-item[data-section="hotkeys"]');
-  assert.equal(await page.locator('[data-hotkey-error="select_region"]').textContent(), 'Alt+Q 已被其他程序占用');
+  assert.equal(await page.locator('[data-hotkey-error="select_region"]').textContent(), '快捷键 Alt+Q 已被其他程序占用，按下它不会有反应：请在设置的“快捷键”里换一个。');
+  // The core's sentences follow the UI language.
+  await page.click('#lang-seg button[data-lang="en"]');
+  assert.match(await page.locator('[data-hotkey-error="select_region"]').textContent(), /^The hotkey Alt\+Q is taken by another program/);
+  assert.equal(await page.locator('#banner-list li').first().textContent(), 'providers.deepseek.temperature: Must be between 0 and 2; left unset');
+  await page.click('#lang-seg button[data-lang="zh"]');
   // Recording a new combination clears the conflict.
   await fieldOf(page, 'hotkeys.select_region').focus();
   await page.keyboard.press('Control+Alt+KeyT');
@@ -389,7 +403,7 @@ test('screenshots of every section', async () => {
 
 // ------------------------------------------------------------------ persistent mode (issue 5)
 
-const PLATFORM = { covered_window_capture: false, note: 'On this system ocrlay hides its own windows for a moment while capturing.' };
+const PLATFORM = { covered_window_capture: false, note: { key: 'platform.no_compositor' } };
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const WINDOWS = [
   { id: 101, title: HOSTILE, app: 'evil<script>alert(2)</script>', rect: [0, 0, 1920, 1080] },
@@ -507,9 +521,9 @@ test('out-of-range thresholds and clashing region hotkeys are refused with a rea
   await fieldOf(page, 'hotkeys.region_1').fill('Alt+1');
   await page.click('#btn-save');
   assert.equal((await s.sentOf('save')).length, 1);
-  await s.receive({ type: 'save_error', errors: [{ field: 'auto.fast_interval_ms', message: 'must be between 20 and 5000 (found 7)' }] });
+  await s.receive({ type: 'save_error', errors: [{ field: 'auto.fast_interval_ms', message: { key: 'err.range_found', params: { min: '20', max: '5000', found: '7' } } }] });
   assert.equal(await page.locator('#sec-auto').isVisible(), true);
-  assert.equal(await errorOf(page, 'auto.fast_interval_ms').textContent(), 'must be between 20 and 5000 (found 7)');
+  assert.equal(await errorOf(page, 'auto.fast_interval_ms').textContent(), '必须在 20 到 5000 之间（现在是 7）');
   await page.close();
 });
 
@@ -519,7 +533,7 @@ test('saved regions: rectangles, the active slot, names, clear, list_windows →
   await page.click('.nav-item[data-section="regions"]');
   assert.deepEqual(await s.sentOf('list_windows'), [{ type: 'list_windows' }]);
   assert.equal(await page.locator('#platform-note').isVisible(), true);
-  assert.equal(await page.locator('#platform-note-text').textContent(), PLATFORM.note);
+  assert.match(await page.locator('#platform-note-text').textContent(), /^没有运行合成器，X11 无法读取被翻译框遮住的窗口/);
   const slot = (i) => page.locator(`.slot[data-slot="${i}"]`);
   assert.equal(await slot(0).locator('.readout').textContent(), 'x 160, y 820 · 1600×220 像素');
   assert.equal(await slot(2).locator('.readout').textContent(), '未设置 — 把这个区域设为当前区域后按 Alt+Q 选择');
@@ -581,8 +595,8 @@ test('saved regions: rectangles, the active slot, names, clear, list_windows →
     ],
   });
   // The core's refusal of a slot lands on that slot.
-  await s.receive({ type: 'save_error', errors: [{ field: 'regions.slots.1', message: 'the window-bound region is too small' }] });
-  assert.equal(await errorOf(page, 'regions.slots.1').textContent(), 'the window-bound region is too small');
+  await s.receive({ type: 'save_error', errors: [{ field: 'regions.slots.1', message: { key: 'err.bound_region_small' } }] });
+  assert.equal(await errorOf(page, 'regions.slots.1').textContent(), '绑定窗口内的区域太小');
   assert.equal(await errorOf(page, 'regions.slots.1').isVisible(), true);
   assert.deepEqual(s.dialogs, []);
   assert.deepEqual(s.errors, []);
@@ -629,14 +643,15 @@ test('replacement rules: add, edit, reorder, delete; the try-it box and the chec
   q = await tried(s, (m) => m.rules.length === 3 && m.rules[2].regex);
   assert.deepEqual(q.rules[1], { pattern: '(\\w+)-san', replacement: '${1}さん', regex: true, stage: 'after_translation', enabled: true });
   // The core's reason lands on the rule, as it says it; the page has no regex engine of its own.
-  const why = 'the pattern is not a valid regular expression: unclosed group (at character 1).';
+  const why = { key: 'err.rule_regex_at', params: { why: 'unclosed group', at: '1' } };
+  const whyText = '不是有效的正则表达式：unclosed group（第 1 个字符处）';
   await s.receive({ type: 'rules_tried', seq: q.seq, errors: [{ field: 'filters.2.pattern', message: why }], before_translation: '', after_translation: '' });
-  assert.equal(await errorOf(page, 'filters.2.pattern').textContent(), why);
+  assert.equal(await errorOf(page, 'filters.2.pattern').textContent(), whyText);
   assert.equal(await errorOf(page, 'filters.2.pattern').isVisible(), true);
   // A save is not sent while the core refuses a rule.
   await page.click('#btn-save');
   assert.deepEqual(await s.sentOf('save'), []);
-  assert.equal(await errorOf(page, 'filters.2.pattern').textContent(), why);
+  assert.equal(await errorOf(page, 'filters.2.pattern').textContent(), whyText);
 
   // Editing the rule takes the old reason away at once; the core is asked again.
   await fieldOf(page, 'filters.2.pattern').fill('(?i)\\s+(?P<end>[!！]+)\\:?$');
@@ -661,7 +676,7 @@ test('replacement rules: add, edit, reorder, delete; the try-it box and the chec
   q = await tried(s, (m) => m.rules[1].pattern === '(\\w+-san');
   await s.receive({ type: 'rules_tried', seq: q.seq, errors: [{ field: 'filters.1.pattern', message: why }], before_translation: 'ラララ！！', after_translation: 'ラララ♪  ！！' });
   assert.equal(await page.locator('#try-note').textContent(), '第 2 条规则有错误，已跳过。');
-  assert.equal(await errorOf(page, 'filters.1.pattern').textContent(), why);
+  assert.equal(await errorOf(page, 'filters.1.pattern').textContent(), whyText);
   await fieldOf(page, 'filters.1.pattern').fill('(\\w+)-san');
   await fieldOf(page, 'filters.1.enabled').uncheck({ force: true });
   q = await tried(s, (m) => m.rules[1].pattern === '(\\w+)-san' && !m.rules[1].enabled);
@@ -688,9 +703,9 @@ test('replacement rules: add, edit, reorder, delete; the try-it box and the chec
   ]);
   assert.equal(await rows.count(), 2);
   // The core refuses the save (Rust regex has no look-around): its error lands on that rule.
-  await s.receive({ type: 'save_error', errors: [{ field: 'filters.1.pattern', message: 'the pattern is not a valid regular expression: look-around is not supported (at character 1).' }] });
+  await s.receive({ type: 'save_error', errors: [{ field: 'filters.1.pattern', message: { key: 'err.rule_regex_at', params: { why: 'look-around, including look-ahead and look-behind, is not supported', at: '1' } } }] });
   assert.equal(await page.locator('#sec-filters').isVisible(), true);
-  assert.equal(await errorOf(page, 'filters.1.pattern').textContent(), 'the pattern is not a valid regular expression: look-around is not supported (at character 1).');
+  assert.equal(await errorOf(page, 'filters.1.pattern').textContent(), '不是有效的正则表达式：look-around, including look-ahead and look-behind, is not supported（第 1 个字符处）');
   assert.match(await fieldOf(page, 'filters.1.pattern').getAttribute('class'), /invalid/);
   assert.deepEqual(s.errors, []);
   assert.deepEqual(await s.cspViolations(), []);
@@ -727,7 +742,7 @@ test('screenshots of the persistent-mode sections', async () => {
   const q = await tried(s, (m) => m.sample === 'Alice-san said hi' && m.rules.length === 3 && !m.rules[0].enabled);
   await s.receive({
     type: 'rules_tried', seq: q.seq, before_translation: 'Alice-san said hi', after_translation: 'Aliceさん said hi',
-    errors: [{ field: 'filters.2.pattern', message: 'the pattern is not a valid regular expression: unclosed group (at character 1).' }],
+    errors: [{ field: 'filters.2.pattern', message: { key: 'err.rule_regex_at', params: { why: 'unclosed group', at: '1' } } }],
   });
   await s.shot('settings-filters.png');
   await fieldOf(page, 'filters.2.pattern').fill('');

@@ -11,6 +11,7 @@
 //! [`HistoryOut::Error`] with a sentence the user can act on.
 
 use crate::memory::{self, HistoryEntry, HistoryQuery, MemoryError, Store};
+use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -26,12 +27,8 @@ pub const PAGE_SIZE: u32 = 100;
 pub const MAX_LIMIT: u32 = 1000;
 
 /// The history window's title in the UI language (`zh` or `en`).
-pub fn title(ui_lang: &str) -> &'static str {
-    if ui_lang == "zh" {
-        "ocrlay 历史记录"
-    } else {
-        "ocrlay history"
-    }
+pub fn title(ui_lang: &str) -> String {
+    Text::new("history.window_title").render(ui_lang)
 }
 
 /// The file format of an export.
@@ -246,8 +243,8 @@ pub enum HistoryOut {
         action: HistoryAction,
         /// The line concerned, if one.
         id: Option<i64>,
-        /// A sentence for the user.
-        message: String,
+        /// A sentence for the user (the page words it in the UI language).
+        message: Text,
     },
 }
 
@@ -344,7 +341,7 @@ impl HistoryWindow {
             return Ok(());
         }
         let spec = super::PageSpec::framed(
-            title(ui_lang),
+            &title(ui_lang),
             PAGE,
             crate::app::event::Page::History,
             (900.0, 640.0),
@@ -400,15 +397,10 @@ impl HistoryWindow {
                 worker.send(m, ui_lang);
             }
             None => {
-                let message = if ui_lang == "zh" {
-                    "翻译记忆与历史已关闭或无法打开（见设置 → 翻译记忆与历史）。"
-                } else {
-                    "The translation memory and history are off or could not be opened (see Settings → Memory & history)."
-                };
                 self.send(&[HistoryOut::Error {
                     action: HistoryAction::Query,
                     id: None,
-                    message: message.into(),
+                    message: Text::new("history.err_no_store"),
                 }]);
             }
         }
@@ -468,7 +460,7 @@ pub fn handle(store: &mut Store, msg: HistoryIn, export_dir: &Path) -> Vec<Histo
         HistoryIn::Clear { confirm: false } => vec![HistoryOut::Error {
             action: HistoryAction::Clear,
             id: None,
-            message: "Nothing was deleted: clearing the history needs a confirmation.".into(),
+            message: Text::new("history.err_unconfirmed"),
         }],
         HistoryIn::Clear { confirm: true } => vec![match store.clear_history() {
             Ok(count) => HistoryOut::Cleared { count },
@@ -524,27 +516,21 @@ fn query(
 }
 
 fn edit(store: &mut Store, id: i64, translation: &str) -> HistoryOut {
-    let error = |message: &str| HistoryOut::Error {
+    let error = |message: Text| HistoryOut::Error {
         action: HistoryAction::Edit,
         id: Some(id),
-        message: message.into(),
+        message,
     };
     if translation.trim().is_empty() {
-        return error(
-            "The translation is empty, so it was not saved. Type a translation, or press Esc to keep the old one.",
-        );
+        return error(Text::new("history.err_empty_edit"));
     }
     match store.edit_translation(id, translation) {
-        Ok(false) => {
-            error("This line is no longer in the history (it was deleted), so nothing was saved.")
-        }
+        Ok(false) => error(Text::new("history.err_line_gone")),
         Ok(true) => match store.get(id) {
             Ok(Some(entry)) => HistoryOut::Edited {
                 entry: entry.into(),
             },
-            Ok(None) => error(
-                "The translation was saved, but the line has since been deleted from the history.",
-            ),
+            Ok(None) => error(Text::new("history.err_saved_line_gone")),
             Err(e) => store_error(HistoryAction::Edit, Some(id), &e),
         },
         Err(e) => store_error(HistoryAction::Edit, Some(id), &e),
@@ -556,7 +542,7 @@ fn store_error(action: HistoryAction, id: Option<i64>, e: &MemoryError) -> Histo
     HistoryOut::Error {
         action,
         id,
-        message: e.message(),
+        message: Text::new("history.err_store").with("detail", e.message()),
     }
 }
 
@@ -604,25 +590,23 @@ fn create_new(dir: &Path, stem: &str, ext: &str) -> io::Result<(PathBuf, File)> 
 }
 
 /// Writes the lines `q` selects to a new file in `dir` named for `now_ms`; returns the file and the count, or
-/// a sentence for the user.
+/// what went wrong.
 fn export(
     store: &Store,
     format: ExportFormat,
     q: &HistoryQuery,
     dir: &Path,
     now_ms: i64,
-) -> Result<(PathBuf, usize), String> {
+) -> Result<(PathBuf, usize), Text> {
     std::fs::create_dir_all(dir).map_err(|e| {
-        format!(
-            "Could not create the folder {} for the export: {e}. Check that you may write there.",
-            dir.display()
-        )
+        Text::new("history.err_export_folder")
+            .with("dir", dir.display())
+            .with("error", e)
     })?;
     let (path, file) = create_new(dir, &export_stem(now_ms), format.extension()).map_err(|e| {
-        format!(
-            "Could not create an export file in {}: {e}. Check that you may write to that folder.",
-            dir.display()
-        )
+        Text::new("history.err_export_file")
+            .with("dir", dir.display())
+            .with("error", e)
     })?;
     let mut w = BufWriter::new(file);
     let written = match format {
@@ -642,25 +626,25 @@ fn export(
             // A half-written file would look like a complete export; it is ours (just created), so remove it.
             let _ = std::fs::remove_file(&path);
             Err(match e {
-                MemoryError::Export { cause } => format!(
-                    "Could not write the export {}: {cause}. Check that the disk is not full, then try again.",
-                    path.display()
-                ),
-                other => other.message(),
+                MemoryError::Export { cause } => Text::new("history.err_export_write")
+                    .with("path", path.display())
+                    .with("error", cause),
+                other => Text::new("history.err_store").with("detail", other.message()),
             })
         }
     }
 }
 
-fn open_folder(dir: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("Could not create the folder {}: {e}.", dir.display()))?;
+fn open_folder(dir: &Path) -> Result<(), Text> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Text::new("history.err_folder")
+            .with("dir", dir.display())
+            .with("error", e)
+    })?;
     open::that_detached(dir).map_err(|e| {
-        format!(
-            "Could not open the folder {} in the file manager: {e}. Open it yourself; the path can be copied \
-             from the window.",
-            dir.display()
-        )
+        Text::new("history.err_open_folder")
+            .with("dir", dir.display())
+            .with("error", e)
     })
 }
 
@@ -911,7 +895,7 @@ mod tests {
         );
         assert!(matches!(
             out.as_slice(),
-            [HistoryOut::Error { action: HistoryAction::Edit, id: Some(3), message }] if message.contains("empty")
+            [HistoryOut::Error { action: HistoryAction::Edit, id: Some(3), message }] if message.key == "history.err_empty_edit"
         ));
         assert_eq!(s.get(3).unwrap().unwrap().translation, "行 2");
         let out = handle(
@@ -924,7 +908,7 @@ mod tests {
         );
         assert!(matches!(
             out.as_slice(),
-            [HistoryOut::Error { action: HistoryAction::Edit, id: Some(999), message }] if message.contains("no longer")
+            [HistoryOut::Error { action: HistoryAction::Edit, id: Some(999), message }] if message.to_string().contains("no longer")
         ));
     }
 
@@ -1118,6 +1102,7 @@ mod tests {
                 id: None,
                 message,
             }] => {
+                let message = message.to_string();
                 assert!(
                     message.starts_with("Could not create the folder"),
                     "{message}"
@@ -1149,6 +1134,7 @@ mod tests {
         };
         match store_error(HistoryAction::Query, None, &e) {
             HistoryOut::Error { message, .. } => {
+                let message = message.to_string();
                 assert!(
                     message.starts_with(
                         "Could not read the history in the history database /d/history.sqlite3"
@@ -1305,9 +1291,10 @@ mod tests {
                 HistoryOut::Error {
                     action: HistoryAction::OpenFolder,
                     id: None,
-                    message: "m".into(),
+                    message: Text::new("history.err_folder").with("dir", "/d"),
                 },
-                json!({"type": "error", "action": "open_folder", "id": null, "message": "m"}),
+                json!({"type": "error", "action": "open_folder", "id": null,
+                       "message": {"key": "history.err_folder", "params": {"dir": "/d"}}}),
             ),
         ];
         for (msg, v) in cases {

@@ -6,6 +6,7 @@ use crate::filters::{self, Rule};
 use crate::providers;
 #[cfg(test)]
 use crate::providers::ApiKey;
+use crate::text::{Param, Text};
 use serde_json::{json, Map, Value};
 
 /// The catalog as the page sees it (same fields as `ocrlay providers --json`).
@@ -114,13 +115,15 @@ fn provider_table(id: &str, mut v: Value, current: &Settings) -> Result<Value, F
                 let typed = m.get("url").and_then(Value::as_str).unwrap_or_default();
                 let (then, now) = (endpoint_origin(id, &saved.url), endpoint_origin(id, typed));
                 if then != now {
+                    let host = |h: Option<String>, unknown: Text| match h {
+                        Some(h) => Param::Plain(h),
+                        None => Param::Text(unknown),
+                    };
                     return Err(FieldError {
                         field: format!("providers.{id}.api_key"),
-                        message: format!(
-                            "the address now points to {} and the saved key was for {}: enter the key again (ocrlay never sends a key to a host it was not entered for)",
-                            now.as_deref().unwrap_or("an unreadable address"),
-                            then.as_deref().unwrap_or("another address")
-                        ),
+                        message: Text::new("err.key_new_host")
+                            .with_param("now", host(now, Text::new("err.host_unreadable")))
+                            .with_param("then", host(then, Text::new("err.host_other"))),
                     });
                 }
             }
@@ -171,7 +174,7 @@ pub fn try_rules(rows: &[Value], sample: &str) -> (Vec<FieldError>, filters::Tri
                 i,
                 FieldError {
                     field: format!("filters.{i}"),
-                    message: format!("not a replacement rule: {e}"),
+                    message: Text::new("config.not_rule").with("reason", e),
                 },
             )),
             Ok(r) if r.pattern.is_empty() && r.replacement.is_empty() => {}
@@ -227,7 +230,7 @@ pub fn settings_from_page(page: &Value, current: &Settings) -> Result<Settings, 
         Ok(_) | Err(_) => {
             return Err(vec![FieldError {
                 field: String::new(),
-                message: "the form could not be read".into(),
+                message: Text::new("err.form_unreadable"),
             }])
         }
     };
@@ -292,7 +295,7 @@ pub fn with_provider(
         _ => {
             return Err(vec![FieldError {
                 field: format!("providers.{id}"),
-                message: "the form could not be read".into(),
+                message: Text::new("err.form_unreadable"),
             }])
         }
     }
@@ -377,7 +380,10 @@ mod tests {
         let errors = settings_from_page(&page, &cur).unwrap_err();
         assert_eq!(errors[0].field, "providers.deepseek.api_key");
         assert!(
-            errors[0].message.contains("https://relay.example.com"),
+            errors[0]
+                .message
+                .to_string()
+                .contains("https://relay.example.com"),
             "{}",
             errors[0].message
         );
@@ -413,9 +419,10 @@ mod tests {
         ] {
             assert!(fields.contains(&f), "{f} not in {fields:?}");
         }
+        // What the file reader would use instead does not apply to a form.
         assert!(errors
             .iter()
-            .all(|e| !e.message.contains("using the default")));
+            .all(|e| !e.message.to_string().contains("instead")));
     }
 
     /// Settings with every section of persistent mode away from its defaults.
@@ -546,7 +553,14 @@ mod tests {
                 "auto.text_threshold"
             ]
         );
-        assert_eq!(errors[0].message, "must be between 0.005 and 1 (found 2)");
+        assert_eq!(
+            errors[0].message.to_string(),
+            "Must be between 0.005 and 1 (found 2)"
+        );
+        assert_eq!(
+            errors[0].message.render("zh"),
+            "必须在 0.005 到 1 之间（现在是 2）"
+        );
         // The cross-field rule of GateSettings::check.
         let mut page = settings_json(&cur);
         page["auto"]["fast_interval_ms"] = json!(800);
@@ -554,10 +568,11 @@ mod tests {
         let errors = settings_from_page(&page, &cur).unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "auto.slow_interval_ms");
-        assert!(
-            errors[0].message.contains("fast_interval_ms"),
-            "{}",
-            errors[0].message
+        assert_eq!(
+            errors[0].message,
+            Text::new("err.slow_below_fast")
+                .with("fast", 800)
+                .with("slow", 500)
         );
     }
 
@@ -577,12 +592,9 @@ mod tests {
             fields,
             ["filters.1.pattern", "filters.2.pattern", "filters.3"]
         );
-        assert!(
-            errors[0].message.contains("unclosed group"),
-            "{}",
-            errors[0].message
-        );
-        assert!(!errors[0].message.contains("not applied"));
+        let message = errors[0].message.to_string();
+        assert!(message.contains("unclosed group"), "{message}");
+        assert!(!message.contains("ignored"), "{message}");
     }
 
     #[test]
@@ -611,15 +623,15 @@ mod tests {
         page["regions"]["slots"][1]["name"] = json!("x".repeat(61));
         page["regions"]["active"] = json!(4);
         let errors = settings_from_page(&page, &cur).unwrap_err();
-        let got: Vec<(&str, &str)> = errors
+        let got: Vec<(&str, String)> = errors
             .iter()
-            .map(|e| (e.field.as_str(), e.message.as_str()))
+            .map(|e| (e.field.as_str(), e.message.to_string()))
             .collect();
         assert_eq!(
             got,
             [
-                ("regions.active", "must be between 0 and 3"),
-                ("regions.slots.1", "the name is longer than 60 characters"),
+                ("regions.active", "Must be between 0 and 3".into()),
+                ("regions.slots.1", "At most 60 characters".into()),
             ]
         );
     }

@@ -10,6 +10,7 @@ use crate::app::webview::Shots;
 use crate::capture;
 use crate::config::{ConfigWarning, Settings, UiLanguage};
 use crate::providers::{self, Endpoint};
+use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -22,8 +23,8 @@ use tao::window::WindowId;
 pub struct Platform {
     /// Whether a window covered by others (the overlay) can still be captured.
     pub covered_window_capture: bool,
-    /// A sentence about it.
-    pub note: String,
+    /// A sentence about it, if there is something to say.
+    pub note: Option<Text>,
 }
 
 /// A window in the `windows` list.
@@ -44,8 +45,8 @@ pub struct WindowRef {
 pub struct FieldError {
     /// Dotted path, e.g. `providers.deepseek.temperature`.
     pub field: String,
-    /// Why.
-    pub message: String,
+    /// Why (the page words it in the UI language).
+    pub message: Text,
 }
 
 /// Settings page → core.
@@ -127,7 +128,7 @@ pub enum SettingsOut {
         /// Problems found in the config file, field by field.
         warnings: Vec<ConfigWarning>,
         /// Hotkeys that could not be registered, by setting name.
-        hotkey_errors: BTreeMap<String, String>,
+        hotkey_errors: BTreeMap<String, Text>,
         /// `zh` or `en` in effect.
         ui_lang: String,
         /// The system's language.
@@ -178,7 +179,7 @@ pub enum SettingsOut {
         /// The chat-completions URL.
         url: Option<String>,
         /// Or why it is refused.
-        error: Option<String>,
+        error: Option<Text>,
     },
     /// The answer to [`SettingsIn::TryRules`].
     RulesTried {
@@ -333,7 +334,7 @@ impl SettingsWindow {
                 };
                 let (url, error) = match providers::url::chat_completions_url(typed) {
                     Ok(u) => (Some(u.to_string()), None),
-                    Err(e) => (None, Some(e.to_string())),
+                    Err(e) => (None, Some(e.text())),
                 };
                 self.send(&SettingsOut::ResolvedUrl {
                     id,
@@ -381,9 +382,10 @@ impl SettingsWindow {
         let spec = match bridge::with_provider(cx.settings, &id, &form) {
             Ok(s) => s.endpoint_spec(info),
             Err(errors) => {
+                let lang = cx.settings.general.ui_language.code();
                 let message = errors
                     .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message))
+                    .map(|e| format!("{}: {}", e.field, e.message.render(lang)))
                     .collect::<Vec<_>>()
                     .join("; ");
                 self.send(&failed(id, test, message));
@@ -451,7 +453,7 @@ fn failed(id: String, test: bool, message: String) -> SettingsOut {
 pub fn state(
     settings: &Settings,
     warnings: &[ConfigWarning],
-    hotkey_errors: BTreeMap<String, String>,
+    hotkey_errors: BTreeMap<String, Text>,
     config_path: &Path,
 ) -> SettingsOut {
     SettingsOut::State {
@@ -472,27 +474,18 @@ fn platform() -> Platform {
         if capture::covered_capture_supported() {
             Platform {
                 covered_window_capture: true,
-                note: "A compositor is running: ocrlay reads the game window under its own windows, so the \
-                       overlay can sit over the text. \
-                       合成器正在运行：ocrlay 会读取自身窗口下方的游戏窗口，翻译框可以直接盖在原文上。"
-                    .into(),
+                note: Some(Text::new("platform.compositor")),
             }
         } else {
             Platform {
                 covered_window_capture: false,
-                note: "No compositor is running, so X11 cannot read a window where ocrlay's overlay covers \
-                       it: in 'over' mode the overlay hides for each manual capture (it blinks), and auto mode \
-                       waits while an ocrlay window covers the region. Start a compositor (picom, xcompmgr) or \
-                       keep the overlay beside the region. \
-                       没有运行合成器，X11 无法读取被翻译框遮住的窗口：覆盖模式下手动识别时翻译框会短暂隐藏，\
-                       自动翻译会在区域被遮挡时等待。请启动合成器（picom、xcompmgr）或把翻译框放在区域旁边。"
-                    .into(),
+                note: Some(Text::new("platform.no_compositor")),
             }
         }
     } else {
         Platform {
             covered_window_capture: true,
-            note: String::new(),
+            note: None,
         }
     }
 }
@@ -537,7 +530,7 @@ mod tests {
         let v = serde_json::to_value(SettingsOut::SaveError {
             errors: vec![FieldError {
                 field: "providers.deepseek.temperature".into(),
-                message: "must be between 0 and 2".into(),
+                message: Text::new("err.range").with("min", 0).with("max", 2),
             }],
         })
         .unwrap();

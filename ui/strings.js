@@ -1,0 +1,667 @@
+// Every string of ocrlay's pages and of the core's messages to them, in Chinese and English: the one table.
+// The pages load it before i18n.js; the core reads this same file (src/text.rs, compiled in) to word what it
+// sends to a page as a key and parameters, and what it says itself (CLI, log, window titles).
+// Keep its shape: the line below assigns one JSON object (one entry per key, {"zh": …, "en": …}; {name} is a
+// placeholder), and the file ends with the closing brace and a semicolon. Tests check both languages.
+window.ocrlayStrings = {
+  "app.title": {"zh": "ocrlay 设置", "en": "ocrlay settings"},
+  "app.subtitle": {"zh": "屏幕翻译", "en": "Screen translator"},
+
+  "common.save": {"zh": "保存", "en": "Save"},
+  "common.saving": {"zh": "保存中…", "en": "Saving…"},
+  "common.revert": {"zh": "还原", "en": "Revert"},
+  "common.close": {"zh": "关闭", "en": "Close"},
+
+  "unit.seconds": {"zh": "秒", "en": "s"},
+  "unit.ms": {"zh": "毫秒", "en": "ms"},
+  "unit.percent": {"zh": "%", "en": "%"},
+  "unit.frames": {"zh": "帧", "en": "frames"},
+  "unit.entries": {"zh": "条", "en": "entries"},
+
+  "lang.auto": {"zh": "自动", "en": "Auto"},
+  "lang.ja": {"zh": "日语", "en": "Japanese"},
+  "lang.zh-CN": {"zh": "简体中文", "en": "Chinese (Simplified)"},
+  "lang.zh-TW": {"zh": "繁体中文", "en": "Chinese (Traditional)"},
+  "lang.en": {"zh": "英语", "en": "English"},
+  "lang.ko": {"zh": "韩语", "en": "Korean"},
+
+  "welcome.title": {"zh": "欢迎使用 ocrlay", "en": "Welcome to ocrlay"},
+  "welcome.what": {
+    "zh": "ocrlay 用这台电脑上的 OCR 识别屏幕上的文字（游戏、软件），交给你选择的翻译源翻译，译文显示在文字旁边的浮窗里。三步即可开始：",
+    "en": "ocrlay reads the text on your screen (games, programs) with OCR on this computer and has the translation provider you pick translate it; the translation appears in an overlay beside the text. Three steps to start:"
+  },
+  "welcome.step1": {
+    "zh": "在下面启用一个翻译源并粘贴它的密钥，或者选择本地的 Sakura（llama.cpp）/ ollama（不需要密钥），点“测试”。",
+    "en": "Enable a provider below and paste its key, or pick a local Sakura (llama.cpp) / ollama (no key needed), then press Test."
+  },
+  "welcome.step2": {"zh": "测试通过后点“保存”。", "en": "When the test passes, press Save."},
+  "welcome.step3": {
+    "zh": "回到游戏，按 {hotkey}，拖动框住文字：译文会出现在旁边。之后随时可以按 {settings} 打开这里。",
+    "en": "Back in the game, press {hotkey} and drag over the text: the translation appears beside it. {settings} brings you back here at any time."
+  },
+  "welcome.keys": {"zh": "获取密钥：", "en": "Get a key:"},
+
+  "nav.providers": {"zh": "翻译源", "en": "Providers"},
+  "nav.general": {"zh": "常规", "en": "General"},
+  "nav.hotkeys": {"zh": "热键", "en": "Hotkeys"},
+  "nav.overlay": {"zh": "外观", "en": "Overlay"},
+  "nav.network": {"zh": "网络", "en": "Network"},
+  "nav.auto": {"zh": "自动翻译", "en": "Auto mode"},
+  "nav.regions": {"zh": "保存的区域", "en": "Saved regions"},
+  "nav.filters": {"zh": "替换规则", "en": "Replacements"},
+  "nav.memory": {"zh": "翻译记忆与历史", "en": "Memory & history"},
+
+  "auto.intro": {
+    "zh": "自动模式持续查看当前区域，文字变化时自动识别并翻译。用“开始 / 停止自动翻译”热键（默认 Alt+A）或托盘菜单开关。",
+    "en": "Auto mode keeps watching the active region and translates whenever its text changes. Start and stop it with the \"Start / stop auto translation\" hotkey (Alt+A by default) or the tray menu."
+  },
+  "auto.start_on_launch": {"zh": "启动 ocrlay 时开启自动翻译", "en": "Start auto mode when ocrlay starts"},
+  "auto.start_on_launch_hint": {
+    "zh": "对当前区域生效（需要先保存过区域）。",
+    "en": "For the active region (once a region has been saved)."
+  },
+  "auto.step_capture": {
+    "zh": "按下面的间隔截取区域，只有画面真的变化了才继续。",
+    "en": "The region is captured at the interval below; only a real change in the picture goes further."
+  },
+  "auto.step_wait": {
+    "zh": "等画面稳定（文字显示完整）后再识别文字。",
+    "en": "The text is read once the picture settles (the line has finished appearing)."
+  },
+  "auto.step_text": {
+    "zh": "识别出的文字和上次翻译的几乎一样时不发送请求。",
+    "en": "No request is sent when the text read is nearly the same as the text last translated."
+  },
+  "auto.gates": {"zh": "灵敏度与节奏", "en": "Sensitivity and timing"},
+  "auto.gates_hint": {
+    "zh": "默认值适合大多数游戏和视频字幕；只有出现漏翻或重复翻译时才需要调整。",
+    "en": "The defaults suit most games and video subtitles; change them only when lines are missed or translated twice."
+  },
+  "auto.reset": {"zh": "恢复默认值", "en": "Reset to defaults"},
+  "auto.advanced": {"zh": "高级", "en": "Advanced"},
+  "auto.fast_interval_ms": {"zh": "截图间隔", "en": "Capture interval"},
+  "auto.fast_interval_ms_hint": {
+    "zh": "画面有变化时多久截一次图。越小反应越快，也越耗 CPU。默认 100（20–5000）。",
+    "en": "How often the region is captured while something changes. Smaller reacts faster and costs more CPU. Default 100 (20–5000)."
+  },
+  "auto.image_threshold": {"zh": "画面变化阈值", "en": "Picture change threshold"},
+  "auto.image_threshold_hint": {
+    "zh": "区域某处亮度变化超过这个比例才算“变了”。调低能发现很淡的变化，调高能忽略噪点和视频抖动。默认 3%（0.5–100）。",
+    "en": "How much part of the region must brighten or darken to count as a change. Lower catches faint changes; higher ignores noise and video jitter. Default 3% (0.5–100)."
+  },
+  "auto.stable_frames": {"zh": "等待稳定", "en": "Wait until stable"},
+  "auto.stable_frames_hint": {
+    "zh": "变化后连续多少帧不变才识别，让逐字出现的文字显示完整。0 = 立即识别。默认 2（0–50）。",
+    "en": "After a change, how many unchanged frames to wait for before reading, so text that types out is read whole. 0 reads at once. Default 2 (0–50)."
+  },
+  "auto.text_threshold": {"zh": "文字相似度", "en": "Text similarity"},
+  "auto.text_threshold_hint": {
+    "zh": "识别结果与上次翻译的文字相似度达到这个值时不再翻译，识别抖动不会产生新请求。100% = 有任何差别都翻译。默认 90%（50–100）。",
+    "en": "Text at least this similar to the text last translated is not sent again, so OCR jitter costs no request. 100% sends any difference. Default 90% (50–100)."
+  },
+  "auto.slow_interval_ms": {"zh": "静止时的截图间隔", "en": "Interval when still"},
+  "auto.slow_interval_ms_hint": {
+    "zh": "画面静止一段时间后改用的间隔，不能小于上面的截图间隔。默认 500（最多 60000）。",
+    "en": "The capture interval once the region has been still for a while; not shorter than the capture interval above. Default 500 (at most 60000)."
+  },
+  "auto.slow_after_ms": {"zh": "多久算静止", "en": "Still after"},
+  "auto.slow_after_ms_hint": {
+    "zh": "画面静止这么久后改用静止时的间隔。默认 3 秒（0–600）。",
+    "en": "How long the region must stay still before the slower interval is used. Default 3 s (0–600)."
+  },
+  "auto.max_stable_wait_ms": {"zh": "最长等待", "en": "Longest wait"},
+  "auto.max_stable_wait_ms_hint": {
+    "zh": "画面一直不稳定（例如动态背景）时，最多等这么久就识别。默认 3 秒（0.1–60）。",
+    "en": "When the region never settles (an animated background), read anyway after this long. Default 3 s (0.1–60)."
+  },
+  "auto.animated_area": {"zh": "可忽略的动画面积", "en": "Ignored animation"},
+  "auto.animated_area_hint": {
+    "zh": "一直在动的小部分（如对话框里跳动的“下一页”箭头）最多占区域的这个比例时不会拖住识别。0 = 关闭。默认 2%（0–25）。",
+    "en": "A small part that keeps moving (a bouncing \"next\" arrow in a dialogue box) does not hold up reading while it covers at most this share of the region. 0 turns this off. Default 2% (0–25)."
+  },
+
+  "regions.intro": {
+    "zh": "最多保存 4 个区域，用 Alt+1…Alt+4 切换。“再次翻译”和自动翻译都使用当前区域；绑定到窗口后，区域会跟着窗口移动。",
+    "en": "Save up to four regions and switch with Alt+1…Alt+4. \"Translate again\" and auto mode use the active region; a region bound to a window moves with it."
+  },
+  "regions.slot": {"zh": "区域 {n}", "en": "Region {n}"},
+  "regions.active": {"zh": "当前", "en": "active"},
+  "regions.make_active": {"zh": "设为当前区域", "en": "Make this the active region"},
+  "regions.clear": {"zh": "清除", "en": "Clear"},
+  "regions.clear_hint": {
+    "zh": "清除这个区域的位置、窗口绑定和悬浮窗位置",
+    "en": "Forget this region's rectangle, window binding and overlay position"
+  },
+  "regions.name": {"zh": "名称", "en": "Name"},
+  "regions.area": {"zh": "位置", "en": "Rectangle"},
+  "regions.window": {"zh": "窗口", "en": "Window"},
+  "regions.rect": {"zh": "x {x}, y {y} · {w}×{h} 像素", "en": "x {x}, y {y} · {w}×{h} px"},
+  "regions.no_rect": {
+    "zh": "未设置 — 把这个区域设为当前区域后按 {key} 选择",
+    "en": "Not set — select with {key} while this region is active"
+  },
+  "regions.no_rect_nokey": {
+    "zh": "未设置 — 把这个区域设为当前区域后，从托盘菜单选择区域",
+    "en": "Not set — select a region from the tray menu while this region is active"
+  },
+  "regions.untitled": {"zh": "（无标题）", "en": "(untitled)"},
+  "regions.unbind": {"zh": "解除绑定", "en": "Unbind"},
+  "regions.offset": {"zh": "窗口内 x {x}, y {y} · {w}×{h}", "en": "x {x}, y {y} · {w}×{h} inside the window"},
+  "regions.not_bound": {"zh": "未绑定：区域固定在屏幕上。", "en": "Not bound: the region stays where it is on the screen."},
+  "regions.bind": {"zh": "绑定到窗口…", "en": "Bind to window…"},
+  "regions.refresh_windows": {"zh": "刷新窗口列表", "en": "Refresh the window list"},
+  "regions.listing": {"zh": "正在获取窗口列表…", "en": "Listing windows…"},
+  "regions.no_windows": {"zh": "没有找到窗口", "en": "No windows found"},
+  "regions.bind_under": {"zh": "区域下方的窗口：{title}", "en": "The window under this region: {title}"},
+
+  "filters.intro": {
+    "zh": "在翻译前修正识别出的原文，或在翻译后修改译文。规则按顺序依次应用。",
+    "en": "Fix the recognised text before it is translated, or change the translation after. Rules apply in order."
+  },
+  "filters.rules": {"zh": "规则", "en": "Rules"},
+  "filters.add": {"zh": "添加", "en": "Add"},
+  "filters.hint": {
+    "zh": "勾选“正则”时，查找内容是正则表达式（Rust regex 语法），替换内容里可以用 $1、${name} 引用分组，$$ 表示 $ 本身。",
+    "en": "With \"Regex\" ticked the pattern is a regular expression (Rust regex syntax); $1 or ${name} in the replacement insert its groups and $$ is a dollar sign."
+  },
+  "filters.enabled": {"zh": "启用", "en": "On"},
+  "filters.pattern": {"zh": "查找", "en": "Find"},
+  "filters.pattern_ph": {"zh": "要查找的文字", "en": "text to find"},
+  "filters.replacement": {"zh": "替换为", "en": "Replace with"},
+  "filters.replacement_ph": {"zh": "留空 = 删除", "en": "empty = delete"},
+  "filters.regex": {"zh": "正则", "en": "Regex"},
+  "filters.stage": {"zh": "时机", "en": "When"},
+  "filters.before": {"zh": "翻译前", "en": "Before"},
+  "filters.after": {"zh": "翻译后", "en": "After"},
+  "filters.up": {"zh": "上移", "en": "Move up"},
+  "filters.down": {"zh": "下移", "en": "Move down"},
+  "filters.remove": {"zh": "删除这条规则", "en": "Remove this rule"},
+  "filters.empty": {"zh": "还没有规则。", "en": "No rules yet."},
+  "filters.try": {"zh": "试一试", "en": "Try it"},
+  "filters.try_ph": {
+    "zh": "输入一段示例文字，查看所选时机的已启用规则的效果",
+    "en": "Type some sample text to see what the enabled rules of the chosen stage do"
+  },
+  "filters.try_hint": {
+    "zh": "结果会显示在这里：和翻译时一样，由 ocrlay 应用规则。",
+    "en": "The result shows here: ocrlay applies the rules, as it does when translating."
+  },
+  "filters.try_same": {"zh": "没有规则匹配这段文字。", "en": "No rule matches this text."},
+  "filters.try_skipped": {"zh": "第 {n} 条规则有错误，已跳过。", "en": "Rule {n} has an error and was skipped."},
+
+  "memory.intro": {
+    "zh": "翻译记忆让重复出现的句子直接使用之前的译文，不再发送请求；历史记录保存每一句原文和译文。",
+    "en": "The translation memory answers a line seen before with its earlier translation, without a request; the history keeps every line and its translation."
+  },
+  "memory.cache": {"zh": "使用翻译记忆", "en": "Use the translation memory"},
+  "memory.cache_hint": {
+    "zh": "同一句话再次出现时立即显示之前的译文（不消耗额度）。在历史记录中修改过的译文会优先使用。",
+    "en": "A line seen before shows its earlier translation at once (no quota used). Translations you corrected in the history come first."
+  },
+  "memory.history": {"zh": "保存历史记录", "en": "Keep a history"},
+  "memory.history_hint": {
+    "zh": "记录每一句原文、译文、翻译源和时间，可以搜索、修改和导出。",
+    "en": "Every line, its translation, the provider and the time, to search, correct and export."
+  },
+  "memory.max_entries": {"zh": "最多记住", "en": "Remember at most"},
+  "memory.max_entries_hint": {
+    "zh": "超过后最久没用到的译文先被忘记；修改过的译文会保留。默认 50000（1000–10000000）。",
+    "en": "Beyond this the translations used least recently are forgotten first; corrected ones stay. Default 50000 (1000–10000000)."
+  },
+  "memory.history_title": {"zh": "历史记录", "en": "History"},
+  "memory.open_history": {"zh": "打开历史记录", "en": "Open history"},
+  "memory.open_history_hint": {
+    "zh": "在单独的窗口中查看、搜索、修改和导出翻译过的句子。",
+    "en": "See, search, correct and export translated lines in their own window."
+  },
+
+  "banner.title": {"zh": "配置文件中有些设置无法使用：", "en": "Some settings in the config file could not be used:"},
+
+  "warn.line": {"zh": "{message}（{fallback}）", "en": "{message}; {fallback}"},
+  "warn.using": {"zh": "已改用 {value}", "en": "using {value} instead"},
+  "warn.unset": {"zh": "已改为不设置", "en": "left unset"},
+  "warn.empty": {"zh": "已改为空", "en": "left empty"},
+  "warn.defaults": {"zh": "已改用默认设置", "en": "using the defaults"},
+  "warn.ignored": {"zh": "已忽略", "en": "ignored"},
+
+  "footer.unsaved": {"zh": "有未保存的更改", "en": "Unsaved changes"},
+  "footer.fix": {"zh": "有 {n} 处需要修改，未保存", "en": "{n} field(s) need fixing; nothing was saved"},
+  "footer.refused": {"zh": "保存被拒绝：{n} 处设置有问题", "en": "Save refused: {n} setting(s) have problems"},
+
+  "toast.saved": {"zh": "设置已保存", "en": "Settings saved"},
+
+  "providers.intro": {
+    "zh": "开启一个或多个翻译源；多个同时开启时，悬浮窗会分别显示每个翻译源的译文。",
+    "en": "Turn on one or more providers; with several on, the overlay shows each one's translation."
+  },
+  "providers.enable": {"zh": "启用", "en": "Enable"},
+  "providers.enabled_n": {"zh": "已启用 {n}", "en": "{n} on"},
+  "providers.url": {"zh": "接口地址", "en": "API address"},
+  "providers.default_url": {"zh": "默认：{url}", "en": "Default: {url}"},
+  "providers.api_key": {"zh": "API 密钥", "en": "API key"},
+  "providers.model": {"zh": "模型", "en": "Model"},
+  "providers.model_ph": {"zh": "模型名称", "en": "Model name"},
+  "providers.fetch_models": {"zh": "获取模型列表", "en": "Fetch models"},
+  "providers.doubao_model": {
+    "zh": "这里填写推理接入点 ID（ep-…），不是模型名称。",
+    "en": "Enter the inference endpoint id (ep-…), not a model name."
+  },
+  "providers.sakura_model": {
+    "zh": "llama.cpp 会忽略模型名称，可以留空。",
+    "en": "llama.cpp ignores the model name; it can stay empty."
+  },
+  "providers.fetching": {"zh": "正在获取模型列表…", "en": "Fetching the model list…"},
+  "providers.models_n": {"zh": "获取到 {n} 个模型，可在输入框的下拉列表中选择", "en": "{n} models found; pick one from the field's list"},
+  "providers.proxy": {"zh": "代理", "en": "Proxy"},
+  "providers.proxy_ph": {"zh": "留空 = 使用全局代理；none = 直连", "en": "Empty = the global proxy; none = direct"},
+  "providers.proxy_ph_local": {"zh": "本机地址不经过代理", "en": "Local addresses never use a proxy"},
+  "providers.needs_proxy": {"zh": "在中国大陆通常需要代理才能访问。", "en": "Usually needs a proxy from mainland China."},
+  "providers.sakura_version": {"zh": "Sakura 提示词版本", "en": "Sakura prompt version"},
+  "providers.advanced": {"zh": "高级参数", "en": "Advanced"},
+  "providers.default": {"zh": "默认", "en": "default"},
+  "providers.get_key": {"zh": "获取密钥", "en": "Get key"},
+  "providers.model_list": {"zh": "模型列表", "en": "Model list"},
+  "providers.tunnel": {"zh": "ssh 隧道命令", "en": "ssh tunnel command"},
+
+  "sakura.v10": {"zh": "v1.0（支持术语表）", "en": "v1.0 (with glossary)"},
+  "sakura.v09": {"zh": "v0.9", "en": "v0.9"},
+
+  "region.cn": {"zh": "国内", "en": "China"},
+  "region.cn_hint": {"zh": "国内服务，无需代理", "en": "Mainland services, no proxy needed"},
+  "region.global": {"zh": "国外", "en": "Global"},
+  "region.global_hint": {"zh": "国外服务与中转，通常需要代理", "en": "Services abroad and relays; usually need a proxy from China"},
+  "region.local": {"zh": "本地", "en": "Local"},
+  "region.local_hint": {"zh": "在本机或租用显卡上运行的模型", "en": "Models on this machine or a rented GPU"},
+
+  "badge.proxy": {"zh": "需代理", "en": "Proxy"},
+  "badge.no_key": {"zh": "无需密钥", "en": "No key"},
+  "badge.relay": {"zh": "中转", "en": "Relay"},
+
+  "key.not_set": {"zh": "未设置", "en": "Not set"},
+  "key.optional": {"zh": "可选，一般不需要", "en": "Optional, usually not needed"},
+  "key.optional_note": {
+    "zh": "本地服务一般不需要密钥；只有用 --api-key 启动时才填写。",
+    "en": "Local servers need no key; fill it in only when the server was started with --api-key."
+  },
+  "key.colon_secret": {"zh": "格式：APIKey:APISecret（用英文冒号连接）", "en": "Format: APIKey:APISecret (joined by a colon)"},
+  "key.stored": {"zh": "已保存密钥；留空则保持不变。", "en": "A key is stored; leave empty to keep it."},
+  "key.remove": {"zh": "删除密钥", "en": "Remove key"},
+  "key.remove_hint": {"zh": "保存时删除已保存的密钥", "en": "Remove the stored key when saving"},
+  "key.removed": {"zh": "保存后将删除密钥", "en": "The key will be removed on save"},
+  "key.show": {"zh": "显示密钥", "en": "Show key"},
+  "key.hide": {"zh": "隐藏密钥", "en": "Hide key"},
+
+  "test.button": {"zh": "测试", "en": "Test"},
+  "test.running": {"zh": "正在测试…", "en": "Testing…"},
+  "test.ok": {"zh": "连接正常", "en": "It works"},
+  "test.failed": {"zh": "失败", "en": "failed"},
+
+  "general.intro": {"zh": "语言、文字识别与翻译方式。", "en": "Languages, text recognition and how translations are requested."},
+  "general.languages": {"zh": "语言", "en": "Languages"},
+  "general.source": {"zh": "原文语言", "en": "Source language"},
+  "general.target": {"zh": "目标语言", "en": "Target language"},
+  "general.ui_language": {"zh": "界面语言", "en": "Interface language"},
+  "general.ocr": {"zh": "文字识别", "en": "Text recognition"},
+  "general.ocr_engine": {"zh": "OCR 引擎", "en": "OCR engine"},
+  "general.ocr_engine_hint": {
+    "zh": "PP-OCR 可识别日文、中文和英文；ocrs 仅识别拉丁字母。",
+    "en": "PP-OCR reads Japanese, Chinese and English; ocrs reads Latin script only."
+  },
+  "general.ocr_language": {"zh": "识别语言", "en": "Text language"},
+  "general.translation": {"zh": "翻译", "en": "Translation"},
+  "general.context_lines": {"zh": "上下文行数", "en": "Context lines"},
+  "general.context_lines_hint": {
+    "zh": "把之前的几句原文和译文一起发送（0–20，0 = 不发送）。",
+    "en": "Earlier lines and their translations sent along (0–20, 0 = none)."
+  },
+  "general.stream": {"zh": "流式输出", "en": "Streaming"},
+  "general.stream_hint": {"zh": "边生成边显示译文", "en": "Show the translation as it is written"},
+  "general.custom_prompt": {"zh": "自定义提示词", "en": "Custom prompt"},
+  "general.custom_prompt_ph": {"zh": "留空使用默认提示词", "en": "Empty: the default prompt"},
+  "general.custom_prompt_hint": {
+    "zh": "替换通用模型的系统提示词；{from} 和 {to} 会被替换为语言名称。Sakura 模型使用固定格式。",
+    "en": "Replaces the system prompt of general models; {from} and {to} become language names. Sakura models use their own format."
+  },
+  "general.glossary": {"zh": "术语表", "en": "Glossary"},
+  "general.glossary_hint": {
+    "zh": "固定的人名、地名和术语译法，会随请求一起发送。",
+    "en": "Fixed translations of names and terms, sent with each request."
+  },
+
+  "glossary.src": {"zh": "原文", "en": "Source"},
+  "glossary.dst": {"zh": "译文", "en": "Translation"},
+  "glossary.note": {"zh": "备注", "en": "Note"},
+  "glossary.note_ph": {"zh": "可选", "en": "optional"},
+  "glossary.add": {"zh": "添加", "en": "Add"},
+  "glossary.remove": {"zh": "删除这一行", "en": "Remove this row"},
+  "glossary.empty": {"zh": "还没有术语。", "en": "No terms yet."},
+
+  "ocr.ppocr": {"zh": "PP-OCR（日文 / 中文 / 英文）", "en": "PP-OCR (Japanese / Chinese / English)"},
+  "ocr.ocrs": {"zh": "ocrs（仅拉丁字母）", "en": "ocrs (Latin script only)"},
+
+  "hotkeys.intro": {
+    "zh": "全局热键，在游戏中也能使用。点击输入框后直接按下组合键。",
+    "en": "Global hotkeys work inside games too. Click a field and press the combination."
+  },
+  "hotkeys.how": {
+    "zh": "格式：修饰键+按键，例如 Alt+Q、Ctrl+Shift+F1。留空则关闭该热键。",
+    "en": "Format: modifiers+key, e.g. Alt+Q or Ctrl+Shift+F1. Empty turns the hotkey off."
+  },
+  "hotkeys.regions": {"zh": "保存的区域", "en": "Saved regions"},
+
+  "hotkey.off": {"zh": "未设置（关闭）", "en": "Not set (off)"},
+  "hotkey.select_region": {"zh": "选择区域并翻译", "en": "Select a region and translate"},
+  "hotkey.select_region_hint": {"zh": "拖动选择屏幕上要翻译的文字", "en": "Drag over the text on screen"},
+  "hotkey.repeat_last": {"zh": "重新翻译上次的区域", "en": "Translate the last region again"},
+  "hotkey.repeat_last_hint": {"zh": "文字变化后再按一次", "en": "Press again when the text changes"},
+  "hotkey.toggle_overlay": {"zh": "显示 / 隐藏悬浮窗", "en": "Show / hide the overlay"},
+  "hotkey.toggle_overlay_hint": {"zh": "临时隐藏译文", "en": "Hide the translation for a moment"},
+  "hotkey.toggle_auto": {"zh": "开始 / 停止自动翻译", "en": "Start / stop auto translation"},
+  "hotkey.toggle_auto_hint": {"zh": "区域内文字变化时自动翻译", "en": "Translate whenever the region's text changes"},
+  "hotkey.region_1": {"zh": "切换到区域 1", "en": "Switch to region 1"},
+  "hotkey.region_2": {"zh": "切换到区域 2", "en": "Switch to region 2"},
+  "hotkey.region_3": {"zh": "切换到区域 3", "en": "Switch to region 3"},
+  "hotkey.region_4": {"zh": "切换到区域 4", "en": "Switch to region 4"},
+  "hotkey.open_settings": {"zh": "打开设置", "en": "Open the settings"},
+  "hotkey.region_hint": {"zh": "设为当前区域：{name}", "en": "Make it the active region: {name}"},
+  "hotkey.err_invalid": {"zh": "“{hotkey}”不是有效的快捷键（{reason}）", "en": "'{hotkey}' is not a hotkey ({reason})"},
+  "hotkey.err_twice": {"zh": "{hotkey} 已被 ocrlay 的另一个操作使用", "en": "{hotkey} is already used by another ocrlay action"},
+  "hotkey.err_taken": {
+    "zh": "快捷键 {hotkey} 已被其他程序占用，按下它不会有反应：请在设置的“快捷键”里换一个。",
+    "en": "The hotkey {hotkey} is taken by another program, so pressing it does nothing: choose another one in the settings (Hotkeys)."
+  },
+  "hotkey.err_register": {
+    "zh": "无法注册快捷键 {hotkey}（{reason}）：请在设置的“快捷键”里换一个。",
+    "en": "The hotkey {hotkey} could not be registered ({reason}): choose another one in the settings (Hotkeys)."
+  },
+  "hotkey.open_settings_hint": {
+    "zh": "没有托盘图标时，或在全屏游戏里打开这个窗口",
+    "en": "Opens this window without a tray icon, or from a full-screen game"
+  },
+
+  "overlay_s.intro": {
+    "zh": "悬浮窗的字体、颜色和大小。下方预览会立即显示效果。",
+    "en": "Font, colours and size of the overlay. The preview shows changes at once."
+  },
+  "overlay_s.font_family": {"zh": "字体", "en": "Font"},
+  "overlay_s.font_size": {"zh": "字号", "en": "Font size"},
+  "overlay_s.text_color": {"zh": "文字颜色", "en": "Text colour"},
+  "overlay_s.outline_color": {"zh": "描边颜色", "en": "Outline colour"},
+  "overlay_s.outline_width": {"zh": "描边宽度", "en": "Outline width"},
+  "overlay_s.background_color": {"zh": "背景颜色", "en": "Background colour"},
+  "overlay_s.background_opacity": {"zh": "背景不透明度", "en": "Background opacity"},
+  "overlay_s.width": {"zh": "宽度", "en": "Width"},
+  "overlay_s.show_original": {"zh": "显示原文", "en": "Show the original text"},
+  "overlay_s.locked": {"zh": "锁定（鼠标穿透）", "en": "Locked (click-through)"},
+  "overlay_s.mode": {"zh": "位置", "en": "Placement"},
+  "overlay_s.mode_beside": {"zh": "在区域旁边", "en": "Beside the region"},
+  "overlay_s.mode_over": {"zh": "覆盖原文", "en": "Over the original text"},
+  "overlay_s.mode_hint": {
+    "zh": "覆盖原文：悬浮窗盖在区域上，直接替换原来的文字。",
+    "en": "Over: the overlay covers the region, in place of the original text."
+  },
+
+  "preview.text": {"zh": "「嘿，今晚的星星好美啊。」", "en": "\"Hey, the stars are so beautiful tonight.\""},
+
+  "network.intro": {
+    "zh": "代理与超时。本机地址（127.0.0.1、localhost）永远不经过代理。",
+    "en": "Proxy and time limits. Local addresses (127.0.0.1, localhost) never use a proxy."
+  },
+  "network.proxy": {"zh": "全局代理", "en": "Global proxy"},
+  "network.proxy_ph": {
+    "zh": "留空 = 系统代理；none = 直连；例如 127.0.0.1:7890",
+    "en": "Empty = the system's; none = direct; e.g. 127.0.0.1:7890"
+  },
+  "network.proxy_hint": {
+    "zh": "支持 host:port、http://、https://、socks5:// 地址。每个翻译源也可以单独设置代理。",
+    "en": "host:port, http://, https:// or socks5:// addresses. Each provider can have its own proxy too."
+  },
+  "network.connect_timeout": {"zh": "连接超时", "en": "Connect timeout"},
+  "network.read_timeout": {"zh": "读取超时", "en": "Read timeout"},
+  "network.read_timeout_ph": {"zh": "自动", "en": "auto"},
+  "network.read_timeout_hint": {
+    "zh": "留空：在线服务 60 秒，本地模型 300 秒（5–3600）。",
+    "en": "Empty: 60 s for online services, 300 s for local models (5–3600)."
+  },
+  "network.config_path": {"zh": "配置文件：", "en": "Config file:"},
+
+  "err.required": {"zh": "不能为空", "en": "Required"},
+  "err.number": {"zh": "请输入数字", "en": "Enter a number"},
+  "err.integer": {"zh": "请输入整数", "en": "Enter a whole number"},
+  "err.range": {"zh": "必须在 {min} 到 {max} 之间", "en": "Must be between {min} and {max}"},
+  "err.range_open": {"zh": "必须大于 {min}，且不超过 {max}", "en": "Must be above {min} and at most {max}"},
+  "err.color": {"zh": "颜色格式应为 #rrggbb", "en": "A colour looks like #rrggbb"},
+  "err.font": {"zh": "请输入 CSS 字体列表（不能包含 ; { } < > \\）", "en": "Enter a CSS font list (without ; { } < > \\)"},
+  "err.url_space": {"zh": "地址中不能有空格", "en": "An address cannot contain spaces"},
+  "err.url_scheme": {"zh": "地址必须以 http:// 或 https:// 开头", "en": "The address must start with http:// or https://"},
+  "err.url_shape": {
+    "zh": "不是有效的地址，例如 https://api.example.com/v1",
+    "en": "Not a valid address, e.g. https://api.example.com/v1"
+  },
+  "err.url_required": {"zh": "自定义翻译源需要填写接口地址", "en": "A custom provider needs an API address"},
+  "err.proxy_shape": {
+    "zh": "代理格式应为 host:port 或 http://host:port、socks5://host:port；留空或 none 也可以",
+    "en": "A proxy looks like host:port, http://host:port or socks5://host:port (or empty, or none)"
+  },
+  "err.proxy_scheme": {"zh": "代理只支持 http、https、socks5、socks5h", "en": "Proxies can be http, https, socks5 or socks5h"},
+  "err.proxy_port": {"zh": "端口必须在 1 到 65535 之间", "en": "The port must be between 1 and 65535"},
+  "err.hotkey_nokey": {"zh": "缺少按键，例如 Alt+Q", "en": "The key is missing, e.g. Alt+Q"},
+  "err.hotkey_mod": {
+    "zh": "“{mod}” 不是修饰键（可用 Alt、Ctrl、Shift、Super）",
+    "en": "\"{mod}\" is not a modifier (use Alt, Ctrl, Shift or Super)"
+  },
+  "err.hotkey_shape": {"zh": "格式应为 修饰键+按键，例如 Alt+Q", "en": "Write it as modifiers+key, e.g. Alt+Q"},
+  "err.hotkey_needmod": {"zh": "需要至少一个修饰键，例如 Alt+{key}", "en": "Needs at least one modifier, e.g. Alt+{key}"},
+  "err.hotkey_dup": {"zh": "与“{other}”的热键重复", "en": "Same hotkey as \"{other}\""},
+  "err.glossary_src": {"zh": "第 {n} 行缺少原文", "en": "Row {n} has no source term"},
+  "err.slow_below_fast": {
+    "zh": "不能小于截图间隔（{fast} 毫秒）",
+    "en": "Must not be shorter than the capture interval ({fast} ms)"
+  },
+  "err.name_long": {"zh": "名称不能超过 {n} 个字", "en": "At most {n} characters"},
+  "err.bind_outside": {
+    "zh": "这个区域不在窗口“{title}”内；先选择窗口里的区域，或清除区域后绑定整个窗口",
+    "en": "This region is not inside the window \"{title}\"; select a region inside it, or clear the region to bind the whole window"
+  },
+  "err.bind_small": {"zh": "这个窗口太小，无法绑定", "en": "This window is too small to bind"},
+  "err.at_least": {"zh": "不能小于 {min}", "en": "Must be at least {min}"},
+  "err.range_found": {
+    "zh": "必须在 {min} 到 {max} 之间（现在是 {found}）",
+    "en": "Must be between {min} and {max} (found {found})"
+  },
+  "err.region_small": {"zh": "区域太小（{w}×{h}）", "en": "The region is too small ({w}×{h})"},
+  "err.bound_region_small": {"zh": "绑定窗口内的区域太小", "en": "The region inside the bound window is too small"},
+  "err.form_unreadable": {"zh": "无法读取表单", "en": "The form could not be read"},
+  "err.key_new_host": {
+    "zh": "地址现在指向 {now}，而保存的密钥是为 {then} 输入的：请重新输入密钥（ocrlay 不会把密钥发给不是为它输入的主机）",
+    "en": "The address now points to {now} and the saved key was for {then}: enter the key again (ocrlay never sends a key to a host it was not entered for)"
+  },
+  "err.host_other": {"zh": "另一个地址", "en": "another address"},
+  "err.host_unreadable": {"zh": "一个无法识别的地址", "en": "an unreadable address"},
+  "err.rule_empty": {"zh": "查找内容不能为空", "en": "The pattern is empty"},
+  "err.rule_regex": {"zh": "不是有效的正则表达式：{why}", "en": "Not a valid regular expression: {why}"},
+  "err.rule_regex_at": {
+    "zh": "不是有效的正则表达式：{why}（第 {at} 个字符处）",
+    "en": "Not a valid regular expression: {why} (at character {at})"
+  },
+  "err.rule_too_big": {
+    "zh": "正则表达式太大（编译后超过 1 MiB），请简化",
+    "en": "The regular expression is too large (over 1 MiB compiled); simplify it"
+  },
+  "err.save_failed": {"zh": "设置无法保存：{reason}", "en": "The settings could not be saved: {reason}"},
+  "err.target_auto": {"zh": "目标语言不能是“自动”", "en": "The target language cannot be auto"},
+  "err.url_empty": {"zh": "接口地址为空", "en": "The API address is empty"},
+  "err.url_invalid": {"zh": "“{input}”不是有效的地址（{reason}）", "en": "'{input}' is not a valid address ({reason})"},
+
+  "overlay.idle": {"zh": "等待翻译…", "en": "Waiting for text…"},
+  "overlay.drag": {"zh": "拖动以移动", "en": "Drag to move"},
+  "overlay.retranslate": {"zh": "重新翻译", "en": "Translate again"},
+  "overlay.auto_start": {"zh": "开始自动翻译（新的一行出现时翻译）", "en": "Start auto mode (translate each new line)"},
+  "overlay.auto_stop": {"zh": "停止自动翻译", "en": "Stop auto mode"},
+  "overlay.copy": {"zh": "复制译文", "en": "Copy the translation"},
+  "overlay.copy_source": {"zh": "复制原文", "en": "Copy the original"},
+  "overlay.lock": {"zh": "锁定（鼠标穿透）", "en": "Lock (click-through)"},
+  "overlay.unlock": {"zh": "解锁", "en": "Unlock"},
+  "overlay.settings": {"zh": "设置", "en": "Settings"},
+  "overlay.open_providers": {"zh": "打开设置 → 翻译源", "en": "Open settings → Providers"},
+  "overlay.open_settings": {"zh": "打开设置", "en": "Open the settings"},
+  "overlay.hide": {"zh": "隐藏", "en": "Hide"},
+  "overlay.resize": {"zh": "拖动调整大小", "en": "Drag to resize"},
+  "overlay.failed": {"zh": "翻译失败", "en": "The translation failed"},
+
+  "selector.hint": {"zh": "拖动选择要翻译的区域 · Esc 取消", "en": "Drag over the text to translate · Esc to cancel"},
+
+  "history.title": {"zh": "历史记录", "en": "History"},
+  "history.window_title": {"zh": "ocrlay 历史记录", "en": "ocrlay history"},
+  "history.summary_all": {"zh": "共 {n} 条", "en": "{n} lines"},
+  "history.summary_filtered": {"zh": "找到 {n} 条", "en": "{n} found"},
+  "history.summary_shown": {"zh": "，已显示 {n} 条", "en": ", {n} shown"},
+  "history.reading": {"zh": "正在读取…", "en": "Reading…"},
+  "history.search_ph": {"zh": "搜索原文或译文", "en": "Search source or translation"},
+  "history.region_filter": {"zh": "按区域或游戏筛选", "en": "Filter by region or game"},
+  "history.all_regions": {"zh": "全部区域", "en": "All regions"},
+  "history.unnamed_region": {"zh": "（未命名）", "en": "(unnamed)"},
+  "history.export_csv": {"zh": "导出 CSV", "en": "Export CSV"},
+  "history.export_json": {"zh": "导出 JSON", "en": "Export JSON"},
+  "history.export_title": {
+    "zh": "把当前筛选出的全部记录导出到文件（不会覆盖已有文件）",
+    "en": "Write every line of the current filter to a file (existing files are never overwritten)"
+  },
+  "history.exporting": {"zh": "正在导出…", "en": "Exporting…"},
+  "history.exported": {"zh": "已导出 {n} 条记录（{fmt}）到", "en": "Exported {n} lines ({fmt}) to"},
+  "history.open_folder": {"zh": "打开文件夹", "en": "Open folder"},
+  "history.clear_all": {"zh": "清空", "en": "Clear"},
+  "history.clear_title": {"zh": "删除全部历史记录", "en": "Delete the whole history"},
+  "history.clear_q": {"zh": "删除全部历史记录？", "en": "Delete the whole history?"},
+  "history.clear_q_n": {"zh": "删除全部 {n} 条历史记录？", "en": "Delete all {n} lines of the history?"},
+  "history.clear_keeps_memory": {
+    "zh": "无法撤销。翻译记忆（包括你修改过的译文）会保留。",
+    "en": "This cannot be undone. The translation memory, with your corrections, is kept."
+  },
+  "history.clear_confirm": {"zh": "全部删除", "en": "Delete all"},
+  "history.cleared": {"zh": "已删除 {n} 条历史记录。", "en": "Deleted {n} lines."},
+  "history.cancel": {"zh": "取消", "en": "Cancel"},
+  "history.close": {"zh": "关闭", "en": "Close"},
+  "history.col_meta": {"zh": "时间 · 区域 · 翻译源", "en": "Time · region · provider"},
+  "history.col_source": {"zh": "原文", "en": "Source"},
+  "history.col_translation": {"zh": "译文", "en": "Translation"},
+  "history.edited": {"zh": "已修改", "en": "edited"},
+  "history.edited_title": {
+    "zh": "你修改过这条译文：以后遇到同一句原文，会直接使用它。",
+    "en": "You corrected this translation: the same source line will use it from now on."
+  },
+  "history.edit": {"zh": "修改译文", "en": "Edit the translation"},
+  "history.copy_source": {"zh": "复制原文", "en": "Copy the source"},
+  "history.copy_translation": {"zh": "复制译文", "en": "Copy the translation"},
+  "history.copied": {"zh": "已复制到剪贴板", "en": "Copied to the clipboard"},
+  "history.delete": {"zh": "删除这条记录", "en": "Delete this line"},
+  "history.delete_confirm": {"zh": "再点一次删除", "en": "Click again to delete"},
+  "history.deleted": {"zh": "已删除 1 条记录。", "en": "Deleted 1 line."},
+  "history.save": {"zh": "保存", "en": "Save"},
+  "history.saving": {"zh": "保存中…", "en": "Saving…"},
+  "history.edit_hint": {
+    "zh": "Enter 保存 · Shift+Enter 换行 · Esc 取消",
+    "en": "Enter saves · Shift+Enter new line · Esc cancels"
+  },
+  "history.edit_wins": {
+    "zh": "以后遇到同一句原文，会直接使用你的译文。",
+    "en": "The same source line will use your translation from now on."
+  },
+  "history.saved": {"zh": "译文已保存，下次遇到同一句会直接使用。", "en": "Saved: the same line will use your translation next time."},
+  "history.load_more": {"zh": "加载更多（还有 {n} 条）", "en": "Load more ({n} left)"},
+  "history.loading": {"zh": "加载中…", "en": "Loading…"},
+  "history.empty_title": {"zh": "还没有历史记录", "en": "No history yet"},
+  "history.empty_text": {
+    "zh": "翻译过的每一句都会记在这里，可以搜索、修改和导出。",
+    "en": "Every line you translate is kept here, to search, correct and export."
+  },
+  "history.nomatch_title": {"zh": "没有找到匹配的记录", "en": "Nothing matches"},
+  "history.nomatch_text": {"zh": "换个关键词，或者查看全部区域。", "en": "Try other words, or all regions."},
+  "history.clear_filters": {"zh": "清除筛选", "en": "Clear the filter"},
+  "history.export_dir": {"zh": "导出位置：{dir}", "en": "Exports go to {dir}"},
+  "history.today": {"zh": "今天", "en": "Today"},
+  "history.yesterday": {"zh": "昨天", "en": "Yesterday"},
+  "history.err.query": {"zh": "读取历史记录失败：", "en": "Could not read the history: "},
+  "history.err.edit": {"zh": "保存译文失败：", "en": "Could not save the translation: "},
+  "history.err.delete": {"zh": "删除失败：", "en": "Could not delete: "},
+  "history.err.export": {"zh": "导出失败：", "en": "Could not export: "},
+  "history.err.clear": {"zh": "清空失败：", "en": "Could not clear the history: "},
+  "history.err.open_folder": {"zh": "打不开文件夹：", "en": "Could not open the folder: "},
+  "history.err_empty_edit": {
+    "zh": "译文为空，没有保存。请输入译文，或按 Esc 保留原来的译文。",
+    "en": "The translation is empty, so it was not saved. Type a translation, or press Esc to keep the old one."
+  },
+  "history.err_line_gone": {
+    "zh": "这条记录已不在历史中（已被删除），没有保存任何内容。",
+    "en": "This line is no longer in the history (it was deleted), so nothing was saved."
+  },
+  "history.err_saved_line_gone": {
+    "zh": "译文已保存，但这条记录随后已从历史中删除。",
+    "en": "The translation was saved, but the line has since been deleted from the history."
+  },
+  "history.err_unconfirmed": {
+    "zh": "没有删除任何内容：清空历史记录需要确认。",
+    "en": "Nothing was deleted: clearing the history needs a confirmation."
+  },
+  "history.err_no_store": {
+    "zh": "翻译记忆与历史已关闭或无法打开（见设置 → 翻译记忆与历史）。",
+    "en": "The translation memory and history are off or could not be opened (see Settings → Memory & history)."
+  },
+  "history.err_store": {"zh": "{detail}", "en": "{detail}"},
+  "history.err_export_folder": {
+    "zh": "无法为导出创建文件夹 {dir}：{error}。请检查是否有写入权限。",
+    "en": "Could not create the folder {dir} for the export: {error}. Check that you may write there."
+  },
+  "history.err_export_file": {
+    "zh": "无法在 {dir} 中创建导出文件：{error}。请检查是否可以写入这个文件夹。",
+    "en": "Could not create an export file in {dir}: {error}. Check that you may write to that folder."
+  },
+  "history.err_export_write": {
+    "zh": "无法写入导出文件 {path}：{error}。请检查磁盘是否已满，然后重试。",
+    "en": "Could not write the export {path}: {error}. Check that the disk is not full, then try again."
+  },
+  "history.err_folder": {"zh": "无法创建文件夹 {dir}：{error}。", "en": "Could not create the folder {dir}: {error}."},
+  "history.err_open_folder": {
+    "zh": "无法在文件管理器中打开文件夹 {dir}：{error}。请自行打开，路径可以从窗口中复制。",
+    "en": "Could not open the folder {dir} in the file manager: {error}. Open it yourself; the path can be copied from the window."
+  },
+  "history.edit_empty": {
+    "zh": "译文不能为空；不想修改请按 Esc。",
+    "en": "The translation cannot be empty; press Esc to keep the old one."
+  },
+
+  "config.cannot_read": {"zh": "无法读取 {path}：{error}", "en": "Cannot read {path}: {error}"},
+  "config.not_utf8": {"zh": "{path} 不是 UTF-8 文本", "en": "{path} is not UTF-8 text"},
+  "config.not_toml": {"zh": "设置文件不是有效的 TOML：{reason}", "en": "The settings file is not valid TOML: {reason}"},
+  "config.unreadable_file": {
+    "zh": "{why}。你的文件保持原样，保存设置前会先把它移到一边（{path}.broken-…）",
+    "en": "{why}. Your file is kept as it is and will be moved aside (to {path}.broken-…) before settings are saved"
+  },
+  "config.moved_aside": {"zh": "无法读取的旧设置文件已移到 {path}", "en": "The unreadable old settings file was moved to {path}"},
+  "config.not_section": {"zh": "应为一个表（section），但这里是 {kind}", "en": "Should be a section but is a {kind}"},
+  "config.wrong_type": {"zh": "{reason}（文件中是 {found}）", "en": "{reason} (found {found})"},
+  "config.found_long_string": {"zh": "一个 {n} 个字符的字符串", "en": "a {n}-character string"},
+  "config.found_table": {"zh": "一个表", "en": "a table"},
+  "config.found_list": {"zh": "一个列表", "en": "a list"},
+  "config.unknown_key": {"zh": "未知的设置项“{key}”（可用的有：{known}）", "en": "Unknown setting '{key}' (known: {known})"},
+  "config.unknown_section": {"zh": "未知的部分", "en": "Unknown section"},
+  "config.providers_not_section": {
+    "zh": "应为由 [providers.ID] 表组成的部分",
+    "en": "Should be a section of [providers.ID] tables"
+  },
+  "config.not_table": {"zh": "应为一个表", "en": "Should be a table"},
+  "config.unknown_provider": {"zh": "不是已知的翻译源（可用的有：{known}）", "en": "Not a known provider (known: {known})"},
+  "config.too_many_regions": {"zh": "最多只能保存 {n} 个区域", "en": "Only {n} regions can be saved"},
+  "config.not_region": {"zh": "不是有效的区域：{reason}", "en": "Not a saved region: {reason}"},
+  "config.not_rule": {"zh": "不是有效的替换规则：{reason}", "en": "Not a replacement rule: {reason}"},
+  "config.not_rule_list": {"zh": "应为 [[filters]] 规则的列表", "en": "Should be a list of [[filters]] rules"},
+
+  "platform.compositor": {
+    "zh": "合成器正在运行：ocrlay 会读取自身窗口下方的游戏窗口，翻译框可以直接盖在原文上。",
+    "en": "A compositor is running: ocrlay reads the game window under its own windows, so the overlay can sit over the text."
+  },
+  "platform.no_compositor": {
+    "zh": "没有运行合成器，X11 无法读取被翻译框遮住的窗口：覆盖模式下手动识别时翻译框会短暂隐藏，自动翻译会在区域被遮挡时等待。请启动合成器（picom、xcompmgr）或把翻译框放在区域旁边。",
+    "en": "No compositor is running, so X11 cannot read a window where ocrlay's overlay covers it: in 'over' mode the overlay hides for each manual capture (it blinks), and auto mode waits while an ocrlay window covers the region. Start a compositor (picom, xcompmgr) or keep the overlay beside the region."
+  }
+};
