@@ -133,14 +133,15 @@ impl std::fmt::Display for SettingProblem {
     }
 }
 
-fn range_problem<T: PartialOrd + std::fmt::Display>(
+fn range_problem<T: crate::config::Number>(
     field: &'static str,
     value: T,
-    lo: T,
-    hi: T,
 ) -> Option<SettingProblem> {
-    // `!(lo <= v && v <= hi)` so that NaN is refused too.
-    let inside = lo <= value && value <= hi;
+    let (_, lo, hi) = GateSettings::RANGES
+        .into_iter()
+        .find(|(f, ..)| *f == field)?;
+    // `!(lo <= v && v <= hi)`, in the field's own type, so that NaN is refused too.
+    let inside = T::from_f64(lo) <= value && value <= T::from_f64(hi);
     (!inside).then(|| SettingProblem {
         field,
         message: crate::text::Text::new("err.range_found")
@@ -151,17 +152,30 @@ fn range_problem<T: PartialOrd + std::fmt::Display>(
 }
 
 impl GateSettings {
+    /// The range of each field (name, lowest, highest): [`check`](Self::check) refuses values outside it,
+    /// and the settings page gets them (`config::limits`).
+    pub const RANGES: [(&'static str, f64, f64); 8] = [
+        ("fast_interval_ms", 20.0, 5000.0),
+        ("slow_interval_ms", 20.0, 60_000.0),
+        ("slow_after_ms", 0.0, 600_000.0),
+        ("image_threshold", 0.005, 1.0),
+        ("stable_frames", 0.0, 50.0),
+        ("max_stable_wait_ms", 100.0, 60_000.0),
+        ("animated_area", 0.0, 0.25),
+        ("text_threshold", 0.5, 1.0),
+    ];
+
     /// Every field that is out of range, with a message for the user; empty when all is well.
     pub fn check(&self) -> Vec<SettingProblem> {
         let mut problems: Vec<SettingProblem> = [
-            range_problem("fast_interval_ms", self.fast_interval_ms, 20, 5000),
-            range_problem("slow_interval_ms", self.slow_interval_ms, 20, 60_000),
-            range_problem("slow_after_ms", self.slow_after_ms, 0, 600_000),
-            range_problem("image_threshold", self.image_threshold, 0.005, 1.0),
-            range_problem("stable_frames", self.stable_frames, 0, 50),
-            range_problem("max_stable_wait_ms", self.max_stable_wait_ms, 100, 60_000),
-            range_problem("animated_area", self.animated_area, 0.0, 0.25),
-            range_problem("text_threshold", self.text_threshold, 0.5, 1.0),
+            range_problem("fast_interval_ms", self.fast_interval_ms),
+            range_problem("slow_interval_ms", self.slow_interval_ms),
+            range_problem("slow_after_ms", self.slow_after_ms),
+            range_problem("image_threshold", self.image_threshold),
+            range_problem("stable_frames", self.stable_frames),
+            range_problem("max_stable_wait_ms", self.max_stable_wait_ms),
+            range_problem("animated_area", self.animated_area),
+            range_problem("text_threshold", self.text_threshold),
         ]
         .into_iter()
         .flatten()

@@ -11,26 +11,16 @@
   const $ = (id) => document.getElementById(id);
 
   const LANGS = ['auto', 'ja', 'zh-CN', 'zh-TW', 'en', 'ko'];
-  const HOTKEYS = ['select_region', 'repeat_last', 'toggle_overlay', 'toggle_auto', 'region_1', 'region_2', 'region_3', 'region_4', 'open_settings'];
-  const REGION_SLOTS = 4;
-  // GateSettings::default() in src/auto.rs; the ranges are in the inputs' data-min/data-max (settings.html).
-  const GATE_DEFAULTS = {
-    fast_interval_ms: 100, slow_interval_ms: 500, slow_after_ms: 3000, image_threshold: 0.03, stable_frames: 2,
-    max_stable_wait_ms: 3000, animated_area: 0.02, text_threshold: 0.9,
-  };
   const STAGES = ['before_translation', 'after_translation'];
   const REGIONS = ['cn', 'global', 'local'];
-  const MODIFIERS = ['alt', 'ctrl', 'control', 'shift', 'super', 'win', 'meta', 'cmd', 'option'];
-  const PROVIDER_DEFAULTS = {
-    enabled: false, url: '', api_key: null, api_key_set: false, api_key_hint: '', model: '', proxy: '',
-    temperature: null, top_p: null, max_tokens: null, sakura_version: '1.0',
-  };
 
   const S = {
     catalog: [],
     saved: null, // settings as last received or saved (the "clean" state)
     model: null, // working copy; provider and glossary edits land here
     systemLang: 'en',
+    defaults: null, // Settings::default() as the core sends it (the `state` message's `defaults`)
+    limits: {}, // the range of every numeric setting, by dotted path (`providers.*` for each provider)
     uiChoice: 'auto',
     section: 'providers',
     welcome: false, // the first-start guide is on show (the core says so)
@@ -38,6 +28,7 @@
     hotkeyErrors: {},
     errors: new Map(), // field → {key, vars} (the page's) or {core} (a sentence of the core: {key, params})
     rules: { seq: 0, answer: null, errors: [] }, // the "try it" box: the last question, the core's last answer
+    hotkeyCheck: { seq: 0, errors: [] }, // the core's last answer about the hotkeys as typed
     keys: {}, // provider id → {value, touched, removed, visible}
     expanded: new Set(),
     advOpen: new Set(), // providers whose advanced fields are open
@@ -105,19 +96,51 @@
     return null;
   }
 
-  function checkHotkey(v) {
-    const s = v.trim();
-    if (s === '') return null; // off
-    const parts = s.split('+').map((p) => p.trim());
-    const key = parts[parts.length - 1];
-    if (!key) return { key: 'err.hotkey_nokey' };
-    for (const m of parts.slice(0, -1)) {
-      if (!MODIFIERS.includes(m.toLowerCase())) return { key: 'err.hotkey_mod', vars: { mod: m } };
+  /** The names of the hotkey settings, in the file's order. */
+  const hotkeyNames = () => Object.keys((S.defaults && S.defaults.hotkeys) || {});
+
+  /** The range of a numeric setting (a provider's by `providers.*`), from the core: {min, max|null}. */
+  function limitOf(field) {
+    const general = field.replace(/^providers\.[^.]+\./, 'providers.*.').replace(/^regions\.slots\.\d+\./, 'regions.slots.*.');
+    const l = S.limits[general];
+    return l && Number.isFinite(l.min) ? l : null;
+  }
+
+  /** A number for people: in the input's unit (the file's value ÷ data-scale), without float noise. */
+  const shown = (v, scale) => String(Number((Number(v) / (scale || 1)).toFixed(4)));
+
+  /** The core's ranges on the inputs (data-min/-max, and min/max of number inputs), in their units. */
+  function applyLimits(root) {
+    for (const input of fieldInputs(root)) {
+      const l = limitOf(input.dataset.field);
+      if (!l || ['text', 'percent'].includes(input.dataset.kind) || input.dataset.gt !== undefined) continue;
+      const scale = Number(input.dataset.scale || 1);
+      input.dataset.min = shown(l.min, scale);
+      if (input.type === 'number') input.min = input.dataset.min;
+      if (l.max === null || l.max === undefined) delete input.dataset.max;
+      else {
+        input.dataset.max = shown(l.max, scale);
+        if (input.type === 'number') input.max = input.dataset.max;
+      }
     }
-    if (MODIFIERS.includes(key.toLowerCase())) return { key: 'err.hotkey_nokey' };
-    if (/\s/.test(key)) return { key: 'err.hotkey_shape' };
-    if (parts.length === 1 && !/^F([1-9]|1[0-9]|2[0-4])$/i.test(key)) return { key: 'err.hotkey_needmod', vars: { key } };
-    return null;
+  }
+
+  /** Hints that name a setting's default and range (data-hint-for): filled from the core's `state`. */
+  function fillHints() {
+    document.querySelectorAll('[data-hint-for]').forEach((hint) => {
+      const field = hint.dataset.hintFor;
+      const input = document.querySelector(`[data-field="${CSS.escape(field)}"]`);
+      const scale = Number((input && input.dataset.scale) || 1);
+      const l = limitOf(field);
+      const d = S.defaults && getPath(S.defaults, field);
+      if (!l || d === undefined) {
+        hint.textContent = '';
+        return;
+      }
+      hint.textContent = t(hint.dataset.i18n, {
+        default: d === null ? '' : shown(d, scale), min: shown(l.min, scale), max: l.max === null ? '' : shown(l.max, scale),
+      });
+    });
   }
 
   /** Parses one input by its data-kind. Returns {value} or {error}. */
@@ -167,10 +190,8 @@
         const e = checkProxy(raw);
         return e ? { error: e } : { value: raw.trim() };
       }
-      case 'hotkey': {
-        const e = checkHotkey(raw);
-        return e ? { error: e } : { value: raw.trim().split('+').map((p) => p.trim()).join('+') };
-      }
+      // Checked by the core as it is typed (check_hotkeys); here only tidied.
+      case 'hotkey': return { value: raw.trim().split('+').map((p) => p.trim()).join('+') };
       case 'raw': return { value: raw };
       default: return { value: typeof raw === 'string' ? raw.trim() : raw };
     }
@@ -200,25 +221,16 @@
       rows.push(e);
     });
     setPath(S.model, 'translation.glossary', rows);
-    // Cross-field checks.
-    const seen = new Map();
-    for (const h of HOTKEYS) {
-      const v = String(getPath(S.model, 'hotkeys.' + h) || '').toLowerCase();
-      if (!v || errors.some((e) => e.field === 'hotkeys.' + h)) continue;
-      if (seen.has(v)) errors.push({ field: 'hotkeys.' + h, key: 'err.hotkey_dup', vars: { other: t('hotkey.' + seen.get(v)) } });
-      else seen.set(v, h);
-    }
-    // Auto mode: the slow interval is never shorter than the fast one (GateSettings::check).
-    const fast = S.model.auto.fast_interval_ms;
-    const slow = S.model.auto.slow_interval_ms;
-    if (!errors.some((e) => e.field === 'auto.fast_interval_ms' || e.field === 'auto.slow_interval_ms') && slow < fast) {
-      errors.push({ field: 'auto.slow_interval_ms', key: 'err.slow_below_fast', vars: { fast } });
-    }
+    // Hotkeys: the core checks them as they are typed (its last answer).
+    for (const e of S.hotkeyCheck.errors) errors.push(e);
     // Saved regions: a name is what the overlay and the history show.
     S.model.regions.slots.forEach((slot, i) => {
       const name = String(slot.name || '');
       if (!name) errors.push({ field: `regions.slots.${i}.name`, key: 'err.required' });
-      else if ([...name].length > 60) errors.push({ field: `regions.slots.${i}.name`, key: 'err.name_long', vars: { n: 60 } });
+      else {
+        const l = limitOf(`regions.slots.${i}.name`);
+        if (l && l.max !== null && [...name].length > l.max) errors.push({ field: `regions.slots.${i}.name`, key: 'err.name_long', vars: { n: l.max } });
+      }
     });
     // Replacement rules: the core checks them (the last `rules_tried` answer); rows left empty are dropped.
     for (const e of S.rules.errors) errors.push(e);
@@ -256,9 +268,12 @@
     return out;
   }
 
+  /** A provider's settings as the core's defaults have them. */
+  const providerDefaults = (id) => clone((S.defaults && S.defaults.providers && S.defaults.providers[id]) || {});
+
   /** One provider's settings as the form has them (unsaved), with api_key null / "" / the typed key. */
   function providerSettings(id) {
-    const ps = Object.assign({}, PROVIDER_DEFAULTS, clone(S.model.providers[id] || {}));
+    const ps = Object.assign({}, providerDefaults(id), clone(S.model.providers[id] || {}));
     const k = S.keys[id] || {};
     if (k.removed) ps.api_key = '';
     else if (k.touched && k.value !== '') ps.api_key = k.value;
@@ -413,6 +428,7 @@
     document.title = t('app.title');
     fillLangSelects();
     i18n.apply(document);
+    fillHints();
     if (S.model) {
       renderProviders();
       renderHotkeys();
@@ -463,30 +479,24 @@
     else out.textContent = input.value + (input.dataset.unit || '');
   }
 
+  /** The settings of `state`, with every section and field present (the core's defaults fill the gaps). */
   function normalizeSettings(s) {
+    const D = S.defaults || {};
     const m = clone(s || {});
-    m.general = Object.assign({ source: 'ja', target: 'zh-CN', ui_language: 'auto' }, m.general);
-    m.network = Object.assign({ proxy: '', connect_timeout_secs: 10, read_timeout_secs: null }, m.network);
+    const section = (name) => Object.assign({}, D[name], m[name] && typeof m[name] === 'object' ? m[name] : {});
+    for (const name of ['general', 'network', 'translation', 'ocr', 'hotkeys', 'overlay', 'auto', 'memory']) m[name] = section(name);
     if (m.network.proxy === null || m.network.proxy === undefined) m.network.proxy = '';
-    m.translation = Object.assign({ stream: true, context_lines: 0, custom_prompt: '', glossary: [] }, m.translation);
     if (!Array.isArray(m.translation.glossary)) m.translation.glossary = [];
     m.translation.glossary = m.translation.glossary
       .filter((e) => e && typeof e === 'object')
       .map((e) => ({ src: String(e.src || ''), dst: String(e.dst || ''), note: String(e.note || '') }));
-    m.ocr = Object.assign({ engine: 'ppocr', language: 'auto' }, m.ocr);
-    m.hotkeys = Object.assign({
-      select_region: 'Alt+Q', repeat_last: 'Alt+W', toggle_overlay: 'Alt+H', toggle_auto: 'Alt+A',
-      region_1: 'Alt+1', region_2: 'Alt+2', region_3: 'Alt+3', region_4: 'Alt+4', open_settings: 'Alt+Shift+S',
-    }, m.hotkeys);
-    m.overlay = Object.assign({}, window.ocrlayUi.DEFAULT_APPEARANCE, { mode: 'beside' }, m.overlay);
     if (m.overlay.mode !== 'over') m.overlay.mode = 'beside';
-    m.auto = Object.assign({ start_on_launch: false }, GATE_DEFAULTS, m.auto);
-    m.memory = Object.assign({ cache: true, history: true, max_entries: 50000 }, m.memory);
     const regions = m.regions && typeof m.regions === 'object' ? m.regions : {};
     const slots = Array.isArray(regions.slots) ? regions.slots : [];
+    const count = ((D.regions && D.regions.slots) || []).length;
     m.regions = Object.assign({}, regions, {
-      active: Number.isInteger(regions.active) && regions.active >= 0 && regions.active < REGION_SLOTS ? regions.active : 0,
-      slots: Array.from({ length: REGION_SLOTS }, (x, i) => normalizeSlot(slots[i], i)),
+      active: Number.isInteger(regions.active) && regions.active >= 0 && regions.active < count ? regions.active : 0,
+      slots: Array.from({ length: count }, (x, i) => normalizeSlot(slots[i], i)),
     });
     m.filters = (Array.isArray(m.filters) ? m.filters : []).filter((r) => r && typeof r === 'object').map((r) => ({
       pattern: typeof r.pattern === 'string' ? r.pattern : '',
@@ -496,18 +506,21 @@
       enabled: r.enabled !== false,
     }));
     m.providers = m.providers && typeof m.providers === 'object' ? m.providers : {};
-    for (const p of S.catalog) m.providers[p.id] = Object.assign({}, PROVIDER_DEFAULTS, m.providers[p.id] || {});
+    for (const p of S.catalog) m.providers[p.id] = Object.assign(providerDefaults(p.id), m.providers[p.id] || {});
     for (const ps of Object.values(m.providers)) {
       for (const k of ['url', 'model', 'proxy']) if (ps[k] === null || ps[k] === undefined) ps[k] = '';
     }
     return m;
   }
 
+  /** The name an empty saved region has (the core's default). */
+  const slotName = (i) => String((S.defaults && S.defaults.regions && S.defaults.regions.slots[i] && S.defaults.regions.slots[i].name) || '');
+
   const isRect = (r) => Array.isArray(r) && r.length === 4 && r.every((n) => Number.isFinite(n));
 
   function normalizeSlot(s, i) {
     const o = s && typeof s === 'object' ? clone(s) : {};
-    o.name = typeof o.name === 'string' ? o.name : `Region ${i + 1}`;
+    o.name = typeof o.name === 'string' ? o.name : slotName(i);
     o.rect = isRect(o.rect) ? o.rect : null;
     const w = o.window;
     o.window = w && typeof w === 'object' && isRect(w.offset)
@@ -519,6 +532,8 @@
   on('state', (msg) => {
     S.catalog = Array.isArray(msg.catalog) ? msg.catalog.filter((p) => p && typeof p.id === 'string') : [];
     S.systemLang = msg.system_lang === 'zh' ? 'zh' : 'en';
+    S.defaults = msg.defaults && typeof msg.defaults === 'object' ? msg.defaults : S.defaults;
+    S.limits = msg.limits && typeof msg.limits === 'object' ? msg.limits : {};
     S.model = normalizeSettings(msg.settings);
     S.saved = clone(S.model);
     S.warnings = (Array.isArray(msg.warnings) ? msg.warnings : []).map(readWarning).filter(Boolean);
@@ -530,6 +545,7 @@
     S.cleared = new Set();
     S.errors.clear();
     S.rules = { seq: S.rules.seq, answer: null, errors: [] };
+    S.hotkeyCheck = { seq: S.hotkeyCheck.seq, errors: [] };
     S.keys = {};
     S.tests = {};
     S.models = {};
@@ -543,6 +559,7 @@
     S.loaded = false; // the form does not hold these values yet: do not read it back
     i18n.setLang(lang);
     fillLangSelects();
+    applyLimits($('content'));
     loadStatic();
     S.uiChoice = S.uiChoice === 'auto' ? 'auto' : S.uiChoice;
     setUiChoiceState(S.uiChoice);
@@ -834,17 +851,22 @@
       ['temperature', 'top_p', 'max_tokens'].some((n) => S.errors.has(f(n)));
     adv.addEventListener('toggle', () => (adv.open ? S.advOpen.add(id) : S.advOpen.delete(id)));
     adv.append(el('summary', { text: t('providers.advanced') }));
+    // Ranges are the core's (limits); iFlytek Spark's temperature must also be above 0 and at most 1 (its API).
     const spark = p.key_format === 'key_colon_secret';
     const num = (name, attrs, value) => {
       const i = el('input', { attrs: Object.assign({ type: 'text', inputmode: 'decimal', 'data-field': f(name), 'data-optional': '1', placeholder: t('providers.default') }, attrs) });
       i.value = value === null || value === undefined ? '' : String(value);
       return i;
     };
+    const range = (name) => {
+      const l = limitOf(f(name));
+      return !l ? '' : l.max === null ? `≥ ${l.min}` : `${l.min} – ${l.max}`;
+    };
     const g3 = el('div', { class: 'grid3' },
-      field('temperature', num('temperature', spark ? { 'data-kind': 'float', 'data-gt': '0', 'data-max': '1' } : { 'data-kind': 'float', 'data-min': '0', 'data-max': '2' }, ps.temperature), f('temperature'),
-        el('span', { class: 'hint', text: spark ? '(0, 1]' : '0 – 2' })),
-      field('top_p', num('top_p', { 'data-kind': 'float', 'data-min': '0', 'data-max': '1' }, ps.top_p), f('top_p'), el('span', { class: 'hint', text: '0 – 1' })),
-      field('max_tokens', num('max_tokens', { 'data-kind': 'int', 'data-min': '1', inputmode: 'numeric' }, ps.max_tokens), f('max_tokens'), el('span', { class: 'hint', text: '≥ 1' })));
+      field('temperature', num('temperature', spark ? { 'data-kind': 'float', 'data-gt': '0', 'data-max': '1' } : { 'data-kind': 'float' }, ps.temperature), f('temperature'),
+        el('span', { class: 'hint', text: spark ? '(0, 1]' : range('temperature') })),
+      field('top_p', num('top_p', { 'data-kind': 'float' }, ps.top_p), f('top_p'), el('span', { class: 'hint', text: range('top_p') })),
+      field('max_tokens', num('max_tokens', { 'data-kind': 'int', inputmode: 'numeric' }, ps.max_tokens), f('max_tokens'), el('span', { class: 'hint', text: range('max_tokens') })));
     adv.append(g3);
     body.append(adv);
 
@@ -894,6 +916,7 @@
       }
     });
     card.append(body);
+    applyLimits(card);
     return card;
   }
 
@@ -984,7 +1007,7 @@
   function buildHotkeys() {
     const list = $('hotkey-list');
     list.replaceChildren();
-    for (const h of HOTKEYS) {
+    for (const h of hotkeyNames()) {
       const path = 'hotkeys.' + h;
       if (h === 'region_1') list.append(el('h3', { class: 'hotkey-sub', text: t('hotkeys.regions') }));
       const input = el('input', { class: 'hotkey-input', attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-field': path, 'data-kind': 'hotkey', placeholder: t('hotkey.off') } });
@@ -1007,6 +1030,7 @@
         clearError(path);
         const r = parseInput(input);
         if (!r.error) setPath(S.model, path, r.value);
+        checkHotkeysSoon();
         renderErrors();
         updateDirty();
       });
@@ -1018,6 +1042,37 @@
     }
     list.append(el('p', { class: 'hint', text: t('hotkeys.how') }));
   }
+
+  /**
+   * The core checks the hotkeys as they are typed (its parser and its rule against two actions on the same
+   * keys): `check_hotkeys` 150 ms after the last change, answered by `hotkeys_checked`.
+   */
+  let hotkeyTimer = 0;
+  function checkHotkeysSoon() {
+    // What the core said about the hotkeys no longer holds for the ones being typed.
+    S.hotkeyCheck.errors = [];
+    for (const k of Array.from(S.errors.keys())) if (k.startsWith('hotkeys.')) S.errors.delete(k);
+    clearTimeout(hotkeyTimer);
+    hotkeyTimer = setTimeout(() => {
+      const hotkeys = {};
+      document.querySelectorAll('#hotkey-list [data-field]').forEach((i) => (hotkeys[i.dataset.field.slice('hotkeys.'.length)] = i.value));
+      S.hotkeyCheck.seq += 1;
+      send({ type: 'check_hotkeys', seq: S.hotkeyCheck.seq, hotkeys });
+    }, 150);
+  }
+
+  on('hotkeys_checked', (msg) => {
+    if (msg.seq !== S.hotkeyCheck.seq || !S.loaded) return;
+    const errors = (Array.isArray(msg.errors) ? msg.errors : [])
+      .filter((e) => e && typeof e.field === 'string' && /^hotkeys\.\w+$/.test(e.field))
+      .map((e) => ({ field: e.field, core: e.message ?? '' }));
+    for (const k of Array.from(S.errors.keys())) if (k.startsWith('hotkeys.')) S.errors.delete(k);
+    S.hotkeyCheck.errors = errors;
+    for (const e of errors) S.errors.set(e.field, e);
+    renderErrors();
+    // A refusal the user was waiting for (save pressed) is shown where it is.
+    if (errors.length && S.footer) revealFirstError();
+  });
 
   // ---------------------------------------------------------------- saved regions
 
@@ -1066,7 +1121,7 @@
           active ? el('span', { class: 'pill', text: t('regions.active') }) : null),
         clearBtn);
 
-      const name = el('input', { attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-field': f('name'), 'data-kind': 'text', placeholder: `Region ${i + 1}` } });
+      const name = el('input', { attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-field': f('name'), 'data-kind': 'text', placeholder: slotName(i) } });
       name.value = slot.name;
       name.addEventListener('input', () => {
         const row = document.querySelector(`#hotkey-list [data-field="hotkeys.region_${i + 1}"]`);
@@ -1361,8 +1416,10 @@
   // ---------------------------------------------------------------- auto mode and memory
 
   $('auto-reset').addEventListener('click', () => {
-    for (const [k, v] of Object.entries(GATE_DEFAULTS)) {
+    // The gates back to the core's defaults (start_on_launch is not a gate).
+    for (const [k, v] of Object.entries((S.defaults && S.defaults.auto) || {})) {
       const input = document.querySelector(`[data-field="auto.${k}"]`);
+      if (!input || k === 'start_on_launch') continue;
       setInput(input, v);
       S.errors.delete('auto.' + k);
     }
@@ -1474,7 +1531,7 @@
 
   function savedSettings() {
     const out = clone(S.saved);
-    for (const p of S.catalog) out.providers[p.id] = Object.assign({}, PROVIDER_DEFAULTS, out.providers[p.id] || {}, { api_key: null });
+    for (const p of S.catalog) out.providers[p.id] = Object.assign(providerDefaults(p.id), out.providers[p.id] || {}, { api_key: null });
     return forSave(out, null);
   }
 
@@ -1530,13 +1587,14 @@
   on('saved', () => {
     clearTimeout(saveTimer);
     if (S.pending) {
-      // The typed keys are stored now: show them as set, with a hint, and keep nothing typed.
+      // The typed keys are stored now: shown as set, and the `state` that follows brings their hints
+      // (ApiKey::masked: the page never masks a key itself).
       for (const [id, ps] of Object.entries(S.pending.providers || {})) {
         const m = S.model.providers[id];
         if (!m) continue;
         if (typeof ps.api_key === 'string' && ps.api_key !== '') {
           m.api_key_set = true;
-          m.api_key_hint = maskKey(ps.api_key);
+          m.api_key_hint = '';
         } else if (ps.api_key === '') {
           m.api_key_set = false;
           m.api_key_hint = '';
@@ -1555,10 +1613,6 @@
     setFooter(null);
     toast(t('toast.saved'));
   });
-
-  function maskKey(k) {
-    return k.length <= 8 ? '••••' : k.slice(0, 3) + '…' + k.slice(-4);
-  }
 
   on('save_error', (msg) => {
     clearTimeout(saveTimer);
@@ -1641,6 +1695,7 @@
   i18n.setLang(i18n.detect());
   fillLangSelects();
   i18n.apply(document);
+  fillHints();
   document.title = t('app.title');
   $('btn-save').textContent = t('common.save');
   showSection('providers');

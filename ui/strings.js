@@ -81,43 +81,43 @@ window.ocrlayStrings = {
   "auto.advanced": {"zh": "高级", "en": "Advanced"},
   "auto.fast_interval_ms": {"zh": "截图间隔", "en": "Capture interval"},
   "auto.fast_interval_ms_hint": {
-    "zh": "画面有变化时多久截一次图。越小反应越快，也越耗 CPU。默认 100（20–5000）。",
-    "en": "How often the region is captured while something changes. Smaller reacts faster and costs more CPU. Default 100 (20–5000)."
+    "zh": "画面有变化时多久截一次图。越小反应越快，也越耗 CPU。默认 {default}（{min}–{max}）。",
+    "en": "How often the region is captured while something changes. Smaller reacts faster and costs more CPU. Default {default} ({min}–{max})."
   },
   "auto.image_threshold": {"zh": "画面变化阈值", "en": "Picture change threshold"},
   "auto.image_threshold_hint": {
-    "zh": "区域某处亮度变化超过这个比例才算“变了”。调低能发现很淡的变化，调高能忽略噪点和视频抖动。默认 3%（0.5–100）。",
-    "en": "How much part of the region must brighten or darken to count as a change. Lower catches faint changes; higher ignores noise and video jitter. Default 3% (0.5–100)."
+    "zh": "区域某处亮度变化超过这个比例才算“变了”。调低能发现很淡的变化，调高能忽略噪点和视频抖动。默认 {default}%（{min}–{max}）。",
+    "en": "How much part of the region must brighten or darken to count as a change. Lower catches faint changes; higher ignores noise and video jitter. Default {default}% ({min}–{max})."
   },
   "auto.stable_frames": {"zh": "等待稳定", "en": "Wait until stable"},
   "auto.stable_frames_hint": {
-    "zh": "变化后连续多少帧不变才识别，让逐字出现的文字显示完整。0 = 立即识别。默认 2（0–50）。",
-    "en": "After a change, how many unchanged frames to wait for before reading, so text that types out is read whole. 0 reads at once. Default 2 (0–50)."
+    "zh": "变化后连续多少帧不变才识别，让逐字出现的文字显示完整。0 = 立即识别。默认 {default}（{min}–{max}）。",
+    "en": "After a change, how many unchanged frames to wait for before reading, so text that types out is read whole. 0 reads at once. Default {default} ({min}–{max})."
   },
   "auto.text_threshold": {"zh": "文字相似度", "en": "Text similarity"},
   "auto.text_threshold_hint": {
-    "zh": "识别结果与上次翻译的文字相似度达到这个值时不再翻译，识别抖动不会产生新请求。100% = 有任何差别都翻译。默认 90%（50–100）。",
-    "en": "Text at least this similar to the text last translated is not sent again, so OCR jitter costs no request. 100% sends any difference. Default 90% (50–100)."
+    "zh": "识别结果与上次翻译的文字相似度达到这个值时不再翻译，识别抖动不会产生新请求。100% = 有任何差别都翻译。默认 {default}%（{min}–{max}）。",
+    "en": "Text at least this similar to the text last translated is not sent again, so OCR jitter costs no request. 100% sends any difference. Default {default}% ({min}–{max})."
   },
   "auto.slow_interval_ms": {"zh": "静止时的截图间隔", "en": "Interval when still"},
   "auto.slow_interval_ms_hint": {
-    "zh": "画面静止一段时间后改用的间隔，不能小于上面的截图间隔。默认 500（最多 60000）。",
-    "en": "The capture interval once the region has been still for a while; not shorter than the capture interval above. Default 500 (at most 60000)."
+    "zh": "画面静止一段时间后改用的间隔，不能小于上面的截图间隔。默认 {default}（最多 {max}）。",
+    "en": "The capture interval once the region has been still for a while; not shorter than the capture interval above. Default {default} (at most {max})."
   },
   "auto.slow_after_ms": {"zh": "多久算静止", "en": "Still after"},
   "auto.slow_after_ms_hint": {
-    "zh": "画面静止这么久后改用静止时的间隔。默认 3 秒（0–600）。",
-    "en": "How long the region must stay still before the slower interval is used. Default 3 s (0–600)."
+    "zh": "画面静止这么久后改用静止时的间隔。默认 {default} 秒（{min}–{max}）。",
+    "en": "How long the region must stay still before the slower interval is used. Default {default} s ({min}–{max})."
   },
   "auto.max_stable_wait_ms": {"zh": "最长等待", "en": "Longest wait"},
   "auto.max_stable_wait_ms_hint": {
-    "zh": "画面一直不稳定（例如动态背景）时，最多等这么久就识别。默认 3 秒（0.1–60）。",
-    "en": "When the region never settles (an animated background), read anyway after this long. Default 3 s (0.1–60)."
+    "zh": "画面一直不稳定（例如动态背景）时，最多等这么久就识别。默认 {default} 秒（{min}–{max}）。",
+    "en": "When the region never settles (an animated background), read anyway after this long. Default {default} s ({min}–{max})."
   },
   "auto.animated_area": {"zh": "可忽略的动画面积", "en": "Ignored animation"},
   "auto.animated_area_hint": {
-    "zh": "一直在动的小部分（如对话框里跳动的“下一页”箭头）最多占区域的这个比例时不会拖住识别。0 = 关闭。默认 2%（0–25）。",
-    "en": "A small part that keeps moving (a bouncing \"next\" arrow in a dialogue box) does not hold up reading while it covers at most this share of the region. 0 turns this off. Default 2% (0–25)."
+    "zh": "一直在动的小部分（如对话框里跳动的“下一页”箭头）最多占区域的这个比例时不会拖住识别。0 = 关闭。默认 {default}%（{min}–{max}）。",
+    "en": "A small part that keeps moving (a bouncing \"next\" arrow in a dialogue box) does not hold up reading while it covers at most this share of the region. 0 turns this off. Default {default}% ({min}–{max})."
   },
 
   "regions.intro": {
@@ -205,8 +205,8 @@ window.ocrlayStrings = {
   },
   "memory.max_entries": {"zh": "最多记住", "en": "Remember at most"},
   "memory.max_entries_hint": {
-    "zh": "超过后最久没用到的译文先被忘记；修改过的译文会保留。默认 50000（1000–10000000）。",
-    "en": "Beyond this the translations used least recently are forgotten first; corrected ones stay. Default 50000 (1000–10000000)."
+    "zh": "超过后最久没用到的译文先被忘记；修改过的译文会保留。默认 {default}（{min}–{max}）。",
+    "en": "Beyond this the translations used least recently are forgotten first; corrected ones stay. Default {default} ({min}–{max})."
   },
   "memory.history_title": {"zh": "历史记录", "en": "History"},
   "memory.open_history": {"zh": "打开历史记录", "en": "Open history"},
@@ -311,8 +311,8 @@ window.ocrlayStrings = {
   "general.translation": {"zh": "翻译", "en": "Translation"},
   "general.context_lines": {"zh": "上下文行数", "en": "Context lines"},
   "general.context_lines_hint": {
-    "zh": "把之前的几句原文和译文一起发送（0–20，0 = 不发送）。",
-    "en": "Earlier lines and their translations sent along (0–20, 0 = none)."
+    "zh": "把之前的几句原文和译文一起发送（{min}–{max}，0 = 不发送）。",
+    "en": "Earlier lines and their translations sent along ({min}–{max}, 0 = none)."
   },
   "general.stream": {"zh": "流式输出", "en": "Streaming"},
   "general.stream_hint": {"zh": "边生成边显示译文", "en": "Show the translation as it is written"},
@@ -365,7 +365,6 @@ window.ocrlayStrings = {
   "hotkey.open_settings": {"zh": "打开设置", "en": "Open the settings"},
   "hotkey.region_hint": {"zh": "设为当前区域：{name}", "en": "Make it the active region: {name}"},
   "hotkey.err_invalid": {"zh": "“{hotkey}”不是有效的快捷键（{reason}）", "en": "'{hotkey}' is not a hotkey ({reason})"},
-  "hotkey.err_twice": {"zh": "{hotkey} 已被 ocrlay 的另一个操作使用", "en": "{hotkey} is already used by another ocrlay action"},
   "hotkey.err_taken": {
     "zh": "快捷键 {hotkey} 已被其他程序占用，按下它不会有反应：请在设置的“快捷键”里换一个。",
     "en": "The hotkey {hotkey} is taken by another program, so pressing it does nothing: choose another one in the settings (Hotkeys)."
@@ -420,8 +419,8 @@ window.ocrlayStrings = {
   "network.read_timeout": {"zh": "读取超时", "en": "Read timeout"},
   "network.read_timeout_ph": {"zh": "自动", "en": "auto"},
   "network.read_timeout_hint": {
-    "zh": "留空：在线服务 60 秒，本地模型 300 秒（5–3600）。",
-    "en": "Empty: 60 s for online services, 300 s for local models (5–3600)."
+    "zh": "留空：在线服务 60 秒，本地模型 300 秒（{min}–{max}）。",
+    "en": "Empty: 60 s for online services, 300 s for local models ({min}–{max})."
   },
   "network.config_path": {"zh": "配置文件：", "en": "Config file:"},
 

@@ -1,12 +1,11 @@
 //! Global hotkeys from the settings: parsed, registered, and every failure kept to show the user.
 
 use super::event::{AppEvent, HotkeyAction};
-use crate::config::HotkeySettings;
+use crate::config::{self, HotkeySettings};
 use crate::text::Text;
 use global_hotkey::hotkey::HotKey;
 use global_hotkey::{GlobalHotKeyEvent, GlobalHotKeyManager, HotKeyState};
 use std::collections::{BTreeMap, HashMap};
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use tao::event_loop::EventLoopProxy;
@@ -20,30 +19,19 @@ pub struct Hotkeys {
     pub errors: BTreeMap<String, Text>,
 }
 
-fn entries(s: &HotkeySettings) -> [(&'static str, &str, HotkeyAction); 9] {
-    [
-        (
-            "select_region",
-            &s.select_region,
-            HotkeyAction::SelectRegion,
-        ),
-        ("repeat_last", &s.repeat_last, HotkeyAction::RepeatLast),
-        (
-            "toggle_overlay",
-            &s.toggle_overlay,
-            HotkeyAction::ToggleOverlay,
-        ),
-        ("toggle_auto", &s.toggle_auto, HotkeyAction::ToggleAuto),
-        ("region_1", &s.region_1, HotkeyAction::Region(0)),
-        ("region_2", &s.region_2, HotkeyAction::Region(1)),
-        ("region_3", &s.region_3, HotkeyAction::Region(2)),
-        ("region_4", &s.region_4, HotkeyAction::Region(3)),
-        (
-            "open_settings",
-            &s.open_settings,
-            HotkeyAction::OpenSettings,
-        ),
-    ]
+/// What pressing the hotkey of a setting does.
+fn action(name: &str) -> HotkeyAction {
+    match name {
+        "select_region" => HotkeyAction::SelectRegion,
+        "repeat_last" => HotkeyAction::RepeatLast,
+        "toggle_overlay" => HotkeyAction::ToggleOverlay,
+        "toggle_auto" => HotkeyAction::ToggleAuto,
+        "region_1" => HotkeyAction::Region(0),
+        "region_2" => HotkeyAction::Region(1),
+        "region_3" => HotkeyAction::Region(2),
+        "region_4" => HotkeyAction::Region(3),
+        _ => HotkeyAction::OpenSettings,
+    }
 }
 
 impl Hotkeys {
@@ -80,27 +68,17 @@ impl Hotkeys {
         self.registered.clear();
         self.errors.clear();
         let mut actions = HashMap::new();
-        for (name, text, action) in entries(settings) {
-            if text.trim().is_empty() {
+        // The settings' own parser and clash rule (config::hotkey_problems), as the settings page uses.
+        let problems = config::hotkey_problems(settings.entries());
+        for (name, text) in settings.entries() {
+            if let Some((_, why)) = problems.iter().find(|(n, _)| *n == name) {
+                self.errors.insert(name.into(), why.clone());
                 continue;
             }
-            let hotkey = match HotKey::from_str(&text.replace(' ', "")) {
-                Ok(h) => h,
-                Err(e) => {
-                    let why = Text::new("hotkey.err_invalid")
-                        .with("hotkey", text)
-                        .with("reason", e);
-                    self.errors.insert(name.into(), why);
-                    continue;
-                }
+            let Ok(Some(hotkey)) = config::parse_hotkey(text) else {
+                continue;
             };
-            if actions.contains_key(&hotkey.id()) {
-                self.errors.insert(
-                    name.into(),
-                    Text::new("hotkey.err_twice").with("hotkey", text),
-                );
-                continue;
-            }
+            let action = action(name);
             match self.manager.register(hotkey) {
                 Ok(()) => {
                     tracing::debug!(hotkey = %text, ?action, "hotkey registered");
@@ -137,6 +115,7 @@ fn taken_message(text: &str, e: &global_hotkey::Error) -> Text {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     #[test]
     fn a_taken_hotkey_is_named_with_what_to_do() {
@@ -155,10 +134,12 @@ mod tests {
     }
 
     #[test]
-    fn default_hotkeys_parse() {
-        for (_, text, _) in entries(&HotkeySettings::default()) {
-            assert!(HotKey::from_str(text).is_ok(), "{text}");
+    fn default_hotkeys_parse_without_clashes() {
+        let d = HotkeySettings::default();
+        for (_, text) in d.entries() {
+            assert!(matches!(config::parse_hotkey(text), Ok(Some(_))), "{text}");
         }
+        assert!(config::hotkey_problems(d.entries()).is_empty());
         assert!(HotKey::from_str("Ctrl+Shift+F1").is_ok());
     }
 }

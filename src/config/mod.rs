@@ -5,10 +5,12 @@
 //! defaults; a bad field is reported and falls back to its default; a file that cannot be parsed at all is
 //! never overwritten: it is moved aside (and the user told) before anything is saved over it.
 
+mod limits;
 mod persistent;
 mod read;
 mod sections;
 
+pub use limits::{limit, limits, Limit, Number};
 pub use persistent::*;
 pub use sections::*;
 

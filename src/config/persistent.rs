@@ -2,7 +2,6 @@
 //! (saved regions and their window bindings) and `[memory]` (translation memory and history).
 
 use super::read::{ConfigWarning, Fallback, SectionReader};
-use super::sections::within;
 use crate::auto::GateSettings;
 use crate::capture::Rect;
 use crate::filters::{self, Rule};
@@ -152,7 +151,7 @@ fn check_slot(s: &SavedRegion) -> Result<(), Text> {
 impl RegionSettings {
     pub(super) fn read(mut r: SectionReader<'_>) -> Self {
         let d = Self::default();
-        let active = r.get_checked("active", d.active, within(0, REGION_SLOTS - 1));
+        let active = r.get_within("active", d.active);
         let raw: Vec<toml::Value> = r.get("slots", Vec::new());
         let mut slots = Vec::new();
         for (i, v) in raw.into_iter().enumerate() {
@@ -234,13 +233,9 @@ impl MemorySettings {
         let s = MemorySettings {
             cache: r.get("cache", d.cache),
             history: r.get("history", d.history),
-            max_entries: r.get_checked("max_entries", d.max_entries, within(1_000, 10_000_000)),
-            history_days: r.get_checked("history_days", d.history_days, within(0, 36_500)),
-            history_max_rows: r.get_checked(
-                "history_max_rows",
-                d.history_max_rows,
-                within(1_000, 10_000_000),
-            ),
+            max_entries: r.get_within("max_entries", d.max_entries),
+            history_days: r.get_within("history_days", d.history_days),
+            history_max_rows: r.get_within("history_max_rows", d.history_max_rows),
         };
         r.finish();
         s

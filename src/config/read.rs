@@ -1,6 +1,7 @@
 //! Lenient reading of one TOML section: a bad field is reported and replaced by its default, unknown keys
 //! are reported, and nothing aborts the whole file.
 
+use super::limits::{Limit, Number};
 use crate::text::{Param, Text};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -183,6 +184,36 @@ impl<'a> SectionReader<'a> {
                 default
             }
         }
+    }
+
+    /// Like [`get_checked`](Self::get_checked) with the range of `key` in [`super::limits`].
+    pub fn get_within<T: Number + DeserializeOwned + Serialize>(
+        &mut self,
+        key: &'static str,
+        default: T,
+    ) -> T {
+        let limit = self.limit(key);
+        self.get_checked(key, default, |v| limit.check(*v))
+    }
+
+    /// Like [`get_within`](Self::get_within), for a number that may be unset.
+    pub fn get_within_if_set<T: Number + DeserializeOwned + Serialize>(
+        &mut self,
+        key: &'static str,
+        default: Option<T>,
+    ) -> Option<T> {
+        let limit = self.limit(key);
+        self.get_checked(key, default, |v| v.map_or(Ok(()), |v| limit.check(v)))
+    }
+
+    fn limit(&self, key: &str) -> Limit {
+        let path = format!("{}.{key}", self.section);
+        let found = super::limit(&path);
+        debug_assert!(found.is_some(), "no limit for {path} in config::limits");
+        found.unwrap_or(Limit {
+            min: f64::NEG_INFINITY,
+            max: None,
+        })
     }
 
     /// Reports a problem with `key` (a dotted path below the section, e.g. `slots.1`).

@@ -6,8 +6,10 @@ use crate::ocr::EngineKind;
 use crate::providers::prompt::{GlossaryEntry, SakuraVersion};
 use crate::providers::{ApiKey, Proxy};
 use crate::text::Text;
+use global_hotkey::hotkey::HotKey;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::str::FromStr;
 
 /// The language of ocrlay's own windows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -119,49 +121,14 @@ impl Default for NetworkSettings {
     }
 }
 
-/// Refuses a number outside `lo..=hi`, saying so.
-pub(super) fn within<T: PartialOrd + std::fmt::Display + Copy>(
-    lo: T,
-    hi: T,
-) -> impl Fn(&T) -> Result<(), Text> {
-    move |v| {
-        // `!(lo <= v && v <= hi)` so that NaN is refused too.
-        if lo <= *v && *v <= hi {
-            Ok(())
-        } else {
-            Err(Text::new("err.range").with("min", lo).with("max", hi))
-        }
-    }
-}
-
-/// Like [`within`], for a value that may be unset.
-fn within_if_set<T: PartialOrd + std::fmt::Display + Copy>(
-    lo: T,
-    hi: T,
-) -> impl Fn(&Option<T>) -> Result<(), Text> {
-    move |v| v.as_ref().map_or(Ok(()), within(lo, hi))
-}
-
 impl NetworkSettings {
     pub(super) fn read(mut r: SectionReader<'_>) -> Self {
         let d = Self::default();
         let s = NetworkSettings {
             proxy: r.get("proxy", d.proxy),
-            connect_timeout_secs: r.get_checked(
-                "connect_timeout_secs",
-                d.connect_timeout_secs,
-                within(1, 120),
-            ),
-            read_timeout_secs: r.get_checked(
-                "read_timeout_secs",
-                d.read_timeout_secs,
-                within_if_set(5, 3600),
-            ),
-            total_timeout_secs: r.get_checked(
-                "total_timeout_secs",
-                d.total_timeout_secs,
-                within_if_set(10, 7200),
-            ),
+            connect_timeout_secs: r.get_within("connect_timeout_secs", d.connect_timeout_secs),
+            read_timeout_secs: r.get_within_if_set("read_timeout_secs", d.read_timeout_secs),
+            total_timeout_secs: r.get_within_if_set("total_timeout_secs", d.total_timeout_secs),
         };
         r.finish();
         s
@@ -197,7 +164,7 @@ impl TranslationSettings {
         let d = Self::default();
         let s = TranslationSettings {
             stream: r.get("stream", d.stream),
-            context_lines: r.get_checked("context_lines", d.context_lines, within(0, 20)),
+            context_lines: r.get_within("context_lines", d.context_lines),
             custom_prompt: r.get("custom_prompt", d.custom_prompt),
             glossary: r.get_checked("glossary", d.glossary, |g: &Vec<GlossaryEntry>| {
                 match g.iter().position(|e| e.src.trim().is_empty()) {
@@ -275,29 +242,104 @@ impl Default for HotkeySettings {
     }
 }
 
-/// Checks the shape of a hotkey: modifiers and one key joined by `+`.
-pub fn check_hotkey(s: &str) -> Result<(), Text> {
-    let parts: Vec<&str> = s.split('+').map(str::trim).collect();
-    if s.trim().is_empty() {
-        return Ok(()); // Empty: the hotkey is off.
+/// The modifiers a hotkey may name (as global-hotkey reads them), lower case.
+const MODIFIERS: [&str; 9] = [
+    "alt", "option", "ctrl", "control", "shift", "super", "meta", "cmd", "command",
+];
+
+/// Parses a hotkey as the settings write it (`Alt+Q`, `Ctrl+Shift+F1`): the one parser of hotkeys, used to
+/// read the file, to check the settings form as the user types, and to register them. Empty: off (`None`).
+/// A key without a modifier is refused, except F1–F24: a plain letter would be taken from every program.
+pub fn parse_hotkey(s: &str) -> Result<Option<HotKey>, Text> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Ok(None);
     }
+    let parts: Vec<&str> = s.split('+').map(str::trim).collect();
     let Some((key, mods)) = parts.split_last() else {
         return Err(Text::new("err.hotkey_nokey"));
     };
-    for m in mods {
-        let lower = m.to_ascii_lowercase();
-        if ![
-            "alt", "ctrl", "control", "shift", "super", "win", "meta", "cmd", "option",
-        ]
-        .contains(&lower.as_str())
-        {
-            return Err(Text::new("err.hotkey_mod").with("mod", m));
-        }
+    if let Some(m) = mods
+        .iter()
+        .find(|m| !MODIFIERS.contains(&m.to_ascii_lowercase().as_str()))
+    {
+        return Err(Text::new("err.hotkey_mod").with("mod", m));
     }
-    if key.is_empty() {
+    if key.is_empty() || MODIFIERS.contains(&key.to_ascii_lowercase().as_str()) {
         return Err(Text::new("err.hotkey_nokey"));
     }
-    Ok(())
+    let function_key = key
+        .strip_prefix(['F', 'f'])
+        .and_then(|n| n.parse::<u8>().ok())
+        .is_some_and(|n| (1..=24).contains(&n));
+    if mods.is_empty() && !function_key {
+        return Err(Text::new("err.hotkey_needmod").with("key", key));
+    }
+    HotKey::from_str(&parts.join("+")).map(Some).map_err(|e| {
+        Text::new("hotkey.err_invalid")
+            .with("hotkey", s)
+            .with("reason", e)
+    })
+}
+
+/// Checks a hotkey with [`parse_hotkey`].
+pub fn check_hotkey(s: &str) -> Result<(), Text> {
+    parse_hotkey(s).map(|_| ())
+}
+
+/// What is wrong with a set of hotkeys, by setting name: each one [`parse_hotkey`] refuses, and each one set
+/// to the same keys as one before it (`err.hotkey_dup`, naming that one's action).
+pub fn hotkey_problems<'a>(
+    hotkeys: impl IntoIterator<Item = (&'static str, &'a str)>,
+) -> Vec<(&'static str, Text)> {
+    let mut seen: Vec<(u32, &'static str)> = Vec::new();
+    let mut problems = Vec::new();
+    for (name, text) in hotkeys {
+        match parse_hotkey(text) {
+            Err(e) => problems.push((name, e)),
+            Ok(None) => {}
+            Ok(Some(h)) => match seen.iter().find(|(id, _)| *id == h.id()) {
+                Some((_, first)) => problems.push((
+                    name,
+                    Text::new("err.hotkey_dup").with_text("other", hotkey_label(first)),
+                )),
+                None => seen.push((h.id(), name)),
+            },
+        }
+    }
+    problems
+}
+
+/// The action of a hotkey setting, in words (`hotkey.select_region` …).
+fn hotkey_label(name: &str) -> Text {
+    match name {
+        "select_region" => Text::new("hotkey.select_region"),
+        "repeat_last" => Text::new("hotkey.repeat_last"),
+        "toggle_overlay" => Text::new("hotkey.toggle_overlay"),
+        "toggle_auto" => Text::new("hotkey.toggle_auto"),
+        "region_1" => Text::new("hotkey.region_1"),
+        "region_2" => Text::new("hotkey.region_2"),
+        "region_3" => Text::new("hotkey.region_3"),
+        "region_4" => Text::new("hotkey.region_4"),
+        _ => Text::new("hotkey.open_settings"),
+    }
+}
+
+impl HotkeySettings {
+    /// Every hotkey with its setting name, in the order of the file (an earlier one wins a clash).
+    pub fn entries(&self) -> [(&'static str, &str); 9] {
+        [
+            ("select_region", &self.select_region),
+            ("repeat_last", &self.repeat_last),
+            ("toggle_overlay", &self.toggle_overlay),
+            ("toggle_auto", &self.toggle_auto),
+            ("region_1", &self.region_1),
+            ("region_2", &self.region_2),
+            ("region_3", &self.region_3),
+            ("region_4", &self.region_4),
+            ("open_settings", &self.open_settings),
+        ]
+    }
 }
 
 impl HotkeySettings {
@@ -370,12 +412,9 @@ impl ProviderSettings {
             api_key: r.get("api_key", d.api_key),
             model: r.get("model", d.model),
             proxy: r.get("proxy", d.proxy),
-            temperature: r.get_checked("temperature", d.temperature, within_if_set(0.0, 2.0)),
-            top_p: r.get_checked("top_p", d.top_p, within_if_set(0.0, 1.0)),
-            max_tokens: r.get_checked("max_tokens", d.max_tokens, |t| match t {
-                Some(0) => Err(Text::new("err.at_least").with("min", 1)),
-                _ => Ok(()),
-            }),
+            temperature: r.get_within_if_set("temperature", d.temperature),
+            top_p: r.get_within_if_set("top_p", d.top_p),
+            max_tokens: r.get_within_if_set("max_tokens", d.max_tokens),
             sakura_version: r.get("sakura_version", d.sakura_version),
         };
         r.finish();
@@ -454,17 +493,13 @@ impl OverlaySettings {
                     Ok(())
                 }
             }),
-            font_size: r.get_checked("font_size", d.font_size, within(10, 72)),
+            font_size: r.get_within("font_size", d.font_size),
             text_color: r.get_checked("text_color", d.text_color, check_color),
             outline_color: r.get_checked("outline_color", d.outline_color, check_color),
-            outline_width: r.get_checked("outline_width", d.outline_width, within(0, 6)),
+            outline_width: r.get_within("outline_width", d.outline_width),
             background_color: r.get_checked("background_color", d.background_color, check_color),
-            background_opacity: r.get_checked(
-                "background_opacity",
-                d.background_opacity,
-                within(0.0, 1.0),
-            ),
-            width: r.get_checked("width", d.width, within(200, 2000)),
+            background_opacity: r.get_within("background_opacity", d.background_opacity),
+            width: r.get_within("width", d.width),
             show_original: r.get("show_original", d.show_original),
             locked: r.get("locked", d.locked),
             mode: r.get("mode", d.mode),

@@ -3,6 +3,7 @@
 use super::*;
 use crate::lang::Lang;
 use crate::providers::{ApiKey, Proxy};
+use crate::text::Text;
 
 #[test]
 fn defaults_without_a_file() {
@@ -227,6 +228,42 @@ fn hotkey_shapes() {
     assert!(check_hotkey("").is_ok());
     assert!(check_hotkey("Hyper+Q").is_err());
     assert!(check_hotkey("Alt+").is_err());
+    assert_eq!(check_hotkey("  Alt + Shift + S "), Ok(()));
+    // The rules the settings page shows as the user types.
+    assert_eq!(
+        check_hotkey("Q"),
+        Err(Text::new("err.hotkey_needmod").with("key", "Q"))
+    );
+    assert!(check_hotkey("F7").is_ok());
+    assert_eq!(check_hotkey("Alt+Ctrl"), Err(Text::new("err.hotkey_nokey")));
+    assert_eq!(
+        check_hotkey("Hyper+Q"),
+        Err(Text::new("err.hotkey_mod").with("mod", "Hyper"))
+    );
+    // global-hotkey's own parser has the last word.
+    let e = check_hotkey("Alt+NoSuchKey").unwrap_err();
+    assert_eq!(e.key, "hotkey.err_invalid");
+    // A clash names the action that has the keys first; the same keys in another order clash too.
+    let problems = hotkey_problems([
+        ("select_region", "Ctrl+Alt+T"),
+        ("repeat_last", "Alt+Q"),
+        ("toggle_overlay", "alt+ctrl+t"),
+        ("toggle_auto", "Alt+"),
+    ]);
+    assert_eq!(
+        problems,
+        [
+            (
+                "toggle_overlay",
+                Text::new("err.hotkey_dup").with_text("other", Text::new("hotkey.select_region"))
+            ),
+            ("toggle_auto", Text::new("err.hotkey_nokey")),
+        ]
+    );
+    assert_eq!(
+        problems[0].1.render("en"),
+        "Same hotkey as \"Select a region and translate\""
+    );
 }
 
 #[test]

@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CATALOG = JSON.parse(fs.readFileSync(path.join(here, 'fixtures', 'catalog.json'), 'utf8'));
+// The core's `defaults` and `limits` of the state message (kept current by a Rust test:
+// `OCRLAY_WRITE_UI_FIXTURES=1 cargo test --lib fixture`).
+export const { defaults: DEFAULTS, limits: LIMITS } = JSON.parse(fs.readFileSync(path.join(here, 'fixtures', 'defaults.json'), 'utf8'));
 
 export function provider(extra) {
   return {
@@ -19,7 +22,7 @@ export function settings() {
   providers.deepseek = provider({ enabled: true, api_key_set: true, api_key_hint: 'sk-…abcd', model: 'deepseek-chat' });
   providers['sakura-llama'] = provider({ enabled: true, temperature: 0.1, top_p: 0.3, sakura_version: '1.0' });
   return {
-    general: { source: 'ja', target: 'zh-CN', ui_language: 'auto' },
+    general: { source: 'ja', target: 'zh-CN', ui_language: 'auto', setup_done: false },
     network: { proxy: '', connect_timeout_secs: 10, read_timeout_secs: null },
     translation: { stream: true, context_lines: 2, custom_prompt: '', glossary: [{ src: 'アリス', dst: '爱丽丝', note: '女主角' }] },
     ocr: { engine: 'ppocr', language: 'auto' },
@@ -45,7 +48,7 @@ export function settings() {
         { name: 'Region 4', rect: null, window: null },
       ],
     },
-    memory: { cache: true, history: true, max_entries: 50000 },
+    memory: { cache: true, history: true, max_entries: 50000, history_days: 365, history_max_rows: 200000 },
     filters: [{ pattern: '♪', replacement: '', regex: false, stage: 'before_translation', enabled: true }],
     providers,
   };
@@ -56,6 +59,8 @@ export function state(extra) {
     type: 'state',
     catalog: CATALOG,
     settings: settings(),
+    defaults: structuredClone(DEFAULTS),
+    limits: structuredClone(LIMITS),
     warnings: [],
     hotkey_errors: {},
     ui_lang: 'zh',

@@ -137,6 +137,11 @@ test('enable, resolve URL, test, fetch models, refuse bad values, save, reload',
   await fieldOf(page, 'network.proxy').fill('127.0.0.1');
   await page.click('.nav-item[data-section="hotkeys"]');
   await fieldOf(page, 'hotkeys.repeat_last').fill('Hyper+W');
+  // The core checks hotkeys as they are typed; its answer stands next to the field and holds the save.
+  let q = await checked(s, (m) => m.hotkeys.repeat_last === 'Hyper+W');
+  assert.equal(Object.keys(q.hotkeys).length, 9);
+  await s.receive({ type: 'hotkeys_checked', seq: q.seq, errors: [{ field: 'hotkeys.repeat_last', message: { key: 'err.hotkey_mod', params: { mod: 'Hyper' } } }] });
+  assert.equal(await errorOf(page, 'hotkeys.repeat_last').textContent(), '“Hyper” 不是修饰键（可用 Alt、Ctrl、Shift、Super）');
   await page.click('.nav-item[data-section="general"]');
   await fieldOf(page, 'translation.context_lines').fill('25');
   await page.click('#gl-add');
@@ -145,6 +150,7 @@ test('enable, resolve URL, test, fetch models, refuse bad values, save, reload',
   assert.deepEqual(await s.sentOf('save'), []);
   assert.match(await errorOf(page, 'network.proxy').textContent(), /host:port/);
   assert.match(await errorOf(page, 'hotkeys.repeat_last').textContent(), /Hyper/);
+  assert.match(await page.locator('#footer-msg').textContent(), /4 处需要修改/);
   assert.equal(await errorOf(page, 'translation.context_lines').textContent(), '必须在 0 到 20 之间');
   assert.equal(await errorOf(page, 'translation.glossary').textContent(), '第 2 行缺少原文');
   // The first error is shown: its section is open.
@@ -157,6 +163,9 @@ test('enable, resolve URL, test, fetch models, refuse bad values, save, reload',
   await fieldOf(page, 'network.proxy').fill('socks5://127.0.0.1:1080');
   await page.click('.nav-item[data-section="hotkeys"]');
   await fieldOf(page, 'hotkeys.repeat_last').fill('Ctrl+Shift+W');
+  assert.equal(await errorOf(page, 'hotkeys.repeat_last').textContent(), '', 'typing takes the old answer away');
+  q = await checked(s, (m) => m.hotkeys.repeat_last === 'Ctrl+Shift+W');
+  await s.receive({ type: 'hotkeys_checked', seq: q.seq, errors: [] });
   await page.click('#btn-save');
   const saves = await s.sentOf('save');
   assert.equal(saves.length, 1);
@@ -177,6 +186,10 @@ test('enable, resolve URL, test, fetch models, refuse bad values, save, reload',
   await until(() => page.locator('#toast').isVisible(), 2000, 'toast');
   assert.equal(await page.locator('#toast').textContent(), '设置已保存');
   assert.equal(await page.locator('#btn-save').isDisabled(), false);
+  // The page never masks a key itself: the key is "set", its hint is ApiKey::masked from the core's next state.
+  assert.equal(await fieldOf(page, 'providers.kimi.api_key').inputValue(), '');
+  assert.equal(await fieldOf(page, 'providers.kimi.api_key').getAttribute('placeholder'), '••••••••');
+  assert.equal(await page.evaluate(() => document.body.textContent.includes('sk-')), false);
 
   // Reload with what the core stored (keys are never sent back, only whether one is set).
   const stored = JSON.parse(JSON.stringify(got));
@@ -470,7 +483,7 @@ test('auto mode, overlay mode, region hotkeys and memory render from state and s
   assert.equal(save.settings.overlay.mode, 'beside');
   assert.equal(save.settings.hotkeys.region_3, 'Alt+Shift+3');
   assert.equal(save.settings.hotkeys.region_2, 'Ctrl+2');
-  assert.deepEqual(save.settings.memory, { cache: false, history: false, max_entries: 100000 });
+  assert.deepEqual(save.settings.memory, { cache: false, history: false, max_entries: 100000, history_days: 365, history_max_rows: 200000 });
   await s.receive({ type: 'saved' });
 
   // Reset to defaults touches the gates only.
@@ -493,6 +506,11 @@ test('out-of-range thresholds and clashing region hotkeys are refused with a rea
   const s = await settingsPage();
   const { page } = s;
   await page.click('.nav-item[data-section="auto"]');
+  // The ranges and defaults are the core's (limits, defaults), in the page's units.
+  assert.equal(await fieldOf(page, 'auto.image_threshold').getAttribute('min'), '0.5');
+  assert.equal(await fieldOf(page, 'auto.max_stable_wait_ms').getAttribute('max'), '60');
+  assert.match(await page.locator('[data-hint-for="auto.image_threshold"]').textContent(), /默认 3%（0\.5–100）。$/);
+  assert.match(await page.locator('[data-hint-for="auto.max_stable_wait_ms"]').textContent(), /默认 3 秒（0\.1–60）。$/);
   await fieldOf(page, 'auto.image_threshold').fill('0.2');
   await fieldOf(page, 'auto.text_threshold').fill('120');
   await fieldOf(page, 'auto.stable_frames').fill('2.5');
@@ -501,29 +519,38 @@ test('out-of-range thresholds and clashing region hotkeys are refused with a rea
   await page.locator('#auto-advanced summary').click(); // folded again: the failed save opens it
   await page.click('.nav-item[data-section="hotkeys"]');
   await fieldOf(page, 'hotkeys.region_1').fill('Alt+Q');
+  let q = await checked(s, (m) => m.hotkeys.region_1 === 'Alt+Q');
+  await s.receive({ type: 'hotkeys_checked', seq: q.seq, errors: [{ field: 'hotkeys.region_1', message: { key: 'err.hotkey_dup', params: { other: { key: 'hotkey.select_region' } } } }] });
+  assert.equal(await errorOf(page, 'hotkeys.region_1').textContent(), '与“选择区域并翻译”的热键重复');
   await page.click('#btn-save');
   assert.deepEqual(await s.sentOf('save'), []);
   assert.equal(await errorOf(page, 'auto.image_threshold').textContent(), '必须在 0.5 到 100 之间');
   assert.equal(await errorOf(page, 'auto.text_threshold').textContent(), '必须在 50 到 100 之间');
   assert.equal(await errorOf(page, 'auto.stable_frames').textContent(), '请输入整数');
-  assert.equal(await errorOf(page, 'auto.slow_interval_ms').textContent(), '不能小于截图间隔（100 毫秒）');
   assert.equal(await errorOf(page, 'hotkeys.region_1').textContent(), '与“选择区域并翻译”的热键重复');
   assert.equal(await page.locator('#sec-auto').isVisible(), true, 'the first error\'s section is shown');
-  assert.equal(await errorOf(page, 'auto.slow_interval_ms').isVisible(), true, 'the advanced fold opened');
-  assert.match(await page.locator('#footer-msg').textContent(), /5 处需要修改/);
+  assert.match(await page.locator('#footer-msg').textContent(), /4 处需要修改/);
 
-  // Fixed here, refused by the core: its message lands next to the field.
+  // Fixed here; the slow interval below the fast one is the core's rule (GateSettings::check): its refusal
+  // lands next to the field and opens the fold.
   await fieldOf(page, 'auto.image_threshold').fill('3');
   await fieldOf(page, 'auto.text_threshold').fill('90');
   await fieldOf(page, 'auto.stable_frames').fill('2');
-  await fieldOf(page, 'auto.slow_interval_ms').fill('500');
   await page.click('.nav-item[data-section="hotkeys"]');
   await fieldOf(page, 'hotkeys.region_1').fill('Alt+1');
+  q = await checked(s, (m) => m.hotkeys.region_1 === 'Alt+1');
+  await s.receive({ type: 'hotkeys_checked', seq: q.seq, errors: [] });
   await page.click('#btn-save');
   assert.equal((await s.sentOf('save')).length, 1);
-  await s.receive({ type: 'save_error', errors: [{ field: 'auto.fast_interval_ms', message: { key: 'err.range_found', params: { min: '20', max: '5000', found: '7' } } }] });
+  await s.receive({ type: 'save_error', errors: [{ field: 'auto.slow_interval_ms', message: { key: 'err.slow_below_fast', params: { fast: '100', slow: '50' } } }] });
   assert.equal(await page.locator('#sec-auto').isVisible(), true);
-  assert.equal(await errorOf(page, 'auto.fast_interval_ms').textContent(), '必须在 20 到 5000 之间（现在是 7）');
+  assert.equal(await errorOf(page, 'auto.slow_interval_ms').textContent(), '不能小于截图间隔（100 毫秒）');
+  assert.equal(await errorOf(page, 'auto.slow_interval_ms').isVisible(), true, 'the advanced fold opened');
+  // "Reset to defaults" puts the core's defaults back.
+  await page.click('#auto-reset');
+  assert.equal(await fieldOf(page, 'auto.slow_interval_ms').inputValue(), '500');
+  assert.equal(await fieldOf(page, 'auto.image_threshold').inputValue(), '3');
+  assert.equal(await fieldOf(page, 'auto.max_stable_wait_ms').inputValue(), '3');
   await page.close();
 });
 
@@ -610,6 +637,15 @@ test('no platform note unless the core sends one', async () => {
   assert.equal(await s.page.locator('#platform-note').isVisible(), false);
   await s.page.close();
 });
+
+/** The page's last `check_hotkeys` question once it satisfies `ok` (asked 150 ms after the last change). */
+async function checked(s, ok = () => true) {
+  return until(async () => {
+    const all = await s.sentOf('check_hotkeys');
+    const last = all[all.length - 1];
+    return last && ok(last) ? last : null;
+  }, 3000, 'a check_hotkeys question');
+}
 
 /** The page's last `try_rules` question once it satisfies `ok` (the page asks 150 ms after the last change). */
 async function tried(s, ok = () => true) {

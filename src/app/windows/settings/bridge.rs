@@ -1,7 +1,7 @@
 //! The settings window's data: settings to page JSON (without keys) and back (validated field by field).
 
 use super::FieldError;
-use crate::config::{ConfigWarning, ProviderSettings, Settings};
+use crate::config::{self, ConfigWarning, HotkeySettings, ProviderSettings, Settings};
 use crate::filters::{self, Rule};
 use crate::providers;
 #[cfg(test)]
@@ -44,7 +44,11 @@ fn provider_json(p: &ProviderSettings) -> Value {
 
 /// Settings for the page: every catalog provider present, keys replaced by whether one is set.
 pub fn settings_json(s: &Settings) -> Value {
-    let mut v = serde_json::to_value(s).unwrap_or_else(|_| json!({}));
+    // Through text: `to_value` widens an f32 to f64 bits (0.03 → 0.029999999329447746), `to_string` writes
+    // the f32's own shortest form, which is what the file holds and what the page shows and sends back.
+    let mut v: Value = serde_json::to_string(s)
+        .and_then(|t| serde_json::from_str(&t))
+        .unwrap_or_else(|_| json!({}));
     let providers: Map<String, Value> = providers::PROVIDERS
         .iter()
         .map(|p| (p.id.to_string(), provider_json(&s.provider(p.id))))
@@ -199,6 +203,23 @@ pub fn try_rules(rows: &[Value], sample: &str) -> (Vec<FieldError>, filters::Tri
     (errors.into_iter().map(|(_, e)| e).collect(), trial)
 }
 
+/// The hotkeys of the form (`{"select_region": "Alt+Q", …}`, as typed) checked by the settings' own parser
+/// and clash rule ([`config::hotkey_problems`]): `hotkeys.<name>` with the reason, for each refused one.
+pub fn check_hotkeys(form: &Value) -> Vec<FieldError> {
+    let names = HotkeySettings::default().entries().map(|(name, _)| name);
+    let typed = names.map(|name| {
+        let text = form.get(name).and_then(Value::as_str).unwrap_or_default();
+        (name, text)
+    });
+    config::hotkey_problems(typed)
+        .into_iter()
+        .map(|(name, message)| FieldError {
+            field: format!("hotkeys.{name}"),
+            message,
+        })
+        .collect()
+}
+
 /// Validates what the page sent. Any refused field refuses the whole save, with every reason.
 ///
 /// The checks are those of reading the file (which include [`crate::auto::GateSettings::check`] for `auto`
@@ -235,8 +256,16 @@ pub fn settings_from_page(page: &Value, current: &Settings) -> Result<Settings, 
         }
     };
     let (mut settings, warnings) = Settings::from_table(&table);
-    if !warnings.is_empty() {
-        return Err(to_errors(warnings));
+    let mut errors = to_errors(warnings);
+    // Two actions on the same keys: the file reader lets the app report it, the form refuses it.
+    if let Some(hotkeys) = v.get("hotkeys") {
+        let clashes = check_hotkeys(hotkeys)
+            .into_iter()
+            .filter(|e| e.message.key == "err.hotkey_dup");
+        errors.extend(clashes);
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     // Where the user left the overlay, and whether a provider ever worked, are not part of the form.
     settings.overlay.position = current.overlay.position;
@@ -614,6 +643,36 @@ mod tests {
         );
         assert_eq!(trial.before_translation, "Alice-san");
         assert_eq!(trial.after_translation, "Aliceさん");
+    }
+
+    #[test]
+    fn hotkeys_are_checked_as_typed_and_clashes_refuse_a_save() {
+        let errors = check_hotkeys(&json!({
+            "select_region": "Ctrl+Alt+T", "repeat_last": "Q", "toggle_overlay": "alt+ctrl+t",
+            "toggle_auto": "", "region_1": "Hyper+1"
+        }));
+        let got: Vec<(&str, &str)> = errors
+            .iter()
+            .map(|e| (e.field.as_str(), &*e.message.key))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("hotkeys.repeat_last", "err.hotkey_needmod"),
+                ("hotkeys.toggle_overlay", "err.hotkey_dup"),
+                ("hotkeys.region_1", "err.hotkey_mod"),
+            ]
+        );
+        let cur = current();
+        let mut page = settings_json(&cur);
+        page["hotkeys"]["region_2"] = json!("Alt+Q");
+        let errors = settings_from_page(&page, &cur).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].field, "hotkeys.region_2");
+        assert_eq!(
+            errors[0].message.render("zh"),
+            "与“选择区域并翻译”的热键重复"
+        );
     }
 
     #[test]

@@ -49,6 +49,31 @@ pub struct FieldError {
     pub message: Text,
 }
 
+/// What the settings page shows: the `state` message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PageState {
+    /// The provider catalog.
+    pub catalog: Value,
+    /// Settings as JSON (no keys).
+    pub settings: Value,
+    /// The defaults, in the same shape: what the page falls back on, resets to and quotes.
+    pub defaults: Value,
+    /// The range of every numeric setting, by dotted path (`providers.*` for each provider).
+    pub limits: BTreeMap<String, crate::config::Limit>,
+    /// Problems found in the config file, field by field.
+    pub warnings: Vec<ConfigWarning>,
+    /// Hotkeys that could not be registered, by setting name.
+    pub hotkey_errors: BTreeMap<String, Text>,
+    /// `zh` or `en` in effect.
+    pub ui_lang: String,
+    /// The system's language.
+    pub system_lang: String,
+    /// Where settings are saved.
+    pub config_path: String,
+    /// What this platform can do.
+    pub platform: Platform,
+}
+
 /// Settings page → core.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -95,6 +120,14 @@ pub enum SettingsIn {
         /// `auto`, `zh` or `en`.
         ui_lang: String,
     },
+    /// Check the form's hotkeys as the user types them.
+    CheckHotkeys {
+        /// Echoed in the answer.
+        #[serde(default)]
+        seq: u64,
+        /// `{"select_region": "Alt+Q", …}` as typed.
+        hotkeys: Value,
+    },
     /// Apply the form's replacement rules to a sample text (the "try it" box), and check them.
     TryRules {
         /// Echoed in the answer, so the page can drop answers to older questions.
@@ -119,25 +152,8 @@ pub enum SettingsOut {
         /// Show the first-start welcome.
         welcome: bool,
     },
-    /// Everything the page shows.
-    State {
-        /// The provider catalog.
-        catalog: Value,
-        /// Settings as JSON (no keys).
-        settings: Value,
-        /// Problems found in the config file, field by field.
-        warnings: Vec<ConfigWarning>,
-        /// Hotkeys that could not be registered, by setting name.
-        hotkey_errors: BTreeMap<String, Text>,
-        /// `zh` or `en` in effect.
-        ui_lang: String,
-        /// The system's language.
-        system_lang: String,
-        /// Where settings are saved.
-        config_path: String,
-        /// What this platform can do.
-        platform: Platform,
-    },
+    /// Everything the page shows (boxed: it is by far the largest message).
+    State(Box<PageState>),
     /// The windows a region can be bound to.
     Windows {
         /// Front to back.
@@ -180,6 +196,13 @@ pub enum SettingsOut {
         url: Option<String>,
         /// Or why it is refused.
         error: Option<Text>,
+    },
+    /// The answer to [`SettingsIn::CheckHotkeys`].
+    HotkeysChecked {
+        /// The question's `seq`.
+        seq: u64,
+        /// Every refused hotkey (`hotkeys.<name>`), with the reason.
+        errors: Vec<FieldError>,
     },
     /// The answer to [`SettingsIn::TryRules`].
     RulesTried {
@@ -352,6 +375,10 @@ impl SettingsWindow {
                     tracing::warn!("refused to open a URL that is not in the catalog: {url}");
                 }
             }
+            SettingsIn::CheckHotkeys { seq, hotkeys } => {
+                let errors = bridge::check_hotkeys(&hotkeys);
+                self.send(&SettingsOut::HotkeysChecked { seq, errors });
+            }
             SettingsIn::TryRules { seq, rules, sample } => {
                 let (errors, trial) = bridge::try_rules(&rules, &sample);
                 self.send(&SettingsOut::RulesTried {
@@ -456,16 +483,18 @@ pub fn state(
     hotkey_errors: BTreeMap<String, Text>,
     config_path: &Path,
 ) -> SettingsOut {
-    SettingsOut::State {
+    SettingsOut::State(Box::new(PageState {
         catalog: bridge::catalog_json(),
         settings: bridge::settings_json(settings),
+        defaults: bridge::settings_json(&Settings::default()),
+        limits: crate::config::limits(),
         warnings: warnings.to_vec(),
         hotkey_errors,
         ui_lang: settings.general.ui_language.code().into(),
         system_lang: crate::config::system_ui_lang().into(),
         config_path: config_path.display().to_string(),
         platform: platform(),
-    }
+    }))
 }
 
 /// What this platform's capture can do (shown in the settings' saved-regions section).
@@ -555,6 +584,31 @@ mod tests {
         assert_eq!(
             v,
             serde_json::json!({"type":"rules_tried","seq":4,"errors":[],"before_translation":"bbc","after_translation":"abc"})
+        );
+    }
+
+    /// The browser tests' `defaults` and `limits` (ui/tests/fixtures/defaults.json) are the core's: rewrite
+    /// the file with `OCRLAY_WRITE_UI_FIXTURES=1 cargo test --lib fixture` when settings change.
+    #[test]
+    fn the_ui_fixture_of_defaults_and_limits_is_current() {
+        let v = serde_json::to_value(state(
+            &Settings::default(),
+            &[],
+            BTreeMap::new(),
+            Path::new("/c"),
+        ))
+        .unwrap();
+        let now = serde_json::json!({"defaults": v["defaults"], "limits": v["limits"]});
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/tests/fixtures/defaults.json");
+        // Compared as text: serde_json does not read every float back to the same bits.
+        let text = serde_json::to_string_pretty(&now).unwrap() + "\n";
+        if std::env::var_os("OCRLAY_WRITE_UI_FIXTURES").is_some() {
+            std::fs::write(&path, &text).unwrap();
+        }
+        assert!(
+            std::fs::read_to_string(&path).is_ok_and(|saved| saved == text),
+            "{} is out of date: OCRLAY_WRITE_UI_FIXTURES=1 cargo test --lib fixture",
+            path.display()
         );
     }
 
