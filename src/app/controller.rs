@@ -3,7 +3,7 @@
 //! overlay and pipeline through [`Host`], and the tests below lend it a fake.
 
 use super::windows::overlay::{NoticeAction, OverlayOut, ProviderRef};
-use crate::capture::{Rect, WindowInfo};
+use crate::capture::{Rect, Target, WindowInfo};
 use crate::config::{self, OverlayMode, Settings};
 use crate::pipeline::{AutoTarget, Job, JobEnd, PipelineEvent, Source, StopReason};
 use crate::probe::{self, Probe};
@@ -181,10 +181,7 @@ impl Controller {
             .window
             .as_ref()
             .filter(|_| self.last_region.is_none() || self.last_region == slot.rect())
-            .map(|w| Source::Bound {
-                title: w.title.clone(),
-                offset: w.offset,
-            });
+            .map(|w| Target::Window(w.clone()));
         if host.placed_for() != Some(region) {
             // First use of this region since the start: the slot's overlay position, or beside/over it.
             match slot.overlay_position {
@@ -192,7 +189,7 @@ impl Controller {
                 None => host.place_overlay(region, self.settings.overlay.mode),
             }
         }
-        let source = bound.unwrap_or(Source::Region(region));
+        let source = Source::Screen(bound.unwrap_or(Target::Region(region)));
         self.submit(host, source, at, use_memory);
     }
 
@@ -221,8 +218,8 @@ impl Controller {
         // capture instead of being read itself.
         let mut settle = Duration::ZERO;
         let place = match &source {
-            Source::Region(region) => Some(*region),
-            Source::Bound { .. } => self.settings.regions.current().rect(),
+            Source::Screen(Target::Region(region)) => Some(*region),
+            Source::Screen(Target::Window(_)) => self.settings.regions.current().rect(),
             Source::Image(_) => None,
         };
         if self.hidden_for_capture.is_some() {
@@ -272,8 +269,10 @@ impl Controller {
         self.auto_on = true;
         host.overlay(OverlayOut::Auto { on: true });
         host.set_auto(Some(AutoTarget {
-            region,
-            window: slot.window.as_ref().map(|w| (w.title.clone(), w.offset)),
+            target: match &slot.window {
+                Some(w) => Target::Window(w.clone()),
+                None => Target::Region(region),
+            },
             name: slot.name.clone(),
             gates: self.settings.auto.gates.clone(),
         }));
@@ -808,7 +807,7 @@ mod tests {
         assert_eq!(c.settings.regions.current().rect(), Some(region));
         // Alt+W reads the same place from the screen, past the memory when asked.
         c.repeat_last(&mut host, Instant::now(), false);
-        assert!(matches!(host.jobs[1].source, Source::Region(r) if r == region));
+        assert!(matches!(host.jobs[1].source, Source::Screen(Target::Region(r)) if r == region));
         assert!(!host.jobs[1].use_memory);
         assert_eq!(host.placed.len(), 1, "already placed for that region");
     }
@@ -950,16 +949,14 @@ mod tests {
         assert_eq!(binding.offset, [50, 500, 300, 80]);
         // Alt+W reads the window itself.
         c.repeat_last(&mut host, Instant::now(), true);
-        assert!(
-            matches!(&host.jobs[1].source, Source::Bound { title, offset } if title == "Game" && *offset == [50, 500, 300, 80])
-        );
+        assert!(matches!(
+            &host.jobs[1].source,
+            Source::Screen(Target::Window(b)) if b.title == "Game" && b.offset == [50, 500, 300, 80]
+        ));
         // Auto mode follows the window too.
         c.set_auto(&mut host, true);
         let target = host.auto.last().unwrap().clone().unwrap();
-        assert_eq!(
-            target.window,
-            Some(("Game".to_string(), [50, 500, 300, 80]))
-        );
+        assert!(matches!(target.target, Target::Window(b) if b.offset == [50, 500, 300, 80]));
         // Chosen off the window: no longer bound, and the user is told.
         c.set_auto(&mut host, false);
         let statuses = host.statuses().len();

@@ -3,7 +3,7 @@
 
 use super::read::{ConfigWarning, SectionReader};
 use crate::auto::GateSettings;
-use crate::capture::Rect;
+use crate::capture::{Rect, Target};
 use crate::filters::{self, Rule};
 use serde::{Deserialize, Serialize};
 
@@ -57,17 +57,7 @@ pub enum OverlayMode {
     Over,
 }
 
-/// A region bound to a program's window: it moves with the window, and capture reads the window itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WindowBinding {
-    /// The window's title when it was bound (used to find it again after a restart).
-    pub title: String,
-    /// The program's name.
-    #[serde(default)]
-    pub app: String,
-    /// The region inside the window: `[x, y, width, height]` from the window's top-left corner.
-    pub offset: [i32; 4],
-}
+pub use crate::capture::WindowBinding;
 
 /// One saved region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -93,6 +83,15 @@ impl SavedRegion {
             rect: None,
             window: None,
             overlay_position: None,
+        }
+    }
+
+    /// What reading this region reads: its window (wherever the window is now) when bound, else its place on
+    /// the desktop; `None` before a region was chosen.
+    pub fn target(&self) -> Option<Target> {
+        match &self.window {
+            Some(w) => Some(Target::Window(w.clone())),
+            None => self.rect().map(Target::Region),
         }
     }
 

@@ -10,7 +10,7 @@
 mod translate;
 
 use crate::auto::{FrameDecision, Gate, GateSettings, TextDecision, Thumb};
-use crate::capture::{self, Rect};
+use crate::capture::{self, Reader, Rect, Target};
 use crate::config::Settings;
 use crate::filters::{Filters, Stage};
 use crate::lang::Lang;
@@ -28,15 +28,8 @@ use std::time::{Duration, Instant};
 /// What a job reads.
 #[derive(Debug)]
 pub enum Source {
-    /// Capture this desktop region now (or, where ocrlay's own windows cover it, the window under it).
-    Region(Rect),
-    /// Capture a region of a program's window, found by its title (wherever the window is now).
-    Bound {
-        /// The window's title.
-        title: String,
-        /// The region inside the window: `[x, y, width, height]` from its top-left corner.
-        offset: [i32; 4],
-    },
+    /// Read this place on the screen now.
+    Screen(Target),
     /// An image captured already (the region selector's frozen screenshot).
     Image(RgbaImage),
 }
@@ -323,10 +316,8 @@ enum Work {
 /// What auto mode watches.
 #[derive(Debug, Clone)]
 pub struct AutoTarget {
-    /// The region in desktop pixels (where it was when auto mode started).
-    pub region: Rect,
-    /// The window the region belongs to, by title, and the region inside it: capture follows the window.
-    pub window: Option<(String, [i32; 4])>,
+    /// What to watch: a desktop region, or a region of a window that capture follows.
+    pub target: Target,
     /// The region's name (history, per-region context).
     pub name: String,
     /// The gates' thresholds.
@@ -338,60 +329,6 @@ struct AutoState {
     gate: Gate,
     reader: Reader,
     failures: u32,
-}
-
-/// Reads a place on the screen: a bound window (found again by title when it restarts), or a desktop region
-/// without ever reading ocrlay's own windows over it.
-#[derive(Default)]
-struct Reader {
-    window_id: Option<u32>,
-    region: capture::RegionReader,
-    /// Where the bound region was on the desktop at the last capture.
-    placed: Option<Rect>,
-    /// Set when that changed (the window moved); taken by the caller.
-    moved: Option<Rect>,
-}
-
-impl Reader {
-    fn capture(
-        &mut self,
-        region: Rect,
-        window: Option<&(String, [i32; 4])>,
-        own: &Mutex<Vec<Rect>>,
-    ) -> Result<RgbaImage, capture::CaptureError> {
-        let Some((title, [ox, oy, w, h])) = window else {
-            let own = own.lock().map(|o| o.clone()).unwrap_or_default();
-            return self.region.capture(region, &own);
-        };
-        let id = match self.window_id {
-            Some(id) => id,
-            None => {
-                let found = capture::windows()?
-                    .into_iter()
-                    .find(|w| &w.title == title)
-                    .ok_or_else(|| capture::CaptureError::BoundWindowMissing(title.clone()))?;
-                self.window_id = Some(found.id);
-                found.id
-            }
-        };
-        // The region on the desktop now (where the window is, plus the offset), kept inside the window.
-        let (img, _, placed) = capture::capture_window_part(id, |rect| Rect {
-            x: rect.x + (*ox).max(0),
-            y: rect.y + (*oy).max(0),
-            width: (*w).max(1) as u32,
-            height: (*h).max(1) as u32,
-        })
-        .inspect_err(|_| self.window_id = None)?;
-        if self.placed != Some(placed) {
-            self.placed = Some(placed);
-            self.moved = Some(placed);
-        }
-        // A window read where ocrlay's window covers it shows ocrlay's window unless the system keeps covered
-        // content (a compositor on X11).
-        let own = own.lock().map(|o| o.clone()).unwrap_or_default();
-        self.region.covered(&placed, &own)?;
-        Ok(img)
-    }
 }
 
 /// The worker: OCR thread + provider calls on the runtime.
@@ -576,13 +513,11 @@ struct AutoCtx<'a> {
 /// One beat of auto mode: capture, image gate, stable wait, OCR, text gate, translate.
 fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, ctx: &AutoCtx<'_>) {
     let t0 = Instant::now();
-    let image = match a
-        .reader
-        .capture(a.target.region, a.target.window.as_ref(), ctx.own)
-    {
+    let own = ctx.own.lock().map(|o| o.clone()).unwrap_or_default();
+    let image = match a.reader.read(&a.target.target, &own) {
         Ok(img) => {
             a.failures = 0;
-            if let Some(r) = a.reader.moved.take() {
+            if let Some(r) = a.reader.moved() {
                 (ctx.sink)(PipelineEvent::RegionMoved {
                     job: None,
                     region: r,
@@ -673,12 +608,12 @@ fn run_job(
     let mut reader = Reader::default();
     let captured = match job.source {
         Source::Image(img) => Ok(img),
-        Source::Region(rect) => reader.capture(rect, None, own),
-        Source::Bound { title, offset } => {
-            reader.capture(Rect::default(), Some(&(title, offset)), own)
+        Source::Screen(target) => {
+            let own = own.lock().map(|o| o.clone()).unwrap_or_default();
+            reader.read(&target, &own)
         }
     };
-    if let Some(r) = reader.moved.take() {
+    if let Some(r) = reader.moved() {
         sink(PipelineEvent::RegionMoved {
             job: Some(id),
             region: r,
