@@ -293,7 +293,8 @@ async fn provider_errors_follow_the_ui_language() {
     let message = events
         .iter()
         .find_map(|e| match e {
-            PipelineEvent::ProviderFailed { message, .. } => Some(message.clone()),
+            // The app says it in the UI's language.
+            PipelineEvent::ProviderFailed { problem, .. } => Some(problem.message(true)),
             _ => None,
         })
         .unwrap();

@@ -384,17 +384,17 @@ impl Controller {
                     self.set_auto(host, true);
                 }
             }
-            PipelineEvent::EngineReady(Err(msg)) => {
-                let text =
-                    self.t("OCR 模型无法加载：", "The OCR models could not be loaded: ") + &msg;
+            PipelineEvent::EngineReady(Err(problem)) => {
+                let text = self.t("OCR 模型无法加载：", "The OCR models could not be loaded: ")
+                    + &problem.message(self.zh());
                 self.say(host, &text);
             }
             PipelineEvent::AutoJob { job } => {
                 self.trace = Some(Trace::new(job, Instant::now(), true))
             }
             PipelineEvent::RegionMoved { job, region } => self.region_moved(host, job, region),
-            PipelineEvent::AutoProblem(message) => {
-                let msg = self.t("自动翻译：", "Auto mode: ") + &message;
+            PipelineEvent::AutoProblem(problem) => {
+                let msg = self.t("自动翻译：", "Auto mode: ") + &problem.message(self.zh());
                 self.say(host, &msg);
             }
             PipelineEvent::Captured { job, ms } => {
@@ -458,11 +458,12 @@ impl Controller {
                 };
                 self.say(host, &msg);
             }
-            PipelineEvent::Failed { job, message } => {
+            PipelineEvent::Failed { job, problem } => {
                 if self.hidden_for_capture == Some(job) {
                     self.hidden_for_capture = None;
                 }
                 if self.is_current(job) {
+                    let message = problem.message(self.zh());
                     self.say(host, &message);
                 }
             }
@@ -532,13 +533,13 @@ impl Controller {
             PipelineEvent::ProviderFailed {
                 job,
                 provider,
-                message,
+                problem,
                 partial,
             } if self.is_current(job) => {
                 host.overlay(OverlayOut::Error {
                     job,
                     provider,
-                    message,
+                    message: problem.message(self.zh()),
                     partial,
                 });
                 self.status(host, "", false);

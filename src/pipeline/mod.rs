@@ -61,11 +61,48 @@ pub struct ProviderLabel {
     pub name: String,
 }
 
+/// Why a job, auto mode or a provider could not go on, as data: the app says it in the UI's language
+/// ([`Problem::message`]).
+#[derive(Debug, Clone)]
+pub enum Problem {
+    /// Capture failed.
+    Capture(Arc<capture::CaptureError>),
+    /// OCR could not be set up (at start) or failed on an image.
+    Ocr(Arc<ocr::OcrError>),
+    /// The OCR engine is not loaded (its start-up failure was said then).
+    NoEngine,
+    /// A provider could not be prepared or failed.
+    Provider(Arc<crate::providers::ProviderError>),
+}
+
+impl Problem {
+    /// The words for the user, in Chinese when `zh`.
+    pub fn message(&self, zh: bool) -> String {
+        match (self, zh) {
+            (Problem::Capture(e), _) => e.message(zh),
+            (Problem::Ocr(e), true) => format!("OCR 出错：{}", e.message(true)),
+            (Problem::Ocr(e), false) => format!("OCR failed: {e}"),
+            (Problem::NoEngine, true) => "OCR 引擎没有加载（见启动时的提示）".into(),
+            (Problem::NoEngine, false) => {
+                "the OCR engine is not loaded (see the message at start-up)".into()
+            }
+            (Problem::Provider(e), _) => e.message(zh),
+        }
+    }
+}
+
+/// Two problems are the same when they say the same (the errors inside compare no other way).
+impl PartialEq for Problem {
+    fn eq(&self, other: &Self) -> bool {
+        self.message(false) == other.message(false)
+    }
+}
+
 /// What happened in a job.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PipelineEvent {
     /// The OCR engine is loaded (or failed to load, with the reason).
-    EngineReady(Result<(), String>),
+    EngineReady(Result<(), Problem>),
     /// The region was captured.
     Captured {
         /// Job id.
@@ -97,8 +134,8 @@ pub enum PipelineEvent {
     Failed {
         /// Job id.
         job: u64,
-        /// What to tell the user.
-        message: String,
+        /// Why.
+        problem: Problem,
     },
     /// More translated text arrived.
     Delta {
@@ -126,7 +163,7 @@ pub enum PipelineEvent {
         job: u64,
     },
     /// Auto mode cannot capture or read its region (it keeps trying).
-    AutoProblem(String),
+    AutoProblem(Problem),
     /// A window-bound region is somewhere else on the desktop now (its window moved): where it is.
     RegionMoved {
         /// The manual job that found it (`None`: auto mode).
@@ -140,8 +177,8 @@ pub enum PipelineEvent {
         job: u64,
         /// Provider id.
         provider: String,
-        /// What to tell the user.
-        message: String,
+        /// Why.
+        problem: Problem,
         /// Text that arrived before the failure.
         partial: String,
     },
@@ -221,7 +258,7 @@ pub struct TranslationPlan {
     /// Ready endpoints (their HTTP clients keep connections alive between jobs).
     pub endpoints: Vec<Endpoint>,
     /// Providers that could not be prepared, with the reason (shown in the overlay).
-    pub broken: Vec<(ProviderLabel, String)>,
+    pub broken: Vec<(ProviderLabel, Problem)>,
     /// Source language.
     pub from: Lang,
     /// Target language.
@@ -242,8 +279,6 @@ pub struct TranslationPlan {
     pub memory: bool,
     /// Record every translated line in the history.
     pub history: bool,
-    /// Provider errors in Chinese (the UI's language).
-    pub zh: bool,
     /// What else shapes an answer (custom prompt, glossary): part of the memory's key.
     pub prompt_fingerprint: String,
 }
@@ -253,7 +288,6 @@ impl TranslationPlan {
     pub fn from_settings(s: &Settings) -> Self {
         let mut endpoints = Vec::new();
         let mut broken = Vec::new();
-        let zh = s.general.ui_language.code() == "zh";
         for info in s.enabled_providers() {
             match Endpoint::new(s.endpoint_spec(info)) {
                 Ok(ep) => endpoints.push(ep),
@@ -262,7 +296,7 @@ impl TranslationPlan {
                         id: info.id.into(),
                         name: info.name.into(),
                     },
-                    e.message(zh),
+                    Problem::Provider(Arc::new(e)),
                 )),
             }
         }
@@ -276,7 +310,6 @@ impl TranslationPlan {
             filters: Arc::new(filters),
             memory: s.memory.cache,
             history: s.memory.history,
-            zh,
             prompt_fingerprint: memory::prompt_fingerprint(&[
                 &s.translation.custom_prompt,
                 &glossary,
@@ -396,7 +429,7 @@ impl Pipeline {
                     Err(e) => {
                         tracing::error!("OCR engine failed to load: {e}");
                         crate::probe::emit(crate::probe::Probe::EngineLoaded { ok: false });
-                        sink(PipelineEvent::EngineReady(Err(e.message(plan.zh))));
+                        sink(PipelineEvent::EngineReady(Err(Problem::Ocr(Arc::new(e)))));
                         None
                     }
                 };
@@ -535,8 +568,7 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
                 if matches!(e, capture::CaptureError::Covered(_)) {
                     crate::probe::emit(crate::probe::Probe::AutoCovered);
                 }
-                let zh = ctx.shared.lock().map(|s| s.plan.zh).unwrap_or(false);
-                (ctx.sink)(PipelineEvent::AutoProblem(e.message(zh)));
+                (ctx.sink)(PipelineEvent::AutoProblem(Problem::Capture(Arc::new(e))));
             }
             return;
         }
@@ -552,8 +584,8 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
     let t1 = Instant::now();
     let text = match read_text(engine, &image, ctx.shared) {
         Ok((text, _)) => text,
-        Err(message) => {
-            (ctx.sink)(PipelineEvent::AutoProblem(message));
+        Err(problem) => {
+            (ctx.sink)(PipelineEvent::AutoProblem(problem));
             return;
         }
     };
@@ -623,10 +655,9 @@ fn run_job(
     let image = match captured {
         Ok(img) => img,
         Err(e) => {
-            let zh = shared.lock().map(|s| s.plan.zh).unwrap_or(false);
             sink(PipelineEvent::Failed {
                 job: id,
-                message: e.message(zh),
+                problem: Problem::Capture(Arc::new(e)),
             });
             return ended(JobEnd::Failed);
         }
@@ -636,22 +667,17 @@ fn run_job(
         ms: ms(t0.elapsed()),
     });
     let Some(engine) = engine else {
-        let zh = shared.lock().map(|s| s.plan.zh).unwrap_or(false);
         sink(PipelineEvent::Failed {
             job: id,
-            message: if zh {
-                "OCR 引擎没有加载（见启动时的提示）".into()
-            } else {
-                "the OCR engine is not loaded (see the message at start-up)".into()
-            },
+            problem: Problem::NoEngine,
         });
         return ended(JobEnd::Failed);
     };
     let t1 = Instant::now();
     let (text, lines) = match read_text(engine, &image, shared) {
         Ok(t) => t,
-        Err(message) => {
-            sink(PipelineEvent::Failed { job: id, message });
+        Err(problem) => {
+            sink(PipelineEvent::Failed { job: id, problem });
             return ended(JobEnd::Failed);
         }
     };
@@ -724,18 +750,14 @@ fn read_text(
     engine: &mut (dyn OcrEngine + 'static),
     image: &RgbaImage,
     shared: &Mutex<Shared>,
-) -> Result<(String, usize), String> {
-    let (opts, filters, zh) = {
+) -> Result<(String, usize), Problem> {
+    let (opts, filters) = {
         let s = shared.lock().unwrap_or_else(|e| e.into_inner());
-        (s.plan.ocr.clone(), s.plan.filters.clone(), s.plan.zh)
+        (s.plan.ocr.clone(), s.plan.filters.clone())
     };
-    let output = engine.recognize(image, &opts).map_err(|e| {
-        if zh {
-            format!("OCR 出错：{}", e.message(true))
-        } else {
-            format!("OCR failed: {e}")
-        }
-    })?;
+    let output = engine
+        .recognize(image, &opts)
+        .map_err(|e| Problem::Ocr(Arc::new(e)))?;
     let text = filters
         .apply(Stage::BeforeTranslation, &output.text())
         .into_owned();

@@ -4,8 +4,8 @@
 //! job's end comes from [`watch`] once every call is over.
 
 use super::{
-    ms, DeltaThrottle, InFlight, JobEnd, PipelineEvent, Shared, Sink, StopReason, TranslationPlan,
-    Work, MAX_OCR_CHARS,
+    ms, DeltaThrottle, InFlight, JobEnd, PipelineEvent, Problem, Shared, Sink, StopReason,
+    TranslationPlan, Work, MAX_OCR_CHARS,
 };
 use crate::filters::Stage;
 use crate::memory::{self, MemoryKey, NewHistoryEntry, Remembered, Store};
@@ -68,11 +68,11 @@ fn announce(
         providers: plan.labels(),
         cut_from,
     });
-    for (label, message) in &plan.broken {
+    for (label, problem) in &plan.broken {
         sink(PipelineEvent::ProviderFailed {
             job: id,
             provider: label.id.clone(),
-            message: message.clone(),
+            problem: problem.clone(),
             partial: String::new(),
         });
     }
@@ -244,7 +244,7 @@ async fn run(call: Call) -> bool {
                 job: id,
                 provider,
                 partial: e.partial_text().unwrap_or_default().to_string(),
-                message: e.message(plan.zh),
+                problem: Problem::Provider(Arc::new(e)),
             });
             false
         }
