@@ -7,6 +7,7 @@
 //! screen is the [`controller`]'s, which sees the windows only through [`controller::Host`].
 
 pub mod controller;
+mod desk;
 pub mod event;
 pub mod hotkeys;
 pub mod instance;
@@ -16,17 +17,18 @@ pub mod tray;
 pub mod webview;
 pub mod windows;
 
-use crate::capture::{self, Rect, WindowInfo};
-use crate::config::{self, OverlayMode, Settings};
+use crate::capture::Rect;
+use crate::config::{self, Settings};
 use crate::memory::Store;
 use crate::ocr::EngineParams;
-use crate::pipeline::{AutoTarget, Job, Pipeline, Sink, TranslationPlan};
+use crate::pipeline::{Pipeline, Sink, TranslationPlan};
 use crate::probe::{self, Probe};
 use controller::{Controller, Host};
+use desk::{refresh_own_windows, Desk};
 use event::{AppEvent, HotkeyAction, Page};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tao::event::{Event, StartCause, WindowEvent};
 use tao::event_loop::{
     ControlFlow, EventLoop, EventLoopBuilder, EventLoopProxy, EventLoopWindowTarget,
@@ -34,7 +36,7 @@ use tao::event_loop::{
 use tao::window::WindowId;
 use webview::Shots;
 use windows::history::{HistoryIn, HistoryWindow};
-use windows::overlay::{NoticeAction, Overlay, OverlayIn, OverlayOut};
+use windows::overlay::{NoticeAction, Overlay, OverlayIn};
 use windows::selector::{SelectorIn, Selectors};
 use windows::settings::{self as settings_window, SettingsIn, SettingsOut, SettingsWindow};
 
@@ -120,7 +122,8 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         })
     };
     let mut startup_notes = Vec::new();
-    let store = open_store(&settings, &mut startup_notes);
+    let zh = ui_lang(settings.general.ui_language) == "zh";
+    let store = crate::memory::open_for(&settings.memory, zh, &mut startup_notes);
     let own_windows: Arc<Mutex<Vec<Rect>>> = Arc::default();
     let pipeline = Pipeline::start(
         settings.ocr.engine,
@@ -196,96 +199,6 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
             _ => {}
         }
     })
-}
-
-/// The windows and the pipeline, lent to the controller for one call.
-struct Desk<'a> {
-    overlay: &'a mut Overlay,
-    pipeline: &'a Pipeline,
-    history: &'a mut HistoryWindow,
-    settings: &'a SettingsWindow,
-    own_windows: &'a Mutex<Vec<Rect>>,
-    locked: bool,
-}
-
-impl Desk<'_> {
-    fn refresh(&self) {
-        refresh_own_windows(self.overlay, self.settings, self.history, self.own_windows);
-    }
-}
-
-impl Host for Desk<'_> {
-    fn overlay(&mut self, msg: OverlayOut) {
-        self.overlay.send(&msg);
-    }
-    fn show_overlay(&mut self, show: bool) {
-        self.overlay.show(show, self.locked);
-        self.refresh();
-    }
-    fn overlay_visible(&self) -> bool {
-        self.overlay.visible()
-    }
-    fn place_overlay(&mut self, region: Rect, mode: OverlayMode) {
-        self.overlay.place_for(region, mode);
-        self.refresh();
-    }
-    fn move_overlay(&mut self, [x, y]: [i32; 2], region: Option<Rect>) {
-        self.overlay.move_to(x, y, None);
-        self.overlay.set_placed_for(region);
-        self.refresh();
-    }
-    fn placed_for(&self) -> Option<Rect> {
-        self.overlay.placed_for()
-    }
-    fn set_placed_for(&mut self, region: Option<Rect>) {
-        self.overlay.set_placed_for(region);
-    }
-    fn fit_over(&mut self) {
-        self.overlay.fit_over();
-    }
-    fn overlay_covers(&self, region: Rect) -> bool {
-        self.overlay.covers(region)
-    }
-    fn covered_capture_supported(&self) -> bool {
-        capture::covered_capture_supported()
-    }
-    fn windows(&self) -> Vec<WindowInfo> {
-        capture::windows().unwrap_or_default()
-    }
-    fn next_job_id(&mut self) -> u64 {
-        self.pipeline.next_id()
-    }
-    fn submit(&mut self, job: Job) {
-        self.pipeline.submit(job);
-    }
-    fn set_auto(&mut self, target: Option<AutoTarget>) {
-        self.pipeline.set_auto(target);
-        self.refresh();
-    }
-    fn history_changed(&mut self) {
-        self.history.send(&[windows::history::HistoryOut::Changed]);
-    }
-}
-
-/// Records where our visible windows are (overlay, settings, history; selectors are up only while choosing),
-/// for capture to keep clear of.
-fn refresh_own_windows(
-    overlay: &Overlay,
-    settings: &SettingsWindow,
-    history: &HistoryWindow,
-    own: &Mutex<Vec<Rect>>,
-) {
-    let mut shown = overlay.keep_clear();
-    for w in [settings.page(), history.page()].into_iter().flatten() {
-        if !w.window.is_minimized() {
-            shown.push((w.rect(), w.excluded));
-        }
-    }
-    let rects = os::to_keep_clear(shown);
-    tracing::trace!(?rects, "own windows");
-    if let Ok(mut o) = own.lock() {
-        *o = rects;
-    }
 }
 
 impl App {
@@ -533,7 +446,10 @@ impl App {
                             .unwrap_or_else(|e| e.into_inner())
                             .path()
                             .to_path_buf();
-                        (path, store_options(&self.ctl.settings))
+                        (
+                            path,
+                            crate::memory::StoreOptions::from_settings(&self.ctl.settings.memory),
+                        )
                     });
                     let lang = self.lang();
                     if let Some(text) = self.history_window.message(m, store, lang, &self.proxy) {
@@ -748,41 +664,6 @@ impl App {
         }
         if refresh {
             self.refresh_own_windows();
-        }
-    }
-}
-
-/// How the store keeps things, from the settings.
-fn store_options(settings: &Settings) -> crate::memory::StoreOptions {
-    crate::memory::StoreOptions {
-        max_entries: settings.memory.max_entries as usize,
-        history_max_age: (settings.memory.history_days > 0)
-            .then(|| Duration::from_secs(u64::from(settings.memory.history_days) * 86_400)),
-        history_max_rows: settings.memory.history_max_rows,
-    }
-}
-
-/// Opens the translation memory and history; what went wrong goes into `notes` for the user.
-fn open_store(settings: &Settings, notes: &mut Vec<String>) -> Option<Arc<Mutex<Store>>> {
-    if !settings.memory.cache && !settings.memory.history {
-        return None;
-    }
-    let path = crate::memory::default_path()?;
-    let options = store_options(settings);
-    match Store::open_with(&path, &options) {
-        Ok((store, aside)) => {
-            if let Some(aside) = aside {
-                tracing::warn!("{aside}");
-                notes.push(aside.to_string());
-            }
-            Some(Arc::new(Mutex::new(store)))
-        }
-        Err(e) => {
-            tracing::error!("translation memory unavailable: {e}");
-            notes.push(format!(
-                "The translation memory and history are off this time: {e}"
-            ));
-            None
         }
     }
 }
