@@ -136,6 +136,14 @@ fn alt_q_drag_translates_into_the_overlay() {
     app.wait_for(1, Duration::from_secs(60), |e| {
         matches!(e, Probe::Done { .. })
     });
+    // The frozen screens (a whole monitor each) were freed when the selector closed.
+    let ended = app.wait_for(1, Duration::from_secs(5), |e| {
+        matches!(e, Probe::SelectionEnded { .. })
+    });
+    assert!(
+        ended.contains(&Probe::SelectionEnded { shots_held: 0 }),
+        "{ended:?}"
+    );
     app.wait_for(1, Duration::from_secs(10), |e| {
         matches!(e, Probe::FirstPaint { .. })
     });

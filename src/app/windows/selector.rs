@@ -232,9 +232,16 @@ impl Selectors {
             s.page.window.set_visible(false);
             s.frozen = None;
         }
-        self.selecting = None;
-        if let Ok(mut shots) = shots.lock() {
-            shots.clear();
+        let was_selecting = self.selecting.take().is_some();
+        let held = shots
+            .lock()
+            .map(|mut shots| {
+                shots.clear();
+                shots.len()
+            })
+            .unwrap_or(0);
+        if was_selecting {
+            crate::probe::emit(crate::probe::Probe::SelectionEnded { shots_held: held });
         }
     }
 
