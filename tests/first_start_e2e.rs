@@ -29,12 +29,7 @@ fn read(shot: &Path, rect: (i32, i32, u32, u32)) -> String {
     let crop = image::imageops::crop_imm(&img, x.max(0) as u32, y.max(0) as u32, w, h).to_image();
     let mut engine = load_engine(EngineKind::PpOcr, &EngineParams::default()).unwrap();
     let out = engine
-        .recognize(
-            &crop,
-            &RecognizeOptions {
-                lang: Lang::Japanese,
-            },
-        )
+        .recognize(&crop, &RecognizeOptions::for_lang(Lang::Japanese))
         .unwrap();
     out.lines
         .iter()

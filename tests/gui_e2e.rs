@@ -218,12 +218,7 @@ fn alt_q_drag_translates_into_the_overlay() {
         crop.save(x11::artefact_dir("e2e").join("overlay-crop.png"))
             .unwrap();
         let seen = engine
-            .recognize(
-                &crop,
-                &RecognizeOptions {
-                    lang: Lang::ChineseSimplified,
-                },
-            )
+            .recognize(&crop, &RecognizeOptions::for_lang(Lang::ChineseSimplified))
             .unwrap()
             .text();
         if ["古城", "真的要去"].iter().all(|p| seen.contains(p)) {

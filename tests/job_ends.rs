@@ -79,6 +79,7 @@ impl Run {
             region: "test".into(),
             use_memory: false,
             settle: Duration::ZERO,
+            direction: None,
         });
         id
     }

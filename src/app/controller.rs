@@ -244,6 +244,7 @@ impl Controller {
             region: self.settings.regions.current().name.clone(),
             use_memory,
             settle,
+            direction: self.settings.regions.current().direction,
         });
     }
 
@@ -274,6 +275,7 @@ impl Controller {
                 None => Target::Region(region),
             },
             name: slot.name.clone(),
+            direction: slot.direction,
             gates: self.settings.auto.gates.clone(),
         }));
         let msg = if self.zh() {

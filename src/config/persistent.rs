@@ -5,6 +5,7 @@ use super::read::{ConfigWarning, SectionReader};
 use crate::auto::GateSettings;
 use crate::capture::{Rect, Target};
 use crate::filters::{self, Rule};
+use crate::ocr::TextDirection;
 use serde::{Deserialize, Serialize};
 
 /// How many regions can be saved (`Alt+1` … `Alt+4`).
@@ -73,6 +74,9 @@ pub struct SavedRegion {
     /// Where the user left the overlay for this region (physical desktop pixels).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlay_position: Option<[i32; 2]>,
+    /// Which way this region's text runs (`auto`, `horizontal`, `vertical`); none: `[ocr] direction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<TextDirection>,
 }
 
 impl SavedRegion {
@@ -83,6 +87,7 @@ impl SavedRegion {
             rect: None,
             window: None,
             overlay_position: None,
+            direction: None,
         }
     }
 

@@ -3,6 +3,7 @@
 use super::read::SectionReader;
 use crate::lang::Lang;
 use crate::ocr::EngineKind;
+use crate::ocr::TextDirection;
 use crate::providers::prompt::{GlossaryEntry, SakuraVersion};
 use crate::providers::{ApiKey, Proxy};
 use serde::{Deserialize, Serialize};
@@ -217,6 +218,11 @@ pub struct OcrSettings {
     /// A directory with the model files, when they are not next to the program.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model_dir: Option<PathBuf>,
+    /// Which way text runs (`auto`: each box says; `vertical`: columns right to left). A saved region may say
+    /// otherwise.
+    pub direction: TextDirection,
+    /// Keep furigana (small readings over kanji); by default they are left out of Japanese text.
+    pub keep_furigana: bool,
 }
 
 impl OcrSettings {
@@ -226,6 +232,8 @@ impl OcrSettings {
             engine: r.get("engine", d.engine),
             language: r.get("language", d.language),
             model_dir: r.get("model_dir", d.model_dir),
+            direction: r.get("direction", d.direction),
+            keep_furigana: r.get("keep_furigana", d.keep_furigana),
         };
         r.finish();
         s

@@ -247,7 +247,10 @@ fn persistent_mode_sections_round_trip() {
             offset: [10, 300, 1280, 240],
         }),
         overlay_position: Some([100, 400]),
+        direction: Some(crate::ocr::TextDirection::Vertical),
     };
+    s.ocr.direction = crate::ocr::TextDirection::Horizontal;
+    s.ocr.keep_furigana = true;
     s.memory.max_entries = 2000;
     s.filters.push(crate::filters::Rule {
         pattern: r"\s+".into(),

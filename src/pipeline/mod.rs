@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::filters::{Filters, Stage};
 use crate::lang::Lang;
 use crate::memory::{self, Store};
-use crate::ocr::{self, EngineParams, OcrEngine, RecognizeOptions};
+use crate::ocr::{self, EngineParams, OcrEngine, RecognizeOptions, TextDirection};
 use crate::providers::prompt::ContextPair;
 use crate::providers::Endpoint;
 use image::RgbaImage;
@@ -50,6 +50,8 @@ pub struct Job {
     pub use_memory: bool,
     /// Wait this long before capturing (the app hid its overlay from the region and the screen must catch up).
     pub settle: Duration,
+    /// Which way the region's text runs, when its saved region says (else the plan's).
+    pub direction: Option<TextDirection>,
 }
 
 /// A provider taking part in a job.
@@ -323,7 +325,11 @@ impl TranslationPlan {
             glossary: s.translation.glossary.clone(),
             custom_prompt: Some(s.translation.custom_prompt.clone())
                 .filter(|p| !p.trim().is_empty()),
-            ocr: RecognizeOptions { lang: ocr_lang },
+            ocr: RecognizeOptions {
+                direction: s.ocr.direction,
+                keep_furigana: s.ocr.keep_furigana,
+                ..RecognizeOptions::for_lang(ocr_lang)
+            },
         }
     }
 
@@ -351,6 +357,8 @@ enum Work {
 pub struct AutoTarget {
     /// What to watch: a desktop region, or a region of a window that capture follows.
     pub target: Target,
+    /// Which way the region's text runs, when its saved region says (else the plan's).
+    pub direction: Option<TextDirection>,
     /// The region's name (history, per-region context).
     pub name: String,
     /// The gates' thresholds.
@@ -582,7 +590,7 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
         return;
     };
     let t1 = Instant::now();
-    let text = match read_text(engine, &image, ctx.shared) {
+    let text = match read_text(engine, &image, ctx.shared, a.target.direction) {
         Ok((text, _)) => text,
         Err(problem) => {
             (ctx.sink)(PipelineEvent::AutoProblem(problem));
@@ -674,7 +682,7 @@ fn run_job(
         return ended(JobEnd::Failed);
     };
     let t1 = Instant::now();
-    let (text, lines) = match read_text(engine, &image, shared) {
+    let (text, lines) = match read_text(engine, &image, shared, job.direction) {
         Ok(t) => t,
         Err(problem) => {
             sink(PipelineEvent::Failed { job: id, problem });
@@ -750,11 +758,15 @@ fn read_text(
     engine: &mut (dyn OcrEngine + 'static),
     image: &RgbaImage,
     shared: &Mutex<Shared>,
+    direction: Option<TextDirection>,
 ) -> Result<(String, usize), Problem> {
-    let (opts, filters) = {
+    let (mut opts, filters) = {
         let s = shared.lock().unwrap_or_else(|e| e.into_inner());
         (s.plan.ocr.clone(), s.plan.filters.clone())
     };
+    if let Some(d) = direction {
+        opts.direction = d;
+    }
     let output = engine
         .recognize(image, &opts)
         .map_err(|e| Problem::Ocr(Arc::new(e)))?;
