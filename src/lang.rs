@@ -90,6 +90,33 @@ impl fmt::Display for Lang {
     }
 }
 
+/// Why a language cannot be the one ocrlay reads: Korean has no OCR model here (neither engine reads Hangul,
+/// and no PP-OCR Korean recogniser with its dictionary is published in a package registry ocrlay can pin).
+pub const NOT_READABLE: &str =
+    "ocrlay cannot read Korean text yet: neither OCR engine reads Hangul. Korean can \
+be the language translated into, not the one read";
+
+impl Lang {
+    /// Whether ocrlay's OCR can read text in this language (the source languages it offers).
+    pub fn readable(self) -> bool {
+        self != Lang::Korean
+    }
+
+    /// The languages ocrlay can read, as offered for the source language.
+    pub fn readable_sources() -> impl Iterator<Item = Lang> {
+        Lang::ALL.into_iter().filter(|l| l.readable())
+    }
+
+    /// Checks that ocrlay can read this language (for a source language).
+    pub fn check_readable(self) -> Result<(), String> {
+        if self.readable() {
+            Ok(())
+        } else {
+            Err(NOT_READABLE.into())
+        }
+    }
+}
+
 /// A language code that ocrlay does not know.
 #[derive(Debug, thiserror::Error)]
 #[error("unknown language '{0}' (expected one of: auto, ja, zh-CN, zh-TW, en, ko)")]

@@ -35,7 +35,7 @@ pub struct OcrArgs {
     /// Print stage timings to stderr: `timings: load=… detect=… recognize=… total=…`.
     #[arg(long)]
     pub timings: bool,
-    /// Source language for post-processing: auto, ja, zh, en (also zh-TW, ko).
+    /// Source language for post-processing: auto, ja, zh, en (also zh-TW).
     #[arg(long, default_value = "auto", value_parser = parse_lang)]
     pub lang: Lang,
     /// Which way the text runs: auto, horizontal, vertical (columns right to left).
@@ -79,8 +79,11 @@ fn parse_direction(s: &str) -> Result<TextDirection, String> {
 }
 
 fn parse_lang(s: &str) -> Result<Lang, String> {
-    s.parse()
-        .map_err(|e: ocrlay::lang::UnknownLang| e.to_string())
+    let lang: Lang = s
+        .parse()
+        .map_err(|e: ocrlay::lang::UnknownLang| e.to_string())?;
+    lang.check_readable()?;
+    Ok(lang)
 }
 
 /// `X,Y,W,H` (spaces allowed; X and Y may be negative, left of or above the primary monitor).

@@ -74,7 +74,7 @@ impl GeneralSettings {
     pub(super) fn read(mut r: SectionReader<'_>) -> Self {
         let d = Self::default();
         let s = GeneralSettings {
-            source: r.get("source", d.source),
+            source: r.get_checked("source", d.source, |s| s.check_readable()),
             target: r.get_checked("target", d.target, |t| {
                 if *t == Lang::Auto {
                     Err("the target language cannot be auto".into())
@@ -230,7 +230,7 @@ impl OcrSettings {
         let d = Self::default();
         let s = OcrSettings {
             engine: r.get("engine", d.engine),
-            language: r.get("language", d.language),
+            language: r.get_checked("language", d.language, |l| l.check_readable()),
             model_dir: r.get("model_dir", d.model_dir),
             direction: r.get("direction", d.direction),
             keep_furigana: r.get("keep_furigana", d.keep_furigana),

@@ -367,3 +367,21 @@ fn an_unreadable_file_is_not_updated() {
     assert!(!update(&path, |s| s.general.setup_done = true).unwrap());
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "this is [not toml");
 }
+
+#[test]
+fn korean_cannot_be_the_language_read() {
+    let (s, warnings) = Settings::from_table(
+        &toml::from_str("[general]\nsource = \"ko\"\ntarget = \"ko\"\n[ocr]\nlanguage = \"ko\"\n")
+            .unwrap(),
+    );
+    // Read: back to the defaults, and said why; translated into: fine.
+    assert_eq!(s.general.source, crate::lang::Lang::Japanese);
+    assert_eq!(s.ocr.language, crate::lang::Lang::Auto);
+    assert_eq!(s.general.target, crate::lang::Lang::Korean);
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].to_string().contains("cannot read Korean"),
+        "{}",
+        warnings[0]
+    );
+}
