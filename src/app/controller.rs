@@ -46,6 +46,8 @@ pub trait Host {
     fn set_auto(&mut self, target: Option<AutoTarget>);
     /// A translation was added to the history.
     fn history_changed(&mut self);
+    /// The settings changed (a remembered correction): the pipeline works with them from the next job on.
+    fn settings_changed(&mut self, settings: &Settings);
 }
 
 /// Timings of one job, from the hotkey press to the first painted character.
@@ -220,7 +222,7 @@ impl Controller {
         let place = match &source {
             Source::Screen(Target::Region(region)) => Some(*region),
             Source::Screen(Target::Window(_)) => self.settings.regions.current().rect(),
-            Source::Image(_) => None,
+            Source::Image(_) | Source::Text(_) => None,
         };
         if self.hidden_for_capture.is_some() {
             // Still hidden for a capture this one supersedes: this job shows it again.
@@ -368,6 +370,42 @@ impl Controller {
         }
     }
 
+    /// The user corrected the recognised text `original` to `corrected` in the overlay: it is translated
+    /// again as corrected (no capture), and the correction is remembered as replacement rules (one per
+    /// changed line, matching that whole line), so the same misreading is corrected before translation from
+    /// now on. The rules show in the settings' replacement rules, where they can be removed.
+    pub fn correct_source(
+        &mut self,
+        host: &mut dyn Host,
+        original: &str,
+        corrected: &str,
+        at: Instant,
+    ) {
+        let corrected = corrected.trim();
+        if corrected.is_empty() || corrected == original.trim() {
+            return;
+        }
+        let rules = correction_rules(original.trim(), corrected);
+        let add = |filters: &mut Vec<crate::filters::Rule>| {
+            for rule in &rules {
+                match filters
+                    .iter_mut()
+                    .find(|r| r.regex && r.pattern == rule.pattern)
+                {
+                    Some(old) => old.replacement = rule.replacement.clone(),
+                    None => filters.push(rule.clone()),
+                }
+            }
+        };
+        add(&mut self.settings.filters);
+        if let Err(e) = config::update(&self.config_path, |s| add(&mut s.filters)) {
+            tracing::warn!("{e}");
+        }
+        tracing::debug!(rules = rules.len(), "correction remembered");
+        host.settings_changed(&self.settings);
+        self.submit(host, Source::Text(corrected.to_string()), at, true);
+    }
+
     /// The user put the overlay at `at`: it stays there, for the active saved region too.
     pub fn overlay_placed_by_user(&mut self, at: [i32; 2]) {
         self.settings.overlay.position = Some(at);
@@ -415,6 +453,7 @@ impl Controller {
                 ms,
                 providers,
                 cut_from,
+                corrected,
             } if self.is_current(job) => {
                 if let Some(t) = self.trace.as_mut() {
                     t.recognized = Some(Instant::now());
@@ -426,6 +465,7 @@ impl Controller {
                 }
                 host.overlay(OverlayOut::Job {
                     job,
+                    corrected,
                     source: text,
                     providers: providers
                         .into_iter()
@@ -672,6 +712,29 @@ impl Controller {
     }
 }
 
+/// Replacement rules that turn `original` into `corrected`: one per changed line when both have as many
+/// lines (each matching that whole line, and only it), else one for the whole text.
+fn correction_rules(original: &str, corrected: &str) -> Vec<crate::filters::Rule> {
+    let rule = |pattern: String, replacement: &str| crate::filters::Rule {
+        pattern,
+        // Literal text: `$` would name a group.
+        replacement: replacement.replace('$', "$$"),
+        regex: true,
+        stage: crate::filters::Stage::BeforeTranslation,
+        enabled: true,
+    };
+    let (a, b): (Vec<&str>, Vec<&str>) = (original.lines().collect(), corrected.lines().collect());
+    if a.len() == b.len() {
+        a.iter()
+            .zip(&b)
+            .filter(|(o, c)| o.trim() != c.trim() && !o.trim().is_empty())
+            .map(|(o, c)| rule(format!("(?m)^{}$", regex::escape(o.trim())), c.trim()))
+            .collect()
+    } else {
+        vec![rule(format!("^{}$", regex::escape(original)), corrected)]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -692,6 +755,7 @@ mod tests {
         jobs: Vec<Job>,
         auto: Vec<Option<AutoTarget>>,
         history_changes: usize,
+        settings_changes: usize,
     }
 
     impl Host for Fake {
@@ -747,6 +811,9 @@ mod tests {
         }
         fn history_changed(&mut self) {
             self.history_changes += 1;
+        }
+        fn settings_changed(&mut self, _settings: &Settings) {
+            self.settings_changes += 1;
         }
     }
 
@@ -829,6 +896,7 @@ mod tests {
                 ms: 12,
                 providers: Vec::new(),
                 cut_from: None,
+                corrected: false,
             },
         );
         assert_eq!(host.statuses().last().unwrap().1, false, "no spinner");
@@ -872,6 +940,7 @@ mod tests {
                 ms: 1,
                 providers: providers.clone(),
                 cut_from: None,
+                corrected: false,
             },
         );
         c.pipeline_event(
@@ -999,5 +1068,56 @@ mod tests {
         // The user drags the overlay: the active slot remembers it.
         c.overlay_placed_by_user([5, 6]);
         assert_eq!(c.settings.regions.current().overlay_position, Some([5, 6]));
+    }
+
+    #[test]
+    fn a_corrected_line_is_translated_as_corrected_and_stays_corrected() {
+        let (mut c, _dir) = controller();
+        let mut host = Fake::default();
+        c.region_chosen(&mut host, rect(300, 400, 200, 50), image(), Instant::now());
+        let original = "【アリス】\n魔土を倒す旅に出た。";
+        c.correct_source(
+            &mut host,
+            original,
+            "【アリス】\n魔王を倒す旅に出た。",
+            Instant::now(),
+        );
+        // Translated again as corrected, without a capture.
+        assert!(
+            matches!(&host.jobs[1].source, Source::Text(t) if t == "【アリス】\n魔王を倒す旅に出た。")
+        );
+        assert_eq!(host.settings_changes, 1);
+        // One rule, for the changed line only, and saved.
+        let rules = &c.settings.filters;
+        assert_eq!(rules.len(), 1, "{rules:?}");
+        let (filters, errors) = crate::filters::Filters::compile(rules);
+        assert!(errors.is_empty(), "{errors:?}");
+        let fixed = filters.apply(crate::filters::Stage::BeforeTranslation, original);
+        assert_eq!(fixed, "【アリス】\n魔王を倒す旅に出た。");
+        // A line that only contains the misread one is left alone.
+        let other = "魔土を倒す旅に出た。それから";
+        assert_eq!(
+            filters.apply(crate::filters::Stage::BeforeTranslation, other),
+            other
+        );
+        let written = std::fs::read_to_string(c.config_path()).unwrap();
+        assert!(written.contains("魔王を倒す旅に出た。"), "{written}");
+        // The same correction again does not add a second rule; an unchanged text does nothing.
+        c.correct_source(
+            &mut host,
+            original,
+            "【アリス】\n魔王を倒す旅に出た。",
+            Instant::now(),
+        );
+        assert_eq!(c.settings.filters.len(), 1);
+        c.correct_source(&mut host, original, original, Instant::now());
+        assert_eq!(host.jobs.len(), 3);
+        // Money signs are text, not group references.
+        let rules = correction_rules("100G", "$100");
+        let (filters, _) = crate::filters::Filters::compile(&rules);
+        assert_eq!(
+            filters.apply(crate::filters::Stage::BeforeTranslation, "100G"),
+            "$100"
+        );
     }
 }

@@ -74,6 +74,10 @@ impl Host for Desk<'_> {
         self.pipeline.set_auto(target);
         self.refresh();
     }
+    fn settings_changed(&mut self, settings: &crate::config::Settings) {
+        self.pipeline
+            .set_plan(crate::pipeline::TranslationPlan::from_settings(settings));
+    }
     fn history_changed(&mut self) {
         self.history.send(&[HistoryOut::Changed]);
     }

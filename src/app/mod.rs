@@ -485,6 +485,21 @@ impl App {
                 ctl.toggle_auto(&mut desk);
             }
             OverlayIn::Painted { job } => self.ctl.painted(job),
+            // Correcting the recognised text needs the keyboard, which the overlay never takes otherwise (it
+            // must not steal the game's focus).
+            OverlayIn::EditSource => {
+                self.overlay.page.window.set_focusable(true);
+                self.overlay.page.window.set_focus();
+            }
+            OverlayIn::EditDone => self.overlay.page.window.set_focusable(false),
+            OverlayIn::CorrectSource {
+                original,
+                corrected,
+            } => {
+                self.overlay.page.window.set_focusable(false);
+                let (ctl, mut desk) = self.split();
+                ctl.correct_source(&mut desk, &original, &corrected, Instant::now());
+            }
             // The window's own messages were handled by the overlay.
             OverlayIn::Ready
             | OverlayIn::Drag

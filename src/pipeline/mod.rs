@@ -32,6 +32,8 @@ pub enum Source {
     Screen(Target),
     /// An image captured already (the region selector's frozen screenshot).
     Image(RgbaImage),
+    /// Text the user corrected: translated as it is, without capture or OCR.
+    Text(String),
 }
 
 /// One trip from pixels to translations.
@@ -124,6 +126,9 @@ pub enum PipelineEvent {
         providers: Vec<ProviderLabel>,
         /// The text was longer than [`MAX_OCR_CHARS`] and was cut: how many characters OCR read.
         cut_from: Option<usize>,
+        /// The text is not what OCR read: the user corrected it, or a replacement rule (a remembered
+        /// correction) changed it.
+        corrected: bool,
     },
     /// The region holds no text.
     NoText {
@@ -590,8 +595,8 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
         return;
     };
     let t1 = Instant::now();
-    let text = match read_text(engine, &image, ctx.shared, a.target.direction) {
-        Ok((text, _)) => text,
+    let (text, corrected) = match read_text(engine, &image, ctx.shared, a.target.direction) {
+        Ok((text, _, corrected)) => (text, corrected),
         Err(problem) => {
             (ctx.sink)(PipelineEvent::AutoProblem(problem));
             return;
@@ -618,6 +623,7 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
             ocr_ms,
             region: a.target.name.clone(),
             use_memory: true,
+            corrected,
         },
         ctx.shared,
         ctx.runtime,
@@ -647,6 +653,23 @@ fn run_job(
     let t0 = Instant::now();
     let mut reader = Reader::default();
     let captured = match job.source {
+        Source::Text(text) => {
+            // The user's own text: no capture, no OCR, no rules.
+            return translate::translate(
+                translate::TextJob {
+                    id,
+                    text,
+                    ocr_ms: 0,
+                    region: job.region,
+                    use_memory: job.use_memory,
+                    corrected: true,
+                },
+                shared,
+                runtime,
+                sink,
+                None,
+            );
+        }
         Source::Image(img) => Ok(img),
         Source::Screen(target) => {
             let own = own.lock().map(|o| o.clone()).unwrap_or_default();
@@ -682,7 +705,7 @@ fn run_job(
         return ended(JobEnd::Failed);
     };
     let t1 = Instant::now();
-    let (text, lines) = match read_text(engine, &image, shared, job.direction) {
+    let (text, lines, corrected) = match read_text(engine, &image, shared, job.direction) {
         Ok(t) => t,
         Err(problem) => {
             sink(PipelineEvent::Failed { job: id, problem });
@@ -705,6 +728,7 @@ fn run_job(
             ocr_ms,
             region: job.region,
             use_memory: job.use_memory,
+            corrected,
         },
         shared,
         runtime,
@@ -759,7 +783,7 @@ fn read_text(
     image: &RgbaImage,
     shared: &Mutex<Shared>,
     direction: Option<TextDirection>,
-) -> Result<(String, usize), Problem> {
+) -> Result<(String, usize, bool), Problem> {
     let (mut opts, filters) = {
         let s = shared.lock().unwrap_or_else(|e| e.into_inner());
         (s.plan.ocr.clone(), s.plan.filters.clone())
@@ -770,10 +794,10 @@ fn read_text(
     let output = engine
         .recognize(image, &opts)
         .map_err(|e| Problem::Ocr(Arc::new(e)))?;
-    let text = filters
-        .apply(Stage::BeforeTranslation, &output.text())
-        .into_owned();
-    Ok((text, output.lines.len()))
+    let raw = output.text();
+    let text = filters.apply(Stage::BeforeTranslation, &raw).into_owned();
+    let corrected = text != raw;
+    Ok((text, output.lines.len(), corrected))
 }
 
 #[cfg(test)]

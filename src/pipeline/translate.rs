@@ -24,6 +24,7 @@ pub(super) struct TextJob {
     pub ocr_ms: u64,
     pub region: String,
     pub use_memory: bool,
+    pub corrected: bool,
 }
 
 /// What one job's translation needs of the shared state.
@@ -60,6 +61,7 @@ fn announce(
     text: &str,
     ocr_ms: u64,
     cut_from: Option<usize>,
+    corrected: bool,
 ) -> bool {
     sink(PipelineEvent::Recognized {
         job: id,
@@ -67,6 +69,7 @@ fn announce(
         ms: ocr_ms,
         providers: plan.labels(),
         cut_from,
+        corrected,
     });
     for (label, problem) in &plan.broken {
         sink(PipelineEvent::ProviderFailed {
@@ -305,6 +308,7 @@ pub(super) fn translate(
         ocr_ms,
         region,
         use_memory,
+        corrected,
     } = job;
     let (text, cut_from) = super::cap_text(text);
     if let Some(n) = cut_from {
@@ -320,7 +324,7 @@ pub(super) fn translate(
         context,
         store,
     } = snapshot(shared, &region);
-    if !announce(sink, &plan, id, &text, ocr_ms, cut_from) {
+    if !announce(sink, &plan, id, &text, ocr_ms, cut_from, corrected) {
         return;
     }
     let mut from_memory = false;
