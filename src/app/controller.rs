@@ -412,7 +412,8 @@ impl Controller {
         self.settings.regions.current_mut().overlay_position = Some(at);
     }
 
-    fn is_current(&self, job: u64) -> bool {
+    /// Whether `job` is the job on screen.
+    pub fn is_current(&self, job: u64) -> bool {
         self.trace.is_some_and(|t| t.job == job)
     }
 

@@ -21,7 +21,7 @@ use crate::capture::Rect;
 use crate::config::{self, Settings};
 use crate::memory::Store;
 use crate::ocr::EngineParams;
-use crate::pipeline::{Pipeline, Sink, TranslationPlan};
+use crate::pipeline::{Pipeline, PipelineEvent, Sink, TranslationPlan};
 use crate::probe::{self, Probe};
 use controller::{Controller, Host};
 use desk::{refresh_own_windows, Desk};
@@ -76,6 +76,8 @@ struct App {
     hotkey_error: Option<String>,
     tray: Option<tray_icon::TrayIcon>,
     clipboard: Option<arboard::Clipboard>,
+    /// The clipboard and WebSocket outputs of each new line.
+    outputs: crate::outputs::Outputs,
     /// Open the settings once the loop runs (`ocrlay settings` started this instance).
     show_settings_at_start: bool,
 }
@@ -163,10 +165,18 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         hotkey_error,
         tray: None,
         clipboard: None,
+        outputs: crate::outputs::Outputs::default(),
         show_settings_at_start: options.show_settings,
     };
     let lang = app.lang();
     app.overlay.appearance(&app.ctl.settings, lang);
+    let zh = app.zh();
+    if let Err(e) = app
+        .outputs
+        .configure(&app.ctl.settings.output, app.runtime.handle(), zh)
+    {
+        startup_notes.push(e);
+    }
     for note in startup_notes {
         app.status(&note);
     }
@@ -339,6 +349,7 @@ impl App {
                 self.status(&msg);
             }
             AppEvent::Pipeline(e) => {
+                self.output(&e);
                 let (ctl, mut desk) = self.split();
                 ctl.pipeline_event(&mut desk, e);
             }
@@ -373,6 +384,28 @@ impl App {
                 let (ctl, mut desk) = self.split();
                 ctl.switch_region(&mut desk, n);
             }
+        }
+    }
+
+    /// Sends the line on screen where the settings say (clipboard, WebSocket).
+    fn output(&mut self, e: &PipelineEvent) {
+        let copy = match e {
+            PipelineEvent::Recognized { job, text, .. } if self.ctl.is_current(*job) => {
+                self.outputs.recognized(*job, text)
+            }
+            PipelineEvent::Done {
+                job,
+                provider,
+                text,
+                ..
+            } if self.ctl.is_current(*job) => {
+                let region = self.ctl.settings.regions.current().name.clone();
+                self.outputs.translated(*job, provider, text, &region)
+            }
+            _ => None,
+        };
+        if let Some(text) = copy {
+            self.copy(text);
         }
     }
 
@@ -641,6 +674,12 @@ impl App {
         }
         let lang = self.lang();
         self.overlay.appearance(&self.ctl.settings, lang);
+        if let Err(e) = self
+            .outputs
+            .configure(&self.ctl.settings.output, self.runtime.handle(), zh)
+        {
+            self.status(&e);
+        }
         Ok(())
     }
 

@@ -304,3 +304,60 @@ pub(super) fn read_filters(root: &toml::Table, w: &mut Vec<ConfigWarning>) -> Ve
     }
     out
 }
+
+/// What of each new line goes somewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinePart {
+    /// Nothing.
+    #[default]
+    Off,
+    /// The recognised text.
+    Source,
+    /// The first provider's translation.
+    Translation,
+}
+
+/// `[output]`: where each new line goes besides the overlay. Everything is off by default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputSettings {
+    /// Copy the source or the translation of every new line to the clipboard.
+    pub copy: LinePart,
+    /// Serve each line on a WebSocket on 127.0.0.1 (never another address): plain source text on `/` (for
+    /// texthooker pages), JSON (source, translation, provider, region, time) on `/json`.
+    pub websocket: bool,
+    /// The WebSocket's port (1024–65535).
+    pub websocket_port: u16,
+}
+
+/// The WebSocket's usual port (the one texthooker pages try first).
+pub const DEFAULT_WEBSOCKET_PORT: u16 = 6677;
+
+impl Default for OutputSettings {
+    fn default() -> Self {
+        OutputSettings {
+            copy: LinePart::Off,
+            websocket: false,
+            websocket_port: DEFAULT_WEBSOCKET_PORT,
+        }
+    }
+}
+
+impl OutputSettings {
+    pub(super) fn read(mut r: SectionReader<'_>) -> Self {
+        let d = Self::default();
+        let s = OutputSettings {
+            copy: r.get("copy", d.copy),
+            websocket: r.get("websocket", d.websocket),
+            websocket_port: r.get_checked("websocket_port", d.websocket_port, |p| {
+                if *p >= 1024 {
+                    Ok(())
+                } else {
+                    Err("the port must be between 1024 and 65535".into())
+                }
+            }),
+        };
+        r.finish();
+        s
+    }
+}
