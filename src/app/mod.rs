@@ -78,6 +78,8 @@ struct App {
     clipboard: Option<arboard::Clipboard>,
     /// The clipboard and WebSocket outputs of each new line.
     outputs: crate::outputs::Outputs,
+    /// The overlay stepped aside for the region selector's screenshots: it comes back if no region is chosen.
+    overlay_back_after_selection: bool,
     /// Open the settings once the loop runs (`ocrlay settings` started this instance).
     show_settings_at_start: bool,
 }
@@ -166,6 +168,7 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         tray: None,
         clipboard: None,
         outputs: crate::outputs::Outputs::default(),
+        overlay_back_after_selection: false,
         show_settings_at_start: options.show_settings,
     };
     let lang = app.lang();
@@ -345,6 +348,7 @@ impl App {
             }
             AppEvent::ShotsFailed(e) => {
                 self.selectors.failed();
+                self.overlay_back_after_selection = false;
                 let msg = e.message(self.zh());
                 self.status(&msg);
             }
@@ -370,7 +374,7 @@ impl App {
     ) {
         match action {
             HotkeyAction::OpenSettings => self.open_settings(target, None, false),
-            HotkeyAction::SelectRegion => self.selectors.freeze(at, &self.proxy, &self.shots),
+            HotkeyAction::SelectRegion => self.start_selection(at),
             HotkeyAction::RepeatLast => {
                 let (ctl, mut desk) = self.split();
                 ctl.repeat_last(&mut desk, at, true);
@@ -409,6 +413,31 @@ impl App {
         }
     }
 
+    /// Freezes the screens for the region selector. The overlay is not part of what the user picks from: where
+    /// captures would show it, it steps aside first (and comes back with the job, or when the choice is
+    /// cancelled).
+    fn start_selection(&mut self, at: Instant) {
+        if self.selectors.selecting() {
+            return;
+        }
+        let mut settle = std::time::Duration::ZERO;
+        if self.overlay.visible() && !self.overlay.page.excluded {
+            let (_, mut desk) = self.split();
+            desk.show_overlay(false);
+            self.overlay_back_after_selection = true;
+            settle = std::time::Duration::from_millis(80);
+        }
+        self.selectors.freeze(at, settle, &self.proxy, &self.shots);
+    }
+
+    /// The selection ended without a region: the overlay comes back if it stepped aside for it.
+    fn selection_abandoned(&mut self) {
+        if std::mem::take(&mut self.overlay_back_after_selection) {
+            let (_, mut desk) = self.split();
+            desk.show_overlay(true);
+        }
+    }
+
     fn toggle_overlay(&mut self) {
         let show = !self.overlay.visible();
         let (_, mut desk) = self.split();
@@ -422,9 +451,7 @@ impl App {
         control_flow: &mut ControlFlow,
     ) {
         match id {
-            tray::ids::TRANSLATE => self
-                .selectors
-                .freeze(Instant::now(), &self.proxy, &self.shots),
+            tray::ids::TRANSLATE => self.start_selection(Instant::now()),
             tray::ids::REPEAT => self.hotkey(HotkeyAction::RepeatLast, Instant::now(), target),
             tray::ids::HISTORY => self.open_history(target),
             tray::ids::TOGGLE_AUTO => self.hotkey(HotkeyAction::ToggleAuto, Instant::now(), target),
@@ -459,12 +486,16 @@ impl App {
                 Err(e) => tracing::debug!("overlay sent an unknown message: {e}"),
             },
             Page::Selector(i) => match serde_json::from_str::<SelectorIn>(body) {
-                Ok(m) => {
-                    if let Some(chosen) = self.selectors.message(i, m, &self.shots) {
+                Ok(m) => match self.selectors.message(i, m, &self.shots) {
+                    Some(chosen) => {
+                        // The job shows the overlay again.
+                        self.overlay_back_after_selection = false;
                         let (ctl, mut desk) = self.split();
                         ctl.region_chosen(&mut desk, chosen.region, chosen.image, chosen.at);
                     }
-                }
+                    None if !self.selectors.selecting() => self.selection_abandoned(),
+                    None => {}
+                },
                 Err(e) => tracing::debug!("selector sent an unknown message: {e}"),
             },
             Page::Settings => match serde_json::from_str::<SettingsIn>(body) {
