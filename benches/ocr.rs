@@ -138,7 +138,7 @@ fn main() {
             .unwrap_or("auto")
             .parse()
             .unwrap_or_default();
-        let opts = RecognizeOptions { lang };
+        let opts = RecognizeOptions::for_lang(lang);
         for _ in 0..2 {
             engine.recognize(&img, &opts).expect("warm-up");
         }
@@ -167,7 +167,7 @@ fn main() {
     for f in &all {
         let img = image::open(&f.image).expect("fixture").into_rgba8();
         let out = engine
-            .recognize(&img, &RecognizeOptions { lang: f.lang() })
+            .recognize(&img, &RecognizeOptions::for_lang(f.lang()))
             .expect("recognize");
         let lines: Vec<String> = out.lines.iter().map(|l| l.text.clone()).collect();
         let (d, n) = cer_parts(&f.expected, &lines);

@@ -14,7 +14,7 @@ PACKAGES=(
   libxcb1-dev libxcb-randr0-dev libxdo-dev libayatana-appindicator3-dev
   libpipewire-0.3-dev libspa-0.2-dev libwayland-dev libegl-dev libgbm-dev libdrm-dev libdbus-1-dev
   # Headless runs and the GUI tests: X server, input, screenshots, a compositor for transparency, fonts.
-  xvfb xdotool imagemagick x11-utils xcompmgr fonts-noto-cjk fonts-dejavu-core python3-tk
+  xvfb xdotool xclip imagemagick x11-utils xcompmgr fonts-noto-cjk fonts-dejavu-core python3-tk
   # A window manager for the window-binding tests (window lists exist only under one).
   openbox
   # The browser tests of ui/ (headless Chromium driven by playwright-core).

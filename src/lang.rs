@@ -90,6 +90,29 @@ impl fmt::Display for Lang {
     }
 }
 
+impl Lang {
+    /// Whether ocrlay's OCR can read text in this language (the source languages it offers).
+    pub fn readable(self) -> bool {
+        self != Lang::Korean
+    }
+
+    /// The languages ocrlay can read, as offered for the source language.
+    pub fn readable_sources() -> impl Iterator<Item = Lang> {
+        Lang::ALL.into_iter().filter(|l| l.readable())
+    }
+
+    /// Checks that ocrlay can read this language (for a source language); the refusal says why. Korean has no
+    /// OCR model here (neither engine reads Hangul, and no PP-OCR Korean recogniser with its dictionary is
+    /// published in a package registry ocrlay can pin).
+    pub fn check_readable(self) -> Result<(), crate::text::Text> {
+        if self.readable() {
+            Ok(())
+        } else {
+            Err(crate::text::Text::new("err.not_readable"))
+        }
+    }
+}
+
 /// A language code that ocrlay does not know.
 #[derive(Debug, thiserror::Error)]
 #[error("unknown language '{0}' (expected one of: auto, ja, zh-CN, zh-TW, en, ko)")]

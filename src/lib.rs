@@ -13,6 +13,7 @@ pub mod filters;
 pub mod lang;
 pub mod memory;
 pub mod ocr;
+pub mod outputs;
 pub mod paths;
 pub mod pipeline;
 pub mod probe;

@@ -56,6 +56,11 @@ pub enum Probe {
         /// Which monitor.
         monitor: usize,
     },
+    /// The selectors closed (a region chosen, or the choice cancelled).
+    SelectionEnded {
+        /// Frozen screenshots still held for the pages afterwards (none: they are freed).
+        shots_held: usize,
+    },
     /// Auto mode started or stopped in the pipeline.
     AutoMode {
         /// On.

@@ -101,6 +101,9 @@ impl fmt::Display for Text {
     }
 }
 
+/// A sentence can be an error (in English, like its Display), e.g. for the CLI's `?`.
+impl std::error::Error for Text {}
+
 /// `template` with each `{name}` replaced by `value(name)`; unknown names stay as they are.
 fn fill(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(template.len());

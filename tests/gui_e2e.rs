@@ -136,6 +136,14 @@ fn alt_q_drag_translates_into_the_overlay() {
     app.wait_for(1, Duration::from_secs(60), |e| {
         matches!(e, Probe::Done { .. })
     });
+    // The frozen screens (a whole monitor each) were freed when the selector closed.
+    let ended = app.wait_for(1, Duration::from_secs(5), |e| {
+        matches!(e, Probe::SelectionEnded { .. })
+    });
+    assert!(
+        ended.contains(&Probe::SelectionEnded { shots_held: 0 }),
+        "{ended:?}"
+    );
     app.wait_for(1, Duration::from_secs(10), |e| {
         matches!(e, Probe::FirstPaint { .. })
     });
@@ -210,12 +218,7 @@ fn alt_q_drag_translates_into_the_overlay() {
         crop.save(x11::artefact_dir("e2e").join("overlay-crop.png"))
             .unwrap();
         let seen = engine
-            .recognize(
-                &crop,
-                &RecognizeOptions {
-                    lang: Lang::ChineseSimplified,
-                },
-            )
+            .recognize(&crop, &RecognizeOptions::for_lang(Lang::ChineseSimplified))
             .unwrap()
             .text();
         if ["古城", "真的要去"].iter().all(|p| seen.contains(p)) {

@@ -71,14 +71,19 @@ impl Run {
     }
 
     fn submit(&self, image: image::RgbaImage) -> u64 {
+        self.submit_source(Source::Image(image))
+    }
+
+    fn submit_source(&self, source: Source) -> u64 {
         let id = self.pipeline.next_id();
         self.pipeline.submit(Job {
             id,
-            source: Source::Image(image),
+            source,
             started: Instant::now(),
             region: "test".into(),
             use_memory: false,
             settle: Duration::ZERO,
+            direction: None,
         });
         id
     }
@@ -293,10 +298,31 @@ async fn provider_errors_follow_the_ui_language() {
     let message = events
         .iter()
         .find_map(|e| match e {
-            PipelineEvent::ProviderFailed { message, .. } => Some(message.clone()),
+            // The app says it in the UI's language.
+            PipelineEvent::ProviderFailed { problem, .. } => Some(problem.message(true)),
             _ => None,
         })
         .unwrap();
     assert!(message.contains("API 密钥被拒绝"), "{message}");
     assert!(!message.contains("sk-test"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn corrected_text_is_translated_as_it_is_without_ocr() {
+    let server = MockServer::start().await;
+    server.reply([answer("爱丽丝去打倒魔王。")]);
+    let mut run = start(&settings(Some(&server)));
+    let job = run.submit_source(Source::Text("アリスは魔王を倒しに行く。".into()));
+    let (events, end) = run.until_end(job);
+    assert_eq!(end, JobEnd::Translated);
+    // No capture: the corrected text is what the overlay shows, marked as corrected.
+    assert!(!events
+        .iter()
+        .any(|e| matches!(e, PipelineEvent::Captured { .. })));
+    assert!(events.iter().any(|e| matches!(
+        e,
+        PipelineEvent::Recognized { text, corrected: true, .. } if text == "アリスは魔王を倒しに行く。"
+    )));
+    let asked = server.requests()[0].body["messages"].to_string();
+    assert!(asked.contains("アリスは魔王を倒しに行く。"), "{asked}");
 }

@@ -44,9 +44,7 @@ fn long_strip_is_read_in_bounded_time() {
     let out = e
         .recognize(
             &img,
-            &RecognizeOptions {
-                lang: ocrlay::lang::Lang::English,
-            },
+            &RecognizeOptions::for_lang(ocrlay::lang::Lang::English),
         )
         .unwrap();
     let took = start.elapsed();

@@ -22,7 +22,7 @@ fn fixture_cer_per_language_is_under_the_bar() {
     for f in &all {
         let img = image::open(&f.image).expect("fixture image").into_rgba8();
         let out = engine
-            .recognize(&img, &RecognizeOptions { lang: f.lang() })
+            .recognize(&img, &RecognizeOptions::for_lang(f.lang()))
             .expect("recognize");
         let lines: Vec<String> = out.lines.iter().map(|l| l.text.clone()).collect();
         let (d, n) = cer_parts(&f.expected, &lines);

@@ -81,12 +81,7 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
             let crop = image::imageops::crop_imm(&img, ox.max(0) as u32, oy.max(0) as u32, ow, oh)
                 .to_image();
             let read = engine
-                .recognize(
-                    &crop,
-                    &RecognizeOptions {
-                        lang: Lang::ChineseSimplified,
-                    },
-                )
+                .recognize(&crop, &RecognizeOptions::for_lang(Lang::ChineseSimplified))
                 .unwrap();
             let text: String = read.lines.iter().map(|l| l.text.as_str()).collect();
             // Every line of the translation is on the overlay, its beginning and its end (compared without

@@ -261,6 +261,10 @@ async fn nothing_listening_says_what_to_start() {
     let e = ep.translate(&req, &mut |_| {}).await.unwrap_err();
     assert!(matches!(e.kind, ErrorKind::ConnectionRefused { .. }), "{e}");
     assert!(e.to_string().contains("Start the Sakura server"), "{e}");
+    // Under the Chinese interface the hint is Chinese too, not an English sentence inside a Chinese one.
+    let zh = e.message(true);
+    assert!(zh.contains("请启动 Sakura 服务"), "{zh}");
+    assert!(!zh.contains("Start the"), "{zh}");
     let ep = Endpoint::new(spec_for(
         "rented-gpu",
         format!("http://127.0.0.1:{}/v1/chat/completions", dead_port()),

@@ -426,3 +426,74 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
     );
     assert!(app.alive(), "the app died");
 }
+
+#[test]
+fn each_new_line_is_copied_and_served_on_the_local_websocket() {
+    let Some(mut x) = x11::start_or_skip(1600, 900) else {
+        return;
+    };
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr");
+    x.show_image(&fixtures.join("ja_dialogue.png"), 100, 150, "ja-game");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    server.reply([reply("【爱丽丝】听说前面有一座古城……")]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let home = tempfile::tempdir().unwrap();
+    let config = config(
+        home.path(),
+        &server,
+        &format!(
+            r#"
+[output]
+copy = "translation"
+websocket = true
+websocket_port = {port}
+[regions]
+slots = [{{ name = "Dialogue", rect = [100, 150, 1280, 240] }}]
+"#
+        ),
+    );
+    let app = start_app(&mut x, home.path(), &config);
+    app.wait(Probe::Running, 1, Duration::from_secs(30));
+    let (mut ws, _) = rt
+        .block_on(tokio_tungstenite::connect_async(format!(
+            "ws://127.0.0.1:{port}/json"
+        )))
+        .expect("the WebSocket output listens");
+    x.xdotool(&["key", "alt+w"]);
+    app.wait_for(1, Duration::from_secs(60), |e| {
+        matches!(e, Probe::Done { .. })
+    });
+    let line: serde_json::Value = rt.block_on(async {
+        use futures_util::StreamExt;
+        let msg = tokio::time::timeout(Duration::from_secs(10), ws.next())
+            .await
+            .expect("a line on the WebSocket")
+            .unwrap()
+            .unwrap();
+        serde_json::from_str(msg.to_text().unwrap()).unwrap()
+    });
+    assert!(
+        line["source"].as_str().unwrap().contains("古い城"),
+        "{line}"
+    );
+    assert_eq!(line["translation"], "【爱丽丝】听说前面有一座古城……");
+    assert_eq!(line["region"], "Dialogue");
+    // The clipboard holds the translation (read back through the X server, as another program would).
+    let out = x
+        .command("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .expect("xclip runs (scripts/setup.sh installs it)");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "【爱丽丝】听说前面有一座古城……",
+        "{}",
+        app.log_text()
+    );
+    assert!(app.alive(), "the app died");
+}

@@ -107,8 +107,11 @@
   }
 
   on('job', (msg) => {
+    stopEditing();
     state.job = msg.job;
     state.source = typeof msg.source === 'string' ? msg.source : '';
+    sourceEl.classList.toggle('corrected', msg.corrected === true);
+    sourceEl.title = msg.corrected === true ? t('overlay.corrected') : '';
     state.blocks.clear();
     blocksEl.replaceChildren();
     const providers = Array.isArray(msg.providers) ? msg.providers : [];
@@ -251,10 +254,52 @@
   });
   sourceEl.append(sourceCopy);
 
+  // ---- correcting the recognised text ----
+  // The pencil makes the original editable (the core lets the overlay take the keyboard meanwhile); Enter
+  // translates the corrected text and the core remembers the correction, Esc gives up. Shift+Enter is a new
+  // line. The text is only ever read and written as plain text.
+  const sourceEdit = el('button', { class: 'edit', title: t('overlay.edit_source'), attrs: { type: 'button' } }, icon('edit'));
+  sourceEl.append(sourceEdit);
+
+  function editing() {
+    return sourceEl.classList.contains('editing');
+  }
+
+  function stopEditing() {
+    if (!editing()) return;
+    sourceEl.classList.remove('editing');
+    sourceText.removeAttribute('contenteditable');
+  }
+
+  sourceEdit.addEventListener('click', () => {
+    if (state.job === null || editing()) return;
+    sourceEl.classList.add('editing');
+    sourceText.setAttribute('contenteditable', 'plaintext-only');
+    send({ type: 'edit_source' });
+    sourceText.focus();
+  });
+
+  sourceText.addEventListener('keydown', (e) => {
+    if (!editing()) return;
+    if (e.key === 'Enter' && !e.shiftKey) {
+      e.preventDefault();
+      const corrected = sourceText.innerText.replace(/\n+$/, '');
+      stopEditing();
+      sourceText.textContent = state.source;
+      send({ type: 'correct_source', original: state.source, corrected });
+    } else if (e.key === 'Escape') {
+      e.preventDefault();
+      stopEditing();
+      sourceText.textContent = state.source;
+      send({ type: 'edit_done' });
+    }
+  });
+
   // Drag: anywhere on the panel except buttons and the resize grip starts a native window drag.
   frame.addEventListener('mousedown', (e) => {
     if (e.button !== 0 || state.locked) return;
     if (e.target.closest('button, .resize-grip')) return;
+    if (editing() && e.target.closest('.source-text')) return;
     e.preventDefault();
     send({ type: 'drag' });
   });

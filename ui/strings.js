@@ -491,6 +491,10 @@ window.ocrlayStrings = {
   "err.target_auto": {"zh": "目标语言不能是“自动”", "en": "The target language cannot be auto"},
   "err.url_empty": {"zh": "接口地址为空", "en": "The API address is empty"},
   "err.url_invalid": {"zh": "“{input}”不是有效的地址（{reason}）", "en": "'{input}' is not a valid address ({reason})"},
+  "err.not_readable": {
+    "zh": "ocrlay 还不能识别韩语文字：两个 OCR 引擎都不认识韩文字母。韩语可以作为翻译的目标语言，但不能作为识别的语言",
+    "en": "ocrlay cannot read Korean text yet: neither OCR engine reads Hangul. Korean can be the language translated into, not the one read"
+  },
 
   "overlay.idle": {"zh": "等待翻译…", "en": "Waiting for text…"},
   "overlay.drag": {"zh": "拖动以移动", "en": "Drag to move"},
@@ -507,6 +511,14 @@ window.ocrlayStrings = {
   "overlay.hide": {"zh": "隐藏", "en": "Hide"},
   "overlay.resize": {"zh": "拖动调整大小", "en": "Drag to resize"},
   "overlay.failed": {"zh": "翻译失败", "en": "The translation failed"},
+  "overlay.edit_source": {
+    "zh": "更正原文（回车重新翻译，并记住这个更正）",
+    "en": "Correct the original (Enter translates it again and remembers the correction)"
+  },
+  "overlay.corrected": {
+    "zh": "原文已更正（不是 OCR 读到的原样）",
+    "en": "The original was corrected (it is not exactly what OCR read)"
+  },
 
   "selector.hint": {"zh": "拖动选择要翻译的区域 · Esc 取消", "en": "Drag over the text to translate · Esc to cancel"},
 

@@ -3,7 +3,7 @@
 //! overlay and pipeline through [`Host`], and the tests below lend it a fake.
 
 use super::windows::overlay::{NoticeAction, OverlayOut, ProviderRef};
-use crate::capture::{Rect, WindowInfo};
+use crate::capture::{Rect, Target, WindowInfo};
 use crate::config::{self, OverlayMode, Settings};
 use crate::pipeline::{AutoTarget, Job, JobEnd, PipelineEvent, Source, StopReason};
 use crate::probe::{self, Probe};
@@ -46,6 +46,8 @@ pub trait Host {
     fn set_auto(&mut self, target: Option<AutoTarget>);
     /// A translation was added to the history.
     fn history_changed(&mut self);
+    /// The settings changed (a remembered correction): the pipeline works with them from the next job on.
+    fn settings_changed(&mut self, settings: &Settings);
 }
 
 /// Timings of one job, from the hotkey press to the first painted character.
@@ -181,10 +183,7 @@ impl Controller {
             .window
             .as_ref()
             .filter(|_| self.last_region.is_none() || self.last_region == slot.rect())
-            .map(|w| Source::Bound {
-                title: w.title.clone(),
-                offset: w.offset,
-            });
+            .map(|w| Target::Window(w.clone()));
         if host.placed_for() != Some(region) {
             // First use of this region since the start: the slot's overlay position, or beside/over it.
             match slot.overlay_position {
@@ -192,7 +191,7 @@ impl Controller {
                 None => host.place_overlay(region, self.settings.overlay.mode),
             }
         }
-        let source = bound.unwrap_or(Source::Region(region));
+        let source = Source::Screen(bound.unwrap_or(Target::Region(region)));
         self.submit(host, source, at, use_memory);
     }
 
@@ -221,9 +220,9 @@ impl Controller {
         // capture instead of being read itself.
         let mut settle = Duration::ZERO;
         let place = match &source {
-            Source::Region(region) => Some(*region),
-            Source::Bound { .. } => self.settings.regions.current().rect(),
-            Source::Image(_) => None,
+            Source::Screen(Target::Region(region)) => Some(*region),
+            Source::Screen(Target::Window(_)) => self.settings.regions.current().rect(),
+            Source::Image(_) | Source::Text(_) => None,
         };
         if self.hidden_for_capture.is_some() {
             // Still hidden for a capture this one supersedes: this job shows it again.
@@ -247,6 +246,7 @@ impl Controller {
             region: self.settings.regions.current().name.clone(),
             use_memory,
             settle,
+            direction: self.settings.regions.current().direction,
         });
     }
 
@@ -272,9 +272,12 @@ impl Controller {
         self.auto_on = true;
         host.overlay(OverlayOut::Auto { on: true });
         host.set_auto(Some(AutoTarget {
-            region,
-            window: slot.window.as_ref().map(|w| (w.title.clone(), w.offset)),
+            target: match &slot.window {
+                Some(w) => Target::Window(w.clone()),
+                None => Target::Region(region),
+            },
             name: slot.name.clone(),
+            direction: slot.direction,
             gates: self.settings.auto.gates.clone(),
         }));
         let msg = if self.zh() {
@@ -367,13 +370,50 @@ impl Controller {
         }
     }
 
+    /// The user corrected the recognised text `original` to `corrected` in the overlay: it is translated
+    /// again as corrected (no capture), and the correction is remembered as replacement rules (one per
+    /// changed line, matching that whole line), so the same misreading is corrected before translation from
+    /// now on. The rules show in the settings' replacement rules, where they can be removed.
+    pub fn correct_source(
+        &mut self,
+        host: &mut dyn Host,
+        original: &str,
+        corrected: &str,
+        at: Instant,
+    ) {
+        let corrected = corrected.trim();
+        if corrected.is_empty() || corrected == original.trim() {
+            return;
+        }
+        let rules = correction_rules(original.trim(), corrected);
+        let add = |filters: &mut Vec<crate::filters::Rule>| {
+            for rule in &rules {
+                match filters
+                    .iter_mut()
+                    .find(|r| r.regex && r.pattern == rule.pattern)
+                {
+                    Some(old) => old.replacement = rule.replacement.clone(),
+                    None => filters.push(rule.clone()),
+                }
+            }
+        };
+        add(&mut self.settings.filters);
+        if let Err(e) = config::update(&self.config_path, |s| add(&mut s.filters)) {
+            tracing::warn!("{e}");
+        }
+        tracing::debug!(rules = rules.len(), "correction remembered");
+        host.settings_changed(&self.settings);
+        self.submit(host, Source::Text(corrected.to_string()), at, true);
+    }
+
     /// The user put the overlay at `at`: it stays there, for the active saved region too.
     pub fn overlay_placed_by_user(&mut self, at: [i32; 2]) {
         self.settings.overlay.position = Some(at);
         self.settings.regions.current_mut().overlay_position = Some(at);
     }
 
-    fn is_current(&self, job: u64) -> bool {
+    /// Whether `job` is the job on screen.
+    pub fn is_current(&self, job: u64) -> bool {
         self.trace.is_some_and(|t| t.job == job)
     }
 
@@ -385,17 +425,17 @@ impl Controller {
                     self.set_auto(host, true);
                 }
             }
-            PipelineEvent::EngineReady(Err(msg)) => {
-                let text =
-                    self.t("OCR 模型无法加载：", "The OCR models could not be loaded: ") + &msg;
+            PipelineEvent::EngineReady(Err(problem)) => {
+                let text = self.t("OCR 模型无法加载：", "The OCR models could not be loaded: ")
+                    + &problem.message(self.zh());
                 self.say(host, &text);
             }
             PipelineEvent::AutoJob { job } => {
                 self.trace = Some(Trace::new(job, Instant::now(), true))
             }
             PipelineEvent::RegionMoved { job, region } => self.region_moved(host, job, region),
-            PipelineEvent::AutoProblem(message) => {
-                let msg = self.t("自动翻译：", "Auto mode: ") + &message;
+            PipelineEvent::AutoProblem(problem) => {
+                let msg = self.t("自动翻译：", "Auto mode: ") + &problem.message(self.zh());
                 self.say(host, &msg);
             }
             PipelineEvent::Captured { job, ms } => {
@@ -414,6 +454,7 @@ impl Controller {
                 ms,
                 providers,
                 cut_from,
+                corrected,
             } if self.is_current(job) => {
                 if let Some(t) = self.trace.as_mut() {
                     t.recognized = Some(Instant::now());
@@ -425,6 +466,7 @@ impl Controller {
                 }
                 host.overlay(OverlayOut::Job {
                     job,
+                    corrected,
                     source: text,
                     providers: providers
                         .into_iter()
@@ -459,11 +501,12 @@ impl Controller {
                 };
                 self.say(host, &msg);
             }
-            PipelineEvent::Failed { job, message } => {
+            PipelineEvent::Failed { job, problem } => {
                 if self.hidden_for_capture == Some(job) {
                     self.hidden_for_capture = None;
                 }
                 if self.is_current(job) {
+                    let message = problem.message(self.zh());
                     self.say(host, &message);
                 }
             }
@@ -533,13 +576,13 @@ impl Controller {
             PipelineEvent::ProviderFailed {
                 job,
                 provider,
-                message,
+                problem,
                 partial,
             } if self.is_current(job) => {
                 host.overlay(OverlayOut::Error {
                     job,
                     provider,
-                    message,
+                    message: problem.message(self.zh()),
                     partial,
                 });
                 self.status(host, "", false);
@@ -670,6 +713,29 @@ impl Controller {
     }
 }
 
+/// Replacement rules that turn `original` into `corrected`: one per changed line when both have as many
+/// lines (each matching that whole line, and only it), else one for the whole text.
+fn correction_rules(original: &str, corrected: &str) -> Vec<crate::filters::Rule> {
+    let rule = |pattern: String, replacement: &str| crate::filters::Rule {
+        pattern,
+        // Literal text: `$` would name a group.
+        replacement: replacement.replace('$', "$$"),
+        regex: true,
+        stage: crate::filters::Stage::BeforeTranslation,
+        enabled: true,
+    };
+    let (a, b): (Vec<&str>, Vec<&str>) = (original.lines().collect(), corrected.lines().collect());
+    if a.len() == b.len() {
+        a.iter()
+            .zip(&b)
+            .filter(|(o, c)| o.trim() != c.trim() && !o.trim().is_empty())
+            .map(|(o, c)| rule(format!("(?m)^{}$", regex::escape(o.trim())), c.trim()))
+            .collect()
+    } else {
+        vec![rule(format!("^{}$", regex::escape(original)), corrected)]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -690,6 +756,7 @@ mod tests {
         jobs: Vec<Job>,
         auto: Vec<Option<AutoTarget>>,
         history_changes: usize,
+        settings_changes: usize,
     }
 
     impl Host for Fake {
@@ -745,6 +812,9 @@ mod tests {
         }
         fn history_changed(&mut self) {
             self.history_changes += 1;
+        }
+        fn settings_changed(&mut self, _settings: &Settings) {
+            self.settings_changes += 1;
         }
     }
 
@@ -808,7 +878,7 @@ mod tests {
         assert_eq!(c.settings.regions.current().rect(), Some(region));
         // Alt+W reads the same place from the screen, past the memory when asked.
         c.repeat_last(&mut host, Instant::now(), false);
-        assert!(matches!(host.jobs[1].source, Source::Region(r) if r == region));
+        assert!(matches!(host.jobs[1].source, Source::Screen(Target::Region(r)) if r == region));
         assert!(!host.jobs[1].use_memory);
         assert_eq!(host.placed.len(), 1, "already placed for that region");
     }
@@ -827,6 +897,7 @@ mod tests {
                 ms: 12,
                 providers: Vec::new(),
                 cut_from: None,
+                corrected: false,
             },
         );
         assert_eq!(host.statuses().last().unwrap().1, false, "no spinner");
@@ -870,6 +941,7 @@ mod tests {
                 ms: 1,
                 providers: providers.clone(),
                 cut_from: None,
+                corrected: false,
             },
         );
         c.pipeline_event(
@@ -950,16 +1022,14 @@ mod tests {
         assert_eq!(binding.offset, [50, 500, 300, 80]);
         // Alt+W reads the window itself.
         c.repeat_last(&mut host, Instant::now(), true);
-        assert!(
-            matches!(&host.jobs[1].source, Source::Bound { title, offset } if title == "Game" && *offset == [50, 500, 300, 80])
-        );
+        assert!(matches!(
+            &host.jobs[1].source,
+            Source::Screen(Target::Window(b)) if b.title == "Game" && b.offset == [50, 500, 300, 80]
+        ));
         // Auto mode follows the window too.
         c.set_auto(&mut host, true);
         let target = host.auto.last().unwrap().clone().unwrap();
-        assert_eq!(
-            target.window,
-            Some(("Game".to_string(), [50, 500, 300, 80]))
-        );
+        assert!(matches!(target.target, Target::Window(b) if b.offset == [50, 500, 300, 80]));
         // Chosen off the window: no longer bound, and the user is told.
         c.set_auto(&mut host, false);
         let statuses = host.statuses().len();
@@ -999,5 +1069,56 @@ mod tests {
         // The user drags the overlay: the active slot remembers it.
         c.overlay_placed_by_user([5, 6]);
         assert_eq!(c.settings.regions.current().overlay_position, Some([5, 6]));
+    }
+
+    #[test]
+    fn a_corrected_line_is_translated_as_corrected_and_stays_corrected() {
+        let (mut c, _dir) = controller();
+        let mut host = Fake::default();
+        c.region_chosen(&mut host, rect(300, 400, 200, 50), image(), Instant::now());
+        let original = "【アリス】\n魔土を倒す旅に出た。";
+        c.correct_source(
+            &mut host,
+            original,
+            "【アリス】\n魔王を倒す旅に出た。",
+            Instant::now(),
+        );
+        // Translated again as corrected, without a capture.
+        assert!(
+            matches!(&host.jobs[1].source, Source::Text(t) if t == "【アリス】\n魔王を倒す旅に出た。")
+        );
+        assert_eq!(host.settings_changes, 1);
+        // One rule, for the changed line only, and saved.
+        let rules = &c.settings.filters;
+        assert_eq!(rules.len(), 1, "{rules:?}");
+        let (filters, errors) = crate::filters::Filters::compile(rules);
+        assert!(errors.is_empty(), "{errors:?}");
+        let fixed = filters.apply(crate::filters::Stage::BeforeTranslation, original);
+        assert_eq!(fixed, "【アリス】\n魔王を倒す旅に出た。");
+        // A line that only contains the misread one is left alone.
+        let other = "魔土を倒す旅に出た。それから";
+        assert_eq!(
+            filters.apply(crate::filters::Stage::BeforeTranslation, other),
+            other
+        );
+        let written = std::fs::read_to_string(c.config_path()).unwrap();
+        assert!(written.contains("魔王を倒す旅に出た。"), "{written}");
+        // The same correction again does not add a second rule; an unchanged text does nothing.
+        c.correct_source(
+            &mut host,
+            original,
+            "【アリス】\n魔王を倒す旅に出た。",
+            Instant::now(),
+        );
+        assert_eq!(c.settings.filters.len(), 1);
+        c.correct_source(&mut host, original, original, Instant::now());
+        assert_eq!(host.jobs.len(), 3);
+        // Money signs are text, not group references.
+        let rules = correction_rules("100G", "$100");
+        let (filters, _) = crate::filters::Filters::compile(&rules);
+        assert_eq!(
+            filters.apply(crate::filters::Stage::BeforeTranslation, "100G"),
+            "$100"
+        );
     }
 }

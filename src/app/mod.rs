@@ -7,6 +7,7 @@
 //! screen is the [`controller`]'s, which sees the windows only through [`controller::Host`].
 
 pub mod controller;
+mod desk;
 pub mod event;
 pub mod hotkeys;
 pub mod instance;
@@ -16,17 +17,18 @@ pub mod tray;
 pub mod webview;
 pub mod windows;
 
-use crate::capture::{self, Rect, WindowInfo};
-use crate::config::{self, OverlayMode, Settings};
+use crate::capture::Rect;
+use crate::config::{self, Settings};
 use crate::memory::Store;
 use crate::ocr::EngineParams;
-use crate::pipeline::{AutoTarget, Job, Pipeline, Sink, TranslationPlan};
+use crate::pipeline::{Pipeline, PipelineEvent, Sink, TranslationPlan};
 use crate::probe::{self, Probe};
 use controller::{Controller, Host};
+use desk::{refresh_own_windows, Desk};
 use event::{AppEvent, HotkeyAction, Page};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tao::event::{Event, StartCause, WindowEvent};
 use tao::event_loop::{
     ControlFlow, EventLoop, EventLoopBuilder, EventLoopProxy, EventLoopWindowTarget,
@@ -34,7 +36,7 @@ use tao::event_loop::{
 use tao::window::WindowId;
 use webview::Shots;
 use windows::history::{HistoryIn, HistoryWindow};
-use windows::overlay::{NoticeAction, Overlay, OverlayIn, OverlayOut};
+use windows::overlay::{NoticeAction, Overlay, OverlayIn};
 use windows::selector::{SelectorIn, Selectors};
 use windows::settings::{self as settings_window, SettingsIn, SettingsOut, SettingsWindow};
 
@@ -74,6 +76,10 @@ struct App {
     hotkey_error: Option<String>,
     tray: Option<tray_icon::TrayIcon>,
     clipboard: Option<arboard::Clipboard>,
+    /// The clipboard and WebSocket outputs of each new line.
+    outputs: crate::outputs::Outputs,
+    /// The overlay stepped aside for the region selector's screenshots: it comes back if no region is chosen.
+    overlay_back_after_selection: bool,
     /// Open the settings once the loop runs (`ocrlay settings` started this instance).
     show_settings_at_start: bool,
 }
@@ -120,7 +126,8 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         })
     };
     let mut startup_notes = Vec::new();
-    let store = open_store(&settings, &mut startup_notes);
+    let zh = ui_lang(settings.general.ui_language) == "zh";
+    let store = crate::memory::open_for(&settings.memory, zh, &mut startup_notes);
     let own_windows: Arc<Mutex<Vec<Rect>>> = Arc::default();
     let pipeline = Pipeline::start(
         settings.ocr.engine,
@@ -157,10 +164,19 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         hotkey_error,
         tray: None,
         clipboard: None,
+        outputs: crate::outputs::Outputs::default(),
+        overlay_back_after_selection: false,
         show_settings_at_start: options.show_settings,
     };
     let lang = app.lang();
     app.overlay.appearance(&app.ctl.settings, lang);
+    let zh = app.zh();
+    if let Err(e) = app
+        .outputs
+        .configure(&app.ctl.settings.output, app.runtime.handle(), zh)
+    {
+        startup_notes.push(e);
+    }
     for note in startup_notes {
         app.status(&note);
     }
@@ -193,96 +209,6 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
             _ => {}
         }
     })
-}
-
-/// The windows and the pipeline, lent to the controller for one call.
-struct Desk<'a> {
-    overlay: &'a mut Overlay,
-    pipeline: &'a Pipeline,
-    history: &'a mut HistoryWindow,
-    settings: &'a SettingsWindow,
-    own_windows: &'a Mutex<Vec<Rect>>,
-    locked: bool,
-}
-
-impl Desk<'_> {
-    fn refresh(&self) {
-        refresh_own_windows(self.overlay, self.settings, self.history, self.own_windows);
-    }
-}
-
-impl Host for Desk<'_> {
-    fn overlay(&mut self, msg: OverlayOut) {
-        self.overlay.send(&msg);
-    }
-    fn show_overlay(&mut self, show: bool) {
-        self.overlay.show(show, self.locked);
-        self.refresh();
-    }
-    fn overlay_visible(&self) -> bool {
-        self.overlay.visible()
-    }
-    fn place_overlay(&mut self, region: Rect, mode: OverlayMode) {
-        self.overlay.place_for(region, mode);
-        self.refresh();
-    }
-    fn move_overlay(&mut self, [x, y]: [i32; 2], region: Option<Rect>) {
-        self.overlay.move_to(x, y, None);
-        self.overlay.set_placed_for(region);
-        self.refresh();
-    }
-    fn placed_for(&self) -> Option<Rect> {
-        self.overlay.placed_for()
-    }
-    fn set_placed_for(&mut self, region: Option<Rect>) {
-        self.overlay.set_placed_for(region);
-    }
-    fn fit_over(&mut self) {
-        self.overlay.fit_over();
-    }
-    fn overlay_covers(&self, region: Rect) -> bool {
-        self.overlay.covers(region)
-    }
-    fn covered_capture_supported(&self) -> bool {
-        capture::covered_capture_supported()
-    }
-    fn windows(&self) -> Vec<WindowInfo> {
-        capture::windows().unwrap_or_default()
-    }
-    fn next_job_id(&mut self) -> u64 {
-        self.pipeline.next_id()
-    }
-    fn submit(&mut self, job: Job) {
-        self.pipeline.submit(job);
-    }
-    fn set_auto(&mut self, target: Option<AutoTarget>) {
-        self.pipeline.set_auto(target);
-        self.refresh();
-    }
-    fn history_changed(&mut self) {
-        self.history.send(&[windows::history::HistoryOut::Changed]);
-    }
-}
-
-/// Records where our visible windows are (overlay, settings, history; selectors are up only while choosing),
-/// for capture to keep clear of.
-fn refresh_own_windows(
-    overlay: &Overlay,
-    settings: &SettingsWindow,
-    history: &HistoryWindow,
-    own: &Mutex<Vec<Rect>>,
-) {
-    let mut shown = overlay.keep_clear();
-    for w in [settings.page(), history.page()].into_iter().flatten() {
-        if !w.window.is_minimized() {
-            shown.push((w.rect(), w.excluded));
-        }
-    }
-    let rects = os::to_keep_clear(shown);
-    tracing::trace!(?rects, "own windows");
-    if let Ok(mut o) = own.lock() {
-        *o = rects;
-    }
 }
 
 impl App {
@@ -420,10 +346,12 @@ impl App {
             }
             AppEvent::ShotsFailed(e) => {
                 self.selectors.failed();
+                self.overlay_back_after_selection = false;
                 let msg = e.message(self.zh());
                 self.status(&msg);
             }
             AppEvent::Pipeline(e) => {
+                self.output(&e);
                 let (ctl, mut desk) = self.split();
                 ctl.pipeline_event(&mut desk, e);
             }
@@ -444,7 +372,7 @@ impl App {
     ) {
         match action {
             HotkeyAction::OpenSettings => self.open_settings(target, None, false),
-            HotkeyAction::SelectRegion => self.selectors.freeze(at, &self.proxy, &self.shots),
+            HotkeyAction::SelectRegion => self.start_selection(at),
             HotkeyAction::RepeatLast => {
                 let (ctl, mut desk) = self.split();
                 ctl.repeat_last(&mut desk, at, true);
@@ -461,6 +389,53 @@ impl App {
         }
     }
 
+    /// Sends the line on screen where the settings say (clipboard, WebSocket).
+    fn output(&mut self, e: &PipelineEvent) {
+        let copy = match e {
+            PipelineEvent::Recognized { job, text, .. } if self.ctl.is_current(*job) => {
+                self.outputs.recognized(*job, text)
+            }
+            PipelineEvent::Done {
+                job,
+                provider,
+                text,
+                ..
+            } if self.ctl.is_current(*job) => {
+                let region = self.ctl.settings.regions.current().name.clone();
+                self.outputs.translated(*job, provider, text, &region)
+            }
+            _ => None,
+        };
+        if let Some(text) = copy {
+            self.copy(text);
+        }
+    }
+
+    /// Freezes the screens for the region selector. The overlay is not part of what the user picks from: where
+    /// captures would show it, it steps aside first (and comes back with the job, or when the choice is
+    /// cancelled).
+    fn start_selection(&mut self, at: Instant) {
+        if self.selectors.selecting() {
+            return;
+        }
+        let mut settle = std::time::Duration::ZERO;
+        if self.overlay.visible() && !self.overlay.page.excluded {
+            let (_, mut desk) = self.split();
+            desk.show_overlay(false);
+            self.overlay_back_after_selection = true;
+            settle = std::time::Duration::from_millis(80);
+        }
+        self.selectors.freeze(at, settle, &self.proxy, &self.shots);
+    }
+
+    /// The selection ended without a region: the overlay comes back if it stepped aside for it.
+    fn selection_abandoned(&mut self) {
+        if std::mem::take(&mut self.overlay_back_after_selection) {
+            let (_, mut desk) = self.split();
+            desk.show_overlay(true);
+        }
+    }
+
     fn toggle_overlay(&mut self) {
         let show = !self.overlay.visible();
         let (_, mut desk) = self.split();
@@ -474,9 +449,7 @@ impl App {
         control_flow: &mut ControlFlow,
     ) {
         match id {
-            tray::ids::TRANSLATE => self
-                .selectors
-                .freeze(Instant::now(), &self.proxy, &self.shots),
+            tray::ids::TRANSLATE => self.start_selection(Instant::now()),
             tray::ids::REPEAT => self.hotkey(HotkeyAction::RepeatLast, Instant::now(), target),
             tray::ids::HISTORY => self.open_history(target),
             tray::ids::TOGGLE_AUTO => self.hotkey(HotkeyAction::ToggleAuto, Instant::now(), target),
@@ -511,12 +484,16 @@ impl App {
                 Err(e) => tracing::debug!("overlay sent an unknown message: {e}"),
             },
             Page::Selector(i) => match serde_json::from_str::<SelectorIn>(body) {
-                Ok(m) => {
-                    if let Some(chosen) = self.selectors.message(i, m, &self.shots) {
+                Ok(m) => match self.selectors.message(i, m, &self.shots) {
+                    Some(chosen) => {
+                        // The job shows the overlay again.
+                        self.overlay_back_after_selection = false;
                         let (ctl, mut desk) = self.split();
                         ctl.region_chosen(&mut desk, chosen.region, chosen.image, chosen.at);
                     }
-                }
+                    None if !self.selectors.selecting() => self.selection_abandoned(),
+                    None => {}
+                },
                 Err(e) => tracing::debug!("selector sent an unknown message: {e}"),
             },
             Page::Settings => match serde_json::from_str::<SettingsIn>(body) {
@@ -531,7 +508,10 @@ impl App {
                             .unwrap_or_else(|e| e.into_inner())
                             .path()
                             .to_path_buf();
-                        (path, store_options(&self.ctl.settings))
+                        (
+                            path,
+                            crate::memory::StoreOptions::from_settings(&self.ctl.settings.memory),
+                        )
                     });
                     let lang = self.lang();
                     if let Some(text) = self.history_window.message(m, store, lang, &self.proxy) {
@@ -567,6 +547,21 @@ impl App {
                 ctl.toggle_auto(&mut desk);
             }
             OverlayIn::Painted { job } => self.ctl.painted(job),
+            // Correcting the recognised text needs the keyboard, which the overlay never takes otherwise (it
+            // must not steal the game's focus).
+            OverlayIn::EditSource => {
+                self.overlay.page.window.set_focusable(true);
+                self.overlay.page.window.set_focus();
+            }
+            OverlayIn::EditDone => self.overlay.page.window.set_focusable(false),
+            OverlayIn::CorrectSource {
+                original,
+                corrected,
+            } => {
+                self.overlay.page.window.set_focusable(false);
+                let (ctl, mut desk) = self.split();
+                ctl.correct_source(&mut desk, &original, &corrected, Instant::now());
+            }
             // The window's own messages were handled by the overlay.
             OverlayIn::Ready
             | OverlayIn::Drag
@@ -702,6 +697,13 @@ impl App {
         }
         let lang = self.lang();
         self.overlay.appearance(&self.ctl.settings, lang);
+        let zh = self.zh();
+        if let Err(e) = self
+            .outputs
+            .configure(&self.ctl.settings.output, self.runtime.handle(), zh)
+        {
+            self.status(&e);
+        }
         Ok(())
     }
 
@@ -740,41 +742,6 @@ impl App {
         }
         if refresh {
             self.refresh_own_windows();
-        }
-    }
-}
-
-/// How the store keeps things, from the settings.
-fn store_options(settings: &Settings) -> crate::memory::StoreOptions {
-    crate::memory::StoreOptions {
-        max_entries: settings.memory.max_entries as usize,
-        history_max_age: (settings.memory.history_days > 0)
-            .then(|| Duration::from_secs(u64::from(settings.memory.history_days) * 86_400)),
-        history_max_rows: settings.memory.history_max_rows,
-    }
-}
-
-/// Opens the translation memory and history; what went wrong goes into `notes` for the user.
-fn open_store(settings: &Settings, notes: &mut Vec<String>) -> Option<Arc<Mutex<Store>>> {
-    if !settings.memory.cache && !settings.memory.history {
-        return None;
-    }
-    let path = crate::memory::default_path()?;
-    let options = store_options(settings);
-    match Store::open_with(&path, &options) {
-        Ok((store, aside)) => {
-            if let Some(aside) = aside {
-                tracing::warn!("{aside}");
-                notes.push(aside.to_string());
-            }
-            Some(Arc::new(Mutex::new(store)))
-        }
-        Err(e) => {
-            tracing::error!("translation memory unavailable: {e}");
-            notes.push(format!(
-                "The translation memory and history are off this time: {e}"
-            ));
-            None
         }
     }
 }

@@ -9,6 +9,7 @@ use anyhow::Context;
 use clap::Args;
 use ocrlay::capture::{self, Rect};
 use ocrlay::lang::Lang;
+use ocrlay::ocr::TextDirection;
 use ocrlay::ocr::{load_engine, EngineKind, EngineParams, OcrOutput, RecognizeOptions};
 
 /// Arguments of `ocrlay ocr`.
@@ -34,9 +35,15 @@ pub struct OcrArgs {
     /// Print stage timings to stderr: `timings: load=… detect=… recognize=… total=…`.
     #[arg(long)]
     pub timings: bool,
-    /// Source language for post-processing: auto, ja, zh, en (also zh-TW, ko).
+    /// Source language for post-processing: auto, ja, zh, en (also zh-TW).
     #[arg(long, default_value = "auto", value_parser = parse_lang)]
     pub lang: Lang,
+    /// Which way the text runs: auto, horizontal, vertical (columns right to left).
+    #[arg(long, default_value = "auto", value_parser = parse_direction)]
+    pub direction: TextDirection,
+    /// Keep furigana (small readings over kanji; left out of Japanese text by default).
+    #[arg(long)]
+    pub keep_furigana: bool,
     /// Directory searched first for model files.
     #[arg(long, value_name = "DIR")]
     pub models: Option<PathBuf>,
@@ -67,9 +74,16 @@ fn parse_engine(s: &str) -> Result<EngineKind, String> {
     s.parse().map_err(|e: ocrlay::ocr::OcrError| e.to_string())
 }
 
+fn parse_direction(s: &str) -> Result<TextDirection, String> {
+    TextDirection::from_name(s).ok_or_else(|| format!("{s}: use auto, horizontal or vertical"))
+}
+
 fn parse_lang(s: &str) -> Result<Lang, String> {
-    s.parse()
-        .map_err(|e: ocrlay::lang::UnknownLang| e.to_string())
+    let lang: Lang = s
+        .parse()
+        .map_err(|e: ocrlay::lang::UnknownLang| e.to_string())?;
+    lang.check_readable().map_err(|e| e.to_string())?;
+    Ok(lang)
 }
 
 /// `X,Y,W,H` (spaces allowed; X and Y may be negative, left of or above the primary monitor).
@@ -180,7 +194,11 @@ pub fn run(args: OcrArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot start the {} OCR engine", args.engine))?;
     let load = load_start.elapsed();
 
-    let opts = RecognizeOptions { lang: args.lang };
+    let opts = RecognizeOptions {
+        direction: args.direction,
+        keep_furigana: args.keep_furigana,
+        ..RecognizeOptions::for_lang(args.lang)
+    };
     let mut runs: Vec<OcrOutput> = Vec::new();
     for _ in 0..args.repeat.max(1) {
         let out = engine

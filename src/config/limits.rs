@@ -32,6 +32,7 @@ const TABLE: &[(&str, f64, Option<f64>)] = &[
     ("memory.max_entries", 1_000.0, Some(10_000_000.0)),
     ("memory.history_days", 0.0, Some(36_500.0)),
     ("memory.history_max_rows", 1_000.0, Some(10_000_000.0)),
+    ("output.websocket_port", 1_024.0, Some(65_535.0)),
 ];
 
 /// The range of the setting at `path` (`overlay.font_size`, `providers.kimi.temperature`), if it has one.
@@ -96,7 +97,7 @@ macro_rules! number {
         }
     )*};
 }
-number!(u32, u64, usize, f32, f64);
+number!(u16, u32, u64, usize, f32, f64);
 
 impl Limit {
     /// Refuses `v` outside the range, saying so (NaN too).

@@ -48,6 +48,8 @@ pub struct Settings {
     pub regions: RegionSettings,
     /// Translation memory and history.
     pub memory: MemorySettings,
+    /// Where each new line goes besides the overlay: clipboard, a local WebSocket.
+    pub output: OutputSettings,
     /// Per-provider settings, by catalog id. Providers not listed use the catalog's defaults.
     pub providers: BTreeMap<String, ProviderSettings>,
     /// Replacement rules for OCR text and translations, in order.
@@ -281,6 +283,7 @@ impl Settings {
             "auto",
             "regions",
             "memory",
+            "output",
             "providers",
             "filters",
         ];
@@ -302,6 +305,7 @@ impl Settings {
         let auto = AutoSettings::read(SectionReader::new(root, "auto", &mut w));
         let regions = RegionSettings::read(SectionReader::new(root, "regions", &mut w));
         let memory = MemorySettings::read(SectionReader::new(root, "memory", &mut w));
+        let output = OutputSettings::read(SectionReader::new(root, "output", &mut w));
         let providers = read_providers(root, &mut w);
         let filters = persistent::read_filters(root, &mut w);
         (
@@ -315,6 +319,7 @@ impl Settings {
                 auto,
                 regions,
                 memory,
+                output,
                 providers,
                 filters,
             },

@@ -3,8 +3,9 @@
 
 use super::read::{ConfigWarning, Fallback, SectionReader};
 use crate::auto::GateSettings;
-use crate::capture::Rect;
+use crate::capture::{Rect, Target};
 use crate::filters::{self, Rule};
+use crate::ocr::TextDirection;
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
 
@@ -63,17 +64,7 @@ pub enum OverlayMode {
     Over,
 }
 
-/// A region bound to a program's window: it moves with the window, and capture reads the window itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WindowBinding {
-    /// The window's title when it was bound (used to find it again after a restart).
-    pub title: String,
-    /// The program's name.
-    #[serde(default)]
-    pub app: String,
-    /// The region inside the window: `[x, y, width, height]` from the window's top-left corner.
-    pub offset: [i32; 4],
-}
+pub use crate::capture::WindowBinding;
 
 /// One saved region.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +80,9 @@ pub struct SavedRegion {
     /// Where the user left the overlay for this region (physical desktop pixels).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overlay_position: Option<[i32; 2]>,
+    /// Which way this region's text runs (`auto`, `horizontal`, `vertical`); none: `[ocr] direction`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direction: Option<TextDirection>,
 }
 
 impl SavedRegion {
@@ -99,6 +93,16 @@ impl SavedRegion {
             rect: None,
             window: None,
             overlay_position: None,
+            direction: None,
+        }
+    }
+
+    /// What reading this region reads: its window (wherever the window is now) when bound, else its place on
+    /// the desktop; `None` before a region was chosen.
+    pub fn target(&self) -> Option<Target> {
+        match &self.window {
+            Some(w) => Some(Target::Window(w.clone())),
+            None => self.rect().map(Target::Region),
         }
     }
 
@@ -275,4 +279,55 @@ pub(super) fn read_filters(root: &toml::Table, w: &mut Vec<ConfigWarning>) -> Ve
         }
     }
     out
+}
+
+/// What of each new line goes somewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LinePart {
+    /// Nothing.
+    #[default]
+    Off,
+    /// The recognised text.
+    Source,
+    /// The first provider's translation.
+    Translation,
+}
+
+/// `[output]`: where each new line goes besides the overlay. Everything is off by default.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OutputSettings {
+    /// Copy the source or the translation of every new line to the clipboard.
+    pub copy: LinePart,
+    /// Serve each line on a WebSocket on 127.0.0.1 (never another address): plain source text on `/` (for
+    /// texthooker pages), JSON (source, translation, provider, region, time) on `/json`.
+    pub websocket: bool,
+    /// The WebSocket's port (1024–65535).
+    pub websocket_port: u16,
+}
+
+/// The WebSocket's usual port (the one texthooker pages try first).
+pub const DEFAULT_WEBSOCKET_PORT: u16 = 6677;
+
+impl Default for OutputSettings {
+    fn default() -> Self {
+        OutputSettings {
+            copy: LinePart::Off,
+            websocket: false,
+            websocket_port: DEFAULT_WEBSOCKET_PORT,
+        }
+    }
+}
+
+impl OutputSettings {
+    pub(super) fn read(mut r: SectionReader<'_>) -> Self {
+        let d = Self::default();
+        let s = OutputSettings {
+            copy: r.get("copy", d.copy),
+            websocket: r.get("websocket", d.websocket),
+            websocket_port: r.get_within("websocket_port", d.websocket_port),
+        };
+        r.finish();
+        s
+    }
 }

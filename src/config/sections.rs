@@ -3,6 +3,7 @@
 use super::read::SectionReader;
 use crate::lang::Lang;
 use crate::ocr::EngineKind;
+use crate::ocr::TextDirection;
 use crate::providers::prompt::{GlossaryEntry, SakuraVersion};
 use crate::providers::{ApiKey, Proxy};
 use crate::text::Text;
@@ -76,7 +77,7 @@ impl GeneralSettings {
     pub(super) fn read(mut r: SectionReader<'_>) -> Self {
         let d = Self::default();
         let s = GeneralSettings {
-            source: r.get("source", d.source),
+            source: r.get_checked("source", d.source, |s| s.check_readable()),
             target: r.get_checked("target", d.target, |t| {
                 if *t == Lang::Auto {
                     Err(Text::new("err.target_auto"))
@@ -188,6 +189,11 @@ pub struct OcrSettings {
     /// A directory with the model files, when they are not next to the program.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub model_dir: Option<PathBuf>,
+    /// Which way text runs (`auto`: each box says; `vertical`: columns right to left). A saved region may say
+    /// otherwise.
+    pub direction: TextDirection,
+    /// Keep furigana (small readings over kanji); by default they are left out of Japanese text.
+    pub keep_furigana: bool,
 }
 
 impl OcrSettings {
@@ -195,8 +201,10 @@ impl OcrSettings {
         let d = Self::default();
         let s = OcrSettings {
             engine: r.get("engine", d.engine),
-            language: r.get("language", d.language),
+            language: r.get_checked("language", d.language, |l| l.check_readable()),
             model_dir: r.get("model_dir", d.model_dir),
+            direction: r.get("direction", d.direction),
+            keep_furigana: r.get("keep_furigana", d.keep_furigana),
         };
         r.finish();
         s

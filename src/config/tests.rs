@@ -285,7 +285,10 @@ fn persistent_mode_sections_round_trip() {
             offset: [10, 300, 1280, 240],
         }),
         overlay_position: Some([100, 400]),
+        direction: Some(crate::ocr::TextDirection::Vertical),
     };
+    s.ocr.direction = crate::ocr::TextDirection::Horizontal;
+    s.ocr.keep_furigana = true;
     s.memory.max_entries = 2000;
     s.filters.push(crate::filters::Rule {
         pattern: r"\s+".into(),
@@ -422,4 +425,22 @@ fn an_unreadable_file_is_not_updated() {
     std::fs::write(&path, "this is [not toml").unwrap();
     assert!(!update(&path, |s| s.general.setup_done = true).unwrap());
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "this is [not toml");
+}
+
+#[test]
+fn korean_cannot_be_the_language_read() {
+    let (s, warnings) = Settings::from_table(
+        &toml::from_str("[general]\nsource = \"ko\"\ntarget = \"ko\"\n[ocr]\nlanguage = \"ko\"\n")
+            .unwrap(),
+    );
+    // Read: back to the defaults, and said why; translated into: fine.
+    assert_eq!(s.general.source, crate::lang::Lang::Japanese);
+    assert_eq!(s.ocr.language, crate::lang::Lang::Auto);
+    assert_eq!(s.general.target, crate::lang::Lang::Korean);
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].to_string().contains("cannot read Korean"),
+        "{}",
+        warnings[0]
+    );
 }

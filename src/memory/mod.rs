@@ -138,9 +138,38 @@ impl MemoryError {
     /// What the user can do about it, as one sentence: restart (a damaged file is then moved aside), close the
     /// other program holding the database, free disk space, check the folder's permissions, or try again.
     pub fn advice(&self) -> &'static str {
+        match self.remedy() {
+            Remedy::Restart => {
+                "The database is damaged: restart ocrlay, which moves the damaged file aside and starts a \
+                 new history."
+            }
+            Remedy::CloseOther => {
+                "Another program (a second ocrlay?) is using the database; close it and try again."
+            }
+            Remedy::FreeSpace => "The disk is full; free some space and try again.",
+            Remedy::Permissions => {
+                "Check that you may write to the database's folder, then restart ocrlay."
+            }
+            Remedy::Retry => "Try again; if it keeps failing, restart ocrlay.",
+        }
+    }
+
+    /// [`MemoryError::advice`] in Chinese.
+    pub fn advice_zh(&self) -> &'static str {
+        match self.remedy() {
+            Remedy::Restart => {
+                "数据库已损坏：请重启 ocrlay，它会把损坏的文件移到一旁并开始新的历史记录。"
+            }
+            Remedy::CloseOther => "另一个程序（第二个 ocrlay？）正在使用数据库，请关闭它后重试。",
+            Remedy::FreeSpace => "磁盘已满，请腾出空间后重试。",
+            Remedy::Permissions => "请确认你有权限写入数据库所在的文件夹，然后重启 ocrlay。",
+            Remedy::Retry => "请重试；如果一直失败，请重启 ocrlay。",
+        }
+    }
+
+    fn remedy(&self) -> Remedy {
         if self.is_damaged() {
-            return "The database is damaged: restart ocrlay, which moves the damaged file aside and starts a \
-                    new history.";
+            return Remedy::Restart;
         }
         let code = match self {
             MemoryError::Database { cause, .. } | MemoryError::Open { cause, .. } => {
@@ -149,14 +178,12 @@ impl MemoryError {
             _ => None,
         };
         match code {
-            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-                "Another program (a second ocrlay?) is using the database; close it and try again."
-            }
-            Some(ErrorCode::DiskFull) => "The disk is full; free some space and try again.",
+            Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => Remedy::CloseOther,
+            Some(ErrorCode::DiskFull) => Remedy::FreeSpace,
             Some(ErrorCode::ReadOnly | ErrorCode::PermissionDenied | ErrorCode::CannotOpen) => {
-                "Check that you may write to the database's folder, then restart ocrlay."
+                Remedy::Permissions
             }
-            _ => "Try again; if it keeps failing, restart ocrlay.",
+            _ => Remedy::Retry,
         }
     }
 
@@ -172,6 +199,15 @@ impl MemoryError {
     }
 }
 
+/// What the user can do about a [`MemoryError`].
+enum Remedy {
+    Restart,
+    CloseOther,
+    FreeSpace,
+    Permissions,
+    Retry,
+}
+
 /// How a [`Store`] behaves.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoreOptions {
@@ -184,6 +220,49 @@ pub struct StoreOptions {
     pub history_max_age: Option<Duration>,
     /// The most history lines kept; the oldest go first (at least 1).
     pub history_max_rows: u64,
+}
+
+impl StoreOptions {
+    /// How the store keeps things, from the `[memory]` settings.
+    pub fn from_settings(m: &crate::config::MemorySettings) -> StoreOptions {
+        StoreOptions {
+            max_entries: m.max_entries as usize,
+            history_max_age: (m.history_days > 0)
+                .then(|| Duration::from_secs(u64::from(m.history_days) * 86_400)),
+            history_max_rows: m.history_max_rows,
+        }
+    }
+}
+
+/// Opens the translation memory and history the settings ask for (none when both are off); what went wrong
+/// goes into `notes` for the user, in Chinese when `zh`.
+pub fn open_for(
+    m: &crate::config::MemorySettings,
+    zh: bool,
+    notes: &mut Vec<String>,
+) -> Option<std::sync::Arc<std::sync::Mutex<Store>>> {
+    if !m.cache && !m.history {
+        return None;
+    }
+    let path = default_path()?;
+    match Store::open_with(&path, &StoreOptions::from_settings(m)) {
+        Ok((store, aside)) => {
+            if let Some(aside) = aside {
+                tracing::warn!("{aside}");
+                notes.push(aside.to_string());
+            }
+            Some(std::sync::Arc::new(std::sync::Mutex::new(store)))
+        }
+        Err(e) => {
+            tracing::error!("translation memory unavailable: {e}");
+            notes.push(if zh {
+                format!("翻译记忆与历史这次无法使用（{e}）。{}", e.advice_zh())
+            } else {
+                format!("The translation memory and history are off this time: {e}")
+            });
+            None
+        }
+    }
 }
 
 impl Default for StoreOptions {
@@ -311,6 +390,7 @@ mod tests {
         };
         let busy = database(rusqlite::ffi::SQLITE_BUSY);
         assert!(busy.advice().contains("close it and try again"));
+        assert!(busy.advice_zh().contains("请关闭它后重试"));
         assert!(database(rusqlite::ffi::SQLITE_FULL)
             .advice()
             .contains("The disk is full"));

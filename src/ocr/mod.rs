@@ -13,7 +13,7 @@
 //! let mut engine = load_engine(EngineKind::PpOcr, &EngineParams::default())?;
 //! // For every capture.
 //! let image = image::RgbaImage::new(640, 120);
-//! let opts = RecognizeOptions { lang: Lang::Japanese, ..Default::default() };
+//! let opts = RecognizeOptions::for_lang(Lang::Japanese);
 //! let output = engine.recognize(&image, &opts)?;
 //! for line in &output.lines {
 //!     println!("{} ({:?})", line.text, line.confidence);
@@ -38,6 +38,7 @@
 pub mod detection;
 pub mod error;
 pub mod layout;
+pub use layout::TextDirection;
 pub mod models;
 pub mod ocrs_engine;
 pub mod postprocess;
@@ -125,6 +126,26 @@ impl EngineParams {
 pub struct RecognizeOptions {
     /// The source language: drives spacing and punctuation rules. `Auto` guesses per line from the script.
     pub lang: Lang,
+    /// Which way the text runs (columns right to left when vertical).
+    pub direction: TextDirection,
+    /// Keep furigana (small readings over kanji). They are left out of Japanese text (and text of an unknown
+    /// language) unless this is set.
+    pub keep_furigana: bool,
+}
+
+impl RecognizeOptions {
+    /// Options for `lang`, everything else as by default.
+    pub fn for_lang(lang: Lang) -> RecognizeOptions {
+        RecognizeOptions {
+            lang,
+            ..RecognizeOptions::default()
+        }
+    }
+
+    /// Whether furigana are left out.
+    pub fn drop_furigana(&self) -> bool {
+        !self.keep_furigana && matches!(self.lang, Lang::Japanese | Lang::Auto)
+    }
 }
 
 /// A point in image pixel coordinates (x to the right, y down).

@@ -117,8 +117,49 @@ fn narrow_forms(text: &str) -> String {
         .collect()
 }
 
+/// Vertical text's presentation forms (︒︑﹁﹂︙…, as a vertical line reads) in their ordinary form: the text
+/// is the same whichever way it was printed.
+pub fn horizontal_forms(text: &str) -> std::borrow::Cow<'_, str> {
+    fn form(c: char) -> Option<char> {
+        Some(match c {
+            '︒' => '。',
+            '︑' => '、',
+            '︐' => '，',
+            '﹁' => '「',
+            '﹂' => '」',
+            '﹃' => '『',
+            '﹄' => '』',
+            '︵' => '（',
+            '︶' => '）',
+            '︷' => '｛',
+            '︸' => '｝',
+            '︹' => '〔',
+            '︺' => '〕',
+            '︻' => '【',
+            '︼' => '】',
+            '︽' => '《',
+            '︾' => '》',
+            '︿' => '〈',
+            '﹀' => '〉',
+            '︙' => '…',
+            '︰' => '‥',
+            '︓' => '：',
+            '︔' => '；',
+            '︕' => '！',
+            '︖' => '？',
+            '︱' | '︲' => 'ー',
+            _ => return None,
+        })
+    }
+    if !text.chars().any(|c| form(c).is_some()) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.chars().map(|c| form(c).unwrap_or(c)).collect())
+}
+
 /// Applies the rules of `lang` (or of the language guessed from the line, for `Auto`) to one line.
 pub fn apply(text: &str, lang: Lang) -> String {
+    let text = &horizontal_forms(text);
     let lang = if lang == Lang::Auto {
         guess_lang(text)
     } else {
@@ -145,6 +186,16 @@ pub fn apply(text: &str, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vertical_forms_read_as_ordinary_text() {
+        assert_eq!(
+            apply("﹁ここが︑約束の場所だ︒﹂", Lang::Japanese),
+            "「ここが、約束の場所だ。」"
+        );
+        assert_eq!(apply("︙︙本当に︖", Lang::Japanese), "……本当に？");
+        assert_eq!(apply("ス︱パ︱", Lang::Japanese), "スーパー");
+    }
 
     #[test]
     fn no_spaces_between_japanese_characters() {

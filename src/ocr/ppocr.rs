@@ -5,7 +5,7 @@ use std::time::Instant;
 use image::RgbaImage;
 
 use super::detection::{DetectionParams, Detector};
-use super::layout::{reading_order, Fragment, LayoutParams};
+use super::layout::{reading_order_with, Fragment, LayoutParams};
 use super::models::{self, InferenceModel, KnownFile, ModelLocations};
 use super::recognition::{load_dictionary, RecognitionParams, Recognizer};
 use super::{
@@ -147,10 +147,15 @@ impl OcrEngine for PpOcrEngine {
                 confidence: t.confidence,
             })
             .collect();
-        let lines = reading_order(fragments, &self.layout)
-            .into_iter()
-            .filter_map(|group| merge_group(group, opts))
-            .collect();
+        let lines = reading_order_with(
+            fragments,
+            &self.layout,
+            opts.direction,
+            opts.drop_furigana(),
+        )
+        .into_iter()
+        .filter_map(|group| merge_group(group, opts))
+        .collect();
         timings.post = start.elapsed();
         Ok(OcrOutput { lines, timings })
     }
@@ -272,12 +277,7 @@ mod tests {
             }
         });
         let out = engine
-            .recognize(
-                &img,
-                &RecognizeOptions {
-                    lang: Lang::Japanese,
-                },
-            )
+            .recognize(&img, &RecognizeOptions::for_lang(Lang::Japanese))
             .unwrap();
         let texts: Vec<&str> = out.lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(texts, vec!["日本", "語だ"]);

@@ -10,12 +10,12 @@
 mod translate;
 
 use crate::auto::{FrameDecision, Gate, GateSettings, TextDecision, Thumb};
-use crate::capture::{self, Rect};
+use crate::capture::{self, Reader, Rect, Target};
 use crate::config::Settings;
 use crate::filters::{Filters, Stage};
 use crate::lang::Lang;
 use crate::memory::{self, Store};
-use crate::ocr::{self, EngineParams, OcrEngine, RecognizeOptions};
+use crate::ocr::{self, EngineParams, OcrEngine, RecognizeOptions, TextDirection};
 use crate::providers::prompt::ContextPair;
 use crate::providers::Endpoint;
 use image::RgbaImage;
@@ -28,17 +28,12 @@ use std::time::{Duration, Instant};
 /// What a job reads.
 #[derive(Debug)]
 pub enum Source {
-    /// Capture this desktop region now (or, where ocrlay's own windows cover it, the window under it).
-    Region(Rect),
-    /// Capture a region of a program's window, found by its title (wherever the window is now).
-    Bound {
-        /// The window's title.
-        title: String,
-        /// The region inside the window: `[x, y, width, height]` from its top-left corner.
-        offset: [i32; 4],
-    },
+    /// Read this place on the screen now.
+    Screen(Target),
     /// An image captured already (the region selector's frozen screenshot).
     Image(RgbaImage),
+    /// Text the user corrected: translated as it is, without capture or OCR.
+    Text(String),
 }
 
 /// One trip from pixels to translations.
@@ -57,6 +52,8 @@ pub struct Job {
     pub use_memory: bool,
     /// Wait this long before capturing (the app hid its overlay from the region and the screen must catch up).
     pub settle: Duration,
+    /// Which way the region's text runs, when its saved region says (else the plan's).
+    pub direction: Option<TextDirection>,
 }
 
 /// A provider taking part in a job.
@@ -68,11 +65,48 @@ pub struct ProviderLabel {
     pub name: String,
 }
 
+/// Why a job, auto mode or a provider could not go on, as data: the app says it in the UI's language
+/// ([`Problem::message`]).
+#[derive(Debug, Clone)]
+pub enum Problem {
+    /// Capture failed.
+    Capture(Arc<capture::CaptureError>),
+    /// OCR could not be set up (at start) or failed on an image.
+    Ocr(Arc<ocr::OcrError>),
+    /// The OCR engine is not loaded (its start-up failure was said then).
+    NoEngine,
+    /// A provider could not be prepared or failed.
+    Provider(Arc<crate::providers::ProviderError>),
+}
+
+impl Problem {
+    /// The words for the user, in Chinese when `zh`.
+    pub fn message(&self, zh: bool) -> String {
+        match (self, zh) {
+            (Problem::Capture(e), _) => e.message(zh),
+            (Problem::Ocr(e), true) => format!("OCR 出错：{}", e.message(true)),
+            (Problem::Ocr(e), false) => format!("OCR failed: {e}"),
+            (Problem::NoEngine, true) => "OCR 引擎没有加载（见启动时的提示）".into(),
+            (Problem::NoEngine, false) => {
+                "the OCR engine is not loaded (see the message at start-up)".into()
+            }
+            (Problem::Provider(e), _) => e.message(zh),
+        }
+    }
+}
+
+/// Two problems are the same when they say the same (the errors inside compare no other way).
+impl PartialEq for Problem {
+    fn eq(&self, other: &Self) -> bool {
+        self.message(false) == other.message(false)
+    }
+}
+
 /// What happened in a job.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PipelineEvent {
     /// The OCR engine is loaded (or failed to load, with the reason).
-    EngineReady(Result<(), String>),
+    EngineReady(Result<(), Problem>),
     /// The region was captured.
     Captured {
         /// Job id.
@@ -92,6 +126,9 @@ pub enum PipelineEvent {
         providers: Vec<ProviderLabel>,
         /// The text was longer than [`MAX_OCR_CHARS`] and was cut: how many characters OCR read.
         cut_from: Option<usize>,
+        /// The text is not what OCR read: the user corrected it, or a replacement rule (a remembered
+        /// correction) changed it.
+        corrected: bool,
     },
     /// The region holds no text.
     NoText {
@@ -104,8 +141,8 @@ pub enum PipelineEvent {
     Failed {
         /// Job id.
         job: u64,
-        /// What to tell the user.
-        message: String,
+        /// Why.
+        problem: Problem,
     },
     /// More translated text arrived.
     Delta {
@@ -133,7 +170,7 @@ pub enum PipelineEvent {
         job: u64,
     },
     /// Auto mode cannot capture or read its region (it keeps trying).
-    AutoProblem(String),
+    AutoProblem(Problem),
     /// A window-bound region is somewhere else on the desktop now (its window moved): where it is.
     RegionMoved {
         /// The manual job that found it (`None`: auto mode).
@@ -147,8 +184,8 @@ pub enum PipelineEvent {
         job: u64,
         /// Provider id.
         provider: String,
-        /// What to tell the user.
-        message: String,
+        /// Why.
+        problem: Problem,
         /// Text that arrived before the failure.
         partial: String,
     },
@@ -228,7 +265,7 @@ pub struct TranslationPlan {
     /// Ready endpoints (their HTTP clients keep connections alive between jobs).
     pub endpoints: Vec<Endpoint>,
     /// Providers that could not be prepared, with the reason (shown in the overlay).
-    pub broken: Vec<(ProviderLabel, String)>,
+    pub broken: Vec<(ProviderLabel, Problem)>,
     /// Source language.
     pub from: Lang,
     /// Target language.
@@ -249,8 +286,6 @@ pub struct TranslationPlan {
     pub memory: bool,
     /// Record every translated line in the history.
     pub history: bool,
-    /// Provider errors in Chinese (the UI's language).
-    pub zh: bool,
     /// What else shapes an answer (custom prompt, glossary): part of the memory's key.
     pub prompt_fingerprint: String,
 }
@@ -260,7 +295,6 @@ impl TranslationPlan {
     pub fn from_settings(s: &Settings) -> Self {
         let mut endpoints = Vec::new();
         let mut broken = Vec::new();
-        let zh = s.general.ui_language.code() == "zh";
         for info in s.enabled_providers() {
             match Endpoint::new(s.endpoint_spec(info)) {
                 Ok(ep) => endpoints.push(ep),
@@ -269,7 +303,7 @@ impl TranslationPlan {
                         id: info.id.into(),
                         name: info.name.into(),
                     },
-                    e.message(zh),
+                    Problem::Provider(Arc::new(e)),
                 )),
             }
         }
@@ -283,7 +317,6 @@ impl TranslationPlan {
             filters: Arc::new(filters),
             memory: s.memory.cache,
             history: s.memory.history,
-            zh,
             prompt_fingerprint: memory::prompt_fingerprint(&[
                 &s.translation.custom_prompt,
                 &glossary,
@@ -297,7 +330,11 @@ impl TranslationPlan {
             glossary: s.translation.glossary.clone(),
             custom_prompt: Some(s.translation.custom_prompt.clone())
                 .filter(|p| !p.trim().is_empty()),
-            ocr: RecognizeOptions { lang: ocr_lang },
+            ocr: RecognizeOptions {
+                direction: s.ocr.direction,
+                keep_furigana: s.ocr.keep_furigana,
+                ..RecognizeOptions::for_lang(ocr_lang)
+            },
         }
     }
 
@@ -323,10 +360,10 @@ enum Work {
 /// What auto mode watches.
 #[derive(Debug, Clone)]
 pub struct AutoTarget {
-    /// The region in desktop pixels (where it was when auto mode started).
-    pub region: Rect,
-    /// The window the region belongs to, by title, and the region inside it: capture follows the window.
-    pub window: Option<(String, [i32; 4])>,
+    /// What to watch: a desktop region, or a region of a window that capture follows.
+    pub target: Target,
+    /// Which way the region's text runs, when its saved region says (else the plan's).
+    pub direction: Option<TextDirection>,
     /// The region's name (history, per-region context).
     pub name: String,
     /// The gates' thresholds.
@@ -338,60 +375,6 @@ struct AutoState {
     gate: Gate,
     reader: Reader,
     failures: u32,
-}
-
-/// Reads a place on the screen: a bound window (found again by title when it restarts), or a desktop region
-/// without ever reading ocrlay's own windows over it.
-#[derive(Default)]
-struct Reader {
-    window_id: Option<u32>,
-    region: capture::RegionReader,
-    /// Where the bound region was on the desktop at the last capture.
-    placed: Option<Rect>,
-    /// Set when that changed (the window moved); taken by the caller.
-    moved: Option<Rect>,
-}
-
-impl Reader {
-    fn capture(
-        &mut self,
-        region: Rect,
-        window: Option<&(String, [i32; 4])>,
-        own: &Mutex<Vec<Rect>>,
-    ) -> Result<RgbaImage, capture::CaptureError> {
-        let Some((title, [ox, oy, w, h])) = window else {
-            let own = own.lock().map(|o| o.clone()).unwrap_or_default();
-            return self.region.capture(region, &own);
-        };
-        let id = match self.window_id {
-            Some(id) => id,
-            None => {
-                let found = capture::windows()?
-                    .into_iter()
-                    .find(|w| &w.title == title)
-                    .ok_or_else(|| capture::CaptureError::BoundWindowMissing(title.clone()))?;
-                self.window_id = Some(found.id);
-                found.id
-            }
-        };
-        // The region on the desktop now (where the window is, plus the offset), kept inside the window.
-        let (img, _, placed) = capture::capture_window_part(id, |rect| Rect {
-            x: rect.x + (*ox).max(0),
-            y: rect.y + (*oy).max(0),
-            width: (*w).max(1) as u32,
-            height: (*h).max(1) as u32,
-        })
-        .inspect_err(|_| self.window_id = None)?;
-        if self.placed != Some(placed) {
-            self.placed = Some(placed);
-            self.moved = Some(placed);
-        }
-        // A window read where ocrlay's window covers it shows ocrlay's window unless the system keeps covered
-        // content (a compositor on X11).
-        let own = own.lock().map(|o| o.clone()).unwrap_or_default();
-        self.region.covered(&placed, &own)?;
-        Ok(img)
-    }
 }
 
 /// The worker: OCR thread + provider calls on the runtime.
@@ -459,7 +442,7 @@ impl Pipeline {
                     Err(e) => {
                         tracing::error!("OCR engine failed to load: {e}");
                         crate::probe::emit(crate::probe::Probe::EngineLoaded { ok: false });
-                        sink(PipelineEvent::EngineReady(Err(e.message(plan.zh))));
+                        sink(PipelineEvent::EngineReady(Err(Problem::Ocr(Arc::new(e)))));
                         None
                     }
                 };
@@ -576,13 +559,11 @@ struct AutoCtx<'a> {
 /// One beat of auto mode: capture, image gate, stable wait, OCR, text gate, translate.
 fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, ctx: &AutoCtx<'_>) {
     let t0 = Instant::now();
-    let image = match a
-        .reader
-        .capture(a.target.region, a.target.window.as_ref(), ctx.own)
-    {
+    let own = ctx.own.lock().map(|o| o.clone()).unwrap_or_default();
+    let image = match a.reader.read(&a.target.target, &own) {
         Ok(img) => {
             a.failures = 0;
-            if let Some(r) = a.reader.moved.take() {
+            if let Some(r) = a.reader.moved() {
                 (ctx.sink)(PipelineEvent::RegionMoved {
                     job: None,
                     region: r,
@@ -600,8 +581,7 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
                 if matches!(e, capture::CaptureError::Covered(_)) {
                     crate::probe::emit(crate::probe::Probe::AutoCovered);
                 }
-                let zh = ctx.shared.lock().map(|s| s.plan.zh).unwrap_or(false);
-                (ctx.sink)(PipelineEvent::AutoProblem(e.message(zh)));
+                (ctx.sink)(PipelineEvent::AutoProblem(Problem::Capture(Arc::new(e))));
             }
             return;
         }
@@ -615,10 +595,10 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
         return;
     };
     let t1 = Instant::now();
-    let text = match read_text(engine, &image, ctx.shared) {
-        Ok((text, _)) => text,
-        Err(message) => {
-            (ctx.sink)(PipelineEvent::AutoProblem(message));
+    let (text, corrected) = match read_text(engine, &image, ctx.shared, a.target.direction) {
+        Ok((text, _, corrected)) => (text, corrected),
+        Err(problem) => {
+            (ctx.sink)(PipelineEvent::AutoProblem(problem));
             return;
         }
     };
@@ -643,6 +623,7 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
             ocr_ms,
             region: a.target.name.clone(),
             use_memory: true,
+            corrected,
         },
         ctx.shared,
         ctx.runtime,
@@ -672,13 +653,30 @@ fn run_job(
     let t0 = Instant::now();
     let mut reader = Reader::default();
     let captured = match job.source {
+        Source::Text(text) => {
+            // The user's own text: no capture, no OCR, no rules.
+            return translate::translate(
+                translate::TextJob {
+                    id,
+                    text,
+                    ocr_ms: 0,
+                    region: job.region,
+                    use_memory: job.use_memory,
+                    corrected: true,
+                },
+                shared,
+                runtime,
+                sink,
+                None,
+            );
+        }
         Source::Image(img) => Ok(img),
-        Source::Region(rect) => reader.capture(rect, None, own),
-        Source::Bound { title, offset } => {
-            reader.capture(Rect::default(), Some(&(title, offset)), own)
+        Source::Screen(target) => {
+            let own = own.lock().map(|o| o.clone()).unwrap_or_default();
+            reader.read(&target, &own)
         }
     };
-    if let Some(r) = reader.moved.take() {
+    if let Some(r) = reader.moved() {
         sink(PipelineEvent::RegionMoved {
             job: Some(id),
             region: r,
@@ -688,10 +686,9 @@ fn run_job(
     let image = match captured {
         Ok(img) => img,
         Err(e) => {
-            let zh = shared.lock().map(|s| s.plan.zh).unwrap_or(false);
             sink(PipelineEvent::Failed {
                 job: id,
-                message: e.message(zh),
+                problem: Problem::Capture(Arc::new(e)),
             });
             return ended(JobEnd::Failed);
         }
@@ -701,22 +698,17 @@ fn run_job(
         ms: ms(t0.elapsed()),
     });
     let Some(engine) = engine else {
-        let zh = shared.lock().map(|s| s.plan.zh).unwrap_or(false);
         sink(PipelineEvent::Failed {
             job: id,
-            message: if zh {
-                "OCR 引擎没有加载（见启动时的提示）".into()
-            } else {
-                "the OCR engine is not loaded (see the message at start-up)".into()
-            },
+            problem: Problem::NoEngine,
         });
         return ended(JobEnd::Failed);
     };
     let t1 = Instant::now();
-    let (text, lines) = match read_text(engine, &image, shared) {
+    let (text, lines, corrected) = match read_text(engine, &image, shared, job.direction) {
         Ok(t) => t,
-        Err(message) => {
-            sink(PipelineEvent::Failed { job: id, message });
+        Err(problem) => {
+            sink(PipelineEvent::Failed { job: id, problem });
             return ended(JobEnd::Failed);
         }
     };
@@ -736,6 +728,7 @@ fn run_job(
             ocr_ms,
             region: job.region,
             use_memory: job.use_memory,
+            corrected,
         },
         shared,
         runtime,
@@ -789,22 +782,22 @@ fn read_text(
     engine: &mut (dyn OcrEngine + 'static),
     image: &RgbaImage,
     shared: &Mutex<Shared>,
-) -> Result<(String, usize), String> {
-    let (opts, filters, zh) = {
+    direction: Option<TextDirection>,
+) -> Result<(String, usize, bool), Problem> {
+    let (mut opts, filters) = {
         let s = shared.lock().unwrap_or_else(|e| e.into_inner());
-        (s.plan.ocr.clone(), s.plan.filters.clone(), s.plan.zh)
+        (s.plan.ocr.clone(), s.plan.filters.clone())
     };
-    let output = engine.recognize(image, &opts).map_err(|e| {
-        if zh {
-            format!("OCR 出错：{}", e.message(true))
-        } else {
-            format!("OCR failed: {e}")
-        }
-    })?;
-    let text = filters
-        .apply(Stage::BeforeTranslation, &output.text())
-        .into_owned();
-    Ok((text, output.lines.len()))
+    if let Some(d) = direction {
+        opts.direction = d;
+    }
+    let output = engine
+        .recognize(image, &opts)
+        .map_err(|e| Problem::Ocr(Arc::new(e)))?;
+    let raw = output.text();
+    let text = filters.apply(Stage::BeforeTranslation, &raw).into_owned();
+    let corrected = text != raw;
+    Ok((text, output.lines.len(), corrected))
 }
 
 #[cfg(test)]

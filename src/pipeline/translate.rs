@@ -4,8 +4,8 @@
 //! job's end comes from [`watch`] once every call is over.
 
 use super::{
-    ms, DeltaThrottle, InFlight, JobEnd, PipelineEvent, Shared, Sink, StopReason, TranslationPlan,
-    Work, MAX_OCR_CHARS,
+    ms, DeltaThrottle, InFlight, JobEnd, PipelineEvent, Problem, Shared, Sink, StopReason,
+    TranslationPlan, Work, MAX_OCR_CHARS,
 };
 use crate::filters::Stage;
 use crate::memory::{self, MemoryKey, NewHistoryEntry, Remembered, Store};
@@ -24,6 +24,7 @@ pub(super) struct TextJob {
     pub ocr_ms: u64,
     pub region: String,
     pub use_memory: bool,
+    pub corrected: bool,
 }
 
 /// What one job's translation needs of the shared state.
@@ -60,6 +61,7 @@ fn announce(
     text: &str,
     ocr_ms: u64,
     cut_from: Option<usize>,
+    corrected: bool,
 ) -> bool {
     sink(PipelineEvent::Recognized {
         job: id,
@@ -67,12 +69,13 @@ fn announce(
         ms: ocr_ms,
         providers: plan.labels(),
         cut_from,
+        corrected,
     });
-    for (label, message) in &plan.broken {
+    for (label, problem) in &plan.broken {
         sink(PipelineEvent::ProviderFailed {
             job: id,
             provider: label.id.clone(),
-            message: message.clone(),
+            problem: problem.clone(),
             partial: String::new(),
         });
     }
@@ -244,7 +247,7 @@ async fn run(call: Call) -> bool {
                 job: id,
                 provider,
                 partial: e.partial_text().unwrap_or_default().to_string(),
-                message: e.message(plan.zh),
+                problem: Problem::Provider(Arc::new(e)),
             });
             false
         }
@@ -305,6 +308,7 @@ pub(super) fn translate(
         ocr_ms,
         region,
         use_memory,
+        corrected,
     } = job;
     let (text, cut_from) = super::cap_text(text);
     if let Some(n) = cut_from {
@@ -320,7 +324,7 @@ pub(super) fn translate(
         context,
         store,
     } = snapshot(shared, &region);
-    if !announce(sink, &plan, id, &text, ocr_ms, cut_from) {
+    if !announce(sink, &plan, id, &text, ocr_ms, cut_from, corrected) {
         return;
     }
     let mut from_memory = false;

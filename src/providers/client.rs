@@ -5,7 +5,7 @@
 //! retried, and turns every failure into a [`ProviderError`] a user can act on.
 
 use super::catalog::{Dialect, KeyFormat, PromptStyle, ProviderInfo, Region};
-use super::error::{classify_status, snippet, ErrorKind, ProviderError};
+use super::error::{classify_status, snippet, ErrorKind, Hint, ProviderError};
 use super::prompt::{self, ContextPair, GlossaryEntry, PromptParams, SakuraVersion};
 use super::stream::{self, Assembler, Change, Chunk};
 use super::url::{chat_completions_url, health_url, is_loopback, models_url};
@@ -369,10 +369,9 @@ impl Endpoint {
                 (None, Dialect::LlamaCpp, _) | (None, _, PromptStyle::Sakura) => "sakura".into(),
                 (None, _, _) => {
                     let hint = match info.id {
-                        "doubao" => "Create an inference endpoint in the Ark console and enter its id (ep-…)."
-                            .to_string(),
-                        "ollama" => "Enter a model name from `ollama list`.".to_string(),
-                        _ => "Enter the model name your provider gives.".to_string(),
+                        "doubao" => Hint::ArkEndpoint,
+                        "ollama" => Hint::OllamaList,
+                        _ => Hint::ModelName,
                     };
                     return Err(err(ErrorKind::MissingModel { hint }));
                 }
@@ -874,20 +873,13 @@ impl Endpoint {
         self.error(kind)
     }
 
-    fn start_hint(&self) -> String {
+    fn start_hint(&self) -> Hint {
         match (self.info.region, self.info.id) {
-            (_, "rented-gpu") => format!(
-                "Open the ssh tunnel first ({}) and keep its window open",
-                super::catalog::TUNNEL_COMMAND
-            ),
-            (Region::Local, "ollama") => "Start ollama (`ollama serve`) or check the port".into(),
-            (Region::Local, "sakura-tgw") => {
-                "Start text-generation-webui with --api, or check the port".into()
-            }
-            (Region::Local, _) => {
-                "Start the Sakura server (llama launcher / llama-server) or check the port".into()
-            }
-            _ => "Check the address and port".into(),
+            (_, "rented-gpu") => Hint::Tunnel,
+            (Region::Local, "ollama") => Hint::StartOllama,
+            (Region::Local, "sakura-tgw") => Hint::StartTgw,
+            (Region::Local, _) => Hint::StartSakura,
+            _ => Hint::CheckAddress,
         }
     }
 

@@ -1,5 +1,6 @@
 //! Errors a provider call can end in, each worded so that the user knows what to do next.
 
+use std::fmt;
 use std::time::Duration;
 
 /// A failed provider call: which provider, and what went wrong.
@@ -55,7 +56,7 @@ pub enum ErrorKind {
     #[error("no model is set. {hint}")]
     MissingModel {
         /// Where to find one.
-        hint: String,
+        hint: Hint,
     },
     /// The configured address is unusable.
     #[error("{0}")]
@@ -156,7 +157,7 @@ pub enum ErrorKind {
         /// Where we tried.
         url: String,
         /// What to start.
-        hint: String,
+        hint: Hint,
     },
     /// Another connection failure.
     #[error("cannot connect to {host} ({detail}). Check your network, or set a proxy in settings")]
@@ -226,6 +227,73 @@ pub enum ErrorKind {
     },
 }
 
+/// What the user can do about a missing model or a server that is not running, in either language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hint {
+    /// Doubao: an inference endpoint id from the Ark console.
+    ArkEndpoint,
+    /// ollama: a model name from `ollama list`.
+    OllamaList,
+    /// Any other provider: the model name it gives.
+    ModelName,
+    /// The rented GPU: the ssh tunnel must be open.
+    Tunnel,
+    /// ollama is not running.
+    StartOllama,
+    /// text-generation-webui is not running with its API.
+    StartTgw,
+    /// The Sakura server (llama.cpp) is not running.
+    StartSakura,
+    /// A remote address: check it.
+    CheckAddress,
+}
+
+impl Hint {
+    /// The hint in Chinese.
+    pub fn zh(self) -> String {
+        match self {
+            Hint::ArkEndpoint => "请在火山方舟控制台创建推理接入点，并填入它的 ID（ep-…）。".into(),
+            Hint::OllamaList => "请填入 `ollama list` 里列出的模型名。".into(),
+            Hint::ModelName => "请填入服务商给出的模型名。".into(),
+            Hint::Tunnel => format!(
+                "请先打开 ssh 隧道（{}）并保持窗口开着",
+                super::catalog::TUNNEL_COMMAND
+            ),
+            Hint::StartOllama => "请启动 ollama（`ollama serve`），或检查端口".into(),
+            Hint::StartTgw => "请用 --api 启动 text-generation-webui，或检查端口".into(),
+            Hint::StartSakura => {
+                "请启动 Sakura 服务（llama 启动器 / llama-server），或检查端口".into()
+            }
+            Hint::CheckAddress => "请检查地址和端口".into(),
+        }
+    }
+}
+
+impl fmt::Display for Hint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Hint::ArkEndpoint => f.write_str(
+                "Create an inference endpoint in the Ark console and enter its id (ep-…).",
+            ),
+            Hint::OllamaList => f.write_str("Enter a model name from `ollama list`."),
+            Hint::ModelName => f.write_str("Enter the model name your provider gives."),
+            Hint::Tunnel => write!(
+                f,
+                "Open the ssh tunnel first ({}) and keep its window open",
+                super::catalog::TUNNEL_COMMAND
+            ),
+            Hint::StartOllama => f.write_str("Start ollama (`ollama serve`) or check the port"),
+            Hint::StartTgw => {
+                f.write_str("Start text-generation-webui with --api, or check the port")
+            }
+            Hint::StartSakura => f.write_str(
+                "Start the Sakura server (llama launcher / llama-server) or check the port",
+            ),
+            Hint::CheckAddress => f.write_str("Check the address and port"),
+        }
+    }
+}
+
 fn retry_hint(after: Option<Duration>) -> String {
     match after {
         Some(d) => format!(" (the server asks for {} s)", d.as_secs().max(1)),
@@ -254,7 +322,7 @@ impl ErrorKind {
                 format!("还没有设置 API 密钥。请在 {key_page} 创建一个，然后填入设置（或设置 OCRLAY_API_KEY）")
             }
             ErrorKind::KeyFormat => "密钥格式应为 APIKey:APISecret（控制台里的两项，用冒号连接）".into(),
-            ErrorKind::MissingModel { hint } => format!("还没有设置模型。{hint}"),
+            ErrorKind::MissingModel { hint } => format!("还没有设置模型。{}", hint.zh()),
             ErrorKind::Url(e) => format!("地址无法使用：{e}"),
             ErrorKind::ProxyConfig(e) => format!("代理设置无法使用：{e}"),
             ErrorKind::Unauthorized {
@@ -293,7 +361,7 @@ impl ErrorKind {
             ),
             ErrorKind::Dns { host } => format!("找不到服务器“{host}”（域名解析失败）。请检查地址和网络"),
             ErrorKind::ConnectionRefused { url, hint } => {
-                format!("{url} 没有程序在监听（连接被拒绝）。{hint}")
+                format!("{url} 没有程序在监听（连接被拒绝）。{}", hint.zh())
             }
             ErrorKind::Connect { host, detail } => {
                 format!("无法连接到 {host}（{detail}）。请检查网络，或在设置里设置代理")

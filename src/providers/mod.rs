@@ -12,7 +12,7 @@ pub use catalog::{find, ProviderInfo, Region, PROVIDERS};
 pub use client::{
     Endpoint, EndpointSpec, Sampling, TestReport, Timeouts, TranslateRequest, Translation, Update,
 };
-pub use error::{ErrorKind, ProviderError};
+pub use error::{ErrorKind, Hint, ProviderError};
 pub use proxy::Proxy;
 
 use serde::{Deserialize, Serialize};

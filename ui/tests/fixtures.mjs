@@ -25,7 +25,7 @@ export function settings() {
     general: { source: 'ja', target: 'zh-CN', ui_language: 'auto', setup_done: false },
     network: { proxy: '', connect_timeout_secs: 10, read_timeout_secs: null },
     translation: { stream: true, context_lines: 2, custom_prompt: '', glossary: [{ src: 'アリス', dst: '爱丽丝', note: '女主角' }] },
-    ocr: { engine: 'ppocr', language: 'auto' },
+    ocr: { engine: 'ppocr', language: 'auto', direction: 'auto', keep_furigana: false },
     hotkeys: {
       select_region: 'Alt+Q', repeat_last: 'Alt+W', toggle_overlay: 'Alt+H', toggle_auto: 'Alt+A',
       region_1: 'Alt+1', region_2: 'Alt+2', region_3: 'Alt+3', region_4: 'Alt+4', open_settings: 'Alt+Shift+S',
@@ -49,6 +49,7 @@ export function settings() {
       ],
     },
     memory: { cache: true, history: true, max_entries: 50000, history_days: 365, history_max_rows: 200000 },
+    output: { copy: 'off', websocket: false, websocket_port: 6677 },
     filters: [{ pattern: '♪', replacement: '', regex: false, stage: 'before_translation', enabled: true }],
     providers,
   };

@@ -305,3 +305,41 @@ test("the app's own notice shows before any job, with its button, and goes with 
   assert.deepEqual(o.errors, []);
   await o.page.close();
 });
+
+test('the original can be corrected: Enter sends the correction, Esc gives up, and nothing in it runs', async () => {
+  const o = await overlay();
+  await o.receive({ type: 'job', job: 3, source: '魔土を倒す', providers: [{ id: 'deepseek', name: 'DeepSeek' }] });
+  await o.page.locator('#source').hover();
+  await o.page.locator('#source .edit').click();
+  await until(async () => (await o.sentOf('edit_source')).length === 1 || null, 2000, 'edit_source');
+  assert.equal(await o.page.locator('#source-text').getAttribute('contenteditable'), 'plaintext-only');
+  await o.page.keyboard.press('Control+A');
+  await o.page.keyboard.type('魔王を倒す<img src=x onerror="window.__pwned=1">');
+  await o.page.keyboard.press('Enter');
+  const sent = await until(async () => (await o.sentOf('correct_source')).at(-1), 2000, 'correct_source');
+  assert.deepEqual(sent, {
+    type: 'correct_source',
+    original: '魔土を倒す',
+    corrected: '魔王を倒す<img src=x onerror="window.__pwned=1">',
+  });
+  // Editing is over; the original shows until the core's new job.
+  assert.equal(await o.page.locator('#source-text').getAttribute('contenteditable'), null);
+  assert.equal(await o.page.locator('#source-text').textContent(), '魔土を倒す');
+  // Esc gives up and says so (the core gives the keyboard back).
+  await o.page.locator('#source').hover();
+  await o.page.locator('#source .edit').click();
+  await o.page.keyboard.type('xyz');
+  await o.page.keyboard.press('Escape');
+  await until(async () => (await o.sentOf('edit_done')).length === 1 || null, 2000, 'edit_done');
+  assert.equal(await o.page.locator('#source-text').textContent(), '魔土を倒す');
+  assert.equal((await o.sentOf('correct_source')).length, 1);
+  // The corrected text comes back as a job marked corrected; an ordinary job is not marked.
+  await o.receive({ type: 'job', job: 4, corrected: true, source: '魔王を倒す', providers: [] });
+  assert.equal(await o.page.locator('#source.corrected').count(), 1);
+  await o.receive({ type: 'job', job: 5, corrected: false, source: '次の行', providers: [] });
+  assert.equal(await o.page.locator('#source.corrected').count(), 0);
+  assert.equal(await o.page.evaluate(() => window.__pwned), undefined);
+  assert.deepEqual(await o.cspViolations(), []);
+  assert.deepEqual(o.errors, []);
+  await o.page.close();
+});

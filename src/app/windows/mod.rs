@@ -17,13 +17,41 @@ use tao::window::{Window, WindowBuilder};
 use webview::Shots;
 use wry::WebView;
 
+/// The scripts for a page: handed over at once when it is ready, else kept (at most [`PAGE_QUEUE_MAX`], the
+/// oldest dropped first) until it says it is.
+#[derive(Debug, Default)]
+pub struct PageQueue {
+    ready: bool,
+    waiting: std::collections::VecDeque<String>,
+}
+
+impl PageQueue {
+    /// `script` to run now (the page is ready), or `None` (kept for later).
+    pub fn push(&mut self, script: String) -> Option<String> {
+        if self.ready {
+            return Some(script);
+        }
+        // A page that never loads must not hold every status and delta of the session.
+        if self.waiting.len() >= PAGE_QUEUE_MAX {
+            self.waiting.pop_front();
+        }
+        self.waiting.push_back(script);
+        None
+    }
+
+    /// The page is ready: what waited, in order.
+    pub fn ready(&mut self) -> Vec<String> {
+        self.ready = true;
+        self.waiting.drain(..).collect()
+    }
+}
+
 /// A window with a page in it, and the messages waiting until the page says it is ready.
 pub struct PageWindow {
     /// The native window.
     pub window: Window,
     webview: WebView,
-    ready: bool,
-    queue: Vec<String>,
+    queue: PageQueue,
     /// Screen captures leave this window out (Windows 10 2004+): capture need not keep clear of it.
     pub excluded: bool,
     /// The click-through state last set (`None` before the first).
@@ -48,24 +76,16 @@ impl PageWindow {
 
     /// Hands `msg` to the page, or keeps it until the page is ready.
     pub fn send<T: Serialize>(&mut self, msg: &T) {
-        let script = script_for(msg);
-        if self.ready {
+        if let Some(script) = self.queue.push(script_for(msg)) {
             if let Err(e) = self.webview.evaluate_script(&script) {
                 tracing::warn!("a page did not take a message: {e}");
             }
-        } else {
-            // A page that never loads must not hold every status and delta of the session.
-            if self.queue.len() >= PAGE_QUEUE_MAX {
-                self.queue.remove(0);
-            }
-            self.queue.push(script);
         }
     }
 
     /// The page said it is ready: what waited is handed over.
     pub fn on_ready(&mut self) {
-        self.ready = true;
-        for script in std::mem::take(&mut self.queue) {
+        for script in self.queue.ready() {
             let _ = self.webview.evaluate_script(&script);
         }
     }
@@ -136,8 +156,7 @@ pub fn open(
     Ok(PageWindow {
         window,
         webview,
-        ready: false,
-        queue: Vec::new(),
+        queue: PageQueue::default(),
         excluded,
         click_through: None,
     })
@@ -185,5 +204,21 @@ mod tests {
             v["text"],
             "</script><script>alert(1)</script>\"); alert(2); (\""
         );
+    }
+
+    #[test]
+    fn a_page_that_never_says_ready_holds_a_bounded_queue() {
+        let mut q = PageQueue::default();
+        for i in 0..PAGE_QUEUE_MAX + 50 {
+            assert_eq!(q.push(format!("s{i}")), None);
+        }
+        let waited = q.ready();
+        assert_eq!(waited.len(), PAGE_QUEUE_MAX);
+        // The oldest went; the newest are kept, in order.
+        assert_eq!(waited[0], "s50");
+        assert_eq!(waited.last().unwrap(), &format!("s{}", PAGE_QUEUE_MAX + 49));
+        // Once ready, scripts run at once and nothing is kept.
+        assert_eq!(q.push("now".into()), Some("now".into()));
+        assert!(q.ready().is_empty());
     }
 }

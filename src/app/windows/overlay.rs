@@ -67,6 +67,17 @@ pub enum OverlayIn {
     Retranslate,
     /// Start or stop auto mode.
     ToggleAuto,
+    /// The user starts correcting the recognised text: the window must take the keyboard.
+    EditSource,
+    /// The correction is done (Enter): translate `corrected` instead of what OCR read, and remember it.
+    CorrectSource {
+        /// What OCR read (as shown).
+        original: String,
+        /// What the user made of it.
+        corrected: String,
+    },
+    /// The correction was abandoned (Esc): the window gives the keyboard back.
+    EditDone,
     /// The first character of a job's translation is on screen.
     Painted {
         /// The job.
@@ -89,6 +100,8 @@ pub enum OverlayOut {
     Job {
         /// Job id.
         job: u64,
+        /// The text is not what OCR read (the user's correction, or a remembered one).
+        corrected: bool,
         /// The recognised text.
         source: String,
         /// One block per provider.

@@ -149,9 +149,21 @@ impl Selectors {
         }
     }
 
-    /// Freezes every monitor in a screenshot off the UI thread; [`AppEvent::Shots`] brings them back. A
-    /// selection under way is not started again.
-    pub fn freeze(&mut self, at: Instant, proxy: &EventLoopProxy<AppEvent>, shots: &Shots) {
+    /// Whether a selection is under way.
+    pub fn selecting(&self) -> bool {
+        self.selecting.is_some()
+    }
+
+    /// Freezes every monitor in a screenshot off the UI thread, after `settle` (ocrlay's overlay was just
+    /// hidden and the screen must catch up); [`AppEvent::Shots`] brings them back. A selection under way is not
+    /// started again.
+    pub fn freeze(
+        &mut self,
+        at: Instant,
+        settle: std::time::Duration,
+        proxy: &EventLoopProxy<AppEvent>,
+        shots: &Shots,
+    ) {
         if self.selecting.is_some() {
             return;
         }
@@ -159,6 +171,7 @@ impl Selectors {
         let proxy = proxy.clone();
         let shots = shots.clone();
         std::thread::spawn(move || {
+            std::thread::sleep(settle);
             let result = capture::freeze_all().map(|frozen| {
                 for (i, f) in frozen.iter().enumerate() {
                     // Straight to RGB: no copy of the whole RGBA screenshot on the way.
@@ -232,9 +245,16 @@ impl Selectors {
             s.page.window.set_visible(false);
             s.frozen = None;
         }
-        self.selecting = None;
-        if let Ok(mut shots) = shots.lock() {
-            shots.clear();
+        let was_selecting = self.selecting.take().is_some();
+        let held = shots
+            .lock()
+            .map(|mut shots| {
+                shots.clear();
+                shots.len()
+            })
+            .unwrap_or(0);
+        if was_selecting {
+            crate::probe::emit(crate::probe::Probe::SelectionEnded { shots_held: held });
         }
     }
 

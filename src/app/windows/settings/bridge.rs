@@ -72,7 +72,7 @@ pub fn settings_json(s: &Settings) -> Value {
 
 /// Fields of a saved region that the app sets (selecting a region, binding a window, moving the overlay):
 /// when the page leaves one out, the current value is kept; `null` clears it.
-const APP_SET_SLOT_FIELDS: [&str; 3] = ["rect", "window", "overlay_position"];
+const APP_SET_SLOT_FIELDS: [&str; 4] = ["rect", "window", "overlay_position", "direction"];
 
 /// Puts the current values of [`APP_SET_SLOT_FIELDS`] into the page's slots where the page sent none, so a
 /// region selected while the settings window was open is not lost by saving the form.
@@ -472,6 +472,7 @@ mod tests {
             rect: Some([100, 600, 1000, 160]),
             window: None,
             overlay_position: Some([120, 400]),
+            direction: None,
         };
         s.regions.slots[2] = SavedRegion {
             name: "Menu".into(),
@@ -482,6 +483,7 @@ mod tests {
                 offset: [30, 20, 300, 200],
             }),
             overlay_position: None,
+            direction: None,
         };
         s.memory.cache = false;
         s.memory.max_entries = 2000;

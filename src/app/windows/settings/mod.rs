@@ -240,12 +240,34 @@ pub struct Cx<'a> {
     pub proxy: &'a EventLoopProxy<AppEvent>,
 }
 
+/// Provider tests and model lists the page started, by (provider, is a test): a new one replaces (stops) the
+/// one of the same provider and kind still running, and all stop when the window closes.
+#[derive(Debug, Default)]
+pub struct Calls(HashMap<(String, bool), tokio::task::AbortHandle>);
+
+impl Calls {
+    /// Records `call` under `slot`, stopping the call it replaces; finished calls are forgotten.
+    pub fn replace(&mut self, slot: (String, bool), call: tokio::task::AbortHandle) {
+        if let Some(old) = self.0.remove(&slot) {
+            old.abort();
+        }
+        self.0.retain(|_, h| !h.is_finished());
+        self.0.insert(slot, call);
+    }
+
+    /// Stops every call still running.
+    pub fn stop_all(&mut self) {
+        for (_, call) in self.0.drain() {
+            call.abort();
+        }
+    }
+}
+
 /// The settings window (when open) and the calls it started.
 #[derive(Default)]
 pub struct SettingsWindow {
     page: Option<PageWindow>,
-    /// Provider tests and model lists the page started, by (provider, is a test).
-    calls: HashMap<(String, bool), tokio::task::AbortHandle>,
+    calls: Calls,
 }
 
 impl SettingsWindow {
@@ -299,9 +321,7 @@ impl SettingsWindow {
     /// The window was closed: nobody waits for the answers of its calls any more.
     pub fn close(&mut self) {
         self.page = None;
-        for (_, call) in self.calls.drain() {
-            call.abort();
-        }
+        self.calls.stop_all();
     }
 
     /// Hands a message to the page, if the window is open.
@@ -422,10 +442,6 @@ impl SettingsWindow {
         let (from, to) = (cx.settings.general.source, cx.settings.general.target);
         let proxy = cx.proxy.clone();
         let slot = (id.clone(), test);
-        if let Some(old) = self.calls.remove(&slot) {
-            old.abort();
-        }
-        self.calls.retain(|_, h| !h.is_finished());
         let handle = cx.runtime.spawn(async move {
             let reply = match Endpoint::new(spec) {
                 Err(e) => failed(id, test, e.to_string()),
@@ -454,7 +470,7 @@ impl SettingsWindow {
             };
             let _ = proxy.send_event(AppEvent::ToSettings(reply));
         });
-        self.calls.insert(slot, handle.abort_handle());
+        self.calls.replace(slot, handle.abort_handle());
     }
 }
 
@@ -632,5 +648,23 @@ mod tests {
             "https://cloud.tencent.com/document/product/1729/1110"
         ));
         assert!(!is_catalog_url("https://"));
+    }
+
+    #[test]
+    fn a_new_provider_test_stops_the_old_one_and_closing_stops_all() {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let pending = || rt.spawn(std::future::pending::<()>());
+        let mut calls = Calls::default();
+        let (first, models) = (pending(), pending());
+        calls.replace(("deepseek".into(), true), first.abort_handle());
+        calls.replace(("deepseek".into(), false), models.abort_handle());
+        let second = pending();
+        calls.replace(("deepseek".into(), true), second.abort_handle());
+        let cancelled =
+            |h: tokio::task::JoinHandle<()>| rt.block_on(h).is_err_and(|e| e.is_cancelled());
+        assert!(cancelled(first), "the replaced test still runs");
+        assert!(!second.is_finished() && !models.is_finished());
+        calls.stop_all();
+        assert!(cancelled(second) && cancelled(models));
     }
 }

@@ -3,6 +3,10 @@
 //! Coordinates are physical desktop pixels: (0, 0) is the top-left of the primary monitor's origin as the
 //! windowing system sees it, and every monitor has its own position and scale in that space.
 
+mod target;
+
+pub use target::{Reader, Target, WindowBinding};
+
 use image::RgbaImage;
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
@@ -825,5 +829,55 @@ mod tests {
             height: 10,
         };
         assert_eq!(monitor_for(&off, &ms), None);
+    }
+
+    #[test]
+    fn a_chosen_region_is_cut_from_the_frozen_monitor_it_lies_on() {
+        // A monitor left of the primary one (negative origin), its screen a gradient so each pixel says where it is.
+        let image = RgbaImage::from_fn(200, 100, |x, y| image::Rgba([x as u8, y as u8, 0, 255]));
+        let frozen = Frozen {
+            monitor: MonitorInfo {
+                id: 1,
+                name: "left".into(),
+                rect: Rect {
+                    x: -200,
+                    y: 0,
+                    width: 200,
+                    height: 100,
+                },
+                scale: 1.0,
+                primary: false,
+            },
+            image: std::sync::Arc::new(image),
+        };
+        let part = frozen
+            .crop(Rect {
+                x: -150,
+                y: 20,
+                width: 30,
+                height: 10,
+            })
+            .unwrap();
+        assert_eq!(part.dimensions(), (30, 10));
+        assert_eq!(part.get_pixel(0, 0).0[..2], [50, 20]);
+        // Reaching past the monitor: only its part on the monitor.
+        let edge = frozen
+            .crop(Rect {
+                x: -10,
+                y: 90,
+                width: 50,
+                height: 50,
+            })
+            .unwrap();
+        assert_eq!(edge.dimensions(), (10, 10));
+        // Off the monitor: nothing.
+        assert!(frozen
+            .crop(Rect {
+                x: 10,
+                y: 10,
+                width: 5,
+                height: 5
+            })
+            .is_none());
     }
 }

@@ -1,0 +1,218 @@
+//! Where each new line goes besides the overlay (`[output]`, everything off by default): the clipboard, and a
+//! WebSocket on 127.0.0.1 for texthooker pages and dictionaries (Yomitan). The WebSocket sends the plain source
+//! text of each line on `/` (what texthooker pages read) and one JSON object per translation on `/json`
+//! (source, translation, provider, region, time). It never listens on another address.
+
+use crate::config::{LinePart, OutputSettings};
+use futures_util::{SinkExt, StreamExt};
+use serde::Serialize;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::broadcast;
+use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
+use tokio_tungstenite::tungstenite::Message;
+
+/// One translated line, as the JSON stream sends it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    /// The recognised (or corrected) text.
+    pub source: String,
+    /// The translation.
+    pub translation: String,
+    /// The provider's catalog id.
+    pub provider: String,
+    /// The saved region's name.
+    pub region: String,
+    /// When, in ms since the Unix epoch.
+    pub time_ms: i64,
+}
+
+/// What the server sends, and to which clients.
+#[derive(Debug, Clone)]
+enum Sent {
+    /// Plain text for `/`.
+    Source(Arc<str>),
+    /// A JSON line for `/json`.
+    Json(Arc<str>),
+}
+
+/// Lines queued per client before a slow one starts losing the oldest.
+const BACKLOG: usize = 256;
+
+/// The WebSocket server; it stops when dropped.
+pub struct WebSocket {
+    addr: SocketAddr,
+    tx: broadcast::Sender<Sent>,
+    task: tokio::task::AbortHandle,
+}
+
+impl WebSocket {
+    /// Listens on 127.0.0.1:`port` (0: any free port).
+    pub async fn bind(port: u16) -> std::io::Result<WebSocket> {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port)).await?;
+        let addr = listener.local_addr()?;
+        let (tx, _) = broadcast::channel(BACKLOG);
+        let clients = tx.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((stream, peer)) = listener.accept().await else {
+                    continue;
+                };
+                let rx = clients.subscribe();
+                tokio::spawn(async move {
+                    if let Err(e) = serve(stream, rx).await {
+                        tracing::debug!(%peer, "WebSocket client: {e}");
+                    }
+                });
+            }
+        })
+        .abort_handle();
+        tracing::info!(%addr, "WebSocket output listening");
+        Ok(WebSocket { addr, tx, task })
+    }
+
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A new line's source text, to `/` clients.
+    pub fn source(&self, text: &str) {
+        let _ = self.tx.send(Sent::Source(text.into()));
+    }
+
+    /// A translation, to `/json` clients.
+    pub fn line(&self, line: &Line) {
+        if let Ok(json) = serde_json::to_string(line) {
+            let _ = self.tx.send(Sent::Json(json.into()));
+        }
+    }
+}
+
+impl Drop for WebSocket {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// One client: the handshake (its path chooses plain text or JSON), then every line until it goes.
+async fn serve(
+    stream: tokio::net::TcpStream,
+    mut rx: broadcast::Receiver<Sent>,
+) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+    let mut json = false;
+    let ws = tokio_tungstenite::accept_hdr_async(stream, |req: &Request, resp: Response| {
+        json = req.uri().path().trim_end_matches('/') == "/json";
+        Ok(resp)
+    })
+    .await?;
+    let (mut out, mut incoming) = ws.split();
+    loop {
+        tokio::select! {
+            sent = rx.recv() => match sent {
+                Ok(Sent::Source(text)) if !json => out.send(Message::text(text.to_string())).await?,
+                Ok(Sent::Json(text)) if json => out.send(Message::text(text.to_string())).await?,
+                Ok(_) => {}
+                // A slow client lost the oldest lines; it goes on with the newest.
+                Err(broadcast::error::RecvError::Lagged(n)) => tracing::debug!(lost = n, "WebSocket client too slow"),
+                Err(broadcast::error::RecvError::Closed) => return Ok(()),
+            },
+            msg = incoming.next() => match msg {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Ok(()),
+                Some(Ok(_)) => {}
+            },
+        }
+    }
+}
+
+/// The outputs the settings ask for.
+#[derive(Default)]
+pub struct Outputs {
+    settings: OutputSettings,
+    ws: Option<WebSocket>,
+    /// The last job whose translation was copied (one copy per line, the first provider's).
+    copied: Option<u64>,
+    /// The last line read: its job and text (each translation of it is sent with it).
+    last: Option<(u64, String)>,
+}
+
+impl Outputs {
+    /// Applies `settings`: starts, moves or stops the WebSocket. The error says why it cannot listen, in the
+    /// UI's language.
+    pub fn configure(
+        &mut self,
+        settings: &OutputSettings,
+        runtime: &tokio::runtime::Handle,
+        zh: bool,
+    ) -> Result<(), String> {
+        let port = settings.websocket_port;
+        let running = self.ws.as_ref().map(|w| w.addr().port());
+        self.settings = settings.clone();
+        if !settings.websocket {
+            self.ws = None;
+            return Ok(());
+        }
+        if running == Some(port) {
+            return Ok(());
+        }
+        self.ws = None;
+        match runtime.block_on(WebSocket::bind(port)) {
+            Ok(ws) => {
+                self.ws = Some(ws);
+                Ok(())
+            }
+            Err(e) => {
+                Err(if zh {
+                    format!("WebSocket 输出无法在 127.0.0.1:{port} 上监听（{e}）：请在设置里换一个端口。")
+                } else {
+                    format!("The WebSocket output cannot listen on 127.0.0.1:{port} ({e}): choose another port in the settings.")
+                })
+            }
+        }
+    }
+
+    /// Where the WebSocket listens, when it does.
+    pub fn websocket_addr(&self) -> Option<SocketAddr> {
+        self.ws.as_ref().map(WebSocket::addr)
+    }
+
+    /// Job `job` read a new line: the text for the clipboard, if the settings copy the source.
+    pub fn recognized(&mut self, job: u64, source: &str) -> Option<String> {
+        if let Some(ws) = &self.ws {
+            ws.source(source);
+        }
+        self.last = Some((job, source.to_string()));
+        (self.settings.copy == LinePart::Source).then(|| source.to_string())
+    }
+
+    /// `provider` translated job `job`'s line (of saved region `region`): the text for the clipboard, if the
+    /// settings copy the translation and it is the line's first.
+    pub fn translated(
+        &mut self,
+        job: u64,
+        provider: &str,
+        translation: &str,
+        region: &str,
+    ) -> Option<String> {
+        let source = match &self.last {
+            Some((j, s)) if *j == job => s.clone(),
+            _ => return None,
+        };
+        let line = Line {
+            source,
+            translation: translation.to_string(),
+            provider: provider.to_string(),
+            region: region.to_string(),
+            time_ms: crate::memory::now_ms(),
+        };
+        if let Some(ws) = &self.ws {
+            ws.line(&line);
+        }
+        if self.settings.copy != LinePart::Translation || self.copied == Some(job) {
+            return None;
+        }
+        self.copied = Some(job);
+        Some(line.translation)
+    }
+}
