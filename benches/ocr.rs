@@ -32,7 +32,14 @@ struct Args {
 fn parse_args() -> Args {
     let mut args = Args {
         iters: 15,
-        params: EngineParams::default(),
+        // Every iteration reads the same image: reusing the last read would time nothing.
+        params: EngineParams {
+            ppocr: ocrlay::ocr::PpOcrParams {
+                reuse_unchanged: false,
+                ..Default::default()
+            },
+            ..EngineParams::default()
+        },
         rapidocr: None,
         verbose: false,
     };

@@ -420,10 +420,10 @@ impl Controller {
     /// Something happened in the pipeline.
     pub fn pipeline_event(&mut self, host: &mut dyn Host, e: PipelineEvent) {
         match e {
-            PipelineEvent::EngineReady(Ok(())) => {
-                if self.settings.auto.start_on_launch && !self.auto_on {
-                    self.set_auto(host, true);
-                }
+            PipelineEvent::EngineReady(Ok(()))
+                if self.settings.auto.start_on_launch && !self.auto_on =>
+            {
+                self.set_auto(host, true);
             }
             PipelineEvent::EngineReady(Err(problem)) => {
                 let text = self.t("OCR 模型无法加载：", "The OCR models could not be loaded: ")
@@ -900,7 +900,7 @@ mod tests {
                 corrected: false,
             },
         );
-        assert_eq!(host.statuses().last().unwrap().1, false, "no spinner");
+        assert!(!host.statuses().last().unwrap().1, "no spinner");
         c.pipeline_event(
             &mut host,
             PipelineEvent::Ended {
@@ -916,7 +916,7 @@ mod tests {
                 ..
             } if *j == job
         )));
-        assert_eq!(host.statuses().last().unwrap().1, false);
+        assert!(!host.statuses().last().unwrap().1);
         assert!(!c.settings.general.setup_done);
     }
 

@@ -189,6 +189,9 @@ pub fn run(args: OcrArgs) -> anyhow::Result<()> {
         params.ppocr.recognition.batch_width_ratio = r.parse().context("--rec-batch N:R")?;
     }
 
+    // Every --repeat run reads the same image: reusing the last read would time nothing.
+    params.ppocr.reuse_unchanged = false;
+
     let load_start = Instant::now();
     let mut engine = load_engine(args.engine, &params)
         .with_context(|| format!("cannot start the {} OCR engine", args.engine))?;

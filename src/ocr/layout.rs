@@ -87,6 +87,9 @@ impl Fragment {
     }
 }
 
+/// A column being built: left, right, members.
+type Column = (f32, f32, Vec<(Rect, Fragment)>);
+
 /// A row being built: top, bottom, members.
 type Row = (f32, f32, Vec<(Rect, Fragment)>);
 
@@ -184,7 +187,7 @@ fn median(values: impl Iterator<Item = f32>) -> f32 {
 /// joined into one line.
 fn columns(frags: Vec<(Rect, Fragment)>, params: &LayoutParams) -> Vec<Vec<Fragment>> {
     // A column: left, right, members.
-    let mut cols: Vec<(f32, f32, Vec<(Rect, Fragment)>)> = Vec::new();
+    let mut cols: Vec<Column> = Vec::new();
     let width = median(frags.iter().map(|(r, _)| r.width));
     let (marks, mut text): (Vec<_>, Vec<_>) = frags
         .into_iter()

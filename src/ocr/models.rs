@@ -8,6 +8,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rten_tensor::{NdTensorView, Tensor};
 use sha2::{Digest, Sha256};
@@ -202,6 +203,17 @@ pub trait InferenceModel: Send + Sync {
     /// Runs the model on one batch.
     fn run(&self, input: NdTensorView<f32, 4>) -> Result<Tensor<f32>, String>;
 
+    /// Runs the model on one batch on the threads of `pool` only (rten otherwise uses its global pool, one
+    /// thread per core). Several batches run side by side this way, one single-thread pool each.
+    fn run_in(
+        &self,
+        input: NdTensorView<f32, 4>,
+        pool: &Arc<rten::ThreadPool>,
+    ) -> Result<Tensor<f32>, String> {
+        let _ = pool;
+        self.run(input)
+    }
+
     /// The size of the last output dimension, when the model declares it (the recogniser's class count).
     fn output_classes(&self) -> Option<usize> {
         None
@@ -212,6 +224,19 @@ impl InferenceModel for rten::Model {
     fn run(&self, input: NdTensorView<f32, 4>) -> Result<Tensor<f32>, String> {
         let out = self
             .run_one(input.into(), None)
+            .map_err(|e| e.to_string())?;
+        out.try_into()
+            .map_err(|e: rten::TryFromValueError| e.to_string())
+    }
+
+    fn run_in(
+        &self,
+        input: NdTensorView<f32, 4>,
+        pool: &Arc<rten::ThreadPool>,
+    ) -> Result<Tensor<f32>, String> {
+        let opts = rten::RunOptions::default().with_thread_pool(Some(pool.clone()));
+        let out = self
+            .run_one(input.into(), Some(opts))
             .map_err(|e| e.to_string())?;
         out.try_into()
             .map_err(|e: rten::TryFromValueError| e.to_string())

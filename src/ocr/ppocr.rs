@@ -4,10 +4,11 @@ use std::time::Instant;
 
 use image::RgbaImage;
 
+use super::detection::TextBox;
 use super::detection::{DetectionParams, Detector};
 use super::layout::{reading_order_with, Fragment, LayoutParams};
 use super::models::{self, InferenceModel, KnownFile, ModelLocations};
-use super::recognition::{load_dictionary, RecognitionParams, Recognizer};
+use super::recognition::{load_dictionary, RecognitionParams, RecognizedText, Recognizer};
 use super::{
     postprocess, EngineKind, OcrEngine, OcrError, OcrLine, OcrOutput, Point, RecognizeOptions,
     Rect, StageTimings,
@@ -26,6 +27,10 @@ pub struct PpOcrParams {
     pub recognition: RecognitionParams,
     /// Reading-order tuning.
     pub layout: LayoutParams,
+    /// Skip the work a still region does not need: a frame identical to the last one read keeps its boxes
+    /// and texts (no detection, no recognition), and a line whose crop is identical to one of the last
+    /// frame's keeps its text. Costs a copy of the last frame and its line crops. Benchmarks turn it off.
+    pub reuse_unchanged: bool,
 }
 
 impl Default for PpOcrParams {
@@ -36,6 +41,7 @@ impl Default for PpOcrParams {
             detection: DetectionParams::default(),
             recognition: RecognitionParams::default(),
             layout: LayoutParams::default(),
+            reuse_unchanged: true,
         }
     }
 }
@@ -54,6 +60,16 @@ pub struct PpOcrEngine {
     detector: Detector,
     recognizer: Recognizer,
     layout: LayoutParams,
+    reuse_unchanged: bool,
+    /// The last frame read, when `reuse_unchanged` is on.
+    last: Option<LastRead>,
+}
+
+/// What the last call saw and read.
+struct LastRead {
+    image: image::RgbImage,
+    boxes: Vec<TextBox>,
+    lines: Vec<(image::RgbImage, RecognizedText)>,
 }
 
 impl PpOcrEngine {
@@ -107,6 +123,8 @@ impl PpOcrEngine {
             detector: Detector::new(det, params.detection.clone()),
             recognizer: Recognizer::new(rec, classes, params.recognition.clone()),
             layout: params.layout.clone(),
+            reuse_unchanged: params.reuse_unchanged,
+            last: None,
         }
     }
 }
@@ -123,17 +141,38 @@ impl OcrEngine for PpOcrEngine {
         }
         let start = Instant::now();
         let rgb = super::preprocess::flatten_alpha(image);
-        let mut boxes = self.detector.detect(&rgb)?;
-        let max_lines = self.recognizer.params().max_lines;
-        if boxes.len() > max_lines {
-            boxes.sort_by(|a, b| b.score.total_cmp(&a.score));
-            boxes.truncate(max_lines);
-        }
-        timings.detect = start.elapsed();
+        let still = self.reuse_unchanged && self.last.as_ref().is_some_and(|l| l.image == rgb);
+        let (boxes, texts) = if still {
+            let last = self.last.as_ref().expect("checked above");
+            timings.detect = start.elapsed();
+            let texts = last.lines.iter().map(|(_, t)| t.clone()).collect();
+            (last.boxes.clone(), texts)
+        } else {
+            let mut boxes = self.detector.detect(&rgb)?;
+            let max_lines = self.recognizer.params().max_lines;
+            if boxes.len() > max_lines {
+                boxes.sort_by(|a, b| b.score.total_cmp(&a.score));
+                boxes.truncate(max_lines);
+            }
+            timings.detect = start.elapsed();
 
-        let start = Instant::now();
-        let texts = self.recognizer.recognize(&rgb, &boxes)?;
-        timings.recognize = start.elapsed();
+            let start = Instant::now();
+            let texts = if self.reuse_unchanged {
+                let crops = self.recognizer.crops(&rgb, &boxes);
+                let previous = self.last.take().map(|l| l.lines).unwrap_or_default();
+                let texts = self.recognizer.recognize_crops_reusing(&crops, &previous)?;
+                self.last = Some(LastRead {
+                    image: rgb,
+                    boxes: boxes.clone(),
+                    lines: crops.into_iter().zip(texts.iter().cloned()).collect(),
+                });
+                texts
+            } else {
+                self.recognizer.recognize(&rgb, &boxes)?
+            };
+            timings.recognize = start.elapsed();
+            (boxes, texts)
+        };
 
         let start = Instant::now();
         let min_conf = self.recognizer.params().min_confidence;
@@ -283,6 +322,77 @@ mod tests {
         assert_eq!(texts, vec!["日本", "語だ"]);
         assert!(out.lines[0].rect.y < out.lines[1].rect.y);
         assert!(out.lines[0].confidence.unwrap() > 0.9);
+    }
+
+    /// Counts the crops it is given, and wraps another model.
+    struct Counting<M>(M, std::sync::Arc<std::sync::atomic::AtomicUsize>);
+    impl<M: InferenceModel> InferenceModel for Counting<M> {
+        fn run(&self, input: NdTensorView<f32, 4>) -> Result<Tensor<f32>, String> {
+            self.1
+                .fetch_add(input.shape()[0], std::sync::atomic::Ordering::SeqCst);
+            self.0.run(input)
+        }
+    }
+
+    #[test]
+    fn a_still_frame_and_unchanged_lines_are_not_read_again() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let (dets, recs) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let mut engine = PpOcrEngine::from_models(
+            Box::new(Counting(TwoLines, dets.clone())),
+            Box::new(Counting(ByBrightness, recs.clone())),
+            load_dictionary("日\n本\n語\nだ\n", None).unwrap(),
+            &PpOcrParams::default(),
+        );
+        let frame = |bottom: u8| {
+            RgbaImage::from_fn(256, 96, |x, y| match y {
+                0..40 => image::Rgba([0, 0, 0, 255]),
+                // A change below the lower line's box leaves both crops as they were.
+                90.. if x < 4 => image::Rgba([bottom, bottom, bottom, 255]),
+                _ => image::Rgba([255, 255, 255, 255]),
+            })
+        };
+        let opts = RecognizeOptions::for_lang(Lang::Japanese);
+        let texts =
+            |out: OcrOutput| -> Vec<String> { out.lines.into_iter().map(|l| l.text).collect() };
+        let first = texts(engine.recognize(&frame(255), &opts).unwrap());
+        assert_eq!(first, vec!["日本", "語だ"]);
+        assert_eq!(
+            (dets.load(Ordering::SeqCst), recs.load(Ordering::SeqCst)),
+            (1, 2)
+        );
+        // The same frame: nothing runs, same text.
+        assert_eq!(texts(engine.recognize(&frame(255), &opts).unwrap()), first);
+        assert_eq!(
+            (dets.load(Ordering::SeqCst), recs.load(Ordering::SeqCst)),
+            (1, 2)
+        );
+        // A changed frame whose lines are unchanged: detection runs, recognition does not.
+        assert_eq!(texts(engine.recognize(&frame(0), &opts).unwrap()), first);
+        assert_eq!(
+            (dets.load(Ordering::SeqCst), recs.load(Ordering::SeqCst)),
+            (2, 2)
+        );
+
+        // Turned off, every call reads everything.
+        let (dets, recs) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let mut engine = PpOcrEngine::from_models(
+            Box::new(Counting(TwoLines, dets.clone())),
+            Box::new(Counting(ByBrightness, recs.clone())),
+            load_dictionary("日\n本\n語\nだ\n", None).unwrap(),
+            &PpOcrParams {
+                reuse_unchanged: false,
+                ..Default::default()
+            },
+        );
+        for _ in 0..2 {
+            assert_eq!(texts(engine.recognize(&frame(255), &opts).unwrap()), first);
+        }
+        assert_eq!(
+            (dets.load(Ordering::SeqCst), recs.load(Ordering::SeqCst)),
+            (2, 4)
+        );
     }
 
     #[test]

@@ -101,12 +101,21 @@ pub fn prepare_detection(image: &RgbImage, params: &DetectionInputParams) -> Det
     let tw = (sw + 2 * border).div_ceil(32) * 32;
     let th = (sh + 2 * border).div_ceil(32) * 32;
     // Zero in normalised space is the mean colour: a neutral padding.
-    let mut tensor = NdTensor::<f32, 4>::zeros([1, 3, th as usize, tw as usize]);
-    for (x, y, p) in src.enumerate_pixels() {
-        let (tx, ty) = ((x + border) as usize, (y + border) as usize);
+    let (th, tw) = (th as usize, tw as usize);
+    let mut tensor = NdTensor::<f32, 4>::zeros([1, 3, th, tw]);
+    let data = tensor.data_mut().expect("a new tensor is contiguous");
+    let (b, row_len) = (border as usize, sw as usize);
+    for (y, row) in src.as_raw().chunks_exact(row_len * 3).enumerate() {
         // BGR order.
-        for (c, v) in [p[2], p[1], p[0]].into_iter().enumerate() {
-            tensor[[0, c, ty, tx]] = (v as f32 / 255.0 - DET_MEAN[c]) / DET_STD[c];
+        for c in 0..3 {
+            let start = (c * th + y + b) * tw + b;
+            let (mean, std) = (DET_MEAN[c], DET_STD[c]);
+            for (d, p) in data[start..start + row_len]
+                .iter_mut()
+                .zip(row.chunks_exact(3))
+            {
+                *d = (p[2 - c] as f32 / 255.0 - mean) / std;
+            }
         }
     }
     DetectionInput {

@@ -1,6 +1,10 @@
 //! Text recognition: each detected box is cut out upright, scaled to the recogniser's 48 px height, batched
 //! with crops of similar width, run through the CRNN/SVTR model and decoded with greedy CTC.
 
+use std::cmp::Reverse;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
+
 use image::{imageops, RgbImage};
 use rten_tensor::prelude::*;
 use rten_tensor::NdTensor;
@@ -31,6 +35,10 @@ pub struct RecognitionParams {
     pub min_confidence: f32,
     /// At most this many boxes are recognised (the highest-scoring ones), bounding time on busy screens.
     pub max_lines: usize,
+    /// Batches recognised side by side, each on a single-thread pool of its own (0 = one per core). With 1,
+    /// or when there is one batch, batches run one after another on rten's pool of all cores. A batch's
+    /// result does not depend on this: only which core computes it does.
+    pub threads: usize,
 }
 
 impl Default for RecognitionParams {
@@ -43,6 +51,7 @@ impl Default for RecognitionParams {
             invert_light_on_dark: false,
             min_confidence: 0.6,
             max_lines: 200,
+            threads: 0,
         }
     }
 }
@@ -98,10 +107,12 @@ pub fn ctc_greedy_decode(
     let mut prob_sum = 0.0f32;
     let mut emitted = 0u32;
     let mut prev = 0usize;
-    for t in 0..steps {
+    let contiguous = probs.to_contiguous();
+    let rows = contiguous.data().chunks_exact(num_classes.max(1));
+    for row in rows.take(steps) {
+        // The first of equal maxima wins, as before.
         let (mut best, mut best_p) = (0usize, f32::MIN);
-        for c in 0..num_classes {
-            let p = probs[[t, c]];
+        for (c, &p) in row.iter().enumerate() {
             if p > best_p {
                 best = c;
                 best_p = p;
@@ -153,6 +164,8 @@ pub struct Recognizer {
     model: Box<dyn InferenceModel>,
     classes: Vec<String>,
     params: RecognitionParams,
+    /// One single-thread rten pool per worker, made on first use.
+    pools: OnceLock<Vec<Arc<rten::ThreadPool>>>,
 }
 
 impl Recognizer {
@@ -166,6 +179,7 @@ impl Recognizer {
             model,
             classes,
             params,
+            pools: OnceLock::new(),
         }
     }
 
@@ -192,48 +206,145 @@ impl Recognizer {
         batches
     }
 
-    /// Recognises upright 48 px crops; results are in the order of `crops`.
-    pub fn recognize_crops(&self, crops: &[RgbImage]) -> Result<Vec<RecognizedText>, OcrError> {
-        let mut order: Vec<usize> = (0..crops.len()).collect();
-        order.sort_by_key(|&i| crops[i].width());
-        let mut results: Vec<Option<RecognizedText>> = vec![None; crops.len()];
-        for batch in self.batches(&order, crops) {
-            let batch = batch.as_slice();
-            let widest = batch.iter().map(|&i| crops[i].width()).max().unwrap_or(1);
-            let width = widest.max(self.params.min_width).div_ceil(8) * 8;
-            let mut input =
-                NdTensor::<f32, 4>::zeros([batch.len(), 3, REC_HEIGHT as usize, width as usize]);
-            for (n, &i) in batch.iter().enumerate() {
-                for (x, y, p) in crops[i].enumerate_pixels() {
-                    // BGR, (x / 255 - 0.5) / 0.5.
-                    for (c, v) in [p[2], p[1], p[0]].into_iter().enumerate() {
-                        input[[n, c, y as usize, x as usize]] = v as f32 / 127.5 - 1.0;
+    /// How many batches may run side by side.
+    fn workers(&self) -> usize {
+        match self.params.threads {
+            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            n => n,
+        }
+    }
+
+    /// Runs one batch (crop indices of similar width) and decodes it; on `pool` when given, else on rten's
+    /// global pool.
+    fn run_batch(
+        &self,
+        batch: &[usize],
+        crops: &[RgbImage],
+        pool: Option<&Arc<rten::ThreadPool>>,
+    ) -> Result<Vec<(usize, RecognizedText)>, OcrError> {
+        let widest = batch.iter().map(|&i| crops[i].width()).max().unwrap_or(1);
+        let width = widest.max(self.params.min_width).div_ceil(8) * 8;
+        let (h, w) = (REC_HEIGHT as usize, width as usize);
+        let mut input = NdTensor::<f32, 4>::zeros([batch.len(), 3, h, w]);
+        // Straight into the NCHW buffer: BGR, (x / 255 - 0.5) / 0.5.
+        let data = input.data_mut().expect("a new tensor is contiguous");
+        for (n, &i) in batch.iter().enumerate() {
+            let crop = &crops[i];
+            let cw = crop.width() as usize;
+            for (y, row) in crop.as_raw().chunks_exact(cw * 3).enumerate() {
+                for c in 0..3 {
+                    let start = ((n * 3 + c) * h + y) * w;
+                    let dst = &mut data[start..start + cw];
+                    for (d, p) in dst.iter_mut().zip(row.chunks_exact(3)) {
+                        *d = p[2 - c] as f32 / 127.5 - 1.0;
                     }
                 }
             }
-            let out = self
-                .model
-                .run(input.view())
-                .map_err(|reason| OcrError::Inference {
-                    stage: "recognition",
-                    reason,
-                })?;
-            let shape = out.shape().to_vec();
-            if shape.len() != 3 || shape[0] != batch.len() {
-                return Err(OcrError::Inference {
-                    stage: "recognition",
-                    reason: format!("unexpected output shape {shape:?}"),
-                });
-            }
-            let out = NdTensor::<f32, 3>::from_data([shape[0], shape[1], shape[2]], out.to_vec());
-            for (n, &i) in batch.iter().enumerate() {
+        }
+        let out = match pool {
+            Some(pool) => self.model.run_in(input.view(), pool),
+            None => self.model.run(input.view()),
+        }
+        .map_err(|reason| OcrError::Inference {
+            stage: "recognition",
+            reason,
+        })?;
+        let shape = out.shape().to_vec();
+        if shape.len() != 3 || shape[0] != batch.len() {
+            return Err(OcrError::Inference {
+                stage: "recognition",
+                reason: format!("unexpected output shape {shape:?}"),
+            });
+        }
+        let out = NdTensor::<f32, 3>::from_data([shape[0], shape[1], shape[2]], out.to_vec());
+        Ok(batch
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| {
                 let mut r = ctc_greedy_decode(out.slice(n), &self.classes);
                 // Columns of padding can only add noise at the end.
                 r.text = r.text.trim_end().to_string();
-                results[i] = Some(r);
+                (i, r)
+            })
+            .collect())
+    }
+
+    /// Recognises upright 48 px crops; results are in the order of `crops`.
+    ///
+    /// When there are several batches they run side by side, one per core, each on a single-thread pool:
+    /// the model's small per-line operators keep one core busy each far better than they split across two.
+    pub fn recognize_crops(&self, crops: &[RgbImage]) -> Result<Vec<RecognizedText>, OcrError> {
+        let mut order: Vec<usize> = (0..crops.len()).collect();
+        order.sort_by_key(|&i| crops[i].width());
+        let mut batches = self.batches(&order, crops);
+        let mut results: Vec<Option<RecognizedText>> = vec![None; crops.len()];
+        let workers = self.workers().min(batches.len());
+        let done: Vec<(usize, RecognizedText)> = if workers <= 1 {
+            let mut done = Vec::with_capacity(crops.len());
+            for batch in &batches {
+                done.extend(self.run_batch(batch, crops, None)?);
             }
+            done
+        } else {
+            // Costliest batches first, so the ones left for the end are short.
+            let cost = |b: &Vec<usize>| {
+                let widest = b.iter().map(|&i| crops[i].width()).max().unwrap_or(1);
+                widest.max(self.params.min_width) as usize * b.len()
+            };
+            batches.sort_by_key(|b| Reverse(cost(b)));
+            let pools = self.pools.get_or_init(|| {
+                (0..self.workers())
+                    .map(|_| Arc::new(rten::ThreadPool::with_num_threads(1)))
+                    .collect()
+            });
+            let next = AtomicUsize::new(0);
+            let (next, batches) = (&next, &batches);
+            let per_worker: Vec<Result<Vec<(usize, RecognizedText)>, OcrError>> =
+                std::thread::scope(|s| {
+                    let handles: Vec<_> = pools[..workers]
+                        .iter()
+                        .map(|pool| {
+                            s.spawn(move || {
+                                let mut done = Vec::new();
+                                while let Some(batch) =
+                                    batches.get(next.fetch_add(1, Ordering::Relaxed))
+                                {
+                                    done.extend(self.run_batch(batch, crops, Some(pool))?);
+                                }
+                                Ok(done)
+                            })
+                        })
+                        .collect();
+                    handles
+                        .into_iter()
+                        .map(|h| {
+                            h.join().unwrap_or_else(|_| {
+                                Err(OcrError::Inference {
+                                    stage: "recognition",
+                                    reason: "a recognition thread panicked".to_string(),
+                                })
+                            })
+                        })
+                        .collect()
+                });
+            let mut done = Vec::with_capacity(crops.len());
+            for r in per_worker {
+                done.extend(r?);
+            }
+            done
+        };
+        for (i, r) in done {
+            results[i] = Some(r);
         }
         Ok(results.into_iter().flatten().collect())
+    }
+
+    /// The upright 48 px crops of `boxes` (see [`line_crop`]).
+    pub fn crops(&self, image: &RgbImage, boxes: &[TextBox]) -> Vec<RgbImage> {
+        boxes
+            .iter()
+            .map(|b| line_crop(image, b, &self.params))
+            .collect()
     }
 
     /// Crops and recognises every box of `image`; results are in the order of `boxes`.
@@ -242,11 +353,36 @@ impl Recognizer {
         image: &RgbImage,
         boxes: &[TextBox],
     ) -> Result<Vec<RecognizedText>, OcrError> {
-        let crops: Vec<RgbImage> = boxes
+        self.recognize_crops(&self.crops(image, boxes))
+    }
+
+    /// Like [`Recognizer::recognize_crops`], but a crop identical, pixel for pixel, to one of `previous`
+    /// takes that one's text without running the model (a line that did not change since the last read).
+    pub fn recognize_crops_reusing(
+        &self,
+        crops: &[RgbImage],
+        previous: &[(RgbImage, RecognizedText)],
+    ) -> Result<Vec<RecognizedText>, OcrError> {
+        let reused: Vec<Option<&RecognizedText>> = crops
             .iter()
-            .map(|b| line_crop(image, b, &self.params))
+            .map(|c| previous.iter().find(|(p, _)| p == c).map(|(_, t)| t))
             .collect();
-        self.recognize_crops(&crops)
+        let fresh_idx: Vec<usize> = (0..crops.len()).filter(|&i| reused[i].is_none()).collect();
+        if fresh_idx.len() == crops.len() {
+            return self.recognize_crops(crops);
+        }
+        let fresh_crops: Vec<RgbImage> = fresh_idx.iter().map(|&i| crops[i].clone()).collect();
+        let mut fresh = self.recognize_crops(&fresh_crops)?.into_iter();
+        Ok(reused
+            .into_iter()
+            .map(|r| match r {
+                Some(t) => t.clone(),
+                None => fresh.next().unwrap_or(RecognizedText {
+                    text: String::new(),
+                    confidence: 0.0,
+                }),
+            })
+            .collect())
     }
 }
 

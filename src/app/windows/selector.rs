@@ -172,7 +172,7 @@ impl Selectors {
         let shots = shots.clone();
         std::thread::spawn(move || {
             std::thread::sleep(settle);
-            let result = capture::freeze_all().map(|frozen| {
+            let result = capture::freeze_all().inspect(|frozen| {
                 for (i, f) in frozen.iter().enumerate() {
                     // Straight to RGB: no copy of the whole RGBA screenshot on the way.
                     let rgb: image::RgbImage = image::buffer::ConvertBuffer::convert(&*f.image);
@@ -183,7 +183,6 @@ impl Selectors {
                         s.insert(format!("{i}.bmp"), bmp);
                     }
                 }
-                frozen
             });
             let _ = proxy.send_event(match result {
                 Ok(monitors) => AppEvent::Shots { monitors, at },
