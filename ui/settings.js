@@ -484,7 +484,7 @@
     const D = S.defaults || {};
     const m = clone(s || {});
     const section = (name) => Object.assign({}, D[name], m[name] && typeof m[name] === 'object' ? m[name] : {});
-    for (const name of ['general', 'network', 'translation', 'ocr', 'hotkeys', 'overlay', 'auto', 'memory']) m[name] = section(name);
+    for (const name of ['general', 'network', 'translation', 'ocr', 'hotkeys', 'overlay', 'auto', 'memory', 'output']) m[name] = section(name);
     if (m.network.proxy === null || m.network.proxy === undefined) m.network.proxy = '';
     if (!Array.isArray(m.translation.glossary)) m.translation.glossary = [];
     m.translation.glossary = m.translation.glossary

@@ -303,6 +303,31 @@ window.ocrlayStrings = {
   "general.ui_language": {"zh": "界面语言", "en": "Interface language"},
   "general.ocr": {"zh": "文字识别", "en": "Text recognition"},
   "general.ocr_engine": {"zh": "OCR 引擎", "en": "OCR engine"},
+  "general.ocr_direction": {"zh": "文字方向", "en": "Text direction"},
+  "ocr.direction_auto": {"zh": "自动（每个文字框自己判断）", "en": "Auto (each text box says)"},
+  "ocr.direction_horizontal": {"zh": "横排", "en": "Horizontal"},
+  "ocr.direction_vertical": {"zh": "竖排（从右到左按列阅读）", "en": "Vertical (columns right to left)"},
+  "general.ocr_direction_hint": {
+    "zh": "竖排日文（縦書き）按列从右到左读取；保存的区域可以单独设置。",
+    "en": "Vertical Japanese (縦書き) is read column by column, right to left; a saved region can say otherwise."
+  },
+  "general.keep_furigana": {"zh": "保留注音假名", "en": "Keep furigana"},
+  "general.keep_furigana_hint": {
+    "zh": "默认去掉汉字上方的小号注音（ふりがな），只翻译正文。",
+    "en": "By default the small readings over kanji are left out and only the text itself is translated."
+  },
+  "general.outputs": {"zh": "输出", "en": "Outputs"},
+  "output.copy": {"zh": "每行自动复制到剪贴板", "en": "Copy every new line to the clipboard"},
+  "output.copy_off": {"zh": "不复制", "en": "Off"},
+  "output.copy_source": {"zh": "原文", "en": "The original"},
+  "output.copy_translation": {"zh": "译文", "en": "The translation"},
+  "output.websocket": {"zh": "本机 WebSocket", "en": "Local WebSocket"},
+  "output.websocket_hint": {
+    "zh": "只在 127.0.0.1 上监听：/ 发送原文（texthooker 页面），/json 发送原文、译文、翻译源、区域和时间。",
+    "en": "Listens on 127.0.0.1 only: / sends the original (texthooker pages), /json the original, translation, provider, region and time."
+  },
+  "output.websocket_port": {"zh": "WebSocket 端口", "en": "WebSocket port"},
+  "output.websocket_port_hint": {"zh": "texthooker 页面通常连接 6677。", "en": "Texthooker pages usually connect to 6677."},
   "general.ocr_engine_hint": {
     "zh": "PP-OCR 可识别日文、中文和英文；ocrs 仅识别拉丁字母。",
     "en": "PP-OCR reads Japanese, Chinese and English; ocrs reads Latin script only."

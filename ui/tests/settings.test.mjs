@@ -829,3 +829,22 @@ test('the first start shows the welcome on the providers, with the hotkeys and t
   assert.deepEqual(s.errors, []);
   await page.close();
 });
+
+test('text direction, furigana and the outputs are set on the general page and saved', async () => {
+  const s = await settingsPage();
+  const { page } = s;
+  await page.click('.nav-item[data-section="general"]');
+  await fieldOf(page, 'ocr.direction').selectOption('vertical');
+  await page.locator('.switch-row:has([data-field="ocr.keep_furigana"])').click();
+  await fieldOf(page, 'output.copy').selectOption('translation');
+  await page.locator('.switch-row:has([data-field="output.websocket"])').click();
+  await fieldOf(page, 'output.websocket_port').fill('7001');
+  await page.click('#btn-save');
+  const save = await until(async () => (await s.sentOf('save')).at(-1), 2000, 'save');
+  assert.equal(save.settings.ocr.direction, 'vertical');
+  assert.equal(save.settings.ocr.keep_furigana, true);
+  assert.deepEqual(save.settings.output, { copy: 'translation', websocket: true, websocket_port: 7001 });
+  assert.deepEqual(await s.cspViolations(), []);
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});

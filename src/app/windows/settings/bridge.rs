@@ -298,6 +298,9 @@ pub fn settings_from_page(page: &Value, current: &Settings) -> Result<Settings, 
     if !sent("memory") {
         settings.memory = current.memory.clone();
     }
+    if !sent("output") {
+        settings.output = current.output.clone();
+    }
     if !sent("filters") {
         settings.filters = current.filters.clone();
     }
