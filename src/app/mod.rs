@@ -502,17 +502,17 @@ impl App {
             },
             Page::History => match serde_json::from_str::<HistoryIn>(body) {
                 Ok(m) => {
-                    let store = self.store.as_ref().map(|s| {
-                        let path = s
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .path()
-                            .to_path_buf();
-                        (
-                            path,
-                            crate::memory::StoreOptions::from_settings(&self.ctl.settings.memory),
-                        )
-                    });
+                    let (store, memory) = (&self.store, &self.ctl.settings.memory);
+                    let store = || {
+                        store.as_ref().map(|s| {
+                            let path = s
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .path()
+                                .to_path_buf();
+                            (path, crate::memory::StoreOptions::from_settings(memory))
+                        })
+                    };
                     let lang = self.lang();
                     if let Some(text) = self.history_window.message(m, store, lang, &self.proxy) {
                         self.copy(text);

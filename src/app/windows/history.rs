@@ -371,7 +371,7 @@ impl HistoryWindow {
     pub fn message(
         &mut self,
         m: HistoryIn,
-        store: Option<(std::path::PathBuf, crate::memory::StoreOptions)>,
+        store: impl FnOnce() -> Option<(std::path::PathBuf, crate::memory::StoreOptions)>,
         ui_lang: &str,
         proxy: &tao::event_loop::EventLoopProxy<crate::app::event::AppEvent>,
     ) -> Option<String> {
@@ -383,19 +383,20 @@ impl HistoryWindow {
                 w.on_ready();
             }
         }
-        match store {
-            Some((path, options)) => {
+        // The store's place is asked for once, when the history thread starts (not on every message).
+        if self.worker.is_none() {
+            if let Some((path, options)) = store() {
                 // Off the event loop, on the history thread's own connection.
-                let worker = self.worker.get_or_insert_with(|| {
-                    let proxy = std::sync::Mutex::new(proxy.clone());
-                    Worker::start(path, options, move |out| {
-                        if let Ok(p) = proxy.lock() {
-                            let _ = p.send_event(crate::app::event::AppEvent::ToHistory(out));
-                        }
-                    })
-                });
-                worker.send(m, ui_lang);
+                let proxy = std::sync::Mutex::new(proxy.clone());
+                self.worker = Some(Worker::start(path, options, move |out| {
+                    if let Ok(p) = proxy.lock() {
+                        let _ = p.send_event(crate::app::event::AppEvent::ToHistory(out));
+                    }
+                }));
             }
+        }
+        match &self.worker {
+            Some(worker) => worker.send(m, ui_lang),
             None => {
                 self.send(&[HistoryOut::Error {
                     action: HistoryAction::Query,
