@@ -164,13 +164,10 @@ impl Outputs {
                 self.ws = Some(ws);
                 Ok(())
             }
-            Err(e) => {
-                Err(if zh {
-                    format!("WebSocket 输出无法在 127.0.0.1:{port} 上监听（{e}）：请在设置里换一个端口。")
-                } else {
-                    format!("The WebSocket output cannot listen on 127.0.0.1:{port} ({e}): choose another port in the settings.")
-                })
-            }
+            Err(e) => Err(crate::text::Text::new("status.ws_bind_failed")
+                .with("port", port)
+                .with("reason", e)
+                .render(if zh { "zh" } else { "en" })),
         }
     }
 

@@ -7,6 +7,7 @@ use crate::capture::{Rect, Target, WindowInfo};
 use crate::config::{self, OverlayMode, Settings};
 use crate::pipeline::{AutoTarget, Job, JobEnd, PipelineEvent, Source, StopReason};
 use crate::probe::{self, Probe};
+use crate::text::Text;
 use image::RgbaImage;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -117,9 +118,14 @@ impl Controller {
         self.settings.general.ui_language.code() == "zh"
     }
 
-    /// `zh` or `en`, as the UI language says.
-    pub fn t(&self, zh: &str, en: &str) -> String {
-        if self.zh() { zh } else { en }.to_string()
+    /// `zh` or `en`: the UI language.
+    pub fn lang(&self) -> &'static str {
+        self.settings.general.ui_language.code()
+    }
+
+    /// A sentence of the string table in the UI language.
+    pub fn words(&self, text: Text) -> String {
+        text.render(self.lang())
     }
 
     /// Whether auto mode is on.
@@ -171,10 +177,7 @@ impl Controller {
     pub fn repeat_last(&mut self, host: &mut dyn Host, at: Instant, use_memory: bool) {
         let slot = self.settings.regions.current();
         let Some(region) = self.last_region.or_else(|| slot.rect()) else {
-            let msg = self.t(
-                "还没有选择过区域：先按选择区域的热键。",
-                "No region yet: press the select-region hotkey first.",
-            );
+            let msg = self.words(Text::new("status.no_region"));
             self.say(host, &msg);
             return;
         };
@@ -237,7 +240,7 @@ impl Controller {
                 probe::emit(Probe::OverlayHidden { job: id });
             }
         }
-        let msg = self.t("识别中…", "Reading…");
+        let msg = self.words(Text::new("status.reading"));
         self.status(host, &msg, true);
         host.submit(Job {
             id,
@@ -256,16 +259,13 @@ impl Controller {
             self.auto_on = false;
             host.set_auto(None);
             host.overlay(OverlayOut::Auto { on: false });
-            let msg = self.t("自动翻译已停止", "Auto mode off");
+            let msg = self.words(Text::new("status.auto_off"));
             self.status(host, &msg, false);
             return;
         }
         let slot = self.settings.regions.current().clone();
         let Some(region) = self.last_region.or_else(|| slot.rect()) else {
-            let msg = self.t(
-                "自动翻译需要一个区域：先按选择区域的热键。",
-                "Auto mode needs a region: press the select-region hotkey first.",
-            );
+            let msg = self.words(Text::new("status.auto_needs_region"));
             self.say(host, &msg);
             return;
         };
@@ -280,11 +280,7 @@ impl Controller {
             direction: slot.direction,
             gates: self.settings.auto.gates.clone(),
         }));
-        let msg = if self.zh() {
-            format!("自动翻译中：{}（新的一行出现时翻译）", slot.name)
-        } else {
-            format!("Auto mode on: {} (each new line is translated)", slot.name)
-        };
+        let msg = self.words(Text::new("status.auto_on").with("region", &slot.name));
         self.status(host, &msg, false);
         host.place_overlay(region, self.settings.overlay.mode);
         host.show_overlay(true);
@@ -317,20 +313,11 @@ impl Controller {
             self.set_auto(host, true);
             return;
         }
-        let msg = match (self.last_region, self.zh()) {
-            (Some(_), true) => format!("区域 {}：{}", n + 1, slot.name),
-            (Some(_), false) => format!("Region {}: {}", n + 1, slot.name),
-            (None, true) => format!(
-                "区域 {}（{}）还没有选择：按选择区域的热键。",
-                n + 1,
-                slot.name
-            ),
-            (None, false) => format!(
-                "Region {} ({}) is not set yet: press the select-region hotkey.",
-                n + 1,
-                slot.name
-            ),
+        let text = match self.last_region {
+            Some(_) => Text::new("status.region"),
+            None => Text::new("status.region_unset"),
         };
+        let msg = self.words(text.with("n", n + 1).with("region", &slot.name));
         self.say(host, &msg);
     }
 
@@ -357,14 +344,8 @@ impl Controller {
             }
             None => {
                 self.settings.regions.current_mut().window = None;
-                let msg = if self.zh() {
-                    format!("新区域不在窗口“{}”上：已取消绑定。", binding.title)
-                } else {
-                    format!(
-                        "The new region is not on the window \"{}\": the region is no longer bound to it.",
-                        binding.title
-                    )
-                };
+                let msg =
+                    self.words(Text::new("status.region_unbound").with("window", &binding.title));
                 self.status(host, &msg, false);
             }
         }
@@ -426,8 +407,9 @@ impl Controller {
                 self.set_auto(host, true);
             }
             PipelineEvent::EngineReady(Err(problem)) => {
-                let text = self.t("OCR 模型无法加载：", "The OCR models could not be loaded: ")
-                    + &problem.message(self.zh());
+                let text = self.words(
+                    Text::new("status.models_failed").with("reason", problem.message(self.zh())),
+                );
                 self.say(host, &text);
             }
             PipelineEvent::AutoJob { job } => {
@@ -435,7 +417,9 @@ impl Controller {
             }
             PipelineEvent::RegionMoved { job, region } => self.region_moved(host, job, region),
             PipelineEvent::AutoProblem(problem) => {
-                let msg = self.t("自动翻译：", "Auto mode: ") + &problem.message(self.zh());
+                let msg = self.words(
+                    Text::new("status.auto_problem").with("reason", problem.message(self.zh())),
+                );
                 self.say(host, &msg);
             }
             PipelineEvent::Captured { job, ms } => {
@@ -476,29 +460,21 @@ impl Controller {
                         })
                         .collect(),
                 });
-                let mut msg = match (self.zh(), translating) {
-                    (true, true) => format!("OCR {ms} ms · {lines} 行 · 翻译中…"),
-                    (false, true) => format!("OCR {ms} ms · {lines} lines · translating…"),
-                    (true, false) => format!("OCR {ms} ms · {lines} 行"),
-                    (false, false) => format!("OCR {ms} ms · {lines} lines"),
+                let text = match translating {
+                    true => Text::new("status.ocr_translating"),
+                    false => Text::new("status.ocr_done"),
                 };
+                let mut msg = self.words(text.with("ms", ms).with("lines", lines));
                 if let Some(n) = cut_from {
                     let kept = crate::pipeline::MAX_OCR_CHARS;
-                    msg += &if self.zh() {
-                        format!(" · 文字太长（{n} 字），只翻译前 {kept} 字")
-                    } else {
-                        format!(" · the text was too long ({n} characters): only the first {kept} are translated")
-                    };
+                    msg +=
+                        &self.words(Text::new("status.text_cut").with("n", n).with("kept", kept));
                 }
                 self.status(host, &msg, translating);
                 host.show_overlay(true);
             }
             PipelineEvent::NoText { job, ms } if self.is_current(job) => {
-                let msg = if self.zh() {
-                    format!("区域里没有识别到文字（OCR {ms} ms）")
-                } else {
-                    format!("No text found in the region (OCR {ms} ms)")
-                };
+                let msg = self.words(Text::new("status.no_text").with("ms", ms));
                 self.say(host, &msg);
             }
             PipelineEvent::Failed { job, problem } => {
@@ -549,10 +525,7 @@ impl Controller {
                 provider,
                 reason: StopReason::Disabled,
             } if self.is_current(job) => {
-                let message = self.t(
-                    "这个翻译源已在设置里关闭。",
-                    "This provider was turned off in the settings.",
-                );
+                let message = self.words(Text::new("status.provider_disabled"));
                 host.overlay(OverlayOut::Error {
                     job,
                     provider,
@@ -624,27 +597,19 @@ impl Controller {
             .trace
             .map(|t| (t.hotkey.elapsed().as_millis(), t.auto))
             .unwrap_or((0, false));
-        let zh = self.zh();
         let msg = match end {
-            JobEnd::Translated => match (auto, zh) {
-                (true, true) => "自动翻译中 · 等待下一行".to_string(),
-                (true, false) => "Auto mode · waiting for the next line".to_string(),
-                (false, true) => format!("完成 · 共 {total} ms"),
-                (false, false) => format!("Done · {total} ms in all"),
-            },
+            JobEnd::Translated if auto => self.words(Text::new("status.auto_waiting")),
+            JobEnd::Translated => self.words(Text::new("status.done").with("ms", total)),
             JobEnd::NoProvider => {
-                let text = self.t(
-                    "没有启用翻译源，所以只显示识别出的原文。在设置里启用一个翻译源（填入密钥，或选择本地的 Sakura/ollama）即可翻译。",
-                    "No translation provider is enabled, so only the recognised text is shown. Enable one in the settings (paste its key, or pick a local Sakura/ollama) to translate.",
-                );
+                let text = self.words(Text::new("status.no_provider_notice"));
                 host.overlay(OverlayOut::Notice {
                     job: Some(job),
                     text,
                     action: Some(NoticeAction::OpenProviders),
                 });
-                self.t("没有启用翻译源", "No translation provider is enabled")
+                self.words(Text::new("status.no_provider"))
             }
-            JobEnd::Cancelled => self.t("已停止", "Stopped"),
+            JobEnd::Cancelled => self.words(Text::new("status.stopped")),
             // Their own events said what happened (the error, "no text found"): only the spinner stops.
             JobEnd::Failed | JobEnd::NothingToRead => {
                 if !self.status_busy {

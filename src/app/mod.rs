@@ -2,7 +2,8 @@
 //! background work (hotkeys, tray, the capture/OCR/translate pipeline, provider tests) reaches it only as
 //! [`AppEvent`]s through an `EventLoopProxy`.
 //!
-//! This module starts the app and dispatches events; it decides nothing itself. The windows live in
+//! This module dispatches events; it decides nothing itself. [`start`] starts the app and the loop, [`pages`]
+//! serves the settings and history windows' requests. The windows live in
 //! [`windows`], one module each; what a key press, a chosen region or a pipeline event means for the job on
 //! screen is the [`controller`]'s, which sees the windows only through [`controller::Host`].
 
@@ -12,33 +13,34 @@ pub mod event;
 pub mod hotkeys;
 pub mod instance;
 pub mod os;
+mod pages;
 pub mod placement;
+mod start;
 pub mod tray;
 pub mod webview;
 pub mod windows;
+
+pub use start::{run, RunOptions};
 
 use crate::capture::Rect;
 use crate::config::{self, Settings};
 use crate::memory::Store;
 use crate::ocr::EngineParams;
-use crate::pipeline::{Pipeline, PipelineEvent, Sink, TranslationPlan};
+use crate::pipeline::{Pipeline, PipelineEvent};
 use crate::probe::{self, Probe};
 use controller::{Controller, Host};
 use desk::{refresh_own_windows, Desk};
 use event::{AppEvent, HotkeyAction, Page};
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use tao::event::{Event, StartCause, WindowEvent};
-use tao::event_loop::{
-    ControlFlow, EventLoop, EventLoopBuilder, EventLoopProxy, EventLoopWindowTarget,
-};
+use tao::event::WindowEvent;
+use tao::event_loop::{ControlFlow, EventLoopProxy, EventLoopWindowTarget};
 use tao::window::WindowId;
 use webview::Shots;
 use windows::history::{HistoryIn, HistoryWindow};
 use windows::overlay::{NoticeAction, Overlay, OverlayIn};
 use windows::selector::{SelectorIn, Selectors};
-use windows::settings::{self as settings_window, SettingsIn, SettingsOut, SettingsWindow};
+use windows::settings::{SettingsIn, SettingsOut, SettingsWindow};
 
 /// The UI language in effect: the setting, or the system's.
 pub fn ui_lang(setting: config::UiLanguage) -> &'static str {
@@ -84,133 +86,6 @@ struct App {
     show_settings_at_start: bool,
 }
 
-/// How the app starts.
-#[derive(Debug, Clone, Default)]
-pub struct RunOptions {
-    /// Open the settings window once it runs (`ocrlay settings` when no ocrlay was running).
-    pub show_settings: bool,
-}
-
-/// Starts the app and runs until Quit. Only returns on a start-up error, or at once (Ok) when another ocrlay
-/// of this user runs already: that one is asked to show its settings instead.
-pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
-    instance::check_display()?;
-    let lock = match instance::lock(&config_path) {
-        Ok(lock) => lock,
-        Err(instance::StartError::AlreadyRunning) => {
-            if instance::ask_running(&config_path, instance::Request::ShowSettings).unwrap_or(false)
-            {
-                println!("ocrlay is already running: its settings window is in front now.");
-                return Ok(());
-            }
-            return Err(instance::StartError::AlreadyRunning.into());
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let loaded = config::load(&config_path);
-    let settings = loaded.settings;
-    os::check_webview(ui_lang(settings.general.ui_language) == "zh").map_err(anyhow::Error::msg)?;
-    let event_loop: EventLoop<AppEvent> = EventLoopBuilder::with_user_event().build();
-    let proxy = event_loop.create_proxy();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_name("ocrlay-net")
-        .enable_all()
-        .build()?;
-    let sink: Sink = {
-        let p = Mutex::new(proxy.clone());
-        Arc::new(move |e| {
-            if let Ok(p) = p.lock() {
-                let _ = p.send_event(AppEvent::Pipeline(e));
-            }
-        })
-    };
-    let mut startup_notes = Vec::new();
-    let zh = ui_lang(settings.general.ui_language) == "zh";
-    let store = crate::memory::open_for(&settings.memory, zh, &mut startup_notes);
-    let own_windows: Arc<Mutex<Vec<Rect>>> = Arc::default();
-    let pipeline = Pipeline::start(
-        settings.ocr.engine,
-        engine_params(&settings),
-        TranslationPlan::from_settings(&settings),
-        runtime.handle().clone(),
-        store.clone(),
-        own_windows.clone(),
-        sink,
-    );
-    let shots: Shots = Arc::default();
-    let overlay = Overlay::open(&event_loop, &settings, &proxy, &shots)?;
-    let (hotkeys, hotkey_error) = match hotkeys::Hotkeys::new(proxy.clone()) {
-        Ok(mut h) => {
-            h.apply(&settings.hotkeys);
-            (Some(h), None)
-        }
-        Err(e) => (None, Some(e)),
-    };
-    let mut app = App {
-        config_warnings: loaded.warnings,
-        ctl: Controller::new(settings, config_path),
-        proxy,
-        runtime,
-        pipeline,
-        shots,
-        overlay,
-        selectors: Selectors::default(),
-        settings_window: SettingsWindow::default(),
-        history_window: HistoryWindow::default(),
-        store,
-        own_windows,
-        hotkeys,
-        hotkey_error,
-        tray: None,
-        clipboard: None,
-        outputs: crate::outputs::Outputs::default(),
-        overlay_back_after_selection: false,
-        show_settings_at_start: options.show_settings,
-    };
-    let lang = app.lang();
-    app.overlay.appearance(&app.ctl.settings, lang);
-    let zh = app.zh();
-    if let Err(e) = app
-        .outputs
-        .configure(&app.ctl.settings.output, app.runtime.handle(), zh)
-    {
-        startup_notes.push(e);
-    }
-    for note in startup_notes {
-        app.status(&note);
-    }
-    // Other ocrlay processes (`ocrlay settings`, a second start) reach this one here.
-    let listener = {
-        let proxy = Mutex::new(app.proxy.clone());
-        instance::listen(app.ctl.config_path(), move |request| match request {
-            instance::Request::ShowSettings => {
-                if let Ok(p) = proxy.lock() {
-                    let _ = p.send_event(AppEvent::ShowSettings);
-                }
-            }
-        })
-        .inspect_err(|e| tracing::warn!("`ocrlay settings` cannot reach this instance: {e}"))
-        .ok()
-    };
-    let mut lock = Some((lock, listener));
-    event_loop.run(move |event, target, control_flow| {
-        *control_flow = ControlFlow::Wait;
-        match event {
-            Event::NewEvents(StartCause::Init) => app.started(target),
-            Event::UserEvent(e) => app.handle(e, target, control_flow),
-            Event::WindowEvent {
-                window_id, event, ..
-            } => app.window_event(window_id, event),
-            Event::LoopDestroyed => {
-                app.ctl.save_state();
-                lock.take();
-            }
-            _ => {}
-        }
-    })
-}
-
 impl App {
     /// The controller, with the windows and the pipeline lent to it.
     fn split(&mut self) -> (&mut Controller, Desk<'_>) {
@@ -254,67 +129,6 @@ impl App {
     fn notice(&mut self, text: String, action: Option<NoticeAction>) {
         let (ctl, mut desk) = self.split();
         ctl.notice(&mut desk, text, action);
-    }
-
-    fn started(&mut self, target: &EventLoopWindowTarget<AppEvent>) {
-        let tray_error = match tray::create(self.proxy.clone(), self.zh()) {
-            Ok(t) => {
-                self.tray = Some(t);
-                None
-            }
-            Err(e) => Some(e),
-        };
-        // Warm the selector pages now, so Alt+Q shows them at once.
-        self.selectors.warm(target, &self.proxy, &self.shots);
-        let settings = &self.ctl.settings;
-        let names: Vec<&str> = settings
-            .enabled_providers()
-            .iter()
-            .map(|p| p.name)
-            .collect();
-        let first_start = names.is_empty() && !settings.general.setup_done;
-        tracing::info!(
-            providers = ?names,
-            config = %self.ctl.config_path().display(),
-            "ocrlay is running: {} selects a region",
-            settings.hotkeys.select_region
-        );
-        if let Some(e) = self.hotkey_error.clone() {
-            self.status(&e);
-        }
-        let lang = self.lang();
-        let errors: Vec<String> = self
-            .hotkeys
-            .as_ref()
-            .map(|h| h.errors.values().map(|e| e.render(lang)).collect())
-            .unwrap_or_default();
-        for e in errors {
-            self.notice(e, Some(NoticeAction::OpenSettings));
-        }
-        if let Some(why) = tray_error {
-            // Said once, where the user looks: how to reach the settings without a tray icon.
-            tracing::info!("no tray icon: {why}");
-            probe::emit(Probe::NoTray);
-            let hotkey = self.ctl.settings.hotkeys.open_settings.clone();
-            let msg = if self.zh() {
-                format!(
-                    "这里没有托盘图标（{why}）：按 {hotkey}，或运行 `ocrlay settings` 打开设置。"
-                )
-            } else {
-                format!("No tray icon here ({why}): press {hotkey}, or run `ocrlay settings`, to open the settings.")
-            };
-            self.notice(msg, Some(NoticeAction::OpenSettings));
-        }
-        if first_start {
-            // First start (or no provider ever worked): the settings open on the providers, with a welcome.
-            tracing::info!("first start: opening the settings with the welcome");
-            probe::emit(Probe::FirstStart);
-            self.open_settings(target, Some("providers"), true);
-        }
-        if self.show_settings_at_start {
-            self.open_settings(target, None, false);
-        }
-        probe::emit(Probe::Running);
     }
 
     fn handle(
@@ -568,143 +382,6 @@ impl App {
             | OverlayIn::Resize { .. }
             | OverlayIn::ContentSize { .. } => {}
         }
-    }
-
-    fn open_history(&mut self, target: &EventLoopWindowTarget<AppEvent>) {
-        let lang = self.lang();
-        match self
-            .history_window
-            .open(target, &self.proxy, &self.shots, lang)
-        {
-            Ok(()) => self.refresh_own_windows(),
-            Err(e) => {
-                let msg = format!(
-                    "{}{e:#}",
-                    self.ctl
-                        .t("历史窗口打不开：", "The history window failed to open: ")
-                );
-                self.status(&msg);
-            }
-        }
-    }
-
-    /// Opens the settings window or brings it forward, on `section` if given; `welcome` shows the first-start
-    /// guide on the providers section.
-    fn open_settings(
-        &mut self,
-        target: &EventLoopWindowTarget<AppEvent>,
-        section: Option<&str>,
-        welcome: bool,
-    ) {
-        let title = self.ctl.t("ocrlay 设置", "ocrlay settings");
-        match self.settings_window.open_at(
-            target,
-            &self.proxy,
-            &self.shots,
-            &title,
-            section,
-            welcome,
-        ) {
-            Ok(()) => self.refresh_own_windows(),
-            Err(e) => {
-                let msg = format!(
-                    "{}{e:#}",
-                    self.ctl
-                        .t("设置窗口打不开：", "The settings window failed to open: ")
-                );
-                self.status(&msg);
-            }
-        }
-    }
-
-    fn send_settings_state(&mut self) {
-        let hotkey_errors = self
-            .hotkeys
-            .as_ref()
-            .map(|h| h.errors.clone())
-            .unwrap_or_default();
-        let state = settings_window::state(
-            &self.ctl.settings,
-            &self.config_warnings,
-            hotkey_errors,
-            self.ctl.config_path(),
-        );
-        self.settings_window.send(&state);
-    }
-
-    fn settings_message(&mut self, m: SettingsIn, target: &EventLoopWindowTarget<AppEvent>) {
-        let cx = settings_window::Cx {
-            settings: &self.ctl.settings,
-            runtime: self.runtime.handle(),
-            proxy: &self.proxy,
-        };
-        let Some(request) = self.settings_window.message(m, cx) else {
-            return;
-        };
-        match request {
-            settings_window::Request::SendState => {
-                self.refresh_own_windows();
-                self.send_settings_state();
-            }
-            settings_window::Request::OpenHistory => self.open_history(target),
-            settings_window::Request::Apply(new) => match self.apply_settings(*new) {
-                Ok(()) => {
-                    self.settings_window.send(&SettingsOut::Saved);
-                    self.send_settings_state();
-                }
-                Err(e) => self.settings_window.send(&SettingsOut::SaveError {
-                    errors: vec![settings_window::FieldError {
-                        field: String::new(),
-                        message: crate::text::Text::new("err.save_failed").with("reason", e),
-                    }],
-                }),
-            },
-            settings_window::Request::SetUiLang(lang) => {
-                let mut new = self.ctl.settings.clone();
-                new.general.ui_language = lang;
-                if let Err(e) = self.apply_settings(new) {
-                    tracing::warn!("{e}");
-                }
-                self.send_settings_state();
-            }
-        }
-    }
-
-    /// Applies new settings everywhere and writes them to the file.
-    fn apply_settings(&mut self, new: Settings) -> Result<(), String> {
-        let saved = config::save(&new, self.ctl.config_path()).map_err(|e| e.to_string())?;
-        if let Some(aside) = saved.moved_aside {
-            self.config_warnings = vec![config::ConfigWarning::note(
-                crate::text::Text::new("config.moved_aside").with("path", aside.display()),
-            )];
-        } else {
-            self.config_warnings.clear();
-        }
-        let engine_changed = new.ocr != self.ctl.settings.ocr;
-        self.ctl.settings = new;
-        self.pipeline
-            .set_plan(TranslationPlan::from_settings(&self.ctl.settings));
-        if engine_changed {
-            let msg = self.ctl.t(
-                "OCR 引擎设置已保存，重启 ocrlay 后生效。",
-                "The OCR engine setting applies after ocrlay restarts.",
-            );
-            let (ctl, mut desk) = self.split();
-            ctl.status(&mut desk, &msg, false);
-        }
-        if let Some(h) = &mut self.hotkeys {
-            h.apply(&self.ctl.settings.hotkeys);
-        }
-        let lang = self.lang();
-        self.overlay.appearance(&self.ctl.settings, lang);
-        let zh = self.zh();
-        if let Err(e) = self
-            .outputs
-            .configure(&self.ctl.settings.output, self.runtime.handle(), zh)
-        {
-            self.status(&e);
-        }
-        Ok(())
     }
 
     fn window_event(&mut self, id: WindowId, event: WindowEvent) {

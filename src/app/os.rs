@@ -47,17 +47,9 @@ pub fn webview_present<E>(version: &Result<String, E>) -> bool {
 
 /// What the user is told when the WebView2 runtime is missing.
 pub fn webview_missing_text(zh: bool) -> String {
-    if zh {
-        format!(
-            "ocrlay 需要 Microsoft Edge WebView2 运行时来显示它的窗口，但这台电脑上没有找到。\n\n\
-             请从 {WEBVIEW2_URL} 下载并安装“常青版”(Evergreen) 运行时，然后重新启动 ocrlay。"
-        )
-    } else {
-        format!(
-            "ocrlay needs the Microsoft Edge WebView2 runtime to show its windows, and it is not installed on \
-             this PC.\n\nInstall the Evergreen runtime from {WEBVIEW2_URL}, then start ocrlay again."
-        )
-    }
+    crate::text::Text::new("status.webview2_missing")
+        .with("url", WEBVIEW2_URL)
+        .render(if zh { "zh" } else { "en" })
 }
 
 /// Leaves `window` out of screen captures where the system can; true when it did (then ocrlay's capture never

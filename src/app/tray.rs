@@ -107,58 +107,64 @@ fn status_notifier_host() -> Result<bool, String> {
 /// in the UI language.
 pub fn create(proxy: EventLoopProxy<AppEvent>, zh: bool) -> Result<TrayIcon, String> {
     host()?;
-    let t = |zh_text: &str, en: &str| {
-        if zh {
-            zh_text.to_string()
-        } else {
-            en.to_string()
-        }
-    };
+    let t = |text: crate::text::Text| text.render(if zh { "zh" } else { "en" });
     let menu = Menu::new();
     let items = [
         MenuItem::with_id(
             ids::TRANSLATE,
-            t("选择区域翻译", "Translate a region"),
+            t(crate::text::Text::new("tray.translate")),
             true,
             None,
         ),
         MenuItem::with_id(
             ids::REPEAT,
-            t("再次翻译上个区域", "Translate the last region again"),
+            t(crate::text::Text::new("tray.repeat")),
             true,
             None,
         ),
         MenuItem::with_id(
             ids::TOGGLE_OVERLAY,
-            t("显示/隐藏翻译框", "Show/hide the overlay"),
+            t(crate::text::Text::new("tray.toggle_overlay")),
             true,
             None,
         ),
         MenuItem::with_id(
             ids::TOGGLE_LOCK,
-            t(
-                "锁定/解锁翻译框（鼠标穿透）",
-                "Lock/unlock the overlay (click-through)",
-            ),
+            t(crate::text::Text::new("tray.toggle_lock")),
             true,
             None,
         ),
         MenuItem::with_id(
             ids::TOGGLE_AUTO,
-            t("开始/停止自动翻译", "Start/stop auto mode"),
+            t(crate::text::Text::new("tray.toggle_auto")),
             true,
             None,
         ),
-        MenuItem::with_id(ids::HISTORY, t("翻译历史…", "History…"), true, None),
-        MenuItem::with_id(ids::SETTINGS, t("设置…", "Settings…"), true, None),
+        MenuItem::with_id(
+            ids::HISTORY,
+            t(crate::text::Text::new("tray.history")),
+            true,
+            None,
+        ),
+        MenuItem::with_id(
+            ids::SETTINGS,
+            t(crate::text::Text::new("tray.settings")),
+            true,
+            None,
+        ),
     ];
     for item in &items {
         menu.append(item).map_err(|e| e.to_string())?;
     }
     menu.append(&PredefinedMenuItem::separator())
         .map_err(|e| e.to_string())?;
-    menu.append(&MenuItem::with_id(ids::QUIT, t("退出", "Quit"), true, None))
-        .map_err(|e| e.to_string())?;
+    menu.append(&MenuItem::with_id(
+        ids::QUIT,
+        t(crate::text::Text::new("tray.quit")),
+        true,
+        None,
+    ))
+    .map_err(|e| e.to_string())?;
     let proxy = Mutex::new(proxy);
     MenuEvent::set_event_handler(Some(move |e: MenuEvent| {
         if let Ok(p) = proxy.lock() {

@@ -1,0 +1,146 @@
+//! The settings and history windows as the app uses them: opening them, the settings page's requests
+//! (state, save, UI language) and applying saved settings everywhere.
+
+use super::event::AppEvent;
+use super::windows::settings::{self as settings_window, SettingsIn, SettingsOut};
+use super::App;
+use crate::config::{self, Settings};
+use crate::pipeline::TranslationPlan;
+use crate::text::Text;
+use tao::event_loop::EventLoopWindowTarget;
+
+impl App {
+    pub(super) fn open_history(&mut self, target: &EventLoopWindowTarget<AppEvent>) {
+        let lang = self.lang();
+        match self
+            .history_window
+            .open(target, &self.proxy, &self.shots, lang)
+        {
+            Ok(()) => self.refresh_own_windows(),
+            Err(e) => {
+                let msg = self
+                    .ctl
+                    .words(Text::new("status.history_failed").with("reason", format!("{e:#}")));
+                self.status(&msg);
+            }
+        }
+    }
+
+    /// Opens the settings window or brings it forward, on `section` if given; `welcome` shows the first-start
+    /// guide on the providers section.
+    pub(super) fn open_settings(
+        &mut self,
+        target: &EventLoopWindowTarget<AppEvent>,
+        section: Option<&str>,
+        welcome: bool,
+    ) {
+        let title = self.ctl.words(Text::new("app.title"));
+        match self.settings_window.open_at(
+            target,
+            &self.proxy,
+            &self.shots,
+            &title,
+            section,
+            welcome,
+        ) {
+            Ok(()) => self.refresh_own_windows(),
+            Err(e) => {
+                let msg = self
+                    .ctl
+                    .words(Text::new("status.settings_failed").with("reason", format!("{e:#}")));
+                self.status(&msg);
+            }
+        }
+    }
+
+    pub(super) fn send_settings_state(&mut self) {
+        let hotkey_errors = self
+            .hotkeys
+            .as_ref()
+            .map(|h| h.errors.clone())
+            .unwrap_or_default();
+        let state = settings_window::state(
+            &self.ctl.settings,
+            &self.config_warnings,
+            hotkey_errors,
+            self.ctl.config_path(),
+        );
+        self.settings_window.send(&state);
+    }
+
+    pub(super) fn settings_message(
+        &mut self,
+        m: SettingsIn,
+        target: &EventLoopWindowTarget<AppEvent>,
+    ) {
+        let cx = settings_window::Cx {
+            settings: &self.ctl.settings,
+            runtime: self.runtime.handle(),
+            proxy: &self.proxy,
+        };
+        let Some(request) = self.settings_window.message(m, cx) else {
+            return;
+        };
+        match request {
+            settings_window::Request::SendState => {
+                self.refresh_own_windows();
+                self.send_settings_state();
+            }
+            settings_window::Request::OpenHistory => self.open_history(target),
+            settings_window::Request::Apply(new) => match self.apply_settings(*new) {
+                Ok(()) => {
+                    self.settings_window.send(&SettingsOut::Saved);
+                    self.send_settings_state();
+                }
+                Err(e) => self.settings_window.send(&SettingsOut::SaveError {
+                    errors: vec![settings_window::FieldError {
+                        field: String::new(),
+                        message: crate::text::Text::new("err.save_failed").with("reason", e),
+                    }],
+                }),
+            },
+            settings_window::Request::SetUiLang(lang) => {
+                let mut new = self.ctl.settings.clone();
+                new.general.ui_language = lang;
+                if let Err(e) = self.apply_settings(new) {
+                    tracing::warn!("{e}");
+                }
+                self.send_settings_state();
+            }
+        }
+    }
+
+    /// Applies new settings everywhere and writes them to the file.
+    pub(super) fn apply_settings(&mut self, new: Settings) -> Result<(), String> {
+        let saved = config::save(&new, self.ctl.config_path()).map_err(|e| e.to_string())?;
+        if let Some(aside) = saved.moved_aside {
+            self.config_warnings = vec![config::ConfigWarning::note(
+                crate::text::Text::new("config.moved_aside").with("path", aside.display()),
+            )];
+        } else {
+            self.config_warnings.clear();
+        }
+        let engine_changed = new.ocr != self.ctl.settings.ocr;
+        self.ctl.settings = new;
+        self.pipeline
+            .set_plan(TranslationPlan::from_settings(&self.ctl.settings));
+        if engine_changed {
+            let msg = self.ctl.words(Text::new("status.engine_after_restart"));
+            let (ctl, mut desk) = self.split();
+            ctl.status(&mut desk, &msg, false);
+        }
+        if let Some(h) = &mut self.hotkeys {
+            h.apply(&self.ctl.settings.hotkeys);
+        }
+        let lang = self.lang();
+        self.overlay.appearance(&self.ctl.settings, lang);
+        let zh = self.zh();
+        if let Err(e) = self
+            .outputs
+            .configure(&self.ctl.settings.output, self.runtime.handle(), zh)
+        {
+            self.status(&e);
+        }
+        Ok(())
+    }
+}
