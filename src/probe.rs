@@ -98,11 +98,17 @@ pub enum Probe {
         job: u64,
         /// The provider id.
         provider: String,
+        /// The saved region whose overlay shows it.
+        #[serde(default)]
+        slot: usize,
     },
     /// The first character of a job's translation is on screen, with the time each step took (ms).
     FirstPaint {
         /// The job.
         job: u64,
+        /// The saved region whose overlay painted it.
+        #[serde(default)]
+        slot: usize,
         /// Hotkey (or auto mode's new line) → first character painted.
         total_ms: f64,
         /// Hotkey → captured.
@@ -172,6 +178,7 @@ mod tests {
             Probe::Done {
                 job: 3,
                 provider: "deepseek".into(),
+                slot: 0,
             },
             Probe::JobEnded {
                 job: 3,

@@ -81,6 +81,7 @@ impl Run {
             source,
             started: Instant::now(),
             region: "test".into(),
+            slot: 0,
             use_memory: false,
             settle: Duration::ZERO,
             direction: None,
@@ -125,21 +126,7 @@ impl Run {
 }
 
 fn job_of(e: &PipelineEvent) -> Option<u64> {
-    use PipelineEvent::*;
-    match e {
-        Captured { job, .. }
-        | Recognized { job, .. }
-        | NoText { job, .. }
-        | Failed { job, .. }
-        | Delta { job, .. }
-        | Done { job, .. }
-        | AutoJob { job }
-        | ProviderFailed { job, .. }
-        | ProviderStopped { job, .. }
-        | Ended { job, .. } => Some(*job),
-        RegionMoved { job, .. } => *job,
-        EngineReady(_) | AutoProblem(_) => None,
-    }
+    e.job()
 }
 
 fn dialogue() -> image::RgbaImage {

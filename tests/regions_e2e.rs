@@ -497,3 +497,77 @@ slots = [{{ name = "Dialogue", rect = [100, 150, 1280, 240] }}]
     );
     assert!(app.alive(), "the app died");
 }
+
+/// Issue 16: two saved regions read at once in auto mode, each into an overlay of its own next to it, each
+/// with its own translation; a new line in one does not stop the other's.
+#[test]
+fn auto_mode_reads_two_watched_regions_into_two_overlays() {
+    let Some(mut x) = x11::start_or_skip(1600, 900) else {
+        return;
+    };
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr");
+    x.show_image(&fixtures.join("en_dialogue.png"), 20, 20, "en-game");
+    x.show_image(&fixtures.join("ja_dialogue.png"), 20, 620, "ja-game");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    // The two regions' requests run at the same time: each is answered by what it asks.
+    server.reply_when("古い城", reply("【爱丽丝】听说前面有一座古城……"));
+    server.reply_when("old castle", reply("听说前面有一座古老的城堡。"));
+    let home = tempfile::tempdir().unwrap();
+    let config = config(
+        home.path(),
+        &server,
+        r#"
+[auto]
+start_on_launch = true
+[regions]
+active = 0
+slots = [{ name = "Dialogue", rect = [20, 620, 1280, 240] }, { name = "Quest log", rect = [20, 20, 1280, 240], watch = true }]
+"#,
+    );
+    let app = start_app(&mut x, home.path(), &config);
+    app.wait(Probe::AutoMode { on: true }, 1, Duration::from_secs(20));
+    let done =
+        |slot: usize| move |e: &Probe| matches!(e, Probe::Done { slot: s, .. } if *s == slot);
+    let painted =
+        |slot: usize| move |e: &Probe| matches!(e, Probe::FirstPaint { slot: s, .. } if *s == slot);
+    app.wait_for(1, Duration::from_secs(60), done(0));
+    app.wait_for(1, Duration::from_secs(60), done(1));
+    app.wait_for(1, Duration::from_secs(20), painted(0));
+    app.wait_for(1, Duration::from_secs(20), painted(1));
+    let asked = asked(&server);
+    assert_eq!(asked.len(), 2, "one request per region: {asked:#?}");
+    assert!(asked.iter().any(|a| a.contains("古い城")), "{asked:#?}");
+    assert!(asked.iter().any(|a| a.contains("old castle")), "{asked:#?}");
+    // Neither line stopped the other's translation.
+    let ended: Vec<String> = app
+        .probes()
+        .into_iter()
+        .filter_map(|e| match e {
+            Probe::JobEnded { end, .. } => Some(end),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        ended,
+        vec!["Translated", "Translated"],
+        "{}",
+        app.log_text()
+    );
+
+    // Two overlays are up, each next to its own region (beside mode: above or below it, not over it).
+    let overlays: Vec<u64> = x
+        .xdotool(&["search", "--onlyvisible", "--name", "^ocrlay$"])
+        .lines()
+        .filter_map(|l| l.trim().parse().ok())
+        .collect();
+    assert_eq!(overlays.len(), 2, "{}", app.log_text());
+    let mut tops: Vec<i32> = overlays.iter().map(|&id| x.geometry(id).1).collect();
+    tops.sort();
+    // The quest log's overlay below it (its region ends at y 260), the dialogue's above its region (y 620).
+    assert!(tops[0] >= 255 && tops[0] < 620, "{tops:?}");
+    assert!(tops[1] >= 255 && tops[1] < 620, "{tops:?}");
+    let shot = x11::artefact_dir("regions").join("two-watched-regions.png");
+    x.screenshot(&shot);
+    assert!(app.alive(), "the app died");
+}

@@ -222,6 +222,15 @@
     return ms >= 1000 ? (ms / 1000).toFixed(1) + ' s' : Math.round(ms) + ' ms';
   }
 
+  // The saved region this overlay shows, named when several overlays are up.
+  on('region', (msg) => {
+    const tag = $('region-tag');
+    const name = typeof msg.name === 'string' ? msg.name : '';
+    tag.textContent = name;
+    tag.title = name;
+    tag.hidden = !name;
+  });
+
   on('status', (msg) => {
     statusText.textContent = typeof msg.text === 'string' ? msg.text : '';
     statusEl.classList.toggle('busy', !!msg.busy);

@@ -162,6 +162,8 @@
     };
     switch (kind) {
       case 'bool': return { value: !!raw };
+      // A choice where "" means "as the general setting says" (sent as null, left out of the file).
+      case 'choice': return { value: raw === '' ? null : raw };
       case 'int': return num(false);
       case 'float': return num(true);
       case 'scaled': {
@@ -522,6 +524,9 @@
     const o = s && typeof s === 'object' ? clone(s) : {};
     o.name = typeof o.name === 'string' ? o.name : slotName(i);
     o.rect = isRect(o.rect) ? o.rect : null;
+    o.watch = o.watch === true;
+    o.overlay_mode = o.overlay_mode === 'beside' || o.overlay_mode === 'over' ? o.overlay_mode : null;
+    o.direction = ['auto', 'horizontal', 'vertical'].includes(o.direction) ? o.direction : null;
     const w = o.window;
     o.window = w && typeof w === 'object' && isRect(w.offset)
       ? { title: typeof w.title === 'string' ? w.title : '', app: typeof w.app === 'string' ? w.app : '', offset: w.offset }
@@ -1164,13 +1169,32 @@
       const refresh = el('button', { class: 'icon-btn', title: t('regions.refresh_windows'), attrs: { type: 'button', 'data-action': 'list-windows' } }, icon('refresh'));
       refresh.addEventListener('click', requestWindows);
 
+      // Auto mode: read this region too, with its own overlay; where that overlay goes; its text direction.
+      const watch = el('input', { attrs: { type: 'checkbox', 'data-field': f('watch'), 'data-kind': 'bool' } });
+      watch.checked = !!slot.watch;
+      const choice = (field, value, options) => {
+        const sel = el('select', { attrs: { 'data-field': f(field), 'data-kind': 'choice' } },
+          el('option', { text: t('regions.default_choice'), attrs: { value: '' } }),
+          ...options.map(([v, key]) => el('option', { text: t(key), attrs: { value: v } })));
+        sel.value = typeof value === 'string' ? value : '';
+        return sel;
+      };
+      const mode = choice('overlay_mode', slot.overlay_mode, [['beside', 'overlay_s.mode_beside'], ['over', 'overlay_s.mode_over']]);
+      const direction = choice('direction', slot.direction,
+        [['auto', 'ocr.direction_auto'], ['horizontal', 'ocr.direction_horizontal'], ['vertical', 'ocr.direction_vertical']]);
+
       const body = el('div', { class: 'slot-body' },
         el('label', { class: 'field' }, el('span', { class: 'lbl', text: t('regions.name') }), name,
           el('span', { class: 'field-error', attrs: { 'data-error-for': f('name') } })),
         el('div', { class: 'field' }, el('span', { class: 'lbl', text: t('regions.area') }), rect),
         el('div', { class: 'field wide' }, el('span', { class: 'lbl', text: t('regions.window') }),
           el('div', { class: 'window-row' }, bound, el('div', { class: 'input-row' }, pick, refresh)),
-          el('span', { class: 'field-error', attrs: { 'data-error-for': f('window') } })));
+          el('span', { class: 'field-error', attrs: { 'data-error-for': f('window') } })),
+        el('div', { class: 'field wide' }, el('span', { class: 'lbl', text: t('regions.watch') }),
+          el('label', { class: 'switch-row' }, el('span', { class: 'switch' }, watch, el('span', { class: 'slider' })),
+            el('span', { class: 'hint', text: t('regions.watch_hint') }))),
+        el('label', { class: 'field' }, el('span', { class: 'lbl', text: t('regions.overlay_mode') }), mode),
+        el('label', { class: 'field' }, el('span', { class: 'lbl', text: t('regions.direction') }), direction));
       list.append(el('article', { class: 'slot' + (active ? ' active' : ''), attrs: { 'data-slot': String(i) } }, head, body,
         el('span', { class: 'field-error slot-error', attrs: { 'data-error-for': `regions.slots.${i}` } })));
     });

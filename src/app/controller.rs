@@ -15,26 +15,29 @@ use std::time::{Duration, Instant};
 /// How long a capture waits for the screen to catch up once the overlay stepped aside.
 const SETTLE: Duration = Duration::from_millis(120);
 
-/// What the controller needs of the windows and the pipeline.
+/// What the controller needs of the windows and the pipeline. Each saved region in use (`slot`) has an overlay
+/// of its own; speaking to a slot's overlay gives it one if it has none yet.
 pub trait Host {
-    /// A message for the overlay page.
-    fn overlay(&mut self, msg: OverlayOut);
-    /// Shows or hides the overlay.
-    fn show_overlay(&mut self, show: bool);
-    /// Whether the overlay is on screen.
-    fn overlay_visible(&self) -> bool;
-    /// Puts the overlay for `region` (over it or beside it, as `mode` says).
-    fn place_overlay(&mut self, region: Rect, mode: OverlayMode);
-    /// Puts the overlay where the user had put it for `region`.
-    fn move_overlay(&mut self, at: [i32; 2], region: Option<Rect>);
-    /// The region the overlay was last placed for.
-    fn placed_for(&self) -> Option<Rect>;
-    /// Records the region the overlay belongs to, without moving it.
-    fn set_placed_for(&mut self, region: Option<Rect>);
-    /// Over mode: the overlay takes its region's size again for a new line.
-    fn fit_over(&mut self);
-    /// Whether the visible overlay is over `region` (or on its way there).
-    fn overlay_covers(&self, region: Rect) -> bool;
+    /// A message for the overlay page of saved region `slot`.
+    fn overlay(&mut self, slot: usize, msg: OverlayOut);
+    /// Shows or hides the slot's overlay.
+    fn show_overlay(&mut self, slot: usize, show: bool);
+    /// Whether the slot's overlay is on screen.
+    fn overlay_visible(&self, slot: usize) -> bool;
+    /// Puts the slot's overlay for `region` (over it or beside it, as `mode` says).
+    fn place_overlay(&mut self, slot: usize, region: Rect, mode: OverlayMode);
+    /// Puts the slot's overlay where the user had put it for `region`.
+    fn move_overlay(&mut self, slot: usize, at: [i32; 2], region: Option<Rect>);
+    /// The region the slot's overlay was last placed for.
+    fn placed_for(&self, slot: usize) -> Option<Rect>;
+    /// Records the region the slot's overlay belongs to, without moving it.
+    fn set_placed_for(&mut self, slot: usize, region: Option<Rect>);
+    /// Over mode: the slot's overlay takes its region's size again for a new line.
+    fn fit_over(&mut self, slot: usize);
+    /// Whether the slot's visible overlay is over `region` (or on its way there).
+    fn overlay_covers(&self, slot: usize, region: Rect) -> bool;
+    /// Only these slots have an overlay now: the others' are hidden (and serve the next slot that needs one).
+    fn use_overlays(&mut self, slots: &[usize]);
     /// Whether a window covered by the overlay can still be read (a compositor, or Windows).
     fn covered_capture_supported(&self) -> bool;
     /// The windows on the desktop (for window-bound regions).
@@ -43,8 +46,8 @@ pub trait Host {
     fn next_job_id(&mut self) -> u64;
     /// Starts a job.
     fn submit(&mut self, job: Job);
-    /// Starts, moves or stops auto mode.
-    fn set_auto(&mut self, target: Option<AutoTarget>);
+    /// Starts auto mode on these regions (replacing any), or stops it (none).
+    fn set_auto(&mut self, targets: Vec<AutoTarget>);
     /// A translation was added to the history.
     fn history_changed(&mut self);
     /// The settings changed (a remembered correction): the pipeline works with them from the next job on.
@@ -78,6 +81,18 @@ impl Trace {
     }
 }
 
+/// What a saved region's overlay shows: its job, and how its status line is.
+#[derive(Debug, Default, Clone, Copy)]
+struct Lane {
+    /// The job on screen in this region's overlay.
+    trace: Option<Trace>,
+    /// The overlay was hidden so that this job's capture could read what it covers (no compositor): it comes
+    /// back once the capture is done.
+    hidden_for_capture: Option<u64>,
+    /// The overlay's status shows work under way (its spinner turns).
+    status_busy: bool,
+}
+
 /// The job, region and auto-mode state of the app, and the settings in effect.
 pub struct Controller {
     /// The settings in effect (the settings window replaces them; the overlay's place is kept here).
@@ -86,12 +101,8 @@ pub struct Controller {
     /// The region read last (the active saved region's, until one is chosen).
     last_region: Option<Rect>,
     auto_on: bool,
-    trace: Option<Trace>,
-    /// The overlay was hidden so that this job's capture could read what it covers (no compositor): it comes
-    /// back once the capture is done.
-    hidden_for_capture: Option<u64>,
-    /// The overlay's status shows work under way (its spinner turns).
-    status_busy: bool,
+    /// One per saved region.
+    lanes: Vec<Lane>,
 }
 
 impl Controller {
@@ -102,10 +113,51 @@ impl Controller {
             config_path,
             last_region: None,
             auto_on: false,
-            trace: None,
-            hidden_for_capture: None,
-            status_busy: false,
+            lanes: vec![Lane::default(); config::REGION_SLOTS],
         }
+    }
+
+    /// The active saved region.
+    pub fn active(&self) -> usize {
+        self.settings
+            .regions
+            .active
+            .min(self.settings.regions.slots.len().saturating_sub(1))
+    }
+
+    /// Where saved region `slot`'s overlay goes: its own mode, or the overlay setting.
+    fn mode(&self, slot: usize) -> OverlayMode {
+        self.settings
+            .regions
+            .slots
+            .get(slot)
+            .and_then(|s| s.overlay_mode)
+            .unwrap_or(self.settings.overlay.mode)
+    }
+
+    /// The saved region whose overlay shows `job`.
+    pub fn slot_of(&self, job: u64) -> Option<usize> {
+        self.lanes
+            .iter()
+            .position(|l| l.trace.is_some_and(|t| t.job == job))
+    }
+
+    /// The regions with an overlay: the active one, and the watched ones while auto mode runs.
+    fn slots_in_use(&self) -> Vec<usize> {
+        let active = self.active();
+        let mut slots = vec![active];
+        if self.auto_on {
+            slots.extend(self.watched().into_iter().filter(|&s| s != active));
+        }
+        slots
+    }
+
+    /// The saved regions auto mode reads besides the active one (watched, and set).
+    fn watched(&self) -> Vec<usize> {
+        let slots = &self.settings.regions.slots;
+        (0..slots.len())
+            .filter(|&i| slots[i].watch && slots[i].target().is_some())
+            .collect()
     }
 
     /// Where the settings are saved.
@@ -133,31 +185,50 @@ impl Controller {
         self.auto_on
     }
 
-    /// The overlay's status line.
+    /// The active region's overlay's status line.
     pub fn status(&mut self, host: &mut dyn Host, text: &str, busy: bool) {
-        tracing::debug!(text, busy, "status");
-        probe::emit(Probe::Status { busy });
-        self.status_busy = busy;
-        host.overlay(OverlayOut::Status {
-            text: text.to_string(),
-            busy,
-        });
+        self.status_in(host, self.active(), text, busy);
     }
 
-    /// The status line, and the overlay shown so the user sees it.
+    /// The status line of saved region `slot`'s overlay.
+    fn status_in(&mut self, host: &mut dyn Host, slot: usize, text: &str, busy: bool) {
+        tracing::debug!(slot, text, busy, "status");
+        probe::emit(Probe::Status { busy });
+        if let Some(lane) = self.lanes.get_mut(slot) {
+            lane.status_busy = busy;
+        }
+        host.overlay(
+            slot,
+            OverlayOut::Status {
+                text: text.to_string(),
+                busy,
+            },
+        );
+    }
+
+    /// The status line of the active region's overlay, and the overlay shown so the user sees it.
     fn say(&mut self, host: &mut dyn Host, text: &str) {
-        self.status(host, text, false);
-        host.show_overlay(true);
+        self.say_in(host, self.active(), text);
+    }
+
+    /// The status line of `slot`'s overlay, shown.
+    fn say_in(&mut self, host: &mut dyn Host, slot: usize, text: &str) {
+        self.status_in(host, slot, text, false);
+        host.show_overlay(slot, true);
     }
 
     /// A message of the app itself in the overlay's body (until the next job), with a button when given.
     pub fn notice(&mut self, host: &mut dyn Host, text: String, action: Option<NoticeAction>) {
-        host.overlay(OverlayOut::Notice {
-            job: None,
-            text,
-            action,
-        });
-        host.show_overlay(true);
+        let slot = self.active();
+        host.overlay(
+            slot,
+            OverlayOut::Notice {
+                job: None,
+                text,
+                action,
+            },
+        );
+        host.show_overlay(slot, true);
     }
 
     /// A provider worked (a translation, or a passing test): the welcome need not open again. Written to the
@@ -175,27 +246,39 @@ impl Controller {
     /// Reads the last region again (the active saved region's after a start); `use_memory` off asks the
     /// providers past the translation memory.
     pub fn repeat_last(&mut self, host: &mut dyn Host, at: Instant, use_memory: bool) {
-        let slot = self.settings.regions.current();
-        let Some(region) = self.last_region.or_else(|| slot.rect()) else {
+        self.read_again(host, self.active(), at, use_memory);
+    }
+
+    /// Reads saved region `n` again: the active one's last region, another's saved place (or its window).
+    pub fn read_again(&mut self, host: &mut dyn Host, n: usize, at: Instant, use_memory: bool) {
+        let Some(slot) = self.settings.regions.slots.get(n).cloned() else {
+            return;
+        };
+        let last = if n == self.active() {
+            self.last_region
+        } else {
+            None
+        };
+        let Some(region) = last.or_else(|| slot.rect()) else {
             let msg = self.words(Text::new("status.no_region"));
-            self.say(host, &msg);
+            self.say_in(host, n, &msg);
             return;
         };
         // A region bound to a window reads the window itself (wherever it is now, even under the overlay).
         let bound = slot
             .window
             .as_ref()
-            .filter(|_| self.last_region.is_none() || self.last_region == slot.rect())
+            .filter(|_| last.is_none() || last == slot.rect())
             .map(|w| Target::Window(w.clone()));
-        if host.placed_for() != Some(region) {
+        if host.placed_for(n) != Some(region) {
             // First use of this region since the start: the slot's overlay position, or beside/over it.
             match slot.overlay_position {
-                Some(at) => host.move_overlay(at, Some(region)),
-                None => host.place_overlay(region, self.settings.overlay.mode),
+                Some(at) => host.move_overlay(n, at, Some(region)),
+                None => host.place_overlay(n, region, self.mode(n)),
             }
         }
         let source = Source::Screen(bound.unwrap_or(Target::Region(region)));
-        self.submit(host, source, at, use_memory);
+        self.submit(host, n, source, at, use_memory);
     }
 
     /// The user chose `region` in the selector; `image` is what it showed then.
@@ -207,83 +290,129 @@ impl Controller {
         at: Instant,
     ) {
         self.last_region = Some(region);
-        host.place_overlay(region, self.settings.overlay.mode);
+        let n = self.active();
+        host.place_overlay(n, region, self.mode(n));
         // First the slot (a bound slot's offset inside its window), then auto mode reads it.
         self.slot_region_chosen(host, region);
         if self.auto_on {
             self.set_auto(host, true);
         }
-        self.submit(host, Source::Image(image), at, true);
+        self.submit(host, n, Source::Image(image), at, true);
     }
 
-    fn submit(&mut self, host: &mut dyn Host, source: Source, at: Instant, use_memory: bool) {
+    /// Starts a job for saved region `slot`, shown in its overlay.
+    fn submit(
+        &mut self,
+        host: &mut dyn Host,
+        slot: usize,
+        source: Source,
+        at: Instant,
+        use_memory: bool,
+    ) {
         let id = host.next_job_id();
-        self.trace = Some(Trace::new(id, at, false));
+        let saved = self.settings.regions.slots[slot].clone();
+        let lane = &mut self.lanes[slot];
+        lane.trace = Some(Trace::new(id, at, false));
         // Where a covered window cannot be read (X11 without a compositor), the overlay steps aside for the
         // capture instead of being read itself.
         let mut settle = Duration::ZERO;
         let place = match &source {
             Source::Screen(Target::Region(region)) => Some(*region),
-            Source::Screen(Target::Window(_)) => self.settings.regions.current().rect(),
+            Source::Screen(Target::Window(_)) => saved.rect(),
             Source::Image(_) | Source::Text(_) => None,
         };
-        if self.hidden_for_capture.is_some() {
+        if lane.hidden_for_capture.is_some() {
             // Still hidden for a capture this one supersedes: this job shows it again.
-            self.hidden_for_capture = Some(id);
+            lane.hidden_for_capture = Some(id);
             settle = SETTLE;
         } else if let Some(region) = place {
-            if host.overlay_covers(region) && !host.covered_capture_supported() {
-                host.show_overlay(false);
-                self.hidden_for_capture = Some(id);
+            if host.overlay_covers(slot, region) && !host.covered_capture_supported() {
+                host.show_overlay(slot, false);
+                lane.hidden_for_capture = Some(id);
                 settle = SETTLE;
                 tracing::debug!("overlay hidden for the capture");
                 probe::emit(Probe::OverlayHidden { job: id });
             }
         }
         let msg = self.words(Text::new("status.reading"));
-        self.status(host, &msg, true);
+        self.status_in(host, slot, &msg, true);
         host.submit(Job {
             id,
             source,
             started: at,
-            region: self.settings.regions.current().name.clone(),
+            region: saved.name,
+            slot,
             use_memory,
             settle,
-            direction: self.settings.regions.current().direction,
+            direction: saved.direction,
         });
     }
 
-    /// Turns auto mode on (for the active region) or off.
+    /// Turns auto mode on or off. On, it reads the active region and every watched one, each into its own
+    /// overlay.
     pub fn set_auto(&mut self, host: &mut dyn Host, on: bool) {
         if !on {
+            let was = self.slots_in_use();
             self.auto_on = false;
-            host.set_auto(None);
-            host.overlay(OverlayOut::Auto { on: false });
+            host.set_auto(Vec::new());
+            for slot in was {
+                host.overlay(slot, OverlayOut::Auto { on: false });
+            }
+            host.use_overlays(&self.slots_in_use());
             let msg = self.words(Text::new("status.auto_off"));
             self.status(host, &msg, false);
             return;
         }
-        let slot = self.settings.regions.current().clone();
-        let Some(region) = self.last_region.or_else(|| slot.rect()) else {
+        let active = self.active();
+        let current = self.settings.regions.current().clone();
+        // The active region (the one chosen last, or its saved place), then the watched ones.
+        let mut regions: Vec<(usize, Rect)> = Vec::new();
+        if let Some(r) = self.last_region.or_else(|| current.rect()) {
+            regions.push((active, r));
+        }
+        for n in self.watched().into_iter().filter(|&n| n != active) {
+            if let Some(r) = self.settings.regions.slots[n].rect() {
+                regions.push((n, r));
+            }
+        }
+        if regions.is_empty() {
             let msg = self.words(Text::new("status.auto_needs_region"));
             self.say(host, &msg);
             return;
-        };
+        }
         self.auto_on = true;
-        host.overlay(OverlayOut::Auto { on: true });
-        host.set_auto(Some(AutoTarget {
-            target: match &slot.window {
-                Some(w) => Target::Window(w.clone()),
-                None => Target::Region(region),
-            },
-            name: slot.name.clone(),
-            direction: slot.direction,
-            gates: self.settings.auto.gates.clone(),
-        }));
-        let msg = self.words(Text::new("status.auto_on").with("region", &slot.name));
-        self.status(host, &msg, false);
-        host.place_overlay(region, self.settings.overlay.mode);
-        host.show_overlay(true);
+        let targets: Vec<AutoTarget> = regions
+            .iter()
+            .map(|&(n, region)| {
+                let slot = &self.settings.regions.slots[n];
+                AutoTarget {
+                    target: match &slot.window {
+                        Some(w) => Target::Window(w.clone()),
+                        None => Target::Region(region),
+                    },
+                    name: slot.name.clone(),
+                    slot: n,
+                    direction: slot.direction,
+                    gates: self.settings.auto.gates.clone(),
+                }
+            })
+            .collect();
+        host.use_overlays(&regions.iter().map(|&(n, _)| n).collect::<Vec<_>>());
+        host.set_auto(targets);
+        for &(n, region) in &regions {
+            let slot = self.settings.regions.slots[n].clone();
+            host.overlay(n, OverlayOut::Auto { on: true });
+            let msg = self.words(Text::new("status.auto_on").with("region", &slot.name));
+            self.status_in(host, n, &msg, false);
+            match slot.overlay_position {
+                // A watched region's overlay goes where the user left it, unless it covers the text.
+                Some(at) if n != active && self.mode(n) == OverlayMode::Beside => {
+                    host.move_overlay(n, at, Some(region))
+                }
+                _ => host.place_overlay(n, region, self.mode(n)),
+            }
+            host.show_overlay(n, true);
+        }
     }
 
     /// Auto mode on if off, off if on.
@@ -304,9 +433,11 @@ impl Controller {
             index: n,
             set: self.last_region.is_some(),
         });
+        // The region's overlay: its own when auto mode watches it, else the one the last region had.
+        host.use_overlays(&self.slots_in_use());
         match (slot.overlay_position, self.last_region) {
-            (Some(at), region) => host.move_overlay(at, region),
-            (None, Some(r)) => host.place_overlay(r, self.settings.overlay.mode),
+            (Some(at), region) => host.move_overlay(n, at, region),
+            (None, Some(r)) => host.place_overlay(n, r, self.mode(n)),
             (None, None) => {}
         }
         if self.auto_on {
@@ -358,6 +489,7 @@ impl Controller {
     pub fn correct_source(
         &mut self,
         host: &mut dyn Host,
+        slot: usize,
         original: &str,
         corrected: &str,
         at: Instant,
@@ -384,18 +516,24 @@ impl Controller {
         }
         tracing::debug!(rules = rules.len(), "correction remembered");
         host.settings_changed(&self.settings);
-        self.submit(host, Source::Text(corrected.to_string()), at, true);
+        let slot = slot.min(self.lanes.len() - 1);
+        self.submit(host, slot, Source::Text(corrected.to_string()), at, true);
     }
 
-    /// The user put the overlay at `at`: it stays there, for the active saved region too.
-    pub fn overlay_placed_by_user(&mut self, at: [i32; 2]) {
-        self.settings.overlay.position = Some(at);
-        self.settings.regions.current_mut().overlay_position = Some(at);
+    /// The user put saved region `slot`'s overlay at `at`: it stays there for that region (and the next start
+    /// opens the overlay there, when it is the active region's).
+    pub fn overlay_placed_by_user(&mut self, slot: usize, at: [i32; 2]) {
+        if slot == self.active() {
+            self.settings.overlay.position = Some(at);
+        }
+        if let Some(s) = self.settings.regions.slots.get_mut(slot) {
+            s.overlay_position = Some(at);
+        }
     }
 
-    /// Whether `job` is the job on screen.
+    /// Whether `job` is on screen (in its region's overlay).
     pub fn is_current(&self, job: u64) -> bool {
-        self.trace.is_some_and(|t| t.job == job)
+        self.slot_of(job).is_some()
     }
 
     /// Something happened in the pipeline.
@@ -412,126 +550,42 @@ impl Controller {
                 );
                 self.say(host, &text);
             }
-            PipelineEvent::AutoJob { job } => {
-                self.trace = Some(Trace::new(job, Instant::now(), true))
+            PipelineEvent::AutoJob { job, slot } => {
+                if let Some(lane) = self.lanes.get_mut(slot) {
+                    lane.trace = Some(Trace::new(job, Instant::now(), true));
+                }
             }
-            PipelineEvent::RegionMoved { job, region } => self.region_moved(host, job, region),
-            PipelineEvent::AutoProblem(problem) => {
+            PipelineEvent::RegionMoved { job, slot, region } => {
+                self.region_moved(host, job, slot, region)
+            }
+            PipelineEvent::AutoProblem { slot, problem } => {
                 let msg = self.words(
                     Text::new("status.auto_problem").with("reason", problem.message(self.zh())),
                 );
-                self.say(host, &msg);
+                self.say_in(host, slot, &msg);
             }
             PipelineEvent::Captured { job, ms } => {
-                if let Some(t) = self.trace.as_mut().filter(|t| t.job == job) {
-                    t.captured = Some(Instant::now());
-                }
-                if self.hidden_for_capture == Some(job) {
-                    self.hidden_for_capture = None;
-                    host.show_overlay(true);
+                for (slot, lane) in self.lanes.iter_mut().enumerate() {
+                    if let Some(t) = lane.trace.as_mut().filter(|t| t.job == job) {
+                        t.captured = Some(Instant::now());
+                    }
+                    if lane.hidden_for_capture == Some(job) {
+                        lane.hidden_for_capture = None;
+                        host.show_overlay(slot, true);
+                    }
                 }
                 tracing::debug!(job, ms, "capture done");
             }
-            PipelineEvent::Recognized {
-                job,
-                text,
-                ms,
-                providers,
-                cut_from,
-                corrected,
-            } if self.is_current(job) => {
-                if let Some(t) = self.trace.as_mut() {
-                    t.recognized = Some(Instant::now());
-                }
-                let lines = text.lines().count();
-                let translating = !providers.is_empty();
-                if self.settings.overlay.mode == OverlayMode::Over {
-                    host.fit_over();
-                }
-                host.overlay(OverlayOut::Job {
-                    job,
-                    corrected,
-                    source: text,
-                    providers: providers
-                        .into_iter()
-                        .map(|p| ProviderRef {
-                            id: p.id,
-                            name: p.name,
-                        })
-                        .collect(),
-                });
-                let text = match translating {
-                    true => Text::new("status.ocr_translating"),
-                    false => Text::new("status.ocr_done"),
-                };
-                let mut msg = self.words(text.with("ms", ms).with("lines", lines));
-                if let Some(n) = cut_from {
-                    let kept = crate::pipeline::MAX_OCR_CHARS;
-                    msg +=
-                        &self.words(Text::new("status.text_cut").with("n", n).with("kept", kept));
-                }
-                self.status(host, &msg, translating);
-                host.show_overlay(true);
-            }
-            PipelineEvent::NoText { job, ms } if self.is_current(job) => {
-                let msg = self.words(Text::new("status.no_text").with("ms", ms));
-                self.say(host, &msg);
-            }
             PipelineEvent::Failed { job, problem } => {
-                if self.hidden_for_capture == Some(job) {
-                    self.hidden_for_capture = None;
+                for lane in &mut self.lanes {
+                    if lane.hidden_for_capture == Some(job) {
+                        lane.hidden_for_capture = None;
+                    }
                 }
-                if self.is_current(job) {
+                if let Some(slot) = self.slot_of(job) {
                     let message = problem.message(self.zh());
-                    self.say(host, &message);
+                    self.say_in(host, slot, &message);
                 }
-            }
-            PipelineEvent::Delta {
-                job,
-                provider,
-                text,
-            } if self.is_current(job) => {
-                if let Some(t) = self.trace.as_mut().filter(|t| t.first_delta.is_none()) {
-                    t.first_delta = Some(Instant::now());
-                    tracing::debug!(job, provider = %provider, ms = t.hotkey.elapsed().as_millis(), "overlay update (first text)");
-                }
-                host.overlay(OverlayOut::Delta {
-                    job,
-                    provider,
-                    text,
-                });
-            }
-            PipelineEvent::Done {
-                job,
-                provider,
-                text,
-                ms,
-            } if self.is_current(job) => {
-                tracing::debug!(job, provider = %provider, ms, "overlay update (done)");
-                probe::emit(Probe::Done {
-                    job,
-                    provider: provider.clone(),
-                });
-                host.history_changed();
-                host.overlay(OverlayOut::Done {
-                    job,
-                    provider,
-                    text,
-                    ms,
-                });
-            }
-            PipelineEvent::ProviderStopped {
-                job,
-                provider,
-                reason: StopReason::Disabled,
-            } if self.is_current(job) => {
-                let message = self.words(Text::new("status.provider_disabled"));
-                host.overlay(OverlayOut::Error {
-                    job,
-                    provider,
-                    message,
-                    partial: String::new(),
-                });
             }
             PipelineEvent::Ended { job, end } => {
                 tracing::debug!(job, ?end, "job ended");
@@ -542,58 +596,186 @@ impl Controller {
                 if end == JobEnd::Translated {
                     self.remember_setup_done();
                 }
-                if self.is_current(job) {
-                    self.job_ended(host, job, end);
+                if let Some(slot) = self.slot_of(job) {
+                    self.job_ended(host, slot, job, end);
                 }
+            }
+            e => {
+                // The rest speak of a job's text: shown in its region's overlay, while it is on screen (late
+                // events of a superseded job are dropped).
+                if let Some(slot) = e.job().and_then(|job| self.slot_of(job)) {
+                    self.job_event(host, slot, e);
+                }
+            }
+        }
+    }
+
+    /// An event of the job on screen in `slot`'s overlay.
+    fn job_event(&mut self, host: &mut dyn Host, slot: usize, e: PipelineEvent) {
+        match e {
+            PipelineEvent::Recognized {
+                job,
+                text,
+                ms,
+                providers,
+                cut_from,
+                corrected,
+            } => {
+                if let Some(t) = self.lanes[slot].trace.as_mut() {
+                    t.recognized = Some(Instant::now());
+                }
+                let lines = text.lines().count();
+                let translating = !providers.is_empty();
+                if self.mode(slot) == OverlayMode::Over {
+                    host.fit_over(slot);
+                }
+                host.overlay(
+                    slot,
+                    OverlayOut::Job {
+                        job,
+                        corrected,
+                        source: text,
+                        providers: providers
+                            .into_iter()
+                            .map(|p| ProviderRef {
+                                id: p.id,
+                                name: p.name,
+                            })
+                            .collect(),
+                    },
+                );
+                let text = match translating {
+                    true => Text::new("status.ocr_translating"),
+                    false => Text::new("status.ocr_done"),
+                };
+                let mut msg = self.words(text.with("ms", ms).with("lines", lines));
+                if let Some(n) = cut_from {
+                    let kept = crate::pipeline::MAX_OCR_CHARS;
+                    msg +=
+                        &self.words(Text::new("status.text_cut").with("n", n).with("kept", kept));
+                }
+                self.status_in(host, slot, &msg, translating);
+                host.show_overlay(slot, true);
+            }
+            PipelineEvent::NoText { ms, .. } => {
+                let msg = self.words(Text::new("status.no_text").with("ms", ms));
+                self.say_in(host, slot, &msg);
+            }
+            PipelineEvent::Delta {
+                job,
+                provider,
+                text,
+            } => {
+                if let Some(t) = self.lanes[slot]
+                    .trace
+                    .as_mut()
+                    .filter(|t| t.first_delta.is_none())
+                {
+                    t.first_delta = Some(Instant::now());
+                    tracing::debug!(job, provider = %provider, ms = t.hotkey.elapsed().as_millis(), "overlay update (first text)");
+                }
+                host.overlay(
+                    slot,
+                    OverlayOut::Delta {
+                        job,
+                        provider,
+                        text,
+                    },
+                );
+            }
+            PipelineEvent::Done {
+                job,
+                provider,
+                text,
+                ms,
+            } => {
+                tracing::debug!(job, slot, provider = %provider, ms, "overlay update (done)");
+                probe::emit(Probe::Done {
+                    job,
+                    provider: provider.clone(),
+                    slot,
+                });
+                host.history_changed();
+                host.overlay(
+                    slot,
+                    OverlayOut::Done {
+                        job,
+                        provider,
+                        text,
+                        ms,
+                    },
+                );
+            }
+            PipelineEvent::ProviderStopped {
+                job,
+                provider,
+                reason: StopReason::Disabled,
+            } => {
+                let message = self.words(Text::new("status.provider_disabled"));
+                host.overlay(
+                    slot,
+                    OverlayOut::Error {
+                        job,
+                        provider,
+                        message,
+                        partial: String::new(),
+                    },
+                );
             }
             PipelineEvent::ProviderFailed {
                 job,
                 provider,
                 problem,
                 partial,
-            } if self.is_current(job) => {
-                host.overlay(OverlayOut::Error {
-                    job,
-                    provider,
-                    message: problem.message(self.zh()),
-                    partial,
-                });
-                self.status(host, "", false);
+            } => {
+                host.overlay(
+                    slot,
+                    OverlayOut::Error {
+                        job,
+                        provider,
+                        message: problem.message(self.zh()),
+                        partial,
+                    },
+                );
+                self.status_in(host, slot, "", false);
             }
-            // Late events of a job that is no longer on screen.
             _ => {}
         }
     }
 
-    /// A bound window moved: the region, and the overlay with it (unless the user placed it).
-    fn region_moved(&mut self, host: &mut dyn Host, job: Option<u64>, region: Rect) {
+    /// A bound window moved: the region, and its overlay with it (unless the user placed it).
+    fn region_moved(&mut self, host: &mut dyn Host, job: Option<u64>, n: usize, region: Rect) {
         // A superseded manual job, or auto mode that was stopped, speaks of a region no longer current.
         let current = match job {
             Some(job) => self.is_current(job),
             None => self.auto_on,
         };
-        if !current {
+        if !current || n >= self.settings.regions.slots.len() {
             return;
         }
-        tracing::debug!(?region, "bound region moved");
-        self.last_region = Some(region);
-        let slot = self.settings.regions.current_mut();
+        tracing::debug!(slot = n, ?region, "bound region moved");
+        if n == self.active() {
+            self.last_region = Some(region);
+        }
+        let mode = self.mode(n);
+        let slot = &mut self.settings.regions.slots[n];
         if slot.window.is_some() {
             slot.rect = Some(region.to_array());
         }
         let user_placed = slot.overlay_position.is_some();
-        if host.placed_for() != Some(region) {
-            if self.settings.overlay.mode == OverlayMode::Over || !user_placed {
-                host.place_overlay(region, self.settings.overlay.mode);
+        if host.placed_for(n) != Some(region) {
+            if mode == OverlayMode::Over || !user_placed {
+                host.place_overlay(n, region, mode);
             } else {
-                host.set_placed_for(Some(region));
+                host.set_placed_for(n, Some(region));
             }
         }
     }
 
-    /// The job on screen is over: the status says how, and nothing keeps spinning.
-    fn job_ended(&mut self, host: &mut dyn Host, job: u64, end: JobEnd) {
-        let (total, auto) = self
+    /// The job on screen in `slot`'s overlay is over: the status says how, and nothing keeps spinning.
+    fn job_ended(&mut self, host: &mut dyn Host, slot: usize, job: u64, end: JobEnd) {
+        let lane = self.lanes[slot];
+        let (total, auto) = lane
             .trace
             .map(|t| (t.hotkey.elapsed().as_millis(), t.auto))
             .unwrap_or((0, false));
@@ -602,28 +784,34 @@ impl Controller {
             JobEnd::Translated => self.words(Text::new("status.done").with("ms", total)),
             JobEnd::NoProvider => {
                 let text = self.words(Text::new("status.no_provider_notice"));
-                host.overlay(OverlayOut::Notice {
-                    job: Some(job),
-                    text,
-                    action: Some(NoticeAction::OpenProviders),
-                });
+                host.overlay(
+                    slot,
+                    OverlayOut::Notice {
+                        job: Some(job),
+                        text,
+                        action: Some(NoticeAction::OpenProviders),
+                    },
+                );
                 self.words(Text::new("status.no_provider"))
             }
             JobEnd::Cancelled => self.words(Text::new("status.stopped")),
             // Their own events said what happened (the error, "no text found"): only the spinner stops.
             JobEnd::Failed | JobEnd::NothingToRead => {
-                if !self.status_busy {
+                if !lane.status_busy {
                     return;
                 }
                 String::new()
             }
         };
-        self.status(host, &msg, false);
+        self.status_in(host, slot, &msg, false);
     }
 
     /// The overlay painted the first character of `job`: the stage timings are logged once per job.
     pub fn painted(&mut self, job: u64) {
-        let Some(t) = self.trace.as_mut().filter(|t| t.job == job && !t.painted) else {
+        let Some(slot) = self.slot_of(job) else {
+            return;
+        };
+        let Some(t) = self.lanes[slot].trace.as_mut().filter(|t| !t.painted) else {
             return;
         };
         t.painted = true;
@@ -647,6 +835,7 @@ impl Controller {
         );
         probe::emit(Probe::FirstPaint {
             job,
+            slot,
             total_ms,
             capture_ms,
             ocr_ms,
@@ -707,57 +896,70 @@ mod tests {
     use crate::config::{SavedRegion, WindowBinding};
     use crate::pipeline::ProviderLabel;
 
-    /// The windows and the pipeline, as the controller sees them: what it asked for is recorded.
+    /// The windows and the pipeline, as the controller sees them: what it asked for is recorded. Each slot's
+    /// overlay sits over the top-left 100×100 of the desktop.
     #[derive(Default)]
     struct Fake {
-        sent: Vec<OverlayOut>,
-        visible: bool,
-        placed: Vec<Rect>,
-        moved: Vec<[i32; 2]>,
-        placed_for: Option<Rect>,
+        /// Every overlay message, with the slot it went to.
+        to: Vec<(usize, OverlayOut)>,
+        shown: std::collections::BTreeMap<usize, bool>,
+        placed: Vec<(usize, Rect)>,
+        moved: Vec<(usize, [i32; 2])>,
+        placed_for: std::collections::BTreeMap<usize, Rect>,
+        in_use: Vec<usize>,
         covered_ok: bool,
         windows: Vec<WindowInfo>,
         next: u64,
         jobs: Vec<Job>,
-        auto: Vec<Option<AutoTarget>>,
+        auto: Vec<Vec<AutoTarget>>,
         history_changes: usize,
         settings_changes: usize,
     }
 
     impl Host for Fake {
-        fn overlay(&mut self, msg: OverlayOut) {
-            self.sent.push(msg);
+        fn overlay(&mut self, slot: usize, msg: OverlayOut) {
+            self.to.push((slot, msg));
         }
-        fn show_overlay(&mut self, show: bool) {
-            self.visible = show;
+        fn show_overlay(&mut self, slot: usize, show: bool) {
+            self.shown.insert(slot, show);
         }
-        fn overlay_visible(&self) -> bool {
-            self.visible
+        fn overlay_visible(&self, slot: usize) -> bool {
+            self.visible(slot)
         }
-        fn place_overlay(&mut self, region: Rect, _mode: OverlayMode) {
-            self.placed.push(region);
-            self.placed_for = Some(region);
+        fn place_overlay(&mut self, slot: usize, region: Rect, _mode: OverlayMode) {
+            self.placed.push((slot, region));
+            self.placed_for.insert(slot, region);
         }
-        fn move_overlay(&mut self, at: [i32; 2], region: Option<Rect>) {
-            self.moved.push(at);
-            self.placed_for = region;
+        fn move_overlay(&mut self, slot: usize, at: [i32; 2], region: Option<Rect>) {
+            self.moved.push((slot, at));
+            self.set_placed_for(slot, region);
         }
-        fn placed_for(&self) -> Option<Rect> {
-            self.placed_for
+        fn placed_for(&self, slot: usize) -> Option<Rect> {
+            self.placed_for.get(&slot).copied()
         }
-        fn set_placed_for(&mut self, region: Option<Rect>) {
-            self.placed_for = region;
+        fn set_placed_for(&mut self, slot: usize, region: Option<Rect>) {
+            match region {
+                Some(r) => self.placed_for.insert(slot, r),
+                None => self.placed_for.remove(&slot),
+            };
         }
-        fn fit_over(&mut self) {}
-        fn overlay_covers(&self, region: Rect) -> bool {
-            // The fake overlay sits over the top-left 100×100 of the desktop.
+        fn fit_over(&mut self, _slot: usize) {}
+        fn overlay_covers(&self, slot: usize, region: Rect) -> bool {
             let at = Rect {
                 x: 0,
                 y: 0,
                 width: 100,
                 height: 100,
             };
-            self.visible && at.intersect(&region).is_some()
+            self.visible(slot) && at.intersect(&region).is_some()
+        }
+        fn use_overlays(&mut self, slots: &[usize]) {
+            self.in_use = slots.to_vec();
+            for (slot, shown) in self.shown.iter_mut() {
+                if !slots.contains(slot) {
+                    *shown = false;
+                }
+            }
         }
         fn covered_capture_supported(&self) -> bool {
             self.covered_ok
@@ -772,8 +974,8 @@ mod tests {
         fn submit(&mut self, job: Job) {
             self.jobs.push(job);
         }
-        fn set_auto(&mut self, target: Option<AutoTarget>) {
-            self.auto.push(target);
+        fn set_auto(&mut self, targets: Vec<AutoTarget>) {
+            self.auto.push(targets);
         }
         fn history_changed(&mut self) {
             self.history_changes += 1;
@@ -784,9 +986,26 @@ mod tests {
     }
 
     impl Fake {
-        fn statuses(&self) -> Vec<(&str, bool)> {
-            self.sent
+        fn visible(&self, slot: usize) -> bool {
+            self.shown.get(&slot).copied().unwrap_or(false)
+        }
+
+        /// The messages of slot 0's overlay.
+        fn sent(&self) -> Vec<&OverlayOut> {
+            self.sent_to(0)
+        }
+
+        fn sent_to(&self, slot: usize) -> Vec<&OverlayOut> {
+            self.to
                 .iter()
+                .filter(|(s, _)| *s == slot)
+                .map(|(_, m)| m)
+                .collect()
+        }
+
+        fn statuses(&self) -> Vec<(&str, bool)> {
+            self.sent()
+                .into_iter()
                 .filter_map(|m| match m {
                     OverlayOut::Status { text, busy } => Some((text.as_str(), *busy)),
                     _ => None,
@@ -824,7 +1043,7 @@ mod tests {
         let mut host = Fake::default();
         c.repeat_last(&mut host, Instant::now(), true);
         assert!(host.jobs.is_empty());
-        assert!(host.visible, "the user must see why nothing happens");
+        assert!(host.visible(0), "the user must see why nothing happens");
         assert_eq!(host.statuses().len(), 1);
         c.set_auto(&mut host, true);
         assert!(host.auto.is_empty() && !c.auto_on());
@@ -836,7 +1055,7 @@ mod tests {
         let mut host = Fake::default();
         let region = rect(300, 400, 200, 50);
         c.region_chosen(&mut host, region, image(), Instant::now());
-        assert_eq!(host.placed, vec![region]);
+        assert_eq!(host.placed, vec![(0, region)]);
         assert_eq!(host.jobs.len(), 1);
         assert!(matches!(host.jobs[0].source, Source::Image(_)));
         assert!(host.jobs[0].use_memory);
@@ -873,7 +1092,7 @@ mod tests {
                 end: JobEnd::NoProvider,
             },
         );
-        assert!(host.sent.iter().any(|m| matches!(
+        assert!(host.sent().iter().any(|m| matches!(
             m,
             OverlayOut::Notice {
                 job: Some(j),
@@ -893,7 +1112,7 @@ mod tests {
         c.region_chosen(&mut host, region, image(), Instant::now());
         c.repeat_last(&mut host, Instant::now(), true);
         let (old, new) = (host.jobs[0].id, host.jobs[1].id);
-        let before = host.sent.len();
+        let before = host.sent().len();
         let providers = vec![ProviderLabel {
             id: "deepseek".into(),
             name: "DeepSeek".into(),
@@ -917,7 +1136,7 @@ mod tests {
                 text: "旧".into(),
             },
         );
-        assert_eq!(host.sent.len(), before);
+        assert_eq!(host.sent().len(), before);
         c.pipeline_event(
             &mut host,
             PipelineEvent::Done {
@@ -927,7 +1146,7 @@ mod tests {
                 ms: 5,
             },
         );
-        assert!(matches!(host.sent.last(), Some(OverlayOut::Done { job, .. }) if *job == new));
+        assert!(matches!(host.sent().last(), Some(OverlayOut::Done { job, .. }) if *job == new));
         assert_eq!(host.history_changes, 1);
         // A translated job means a provider works: the welcome does not open again, and the file says so.
         c.pipeline_event(
@@ -945,24 +1164,22 @@ mod tests {
     #[test]
     fn the_overlay_steps_aside_where_covered_windows_cannot_be_read() {
         let (mut c, _dir) = controller();
-        let mut host = Fake {
-            visible: true,
-            ..Fake::default()
-        };
+        let mut host = Fake::default();
+        host.show_overlay(0, true);
         // Under the overlay, no compositor: hidden for the capture, shown again once it is done.
         c.region_chosen(&mut host, rect(10, 10, 50, 20), image(), Instant::now());
         c.repeat_last(&mut host, Instant::now(), true);
         let job = &host.jobs[1];
         assert_eq!(job.settle, SETTLE);
-        assert!(!host.visible);
+        assert!(!host.visible(0));
         let id = job.id;
         c.pipeline_event(&mut host, PipelineEvent::Captured { job: id, ms: 3 });
-        assert!(host.visible);
+        assert!(host.visible(0));
         // With a compositor it stays where it is.
         host.covered_ok = true;
         c.repeat_last(&mut host, Instant::now(), true);
         assert_eq!(host.jobs[2].settle, Duration::ZERO);
-        assert!(host.visible);
+        assert!(host.visible(0));
     }
 
     #[test]
@@ -993,7 +1210,7 @@ mod tests {
         ));
         // Auto mode follows the window too.
         c.set_auto(&mut host, true);
-        let target = host.auto.last().unwrap().clone().unwrap();
+        let target = host.auto.last().unwrap()[0].clone();
         assert!(matches!(target.target, Target::Window(b) if b.offset == [50, 500, 300, 80]));
         // Chosen off the window: no longer bound, and the user is told.
         c.set_auto(&mut host, false);
@@ -1020,10 +1237,10 @@ mod tests {
         ];
         let mut host = Fake::default();
         c.switch_region(&mut host, 1);
-        assert_eq!(host.moved, vec![[700, 20]]);
-        assert_eq!(host.placed_for, Some(rect(500, 500, 100, 30)));
+        assert_eq!(host.moved, vec![(1, [700, 20])]);
+        assert_eq!(host.placed_for(1), Some(rect(500, 500, 100, 30)));
         c.switch_region(&mut host, 0);
-        assert_eq!(host.placed, vec![rect(0, 0, 100, 30)]);
+        assert_eq!(host.placed, vec![(0, rect(0, 0, 100, 30))]);
         // A slot with no region yet: nothing to read, and the user is told.
         c.switch_region(&mut host, 2);
         c.repeat_last(&mut host, Instant::now(), true);
@@ -1032,7 +1249,7 @@ mod tests {
         c.switch_region(&mut host, 9);
         assert_eq!(c.settings.regions.active, 2);
         // The user drags the overlay: the active slot remembers it.
-        c.overlay_placed_by_user([5, 6]);
+        c.overlay_placed_by_user(2, [5, 6]);
         assert_eq!(c.settings.regions.current().overlay_position, Some([5, 6]));
     }
 
@@ -1044,6 +1261,7 @@ mod tests {
         let original = "【アリス】\n魔土を倒す旅に出た。";
         c.correct_source(
             &mut host,
+            0,
             original,
             "【アリス】\n魔王を倒す旅に出た。",
             Instant::now(),
@@ -1071,12 +1289,13 @@ mod tests {
         // The same correction again does not add a second rule; an unchanged text does nothing.
         c.correct_source(
             &mut host,
+            0,
             original,
             "【アリス】\n魔王を倒す旅に出た。",
             Instant::now(),
         );
         assert_eq!(c.settings.filters.len(), 1);
-        c.correct_source(&mut host, original, original, Instant::now());
+        c.correct_source(&mut host, 0, original, original, Instant::now());
         assert_eq!(host.jobs.len(), 3);
         // Money signs are text, not group references.
         let rules = correction_rules("100G", "$100");
@@ -1085,5 +1304,83 @@ mod tests {
             filters.apply(crate::filters::Stage::BeforeTranslation, "100G"),
             "$100"
         );
+    }
+
+    #[test]
+    fn auto_mode_reads_each_watched_region_into_its_own_overlay() {
+        let (mut c, _dir) = controller();
+        c.settings.regions.slots[0].rect = Some([0, 500, 800, 120]);
+        c.settings.regions.slots[2] = SavedRegion {
+            name: "Names".into(),
+            rect: Some([0, 400, 200, 40]),
+            watch: true,
+            overlay_mode: Some(OverlayMode::Over),
+            ..SavedRegion::empty(2)
+        };
+        // Watched but never chosen: nothing to read.
+        c.settings.regions.slots[3].watch = true;
+        let mut host = Fake::default();
+        c.set_auto(&mut host, true);
+        let targets = host.auto.last().unwrap();
+        let slots: Vec<usize> = targets.iter().map(|t| t.slot).collect();
+        assert_eq!(slots, vec![0, 2]);
+        assert_eq!(targets[1].name, "Names");
+        assert_eq!(host.in_use, vec![0, 2]);
+        assert!(host.visible(0) && host.visible(2));
+        assert_eq!(host.placed_for(2), Some(rect(0, 400, 200, 40)));
+        // Each region's new line goes to its own overlay, and neither supersedes the other.
+        c.pipeline_event(&mut host, PipelineEvent::AutoJob { job: 10, slot: 0 });
+        c.pipeline_event(&mut host, PipelineEvent::AutoJob { job: 11, slot: 2 });
+        for (job, text) in [(10, "一行目"), (11, "名前")] {
+            c.pipeline_event(
+                &mut host,
+                PipelineEvent::Done {
+                    job,
+                    provider: "p".into(),
+                    text: text.into(),
+                    ms: 1,
+                },
+            );
+        }
+        let done = |slot| {
+            host.sent_to(slot)
+                .into_iter()
+                .filter_map(|m| match m {
+                    OverlayOut::Done { job, text, .. } => Some((*job, text.clone())),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(done(0), vec![(10, "一行目".to_string())]);
+        assert_eq!(done(2), vec![(11, "名前".to_string())]);
+        assert_eq!(c.slot_of(11), Some(2));
+        // A manual read of the active region leaves the watched region's line on screen.
+        c.repeat_last(&mut host, Instant::now(), true);
+        assert_eq!(host.jobs.last().unwrap().slot, 0);
+        assert_eq!(c.slot_of(11), Some(2));
+        assert_eq!(c.slot_of(10), None);
+        // Off: back to one overlay.
+        c.set_auto(&mut host, false);
+        assert_eq!(host.auto.last().unwrap().len(), 0);
+        assert_eq!(host.in_use, vec![0]);
+        assert!(!host.visible(2));
+    }
+
+    #[test]
+    fn switching_to_a_watched_region_keeps_the_others_overlays_while_auto_mode_runs() {
+        let (mut c, _dir) = controller();
+        c.settings.regions.slots[0].rect = Some([0, 500, 800, 120]);
+        c.settings.regions.slots[1].rect = Some([0, 100, 800, 120]);
+        c.settings.regions.slots[1].watch = true;
+        let mut host = Fake::default();
+        c.set_auto(&mut host, true);
+        assert_eq!(host.in_use, vec![0, 1]);
+        c.switch_region(&mut host, 1);
+        // Slot 0 is no longer active nor watched: its overlay is not needed.
+        assert_eq!(host.in_use, vec![1]);
+        let slots: Vec<usize> = host.auto.last().unwrap().iter().map(|t| t.slot).collect();
+        assert_eq!(slots, vec![1]);
+        c.switch_region(&mut host, 0);
+        assert_eq!(host.in_use, vec![0, 1]);
     }
 }

@@ -3,7 +3,7 @@
 use super::controller::Host;
 use super::os;
 use super::windows::history::{HistoryOut, HistoryWindow};
-use super::windows::overlay::{Overlay, OverlayOut};
+use super::windows::overlay::{Opener, Overlay, OverlayOut, Overlays};
 use super::windows::settings::SettingsWindow;
 use crate::capture::{self, Rect, WindowInfo};
 use crate::config::OverlayMode;
@@ -12,7 +12,11 @@ use std::sync::Mutex;
 
 /// The windows and the pipeline, lent to the controller for one call.
 pub(super) struct Desk<'a> {
-    pub overlay: &'a mut Overlay,
+    pub overlays: &'a mut Overlays,
+    /// Opens another overlay when a region needs one (none: the regions share the windows there are).
+    pub opener: Option<Opener<'a>>,
+    /// The saved regions' names, by slot.
+    pub names: Vec<String>,
     pub pipeline: &'a Pipeline,
     pub history: &'a mut HistoryWindow,
     pub settings: &'a SettingsWindow,
@@ -22,41 +26,70 @@ pub(super) struct Desk<'a> {
 
 impl Desk<'_> {
     fn refresh(&self) {
-        refresh_own_windows(self.overlay, self.settings, self.history, self.own_windows);
+        refresh_own_windows(self.overlays, self.settings, self.history, self.own_windows);
+    }
+
+    /// The overlay of saved region `slot`; one is found (or opened) for it when it has none yet.
+    fn lane(&mut self, slot: usize) -> Option<&mut Overlay> {
+        if self.overlays.get(slot).is_none() {
+            let mut slots = self.overlays.slots();
+            slots.push(slot);
+            self.overlays
+                .use_for(&slots, &self.names, self.locked, self.opener.as_ref());
+        }
+        self.overlays.get_mut(slot)
     }
 }
 
 impl Host for Desk<'_> {
-    fn overlay(&mut self, msg: OverlayOut) {
-        self.overlay.send(&msg);
+    fn overlay(&mut self, slot: usize, msg: OverlayOut) {
+        if let Some(o) = self.lane(slot) {
+            o.send(&msg);
+        }
     }
-    fn show_overlay(&mut self, show: bool) {
-        self.overlay.show(show, self.locked);
+    fn show_overlay(&mut self, slot: usize, show: bool) {
+        let locked = self.locked;
+        if let Some(o) = self.lane(slot) {
+            o.show(show, locked);
+        }
         self.refresh();
     }
-    fn overlay_visible(&self) -> bool {
-        self.overlay.visible()
+    fn overlay_visible(&self, slot: usize) -> bool {
+        self.overlays.get(slot).is_some_and(Overlay::visible)
     }
-    fn place_overlay(&mut self, region: Rect, mode: OverlayMode) {
-        self.overlay.place_for(region, mode);
+    fn place_overlay(&mut self, slot: usize, region: Rect, mode: OverlayMode) {
+        if let Some(o) = self.lane(slot) {
+            o.place_for(region, mode);
+        }
         self.refresh();
     }
-    fn move_overlay(&mut self, [x, y]: [i32; 2], region: Option<Rect>) {
-        self.overlay.move_to(x, y, None);
-        self.overlay.set_placed_for(region);
+    fn move_overlay(&mut self, slot: usize, [x, y]: [i32; 2], region: Option<Rect>) {
+        if let Some(o) = self.lane(slot) {
+            o.move_to(x, y, None);
+            o.set_placed_for(region);
+        }
         self.refresh();
     }
-    fn placed_for(&self) -> Option<Rect> {
-        self.overlay.placed_for()
+    fn placed_for(&self, slot: usize) -> Option<Rect> {
+        self.overlays.get(slot).and_then(Overlay::placed_for)
     }
-    fn set_placed_for(&mut self, region: Option<Rect>) {
-        self.overlay.set_placed_for(region);
+    fn set_placed_for(&mut self, slot: usize, region: Option<Rect>) {
+        if let Some(o) = self.lane(slot) {
+            o.set_placed_for(region);
+        }
     }
-    fn fit_over(&mut self) {
-        self.overlay.fit_over();
+    fn fit_over(&mut self, slot: usize) {
+        if let Some(o) = self.lane(slot) {
+            o.fit_over();
+        }
     }
-    fn overlay_covers(&self, region: Rect) -> bool {
-        self.overlay.covers(region)
+    fn overlay_covers(&self, slot: usize, region: Rect) -> bool {
+        self.overlays.get(slot).is_some_and(|o| o.covers(region))
+    }
+    fn use_overlays(&mut self, slots: &[usize]) {
+        self.overlays
+            .use_for(slots, &self.names, self.locked, self.opener.as_ref());
+        self.refresh();
     }
     fn covered_capture_supported(&self) -> bool {
         capture::covered_capture_supported()
@@ -70,8 +103,8 @@ impl Host for Desk<'_> {
     fn submit(&mut self, job: Job) {
         self.pipeline.submit(job);
     }
-    fn set_auto(&mut self, target: Option<AutoTarget>) {
-        self.pipeline.set_auto(target);
+    fn set_auto(&mut self, targets: Vec<AutoTarget>) {
+        self.pipeline.set_auto(targets);
         self.refresh();
     }
     fn settings_changed(&mut self, settings: &crate::config::Settings) {
@@ -86,12 +119,12 @@ impl Host for Desk<'_> {
 /// Records where our visible windows are (overlay, settings, history; selectors are up only while choosing),
 /// for capture to keep clear of.
 pub(super) fn refresh_own_windows(
-    overlay: &Overlay,
+    overlays: &Overlays,
     settings: &SettingsWindow,
     history: &HistoryWindow,
     own: &Mutex<Vec<Rect>>,
 ) {
-    let mut shown = overlay.keep_clear();
+    let mut shown: Vec<(Rect, bool)> = overlays.all().flat_map(Overlay::keep_clear).collect();
     for w in [settings.page(), history.page()].into_iter().flatten() {
         if !w.window.is_minimized() {
             shown.push((w.rect(), w.excluded));

@@ -8,8 +8,8 @@ use std::time::Instant;
 /// Which page an IPC message came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Page {
-    /// The translation overlay.
-    Overlay,
+    /// Translation overlay `n` (in the order they were opened).
+    Overlay(usize),
     /// The region selector of monitor `n`.
     Selector(usize),
     /// The settings window.

@@ -38,7 +38,7 @@ use tao::event_loop::{ControlFlow, EventLoopProxy, EventLoopWindowTarget};
 use tao::window::WindowId;
 use webview::Shots;
 use windows::history::{HistoryIn, HistoryWindow};
-use windows::overlay::{NoticeAction, Overlay, OverlayIn};
+use windows::overlay::{NoticeAction, Opener, OverlayIn, Overlays};
 use windows::selector::{SelectorIn, Selectors};
 use windows::settings::{SettingsIn, SettingsOut, SettingsWindow};
 
@@ -67,7 +67,8 @@ struct App {
     runtime: tokio::runtime::Runtime,
     pipeline: Pipeline,
     shots: Shots,
-    overlay: Overlay,
+    /// One overlay for each saved region in use.
+    overlays: Overlays,
     selectors: Selectors,
     settings_window: SettingsWindow,
     history_window: HistoryWindow,
@@ -80,27 +81,48 @@ struct App {
     clipboard: Option<arboard::Clipboard>,
     /// The clipboard and WebSocket outputs of each new line.
     outputs: crate::outputs::Outputs,
-    /// The overlay stepped aside for the region selector's screenshots: it comes back if no region is chosen.
-    overlay_back_after_selection: bool,
+    /// The overlays (by region) that stepped aside for the region selector's screenshots: they come back if no
+    /// region is chosen.
+    back_after_selection: Vec<usize>,
     /// Open the settings once the loop runs (`ocrlay settings` started this instance).
     show_settings_at_start: bool,
 }
 
 impl App {
-    /// The controller, with the windows and the pipeline lent to it.
-    fn split(&mut self) -> (&mut Controller, Desk<'_>) {
+    /// The controller, with the windows and the pipeline lent to it (and, with `target`, the means to open
+    /// another overlay when a region needs one).
+    fn split<'a>(
+        &'a mut self,
+        target: Option<&'a EventLoopWindowTarget<AppEvent>>,
+    ) -> (&'a mut Controller, Desk<'a>) {
         let locked = self.ctl.settings.overlay.locked;
-        (
-            &mut self.ctl,
-            Desk {
-                overlay: &mut self.overlay,
-                pipeline: &self.pipeline,
-                history: &mut self.history_window,
-                settings: &self.settings_window,
-                own_windows: &self.own_windows,
-                locked,
-            },
-        )
+        let ui_lang = ui_lang(self.ctl.settings.general.ui_language);
+        let names = self
+            .ctl
+            .settings
+            .regions
+            .slots
+            .iter()
+            .map(|s| s.name.clone())
+            .collect();
+        let opener = target.map(|target| Opener {
+            target,
+            settings: self.ctl.settings.overlay.clone(),
+            ui_lang,
+            proxy: &self.proxy,
+            shots: &self.shots,
+        });
+        let desk = Desk {
+            overlays: &mut self.overlays,
+            opener,
+            names,
+            pipeline: &self.pipeline,
+            history: &mut self.history_window,
+            settings: &self.settings_window,
+            own_windows: &self.own_windows,
+            locked,
+        };
+        (&mut self.ctl, desk)
     }
 
     fn zh(&self) -> bool {
@@ -113,21 +135,22 @@ impl App {
 
     fn refresh_own_windows(&self) {
         refresh_own_windows(
-            &self.overlay,
+            &self.overlays,
             &self.settings_window,
             &self.history_window,
             &self.own_windows,
         );
     }
 
+    /// A status line of the app's own in the active region's overlay, shown.
     fn status(&mut self, text: &str) {
-        let (ctl, mut desk) = self.split();
+        let (ctl, mut desk) = self.split(None);
         ctl.status(&mut desk, text, false);
-        desk.show_overlay(true);
+        desk.show_overlay(ctl.active(), true);
     }
 
     fn notice(&mut self, text: String, action: Option<NoticeAction>) {
-        let (ctl, mut desk) = self.split();
+        let (ctl, mut desk) = self.split(None);
         ctl.notice(&mut desk, text, action);
     }
 
@@ -160,13 +183,13 @@ impl App {
             }
             AppEvent::ShotsFailed(e) => {
                 self.selectors.failed();
-                self.overlay_back_after_selection = false;
+                self.back_after_selection.clear();
                 let msg = e.message(self.zh());
                 self.status(&msg);
             }
             AppEvent::Pipeline(e) => {
                 self.output(&e);
-                let (ctl, mut desk) = self.split();
+                let (ctl, mut desk) = self.split(Some(target));
                 ctl.pipeline_event(&mut desk, e);
             }
             AppEvent::ToSettings(msg) => {
@@ -188,16 +211,16 @@ impl App {
             HotkeyAction::OpenSettings => self.open_settings(target, None, false),
             HotkeyAction::SelectRegion => self.start_selection(at),
             HotkeyAction::RepeatLast => {
-                let (ctl, mut desk) = self.split();
+                let (ctl, mut desk) = self.split(Some(target));
                 ctl.repeat_last(&mut desk, at, true);
             }
             HotkeyAction::ToggleOverlay => self.toggle_overlay(),
             HotkeyAction::ToggleAuto => {
-                let (ctl, mut desk) = self.split();
+                let (ctl, mut desk) = self.split(Some(target));
                 ctl.toggle_auto(&mut desk);
             }
             HotkeyAction::Region(n) => {
-                let (ctl, mut desk) = self.split();
+                let (ctl, mut desk) = self.split(Some(target));
                 ctl.switch_region(&mut desk, n);
             }
         }
@@ -214,10 +237,13 @@ impl App {
                 provider,
                 text,
                 ..
-            } if self.ctl.is_current(*job) => {
-                let region = self.ctl.settings.regions.current().name.clone();
-                self.outputs.translated(*job, provider, text, &region)
-            }
+            } => match self.ctl.slot_of(*job) {
+                Some(slot) => {
+                    let region = self.ctl.settings.regions.slots[slot].name.clone();
+                    self.outputs.translated(*job, provider, text, &region)
+                }
+                None => None,
+            },
             _ => None,
         };
         if let Some(text) = copy {
@@ -233,27 +259,40 @@ impl App {
             return;
         }
         let mut settle = std::time::Duration::ZERO;
-        if self.overlay.visible() && !self.overlay.page.excluded {
-            let (_, mut desk) = self.split();
-            desk.show_overlay(false);
-            self.overlay_back_after_selection = true;
+        let aside: Vec<usize> = self
+            .overlays
+            .in_use()
+            .filter(|(_, o)| o.visible() && !o.page.excluded)
+            .map(|(slot, _)| slot)
+            .collect();
+        if !aside.is_empty() {
+            let (_, mut desk) = self.split(None);
+            for &slot in &aside {
+                desk.show_overlay(slot, false);
+            }
+            self.back_after_selection = aside;
             settle = std::time::Duration::from_millis(80);
         }
         self.selectors.freeze(at, settle, &self.proxy, &self.shots);
     }
 
-    /// The selection ended without a region: the overlay comes back if it stepped aside for it.
+    /// The selection ended without a region: the overlays come back if they stepped aside for it.
     fn selection_abandoned(&mut self) {
-        if std::mem::take(&mut self.overlay_back_after_selection) {
-            let (_, mut desk) = self.split();
-            desk.show_overlay(true);
+        let back = std::mem::take(&mut self.back_after_selection);
+        let (_, mut desk) = self.split(None);
+        for slot in back {
+            desk.show_overlay(slot, true);
         }
     }
 
+    /// Hides every overlay if one is up, else shows those in use.
     fn toggle_overlay(&mut self) {
-        let show = !self.overlay.visible();
-        let (_, mut desk) = self.split();
-        desk.show_overlay(show);
+        let show = !self.overlays.in_use().any(|(_, o)| o.visible());
+        let slots = self.overlays.slots();
+        let (_, mut desk) = self.split(None);
+        for slot in slots {
+            desk.show_overlay(slot, show);
+        }
     }
 
     fn menu(
@@ -277,7 +316,9 @@ impl App {
 
     fn set_locked(&mut self, locked: bool) {
         self.ctl.settings.overlay.locked = locked;
-        self.overlay.set_locked(locked);
+        for o in self.overlays.all_mut() {
+            o.set_locked(locked);
+        }
     }
 
     fn copy(&mut self, text: String) {
@@ -293,16 +334,20 @@ impl App {
 
     fn ipc(&mut self, page: Page, body: &str, target: &EventLoopWindowTarget<AppEvent>) {
         match page {
-            Page::Overlay => match serde_json::from_str::<OverlayIn>(body) {
-                Ok(m) => self.overlay_message(m, target),
+            Page::Overlay(n) => match serde_json::from_str::<OverlayIn>(body) {
+                Ok(m) => self.overlay_message(n, m, target),
                 Err(e) => tracing::debug!("overlay sent an unknown message: {e}"),
             },
             Page::Selector(i) => match serde_json::from_str::<SelectorIn>(body) {
                 Ok(m) => match self.selectors.message(i, m, &self.shots) {
                     Some(chosen) => {
-                        // The job shows the overlay again.
-                        self.overlay_back_after_selection = false;
-                        let (ctl, mut desk) = self.split();
+                        // The job shows the overlay again; the others come back.
+                        let active = self.ctl.active();
+                        let back = std::mem::take(&mut self.back_after_selection);
+                        let (ctl, mut desk) = self.split(Some(target));
+                        for slot in back.into_iter().filter(|&s| s != active) {
+                            desk.show_overlay(slot, true);
+                        }
                         ctl.region_chosen(&mut desk, chosen.region, chosen.image, chosen.at);
                     }
                     None if !self.selectors.selecting() => self.selection_abandoned(),
@@ -337,44 +382,73 @@ impl App {
         }
     }
 
-    fn overlay_message(&mut self, m: OverlayIn, target: &EventLoopWindowTarget<AppEvent>) {
-        let Some(m) = self.overlay.message(m, self.ctl.settings.overlay.mode) else {
+    /// A message of overlay page `n`.
+    fn overlay_message(
+        &mut self,
+        n: usize,
+        m: OverlayIn,
+        target: &EventLoopWindowTarget<AppEvent>,
+    ) {
+        let mode = |slot: Option<usize>| {
+            let regions = &self.ctl.settings.regions;
+            slot.and_then(|s| regions.slots.get(s))
+                .and_then(|s| s.overlay_mode)
+                .unwrap_or(self.ctl.settings.overlay.mode)
+        };
+        let Some(slot) = self.overlays.by_page(n).map(|(_, slot)| slot) else {
             return;
         };
+        let mode = mode(slot);
+        let Some((overlay, _)) = self.overlays.by_page(n) else {
+            return;
+        };
+        let Some(m) = overlay.message(m, mode) else {
+            return;
+        };
+        // A free overlay (hidden, its region no longer in use) has nothing to do for the app.
+        let slot = slot.unwrap_or_else(|| self.ctl.active());
         match m {
             OverlayIn::Lock { locked } => self.set_locked(locked),
             OverlayIn::Copy { text } => self.copy(text),
             OverlayIn::Hide => {
-                let (_, mut desk) = self.split();
-                desk.show_overlay(false);
+                let (_, mut desk) = self.split(None);
+                desk.show_overlay(slot, false);
             }
             OverlayIn::OpenSettings { section } => {
                 self.open_settings(target, section.as_deref(), false)
             }
-            // The retranslate button asks the provider again, past the memory.
+            // The retranslate button reads its region again and asks the provider again, past the memory.
             OverlayIn::Retranslate => {
-                let (ctl, mut desk) = self.split();
-                ctl.repeat_last(&mut desk, Instant::now(), false);
+                let (ctl, mut desk) = self.split(Some(target));
+                ctl.read_again(&mut desk, slot, Instant::now(), false);
             }
             OverlayIn::ToggleAuto => {
-                let (ctl, mut desk) = self.split();
+                let (ctl, mut desk) = self.split(Some(target));
                 ctl.toggle_auto(&mut desk);
             }
             OverlayIn::Painted { job } => self.ctl.painted(job),
             // Correcting the recognised text needs the keyboard, which the overlay never takes otherwise (it
             // must not steal the game's focus).
             OverlayIn::EditSource => {
-                self.overlay.page.window.set_focusable(true);
-                self.overlay.page.window.set_focus();
+                if let Some((o, _)) = self.overlays.by_page(n) {
+                    o.page.window.set_focusable(true);
+                    o.page.window.set_focus();
+                }
             }
-            OverlayIn::EditDone => self.overlay.page.window.set_focusable(false),
+            OverlayIn::EditDone => {
+                if let Some((o, _)) = self.overlays.by_page(n) {
+                    o.page.window.set_focusable(false);
+                }
+            }
             OverlayIn::CorrectSource {
                 original,
                 corrected,
             } => {
-                self.overlay.page.window.set_focusable(false);
-                let (ctl, mut desk) = self.split();
-                ctl.correct_source(&mut desk, &original, &corrected, Instant::now());
+                if let Some((o, _)) = self.overlays.by_page(n) {
+                    o.page.window.set_focusable(false);
+                }
+                let (ctl, mut desk) = self.split(Some(target));
+                ctl.correct_source(&mut desk, slot, &original, &corrected, Instant::now());
             }
             // The window's own messages were handled by the overlay.
             OverlayIn::Ready
@@ -406,16 +480,20 @@ impl App {
             WindowEvent::CloseRequested if self.history_window.is(id) => {
                 self.history_window.close()
             }
-            WindowEvent::CloseRequested if id == self.overlay.page.window.id() => {
-                let (_, mut desk) = self.split();
-                desk.show_overlay(false);
-            }
-            ref e if id == self.overlay.page.window.id() => {
-                if let Some(at) = self.overlay.window_event(e) {
-                    self.ctl.overlay_placed_by_user(at);
+            ref e => {
+                if let Some((overlay, slot)) = self.overlays.by_window(id) {
+                    let placed = match e {
+                        WindowEvent::CloseRequested => {
+                            overlay.show(false, self.ctl.settings.overlay.locked);
+                            None
+                        }
+                        e => overlay.window_event(e),
+                    };
+                    if let (Some(at), Some(slot)) = (placed, slot) {
+                        self.ctl.overlay_placed_by_user(slot, at);
+                    }
                 }
             }
-            _ => {}
         }
         if refresh {
             self.refresh_own_windows();

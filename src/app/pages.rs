@@ -87,7 +87,7 @@ impl App {
                 self.send_settings_state();
             }
             settings_window::Request::OpenHistory => self.open_history(target),
-            settings_window::Request::Apply(new) => match self.apply_settings(*new) {
+            settings_window::Request::Apply(new) => match self.apply_settings(*new, target) {
                 Ok(()) => {
                     self.settings_window.send(&SettingsOut::Saved);
                     self.send_settings_state();
@@ -102,7 +102,7 @@ impl App {
             settings_window::Request::SetUiLang(lang) => {
                 let mut new = self.ctl.settings.clone();
                 new.general.ui_language = lang;
-                if let Err(e) = self.apply_settings(new) {
+                if let Err(e) = self.apply_settings(new, target) {
                     tracing::warn!("{e}");
                 }
                 self.send_settings_state();
@@ -111,7 +111,11 @@ impl App {
     }
 
     /// Applies new settings everywhere and writes them to the file.
-    pub(super) fn apply_settings(&mut self, new: Settings) -> Result<(), String> {
+    pub(super) fn apply_settings(
+        &mut self,
+        new: Settings,
+        target: &EventLoopWindowTarget<AppEvent>,
+    ) -> Result<(), String> {
         let saved = config::save(&new, self.ctl.config_path()).map_err(|e| e.to_string())?;
         if let Some(aside) = saved.moved_aside {
             self.config_warnings = vec![config::ConfigWarning::note(
@@ -121,19 +125,27 @@ impl App {
             self.config_warnings.clear();
         }
         let engine_changed = new.ocr != self.ctl.settings.ocr;
+        // Auto mode picks up regions watched, unwatched or moved in the settings.
+        let regions_changed = new.regions.slots != self.ctl.settings.regions.slots;
         self.ctl.settings = new;
         self.pipeline
             .set_plan(TranslationPlan::from_settings(&self.ctl.settings));
         if engine_changed {
             let msg = self.ctl.words(Text::new("status.engine_after_restart"));
-            let (ctl, mut desk) = self.split();
+            let (ctl, mut desk) = self.split(None);
             ctl.status(&mut desk, &msg, false);
+        }
+        if regions_changed && self.ctl.auto_on() {
+            let (ctl, mut desk) = self.split(Some(target));
+            ctl.set_auto(&mut desk, true);
         }
         if let Some(h) = &mut self.hotkeys {
             h.apply(&self.ctl.settings.hotkeys);
         }
         let lang = self.lang();
-        self.overlay.appearance(&self.ctl.settings, lang);
+        for o in self.overlays.all_mut() {
+            o.appearance(&self.ctl.settings.overlay, lang);
+        }
         let zh = self.zh();
         if let Err(e) = self
             .outputs

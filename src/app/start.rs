@@ -4,7 +4,7 @@
 use super::event::AppEvent;
 use super::webview::Shots;
 use super::windows::history::HistoryWindow;
-use super::windows::overlay::{NoticeAction, Overlay};
+use super::windows::overlay::{NoticeAction, Opener, Overlays};
 use super::windows::selector::Selectors;
 use super::windows::settings::SettingsWindow;
 use super::{engine_params, hotkeys, instance, os, tray, ui_lang, App, Controller};
@@ -73,7 +73,16 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         sink,
     );
     let shots: Shots = Arc::default();
-    let overlay = Overlay::open(&event_loop, &settings, &proxy, &shots)?;
+    let overlays = Overlays::open(
+        settings.regions.active,
+        &Opener {
+            target: &event_loop,
+            settings: settings.overlay.clone(),
+            ui_lang: ui_lang(settings.general.ui_language),
+            proxy: &proxy,
+            shots: &shots,
+        },
+    )?;
     let (hotkeys, hotkey_error) = match hotkeys::Hotkeys::new(proxy.clone()) {
         Ok(mut h) => {
             h.apply(&settings.hotkeys);
@@ -88,7 +97,7 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         runtime,
         pipeline,
         shots,
-        overlay,
+        overlays,
         selectors: Selectors::default(),
         settings_window: SettingsWindow::default(),
         history_window: HistoryWindow::default(),
@@ -99,11 +108,9 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         tray: None,
         clipboard: None,
         outputs: crate::outputs::Outputs::default(),
-        overlay_back_after_selection: false,
+        back_after_selection: Vec::new(),
         show_settings_at_start: options.show_settings,
     };
-    let lang = app.lang();
-    app.overlay.appearance(&app.ctl.settings, lang);
     let zh = app.zh();
     if let Err(e) = app
         .outputs

@@ -113,7 +113,7 @@ pub fn build(
         // Pages never navigate away: links go to the system browser through `open_url`.
         .with_navigation_handler(|url| is_own_page(&url))
         .with_new_window_req_handler(|_, _| wry::NewWindowResponse::Deny)
-        .with_focused(!matches!(kind, Page::Overlay))
+        .with_focused(!matches!(kind, Page::Overlay(_)))
         .with_devtools(cfg!(debug_assertions));
     #[cfg(target_os = "linux")]
     {

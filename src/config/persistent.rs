@@ -83,6 +83,12 @@ pub struct SavedRegion {
     /// Which way this region's text runs (`auto`, `horizontal`, `vertical`); none: `[ocr] direction`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direction: Option<TextDirection>,
+    /// Auto mode reads this region too, even when another one is active, with an overlay of its own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub watch: bool,
+    /// Where this region's overlay goes (`beside`, `over`); none: `[overlay] mode`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlay_mode: Option<OverlayMode>,
 }
 
 impl SavedRegion {
@@ -94,6 +100,8 @@ impl SavedRegion {
             window: None,
             overlay_position: None,
             direction: None,
+            watch: false,
+            overlay_mode: None,
         }
     }
 

@@ -286,6 +286,8 @@ fn persistent_mode_sections_round_trip() {
         }),
         overlay_position: Some([100, 400]),
         direction: Some(crate::ocr::TextDirection::Vertical),
+        watch: false,
+        overlay_mode: None,
     };
     s.ocr.direction = crate::ocr::TextDirection::Horizontal;
     s.ocr.keep_furigana = true;

@@ -48,6 +48,9 @@ pub struct Job {
     /// The region's name (saved slot or window title): the history's "region", and whose context lines go with
     /// the request (context is kept per region).
     pub region: String,
+    /// The saved region (slot) the job is for: its overlay shows it, and a newer job of the same slot stops its
+    /// provider calls (other slots' lines go on).
+    pub slot: usize,
     /// Answer from the translation memory when it knows the line (off: always ask the provider).
     pub use_memory: bool,
     /// Wait this long before capturing (the app hid its overlay from the region and the screen must catch up).
@@ -164,17 +167,26 @@ pub enum PipelineEvent {
         /// Time from the request to the end of the answer.
         ms: u64,
     },
-    /// Auto mode found a new line and starts job `job` for it.
+    /// Auto mode found a new line in saved region `slot` and starts job `job` for it.
     AutoJob {
         /// Job id.
         job: u64,
+        /// The saved region.
+        slot: usize,
     },
-    /// Auto mode cannot capture or read its region (it keeps trying).
-    AutoProblem(Problem),
+    /// Auto mode cannot capture or read saved region `slot` (it keeps trying).
+    AutoProblem {
+        /// The saved region.
+        slot: usize,
+        /// Why.
+        problem: Problem,
+    },
     /// A window-bound region is somewhere else on the desktop now (its window moved): where it is.
     RegionMoved {
         /// The manual job that found it (`None`: auto mode).
         job: Option<u64>,
+        /// The saved region.
+        slot: usize,
         /// Where the region is now.
         region: Rect,
     },
@@ -205,6 +217,27 @@ pub enum PipelineEvent {
         /// How it ended.
         end: JobEnd,
     },
+}
+
+impl PipelineEvent {
+    /// The job it speaks of, if any.
+    pub fn job(&self) -> Option<u64> {
+        use PipelineEvent::*;
+        match self {
+            Captured { job, .. }
+            | Recognized { job, .. }
+            | NoText { job, .. }
+            | Failed { job, .. }
+            | Delta { job, .. }
+            | Done { job, .. }
+            | AutoJob { job, .. }
+            | ProviderFailed { job, .. }
+            | ProviderStopped { job, .. }
+            | Ended { job, .. } => Some(*job),
+            RegionMoved { job, .. } => *job,
+            EngineReady(_) | AutoProblem { .. } => None,
+        }
+    }
 }
 
 /// How a job ended. Every job reaches one of these, whatever happens on the way.
@@ -353,8 +386,10 @@ impl TranslationPlan {
 enum Work {
     Job(Job),
     Plan(Box<TranslationPlan>),
-    Auto(Option<Box<AutoTarget>>),
-    ForgetText,
+    /// The regions auto mode watches (none: auto mode off).
+    Auto(Vec<AutoTarget>),
+    /// A translation of saved region `n`'s line failed: its gate lets the same line through again.
+    ForgetText(usize),
 }
 
 /// What auto mode watches.
@@ -366,15 +401,32 @@ pub struct AutoTarget {
     pub direction: Option<TextDirection>,
     /// The region's name (history, per-region context).
     pub name: String,
+    /// The saved region (slot) it is: events of its lines carry it.
+    pub slot: usize,
     /// The gates' thresholds.
     pub gates: GateSettings,
 }
 
+/// One watched region: its own reader, gates and beat.
 struct AutoState {
     target: AutoTarget,
     gate: Gate,
     reader: Reader,
     failures: u32,
+    /// When its next beat is due.
+    next_at: Instant,
+}
+
+impl AutoState {
+    fn new(target: AutoTarget, now: Instant) -> AutoState {
+        AutoState {
+            gate: Gate::new(target.gates.clone()),
+            target,
+            reader: Reader::default(),
+            failures: 0,
+            next_at: now,
+        }
+    }
 }
 
 /// The worker: OCR thread + provider calls on the runtime.
@@ -394,6 +446,8 @@ struct Shared {
 /// A provider call that is still running.
 struct InFlight {
     provider: String,
+    /// The saved region whose line it translates.
+    slot: usize,
     abort: tokio::task::AbortHandle,
     /// Set before aborting: why (read by the job's watcher).
     reason: Arc<Mutex<Option<StopReason>>>,
@@ -452,49 +506,57 @@ impl Pipeline {
                     store,
                     in_flight: Vec::new(),
                 }));
-                let mut auto: Option<AutoState> = None;
+                // The watched regions, each on its own beat.
+                let mut auto: Vec<AutoState> = Vec::new();
                 loop {
-                    // Auto mode's timer is this thread's receive timeout: no wake-ups at all when it is off.
-                    let work = match &auto {
-                        Some(a) => match rx.recv_timeout(a.gate.next_delay(Instant::now())) {
-                            Ok(w) => Some(w),
-                            Err(mpsc::RecvTimeoutError::Timeout) => None,
-                            Err(mpsc::RecvTimeoutError::Disconnected) => break,
-                        },
+                    // Auto mode's timer is this thread's receive timeout (the beat due first): no wake-ups at
+                    // all when it is off.
+                    let due = auto.iter().map(|a| a.next_at).min();
+                    let work = match due {
+                        Some(due) => {
+                            match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
+                                Ok(w) => Some(w),
+                                Err(mpsc::RecvTimeoutError::Timeout) => None,
+                                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                            }
+                        }
                         None => match rx.recv() {
                             Ok(w) => Some(w),
                             Err(_) => break,
                         },
                     };
                     let Some(work) = work else {
-                        if let Some(a) = &mut auto {
-                            let ctx = AutoCtx {
-                                shared: &shared,
-                                runtime: &runtime,
-                                sink: &sink,
-                                ids: &thread_ids,
-                                tx: &own_tx,
-                                own: &own_windows,
-                            };
-                            auto_tick(a, engine.as_deref_mut(), &ctx);
+                        let ctx = AutoCtx {
+                            shared: &shared,
+                            runtime: &runtime,
+                            sink: &sink,
+                            ids: &thread_ids,
+                            tx: &own_tx,
+                            own: &own_windows,
+                        };
+                        for a in &mut auto {
+                            if a.next_at <= Instant::now() {
+                                auto_tick(a, engine.as_deref_mut(), &ctx);
+                                let now = Instant::now();
+                                a.next_at = now + a.gate.next_delay(now);
+                            }
                         }
                         continue;
                     };
                     match work {
-                        Work::Auto(target) => {
-                            auto = target.map(|t| AutoState {
-                                gate: Gate::new(t.gates.clone()),
-                                target: *t,
-                                reader: Reader::default(),
-                                failures: 0,
-                            });
-                            tracing::info!(on = auto.is_some(), "auto mode");
+                        Work::Auto(targets) => {
+                            let now = Instant::now();
+                            auto = targets
+                                .into_iter()
+                                .map(|t| AutoState::new(t, now))
+                                .collect();
+                            tracing::info!(regions = auto.len(), "auto mode");
                             crate::probe::emit(crate::probe::Probe::AutoMode {
-                                on: auto.is_some(),
+                                on: !auto.is_empty(),
                             });
                         }
-                        Work::ForgetText => {
-                            if let Some(a) = &mut auto {
+                        Work::ForgetText(slot) => {
+                            for a in auto.iter_mut().filter(|a| a.target.slot == slot) {
                                 a.gate.forget_text();
                             }
                         }
@@ -531,9 +593,9 @@ impl Pipeline {
         self.ids.fetch_add(1, Ordering::Relaxed)
     }
 
-    /// Starts auto mode on a region (replacing any other), or stops it.
-    pub fn set_auto(&self, target: Option<AutoTarget>) {
-        let _ = self.tx.send(Work::Auto(target.map(Box::new)));
+    /// Starts auto mode on these regions (replacing any others), or stops it (none).
+    pub fn set_auto(&self, targets: Vec<AutoTarget>) {
+        let _ = self.tx.send(Work::Auto(targets));
     }
 
     /// Queues a job.
@@ -566,6 +628,7 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
             if let Some(r) = a.reader.moved() {
                 (ctx.sink)(PipelineEvent::RegionMoved {
                     job: None,
+                    slot: a.target.slot,
                     region: r,
                 });
             }
@@ -581,7 +644,10 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
                 if matches!(e, capture::CaptureError::Covered(_)) {
                     crate::probe::emit(crate::probe::Probe::AutoCovered);
                 }
-                (ctx.sink)(PipelineEvent::AutoProblem(Problem::Capture(Arc::new(e))));
+                (ctx.sink)(PipelineEvent::AutoProblem {
+                    slot: a.target.slot,
+                    problem: Problem::Capture(Arc::new(e)),
+                });
             }
             return;
         }
@@ -598,7 +664,10 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
     let (text, corrected) = match read_text(engine, &image, ctx.shared, a.target.direction) {
         Ok((text, _, corrected)) => (text, corrected),
         Err(problem) => {
-            (ctx.sink)(PipelineEvent::AutoProblem(problem));
+            (ctx.sink)(PipelineEvent::AutoProblem {
+                slot: a.target.slot,
+                problem,
+            });
             return;
         }
     };
@@ -609,9 +678,12 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
         return;
     };
     let id = ctx.ids.fetch_add(1, Ordering::Relaxed);
-    // The new line supersedes whatever is still being translated.
-    cancel_in_flight(ctx.shared);
-    (ctx.sink)(PipelineEvent::AutoJob { job: id });
+    // The new line supersedes whatever of its region is still being translated.
+    cancel_in_flight(ctx.shared, a.target.slot);
+    (ctx.sink)(PipelineEvent::AutoJob {
+        job: id,
+        slot: a.target.slot,
+    });
     (ctx.sink)(PipelineEvent::Captured {
         job: id,
         ms: capture_ms,
@@ -622,6 +694,7 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
             text,
             ocr_ms,
             region: a.target.name.clone(),
+            slot: a.target.slot,
             use_memory: true,
             corrected,
         },
@@ -645,8 +718,8 @@ fn run_job(
     sink: &Sink,
 ) {
     let id = job.id;
-    // A newer job makes the answers of older ones pointless.
-    cancel_in_flight(shared);
+    // A newer job of the same region makes the answers of its older ones pointless.
+    cancel_in_flight(shared, job.slot);
     if !job.settle.is_zero() {
         std::thread::sleep(job.settle);
     }
@@ -661,6 +734,7 @@ fn run_job(
                     text,
                     ocr_ms: 0,
                     region: job.region,
+                    slot: job.slot,
                     use_memory: job.use_memory,
                     corrected: true,
                 },
@@ -679,6 +753,7 @@ fn run_job(
     if let Some(r) = reader.moved() {
         sink(PipelineEvent::RegionMoved {
             job: Some(id),
+            slot: job.slot,
             region: r,
         });
     }
@@ -727,6 +802,7 @@ fn run_job(
             text,
             ocr_ms,
             region: job.region,
+            slot: job.slot,
             use_memory: job.use_memory,
             corrected,
         },
@@ -738,20 +814,20 @@ fn run_job(
 }
 
 /// Aborts the provider calls still running: their answers would land over newer text.
-fn cancel_in_flight(shared: &Mutex<Shared>) {
+fn cancel_in_flight(shared: &Mutex<Shared>, slot: usize) {
     let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
-    let running = s
-        .in_flight
-        .iter()
-        .filter(|h| !h.abort.is_finished())
-        .count();
+    // Finished calls are forgotten; running ones of other regions go on.
+    s.in_flight.retain(|h| !h.abort.is_finished());
+    let running = s.in_flight.iter().filter(|h| h.slot == slot).count();
     if running > 0 {
         tracing::debug!(
             running,
             "superseded: aborting the provider calls of the previous line"
         );
     }
-    for call in s.in_flight.drain(..) {
+    let (stop, keep): (Vec<_>, Vec<_>) = s.in_flight.drain(..).partition(|h| h.slot == slot);
+    s.in_flight = keep;
+    for call in stop {
         call.stop(StopReason::Superseded);
     }
 }

@@ -23,6 +23,7 @@ pub(super) struct TextJob {
     pub text: String,
     pub ocr_ms: u64,
     pub region: String,
+    pub slot: usize,
     pub use_memory: bool,
     pub corrected: bool,
 }
@@ -172,6 +173,7 @@ struct Call {
     req: TranslateRequest,
     key: MemoryKey,
     region: String,
+    slot: usize,
     plan: Arc<TranslationPlan>,
     store: Option<Arc<Mutex<Store>>>,
     /// This call's answer becomes the region's next context line (the first provider's).
@@ -191,6 +193,7 @@ async fn run(call: Call) -> bool {
         req,
         key,
         region,
+        slot,
         plan,
         store,
         keeps_context,
@@ -241,7 +244,7 @@ async fn run(call: Call) -> bool {
         Err(e) => {
             tracing::warn!(job = id, "{e}");
             if let Some(f) = &failed {
-                let _ = f.send(Work::ForgetText);
+                let _ = f.send(Work::ForgetText(slot));
             }
             sink(PipelineEvent::ProviderFailed {
                 job: id,
@@ -307,6 +310,7 @@ pub(super) fn translate(
         text,
         ocr_ms,
         region,
+        slot,
         use_memory,
         corrected,
     } = job;
@@ -371,6 +375,7 @@ pub(super) fn translate(
             req: request(&plan, &text, &context),
             key,
             region: region.clone(),
+            slot,
             plan: plan.clone(),
             store: store.clone(),
             keeps_context: i == 0 && plan.context_lines > 0,
@@ -396,6 +401,7 @@ pub(super) fn translate(
             let reason: Arc<Mutex<Option<StopReason>>> = Arc::default();
             s.in_flight.push(InFlight {
                 provider: provider.clone(),
+                slot,
                 abort: handle.abort_handle(),
                 reason: reason.clone(),
             });

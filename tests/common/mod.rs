@@ -151,6 +151,8 @@ pub fn completion(text: &str) -> Reply {
 
 #[derive(Default)]
 struct Inner {
+    /// Replies for requests whose body contains a text, before the queue.
+    when: Vec<(String, Reply)>,
     replies: VecDeque<Reply>,
     last: Option<Reply>,
     requests: Vec<Recorded>,
@@ -198,6 +200,16 @@ impl MockServer {
         inner.replies.extend(replies);
     }
 
+    /// Answers every request whose body contains `text` with `reply` (before the queued replies): for requests
+    /// that run at the same time, whose order is not known.
+    pub fn reply_when(&self, text: &str, reply: Reply) {
+        self.inner
+            .lock()
+            .unwrap()
+            .when
+            .push((text.to_string(), reply));
+    }
+
     /// `http://127.0.0.1:PORT` + path.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{}", self.addr, path)
@@ -228,10 +240,22 @@ async fn handle(State(server): State<MockServer>, req: Request) -> Response {
     };
     let reply = {
         let mut inner = server.inner.lock().unwrap();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = recorded.body.to_string();
+        let matched = inner
+            .when
+            .iter()
+            .find(|(t, _)| text.contains(t.as_str()) || body.contains(t.as_str()))
+            .map(|(_, r)| r.clone());
         inner.requests.push(recorded);
-        let next = inner.replies.pop_front().or_else(|| inner.last.clone());
-        inner.last = next.clone();
-        next
+        match matched {
+            Some(r) => Some(r),
+            None => {
+                let next = inner.replies.pop_front().or_else(|| inner.last.clone());
+                inner.last = next.clone();
+                next
+            }
+        }
     };
     match reply {
         None => Response::builder()

@@ -343,3 +343,17 @@ test('the original can be corrected: Enter sends the correction, Esc gives up, a
   assert.deepEqual(o.errors, []);
   await o.page.close();
 });
+
+test("an overlay of several names its region, literally, and one alone names none", async () => {
+  const o = await overlay();
+  const tag = o.page.locator('#region-tag');
+  assert.equal(await tag.isVisible(), false);
+  await o.receive({ type: 'region', name: '<b>Names</b> 名前' });
+  assert.equal(await tag.isVisible(), true);
+  assert.equal(await tag.textContent(), '<b>Names</b> 名前');
+  assert.equal(await o.page.locator('#region-tag b').count(), 0);
+  await o.receive({ type: 'region', name: null });
+  assert.equal(await tag.isVisible(), false);
+  assert.deepEqual(o.errors, []);
+  await o.page.close();
+});

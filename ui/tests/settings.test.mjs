@@ -24,6 +24,10 @@ function asSent(s) {
   for (const slot of s.regions.slots) {
     delete slot.rect;
     delete slot.overlay_position;
+    // The page sends every slot's auto-mode choices, unset ones as null.
+    slot.watch = slot.watch === true;
+    slot.overlay_mode = slot.overlay_mode ?? null;
+    slot.direction = slot.direction ?? null;
   }
   return s;
 }
@@ -598,6 +602,12 @@ test('saved regions: rectangles, the active slot, names, clear, list_windows →
   assert.match(await slot(0).locator('.readout').textContent(), /未设置/);
   await fieldOf(page, 'regions.slots.2.name').fill('HUD');
   await slot(2).locator('input[type="radio"]').check();
+  // Slot 1 is also read in auto mode, with its overlay over the text; slot 2's text runs top to bottom.
+  assert.equal(await fieldOf(page, 'regions.slots.1.watch').isChecked(), false);
+  await fieldOf(page, 'regions.slots.1.watch').check();
+  await fieldOf(page, 'regions.slots.1.overlay_mode').selectOption('over');
+  await fieldOf(page, 'regions.slots.2.direction').selectOption('vertical');
+  assert.equal(await fieldOf(page, 'regions.slots.0.overlay_mode').inputValue(), '');
   assert.equal(await slot(2).locator('.pill').textContent(), '当前');
   // The region hotkey's hint follows the name.
   await page.click('.nav-item[data-section="hotkeys"]');
@@ -615,10 +625,12 @@ test('saved regions: rectangles, the active slot, names, clear, list_windows →
   assert.deepEqual(save.settings.regions, {
     active: 2,
     slots: [
-      { name: '对话框', rect: null, window: null, overlay_position: null },
-      { name: 'Menu', window: { title: HOSTILE, app: 'evil<script>alert(2)</script>', offset: [1380, 140, 420, 500] } },
-      { name: 'HUD', window: { title: 'Notepad — notes.txt', app: 'notepad', offset: [0, 0, 1800, 400] } },
-      { name: 'Region 4', window: null },
+      { name: '对话框', rect: null, window: null, overlay_position: null, watch: false, overlay_mode: null, direction: null },
+      { name: 'Menu', window: { title: HOSTILE, app: 'evil<script>alert(2)</script>', offset: [1380, 140, 420, 500] },
+        watch: true, overlay_mode: 'over', direction: null },
+      { name: 'HUD', window: { title: 'Notepad — notes.txt', app: 'notepad', offset: [0, 0, 1800, 400] },
+        watch: false, overlay_mode: null, direction: 'vertical' },
+      { name: 'Region 4', window: null, watch: false, overlay_mode: null, direction: null },
     ],
   });
   // The core's refusal of a slot lands on that slot.

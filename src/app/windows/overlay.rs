@@ -7,7 +7,7 @@ use crate::app::event::{AppEvent, Page};
 use crate::app::placement;
 use crate::app::webview::Shots;
 use crate::capture::{self, Rect};
-use crate::config::{OverlayMode, OverlaySettings, Settings};
+use crate::config::{OverlayMode, OverlaySettings};
 use serde::{Deserialize, Serialize};
 use tao::dpi::{LogicalSize, PhysicalPosition, PhysicalSize};
 use tao::event::WindowEvent;
@@ -155,6 +155,11 @@ pub enum OverlayOut {
         /// On.
         on: bool,
     },
+    /// The saved region this overlay shows, named when several overlays are up (none: one overlay, no name).
+    Region {
+        /// The region's name.
+        name: Option<String>,
+    },
     /// A line in the overlay's body for the job on screen (e.g. "no translation provider is enabled"), with a
     /// button when there is something to do about it.
     Notice {
@@ -194,7 +199,7 @@ pub struct Overlay {
     placed_beside: Option<Rect>,
 }
 
-fn builder(s: &Settings) -> WindowBuilder {
+fn builder(s: &OverlaySettings) -> WindowBuilder {
     let b = WindowBuilder::new()
         .with_title("ocrlay")
         .with_decorations(false)
@@ -204,30 +209,31 @@ fn builder(s: &Settings) -> WindowBuilder {
         .with_focused(false)
         .with_resizable(true)
         .with_visible(false)
-        .with_inner_size(LogicalSize::new(f64::from(s.overlay.width), 140.0));
+        .with_inner_size(LogicalSize::new(f64::from(s.width), 140.0));
     #[cfg(target_os = "linux")]
     let b = {
         use tao::platform::unix::WindowBuilderExtUnix;
         b.with_skip_taskbar(true)
     };
-    match s.overlay.position {
+    match s.position {
         Some([x, y]) => b.with_position(PhysicalPosition::new(x, y)),
         None => b,
     }
 }
 
 impl Overlay {
-    /// Opens the overlay, hidden, where the settings last left it.
-    pub fn open(
+    /// Opens overlay `n`, hidden, where the settings last left it.
+    fn open(
+        n: usize,
         target: &EventLoopWindowTarget<AppEvent>,
-        settings: &Settings,
+        settings: &OverlaySettings,
         proxy: &EventLoopProxy<AppEvent>,
         shots: &Shots,
     ) -> anyhow::Result<Overlay> {
         let spec = PageSpec {
             builder: builder(settings),
             page: "overlay.html",
-            kind: Page::Overlay,
+            kind: Page::Overlay(n),
             transparent: true,
         };
         Ok(Overlay {
@@ -261,12 +267,12 @@ impl Overlay {
     }
 
     /// Fonts, colours and the language, and the lock.
-    pub fn appearance(&mut self, settings: &Settings, ui_lang: &str) {
+    pub fn appearance(&mut self, settings: &OverlaySettings, ui_lang: &str) {
         self.send(&OverlayOut::Appearance {
-            appearance: settings.overlay.clone(),
+            appearance: settings.clone(),
             ui_lang: ui_lang.into(),
         });
-        self.page.set_click_through(settings.overlay.locked);
+        self.page.set_click_through(settings.locked);
     }
 
     /// Click-through on or off, and the page's lock button with it.
@@ -429,6 +435,159 @@ impl Overlay {
             }
             _ => None,
         }
+    }
+}
+
+/// Opens overlay windows when asked for one: lent to [`Overlays::use_for`] by the event loop.
+pub struct Opener<'a> {
+    /// The loop's window target.
+    pub target: &'a EventLoopWindowTarget<AppEvent>,
+    /// The overlay settings in effect (look, lock, where the first one opens).
+    pub settings: OverlaySettings,
+    /// `zh` or `en`.
+    pub ui_lang: &'a str,
+    /// For the page's messages.
+    pub proxy: &'a EventLoopProxy<AppEvent>,
+    /// Screenshots of pages, for the tests.
+    pub shots: &'a Shots,
+}
+
+/// An overlay window and the saved region it shows now (none: free, hidden).
+struct Lane {
+    overlay: Overlay,
+    slot: Option<usize>,
+}
+
+/// The overlays: one for each saved region in use (the active one, and each watched one while auto mode runs).
+/// A window once opened is kept: when its region no longer needs it, it is hidden and serves the next region
+/// that does, so switching regions moves one overlay, as it always did.
+pub struct Overlays {
+    /// In the order they were opened: the index is the page's [`Page::Overlay`] number.
+    lanes: Vec<Lane>,
+}
+
+impl Overlays {
+    /// The first overlay, for saved region `slot`.
+    pub fn open(slot: usize, opener: &Opener<'_>) -> anyhow::Result<Overlays> {
+        let mut overlays = Overlays { lanes: Vec::new() };
+        overlays.add(Some(slot), opener)?;
+        Ok(overlays)
+    }
+
+    fn add(&mut self, slot: Option<usize>, o: &Opener<'_>) -> anyhow::Result<()> {
+        let mut settings = o.settings.clone();
+        if !self.lanes.is_empty() {
+            // Only the first overlay opens where the last session left it; the others are placed for their
+            // regions.
+            settings.position = None;
+        }
+        let mut overlay = Overlay::open(self.lanes.len(), o.target, &settings, o.proxy, o.shots)?;
+        overlay.appearance(&settings, o.ui_lang);
+        self.lanes.push(Lane { overlay, slot });
+        Ok(())
+    }
+
+    /// The overlay of saved region `slot`, if it has one.
+    pub fn get(&self, slot: usize) -> Option<&Overlay> {
+        self.lanes
+            .iter()
+            .find(|l| l.slot == Some(slot))
+            .map(|l| &l.overlay)
+    }
+
+    /// The overlay of saved region `slot`, to change, if it has one.
+    pub fn get_mut(&mut self, slot: usize) -> Option<&mut Overlay> {
+        self.lanes
+            .iter_mut()
+            .find(|l| l.slot == Some(slot))
+            .map(|l| &mut l.overlay)
+    }
+
+    /// Overlay `n` (its page's number) and the region it shows.
+    pub fn by_page(&mut self, n: usize) -> Option<(&mut Overlay, Option<usize>)> {
+        self.lanes.get_mut(n).map(|l| (&mut l.overlay, l.slot))
+    }
+
+    /// The overlay of window `id` and the region it shows.
+    pub fn by_window(
+        &mut self,
+        id: tao::window::WindowId,
+    ) -> Option<(&mut Overlay, Option<usize>)> {
+        self.lanes
+            .iter_mut()
+            .find(|l| l.overlay.page.window.id() == id)
+            .map(|l| (&mut l.overlay, l.slot))
+    }
+
+    /// Every overlay window, in use or not.
+    pub fn all(&self) -> impl Iterator<Item = &Overlay> {
+        self.lanes.iter().map(|l| &l.overlay)
+    }
+
+    /// Every overlay window, to change.
+    pub fn all_mut(&mut self) -> impl Iterator<Item = &mut Overlay> {
+        self.lanes.iter_mut().map(|l| &mut l.overlay)
+    }
+
+    /// The overlays in use, with their regions.
+    pub fn in_use(&mut self) -> impl Iterator<Item = (usize, &mut Overlay)> {
+        self.lanes
+            .iter_mut()
+            .filter_map(|l| l.slot.map(|s| (s, &mut l.overlay)))
+    }
+
+    /// The regions with an overlay now.
+    pub fn slots(&self) -> Vec<usize> {
+        self.lanes.iter().filter_map(|l| l.slot).collect()
+    }
+
+    /// One overlay for each of `slots` (`names[slot]` names them when there are several): a region that
+    /// has one keeps it, one that has none takes a free window (or a new one, when `opener` can open it), and
+    /// the windows of other regions are hidden and free. Returns the regions that got a window just now.
+    pub fn use_for(
+        &mut self,
+        slots: &[usize],
+        names: &[String],
+        locked: bool,
+        opener: Option<&Opener<'_>>,
+    ) -> Vec<usize> {
+        let mut got = Vec::new();
+        for lane in &mut self.lanes {
+            if lane.slot.is_some_and(|s| !slots.contains(&s)) {
+                lane.slot = None;
+            }
+        }
+        for &slot in slots {
+            if self.get(slot).is_some() {
+                continue;
+            }
+            if let Some(free) = self.lanes.iter_mut().find(|l| l.slot.is_none()) {
+                free.slot = Some(slot);
+            } else if let Some(o) = opener {
+                if let Err(e) = self.add(Some(slot), o) {
+                    tracing::warn!("another overlay could not open: {e:#}");
+                    continue;
+                }
+            } else {
+                continue;
+            }
+            got.push(slot);
+        }
+        let several = self.lanes.iter().filter(|l| l.slot.is_some()).count() > 1;
+        for lane in &mut self.lanes {
+            match lane.slot {
+                None => {
+                    if lane.overlay.visible() {
+                        lane.overlay.show(false, locked);
+                    }
+                }
+                Some(slot) => {
+                    let name = several.then(|| names.get(slot).cloned().unwrap_or_default());
+                    lane.overlay.send(&OverlayOut::Region { name });
+                }
+            }
+        }
+        got
     }
 }
 

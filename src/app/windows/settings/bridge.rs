@@ -65,6 +65,8 @@ pub fn settings_json(s: &Settings) -> Value {
         for slot in slots.iter_mut().filter_map(Value::as_object_mut) {
             slot.entry("rect").or_insert(Value::Null);
             slot.entry("window").or_insert(Value::Null);
+            slot.entry("watch").or_insert(Value::Bool(false));
+            slot.entry("overlay_mode").or_insert(Value::Null);
         }
     }
     v
@@ -72,7 +74,14 @@ pub fn settings_json(s: &Settings) -> Value {
 
 /// Fields of a saved region that the app sets (selecting a region, binding a window, moving the overlay):
 /// when the page leaves one out, the current value is kept; `null` clears it.
-const APP_SET_SLOT_FIELDS: [&str; 4] = ["rect", "window", "overlay_position", "direction"];
+const APP_SET_SLOT_FIELDS: [&str; 6] = [
+    "rect",
+    "window",
+    "overlay_position",
+    "direction",
+    "watch",
+    "overlay_mode",
+];
 
 /// Puts the current values of [`APP_SET_SLOT_FIELDS`] into the page's slots where the page sent none, so a
 /// region selected while the settings window was open is not lost by saving the form.
@@ -476,6 +485,8 @@ mod tests {
             window: None,
             overlay_position: Some([120, 400]),
             direction: None,
+            watch: false,
+            overlay_mode: None,
         };
         s.regions.slots[2] = SavedRegion {
             name: "Menu".into(),
@@ -487,6 +498,8 @@ mod tests {
             }),
             overlay_position: None,
             direction: None,
+            watch: false,
+            overlay_mode: None,
         };
         s.memory.cache = false;
         s.memory.max_entries = 2000;
