@@ -736,5 +736,117 @@ window.ocrlayStrings = {
   "platform.no_compositor": {
     "zh": "没有运行合成器，X11 无法读取被翻译框遮住的窗口：覆盖模式下手动识别时翻译框会短暂隐藏，自动翻译会在区域被遮挡时等待。请启动合成器（picom、xcompmgr）或把翻译框放在区域旁边。",
     "en": "No compositor is running, so X11 cannot read a window where ocrlay's overlay covers it: in 'over' mode the overlay hides for each manual capture (it blinks), and auto mode waits while an ocrlay window covers the region. Start a compositor (picom, xcompmgr) or keep the overlay beside the region."
-  }
+  },
+
+  "provider.err.line": {"zh": "{provider}：{kind}", "en": "{provider}: {kind}"},
+  "provider.err.missing_key": {
+    "zh": "还没有设置 API 密钥。请在 {key_page} 创建一个，然后填入设置（或设置 OCRLAY_API_KEY）",
+    "en": "no API key is set. Create one at {key_page} and enter it in settings (or set OCRLAY_API_KEY)"
+  },
+  "provider.err.key_format": {
+    "zh": "密钥格式应为 APIKey:APISecret（控制台里的两项，用冒号连接）",
+    "en": "the key must be APIKey:APISecret (both from the console, joined by a colon)"
+  },
+  "provider.err.missing_model": {"zh": "还没有设置模型。{hint}", "en": "no model is set. {hint}"},
+  "provider.err.url": {"zh": "地址无法使用：{reason}", "en": "{reason}"},
+  "provider.err.proxy_config": {"zh": "代理设置无法使用：{reason}", "en": "{reason}"},
+  "provider.err.unauthorized": {
+    "zh": "API 密钥被拒绝（{status}{detail}）。请检查设置里的密钥{key_page}",
+    "en": "the API key was rejected ({status}{detail}). Check the key in settings{key_page}"
+  },
+  "provider.err.new_keys": {"zh": " — 获取新密钥：{url}", "en": " — new keys: {url}"},
+  "provider.err.quota": {
+    "zh": "账户余额或额度已用完（{status}{detail}）。请充值或换一个翻译源",
+    "en": "the account is out of credit or quota ({status}{detail}). Top it up or switch provider"
+  },
+  "provider.err.model_not_found": {
+    "zh": "这里没有模型“{model}”（{status}{detail}）。请在设置的模型列表里选一个",
+    "en": "the model '{model}' does not exist here ({status}{detail}). Pick one from the model list in settings"
+  },
+  "provider.err.endpoint_not_found": {
+    "zh": "{url} 没有响应（404）。请检查 API 地址：通常以 /v1/chat/completions 结尾",
+    "en": "nothing answers at {url} (404). Check the API address: it usually ends in /v1/chat/completions"
+  },
+  "provider.err.rate_limited": {
+    "zh": "请求太频繁（429{detail}）。请稍等再试{wait}",
+    "en": "too many requests (429{detail}). Wait a moment{wait}"
+  },
+  "provider.err.retry_after": {"zh": "（服务器要求等待 {secs} 秒）", "en": " (the server asks for {secs} s)"},
+  "provider.err.context_too_long": {
+    "zh": "文本超出了模型的上下文长度{detail}。请选小一点的区域、减少上下文行数，或用更大的上下文启动服务器（llama.cpp：-c）",
+    "en": "the text is too long for the model's context{detail}. Select a smaller region, lower the context lines, or start the server with a larger context (llama.cpp: -c)"
+  },
+  "provider.err.loading": {
+    "zh": "服务器还在加载模型（503）。等加载完成后再试",
+    "en": "the server is still loading the model (503). Wait until it has loaded, then try again"
+  },
+  "provider.err.server": {"zh": "服务器出错（{status}{detail}）。请稍后再试", "en": "the server failed ({status}{detail}). Try again later"},
+  "provider.err.bad_request": {"zh": "请求被拒绝（{status}{detail}）", "en": "the request was refused ({status}{detail})"},
+  "provider.err.proxy": {
+    "zh": "无法使用代理 {proxy}（{detail}）。请启动代理程序（Clash：127.0.0.1:7890）或在设置里修改代理",
+    "en": "the proxy {proxy} could not be used ({detail}). Start your proxy program (Clash: 127.0.0.1:7890) or change the proxy in settings"
+  },
+  "provider.err.dns": {
+    "zh": "找不到服务器“{host}”（域名解析失败）。请检查地址和网络",
+    "en": "cannot find the server '{host}' (DNS lookup failed). Check the address and your network"
+  },
+  "provider.err.connection_refused": {
+    "zh": "{url} 没有程序在监听（连接被拒绝）。{hint}",
+    "en": "nothing is listening at {url} (connection refused). {hint}"
+  },
+  "provider.err.connect": {
+    "zh": "无法连接到 {host}（{detail}）。请检查网络，或在设置里设置代理",
+    "en": "cannot connect to {host} ({detail}). Check your network, or set a proxy in settings"
+  },
+  "provider.err.timeout": {
+    "zh": "{secs} 秒内没有回应。服务器太慢或无法访问；较慢的本地模型请在设置里调大读取超时",
+    "en": "no answer within {secs} s. The server is slow or unreachable; for slow local models raise the read timeout in settings"
+  },
+  "provider.err.truncated": {
+    "zh": "回答在完成前被中断（已收到 {chars} 个字符）{detail}。请重试",
+    "en": "the answer was cut off before it was complete ({chars} characters arrived){detail}. Try again"
+  },
+  "provider.err.stream": {"zh": "服务器在回答中途报错：{detail}", "en": "the server reported an error mid-answer: {detail}"},
+  "provider.err.not_json": {
+    "zh": "回答不是 JSON（{snippet}）。请检查 API 地址：必须是兼容 OpenAI 的 chat/completions 地址",
+    "en": "the answer is not JSON ({snippet}). Check the API address: it must be an OpenAI-compatible chat/completions URL"
+  },
+  "provider.err.insecure_key": {
+    "zh": "地址是到 {host} 的明文 http://，API 密钥会不加密地在网络上传输。请改用它的 https:// 地址（不需要密钥的服务器可以把密钥留空）",
+    "en": "the address is plain http:// to {host}, so your API key would cross the network unencrypted. Use its https:// address (or, for a server that needs no key, leave the key empty)"
+  },
+  "provider.err.empty": {"zh": "回答里没有译文", "en": "the answer contained no translation"},
+  "provider.err.deadline": {
+    "zh": "{secs} 秒内没有得到完整的回答，已停止等待（已收到 {chars} 个字符）。服务器可能卡住或还在思考；较慢的本地模型请在设置（网络）里调大总超时",
+    "en": "no complete answer within {secs} s, so ocrlay stopped waiting ({chars} characters had arrived). The server may be stuck or still thinking; for slow local models raise the overall time limit in settings (Network)"
+  },
+  "provider.err.looping": {
+    "zh": "模型开始不停地重复自己，已在那里截断回答（见上方）。请调低它的 temperature 或提高重复惩罚，或者重试",
+    "en": "the model started repeating itself, so ocrlay cut the answer there (shown above). Lower its temperature or raise its repetition penalty, or try again"
+  },
+  "provider.err.too_large": {
+    "zh": "回答长到远超任何译文（已收到 {chars} 个字符），已停止读取。模型可能陷入了循环：请检查它的设置（temperature、重复惩罚）",
+    "en": "the answer grew past what any translation needs ({chars} characters arrived), so ocrlay stopped reading it. The model may be looping: check its settings (temperature, repetition penalty)"
+  },
+
+  "provider.hint.ark_endpoint": {
+    "zh": "请在火山方舟控制台创建推理接入点，并填入它的 ID（ep-…）。",
+    "en": "Create an inference endpoint in the Ark console and enter its id (ep-…)."
+  },
+  "provider.hint.ollama_list": {"zh": "请填入 `ollama list` 里列出的模型名。", "en": "Enter a model name from `ollama list`."},
+  "provider.hint.model_name": {"zh": "请填入服务商给出的模型名。", "en": "Enter the model name your provider gives."},
+  "provider.hint.tunnel": {
+    "zh": "请先打开 ssh 隧道（{command}）并保持窗口开着",
+    "en": "Open the ssh tunnel first ({command}) and keep its window open"
+  },
+  "provider.hint.start_ollama": {"zh": "请启动 ollama（`ollama serve`），或检查端口", "en": "Start ollama (`ollama serve`) or check the port"},
+  "provider.hint.start_tgw": {
+    "zh": "请用 --api 启动 text-generation-webui，或检查端口",
+    "en": "Start text-generation-webui with --api, or check the port"
+  },
+  "provider.hint.start_sakura": {
+    "zh": "请启动 Sakura 服务（llama 启动器 / llama-server），或检查端口",
+    "en": "Start the Sakura server (llama launcher / llama-server) or check the port"
+  },
+  "provider.hint.check_address": {"zh": "请检查地址和端口", "en": "Check the address and port"}
 };
