@@ -848,5 +848,38 @@ window.ocrlayStrings = {
     "zh": "请启动 Sakura 服务（llama 启动器 / llama-server），或检查端口",
     "en": "Start the Sakura server (llama launcher / llama-server) or check the port"
   },
-  "provider.hint.check_address": {"zh": "请检查地址和端口", "en": "Check the address and port"}
+  "provider.hint.check_address": {"zh": "请检查地址和端口", "en": "Check the address and port"},
+
+  "pipeline.err.ocr": {"zh": "OCR 出错：{reason}", "en": "OCR failed: {reason}"},
+  "pipeline.err.no_engine": {
+    "zh": "OCR 引擎没有加载（见启动时的提示）",
+    "en": "the OCR engine is not loaded (see the message at start-up)"
+  },
+
+  "capture.err.backend": {
+    "zh": "无法截取屏幕：{reason}。在 Linux 上 ocrlay 需要 X11 会话（或设置了 DISPLAY 的 XWayland）",
+    "en": "cannot capture the screen: {reason}. On Linux ocrlay needs an X11 session (or XWayland with DISPLAY set)"
+  },
+  "capture.err.monitor_gone": {"zh": "显示器 {id} 已不存在", "en": "monitor {id} is gone"},
+  "capture.err.off_screen": {
+    "zh": "区域（{x}, {y}，{width}×{height}）不在任何显示器上",
+    "en": "the region Rect { x: {x}, y: {y}, width: {width}, height: {height} } is not on any monitor"
+  },
+  "capture.err.window_gone": {
+    "zh": "窗口 {id} 已不存在（已关闭或重启）；请在设置里重新选择",
+    "en": "the window {id} is gone (closed or restarted); pick it again in settings"
+  },
+  "capture.err.bound_window_missing": {
+    "zh": "区域绑定的窗口“{title}”没有打开；请先启动它，或在设置里解除绑定",
+    "en": "the window \"{title}\" the region is bound to is not open; start it, or unbind the region in settings"
+  },
+  "capture.err.covered": {
+    "zh": "ocrlay 的窗口（浮窗、设置或历史）盖住了区域，而{why}；请把它移开，或把区域绑定到游戏窗口",
+    "en": "an ocrlay window (overlay, settings or history) covers the region and {why}; move it aside, or bind the region to the game window"
+  },
+  "capture.err.covered_no_compositor": {
+    "zh": "这个系统无法读取它下面的内容（没有运行合成器）",
+    "en": "this system cannot read under it (no compositor is running)"
+  },
+  "capture.err.covered_nothing_under": {"zh": "它下面没有别的窗口", "en": "no other window lies under it"}
 };
