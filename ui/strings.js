@@ -881,5 +881,73 @@ window.ocrlayStrings = {
     "zh": "这个系统无法读取它下面的内容（没有运行合成器）",
     "en": "this system cannot read under it (no compositor is running)"
   },
-  "capture.err.covered_nothing_under": {"zh": "它下面没有别的窗口", "en": "no other window lies under it"}
+  "capture.err.covered_nothing_under": {"zh": "它下面没有别的窗口", "en": "no other window lies under it"},
+
+  "memory.err.create_dir": {
+    "zh": "无法为历史数据库创建文件夹 {path}：{cause}",
+    "en": "Could not create the folder {path} for the history database: {cause}"
+  },
+  "memory.err.open": {"zh": "无法打开历史数据库 {path}：{cause}", "en": "Could not open the history database {path}: {cause}"},
+  "memory.err.newer_schema": {
+    "zh": "历史数据库 {path} 是更新版本的 ocrlay 写入的（架构版本 {found}；这个版本最多能读 {supported}）；请更新 ocrlay，或把这个文件移走以开始新的历史记录",
+    "en": "The history database {path} was written by a newer ocrlay (schema version {found}; this version reads up to {supported}); update ocrlay, or move the file away to start a new history"
+  },
+  "memory.err.move_aside": {
+    "zh": "历史数据库 {from} 已损坏（{reason}），且无法移到 {to}：{cause}；请关闭正在使用它的其他程序，或自己把它移走",
+    "en": "The history database {from} is damaged ({reason}) and could not be moved aside to {to}: {cause}; close other programs using it, or move it away yourself"
+  },
+  "memory.err.still_damaged": {
+    "zh": "历史数据库 {path} 已损坏并被移到 {moved_to}，但新的数据库也已损坏（{reason}）；请检查磁盘",
+    "en": "The history database {path} was damaged and moved to {moved_to}, but the new one is damaged too ({reason}); check the disk"
+  },
+  "memory.err.database": {
+    "zh": "无法在历史数据库 {path} 中{action}：{cause}",
+    "en": "Could not {action} in the history database {path}: {cause}"
+  },
+  "memory.err.export": {"zh": "无法写入历史记录的导出文件：{cause}", "en": "Could not write the history export: {cause}"},
+  "memory.err.with_advice": {"zh": "{what}。{advice}", "en": "{what}. {advice}"},
+  "memory.err.off": {
+    "zh": "翻译记忆与历史这次无法使用（{error}）。{advice}",
+    "en": "The translation memory and history are off this time: {error}. {advice}"
+  },
+  "memory.err.moved_aside": {
+    "zh": "历史数据库已损坏（{reason}）；已把它移到 {path}，并开始了新的数据库。",
+    "en": "The history database was damaged ({reason}); it was moved to {path} and a new one started."
+  },
+
+  "memory.advice.restart": {
+    "zh": "数据库已损坏：请重启 ocrlay，它会把损坏的文件移到一旁并开始新的历史记录。",
+    "en": "The database is damaged: restart ocrlay, which moves the damaged file aside and starts a new history."
+  },
+  "memory.advice.close_other": {
+    "zh": "另一个程序（第二个 ocrlay？）正在使用数据库，请关闭它后重试。",
+    "en": "Another program (a second ocrlay?) is using the database; close it and try again."
+  },
+  "memory.advice.free_space": {"zh": "磁盘已满，请腾出空间后重试。", "en": "The disk is full; free some space and try again."},
+  "memory.advice.permissions": {
+    "zh": "请确认你有权限写入数据库所在的文件夹，然后重启 ocrlay。",
+    "en": "Check that you may write to the database's folder, then restart ocrlay."
+  },
+  "memory.advice.retry": {"zh": "请重试；如果一直失败，请重启 ocrlay。", "en": "Try again; if it keeps failing, restart ocrlay."},
+
+  "memory.action.drop_old_lines": {"zh": "删除过期的历史记录", "en": "drop old history lines"},
+  "memory.action.drop_oldest_lines": {"zh": "删除最旧的历史记录", "en": "drop the oldest history lines"},
+  "memory.action.find_line": {"zh": "查找一条历史记录", "en": "find a history line"},
+  "memory.action.update_line": {"zh": "更新一条历史记录", "en": "update a history line"},
+  "memory.action.record_line": {"zh": "记录一行", "en": "record a line"},
+  "memory.action.read_history": {"zh": "读取历史记录", "en": "read the history"},
+  "memory.action.count_history": {"zh": "统计历史记录", "en": "count the history"},
+  "memory.action.save_correction": {"zh": "保存修改后的译文", "en": "save a corrected translation"},
+  "memory.action.delete_line": {"zh": "删除一条历史记录", "en": "delete a history line"},
+  "memory.action.clear_history": {"zh": "清空历史记录", "en": "clear the history"},
+  "memory.action.read_for_export": {"zh": "读取要导出的历史记录", "en": "read the history for export"},
+  "memory.action.look_up": {"zh": "查找译文", "en": "look up a translation"},
+  "memory.action.save_translation": {"zh": "保存译文", "en": "save a translation"},
+  "memory.action.count_translations": {"zh": "统计译文数量", "en": "count translations"},
+  "memory.action.drop_old_translations": {"zh": "删除旧的译文", "en": "drop old translations"},
+
+  "history.err_export_names_taken": {
+    "zh": "已经有一千个名为 {stem}… 的文件",
+    "en": "a thousand files named {stem}… already exist"
+  }
 };
