@@ -741,5 +741,218 @@ window.ocrlayStrings = {
   "platform.no_compositor": {
     "zh": "没有运行合成器，X11 无法读取被翻译框遮住的窗口：覆盖模式下手动识别时翻译框会短暂隐藏，自动翻译会在区域被遮挡时等待。请启动合成器（picom、xcompmgr）或把翻译框放在区域旁边。",
     "en": "No compositor is running, so X11 cannot read a window where ocrlay's overlay covers it: in 'over' mode the overlay hides for each manual capture (it blinks), and auto mode waits while an ocrlay window covers the region. Start a compositor (picom, xcompmgr) or keep the overlay beside the region."
+  },
+
+  "provider.err.line": {"zh": "{provider}：{kind}", "en": "{provider}: {kind}"},
+  "provider.err.missing_key": {
+    "zh": "还没有设置 API 密钥。请在 {key_page} 创建一个，然后填入设置（或设置 OCRLAY_API_KEY）",
+    "en": "no API key is set. Create one at {key_page} and enter it in settings (or set OCRLAY_API_KEY)"
+  },
+  "provider.err.key_format": {
+    "zh": "密钥格式应为 APIKey:APISecret（控制台里的两项，用冒号连接）",
+    "en": "the key must be APIKey:APISecret (both from the console, joined by a colon)"
+  },
+  "provider.err.missing_model": {"zh": "还没有设置模型。{hint}", "en": "no model is set. {hint}"},
+  "provider.err.url": {"zh": "地址无法使用：{reason}", "en": "{reason}"},
+  "provider.err.proxy_config": {"zh": "代理设置无法使用：{reason}", "en": "{reason}"},
+  "provider.err.unauthorized": {
+    "zh": "API 密钥被拒绝（{status}{detail}）。请检查设置里的密钥{key_page}",
+    "en": "the API key was rejected ({status}{detail}). Check the key in settings{key_page}"
+  },
+  "provider.err.new_keys": {"zh": " — 获取新密钥：{url}", "en": " — new keys: {url}"},
+  "provider.err.quota": {
+    "zh": "账户余额或额度已用完（{status}{detail}）。请充值或换一个翻译源",
+    "en": "the account is out of credit or quota ({status}{detail}). Top it up or switch provider"
+  },
+  "provider.err.model_not_found": {
+    "zh": "这里没有模型“{model}”（{status}{detail}）。请在设置的模型列表里选一个",
+    "en": "the model '{model}' does not exist here ({status}{detail}). Pick one from the model list in settings"
+  },
+  "provider.err.endpoint_not_found": {
+    "zh": "{url} 没有响应（404）。请检查 API 地址：通常以 /v1/chat/completions 结尾",
+    "en": "nothing answers at {url} (404). Check the API address: it usually ends in /v1/chat/completions"
+  },
+  "provider.err.rate_limited": {
+    "zh": "请求太频繁（429{detail}）。请稍等再试{wait}",
+    "en": "too many requests (429{detail}). Wait a moment{wait}"
+  },
+  "provider.err.retry_after": {"zh": "（服务器要求等待 {secs} 秒）", "en": " (the server asks for {secs} s)"},
+  "provider.err.context_too_long": {
+    "zh": "文本超出了模型的上下文长度{detail}。请选小一点的区域、减少上下文行数，或用更大的上下文启动服务器（llama.cpp：-c）",
+    "en": "the text is too long for the model's context{detail}. Select a smaller region, lower the context lines, or start the server with a larger context (llama.cpp: -c)"
+  },
+  "provider.err.loading": {
+    "zh": "服务器还在加载模型（503）。等加载完成后再试",
+    "en": "the server is still loading the model (503). Wait until it has loaded, then try again"
+  },
+  "provider.err.server": {"zh": "服务器出错（{status}{detail}）。请稍后再试", "en": "the server failed ({status}{detail}). Try again later"},
+  "provider.err.bad_request": {"zh": "请求被拒绝（{status}{detail}）", "en": "the request was refused ({status}{detail})"},
+  "provider.err.proxy": {
+    "zh": "无法使用代理 {proxy}（{detail}）。请启动代理程序（Clash：127.0.0.1:7890）或在设置里修改代理",
+    "en": "the proxy {proxy} could not be used ({detail}). Start your proxy program (Clash: 127.0.0.1:7890) or change the proxy in settings"
+  },
+  "provider.err.dns": {
+    "zh": "找不到服务器“{host}”（域名解析失败）。请检查地址和网络",
+    "en": "cannot find the server '{host}' (DNS lookup failed). Check the address and your network"
+  },
+  "provider.err.connection_refused": {
+    "zh": "{url} 没有程序在监听（连接被拒绝）。{hint}",
+    "en": "nothing is listening at {url} (connection refused). {hint}"
+  },
+  "provider.err.connect": {
+    "zh": "无法连接到 {host}（{detail}）。请检查网络，或在设置里设置代理",
+    "en": "cannot connect to {host} ({detail}). Check your network, or set a proxy in settings"
+  },
+  "provider.err.timeout": {
+    "zh": "{secs} 秒内没有回应。服务器太慢或无法访问；较慢的本地模型请在设置里调大读取超时",
+    "en": "no answer within {secs} s. The server is slow or unreachable; for slow local models raise the read timeout in settings"
+  },
+  "provider.err.truncated": {
+    "zh": "回答在完成前被中断（已收到 {chars} 个字符）{detail}。请重试",
+    "en": "the answer was cut off before it was complete ({chars} characters arrived){detail}. Try again"
+  },
+  "provider.err.stream": {"zh": "服务器在回答中途报错：{detail}", "en": "the server reported an error mid-answer: {detail}"},
+  "provider.err.not_json": {
+    "zh": "回答不是 JSON（{snippet}）。请检查 API 地址：必须是兼容 OpenAI 的 chat/completions 地址",
+    "en": "the answer is not JSON ({snippet}). Check the API address: it must be an OpenAI-compatible chat/completions URL"
+  },
+  "provider.err.insecure_key": {
+    "zh": "地址是到 {host} 的明文 http://，API 密钥会不加密地在网络上传输。请改用它的 https:// 地址（不需要密钥的服务器可以把密钥留空）",
+    "en": "the address is plain http:// to {host}, so your API key would cross the network unencrypted. Use its https:// address (or, for a server that needs no key, leave the key empty)"
+  },
+  "provider.err.empty": {"zh": "回答里没有译文", "en": "the answer contained no translation"},
+  "provider.err.deadline": {
+    "zh": "{secs} 秒内没有得到完整的回答，已停止等待（已收到 {chars} 个字符）。服务器可能卡住或还在思考；较慢的本地模型请在设置（网络）里调大总超时",
+    "en": "no complete answer within {secs} s, so ocrlay stopped waiting ({chars} characters had arrived). The server may be stuck or still thinking; for slow local models raise the overall time limit in settings (Network)"
+  },
+  "provider.err.looping": {
+    "zh": "模型开始不停地重复自己，已在那里截断回答（见上方）。请调低它的 temperature 或提高重复惩罚，或者重试",
+    "en": "the model started repeating itself, so ocrlay cut the answer there (shown above). Lower its temperature or raise its repetition penalty, or try again"
+  },
+  "provider.err.too_large": {
+    "zh": "回答长到远超任何译文（已收到 {chars} 个字符），已停止读取。模型可能陷入了循环：请检查它的设置（temperature、重复惩罚）",
+    "en": "the answer grew past what any translation needs ({chars} characters arrived), so ocrlay stopped reading it. The model may be looping: check its settings (temperature, repetition penalty)"
+  },
+
+  "provider.hint.ark_endpoint": {
+    "zh": "请在火山方舟控制台创建推理接入点，并填入它的 ID（ep-…）。",
+    "en": "Create an inference endpoint in the Ark console and enter its id (ep-…)."
+  },
+  "provider.hint.ollama_list": {"zh": "请填入 `ollama list` 里列出的模型名。", "en": "Enter a model name from `ollama list`."},
+  "provider.hint.model_name": {"zh": "请填入服务商给出的模型名。", "en": "Enter the model name your provider gives."},
+  "provider.hint.tunnel": {
+    "zh": "请先打开 ssh 隧道（{command}）并保持窗口开着",
+    "en": "Open the ssh tunnel first ({command}) and keep its window open"
+  },
+  "provider.hint.start_ollama": {"zh": "请启动 ollama（`ollama serve`），或检查端口", "en": "Start ollama (`ollama serve`) or check the port"},
+  "provider.hint.start_tgw": {
+    "zh": "请用 --api 启动 text-generation-webui，或检查端口",
+    "en": "Start text-generation-webui with --api, or check the port"
+  },
+  "provider.hint.start_sakura": {
+    "zh": "请启动 Sakura 服务（llama 启动器 / llama-server），或检查端口",
+    "en": "Start the Sakura server (llama launcher / llama-server) or check the port"
+  },
+  "provider.hint.check_address": {"zh": "请检查地址和端口", "en": "Check the address and port"},
+
+  "pipeline.err.ocr": {"zh": "OCR 出错：{reason}", "en": "OCR failed: {reason}"},
+  "pipeline.err.no_engine": {
+    "zh": "OCR 引擎没有加载（见启动时的提示）",
+    "en": "the OCR engine is not loaded (see the message at start-up)"
+  },
+
+  "capture.err.backend": {
+    "zh": "无法截取屏幕：{reason}。在 Linux 上 ocrlay 需要 X11 会话（或设置了 DISPLAY 的 XWayland）",
+    "en": "cannot capture the screen: {reason}. On Linux ocrlay needs an X11 session (or XWayland with DISPLAY set)"
+  },
+  "capture.err.monitor_gone": {"zh": "显示器 {id} 已不存在", "en": "monitor {id} is gone"},
+  "capture.err.off_screen": {
+    "zh": "区域（{x}, {y}，{width}×{height}）不在任何显示器上",
+    "en": "the region Rect { x: {x}, y: {y}, width: {width}, height: {height} } is not on any monitor"
+  },
+  "capture.err.window_gone": {
+    "zh": "窗口 {id} 已不存在（已关闭或重启）；请在设置里重新选择",
+    "en": "the window {id} is gone (closed or restarted); pick it again in settings"
+  },
+  "capture.err.bound_window_missing": {
+    "zh": "区域绑定的窗口“{title}”没有打开；请先启动它，或在设置里解除绑定",
+    "en": "the window \"{title}\" the region is bound to is not open; start it, or unbind the region in settings"
+  },
+  "capture.err.covered": {
+    "zh": "ocrlay 的窗口（浮窗、设置或历史）盖住了区域，而{why}；请把它移开，或把区域绑定到游戏窗口",
+    "en": "an ocrlay window (overlay, settings or history) covers the region and {why}; move it aside, or bind the region to the game window"
+  },
+  "capture.err.covered_no_compositor": {
+    "zh": "这个系统无法读取它下面的内容（没有运行合成器）",
+    "en": "this system cannot read under it (no compositor is running)"
+  },
+  "capture.err.covered_nothing_under": {"zh": "它下面没有别的窗口", "en": "no other window lies under it"},
+
+  "memory.err.create_dir": {
+    "zh": "无法为历史数据库创建文件夹 {path}：{cause}",
+    "en": "Could not create the folder {path} for the history database: {cause}"
+  },
+  "memory.err.open": {"zh": "无法打开历史数据库 {path}：{cause}", "en": "Could not open the history database {path}: {cause}"},
+  "memory.err.newer_schema": {
+    "zh": "历史数据库 {path} 是更新版本的 ocrlay 写入的（架构版本 {found}；这个版本最多能读 {supported}）；请更新 ocrlay，或把这个文件移走以开始新的历史记录",
+    "en": "The history database {path} was written by a newer ocrlay (schema version {found}; this version reads up to {supported}); update ocrlay, or move the file away to start a new history"
+  },
+  "memory.err.move_aside": {
+    "zh": "历史数据库 {from} 已损坏（{reason}），且无法移到 {to}：{cause}；请关闭正在使用它的其他程序，或自己把它移走",
+    "en": "The history database {from} is damaged ({reason}) and could not be moved aside to {to}: {cause}; close other programs using it, or move it away yourself"
+  },
+  "memory.err.still_damaged": {
+    "zh": "历史数据库 {path} 已损坏并被移到 {moved_to}，但新的数据库也已损坏（{reason}）；请检查磁盘",
+    "en": "The history database {path} was damaged and moved to {moved_to}, but the new one is damaged too ({reason}); check the disk"
+  },
+  "memory.err.database": {
+    "zh": "无法在历史数据库 {path} 中{action}：{cause}",
+    "en": "Could not {action} in the history database {path}: {cause}"
+  },
+  "memory.err.export": {"zh": "无法写入历史记录的导出文件：{cause}", "en": "Could not write the history export: {cause}"},
+  "memory.err.with_advice": {"zh": "{what}。{advice}", "en": "{what}. {advice}"},
+  "memory.err.off": {
+    "zh": "翻译记忆与历史这次无法使用（{error}）。{advice}",
+    "en": "The translation memory and history are off this time: {error}. {advice}"
+  },
+  "memory.err.moved_aside": {
+    "zh": "历史数据库已损坏（{reason}）；已把它移到 {path}，并开始了新的数据库。",
+    "en": "The history database was damaged ({reason}); it was moved to {path} and a new one started."
+  },
+
+  "memory.advice.restart": {
+    "zh": "数据库已损坏：请重启 ocrlay，它会把损坏的文件移到一旁并开始新的历史记录。",
+    "en": "The database is damaged: restart ocrlay, which moves the damaged file aside and starts a new history."
+  },
+  "memory.advice.close_other": {
+    "zh": "另一个程序（第二个 ocrlay？）正在使用数据库，请关闭它后重试。",
+    "en": "Another program (a second ocrlay?) is using the database; close it and try again."
+  },
+  "memory.advice.free_space": {"zh": "磁盘已满，请腾出空间后重试。", "en": "The disk is full; free some space and try again."},
+  "memory.advice.permissions": {
+    "zh": "请确认你有权限写入数据库所在的文件夹，然后重启 ocrlay。",
+    "en": "Check that you may write to the database's folder, then restart ocrlay."
+  },
+  "memory.advice.retry": {"zh": "请重试；如果一直失败，请重启 ocrlay。", "en": "Try again; if it keeps failing, restart ocrlay."},
+
+  "memory.action.drop_old_lines": {"zh": "删除过期的历史记录", "en": "drop old history lines"},
+  "memory.action.drop_oldest_lines": {"zh": "删除最旧的历史记录", "en": "drop the oldest history lines"},
+  "memory.action.find_line": {"zh": "查找一条历史记录", "en": "find a history line"},
+  "memory.action.update_line": {"zh": "更新一条历史记录", "en": "update a history line"},
+  "memory.action.record_line": {"zh": "记录一行", "en": "record a line"},
+  "memory.action.read_history": {"zh": "读取历史记录", "en": "read the history"},
+  "memory.action.count_history": {"zh": "统计历史记录", "en": "count the history"},
+  "memory.action.save_correction": {"zh": "保存修改后的译文", "en": "save a corrected translation"},
+  "memory.action.delete_line": {"zh": "删除一条历史记录", "en": "delete a history line"},
+  "memory.action.clear_history": {"zh": "清空历史记录", "en": "clear the history"},
+  "memory.action.read_for_export": {"zh": "读取要导出的历史记录", "en": "read the history for export"},
+  "memory.action.look_up": {"zh": "查找译文", "en": "look up a translation"},
+  "memory.action.save_translation": {"zh": "保存译文", "en": "save a translation"},
+  "memory.action.count_translations": {"zh": "统计译文数量", "en": "count translations"},
+  "memory.action.drop_old_translations": {"zh": "删除旧的译文", "en": "drop old translations"},
+
+  "history.err_export_names_taken": {
+    "zh": "已经有一千个名为 {stem}… 的文件",
+    "en": "a thousand files named {stem}… already exist"
   }
 };

@@ -7,6 +7,7 @@ mod target;
 
 pub use target::{Reader, Target, WindowBinding};
 
+use crate::text::Text;
 use image::RgbaImage;
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
@@ -105,57 +106,76 @@ pub struct WindowInfo {
     pub rect: Rect,
 }
 
-/// Capture failures.
-#[derive(Debug, thiserror::Error)]
+/// Capture failures. [`CaptureError::text`] says one in either language (`capture.err.*` in the string table);
+/// `Display` is its English.
+#[derive(Debug)]
 pub enum CaptureError {
     /// The screen could not be read.
-    #[error("cannot capture the screen: {0}. On Linux ocrlay needs an X11 session (or XWayland with DISPLAY set)")]
     Backend(String),
+    /// The monitor to capture is gone (unplugged, or the display set-up changed).
+    MonitorGone(u32),
     /// The region lies on no monitor.
-    #[error("the region {0:?} is not on any monitor")]
     OffScreen(Rect),
     /// No window has this id any more.
-    #[error("the window {0} is gone (closed or restarted); pick it again in settings")]
     WindowGone(u32),
     /// The bound window is not open (found by title).
-    #[error("the window \"{0}\" the region is bound to is not open; start it, or unbind the region in settings")]
     BoundWindowMissing(String),
     /// An ocrlay window covers the region and nothing under it can be read.
-    #[error("an ocrlay window (overlay, settings or history) covers the region and {0}; move it aside, or bind the region to the game window")]
-    Covered(&'static str),
+    Covered(Covered),
+}
+
+/// Why nothing can be read under an ocrlay window that covers the region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Covered {
+    /// This system cannot read a window where another covers it (X11 without a compositor).
+    NoCompositor,
+    /// No other window lies under the region.
+    NothingUnder,
 }
 
 impl CaptureError {
-    /// The message in the UI's language: Chinese when `zh`, else the English of `Display`.
-    pub fn message(&self, zh: bool) -> String {
-        if !zh {
-            return self.to_string();
-        }
+    /// What went wrong, as a sentence of the string table (the capture library's own words are kept as they
+    /// came).
+    pub fn text(&self) -> Text {
         match self {
-            CaptureError::Backend(e) => format!(
-                "无法截取屏幕：{e}。在 Linux 上 ocrlay 需要 X11 会话（或设置了 DISPLAY 的 XWayland）"
+            CaptureError::Backend(e) => Text::new("capture.err.backend").with("reason", e),
+            CaptureError::MonitorGone(id) => Text::new("capture.err.backend").with_text(
+                "reason",
+                Text::new("capture.err.monitor_gone").with("id", id),
             ),
-            CaptureError::OffScreen(r) => format!(
-                "区域（{}, {}，{}×{}）不在任何显示器上",
-                r.x, r.y, r.width, r.height
-            ),
-            CaptureError::WindowGone(id) => {
-                format!("窗口 {id} 已不存在（已关闭或重启）；请在设置里重新选择")
+            CaptureError::OffScreen(r) => Text::new("capture.err.off_screen")
+                .with("x", r.x)
+                .with("y", r.y)
+                .with("width", r.width)
+                .with("height", r.height),
+            CaptureError::WindowGone(id) => Text::new("capture.err.window_gone").with("id", id),
+            CaptureError::BoundWindowMissing(title) => {
+                Text::new("capture.err.bound_window_missing").with("title", title)
             }
-            CaptureError::BoundWindowMissing(title) => format!(
-                "区域绑定的窗口“{title}”没有打开；请先启动它，或在设置里解除绑定"
+            CaptureError::Covered(why) => Text::new("capture.err.covered").with_text(
+                "why",
+                match why {
+                    Covered::NoCompositor => Text::new("capture.err.covered_no_compositor"),
+                    Covered::NothingUnder => Text::new("capture.err.covered_nothing_under"),
+                },
             ),
-            CaptureError::Covered(why) => {
-                let why = if why.contains("no compositor") {
-                    "这个系统无法读取它下面的内容（没有运行合成器）"
-                } else {
-                    "它下面没有别的窗口"
-                };
-                format!("ocrlay 的窗口（浮窗、设置或历史）盖住了区域，而{why}；请把它移开，或把区域绑定到游戏窗口")
-            }
         }
     }
+
+    /// [`CaptureError::text`] in the UI's language: Chinese when `zh`, else the English of `Display`.
+    pub fn message(&self, zh: bool) -> String {
+        self.text().render(if zh { "zh" } else { "en" })
+    }
 }
+
+/// What went wrong, in English.
+impl std::fmt::Display for CaptureError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
+impl std::error::Error for CaptureError {}
 
 fn backend(e: xcap::XCapError) -> CaptureError {
     CaptureError::Backend(e.to_string())
@@ -190,7 +210,7 @@ pub fn capture_monitor(id: u32) -> Result<RgbaImage, CaptureError> {
         .map_err(backend)?
         .into_iter()
         .find(|m| m.id().ok() == Some(id))
-        .ok_or(CaptureError::Backend(format!("monitor {id} is gone")))?;
+        .ok_or(CaptureError::MonitorGone(id))?;
     m.capture_image().map_err(backend)
 }
 
@@ -393,9 +413,7 @@ impl RegionReader {
             .covered_ok
             .get_or_insert_with(covered_capture_supported)
         {
-            return Err(CaptureError::Covered(
-                "this system cannot read under it (no compositor is running)",
-            ));
+            return Err(CaptureError::Covered(Covered::NoCompositor));
         }
         Ok(true)
     }
@@ -428,7 +446,7 @@ impl RegionReader {
                 return Ok(img);
             }
         }
-        Err(CaptureError::Covered("no other window lies under it"))
+        Err(CaptureError::Covered(Covered::NothingUnder))
     }
 }
 
@@ -627,9 +645,44 @@ mod tests {
         assert!(e.message(false).contains("is not open"));
         let zh = e.message(true);
         assert!(zh.contains("My Game") && zh.contains("没有打开"), "{zh}");
-        let covered =
-            CaptureError::Covered("this system cannot read under it (no compositor is running)");
+        let covered = CaptureError::Covered(Covered::NoCompositor);
         assert!(covered.message(true).contains("没有运行合成器"));
+    }
+
+    #[test]
+    fn every_capture_error_reads_in_both_languages() {
+        let r = Rect {
+            x: -10,
+            y: 20,
+            width: 300,
+            height: 40,
+        };
+        let off = CaptureError::OffScreen(r);
+        assert_eq!(
+            off.to_string(),
+            format!("the region {r:?} is not on any monitor")
+        );
+        assert_eq!(off.message(true), "区域（-10, 20，300×40）不在任何显示器上");
+        assert_eq!(
+            CaptureError::MonitorGone(3).to_string(),
+            "cannot capture the screen: monitor 3 is gone. On Linux ocrlay needs an X11 session (or XWayland \
+             with DISPLAY set)"
+        );
+        let unfilled = regex::Regex::new(r"\{\w+\}|capture\.err\.").unwrap();
+        for e in [
+            CaptureError::Backend("no display".into()),
+            CaptureError::MonitorGone(3),
+            off,
+            CaptureError::WindowGone(7),
+            CaptureError::BoundWindowMissing("My Game".into()),
+            CaptureError::Covered(Covered::NoCompositor),
+            CaptureError::Covered(Covered::NothingUnder),
+        ] {
+            for zh in [true, false] {
+                let s = e.message(zh);
+                assert!(!unfilled.is_match(&s), "{s}");
+            }
+        }
     }
 
     #[test]

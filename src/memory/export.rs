@@ -2,7 +2,7 @@
 //! formulas.
 
 use super::history::EachError;
-use super::{HistoryEntry, HistoryQuery, MemoryError, Store};
+use super::{Action, HistoryEntry, HistoryQuery, MemoryError, Store};
 use serde::Serialize;
 use std::io::{self, Write};
 use time::format_description::BorrowedFormatItem;
@@ -149,7 +149,7 @@ impl Store {
             f(e)
         })
         .map_err(|e| match e {
-            EachError::Db(cause) => self.db_error("read the history for export")(cause),
+            EachError::Db(cause) => self.db_error(Action::ReadForExport)(cause),
             EachError::Io(cause) => MemoryError::Export { cause },
         })?;
         Ok(n)

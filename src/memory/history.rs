@@ -2,7 +2,7 @@
 //! and deletion.
 
 use super::translations::{upsert, Origin};
-use super::{now_ms, MemoryError, MemoryKey, Store};
+use super::{now_ms, Action, MemoryError, MemoryKey, Store};
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, OptionalExtension, Row};
 use serde::{Deserialize, Serialize};
@@ -131,7 +131,7 @@ impl Store {
             dropped += self
                 .conn
                 .execute("DELETE FROM history WHERE time_ms < ?1", params![cutoff])
-                .map_err(self.db_error("drop old history lines"))?;
+                .map_err(self.db_error(Action::DropOldLines))?;
         }
         let keep = i64::try_from(self.history_max_rows).unwrap_or(i64::MAX);
         dropped += self
@@ -141,7 +141,7 @@ impl Store {
                  (SELECT id FROM history ORDER BY id DESC LIMIT 1 OFFSET ?1)",
                 params![keep],
             )
-            .map_err(self.db_error("drop the oldest history lines"))?;
+            .map_err(self.db_error(Action::DropOldestLines))?;
         if dropped > 0 {
             tracing::debug!(dropped, "history trimmed to its retention");
         }
@@ -166,7 +166,7 @@ impl Store {
                 )
                 .optional()
             })
-            .map_err(self.db_error("find a history line"))?;
+            .map_err(self.db_error(Action::FindLine))?;
         match existing {
             Some(id) => {
                 self.conn
@@ -174,7 +174,7 @@ impl Store {
                         "UPDATE history SET time_ms = ?1 WHERE id = ?2",
                         params![entry.time_ms, id],
                     )
-                    .map_err(self.db_error("update a history line"))?;
+                    .map_err(self.db_error(Action::UpdateLine))?;
                 Ok(id)
             }
             None => self.record(entry),
@@ -206,7 +206,7 @@ impl Store {
                     k.to
                 ])
             })
-            .map_err(self.db_error("record a line"))
+            .map_err(self.db_error(Action::RecordLine))
     }
 
     /// History lines matching `query`, newest first.
@@ -217,7 +217,7 @@ impl Store {
             Ok(())
         })
         .map_err(|e| match e {
-            EachError::Db(cause) => self.db_error("read the history")(cause),
+            EachError::Db(cause) => self.db_error(Action::ReadHistory)(cause),
             EachError::Io(cause) => MemoryError::Export { cause },
         })?;
         Ok(out)
@@ -232,7 +232,7 @@ impl Store {
                 history_row,
             )
             .optional()
-            .map_err(self.db_error("read the history"))
+            .map_err(self.db_error(Action::ReadHistory))
     }
 
     /// How many history lines match `query`'s search and region (its paging fields are ignored).
@@ -245,7 +245,7 @@ impl Store {
                 |r| r.get::<_, i64>(0),
             )
             .map(|n| n.max(0) as u64)
-            .map_err(self.db_error("count the history"))
+            .map_err(self.db_error(Action::CountHistory))
     }
 
     /// The distinct regions and window titles in the history, sorted.
@@ -253,7 +253,7 @@ impl Store {
         self.conn
             .prepare("SELECT DISTINCT region FROM history ORDER BY region")
             .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
-            .map_err(self.db_error("read the history"))
+            .map_err(self.db_error(Action::ReadHistory))
     }
 
     /// Replaces the translation of history line `id` with the user's and makes it the remembered translation for
@@ -283,7 +283,7 @@ impl Store {
                 tx.commit()?;
                 Ok(Some(outcome))
             })
-            .map_err(self.db_error("save a corrected translation"))?;
+            .map_err(self.db_error(Action::SaveCorrection))?;
         match outcome {
             Some(outcome) => {
                 self.after_write(outcome)?;
@@ -298,7 +298,7 @@ impl Store {
         self.conn
             .execute("DELETE FROM history WHERE id = ?1", [id])
             .map(|n| n > 0)
-            .map_err(self.db_error("delete a history line"))
+            .map_err(self.db_error(Action::DeleteLine))
     }
 
     /// Deletes every history line (the translation memory stays). Returns how many there were.
@@ -306,7 +306,7 @@ impl Store {
         self.conn
             .execute("DELETE FROM history", [])
             .map(|n| n as u64)
-            .map_err(self.db_error("clear the history"))
+            .map_err(self.db_error(Action::ClearHistory))
     }
 
     /// Runs `f` on each history line `query` selects (newest first, or oldest first among those), streaming.

@@ -31,6 +31,7 @@ pub use normalize::{normalize_source, prompt_fingerprint};
 pub use schema::{MovedAside, SCHEMA_VERSION};
 pub use translations::{MemoryKey, PutOutcome, Remembered};
 
+use crate::text::Text;
 use rusqlite::{Connection, ErrorCode};
 use std::fmt;
 use std::io;
@@ -45,10 +46,12 @@ pub const DEFAULT_MAX_ENTRIES: usize = 50_000;
 pub const PAGE_CACHE_KIB: i64 = 8 * 1024;
 
 /// Why the store could not do what was asked. Every message names the file and what went wrong.
-#[derive(Debug, thiserror::Error)]
+///
+/// [`MemoryError::text`] says it with [what to do](MemoryError::advice), in either language (`memory.err.*`
+/// in the string table); `Display` is what went wrong, in English.
+#[derive(Debug)]
 pub enum MemoryError {
     /// The folder for the database could not be created.
-    #[error("could not create the folder {path} for the history database: {cause}")]
     CreateDir {
         /// The folder.
         path: PathBuf,
@@ -56,7 +59,6 @@ pub enum MemoryError {
         cause: io::Error,
     },
     /// SQLite could not open or set up the database (permissions, disk full, locked by another program…).
-    #[error("could not open the history database {path}: {cause}")]
     Open {
         /// The database file.
         path: PathBuf,
@@ -64,10 +66,6 @@ pub enum MemoryError {
         cause: rusqlite::Error,
     },
     /// The database was written by a newer ocrlay; it is left alone.
-    #[error(
-        "the history database {path} was written by a newer ocrlay (schema version {found}; this version reads \
-         up to {supported}); update ocrlay, or move the file away to start a new history"
-    )]
     NewerSchema {
         /// The database file.
         path: PathBuf,
@@ -77,10 +75,6 @@ pub enum MemoryError {
         supported: i64,
     },
     /// The database was damaged and could not be moved out of the way (it is still where it was).
-    #[error(
-        "the history database {from} is damaged ({reason}) and could not be moved aside to {to}: {cause}; close \
-         other programs using it, or move it away yourself"
-    )]
     MoveAside {
         /// The damaged file.
         from: PathBuf,
@@ -92,10 +86,6 @@ pub enum MemoryError {
         cause: io::Error,
     },
     /// The damaged database was moved aside, but the new one is damaged too (a failing disk?).
-    #[error(
-        "the history database {path} was damaged and moved to {moved_to}, but the new one is damaged too \
-         ({reason}); check the disk"
-    )]
     StillDamaged {
         /// The database file.
         path: PathBuf,
@@ -105,17 +95,15 @@ pub enum MemoryError {
         reason: String,
     },
     /// A query or write failed on an open database.
-    #[error("could not {action} in the history database {path}: {cause}")]
     Database {
         /// The database file (`:memory:` for an in-memory store).
         path: PathBuf,
-        /// What was being done, e.g. "save a translation".
-        action: &'static str,
+        /// What was being done.
+        action: Action,
         /// SQLite's error.
         cause: rusqlite::Error,
     },
     /// Writing an export failed.
-    #[error("could not write the history export: {cause}")]
     Export {
         /// The I/O error (CSV and JSON errors are carried as I/O errors).
         cause: io::Error,
@@ -135,35 +123,62 @@ impl MemoryError {
         }
     }
 
-    /// What the user can do about it, as one sentence: restart (a damaged file is then moved aside), close the
-    /// other program holding the database, free disk space, check the folder's permissions, or try again.
-    pub fn advice(&self) -> &'static str {
-        match self.remedy() {
-            Remedy::Restart => {
-                "The database is damaged: restart ocrlay, which moves the damaged file aside and starts a \
-                 new history."
-            }
-            Remedy::CloseOther => {
-                "Another program (a second ocrlay?) is using the database; close it and try again."
-            }
-            Remedy::FreeSpace => "The disk is full; free some space and try again.",
-            Remedy::Permissions => {
-                "Check that you may write to the database's folder, then restart ocrlay."
-            }
-            Remedy::Retry => "Try again; if it keeps failing, restart ocrlay.",
+    /// What went wrong, naming the file, as a sentence of the string table.
+    pub fn what(&self) -> Text {
+        match self {
+            MemoryError::CreateDir { path, cause } => Text::new("memory.err.create_dir")
+                .with("path", path.display())
+                .with("cause", cause),
+            MemoryError::Open { path, cause } => Text::new("memory.err.open")
+                .with("path", path.display())
+                .with("cause", cause),
+            MemoryError::NewerSchema {
+                path,
+                found,
+                supported,
+            } => Text::new("memory.err.newer_schema")
+                .with("path", path.display())
+                .with("found", found)
+                .with("supported", supported),
+            MemoryError::MoveAside {
+                from,
+                to,
+                reason,
+                cause,
+            } => Text::new("memory.err.move_aside")
+                .with("from", from.display())
+                .with("to", to.display())
+                .with("reason", reason)
+                .with("cause", cause),
+            MemoryError::StillDamaged {
+                path,
+                moved_to,
+                reason,
+            } => Text::new("memory.err.still_damaged")
+                .with("path", path.display())
+                .with("moved_to", moved_to.display())
+                .with("reason", reason),
+            MemoryError::Database {
+                path,
+                action,
+                cause,
+            } => Text::new("memory.err.database")
+                .with_text("action", action.text())
+                .with("path", path.display())
+                .with("cause", cause),
+            MemoryError::Export { cause } => Text::new("memory.err.export").with("cause", cause),
         }
     }
 
-    /// [`MemoryError::advice`] in Chinese.
-    pub fn advice_zh(&self) -> &'static str {
+    /// What the user can do about it, as one sentence: restart (a damaged file is then moved aside), close the
+    /// other program holding the database, free disk space, check the folder's permissions, or try again.
+    pub fn advice(&self) -> Text {
         match self.remedy() {
-            Remedy::Restart => {
-                "数据库已损坏：请重启 ocrlay，它会把损坏的文件移到一旁并开始新的历史记录。"
-            }
-            Remedy::CloseOther => "另一个程序（第二个 ocrlay？）正在使用数据库，请关闭它后重试。",
-            Remedy::FreeSpace => "磁盘已满，请腾出空间后重试。",
-            Remedy::Permissions => "请确认你有权限写入数据库所在的文件夹，然后重启 ocrlay。",
-            Remedy::Retry => "请重试；如果一直失败，请重启 ocrlay。",
+            Remedy::Restart => Text::new("memory.advice.restart"),
+            Remedy::CloseOther => Text::new("memory.advice.close_other"),
+            Remedy::FreeSpace => Text::new("memory.advice.free_space"),
+            Remedy::Permissions => Text::new("memory.advice.permissions"),
+            Remedy::Retry => Text::new("memory.advice.retry"),
         }
     }
 
@@ -187,15 +202,84 @@ impl MemoryError {
         }
     }
 
-    /// The error as sentences for the user: what went wrong (naming the file), then [what to do](Self::advice).
-    pub fn message(&self) -> String {
-        let what = self.to_string();
+    /// The error as sentences for the user: [what went wrong](Self::what) (naming the file), then
+    /// [what to do](Self::advice).
+    pub fn text(&self) -> Text {
+        Text::new("memory.err.with_advice")
+            .with_text("what", self.what())
+            .with_text("advice", self.advice())
+    }
+}
+
+/// What went wrong, in English, starting in lower case (it follows a colon in the log).
+impl fmt::Display for MemoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let what = self.what().to_string();
         let mut chars = what.chars();
-        let what: String = match chars.next() {
-            Some(c) => c.to_uppercase().chain(chars).collect(),
-            None => String::new(),
-        };
-        format!("{what}. {}", self.advice())
+        if let Some(first) = chars.next() {
+            write!(f, "{}", first.to_lowercase())?;
+        }
+        f.write_str(chars.as_str())
+    }
+}
+
+impl std::error::Error for MemoryError {}
+
+/// What the store was doing when a query or write failed ([`MemoryError::Database`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// "Drop old history lines".
+    DropOldLines,
+    /// "Drop the oldest history lines".
+    DropOldestLines,
+    /// "Find a history line".
+    FindLine,
+    /// "Update a history line".
+    UpdateLine,
+    /// "Record a line".
+    RecordLine,
+    /// "Read the history".
+    ReadHistory,
+    /// "Count the history".
+    CountHistory,
+    /// "Save a corrected translation".
+    SaveCorrection,
+    /// "Delete a history line".
+    DeleteLine,
+    /// "Clear the history".
+    ClearHistory,
+    /// "Read the history for export".
+    ReadForExport,
+    /// "Look up a translation".
+    LookUp,
+    /// "Save a translation".
+    SaveTranslation,
+    /// "Count translations".
+    CountTranslations,
+    /// "Drop old translations".
+    DropOldTranslations,
+}
+
+impl Action {
+    /// What was being done, as words of the string table ("could not … in the history database").
+    pub fn text(self) -> Text {
+        match self {
+            Action::DropOldLines => Text::new("memory.action.drop_old_lines"),
+            Action::DropOldestLines => Text::new("memory.action.drop_oldest_lines"),
+            Action::FindLine => Text::new("memory.action.find_line"),
+            Action::UpdateLine => Text::new("memory.action.update_line"),
+            Action::RecordLine => Text::new("memory.action.record_line"),
+            Action::ReadHistory => Text::new("memory.action.read_history"),
+            Action::CountHistory => Text::new("memory.action.count_history"),
+            Action::SaveCorrection => Text::new("memory.action.save_correction"),
+            Action::DeleteLine => Text::new("memory.action.delete_line"),
+            Action::ClearHistory => Text::new("memory.action.clear_history"),
+            Action::ReadForExport => Text::new("memory.action.read_for_export"),
+            Action::LookUp => Text::new("memory.action.look_up"),
+            Action::SaveTranslation => Text::new("memory.action.save_translation"),
+            Action::CountTranslations => Text::new("memory.action.count_translations"),
+            Action::DropOldTranslations => Text::new("memory.action.drop_old_translations"),
+        }
     }
 }
 
@@ -244,22 +328,24 @@ pub fn open_for(
     if !m.cache && !m.history {
         return None;
     }
+    let lang = if zh { "zh" } else { "en" };
     let path = default_path()?;
     match Store::open_with(&path, &StoreOptions::from_settings(m)) {
         Ok((store, aside)) => {
             if let Some(aside) = aside {
                 tracing::warn!("{aside}");
-                notes.push(aside.to_string());
+                notes.push(aside.text().render(lang));
             }
             Some(std::sync::Arc::new(std::sync::Mutex::new(store)))
         }
         Err(e) => {
             tracing::error!("translation memory unavailable: {e}");
-            notes.push(if zh {
-                format!("翻译记忆与历史这次无法使用（{e}）。{}", e.advice_zh())
-            } else {
-                format!("The translation memory and history are off this time: {e}")
-            });
+            notes.push(
+                Text::new("memory.err.off")
+                    .with_text("error", e.what())
+                    .with_text("advice", e.advice())
+                    .render(lang),
+            );
             None
         }
     }
@@ -333,7 +419,7 @@ impl Store {
         self.max_entries as usize
     }
 
-    fn db_error(&self, action: &'static str) -> impl FnOnce(rusqlite::Error) -> MemoryError + '_ {
+    fn db_error(&self, action: Action) -> impl FnOnce(rusqlite::Error) -> MemoryError + '_ {
         move |cause| MemoryError::Database {
             path: self.path.clone(),
             action,
@@ -382,40 +468,101 @@ mod tests {
     }
 
     #[test]
+    fn every_error_reads_in_both_languages() {
+        let path = || PathBuf::from("/d/history.sqlite3");
+        let unfilled = regex::Regex::new(r"\{\w+\}|memory\.(err|advice|action)\.").unwrap();
+        for e in [
+            MemoryError::CreateDir {
+                path: path(),
+                cause: io::Error::other("denied"),
+            },
+            MemoryError::Open {
+                path: path(),
+                cause: sqlite_error(rusqlite::ffi::SQLITE_CANTOPEN),
+            },
+            MemoryError::NewerSchema {
+                path: path(),
+                found: 9,
+                supported: 2,
+            },
+            MemoryError::MoveAside {
+                from: path(),
+                to: path(),
+                reason: "not a database".into(),
+                cause: io::Error::other("busy"),
+            },
+            MemoryError::StillDamaged {
+                path: path(),
+                moved_to: path(),
+                reason: "not a database".into(),
+            },
+            MemoryError::Database {
+                path: path(),
+                action: Action::SaveTranslation,
+                cause: sqlite_error(rusqlite::ffi::SQLITE_FULL),
+            },
+            MemoryError::Export {
+                cause: io::Error::other("boom"),
+            },
+        ] {
+            for lang in ["zh", "en"] {
+                let s = e.text().render(lang);
+                assert!(!unfilled.is_match(&s), "{s}");
+            }
+            assert!(e.to_string().starts_with(char::is_lowercase), "{e}");
+        }
+    }
+
+    #[test]
     fn errors_advise_by_what_sqlite_said() {
         let database = |code| MemoryError::Database {
             path: PathBuf::from("/d/history.sqlite3"),
-            action: "read the history",
+            action: Action::ReadHistory,
             cause: sqlite_error(code),
         };
         let busy = database(rusqlite::ffi::SQLITE_BUSY);
-        assert!(busy.advice().contains("close it and try again"));
-        assert!(busy.advice_zh().contains("请关闭它后重试"));
+        assert!(busy.advice().to_string().contains("close it and try again"));
+        assert!(busy.advice().render("zh").contains("请关闭它后重试"));
         assert!(database(rusqlite::ffi::SQLITE_FULL)
             .advice()
+            .to_string()
             .contains("The disk is full"));
         assert!(database(rusqlite::ffi::SQLITE_CORRUPT)
             .advice()
+            .to_string()
             .contains("moves the damaged file aside"));
         let open = MemoryError::Open {
             path: PathBuf::from("/d/history.sqlite3"),
             cause: sqlite_error(rusqlite::ffi::SQLITE_CANTOPEN),
         };
-        assert!(open.advice().contains("may write to the database's folder"));
+        assert!(open
+            .advice()
+            .to_string()
+            .contains("may write to the database's folder"));
         let export = MemoryError::Export {
             cause: io::Error::other("boom"),
         };
         assert_eq!(
-            export.advice(),
+            export.advice().to_string(),
             "Try again; if it keeps failing, restart ocrlay."
         );
         assert_eq!(
-            busy.message(),
+            busy.text().to_string(),
             format!(
                 "Could not read the history in the history database /d/history.sqlite3: {}. {}",
                 sqlite_error(rusqlite::ffi::SQLITE_BUSY),
                 busy.advice()
             )
         );
+        assert_eq!(
+            busy.text().render("zh"),
+            format!(
+                "无法在历史数据库 /d/history.sqlite3 中读取历史记录：{}。{}",
+                sqlite_error(rusqlite::ffi::SQLITE_BUSY),
+                busy.advice().render("zh")
+            )
+        );
+        // The log's English follows a colon.
+        assert!(busy.to_string().starts_with("could not read the history"));
     }
 }

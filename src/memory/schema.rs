@@ -2,6 +2,7 @@
 //! file's private permissions.
 
 use super::{MemoryError, Store, StoreOptions, PAGE_CACHE_KIB};
+use crate::text::Text;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode};
 use std::fmt;
@@ -67,14 +68,19 @@ pub struct MovedAside {
     pub reason: String,
 }
 
+impl MovedAside {
+    /// What happened, for the user, as a sentence of the string table.
+    pub fn text(&self) -> Text {
+        Text::new("memory.err.moved_aside")
+            .with("reason", &self.reason)
+            .with("path", self.to.display())
+    }
+}
+
+/// What happened, in English.
 impl fmt::Display for MovedAside {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "The history database was damaged ({}); it was moved to {} and a new one started.",
-            self.reason,
-            self.to.display()
-        )
+        self.text().fmt(f)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The translation memory: a line sent the same way again is answered from here, the user's correction
 //! first; the least recently used provider answers go once the memory is full.
 
-use super::{normalize_source, now_ms, MemoryError, Store};
+use super::{normalize_source, now_ms, Action, MemoryError, Store};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
@@ -88,7 +88,7 @@ impl Store {
                 )
                 .optional()
             })
-            .map_err(self.db_error("look up a translation"))
+            .map_err(self.db_error(Action::LookUp))
     }
 
     /// Remembers a provider's answer for `key`. A user correction for the same key is kept
@@ -122,7 +122,7 @@ impl Store {
                 tx.commit()?;
                 Ok(outcome)
             })
-            .map_err(self.db_error("save a translation"))?;
+            .map_err(self.db_error(Action::SaveTranslation))?;
         self.after_write(outcome)?;
         Ok(outcome)
     }
@@ -142,7 +142,7 @@ impl Store {
                 r.get::<_, i64>(0)
             })
             .map(|n| n.max(0) as u64)
-            .map_err(self.db_error("count translations"))
+            .map_err(self.db_error(Action::CountTranslations))
     }
 
     /// Drops least recently used provider answers once the memory holds more than the bound, down to 1% under
@@ -165,7 +165,7 @@ impl Store {
                  (SELECT id FROM translations WHERE edited = 0 ORDER BY last_used LIMIT ?1)",
                 [excess as i64],
             )
-            .map_err(self.db_error("drop old translations"))?;
+            .map_err(self.db_error(Action::DropOldTranslations))?;
         self.entries = actual.saturating_sub(deleted as u64);
         tracing::debug!(deleted, left = self.entries, "translation memory trimmed");
         Ok(())

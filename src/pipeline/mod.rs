@@ -18,6 +18,7 @@ use crate::memory::{self, Store};
 use crate::ocr::{self, EngineParams, OcrEngine, RecognizeOptions, TextDirection};
 use crate::providers::prompt::ContextPair;
 use crate::providers::Endpoint;
+use crate::text::Text;
 use image::RgbaImage;
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -83,17 +84,27 @@ pub enum Problem {
 }
 
 impl Problem {
+    /// The words for the user, as a sentence of the string table.
+    ///
+    /// An OCR error's own words are its English here (`src/ocr/` has no sentence of the table yet);
+    /// [`Problem::message`] says them in Chinese too.
+    pub fn text(&self) -> Text {
+        match self {
+            Problem::Capture(e) => e.text(),
+            Problem::Ocr(e) => Text::new("pipeline.err.ocr").with("reason", e),
+            Problem::NoEngine => Text::new("pipeline.err.no_engine"),
+            Problem::Provider(e) => e.text(),
+        }
+    }
+
     /// The words for the user, in Chinese when `zh`.
     pub fn message(&self, zh: bool) -> String {
-        match (self, zh) {
-            (Problem::Capture(e), _) => e.message(zh),
-            (Problem::Ocr(e), true) => format!("OCR 出错：{}", e.message(true)),
-            (Problem::Ocr(e), false) => format!("OCR failed: {e}"),
-            (Problem::NoEngine, true) => "OCR 引擎没有加载（见启动时的提示）".into(),
-            (Problem::NoEngine, false) => {
-                "the OCR engine is not loaded (see the message at start-up)".into()
-            }
-            (Problem::Provider(e), _) => e.message(zh),
+        let lang = if zh { "zh" } else { "en" };
+        match self {
+            Problem::Ocr(e) => Text::new("pipeline.err.ocr")
+                .with("reason", e.message(zh))
+                .render(lang),
+            _ => self.text().render(lang),
         }
     }
 }
@@ -101,7 +112,7 @@ impl Problem {
 /// Two problems are the same when they say the same (the errors inside compare no other way).
 impl PartialEq for Problem {
     fn eq(&self, other: &Self) -> bool {
-        self.message(false) == other.message(false)
+        self.text().to_string() == other.text().to_string()
     }
 }
 

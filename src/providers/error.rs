@@ -1,5 +1,9 @@
 //! Errors a provider call can end in, each worded so that the user knows what to do next.
+//!
+//! The words are sentences of the string table (`ui/strings.js`, keys `provider.err.*` and `provider.hint.*`):
+//! [`ProviderError::text`] says an error in either language, and `Display` is its English.
 
+use crate::text::Text;
 use std::fmt;
 use std::time::Duration;
 
@@ -41,43 +45,34 @@ impl ProviderError {
 }
 
 /// What went wrong, in words a user can act on.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum ErrorKind {
     /// No key is set for a provider that needs one.
-    #[error("no API key is set. Create one at {key_page} and enter it in settings (or set OCRLAY_API_KEY)")]
     MissingKey {
         /// Where keys are made.
         key_page: String,
     },
     /// The key does not have the form the provider needs.
-    #[error("the key must be APIKey:APISecret (both from the console, joined by a colon)")]
     KeyFormat,
     /// No model is set and the provider has no default.
-    #[error("no model is set. {hint}")]
     MissingModel {
         /// Where to find one.
         hint: Hint,
     },
     /// The configured address is unusable.
-    #[error("{0}")]
-    Url(#[from] super::url::UrlError),
+    Url(super::url::UrlError),
     /// The configured proxy is unusable.
-    #[error("{0}")]
-    ProxyConfig(#[from] super::proxy::ProxyError),
+    ProxyConfig(super::proxy::ProxyError),
     /// 401/403.
-    #[error("the API key was rejected ({status}{detail}). Check the key in settings{key_page}")]
     Unauthorized {
         /// HTTP status.
         status: u16,
         /// The server's words, prefixed with ": ".
         detail: String,
-        /// " — new keys: URL", or empty.
+        /// Where new keys are made, or empty.
         key_page: String,
     },
     /// The account is out of credit (402, `insufficient_quota`).
-    #[error(
-        "the account is out of credit or quota ({status}{detail}). Top it up or switch provider"
-    )]
     Quota {
         /// HTTP status.
         status: u16,
@@ -85,7 +80,6 @@ pub enum ErrorKind {
         detail: String,
     },
     /// The model is unknown.
-    #[error("the model '{model}' does not exist here ({status}{detail}). Pick one from the model list in settings")]
     ModelNotFound {
         /// The model asked for.
         model: String,
@@ -95,13 +89,11 @@ pub enum ErrorKind {
         detail: String,
     },
     /// 404 that is not about the model: the address is wrong.
-    #[error("nothing answers at {url} (404). Check the API address: it usually ends in /v1/chat/completions")]
     EndpointNotFound {
         /// The URL requested.
         url: String,
     },
     /// 429.
-    #[error("too many requests (429{detail}). Wait a moment{}", retry_hint(*.retry_after))]
     RateLimited {
         /// The server's words.
         detail: String,
@@ -109,18 +101,13 @@ pub enum ErrorKind {
         retry_after: Option<Duration>,
     },
     /// The prompt exceeds the model's context.
-    #[error("the text is too long for the model's context{detail}. Select a smaller region, lower the context lines, or start the server with a larger context (llama.cpp: -c)")]
     ContextTooLong {
         /// The server's words.
         detail: String,
     },
     /// The server is up but still loading the model (llama.cpp 503).
-    #[error(
-        "the server is still loading the model (503). Wait until it has loaded, then try again"
-    )]
     Loading,
     /// 5xx.
-    #[error("the server failed ({status}{detail}). Try again later")]
     Server {
         /// HTTP status.
         status: u16,
@@ -128,7 +115,6 @@ pub enum ErrorKind {
         detail: String,
     },
     /// Other 4xx.
-    #[error("the request was refused ({status}{detail})")]
     BadRequest {
         /// HTTP status.
         status: u16,
@@ -136,7 +122,6 @@ pub enum ErrorKind {
         detail: String,
     },
     /// The proxy could not be used.
-    #[error("the proxy {proxy} could not be used ({detail}). Start your proxy program (Clash: 127.0.0.1:7890) or change the proxy in settings")]
     Proxy {
         /// The proxy, password hidden.
         proxy: String,
@@ -144,15 +129,11 @@ pub enum ErrorKind {
         detail: String,
     },
     /// DNS lookup failed.
-    #[error(
-        "cannot find the server '{host}' (DNS lookup failed). Check the address and your network"
-    )]
     Dns {
         /// The host name.
         host: String,
     },
     /// Nothing listens at the address.
-    #[error("nothing is listening at {url} (connection refused). {hint}")]
     ConnectionRefused {
         /// Where we tried.
         url: String,
@@ -160,7 +141,6 @@ pub enum ErrorKind {
         hint: Hint,
     },
     /// Another connection failure.
-    #[error("cannot connect to {host} ({detail}). Check your network, or set a proxy in settings")]
     Connect {
         /// The host.
         host: String,
@@ -168,13 +148,11 @@ pub enum ErrorKind {
         detail: String,
     },
     /// No answer in time.
-    #[error("no answer within {} s. The server is slow or unreachable; for slow local models raise the read timeout in settings", .after.as_secs())]
     Timeout {
         /// The limit that ran out.
         after: Duration,
     },
     /// The stream ended before the answer was complete.
-    #[error("the answer was cut off before it was complete ({} characters arrived){detail}. Try again", .partial.chars().count())]
     Truncated {
         /// What arrived.
         partial: String,
@@ -182,7 +160,6 @@ pub enum ErrorKind {
         detail: String,
     },
     /// The server sent an error object in the middle of a stream.
-    #[error("the server reported an error mid-answer: {detail}")]
     Stream {
         /// The server's words.
         detail: String,
@@ -190,23 +167,19 @@ pub enum ErrorKind {
         partial: String,
     },
     /// The body is not JSON (an HTML page, a proxy's error page…).
-    #[error("the answer is not JSON ({snippet}). Check the API address: it must be an OpenAI-compatible chat/completions URL")]
     NotJson {
         /// The start of the body.
         snippet: String,
     },
     /// The key would cross the network unencrypted.
-    #[error("the address is plain http:// to {host}, so your API key would cross the network unencrypted. Use its https:// address (or, for a server that needs no key, leave the key empty)")]
     InsecureKey {
         /// The remote host.
         host: String,
     },
     /// The answer was well formed but had no text.
-    #[error("the answer contained no translation")]
     Empty,
     /// The whole call took longer than its overall limit (a server that trickles keep-alives, streams only
     /// reasoning, or never ends).
-    #[error("no complete answer within {} s, so ocrlay stopped waiting ({} characters had arrived). The server may be stuck or still thinking; for slow local models raise the overall time limit in settings (Network)", .after.as_secs(), .partial.chars().count())]
     Deadline {
         /// The limit that ran out.
         after: Duration,
@@ -214,13 +187,11 @@ pub enum ErrorKind {
         partial: String,
     },
     /// The model started repeating one short pattern over and over: the loop was cut.
-    #[error("the model started repeating itself, so ocrlay cut the answer there (shown above). Lower its temperature or raise its repetition penalty, or try again")]
     Looping {
         /// The answer before the loop, with one copy of the repeated pattern.
         partial: String,
     },
     /// The answer was far larger than any translation: the server does not stop.
-    #[error("the answer grew past what any translation needs ({} characters arrived), so ocrlay stopped reading it. The model may be looping: check its settings (temperature, repetition penalty)", .partial.chars().count())]
     TooLarge {
         /// What arrived.
         partial: String,
@@ -249,151 +220,147 @@ pub enum Hint {
 }
 
 impl Hint {
-    /// The hint in Chinese.
-    pub fn zh(self) -> String {
+    /// The hint, as a sentence of the string table.
+    pub fn text(self) -> Text {
         match self {
-            Hint::ArkEndpoint => "请在火山方舟控制台创建推理接入点，并填入它的 ID（ep-…）。".into(),
-            Hint::OllamaList => "请填入 `ollama list` 里列出的模型名。".into(),
-            Hint::ModelName => "请填入服务商给出的模型名。".into(),
-            Hint::Tunnel => format!(
-                "请先打开 ssh 隧道（{}）并保持窗口开着",
-                super::catalog::TUNNEL_COMMAND
-            ),
-            Hint::StartOllama => "请启动 ollama（`ollama serve`），或检查端口".into(),
-            Hint::StartTgw => "请用 --api 启动 text-generation-webui，或检查端口".into(),
-            Hint::StartSakura => {
-                "请启动 Sakura 服务（llama 启动器 / llama-server），或检查端口".into()
+            Hint::ArkEndpoint => Text::new("provider.hint.ark_endpoint"),
+            Hint::OllamaList => Text::new("provider.hint.ollama_list"),
+            Hint::ModelName => Text::new("provider.hint.model_name"),
+            Hint::Tunnel => {
+                Text::new("provider.hint.tunnel").with("command", super::catalog::TUNNEL_COMMAND)
             }
-            Hint::CheckAddress => "请检查地址和端口".into(),
+            Hint::StartOllama => Text::new("provider.hint.start_ollama"),
+            Hint::StartTgw => Text::new("provider.hint.start_tgw"),
+            Hint::StartSakura => Text::new("provider.hint.start_sakura"),
+            Hint::CheckAddress => Text::new("provider.hint.check_address"),
         }
     }
 }
 
+/// The hint in English.
 impl fmt::Display for Hint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Hint::ArkEndpoint => f.write_str(
-                "Create an inference endpoint in the Ark console and enter its id (ep-…).",
-            ),
-            Hint::OllamaList => f.write_str("Enter a model name from `ollama list`."),
-            Hint::ModelName => f.write_str("Enter the model name your provider gives."),
-            Hint::Tunnel => write!(
-                f,
-                "Open the ssh tunnel first ({}) and keep its window open",
-                super::catalog::TUNNEL_COMMAND
-            ),
-            Hint::StartOllama => f.write_str("Start ollama (`ollama serve`) or check the port"),
-            Hint::StartTgw => {
-                f.write_str("Start text-generation-webui with --api, or check the port")
-            }
-            Hint::StartSakura => f.write_str(
-                "Start the Sakura server (llama launcher / llama-server) or check the port",
-            ),
-            Hint::CheckAddress => f.write_str("Check the address and port"),
-        }
-    }
-}
-
-fn retry_hint(after: Option<Duration>) -> String {
-    match after {
-        Some(d) => format!(" (the server asks for {} s)", d.as_secs().max(1)),
-        None => String::new(),
+        self.text().fmt(f)
     }
 }
 
 impl ProviderError {
-    /// The message in the UI's language: Chinese when `zh`, else the English of `Display`.
+    /// The error as a sentence: the provider's name, then what went wrong.
+    pub fn text(&self) -> Text {
+        Text::new("provider.err.line")
+            .with("provider", &self.provider)
+            .with_text("kind", self.kind.text())
+    }
+
+    /// [`ProviderError::text`] in the UI's language: Chinese when `zh`, else the English of `Display`.
     pub fn message(&self, zh: bool) -> String {
-        if zh {
-            format!("{}：{}", self.provider, self.kind.zh())
-        } else {
-            self.to_string()
-        }
+        self.text().render(if zh { "zh" } else { "en" })
     }
 }
 
 impl ErrorKind {
-    /// The same message in Chinese (the server's own words and hints are kept as they came).
-    pub fn zh(&self) -> String {
-        let secs = |d: &Duration| d.as_secs();
+    /// What went wrong, as a sentence of the string table (the server's own words are kept as they came).
+    pub fn text(&self) -> Text {
         let chars = |s: &str| s.chars().count();
         match self {
             ErrorKind::MissingKey { key_page } => {
-                format!("还没有设置 API 密钥。请在 {key_page} 创建一个，然后填入设置（或设置 OCRLAY_API_KEY）")
+                Text::new("provider.err.missing_key").with("key_page", key_page)
             }
-            ErrorKind::KeyFormat => "密钥格式应为 APIKey:APISecret（控制台里的两项，用冒号连接）".into(),
-            ErrorKind::MissingModel { hint } => format!("还没有设置模型。{}", hint.zh()),
-            ErrorKind::Url(e) => format!("地址无法使用：{e}"),
-            ErrorKind::ProxyConfig(e) => format!("代理设置无法使用：{e}"),
+            ErrorKind::KeyFormat => Text::new("provider.err.key_format"),
+            ErrorKind::MissingModel { hint } => {
+                Text::new("provider.err.missing_model").with_text("hint", hint.text())
+            }
+            ErrorKind::Url(e) => Text::new("provider.err.url").with("reason", e),
+            ErrorKind::ProxyConfig(e) => Text::new("provider.err.proxy_config").with("reason", e),
             ErrorKind::Unauthorized {
                 status,
                 detail,
                 key_page,
-            } => format!("API 密钥被拒绝（{status}{detail}）。请检查设置里的密钥{key_page}"),
-            ErrorKind::Quota { status, detail } => {
-                format!("账户余额或额度已用完（{status}{detail}）。请充值或换一个翻译源")
+            } => {
+                let t = Text::new("provider.err.unauthorized")
+                    .with("status", status)
+                    .with("detail", detail);
+                if key_page.is_empty() {
+                    t.with("key_page", "")
+                } else {
+                    t.with_text(
+                        "key_page",
+                        Text::new("provider.err.new_keys").with("url", key_page),
+                    )
+                }
             }
+            ErrorKind::Quota { status, detail } => Text::new("provider.err.quota")
+                .with("status", status)
+                .with("detail", detail),
             ErrorKind::ModelNotFound {
                 model,
                 status,
                 detail,
-            } => format!("这里没有模型“{model}”（{status}{detail}）。请在设置的模型列表里选一个"),
+            } => Text::new("provider.err.model_not_found")
+                .with("model", model)
+                .with("status", status)
+                .with("detail", detail),
             ErrorKind::EndpointNotFound { url } => {
-                format!("{url} 没有响应（404）。请检查 API 地址：通常以 /v1/chat/completions 结尾")
+                Text::new("provider.err.endpoint_not_found").with("url", url)
             }
             ErrorKind::RateLimited {
                 detail,
                 retry_after,
             } => {
-                let wait = retry_after
-                    .map(|d| format!("（服务器要求等待 {} 秒）", d.as_secs().max(1)))
-                    .unwrap_or_default();
-                format!("请求太频繁（429{detail}）。请稍等再试{wait}")
+                let t = Text::new("provider.err.rate_limited").with("detail", detail);
+                match retry_after {
+                    Some(d) => t.with_text(
+                        "wait",
+                        Text::new("provider.err.retry_after").with("secs", d.as_secs().max(1)),
+                    ),
+                    None => t.with("wait", ""),
+                }
             }
-            ErrorKind::ContextTooLong { detail } => format!(
-                "文本超出了模型的上下文长度{detail}。请选小一点的区域、减少上下文行数，或用更大的上下文启动服务器（llama.cpp：-c）"
-            ),
-            ErrorKind::Loading => "服务器还在加载模型（503）。等加载完成后再试".into(),
-            ErrorKind::Server { status, detail } => format!("服务器出错（{status}{detail}）。请稍后再试"),
-            ErrorKind::BadRequest { status, detail } => format!("请求被拒绝（{status}{detail}）"),
-            ErrorKind::Proxy { proxy, detail } => format!(
-                "无法使用代理 {proxy}（{detail}）。请启动代理程序（Clash：127.0.0.1:7890）或在设置里修改代理"
-            ),
-            ErrorKind::Dns { host } => format!("找不到服务器“{host}”（域名解析失败）。请检查地址和网络"),
+            ErrorKind::ContextTooLong { detail } => {
+                Text::new("provider.err.context_too_long").with("detail", detail)
+            }
+            ErrorKind::Loading => Text::new("provider.err.loading"),
+            ErrorKind::Server { status, detail } => Text::new("provider.err.server")
+                .with("status", status)
+                .with("detail", detail),
+            ErrorKind::BadRequest { status, detail } => Text::new("provider.err.bad_request")
+                .with("status", status)
+                .with("detail", detail),
+            ErrorKind::Proxy { proxy, detail } => Text::new("provider.err.proxy")
+                .with("proxy", proxy)
+                .with("detail", detail),
+            ErrorKind::Dns { host } => Text::new("provider.err.dns").with("host", host),
             ErrorKind::ConnectionRefused { url, hint } => {
-                format!("{url} 没有程序在监听（连接被拒绝）。{}", hint.zh())
+                Text::new("provider.err.connection_refused")
+                    .with("url", url)
+                    .with_text("hint", hint.text())
             }
-            ErrorKind::Connect { host, detail } => {
-                format!("无法连接到 {host}（{detail}）。请检查网络，或在设置里设置代理")
+            ErrorKind::Connect { host, detail } => Text::new("provider.err.connect")
+                .with("host", host)
+                .with("detail", detail),
+            ErrorKind::Timeout { after } => {
+                Text::new("provider.err.timeout").with("secs", after.as_secs())
             }
-            ErrorKind::Timeout { after } => format!(
-                "{} 秒内没有回应。服务器太慢或无法访问；较慢的本地模型请在设置里调大读取超时",
-                secs(after)
-            ),
-            ErrorKind::Truncated { partial, detail } => format!(
-                "回答在完成前被中断（已收到 {} 个字符）{detail}。请重试",
-                chars(partial)
-            ),
-            ErrorKind::Stream { detail, .. } => format!("服务器在回答中途报错：{detail}"),
-            ErrorKind::NotJson { snippet } => format!(
-                "回答不是 JSON（{snippet}）。请检查 API 地址：必须是兼容 OpenAI 的 chat/completions 地址"
-            ),
-            ErrorKind::InsecureKey { host } => format!(
-                "地址是到 {host} 的明文 http://，API 密钥会不加密地在网络上传输。请改用它的 https:// 地址（不需要密钥的服务器可以把密钥留空）"
-            ),
-            ErrorKind::Empty => "回答里没有译文".into(),
-            ErrorKind::Deadline { after, partial } => format!(
-                "{} 秒内没有得到完整的回答，已停止等待（已收到 {} 个字符）。服务器可能卡住或还在思考；较慢的本地模型请在设置（网络）里调大总超时",
-                secs(after),
-                chars(partial)
-            ),
-            ErrorKind::Looping { .. } => {
-                "模型开始不停地重复自己，已在那里截断回答（见上方）。请调低它的 temperature 或提高重复惩罚，或者重试".into()
+            ErrorKind::Truncated { partial, detail } => Text::new("provider.err.truncated")
+                .with("chars", chars(partial))
+                .with("detail", detail),
+            ErrorKind::Stream { detail, .. } => {
+                Text::new("provider.err.stream").with("detail", detail)
             }
-            ErrorKind::TooLarge { partial } => format!(
-                "回答长到远超任何译文（已收到 {} 个字符），已停止读取。模型可能陷入了循环：请检查它的设置（temperature、重复惩罚）",
-                chars(partial)
-            ),
+            ErrorKind::NotJson { snippet } => {
+                Text::new("provider.err.not_json").with("snippet", snippet)
+            }
+            ErrorKind::InsecureKey { host } => {
+                Text::new("provider.err.insecure_key").with("host", host)
+            }
+            ErrorKind::Empty => Text::new("provider.err.empty"),
+            ErrorKind::Deadline { after, partial } => Text::new("provider.err.deadline")
+                .with("secs", after.as_secs())
+                .with("chars", chars(partial)),
+            ErrorKind::Looping { .. } => Text::new("provider.err.looping"),
+            ErrorKind::TooLarge { partial } => {
+                Text::new("provider.err.too_large").with("chars", chars(partial))
+            }
         }
     }
 
@@ -407,6 +374,35 @@ impl ErrorKind {
             }
             _ => false,
         }
+    }
+}
+
+/// What went wrong, in English (after the provider's name in a [`ProviderError`]).
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.text().fmt(f)
+    }
+}
+
+impl std::error::Error for ErrorKind {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ErrorKind::Url(e) => Some(e),
+            ErrorKind::ProxyConfig(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<super::url::UrlError> for ErrorKind {
+    fn from(e: super::url::UrlError) -> Self {
+        ErrorKind::Url(e)
+    }
+}
+
+impl From<super::proxy::ProxyError> for ErrorKind {
+    fn from(e: super::proxy::ProxyError) -> Self {
+        ErrorKind::ProxyConfig(e)
     }
 }
 
@@ -540,11 +536,7 @@ pub fn classify_status(
         401 | 403 => ErrorKind::Unauthorized {
             status,
             detail,
-            key_page: if key_page.is_empty() {
-                String::new()
-            } else {
-                format!(" — new keys: {key_page}")
-            },
+            key_page: key_page.to_string(),
         },
         402 => ErrorKind::Quota { status, detail },
         404 if w.json && (w.is_model() || w.code.contains("model")) => ErrorKind::ModelNotFound {
@@ -663,6 +655,151 @@ mod tests {
         assert!(!kind(401, "{}").is_retryable());
         assert!(!kind(403, "{}").is_retryable());
         assert!(!kind(404, "{}").is_retryable());
+    }
+
+    /// Every kind is a sentence of the string table in both languages, with every placeholder filled.
+    #[test]
+    fn every_kind_reads_in_both_languages() {
+        let d = Duration::from_secs(5);
+        let mut kinds = vec![
+            ErrorKind::MissingKey {
+                key_page: "https://k".into(),
+            },
+            ErrorKind::KeyFormat,
+            ErrorKind::Url(super::super::url::UrlError::Empty),
+            ErrorKind::ProxyConfig(super::super::proxy::ProxyError {
+                input: "x".into(),
+                reason: "no port".into(),
+            }),
+            ErrorKind::Unauthorized {
+                status: 401,
+                detail: ": bad key".into(),
+                key_page: "https://k".into(),
+            },
+            ErrorKind::Unauthorized {
+                status: 403,
+                detail: String::new(),
+                key_page: String::new(),
+            },
+            ErrorKind::Quota {
+                status: 402,
+                detail: String::new(),
+            },
+            ErrorKind::ModelNotFound {
+                model: "m".into(),
+                status: 404,
+                detail: String::new(),
+            },
+            ErrorKind::EndpointNotFound {
+                url: "http://x/v1".into(),
+            },
+            ErrorKind::RateLimited {
+                detail: String::new(),
+                retry_after: Some(d),
+            },
+            ErrorKind::RateLimited {
+                detail: ": slow down".into(),
+                retry_after: None,
+            },
+            ErrorKind::ContextTooLong {
+                detail: String::new(),
+            },
+            ErrorKind::Loading,
+            ErrorKind::Server {
+                status: 502,
+                detail: String::new(),
+            },
+            ErrorKind::BadRequest {
+                status: 400,
+                detail: String::new(),
+            },
+            ErrorKind::Proxy {
+                proxy: "http://127.0.0.1:7890".into(),
+                detail: "refused".into(),
+            },
+            ErrorKind::Dns { host: "x".into() },
+            ErrorKind::Connect {
+                host: "x".into(),
+                detail: "reset".into(),
+            },
+            ErrorKind::Timeout { after: d },
+            ErrorKind::Truncated {
+                partial: "abc".into(),
+                detail: String::new(),
+            },
+            ErrorKind::Stream {
+                detail: "boom".into(),
+                partial: String::new(),
+            },
+            ErrorKind::NotJson {
+                snippet: "<html>".into(),
+            },
+            ErrorKind::InsecureKey { host: "x".into() },
+            ErrorKind::Empty,
+            ErrorKind::Deadline {
+                after: d,
+                partial: "abc".into(),
+            },
+            ErrorKind::Looping {
+                partial: "abc".into(),
+            },
+            ErrorKind::TooLarge {
+                partial: "abc".into(),
+            },
+        ];
+        for hint in [
+            Hint::ArkEndpoint,
+            Hint::OllamaList,
+            Hint::ModelName,
+            Hint::Tunnel,
+            Hint::StartOllama,
+            Hint::StartTgw,
+            Hint::StartSakura,
+            Hint::CheckAddress,
+        ] {
+            kinds.push(ErrorKind::MissingModel { hint });
+            kinds.push(ErrorKind::ConnectionRefused {
+                url: "http://127.0.0.1:8080".into(),
+                hint,
+            });
+        }
+        let unfilled = regex::Regex::new(r"\{\w+\}|provider\.(err|hint)\.").unwrap();
+        for kind in kinds {
+            let e = ProviderError::new("P", kind);
+            assert_eq!(e.message(false), e.to_string());
+            for lang in ["zh", "en"] {
+                let s = e.message(lang == "zh");
+                assert!(s.starts_with('P') && !unfilled.is_match(&s), "{s}");
+            }
+        }
+    }
+
+    #[test]
+    fn sentences_keep_their_words() {
+        let limited = ProviderError::new(
+            "DeepSeek",
+            ErrorKind::RateLimited {
+                detail: ": slow down".into(),
+                retry_after: Some(Duration::from_millis(200)),
+            },
+        );
+        assert_eq!(
+            limited.to_string(),
+            "DeepSeek: too many requests (429: slow down). Wait a moment (the server asks for 1 s)"
+        );
+        assert_eq!(
+            limited.message(true),
+            "DeepSeek：请求太频繁（429: slow down）。请稍等再试（服务器要求等待 1 秒）"
+        );
+        let e = ProviderError::new("OpenAI", kind(401, r#"{"error":{"message":"bad key"}}"#));
+        assert_eq!(
+            e.to_string(),
+            "OpenAI: the API key was rejected (401: bad key). Check the key in settings — new keys: https://k"
+        );
+        let tunnel = ErrorKind::MissingModel { hint: Hint::Tunnel };
+        assert!(tunnel
+            .to_string()
+            .starts_with("no model is set. Open the ssh tunnel first (ssh -N"));
     }
 
     #[test]

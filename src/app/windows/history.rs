@@ -543,7 +543,7 @@ fn store_error(action: HistoryAction, id: Option<i64>, e: &MemoryError) -> Histo
     HistoryOut::Error {
         action,
         id,
-        message: Text::new("history.err_store").with("detail", e.message()),
+        message: Text::new("history.err_store").with_text("detail", e.text()),
     }
 }
 
@@ -564,8 +564,8 @@ fn export_stem(ms: i64) -> String {
 }
 
 /// Creates a new file `<stem>.<ext>` in `dir`, or `<stem>-1.<ext>`, `-2`… if taken: an existing file is never
-/// opened, so never overwritten.
-fn create_new(dir: &Path, stem: &str, ext: &str) -> io::Result<(PathBuf, File)> {
+/// opened, so never overwritten. `None` when a thousand such names are taken.
+fn create_new(dir: &Path, stem: &str, ext: &str) -> io::Result<Option<(PathBuf, File)>> {
     for n in 0..1000 {
         let name = if n == 0 {
             format!("{stem}.{ext}")
@@ -579,15 +579,12 @@ fn create_new(dir: &Path, stem: &str, ext: &str) -> io::Result<(PathBuf, File)> 
             .create_new(true)
             .open(&path)
         {
-            Ok(file) => return Ok((path, file)),
+            Ok(file) => return Ok(Some((path, file))),
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),
         }
     }
-    Err(io::Error::new(
-        io::ErrorKind::AlreadyExists,
-        format!("a thousand files named {stem}… already exist"),
-    ))
+    Ok(None)
 }
 
 /// Writes the lines `q` selects to a new file in `dir` named for `now_ms`; returns the file and the count, or
@@ -604,11 +601,18 @@ fn export(
             .with("dir", dir.display())
             .with("error", e)
     })?;
-    let (path, file) = create_new(dir, &export_stem(now_ms), format.extension()).map_err(|e| {
-        Text::new("history.err_export_file")
-            .with("dir", dir.display())
-            .with("error", e)
-    })?;
+    let stem = export_stem(now_ms);
+    let cannot_create = Text::new("history.err_export_file").with("dir", dir.display());
+    let (path, file) = match create_new(dir, &stem, format.extension()) {
+        Ok(Some(created)) => created,
+        Ok(None) => {
+            return Err(cannot_create.with_text(
+                "error",
+                Text::new("history.err_export_names_taken").with("stem", stem),
+            ))
+        }
+        Err(e) => return Err(cannot_create.with("error", e)),
+    };
     let mut w = BufWriter::new(file);
     let written = match format {
         ExportFormat::Csv => store.export_csv(&mut w, q),
@@ -630,7 +634,7 @@ fn export(
                 MemoryError::Export { cause } => Text::new("history.err_export_write")
                     .with("path", path.display())
                     .with("error", cause),
-                other => Text::new("history.err_store").with("detail", other.message()),
+                other => Text::new("history.err_store").with_text("detail", other.text()),
             })
         }
     }
@@ -1127,7 +1131,7 @@ mod tests {
     fn store_errors_read_as_sentences_with_advice() {
         let e = MemoryError::Database {
             path: PathBuf::from("/d/history.sqlite3"),
-            action: "read the history",
+            action: crate::memory::Action::ReadHistory,
             cause: rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
                 None,
