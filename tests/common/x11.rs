@@ -497,6 +497,18 @@ impl App {
             .unwrap_or(0)
     }
 
+    /// CPU time the process has used so far (user + system), in clock ticks (USER_HZ, 100 a second).
+    pub fn cpu_ticks(&self) -> u64 {
+        let stat = fs::read_to_string(format!("/proc/{}/stat", self.pid)).unwrap_or_default();
+        let Some(end) = stat.rfind(')') else {
+            return 0;
+        };
+        let f: Vec<&str> = stat[end + 2..].split_whitespace().collect();
+        // Fields 14 and 15 of stat (utime, stime); the slice starts at field 3.
+        let field = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        field(11) + field(12)
+    }
+
     /// Whether the process still runs.
     pub fn alive(&self) -> bool {
         Path::new(&format!("/proc/{}", self.pid)).exists()
