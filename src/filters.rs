@@ -46,6 +46,10 @@ pub struct Rule {
     pub stage: Stage,
     /// Off: kept in the settings but not applied.
     pub enabled: bool,
+    /// Only for the text of this saved region (its name), as a correction made in its overlay is; none: every
+    /// region.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
 }
 
 impl Default for Rule {
@@ -56,6 +60,7 @@ impl Default for Rule {
             regex: false,
             stage: Stage::BeforeTranslation,
             enabled: true,
+            region: None,
         }
     }
 }
@@ -88,6 +93,7 @@ struct Compiled {
     stage: Stage,
     matcher: Matcher,
     replacement: String,
+    region: Option<String>,
 }
 
 fn compile_rule(rule: &Rule) -> Result<Matcher, Text> {
@@ -149,6 +155,7 @@ impl Filters {
                     stage: rule.stage,
                     matcher,
                     replacement: rule.replacement.clone(),
+                    region: rule.region.clone(),
                 }),
                 Err(message) => errors.push(RuleError {
                     index,
@@ -165,10 +172,28 @@ impl Filters {
         self.rules.is_empty()
     }
 
-    /// `text` with every rule of `stage` applied in order; borrowed when nothing matched.
+    /// `text` with every rule of `stage` applied in order, whatever region it is for; borrowed when nothing
+    /// matched.
     pub fn apply<'a>(&self, stage: Stage, text: &'a str) -> Cow<'a, str> {
+        self.apply_rules(stage, text, |_| true)
+    }
+
+    /// `text` of saved region `region` with the rules of `stage` for every region and for that one applied in
+    /// order; borrowed when nothing matched.
+    pub fn apply_for<'a>(&self, stage: Stage, text: &'a str, region: &str) -> Cow<'a, str> {
+        self.apply_rules(stage, text, |r| {
+            r.region.as_deref().is_none_or(|n| n == region)
+        })
+    }
+
+    fn apply_rules<'a>(
+        &self,
+        stage: Stage,
+        text: &'a str,
+        wanted: impl Fn(&Compiled) -> bool,
+    ) -> Cow<'a, str> {
         let mut out = Cow::Borrowed(text);
-        for rule in self.rules.iter().filter(|r| r.stage == stage) {
+        for rule in self.rules.iter().filter(|r| r.stage == stage && wanted(r)) {
             let replaced = match &rule.matcher {
                 Matcher::Literal(p) => out
                     .contains(p.as_str())

@@ -38,6 +38,7 @@
     loaded: false,
     loadingMore: false,
     editing: null, // id of the line being edited
+    editField: 'translation', // what of it: 'translation', or 'source' (a misreading to correct)
     draft: '',
     saving: false,
     editError: '',
@@ -183,9 +184,10 @@
   }
 
   function editor(line) {
+    const source = S.editField === 'source';
     const ta = el('textarea', {
       class: 'edit-box',
-      attrs: { rows: Math.min(8, Math.max(2, S.draft.split('\n').length + 1)), spellcheck: 'false', 'aria-label': t('history.edit') },
+      attrs: { rows: Math.min(8, Math.max(2, S.draft.split('\n').length + 1)), spellcheck: 'false', 'aria-label': t(source ? 'history.edit_source' : 'history.edit') },
     });
     ta.value = S.draft;
     ta.readOnly = S.saving;
@@ -210,7 +212,7 @@
       ta,
       err,
       el('div', { class: 'edit-bar' },
-        el('span', { class: 'edit-hint', text: t('history.edit_hint'), title: t('history.edit_wins') }),
+        el('span', { class: 'edit-hint', text: t(source ? 'history.edit_source_hint' : 'history.edit_hint'), title: source ? '' : t('history.edit_wins') }),
         el('button', { class: 'btn small', text: t('history.cancel'), attrs: { type: 'button', disabled: S.saving }, on: { click: cancelEdit } }),
         el('button', {
           class: 'btn small primary save' + (S.saving ? ' busy' : ''),
@@ -234,13 +236,25 @@
       el('span', { class: 'region' + (region === '' ? ' unnamed' : ''), text: regionLabel(region), title: regionLabel(region) }),
       el('span', { class: 'prov', text: str(line.provider), title: provider }));
 
-    const srcText = el('div', { class: 'text', text: str(line.source) });
-    const srcLang = langAttr(line.from);
-    if (srcLang) srcText.setAttribute('lang', srcLang);
-    const src = el('div', { class: 'cell src' }, srcText, copyButton(str(line.source), 'history.copy_source'));
+    let src;
+    if (editing && S.editField === 'source') {
+      src = el('div', { class: 'cell src editing' }, editor(line));
+    } else {
+      const srcText = el('div', { class: 'text', text: str(line.source) });
+      const srcLang = langAttr(line.from);
+      if (srcLang) srcText.setAttribute('lang', srcLang);
+      src = el('div', { class: 'cell src', on: { dblclick: () => startEdit(id, 'source') } }, srcText,
+        el('button', {
+          class: 'icon-btn mini edit-src',
+          title: t('history.edit_source'),
+          attrs: { type: 'button', 'aria-label': t('history.edit_source'), disabled: editing },
+          on: { click: (e) => { e.stopPropagation(); startEdit(id, 'source'); } },
+        }, icon('edit')),
+        copyButton(str(line.source), 'history.copy_source'));
+    }
 
     let dst;
-    if (editing) {
+    if (editing && S.editField !== 'source') {
       dst = el('div', { class: 'cell dst editing' }, editor(line));
     } else {
       const dstText = el('div', { class: 'text', text: str(line.translation) });
@@ -370,14 +384,15 @@
     else ta.setSelectionRange(ta.value.length, ta.value.length);
   }
 
-  function startEdit(id) {
-    if (S.editing === id) return;
+  function startEdit(id, field = 'translation') {
+    if (S.editing === id && S.editField === field) return;
     if (S.editing !== null && S.saving) return;
     const line = S.entries.find((e) => e.id === id);
     if (!line) return;
     const prev = S.editing;
     S.editing = id;
-    S.draft = str(line.translation);
+    S.editField = field;
+    S.draft = str(field === 'source' ? line.source : line.translation);
     S.editError = '';
     S.saving = false;
     disarm();
@@ -407,6 +422,24 @@
     if (S.editing === null || S.saving) return;
     const line = S.entries.find((e) => e.id === S.editing);
     const text = S.draft;
+    if (S.editField === 'source') {
+      // The corrected text is translated at once (in the region's overlay) and becomes that region's
+      // replacement rule; the new translation arrives as a new line of the history.
+      if (!line || text.trim() === str(line.source).trim()) {
+        endEdit();
+        return;
+      }
+      if (text.trim() === '') {
+        S.editError = t('history.edit_empty');
+        replaceRow(S.editing);
+        focusEditor(false);
+        return;
+      }
+      send({ type: 'correct_source', original: str(line.source), corrected: text, region: str(line.region) });
+      endEdit();
+      flash(t('history.source_sent'));
+      return;
+    }
     if (line && text === str(line.translation)) {
       endEdit();
       return;

@@ -506,6 +506,8 @@
       regex: !!r.regex,
       stage: r.stage === 'after_translation' || r.stage === 'after' ? 'after_translation' : 'before_translation',
       enabled: r.enabled !== false,
+      // A correction made in a region's overlay applies to that region's text only.
+      ...(typeof r.region === 'string' && r.region ? { region: r.region } : {}),
     }));
     m.providers = m.providers && typeof m.providers === 'object' ? m.providers : {};
     for (const p of S.catalog) m.providers[p.id] = Object.assign(providerDefaults(p.id), m.providers[p.id] || {});
@@ -1324,7 +1326,8 @@
     };
     const main = el('tr', { class: 'rule' },
       el('td', { class: 'r-on' }, el('label', { class: 'switch' }, on, el('span', { class: 'slider' }))),
-      el('td', {}, pattern),
+      el('td', {}, pattern,
+        r.region ? el('span', { class: 'rule-scope', text: t('filters.only_region', { region: r.region }) }) : null),
       el('td', {}, replacement),
       el('td', { class: 'r-re' }, regex),
       el('td', { class: 'r-stage' }, stage),

@@ -211,6 +211,7 @@ window.ocrlayStrings = {
   "filters.pattern_ph": {"zh": "要查找的文字", "en": "text to find"},
   "filters.replacement": {"zh": "替换为", "en": "Replace with"},
   "filters.replacement_ph": {"zh": "留空 = 删除", "en": "empty = delete"},
+  "filters.only_region": {"zh": "只用于区域“{region}”", "en": "Only in region “{region}”"},
   "filters.regex": {"zh": "正则", "en": "Regex"},
   "filters.stage": {"zh": "时机", "en": "When"},
   "filters.before": {"zh": "翻译前", "en": "Before"},
@@ -629,6 +630,9 @@ window.ocrlayStrings = {
     "en": "You corrected this translation: the same source line will use it from now on."
   },
   "history.edit": {"zh": "修改译文", "en": "Edit the translation"},
+  "history.edit_source": {"zh": "更正识别出的原文", "en": "Correct the recognised text"},
+  "history.edit_source_hint": {"zh": "Enter 重新翻译更正后的原文，并记住这个更正（只用于这一行的区域）；Esc 取消", "en": "Enter translates the corrected text again and remembers the correction (for this line's region only); Esc cancels"},
+  "history.source_sent": {"zh": "已按更正后的原文重新翻译", "en": "Translating the corrected text"},
   "history.copy_source": {"zh": "复制原文", "en": "Copy the source"},
   "history.copy_translation": {"zh": "复制译文", "en": "Copy the translation"},
   "history.copied": {"zh": "已复制到剪贴板", "en": "Copied to the clipboard"},

@@ -498,12 +498,14 @@ impl Controller {
         if corrected.is_empty() || corrected == original.trim() {
             return;
         }
-        let rules = correction_rules(original.trim(), corrected);
+        let slot = slot.min(self.lanes.len() - 1);
+        let region = self.settings.regions.slots[slot].name.clone();
+        let rules = correction_rules(original.trim(), corrected, &region);
         let add = |filters: &mut Vec<crate::filters::Rule>| {
             for rule in &rules {
                 match filters
                     .iter_mut()
-                    .find(|r| r.regex && r.pattern == rule.pattern)
+                    .find(|r| r.regex && r.pattern == rule.pattern && r.region == rule.region)
                 {
                     Some(old) => old.replacement = rule.replacement.clone(),
                     None => filters.push(rule.clone()),
@@ -516,7 +518,6 @@ impl Controller {
         }
         tracing::debug!(rules = rules.len(), "correction remembered");
         host.settings_changed(&self.settings);
-        let slot = slot.min(self.lanes.len() - 1);
         self.submit(host, slot, Source::Text(corrected.to_string()), at, true);
     }
 
@@ -867,9 +868,10 @@ impl Controller {
     }
 }
 
-/// Replacement rules that turn `original` into `corrected`: one per changed line when both have as many
-/// lines (each matching that whole line, and only it), else one for the whole text.
-fn correction_rules(original: &str, corrected: &str) -> Vec<crate::filters::Rule> {
+/// Replacement rules that turn `original` into `corrected` in the text of saved region `region`: one per
+/// changed line when both have as many lines (each matching that whole line, and only it), else one for the
+/// whole text.
+fn correction_rules(original: &str, corrected: &str, region: &str) -> Vec<crate::filters::Rule> {
     let rule = |pattern: String, replacement: &str| crate::filters::Rule {
         pattern,
         // Literal text: `$` would name a group.
@@ -877,6 +879,7 @@ fn correction_rules(original: &str, corrected: &str) -> Vec<crate::filters::Rule
         regex: true,
         stage: crate::filters::Stage::BeforeTranslation,
         enabled: true,
+        region: Some(region.to_string()),
     };
     let (a, b): (Vec<&str>, Vec<&str>) = (original.lines().collect(), corrected.lines().collect());
     if a.len() == b.len() {
@@ -1276,8 +1279,12 @@ mod tests {
         assert_eq!(rules.len(), 1, "{rules:?}");
         let (filters, errors) = crate::filters::Filters::compile(rules);
         assert!(errors.is_empty(), "{errors:?}");
-        let fixed = filters.apply(crate::filters::Stage::BeforeTranslation, original);
+        let before = crate::filters::Stage::BeforeTranslation;
+        let fixed = filters.apply_for(before, original, "Region 1");
         assert_eq!(fixed, "【アリス】\n魔王を倒す旅に出た。");
+        // It is this region's correction: another region's reading of the same line is left as read.
+        assert_eq!(rules[0].region.as_deref(), Some("Region 1"));
+        assert_eq!(filters.apply_for(before, original, "Menu"), original);
         // A line that only contains the misread one is left alone.
         let other = "魔土を倒す旅に出た。それから";
         assert_eq!(
@@ -1298,7 +1305,7 @@ mod tests {
         c.correct_source(&mut host, 0, original, original, Instant::now());
         assert_eq!(host.jobs.len(), 3);
         // Money signs are text, not group references.
-        let rules = correction_rules("100G", "$100");
+        let rules = correction_rules("100G", "$100", "Region 1");
         let (filters, _) = crate::filters::Filters::compile(&rules);
         assert_eq!(
             filters.apply(crate::filters::Stage::BeforeTranslation, "100G"),

@@ -37,7 +37,7 @@ use tao::event::WindowEvent;
 use tao::event_loop::{ControlFlow, EventLoopProxy, EventLoopWindowTarget};
 use tao::window::WindowId;
 use webview::Shots;
-use windows::history::{HistoryIn, HistoryWindow};
+use windows::history::{HistoryIn, HistoryRequest, HistoryWindow};
 use windows::overlay::{NoticeAction, Opener, OverlayIn, Overlays};
 use windows::selector::{SelectorIn, Selectors};
 use windows::settings::{SettingsIn, SettingsOut, SettingsWindow};
@@ -373,8 +373,30 @@ impl App {
                         })
                     };
                     let lang = self.lang();
-                    if let Some(text) = self.history_window.message(m, store, lang, &self.proxy) {
-                        self.copy(text);
+                    match self.history_window.message(m, store, lang, &self.proxy) {
+                        Some(HistoryRequest::Copy(text)) => self.copy(text),
+                        Some(HistoryRequest::CorrectSource {
+                            original,
+                            corrected,
+                            region,
+                        }) => {
+                            // Shown in the overlay of the line's region (the active one's when it is not a
+                            // saved region any more).
+                            let slots = &self.ctl.settings.regions.slots;
+                            let slot = slots
+                                .iter()
+                                .position(|s| s.name == region)
+                                .unwrap_or_else(|| self.ctl.active());
+                            let (ctl, mut desk) = self.split(Some(target));
+                            ctl.correct_source(
+                                &mut desk,
+                                slot,
+                                &original,
+                                &corrected,
+                                Instant::now(),
+                            );
+                        }
+                        None => {}
                     }
                 }
                 Err(e) => tracing::debug!("history sent an unknown message: {e}"),

@@ -672,7 +672,13 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
         return;
     };
     let t1 = Instant::now();
-    let (text, corrected) = match read_text(engine, &image, ctx.shared, a.target.direction) {
+    let (text, corrected) = match read_text(
+        engine,
+        &image,
+        ctx.shared,
+        a.target.direction,
+        &a.target.name,
+    ) {
         Ok((text, _, corrected)) => (text, corrected),
         Err(problem) => {
             (ctx.sink)(PipelineEvent::AutoProblem {
@@ -791,13 +797,14 @@ fn run_job(
         return ended(JobEnd::Failed);
     };
     let t1 = Instant::now();
-    let (text, lines, corrected) = match read_text(engine, &image, shared, job.direction) {
-        Ok(t) => t,
-        Err(problem) => {
-            sink(PipelineEvent::Failed { job: id, problem });
-            return ended(JobEnd::Failed);
-        }
-    };
+    let (text, lines, corrected) =
+        match read_text(engine, &image, shared, job.direction, &job.region) {
+            Ok(t) => t,
+            Err(problem) => {
+                sink(PipelineEvent::Failed { job: id, problem });
+                return ended(JobEnd::Failed);
+            }
+        };
     let ocr_ms = ms(t1.elapsed());
     tracing::debug!(job = id, ms = ocr_ms, lines, text = %text, "OCR");
     if text.trim().is_empty() {
@@ -870,6 +877,7 @@ fn read_text(
     image: &RgbaImage,
     shared: &Mutex<Shared>,
     direction: Option<TextDirection>,
+    region: &str,
 ) -> Result<(String, usize, bool), Problem> {
     let (mut opts, filters) = {
         let s = shared.lock().unwrap_or_else(|e| e.into_inner());
@@ -882,7 +890,9 @@ fn read_text(
         .recognize(image, &opts)
         .map_err(|e| Problem::Ocr(Arc::new(e)))?;
     let raw = output.text();
-    let text = filters.apply(Stage::BeforeTranslation, &raw).into_owned();
+    let text = filters
+        .apply_for(Stage::BeforeTranslation, &raw, region)
+        .into_owned();
     let corrected = text != raw;
     Ok((text, output.lines.len(), corrected))
 }

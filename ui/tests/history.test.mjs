@@ -396,3 +396,31 @@ test('English, dark, narrow: strings follow ui_lang and the layout holds', async
   assert.deepEqual(p.errors, []);
   await page.close();
 });
+
+test("a line's recognised text can be corrected: Enter sends the correction with its region, Esc gives up", async () => {
+  const p = await historyPage();
+  const { page } = p;
+  const r = rowOf(page, 998);
+  // Esc: nothing sent, the source as it was.
+  await r.locator('button.edit-src').click();
+  const box = r.locator('.src textarea');
+  assert.equal(await box.inputValue(), 'HP が 足りない');
+  await box.fill('HP が 足りません');
+  await box.press('Escape');
+  assert.equal(await r.locator('textarea').count(), 0);
+  assert.deepEqual(await p.sentOf('correct_source'), []);
+  // Unchanged: nothing sent either.
+  await r.locator('.src .text').dblclick();
+  await r.locator('.src textarea').press('Enter');
+  assert.deepEqual(await p.sentOf('correct_source'), []);
+  // Hostile text is only text; Enter sends it with the line's region, and the translation is not touched.
+  await r.locator('.src .text').dblclick();
+  await r.locator('.src textarea').fill(HOSTILE);
+  await r.locator('.src textarea').press('Enter');
+  assert.deepEqual(await p.sentOf('correct_source'), [{ type: 'correct_source', original: 'HP が 足りない', corrected: HOSTILE, region: 'Ys VIII' }]);
+  assert.deepEqual(await p.sentOf('edit'), []);
+  assert.equal(await r.locator('textarea').count(), 0);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.deepEqual(p.errors, []);
+  await page.close();
+});

@@ -860,3 +860,26 @@ test('text direction, furigana and the outputs are set on the general page and s
   assert.deepEqual(s.errors, []);
   await page.close();
 });
+
+test("a correction made in a region's overlay shows its region, literally, and keeps it when saved", async () => {
+  const base = settings();
+  base.filters = [{ pattern: '(?m)^魔土$', replacement: '魔王', regex: true, stage: 'before_translation', enabled: true, region: '<i>Dialogue</i>' }];
+  const s = await settingsPage({ settings: base });
+  const { page } = s;
+  await page.click('.nav-item[data-section="filters"]');
+  const scope = page.locator('tbody[data-rule="0"] .rule-scope');
+  assert.equal(await scope.textContent(), '只用于区域“<i>Dialogue</i>”');
+  assert.equal(await page.locator('tbody[data-rule="0"] i').count(), 0);
+  await page.click('#rule-add');
+  assert.equal(await page.locator('tbody[data-rule="1"] .rule-scope').count(), 0);
+  await fieldOf(page, 'filters.1.pattern').fill('♪');
+  await page.click('#btn-save');
+  const [save] = await until(async () => {
+    const all = await s.sentOf('save');
+    return all.length ? all : null;
+  }, 3000, 'save');
+  assert.equal(save.settings.filters[0].region, '<i>Dialogue</i>');
+  assert.equal(save.settings.filters[1].region, undefined);
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});

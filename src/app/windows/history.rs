@@ -135,6 +135,33 @@ pub enum HistoryIn {
         /// The text.
         text: String,
     },
+    /// The user corrected a line's recognised text: translate the correction (no capture) and remember it for
+    /// that region's future reads, as the overlay's pencil does. [`handle`] answers nothing: the app does it.
+    CorrectSource {
+        /// What OCR read (the line's source as shown).
+        original: String,
+        /// What the user made of it.
+        corrected: String,
+        /// The line's region (a saved region's name, or a window title).
+        #[serde(default)]
+        region: String,
+    },
+}
+
+/// What the history page asks of the app itself (not of the store).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HistoryRequest {
+    /// Put this on the clipboard.
+    Copy(String),
+    /// Translate the corrected text of a line of `region`, and remember the correction.
+    CorrectSource {
+        /// What OCR read.
+        original: String,
+        /// The user's text.
+        corrected: String,
+        /// The line's region.
+        region: String,
+    },
 }
 
 /// One history line as the page shows it.
@@ -374,9 +401,21 @@ impl HistoryWindow {
         store: impl FnOnce() -> Option<(std::path::PathBuf, crate::memory::StoreOptions)>,
         ui_lang: &str,
         proxy: &tao::event_loop::EventLoopProxy<crate::app::event::AppEvent>,
-    ) -> Option<String> {
-        if let HistoryIn::Copy { text } = m {
-            return Some(text);
+    ) -> Option<HistoryRequest> {
+        match m {
+            HistoryIn::Copy { text } => return Some(HistoryRequest::Copy(text)),
+            HistoryIn::CorrectSource {
+                original,
+                corrected,
+                region,
+            } => {
+                return Some(HistoryRequest::CorrectSource {
+                    original,
+                    corrected,
+                    region,
+                })
+            }
+            _ => {}
         }
         if matches!(m, HistoryIn::Ready) {
             if let Some(w) = &mut self.page {
@@ -424,7 +463,7 @@ pub fn initial(store: &Store, ui_lang: &str, export_dir: &Path) -> Vec<HistoryOu
 /// Answers one message of the page. Exports are written into `export_dir` (created if missing).
 pub fn handle(store: &mut Store, msg: HistoryIn, export_dir: &Path) -> Vec<HistoryOut> {
     match msg {
-        HistoryIn::Ready | HistoryIn::Copy { .. } => Vec::new(),
+        HistoryIn::Ready | HistoryIn::Copy { .. } | HistoryIn::CorrectSource { .. } => Vec::new(),
         HistoryIn::Query {
             seq,
             search,
@@ -1161,6 +1200,14 @@ mod tests {
     fn messages_in_match_the_protocol() {
         let cases = [
             (json!({"type": "ready"}), HistoryIn::Ready),
+            (
+                json!({"type": "correct_source", "original": "魔土", "corrected": "魔王", "region": "Dialogue"}),
+                HistoryIn::CorrectSource {
+                    original: "魔土".into(),
+                    corrected: "魔王".into(),
+                    region: "Dialogue".into(),
+                },
+            ),
             (
                 json!({"type": "query", "seq": 4, "search": "勇者", "region": "Ys", "before_id": 120, "limit": 100}),
                 HistoryIn::Query {

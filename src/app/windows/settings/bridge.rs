@@ -514,6 +514,7 @@ mod tests {
                 regex: true,
                 stage: Stage::AfterTranslation,
                 enabled: false,
+                region: None,
             },
         ];
         s
