@@ -737,6 +737,10 @@ window.ocrlayStrings = {
   "config.not_region": {"zh": "不是有效的区域：{reason}", "en": "Not a saved region: {reason}"},
   "config.not_rule": {"zh": "不是有效的替换规则：{reason}", "en": "Not a replacement rule: {reason}"},
   "config.not_rule_list": {"zh": "应为 [[filters]] 规则的列表", "en": "Should be a list of [[filters]] rules"},
+  "config.not_profile_list": {"zh": "应为 [[profiles]] 配置档的列表", "en": "Should be a list of [[profiles]] profiles"},
+  "config.not_profile": {"zh": "不是有效的配置档", "en": "Not a profile"},
+  "config.profile_dup": {"zh": "已有名为“{name}”的配置档", "en": "There is already a profile called \"{name}\""},
+  "config.bad_value": {"zh": "值无效：{reason}", "en": "Not a valid value: {reason}"},
 
   "platform.compositor": {
     "zh": "合成器正在运行：ocrlay 会读取自身窗口下方的游戏窗口，翻译框可以直接盖在原文上。",

@@ -7,11 +7,13 @@
 
 mod limits;
 mod persistent;
+mod profiles;
 mod read;
 mod sections;
 
 pub use limits::{limit, limits, Limit, Number};
 pub use persistent::*;
+pub use profiles::{read_profile, GameMatch, Profile, PROFILE_NAME_MAX};
 pub use sections::*;
 
 use crate::providers::{self, EndpointSpec, ProviderInfo};
@@ -54,6 +56,9 @@ pub struct Settings {
     pub providers: BTreeMap<String, ProviderSettings>,
     /// Replacement rules for OCR text and translations, in order.
     pub filters: Vec<crate::filters::Rule>,
+    /// Per-game profiles (these settings are the default one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub profiles: Vec<Profile>,
 }
 
 /// The state the file was found in.
@@ -286,6 +291,7 @@ impl Settings {
             "output",
             "providers",
             "filters",
+            "profiles",
         ];
         for key in root.keys() {
             if !known.contains(&key.as_str()) {
@@ -308,6 +314,7 @@ impl Settings {
         let output = OutputSettings::read(SectionReader::new(root, "output", &mut w));
         let providers = read_providers(root, &mut w);
         let filters = persistent::read_filters(root, &mut w);
+        let profiles = profiles::read_profiles(root, &mut w);
         (
             Settings {
                 general,
@@ -322,6 +329,7 @@ impl Settings {
                 output,
                 providers,
                 filters,
+                profiles,
             },
             w,
         )

@@ -449,3 +449,130 @@ fn korean_cannot_be_the_language_read() {
         warnings[0]
     );
 }
+
+#[test]
+fn profiles_name_what_is_a_games_own_and_the_rest_is_the_default() {
+    let (s, w) = Settings::parse(
+        r#"
+[translation]
+custom_prompt = "global"
+glossary = [{ src = "勇者", dst = "勇者" }]
+[providers.deepseek]
+enabled = true
+api_key = "sk-global"
+[regions]
+slots = [{ name = "Dialogue", rect = [0, 600, 1280, 200] }]
+
+[[profiles]]
+name = "Ys VIII"
+game = { title = "Ys VIII", app = "ys8.exe" }
+source = "ja"
+direction = "vertical"
+providers = ["sakura-llama"]
+glossary = [{ src = "アドル", dst = "亚特鲁" }]
+[[profiles.filters]]
+pattern = "魔土"
+replacement = "魔王"
+[profiles.regions]
+slots = [{ name = "Names", rect = [10, 10, 200, 40], watch = true }]
+
+[[profiles]]
+name = "Ys VIII"
+
+[[profiles]]
+name = "Bad fields"
+direction = "diagonal"
+source = "ko"
+colour = "red"
+
+[[profiles]]
+game = { title = "no name" }
+"#,
+    )
+    .unwrap();
+    let fields: Vec<&str> = w.iter().map(|w| w.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "profiles.1.name",
+            "profiles.2.colour",
+            "profiles.2.source",
+            "profiles.2.direction",
+            "profiles.3.name"
+        ],
+        "{w:?}"
+    );
+    assert_eq!(s.profiles.len(), 2);
+    let bad = s.profile("Bad fields").unwrap();
+    assert_eq!((bad.direction, bad.source), (None, None));
+
+    let ys = s.effective(Some("Ys VIII"));
+    assert_eq!(ys.ocr.direction, crate::ocr::TextDirection::Vertical);
+    assert_eq!(ys.translation.glossary[0].dst, "亚特鲁");
+    // Not named by the profile: the default's.
+    assert_eq!(ys.translation.custom_prompt, "global");
+    assert_eq!(ys.regions.slots[0].name, "Names");
+    assert!(ys.regions.slots[0].watch);
+    assert_eq!(ys.filters[0].replacement, "魔王");
+    // Its providers are the ones that translate; their keys stay the default's.
+    let enabled: Vec<&str> = ys.enabled_providers().iter().map(|p| p.id).collect();
+    assert_eq!(enabled, ["sakura-llama"]);
+    assert!(!ys.providers["deepseek"].enabled);
+    assert_eq!(s.effective(None), s);
+    assert_eq!(s.effective(Some("gone")), s);
+    let ys8 = crate::capture::WindowInfo {
+        id: 1,
+        title: "Ys VIII: Lacrimosa of DANA".into(),
+        app: "YS8.EXE".into(),
+        rect: crate::capture::Rect::default(),
+    };
+    assert_eq!(s.profile_for(&ys8).unwrap().name, "Ys VIII");
+    let other = crate::capture::WindowInfo {
+        app: "notepad.exe".into(),
+        ..ys8.clone()
+    };
+    assert!(s.profile_for(&other).is_none());
+
+    // Written and read back unchanged.
+    let (again, w) = Settings::parse(&s.to_toml().unwrap()).unwrap();
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(again.profiles, s.profiles);
+}
+
+#[test]
+fn what_changes_under_a_profile_is_kept_in_that_profile() {
+    let (mut s, _) = Settings::parse(
+        r#"
+[regions]
+slots = [{ name = "Dialogue", rect = [0, 600, 1280, 200] }]
+[[profiles]]
+name = "Game"
+"#,
+    )
+    .unwrap();
+    let mut now = s.effective(Some("Game"));
+    // Nothing changed: the profile stays empty.
+    s.keep_changes(Some("Game"), &now);
+    assert_eq!(s.profile("Game").unwrap().regions, None);
+    now.regions.slots[0].rect = Some([5, 5, 300, 60]);
+    now.filters.push(crate::filters::Rule {
+        pattern: "x".into(),
+        ..Default::default()
+    });
+    s.keep_changes(Some("Game"), &now);
+    let p = s.profile("Game").unwrap();
+    assert_eq!(
+        p.regions.as_ref().unwrap().slots[0].rect,
+        Some([5, 5, 300, 60])
+    );
+    assert_eq!(p.filters.as_ref().unwrap().len(), 1);
+    // The default is untouched.
+    assert_eq!(s.regions.slots[0].rect, Some([0, 600, 1280, 200]));
+    assert!(s.filters.is_empty());
+    // Without a profile the changes go to the default.
+    s.filters_for(None).push(crate::filters::Rule {
+        pattern: "y".into(),
+        ..Default::default()
+    });
+    assert_eq!(s.filters.len(), 1);
+}
