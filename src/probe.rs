@@ -66,6 +66,11 @@ pub enum Probe {
         /// On.
         on: bool,
     },
+    /// Another profile came into effect (none: the default).
+    ProfileSwitched {
+        /// Its name.
+        name: Option<String>,
+    },
     /// The active saved region changed (Alt+1…4).
     RegionSwitched {
         /// Its index (from 0).

@@ -571,3 +571,67 @@ slots = [{ name = "Dialogue", rect = [20, 620, 1280, 240] }, { name = "Quest log
     x.screenshot(&shot);
     assert!(app.alive(), "the app died");
 }
+
+/// Issue 16: a profile bound to a game comes into effect while the game's window is in front (focus moved
+/// with xdotool), and its glossary goes with the requests; another window in front brings the default back.
+#[test]
+fn a_games_profile_follows_its_window_in_front() {
+    let Some(mut x) = x11::start_or_skip(1600, 900) else {
+        return;
+    };
+    x.start_wm();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr");
+    x.show_image(&fixtures.join("ja_dialogue.png"), 100, 150, "alice-game");
+    x.show_image(
+        &fixtures.join("en_dialogue.png"),
+        100,
+        560,
+        "another-program",
+    );
+    let game = x
+        .wait_window("^alice-game$", Duration::from_secs(10))
+        .unwrap();
+    let other = x
+        .wait_window("^another-program$", Duration::from_secs(10))
+        .unwrap();
+    let region = x.client_rect(game);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    server.reply([reply("译文")]);
+    let home = tempfile::tempdir().unwrap();
+    let config = config(
+        home.path(),
+        &server,
+        &format!(
+            r#"
+[memory]
+cache = false
+[regions]
+slots = [{{ name = "Dialogue", rect = {} }}]
+[[profiles]]
+name = "Alice's game"
+game = {{ title = "alice-game" }}
+glossary = [{{ src = "アリス", dst = "爱丽丝（主角）" }}]
+"#,
+            rect_toml(region)
+        ),
+    );
+    let app = start_app(&mut x, home.path(), &config);
+    app.wait(Probe::Running, 1, Duration::from_secs(30));
+    let switched = |name: Option<&str>| Probe::ProfileSwitched {
+        name: name.map(str::to_string),
+    };
+    x.xdotool(&["windowactivate", "--sync", &game.to_string()]);
+    app.wait(switched(Some("Alice's game")), 1, Duration::from_secs(10));
+    x.xdotool(&["key", "alt+w"]);
+    let first = wait_requests(&server, &app, 1, Duration::from_secs(60));
+    assert!(first[0].contains("爱丽丝（主角）"), "{}", first[0]);
+
+    x.xdotool(&["windowactivate", "--sync", &other.to_string()]);
+    app.wait(switched(None), 1, Duration::from_secs(10));
+    x.xdotool(&["key", "alt+w"]);
+    let both = wait_requests(&server, &app, 2, Duration::from_secs(60));
+    assert!(both[1].contains("古い城"), "{}", both[1]);
+    assert!(!both[1].contains("爱丽丝（主角）"), "{}", both[1]);
+    assert!(app.alive(), "the app died");
+}

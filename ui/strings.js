@@ -28,6 +28,8 @@ window.ocrlayStrings = {
   "status.no_provider_notice": {"zh": "没有启用翻译源，所以只显示识别出的原文。在设置里启用一个翻译源（填入密钥，或选择本地的 Sakura/ollama）即可翻译。", "en": "No translation provider is enabled, so only the recognised text is shown. Enable one in the settings (paste its key, or pick a local Sakura/ollama) to translate."},
   "status.no_provider": {"zh": "没有启用翻译源", "en": "No translation provider is enabled"},
   "status.stopped": {"zh": "已停止", "en": "Stopped"},
+  "status.profile": {"zh": "配置档：{name}", "en": "Profile: {name}"},
+  "status.profile_default": {"zh": "默认配置档", "en": "Default profile"},
   "status.no_tray": {"zh": "这里没有托盘图标（{why}）：按 {hotkey}，或运行 `ocrlay settings` 打开设置。", "en": "No tray icon here ({why}): press {hotkey}, or run `ocrlay settings`, to open the settings."},
   "status.history_failed": {"zh": "历史窗口打不开：{reason}", "en": "The history window failed to open: {reason}"},
   "status.settings_failed": {"zh": "设置窗口打不开：{reason}", "en": "The settings window failed to open: {reason}"},

@@ -95,8 +95,13 @@ struct Lane {
 
 /// The job, region and auto-mode state of the app, and the settings in effect.
 pub struct Controller {
-    /// The settings in effect (the settings window replaces them; the overlay's place is kept here).
+    /// The settings in effect: the active profile's over the global ones (the overlay's place, the regions
+    /// chosen and the corrections made are kept here first).
     pub settings: Settings,
+    /// The global settings (the default profile) with every profile, as the settings window edits them.
+    base: Settings,
+    /// The profile in effect (none: the default).
+    profile: Option<String>,
     config_path: PathBuf,
     /// The region read last (the active saved region's, until one is chosen).
     last_region: Option<Rect>,
@@ -109,12 +114,87 @@ impl Controller {
     /// A controller for these settings, saved to `config_path`.
     pub fn new(settings: Settings, config_path: PathBuf) -> Controller {
         Controller {
+            base: settings.clone(),
+            profile: None,
             settings,
             config_path,
             last_region: None,
             auto_on: false,
             lanes: vec![Lane::default(); config::REGION_SLOTS],
         }
+    }
+
+    /// The profile in effect (none: the default).
+    pub fn profile(&self) -> Option<&str> {
+        self.profile.as_deref()
+    }
+
+    /// The global settings with every profile, as the settings window shows them (with what changed while
+    /// ocrlay ran kept where it belongs).
+    pub fn base(&mut self) -> &Settings {
+        self.fold_changes();
+        &self.base
+    }
+
+    /// New global settings (and profiles) from the settings window: the profile in effect stays, if it still
+    /// exists.
+    pub fn set_base(&mut self, new: Settings) {
+        self.fold_changes();
+        self.base = new;
+        if self
+            .profile
+            .as_deref()
+            .is_some_and(|p| self.base.profile(p).is_none())
+        {
+            self.profile = None;
+        }
+        self.settings = self.base.effective(self.profile.as_deref());
+    }
+
+    /// Keeps in `base` what changed in the settings in effect while ocrlay ran.
+    fn fold_changes(&mut self) {
+        let profile = self.profile.clone();
+        self.base.keep_changes(profile.as_deref(), &self.settings);
+        self.base.overlay = self.settings.overlay.clone();
+        self.base.general.setup_done |= self.settings.general.setup_done;
+    }
+
+    /// Another window came to the front: its game's profile comes into effect, or the default when it is no
+    /// game's (ocrlay's own windows change nothing).
+    pub fn foreground(&mut self, host: &mut dyn Host, front: crate::capture::Foreground) {
+        let crate::capture::Foreground::Window(w) = front else {
+            return;
+        };
+        let name = self.base.profile_for(&w).map(|p| p.name.clone());
+        tracing::debug!(window = %w.title, app = %w.app, profile = ?name, "front window");
+        self.switch_profile(host, name);
+    }
+
+    /// Puts profile `name` (none: the default) into effect: its providers, rules, glossary and regions from the
+    /// next line on; auto mode reads its regions.
+    pub fn switch_profile(&mut self, host: &mut dyn Host, name: Option<String>) {
+        if self.profile == name {
+            return;
+        }
+        self.fold_changes();
+        self.profile = name.filter(|n| self.base.profile(n).is_some());
+        self.settings = self.base.effective(self.profile.as_deref());
+        self.last_region = None;
+        tracing::info!(profile = ?self.profile, "profile switched");
+        probe::emit(Probe::ProfileSwitched {
+            name: self.profile.clone(),
+        });
+        host.settings_changed(&self.settings);
+        if self.auto_on {
+            self.set_auto(host, true);
+        } else {
+            host.use_overlays(&self.slots_in_use());
+        }
+        let msg = match &self.profile {
+            Some(p) => self.words(Text::new("status.profile").with("name", p)),
+            None => self.words(Text::new("status.profile_default")),
+        };
+        self.status(host, &msg, false);
     }
 
     /// The active saved region.
@@ -513,7 +593,11 @@ impl Controller {
             }
         };
         add(&mut self.settings.filters);
-        if let Err(e) = config::update(&self.config_path, |s| add(&mut s.filters)) {
+        let profile = self.profile.clone();
+        if let Err(e) = config::update(
+            &self.config_path,
+            |s| add(s.filters_for(profile.as_deref())),
+        ) {
             tracing::warn!("{e}");
         }
         tracing::debug!(rules = rules.len(), "correction remembered");
@@ -852,14 +936,18 @@ impl Controller {
     /// is now (a change made to it meanwhile is kept).
     pub fn save_state(&self) {
         let now = &self.settings;
+        let profile = self.profile.as_deref();
         let result = config::update(&self.config_path, |disk| {
             disk.overlay.position = now.overlay.position;
             disk.overlay.locked = now.overlay.locked;
-            disk.regions.active = now.regions.active;
-            for (slot, mine) in disk.regions.slots.iter_mut().zip(&now.regions.slots) {
+            // The regions are the profile's in effect (kept in it only when they changed).
+            let mut regions = disk.effective(profile);
+            regions.regions.active = now.regions.active;
+            for (slot, mine) in regions.regions.slots.iter_mut().zip(&now.regions.slots) {
                 slot.rect = mine.rect;
                 slot.overlay_position = mine.overlay_position;
             }
+            disk.keep_changes(profile, &regions);
         });
         // Never move the user's unreadable file aside just to remember a window position (`Ok(false)`).
         if let Err(e) = result {
@@ -1389,5 +1477,83 @@ mod tests {
         assert_eq!(slots, vec![1]);
         c.switch_region(&mut host, 0);
         assert_eq!(host.in_use, vec![0, 1]);
+    }
+
+    #[test]
+    fn a_games_profile_comes_into_effect_while_its_window_is_in_front() {
+        let (settings, w) = Settings::parse(
+            r#"
+[general]
+ui_language = "en"
+[regions]
+slots = [{ name = "Dialogue", rect = [0, 600, 1280, 200] }]
+[[profiles]]
+name = "Ys"
+game = { app = "ys8.exe" }
+glossary = [{ src = "アドル", dst = "亚特鲁" }]
+[profiles.regions]
+slots = [{ name = "Ys box", rect = [10, 10, 300, 60] }]
+"#,
+        )
+        .unwrap();
+        assert!(w.is_empty(), "{w:?}");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        config::save(&settings, &path).unwrap();
+        let mut c = Controller::new(settings, path.clone());
+        let mut host = Fake::default();
+        let window = |app: &str| {
+            crate::capture::Foreground::Window(WindowInfo {
+                id: 1,
+                title: "game".into(),
+                app: app.into(),
+                rect: rect(0, 0, 800, 600),
+            })
+        };
+        c.foreground(&mut host, window("ys8.exe"));
+        assert_eq!(c.profile(), Some("Ys"));
+        assert_eq!(c.settings.translation.glossary[0].dst, "亚特鲁");
+        assert_eq!(
+            host.settings_changes, 1,
+            "the pipeline gets the profile's plan"
+        );
+        // Alt+W reads the profile's region.
+        c.repeat_last(&mut host, Instant::now(), true);
+        assert!(
+            matches!(host.jobs[0].source, Source::Screen(Target::Region(r)) if r == rect(10, 10, 300, 60))
+        );
+        assert_eq!(host.jobs[0].region, "Ys box");
+        // A correction made meanwhile is the profile's, in memory and in the file.
+        c.correct_source(&mut host, 0, "魔土", "魔王", Instant::now());
+        let (disk, _) = Settings::parse(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert!(disk.filters.is_empty());
+        assert_eq!(
+            disk.profile("Ys").unwrap().filters.as_ref().unwrap().len(),
+            1
+        );
+        // ocrlay's own window in front changes nothing; another program's brings the default back.
+        c.foreground(&mut host, crate::capture::Foreground::Own);
+        assert_eq!(c.profile(), Some("Ys"));
+        c.foreground(&mut host, window("notepad.exe"));
+        assert_eq!(c.profile(), None);
+        assert!(c.settings.translation.glossary.is_empty());
+        assert!(c.settings.filters.is_empty());
+        assert_eq!(c.settings.regions.slots[0].name, "Dialogue");
+        // The profile kept its correction for next time.
+        assert_eq!(
+            c.base()
+                .profile("Ys")
+                .unwrap()
+                .filters
+                .as_ref()
+                .unwrap()
+                .len(),
+            1
+        );
+        let said: Vec<&str> = host.statuses().into_iter().map(|(t, _)| t).collect();
+        assert!(
+            said.contains(&"Profile: Ys") && said.contains(&"Default profile"),
+            "{said:?}"
+        );
     }
 }

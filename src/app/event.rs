@@ -71,4 +71,6 @@ pub enum AppEvent {
     ShowSettings,
     /// Answers of the history thread for the history window.
     ToHistory(Vec<super::windows::history::HistoryOut>),
+    /// Another window came to the front (only while a profile is bound to a game).
+    Foreground(crate::capture::Foreground),
 }

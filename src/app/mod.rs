@@ -10,6 +10,7 @@
 pub mod controller;
 mod desk;
 pub mod event;
+mod foreground;
 pub mod hotkeys;
 pub mod instance;
 pub mod os;
@@ -81,6 +82,8 @@ struct App {
     clipboard: Option<arboard::Clipboard>,
     /// The clipboard and WebSocket outputs of each new line.
     outputs: crate::outputs::Outputs,
+    /// Which window is in front, for the profiles bound to games.
+    foreground: foreground::Watcher,
     /// The overlays (by region) that stepped aside for the region selector's screenshots: they come back if no
     /// region is chosen.
     back_after_selection: Vec<usize>,
@@ -191,6 +194,10 @@ impl App {
                 self.output(&e);
                 let (ctl, mut desk) = self.split(Some(target));
                 ctl.pipeline_event(&mut desk, e);
+            }
+            AppEvent::Foreground(front) => {
+                let (ctl, mut desk) = self.split(Some(target));
+                ctl.foreground(&mut desk, front);
             }
             AppEvent::ToSettings(msg) => {
                 if matches!(msg, SettingsOut::TestResult { ok: true, .. }) {

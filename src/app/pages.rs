@@ -59,12 +59,9 @@ impl App {
             .as_ref()
             .map(|h| h.errors.clone())
             .unwrap_or_default();
-        let state = settings_window::state(
-            &self.ctl.settings,
-            &self.config_warnings,
-            hotkey_errors,
-            self.ctl.config_path(),
-        );
+        let path = self.ctl.config_path().to_path_buf();
+        let state =
+            settings_window::state(self.ctl.base(), &self.config_warnings, hotkey_errors, &path);
         self.settings_window.send(&state);
     }
 
@@ -74,7 +71,7 @@ impl App {
         target: &EventLoopWindowTarget<AppEvent>,
     ) {
         let cx = settings_window::Cx {
-            settings: &self.ctl.settings,
+            settings: self.ctl.base(),
             runtime: self.runtime.handle(),
             proxy: &self.proxy,
         };
@@ -100,7 +97,7 @@ impl App {
                 }),
             },
             settings_window::Request::SetUiLang(lang) => {
-                let mut new = self.ctl.settings.clone();
+                let mut new = self.ctl.base().clone();
                 new.general.ui_language = lang;
                 if let Err(e) = self.apply_settings(new, target) {
                     tracing::warn!("{e}");
@@ -124,10 +121,13 @@ impl App {
         } else {
             self.config_warnings.clear();
         }
-        let engine_changed = new.ocr != self.ctl.settings.ocr;
+        let engine_changed = new.ocr != self.ctl.base().ocr;
         // Auto mode picks up regions watched, unwatched or moved in the settings.
-        let regions_changed = new.regions.slots != self.ctl.settings.regions.slots;
-        self.ctl.settings = new;
+        let regions_before = self.ctl.settings.regions.slots.clone();
+        self.foreground
+            .set(new.profiles.iter().any(|p| p.game.is_some()));
+        self.ctl.set_base(new);
+        let regions_changed = self.ctl.settings.regions.slots != regions_before;
         self.pipeline
             .set_plan(TranslationPlan::from_settings(&self.ctl.settings));
         if engine_changed {

@@ -90,6 +90,8 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         }
         Err(e) => (None, Some(e)),
     };
+    let bound_games = settings.profiles.iter().any(|p| p.game.is_some());
+    let foreground = super::foreground::Watcher::start(proxy.clone(), bound_games);
     let mut app = App {
         config_warnings: loaded.warnings,
         ctl: Controller::new(settings, config_path),
@@ -108,6 +110,7 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         tray: None,
         clipboard: None,
         outputs: crate::outputs::Outputs::default(),
+        foreground,
         back_after_selection: Vec::new(),
         show_settings_at_start: options.show_settings,
     };

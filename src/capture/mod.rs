@@ -337,7 +337,7 @@ pub fn windows() -> Result<Vec<WindowInfo>, CaptureError> {
         }
         out.push(WindowInfo {
             id,
-            title: w.title().unwrap_or_default(),
+            title: title_of(&w),
             app: w.app_name().unwrap_or_default(),
             rect: Rect {
                 x,
@@ -348,6 +348,62 @@ pub fn windows() -> Result<Vec<WindowInfo>, CaptureError> {
         });
     }
     Ok(out)
+}
+
+/// The window in front (the one with the keyboard).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Foreground {
+    /// One of ocrlay's own windows (its settings, its overlay while correcting a line).
+    Own,
+    /// Another program's window.
+    Window(WindowInfo),
+    /// None, or the system does not say.
+    Unknown,
+}
+
+/// A window's title as xcap reads it, or (on X11, for programs that set only the old `WM_NAME`) from the
+/// X server.
+fn title_of(w: &xcap::Window) -> String {
+    let title = w.title().unwrap_or_default();
+    #[cfg(target_os = "linux")]
+    if title.is_empty() && x11::usable() {
+        if let Ok(id) = w.id() {
+            return x11::window_name(id).unwrap_or_default();
+        }
+    }
+    title
+}
+
+/// The window in front now.
+pub fn foreground() -> Foreground {
+    let Ok(all) = xcap::Window::all() else {
+        return Foreground::Unknown;
+    };
+    for w in all {
+        if !w.is_focused().unwrap_or(false) {
+            continue;
+        }
+        if w.pid().ok() == Some(std::process::id()) {
+            return Foreground::Own;
+        }
+        let (Ok(id), Ok(x), Ok(y), Ok(width), Ok(height)) =
+            (w.id(), w.x(), w.y(), w.width(), w.height())
+        else {
+            return Foreground::Unknown;
+        };
+        return Foreground::Window(WindowInfo {
+            id,
+            title: title_of(&w),
+            app: w.app_name().unwrap_or_default(),
+            rect: Rect {
+                x,
+                y,
+                width,
+                height,
+            },
+        });
+    }
+    Foreground::Unknown
 }
 
 /// The windows a region lies on: those (of `windows`, front to back) holding the region's centre, front-most
@@ -530,6 +586,25 @@ mod x11 {
                 *slot = None;
             }
             out
+        })
+    }
+
+    /// A window's title: `_NET_WM_NAME` (UTF-8), else the older `WM_NAME` that some programs set alone.
+    pub fn window_name(id: u32) -> Result<String, Error> {
+        use x11rb::protocol::xproto::AtomEnum;
+        with_conn(|conn, _| {
+            let utf8 = conn.intern_atom(false, b"UTF8_STRING")?.reply()?.atom;
+            let net = conn.intern_atom(false, b"_NET_WM_NAME")?.reply()?.atom;
+            for (name, kind) in [
+                (net, utf8),
+                (AtomEnum::WM_NAME.into(), AtomEnum::ANY.into()),
+            ] {
+                let reply = conn.get_property(false, id, name, kind, 0, 1024)?.reply()?;
+                if !reply.value.is_empty() {
+                    return Ok(String::from_utf8_lossy(&reply.value).into_owned());
+                }
+            }
+            Ok(String::new())
         })
     }
 
