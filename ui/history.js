@@ -422,25 +422,9 @@
     if (S.editing === null || S.saving) return;
     const line = S.entries.find((e) => e.id === S.editing);
     const text = S.draft;
-    if (S.editField === 'source') {
-      // The corrected text is translated at once (in the region's overlay) and becomes that region's
-      // replacement rule; the new translation arrives as a new line of the history.
-      if (!line || text.trim() === str(line.source).trim()) {
-        endEdit();
-        return;
-      }
-      if (text.trim() === '') {
-        S.editError = t('history.edit_empty');
-        replaceRow(S.editing);
-        focusEditor(false);
-        return;
-      }
-      send({ type: 'correct_source', original: str(line.source), corrected: text, region: str(line.region) });
-      endEdit();
-      flash(t('history.source_sent'));
-      return;
-    }
-    if (line && text === str(line.translation)) {
+    const source = S.editField === 'source';
+    const unchanged = source ? !line || text.trim() === str(line.source).trim() : line && text === str(line.translation);
+    if (unchanged) {
       endEdit();
       return;
     }
@@ -448,6 +432,14 @@
       S.editError = t('history.edit_empty');
       replaceRow(S.editing);
       focusEditor(false);
+      return;
+    }
+    if (source) {
+      // The corrected text is translated at once (in the region's overlay) and becomes that region's
+      // replacement rule; the new translation arrives as a new line of the history.
+      send({ type: 'correct_source', original: str(line.source), corrected: text, region: str(line.region) });
+      endEdit();
+      flash(t('history.source_sent'));
       return;
     }
     S.saving = true;

@@ -327,25 +327,14 @@ pub fn windows() -> Result<Vec<WindowInfo>, CaptureError> {
         if w.is_minimized().unwrap_or(false) {
             continue;
         }
-        let (Ok(id), Ok(x), Ok(y), Ok(width), Ok(height)) =
-            (w.id(), w.x(), w.y(), w.width(), w.height())
-        else {
+        let Some(info) = info_of(&w) else {
             continue;
         };
-        if width < 50 || height < 30 || w.pid().ok() == Some(std::process::id()) {
+        if info.rect.width < 50 || info.rect.height < 30 || w.pid().ok() == Some(std::process::id())
+        {
             continue;
         }
-        out.push(WindowInfo {
-            id,
-            title: title_of(&w),
-            app: w.app_name().unwrap_or_default(),
-            rect: Rect {
-                x,
-                y,
-                width,
-                height,
-            },
-        });
+        out.push(info);
     }
     Ok(out)
 }
@@ -359,6 +348,26 @@ pub enum Foreground {
     Window(WindowInfo),
     /// None, or the system does not say.
     Unknown,
+}
+
+/// What the window list says of a window (none when the system does not say where it is).
+fn info_of(w: &xcap::Window) -> Option<WindowInfo> {
+    let (Ok(id), Ok(x), Ok(y), Ok(width), Ok(height)) =
+        (w.id(), w.x(), w.y(), w.width(), w.height())
+    else {
+        return None;
+    };
+    Some(WindowInfo {
+        id,
+        title: title_of(w),
+        app: w.app_name().unwrap_or_default(),
+        rect: Rect {
+            x,
+            y,
+            width,
+            height,
+        },
+    })
 }
 
 /// A window's title as xcap reads it, or (on X11, for programs that set only the old `WM_NAME`) from the
@@ -386,22 +395,7 @@ pub fn foreground() -> Foreground {
         if w.pid().ok() == Some(std::process::id()) {
             return Foreground::Own;
         }
-        let (Ok(id), Ok(x), Ok(y), Ok(width), Ok(height)) =
-            (w.id(), w.x(), w.y(), w.width(), w.height())
-        else {
-            return Foreground::Unknown;
-        };
-        return Foreground::Window(WindowInfo {
-            id,
-            title: title_of(&w),
-            app: w.app_name().unwrap_or_default(),
-            rect: Rect {
-                x,
-                y,
-                width,
-                height,
-            },
-        });
+        return info_of(&w).map_or(Foreground::Unknown, Foreground::Window);
     }
     Foreground::Unknown
 }

@@ -189,6 +189,9 @@ fn the_example_config_is_valid() {
     let (s, w) = Settings::parse(text).unwrap();
     assert!(w.is_empty(), "{w:?}");
     assert!(s.providers["deepseek"].enabled);
+    let ys = s.effective(Some("Ys VIII"));
+    assert_eq!(ys.translation.glossary[0].dst, "亚特鲁");
+    assert_eq!(ys.filters[0].replacement, "魔王");
     let menu = &s.regions.slots[1];
     assert!(menu.watch && !s.regions.slots[0].watch);
     assert_eq!(menu.overlay_mode, Some(OverlayMode::Over));
