@@ -667,14 +667,48 @@
     }
   }
 
+  // A provider's card: a header that opens it, then its fields, its advanced sampling and its test. Each part
+  // is built by one function below from the card's context `c` ({ p: catalog entry, id, ps: its settings, f:
+  // field path, card }).
   function providerCard(p) {
     const id = p.id;
     const ps = S.model.providers[id];
     const open = S.expanded.has(id);
-    const f = (name) => `providers.${id}.${name}`;
     const card = el('article', { class: 'provider' + (open ? ' open' : '') + (ps.enabled ? ' enabled' : ''), attrs: { 'data-id': id } });
+    const c = { p, id, ps, f: (name) => `providers.${id}.${name}`, card };
+    card.append(providerHead(c, open));
 
-    // Header: switch, name, badges, last test result, chevron.
+    const body = el('div', { class: 'provider-body' });
+    const notes = providerNotes(p);
+    if (notes) body.append(el('p', { class: 'notes', text: notes }));
+    const tunnel = /ssh\s+-N\s+-L\s+[^\s]+\s+-p\s+<[^>]+>\s+\S+@<[^>]+>/.exec(notes);
+    if (tunnel) {
+      body.append(el('div', { class: 'tunnel' }, el('span', { class: 'lbl', text: t('providers.tunnel') }), el('code', { class: 'cmd', text: tunnel[0] })));
+    }
+    const grid = el('div', { class: 'grid2' });
+    const url = urlField(c);
+    grid.append(url.field, keyField(c), proxyField(c), modelField(c));
+    if (p.prompt === 'sakura') grid.append(sakuraField(c));
+    body.append(grid, advancedFields(c), ...testActions(c));
+
+    body.addEventListener('input', (e) => {
+      if (e.target.dataset && e.target.dataset.field) {
+        clearError(e.target.dataset.field);
+        if (e.target.dataset.kind !== 'apikey') {
+          const r = parseInput(e.target);
+          if (!r.error) setPath(S.model, e.target.dataset.field, r.value);
+        }
+        if (e.target === url.input) url.showResolved();
+        updateDirty();
+      }
+    });
+    card.append(body);
+    applyLimits(card);
+    return card;
+  }
+
+  // Header: switch, name, badges, last test result, chevron (opens and closes the card).
+  function providerHead({ p, id, ps, f, card }, open) {
     const sw = el('input', { attrs: { type: 'checkbox', 'data-field': f('enabled'), 'data-kind': 'bool', 'aria-label': t('providers.enable') } });
     sw.checked = !!ps.enabled;
     sw.addEventListener('change', () => {
@@ -697,29 +731,21 @@
     const test = S.tests[id];
     const chip = el('span', { class: 'test-chip' + (test && !test.busy ? (test.ok ? ' ok' : ' bad') : '') });
     if (test && !test.busy) chip.textContent = test.ok ? (Number.isFinite(test.latency) ? `✓ ${test.latency} ms` : '✓') : '✕ ' + t('test.failed');
-    const head = el('header', { class: 'provider-head' },
-      el('label', { class: 'switch', title: t('providers.enable') }, sw, el('span', { class: 'slider' })),
-      el('button', { class: 'provider-title', attrs: { type: 'button', 'aria-expanded': String(open) } },
-        el('span', { class: 'pname', text: providerName(p) }), badges, chip, el('span', { class: 'chev' }, icon('chevron'))));
-    head.querySelector('.provider-title').addEventListener('click', () => {
+    const title = el('button', { class: 'provider-title', attrs: { type: 'button', 'aria-expanded': String(open) } },
+      el('span', { class: 'pname', text: providerName(p) }), badges, chip, el('span', { class: 'chev' }, icon('chevron')));
+    title.addEventListener('click', () => {
       const nowOpen = !card.classList.contains('open');
       card.classList.toggle('open', nowOpen);
-      head.querySelector('.provider-title').setAttribute('aria-expanded', String(nowOpen));
+      title.setAttribute('aria-expanded', String(nowOpen));
       if (nowOpen) S.expanded.add(id);
       else S.expanded.delete(id);
     });
-    card.append(head);
+    return el('header', { class: 'provider-head' },
+      el('label', { class: 'switch', title: t('providers.enable') }, sw, el('span', { class: 'slider' })), title);
+  }
 
-    const body = el('div', { class: 'provider-body' });
-    const notes = providerNotes(p);
-    if (notes) body.append(el('p', { class: 'notes', text: notes }));
-    const tunnel = /ssh\s+-N\s+-L\s+[^\s]+\s+-p\s+<[^>]+>\s+\S+@<[^>]+>/.exec(notes);
-    if (tunnel) {
-      body.append(el('div', { class: 'tunnel' }, el('span', { class: 'lbl', text: t('providers.tunnel') }), el('code', { class: 'cmd', text: tunnel[0] })));
-    }
-
-    const grid = el('div', { class: 'grid2' });
-    // URL (with the resolved address under it).
+  // URL, with the address the core resolved it to under it (`resolve_url`).
+  function urlField({ p, id, ps, f }) {
     const url = el('input', { attrs: { type: 'text', spellcheck: 'false', 'data-field': f('url'), 'data-kind': 'url', placeholder: p.url || 'https://api.example.com/v1', autocomplete: 'off' } });
     url.value = ps.url || '';
     const resolvedLine = el('span', { class: 'resolved' });
@@ -761,9 +787,11 @@
       send({ type: 'resolve_url', id, input: typed });
     });
     resolvedLine.dataset.resolvedFor = id;
-    grid.append(field(t('providers.url'), url, f('url'), resolvedLine, 'wide'));
+    return { field: field(t('providers.url'), url, f('url'), resolvedLine, 'wide'), input: url, showResolved };
+  }
 
-    // API key: password field, eye toggle, hint of the stored key, format note, remove.
+  // API key: password field, eye toggle, hint of the stored key (the core's mask), format note, remove.
+  function keyField({ p, id, ps, f }) {
     const k = S.keys[id] || (S.keys[id] = { value: '', touched: false, removed: false, visible: false });
     const key = el('input', { attrs: { type: k.visible ? 'text' : 'password', spellcheck: 'false', autocomplete: 'off', 'data-field': f('api_key'), 'data-kind': 'apikey' } });
     key.value = k.value;
@@ -801,14 +829,17 @@
       if (!keyNote) keyNote = el('span', { class: 'hint' });
       keyNote.append(' ', rm);
     }
-    grid.append(field(t('providers.api_key'), keyRow, f('api_key'), keyNote));
+    return field(t('providers.api_key'), keyRow, f('api_key'), keyNote);
+  }
 
-    // Proxy.
+  function proxyField({ p, ps, f }) {
     const proxy = el('input', { attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-field': f('proxy'), 'data-kind': 'proxy', placeholder: p.region === 'local' ? t('providers.proxy_ph_local') : t('providers.proxy_ph') } });
     proxy.value = ps.proxy || '';
-    grid.append(field(t('providers.proxy'), proxy, f('proxy'), p.needs_proxy ? el('span', { class: 'hint', text: t('providers.needs_proxy') }) : null));
+    return field(t('providers.proxy'), proxy, f('proxy'), p.needs_proxy ? el('span', { class: 'hint', text: t('providers.needs_proxy') }) : null);
+  }
 
-    // Model: free text with suggestions from the catalog and from /models.
+  // Model: free text with suggestions from the catalog and from the provider's /models (`list_models`).
+  function modelField({ p, id, ps, f, card }) {
     const listId = 'models-' + id;
     const dl = el('datalist', { attrs: { id: listId } });
     const fillModels = () => {
@@ -842,17 +873,18 @@
       send({ type: 'list_models', id, provider: providerSettings(id) });
     });
     card._models = { fillModels, showModels };
-    grid.append(field(t('providers.model'), el('div', { class: 'input-row' }, model, fetchBtn, dl), f('model'), el('span', { class: 'hint-stack' }, modelNote, modelsLine), 'wide'));
+    return field(t('providers.model'), el('div', { class: 'input-row' }, model, fetchBtn, dl), f('model'), el('span', { class: 'hint-stack' }, modelNote, modelsLine), 'wide');
+  }
 
-    if (p.prompt === 'sakura') {
-      const sel = el('select', { attrs: { 'data-field': f('sakura_version'), 'data-kind': 'text' } },
-        el('option', { text: t('sakura.v10'), attrs: { value: '1.0' } }), el('option', { text: t('sakura.v09'), attrs: { value: '0.9' } }));
-      sel.value = ps.sakura_version === '0.9' ? '0.9' : '1.0';
-      grid.append(field(t('providers.sakura_version'), sel, f('sakura_version')));
-    }
-    body.append(grid);
+  function sakuraField({ ps, f }) {
+    const sel = el('select', { attrs: { 'data-field': f('sakura_version'), 'data-kind': 'text' } },
+      el('option', { text: t('sakura.v10'), attrs: { value: '1.0' } }), el('option', { text: t('sakura.v09'), attrs: { value: '0.9' } }));
+    sel.value = ps.sakura_version === '0.9' ? '0.9' : '1.0';
+    return field(t('providers.sakura_version'), sel, f('sakura_version'));
+  }
 
-    // Advanced sampling.
+  // Advanced sampling, open when something in it is set or wrong.
+  function advancedFields({ p, id, ps, f }) {
     const adv = el('details', { class: 'advanced' });
     adv.open = S.advOpen.has(id) || ps.temperature !== null || ps.top_p !== null || ps.max_tokens !== null ||
       ['temperature', 'top_p', 'max_tokens'].some((n) => S.errors.has(f(n)));
@@ -869,15 +901,16 @@
       const l = limitOf(f(name));
       return !l ? '' : l.max === null ? `≥ ${l.min}` : `${l.min} – ${l.max}`;
     };
-    const g3 = el('div', { class: 'grid3' },
+    adv.append(el('div', { class: 'grid3' },
       field('temperature', num('temperature', spark ? { 'data-kind': 'float', 'data-gt': '0', 'data-max': '1' } : { 'data-kind': 'float' }, ps.temperature), f('temperature'),
         el('span', { class: 'hint', text: spark ? '(0, 1]' : range('temperature') })),
       field('top_p', num('top_p', { 'data-kind': 'float' }, ps.top_p), f('top_p'), el('span', { class: 'hint', text: range('top_p') })),
-      field('max_tokens', num('max_tokens', { 'data-kind': 'int', inputmode: 'numeric' }, ps.max_tokens), f('max_tokens'), el('span', { class: 'hint', text: range('max_tokens') })));
-    adv.append(g3);
-    body.append(adv);
+      field('max_tokens', num('max_tokens', { 'data-kind': 'int', inputmode: 'numeric' }, ps.max_tokens), f('max_tokens'), el('span', { class: 'hint', text: range('max_tokens') }))));
+    return adv;
+  }
 
-    // Actions: test, links.
+  // The test button and its result (`test_provider`), and the links to the key and model pages.
+  function testActions({ p, id, card }) {
     const testBtn = el('button', { class: 'btn test', attrs: { type: 'button', 'data-action': 'test' } }, el('span', { class: 'spin', attrs: { 'aria-hidden': 'true' } }), icon('bolt'), el('span', { text: t('test.button') }));
     const result = el('div', { class: 'test-result', attrs: { 'aria-live': 'polite' } });
     const showTest = () => {
@@ -909,22 +942,7 @@
     };
     if (p.key_page) links.append(link(t('providers.get_key'), p.key_page));
     if (p.models_page) links.append(link(t('providers.model_list'), p.models_page));
-    body.append(el('div', { class: 'actions' }, testBtn, links), result);
-
-    body.addEventListener('input', (e) => {
-      if (e.target.dataset && e.target.dataset.field) {
-        clearError(e.target.dataset.field);
-        if (e.target.dataset.kind !== 'apikey') {
-          const r = parseInput(e.target);
-          if (!r.error) setPath(S.model, e.target.dataset.field, r.value);
-        }
-        if (e.target === url) showResolved();
-        updateDirty();
-      }
-    });
-    card.append(body);
-    applyLimits(card);
-    return card;
+    return [el('div', { class: 'actions' }, testBtn, links), result];
   }
 
   function field(label, control, path, extra, cls) {
