@@ -742,6 +742,17 @@ window.ocrlayStrings = {
   "config.not_profile_list": {"zh": "应为 [[profiles]] 配置档的列表", "en": "Should be a list of [[profiles]] profiles"},
   "config.not_profile": {"zh": "不是有效的配置档", "en": "Not a profile"},
   "config.profile_dup": {"zh": "已有名为“{name}”的配置档", "en": "There is already a profile called \"{name}\""},
+  "err.profile_gone": {"zh": "配置档“{name}”已不存在", "en": "There is no profile called \"{name}\" any more"},
+  "err.profile_file": {"zh": "这不是 ocrlay 配置档文件：{reason}", "en": "This is not an ocrlay profile file: {reason}"},
+  "err.export_failed": {"zh": "无法导出配置档：{reason}", "en": "Could not export the profile: {reason}"},
+  "profile.created": {"zh": "已新建配置档“{name}”", "en": "Profile \"{name}\" created"},
+  "profile.duplicated": {"zh": "已复制为“{name}”", "en": "Copied as \"{name}\""},
+  "profile.renamed": {"zh": "已改名为“{name}”", "en": "Renamed to \"{name}\""},
+  "profile.deleted": {"zh": "已删除配置档“{name}”", "en": "Profile \"{name}\" deleted"},
+  "profile.bound": {"zh": "已保存“{name}”对应的游戏", "en": "Saved the game of \"{name}\""},
+  "profile.imported": {"zh": "已导入配置档“{name}”", "en": "Profile \"{name}\" imported"},
+  "profile.imported_partly": {"zh": "已导入配置档“{name}”；这些项无法使用，沿用全局设置：{fields}", "en": "Profile \"{name}\" imported; these fields could not be used and follow the global settings: {fields}"},
+  "profile.exported": {"zh": "已导出到 {path}", "en": "Exported to {path}"},
   "config.bad_value": {"zh": "值无效：{reason}", "en": "Not a valid value: {reason}"},
 
   "platform.compositor": {

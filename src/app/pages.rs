@@ -60,8 +60,16 @@ impl App {
             .map(|h| h.errors.clone())
             .unwrap_or_default();
         let path = self.ctl.config_path().to_path_buf();
-        let state =
-            settings_window::state(self.ctl.base(), &self.config_warnings, hotkey_errors, &path);
+        let in_effect = self.ctl.profile().map(str::to_string);
+        let base = self.ctl.base();
+        let state = settings_window::state(
+            base,
+            &self.config_warnings,
+            hotkey_errors,
+            &path,
+            self.settings_window.editing(base),
+            in_effect.as_deref(),
+        );
         self.settings_window.send(&state);
     }
 
@@ -70,10 +78,12 @@ impl App {
         m: SettingsIn,
         target: &EventLoopWindowTarget<AppEvent>,
     ) {
+        let config_path = self.ctl.config_path().to_path_buf();
         let cx = settings_window::Cx {
             settings: self.ctl.base(),
             runtime: self.runtime.handle(),
             proxy: &self.proxy,
+            config_path: &config_path,
         };
         let Some(request) = self.settings_window.message(m, cx) else {
             return;
@@ -96,6 +106,22 @@ impl App {
                     }],
                 }),
             },
+            settings_window::Request::ChangeProfiles(new, done) => {
+                let reply = match self.apply_settings(*new, target) {
+                    Ok(()) => SettingsOut::ProfileResult {
+                        ok: true,
+                        message: done,
+                        path: None,
+                    },
+                    Err(e) => SettingsOut::ProfileResult {
+                        ok: false,
+                        message: crate::text::Text::new("err.save_failed").with("reason", e),
+                        path: None,
+                    },
+                };
+                self.send_settings_state();
+                self.settings_window.send(&reply);
+            }
             settings_window::Request::SetUiLang(lang) => {
                 let mut new = self.ctl.base().clone();
                 new.general.ui_language = lang;

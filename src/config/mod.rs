@@ -13,7 +13,9 @@ mod sections;
 
 pub use limits::{limit, limits, Limit, Number};
 pub use persistent::*;
-pub use profiles::{read_profile, GameMatch, Profile, PROFILE_NAME_MAX};
+pub use profiles::{
+    read_profile, GameMatch, Profile, ProfileChange, ProfileOp, PROFILE_FIELDS, PROFILE_NAME_MAX,
+};
 pub use sections::*;
 
 use crate::providers::{self, EndpointSpec, ProviderInfo};

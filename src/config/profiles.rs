@@ -187,7 +187,7 @@ pub fn read_profile(
     };
     // The shared readers name the fields from the profile's own table: put them in their place.
     for mut warning in local {
-        if !warning.field.starts_with("profiles.") {
+        if !warning.field.starts_with(&format!("{at}.")) {
             warning.field = format!("{at}.{}", warning.field);
         }
         w.push(warning);
@@ -280,5 +280,234 @@ impl Settings {
         if now.filters != was.filters {
             *self.filters_for(name) = now.filters.clone();
         }
+    }
+}
+
+/// What of the settings a profile can have as its own, by the page's field paths (the settings page marks
+/// them while a profile is edited; everything else is shared by all profiles).
+pub const PROFILE_FIELDS: [&str; 7] = [
+    "general.source",
+    "ocr.direction",
+    "translation.custom_prompt",
+    "translation.glossary",
+    "filters",
+    "regions",
+    "providers.*.enabled",
+];
+
+/// A change to the profiles, as the settings page asks for it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum ProfileOp {
+    /// A new profile that has nothing of its own yet (everything comes from the global settings).
+    New {
+        /// Its name.
+        name: String,
+    },
+    /// A copy of profile `name`, called `to` (bound to no game: two profiles of one game would clash).
+    Duplicate {
+        /// The profile copied.
+        name: String,
+        /// The copy's name.
+        to: String,
+    },
+    /// Profile `name` is now called `to`.
+    Rename {
+        /// Its name.
+        name: String,
+        /// The new one.
+        to: String,
+    },
+    /// Profile `name` is removed.
+    Delete {
+        /// Its name.
+        name: String,
+    },
+    /// Profile `name` belongs to this game (none: chosen by hand only).
+    Bind {
+        /// Its name.
+        name: String,
+        /// The game's window.
+        game: Option<GameMatch>,
+    },
+    /// A profile file someone shared (see [`Profile::to_toml`]).
+    Import {
+        /// The file's text.
+        toml: String,
+    },
+}
+
+/// A change made to the profiles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileChange {
+    /// The settings with the change.
+    pub settings: Settings,
+    /// The profile changed, created or removed.
+    pub name: String,
+    /// Fields of an imported profile that could not be used (left to the global settings).
+    pub warnings: Vec<ConfigWarning>,
+}
+
+impl Profile {
+    /// The profile as a file to share: the profile's own fields at the top level. It holds no API keys (a
+    /// profile names its providers only).
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        let body = toml::to_string_pretty(self)?;
+        Ok(format!(
+            "# An ocrlay profile: import it in the settings (Profiles). It holds no API keys.\n\n{body}"
+        ))
+    }
+
+    /// The file name an export is saved under: `ocrlay-profile-<name>.toml`, with what no file system takes
+    /// replaced.
+    pub fn file_name(&self) -> String {
+        let safe: String = self
+            .name
+            .chars()
+            .map(|c| {
+                if c.is_control() || "<>:\"/\\|?*".contains(c) {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        format!("ocrlay-profile-{}.toml", safe.trim().trim_end_matches('.'))
+    }
+}
+
+impl Settings {
+    /// `name` as a profile's new name, trimmed: refused when empty, too long, or another profile's
+    /// (`except`: the profile being renamed).
+    fn new_profile_name(&self, name: &str, except: Option<&str>) -> Result<String, Text> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Text::new("err.required"));
+        }
+        if name.chars().count() > PROFILE_NAME_MAX {
+            return Err(Text::new("err.name_long").with("n", PROFILE_NAME_MAX));
+        }
+        if Some(name) != except && self.profile(name).is_some() {
+            return Err(Text::new("config.profile_dup").with("name", name));
+        }
+        Ok(name.to_string())
+    }
+
+    /// Applies a change the settings page asked for; the error says why it cannot be made.
+    pub fn change_profiles(&self, op: ProfileOp) -> Result<ProfileChange, Text> {
+        let mut s = self.clone();
+        let mut warnings = Vec::new();
+        let gone = |name: &str| Text::new("err.profile_gone").with("name", name);
+        let name = match op {
+            ProfileOp::New { name } => {
+                let name = self.new_profile_name(&name, None)?;
+                s.profiles.push(Profile {
+                    name: name.clone(),
+                    ..Profile::default()
+                });
+                name
+            }
+            ProfileOp::Duplicate { name, to } => {
+                let from = self.profile(&name).ok_or_else(|| gone(&name))?;
+                let to = self.new_profile_name(&to, None)?;
+                s.profiles.push(Profile {
+                    name: to.clone(),
+                    game: None,
+                    ..from.clone()
+                });
+                to
+            }
+            ProfileOp::Rename { name, to } => {
+                let to = self.new_profile_name(&to, Some(&name))?;
+                let p = s
+                    .profiles
+                    .iter_mut()
+                    .find(|p| p.name == name)
+                    .ok_or_else(|| gone(&name))?;
+                p.name = to.clone();
+                to
+            }
+            ProfileOp::Delete { name } => {
+                let before = s.profiles.len();
+                s.profiles.retain(|p| p.name != name);
+                if s.profiles.len() == before {
+                    return Err(gone(&name));
+                }
+                name
+            }
+            ProfileOp::Bind { name, game } => {
+                let p = s
+                    .profiles
+                    .iter_mut()
+                    .find(|p| p.name == name)
+                    .ok_or_else(|| gone(&name))?;
+                p.game = game.filter(|g| !g.title.trim().is_empty() || !g.app.trim().is_empty());
+                name
+            }
+            ProfileOp::Import { toml } => {
+                let table: toml::Table = toml.parse().map_err(|e: toml::de::Error| {
+                    Text::new("err.profile_file").with("reason", e.message())
+                })?;
+                let mut p = read_profile(&table, "profile", &mut warnings)?;
+                // A shared profile does not replace one of the same name: it gets a name of its own.
+                let base = p.name.clone();
+                let mut n = 2;
+                while s.profile(&p.name).is_some() {
+                    p.name = format!("{base} ({n})");
+                    n += 1;
+                }
+                let name = p.name.clone();
+                s.profiles.push(p);
+                name
+            }
+        };
+        Ok(ProfileChange {
+            settings: s,
+            name,
+            warnings,
+        })
+    }
+
+    /// The global settings after the settings page edited profile `name`: `edited` is what the form held
+    /// (the profile's settings in effect, changed). What a profile can have of its own
+    /// ([`PROFILE_FIELDS`]) goes to the profile — only where it differs from the global settings, so the
+    /// profile keeps following them elsewhere; everything else is shared and goes to the global settings.
+    pub fn with_profile_edit(&self, name: &str, edited: &Settings) -> Settings {
+        let mut s = edited.clone();
+        s.profiles = self.profiles.clone();
+        s.general.source = self.general.source;
+        s.ocr.direction = self.ocr.direction;
+        s.translation.custom_prompt = self.translation.custom_prompt.clone();
+        s.translation.glossary = self.translation.glossary.clone();
+        s.filters = self.filters.clone();
+        s.regions = self.regions.clone();
+        // Provider addresses, keys and models are shared; whether one translates is the profile's.
+        for (id, p) in s.providers.iter_mut() {
+            p.enabled = self.providers.get(id).is_some_and(|g| g.enabled);
+        }
+        let enabled = |x: &Settings| -> Vec<String> {
+            x.enabled_providers()
+                .iter()
+                .map(|p| p.id.to_string())
+                .collect()
+        };
+        let (own_providers, global_providers) = (enabled(edited), enabled(&s));
+        let Some(p) = s.profiles.iter_mut().find(|p| p.name == name) else {
+            return s;
+        };
+        fn own<T: PartialEq + Clone>(edited: &T, global: &T) -> Option<T> {
+            (edited != global).then(|| edited.clone())
+        }
+        p.source = own(&edited.general.source, &self.general.source);
+        p.direction = own(&edited.ocr.direction, &self.ocr.direction);
+        p.custom_prompt = own(
+            &edited.translation.custom_prompt,
+            &self.translation.custom_prompt,
+        );
+        p.glossary = own(&edited.translation.glossary, &self.translation.glossary);
+        p.filters = own(&edited.filters, &self.filters);
+        p.regions = own(&edited.regions, &self.regions);
+        p.providers = own(&own_providers, &global_providers);
+        s
     }
 }

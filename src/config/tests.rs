@@ -579,3 +579,261 @@ name = "Game"
     });
     assert_eq!(s.filters.len(), 1);
 }
+
+#[test]
+fn profiles_are_created_copied_renamed_bound_deleted_and_shared_as_files() {
+    use crate::config::{GameMatch, ProfileOp};
+    let (s, _) = Settings::parse(
+        r#"
+[translation]
+glossary = [{ src = "勇者", dst = "勇者" }]
+[[profiles]]
+name = "Ys VIII"
+game = { app = "ys8.exe" }
+source = "ja"
+glossary = [{ src = "アドル", dst = "亚特鲁" }]
+"#,
+    )
+    .unwrap();
+    let op = |s: &Settings, op: ProfileOp| s.change_profiles(op);
+    // A name is required, unique and short.
+    let refused = |r: Result<crate::config::ProfileChange, crate::text::Text>| r.unwrap_err().key;
+    assert_eq!(
+        refused(op(&s, ProfileOp::New { name: "  ".into() })),
+        "err.required"
+    );
+    assert_eq!(
+        refused(op(
+            &s,
+            ProfileOp::New {
+                name: " Ys VIII ".into()
+            }
+        )),
+        "config.profile_dup"
+    );
+    assert_eq!(
+        refused(op(
+            &s,
+            ProfileOp::New {
+                name: "x".repeat(61)
+            }
+        )),
+        "err.name_long"
+    );
+    assert_eq!(
+        refused(op(
+            &s,
+            ProfileOp::Delete {
+                name: "Nope".into()
+            }
+        )),
+        "err.profile_gone"
+    );
+    // New: nothing of its own.
+    let c = op(
+        &s,
+        ProfileOp::New {
+            name: " Trails ".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(c.name, "Trails");
+    let s = c.settings;
+    assert_eq!(
+        s.profile("Trails").unwrap(),
+        &Profile {
+            name: "Trails".into(),
+            ..Profile::default()
+        }
+    );
+    // Duplicate: everything but the game (two profiles of one game would clash).
+    let s = op(
+        &s,
+        ProfileOp::Duplicate {
+            name: "Ys VIII".into(),
+            to: "Ys VIII (2)".into(),
+        },
+    )
+    .unwrap()
+    .settings;
+    let copy = s.profile("Ys VIII (2)").unwrap();
+    assert_eq!(copy.glossary, s.profile("Ys VIII").unwrap().glossary);
+    assert_eq!(copy.game, None);
+    // Rename: to its own name (trimmed) is fine, to another's is not.
+    assert!(op(
+        &s,
+        ProfileOp::Rename {
+            name: "Trails".into(),
+            to: "Trails ".into()
+        }
+    )
+    .is_ok());
+    assert_eq!(
+        refused(op(
+            &s,
+            ProfileOp::Rename {
+                name: "Trails".into(),
+                to: "Ys VIII".into()
+            }
+        )),
+        "config.profile_dup"
+    );
+    let s = op(
+        &s,
+        ProfileOp::Rename {
+            name: "Trails".into(),
+            to: "Sen".into(),
+        },
+    )
+    .unwrap()
+    .settings;
+    // Bind and unbind; an empty match is no binding.
+    let game = GameMatch {
+        title: "Sen no Kiseki".into(),
+        app: String::new(),
+    };
+    let s = op(
+        &s,
+        ProfileOp::Bind {
+            name: "Sen".into(),
+            game: Some(game.clone()),
+        },
+    )
+    .unwrap()
+    .settings;
+    assert_eq!(s.profile("Sen").unwrap().game, Some(game));
+    let s2 = op(
+        &s,
+        ProfileOp::Bind {
+            name: "Sen".into(),
+            game: Some(GameMatch::default()),
+        },
+    )
+    .unwrap()
+    .settings;
+    assert_eq!(s2.profile("Sen").unwrap().game, None);
+    // Delete.
+    let s = op(
+        &s,
+        ProfileOp::Delete {
+            name: "Ys VIII (2)".into(),
+        },
+    )
+    .unwrap()
+    .settings;
+    let names: Vec<&str> = s.profiles.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Ys VIII", "Sen"]);
+
+    // Export → import: the same profile, under a name of its own when the name is taken; no keys in it.
+    let ys = s.profile("Ys VIII").unwrap();
+    assert_eq!(ys.file_name(), "ocrlay-profile-Ys VIII.toml");
+    assert_eq!(
+        Profile {
+            name: "a/b:c?".into(),
+            ..Profile::default()
+        }
+        .file_name(),
+        "ocrlay-profile-a_b_c_.toml"
+    );
+    let file = ys.to_toml().unwrap();
+    assert!(!file.contains("api_key"), "{file}");
+    let c = op(&s, ProfileOp::Import { toml: file.clone() }).unwrap();
+    assert_eq!(c.name, "Ys VIII (2)");
+    assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+    let imported = c.settings.profile("Ys VIII (2)").unwrap();
+    assert_eq!(
+        Profile {
+            name: "Ys VIII".into(),
+            ..imported.clone()
+        },
+        ys.clone()
+    );
+    // A file that is not TOML, or has no name, is refused; a bad field is left out and reported.
+    assert_eq!(
+        refused(op(
+            &s,
+            ProfileOp::Import {
+                toml: "name = ".into()
+            }
+        )),
+        "err.profile_file"
+    );
+    assert_eq!(
+        refused(op(
+            &s,
+            ProfileOp::Import {
+                toml: "source = \"ja\"".into()
+            }
+        )),
+        "err.required"
+    );
+    let c = op(
+        &s,
+        ProfileOp::Import {
+            toml: "name = \"Other\"\ndirection = \"diagonal\"".into(),
+        },
+    )
+    .unwrap();
+    assert_eq!(c.warnings.len(), 1);
+    assert_eq!(c.warnings[0].field, "profile.direction");
+    assert_eq!(c.settings.profile("Other").unwrap().direction, None);
+}
+
+#[test]
+fn a_profile_edited_in_the_form_keeps_only_what_differs_from_the_global_settings() {
+    let (s, _) = Settings::parse(
+        r#"
+[general]
+source = "ja"
+[translation]
+custom_prompt = "global"
+glossary = [{ src = "勇者", dst = "勇者" }]
+[providers.deepseek]
+enabled = true
+api_key = "sk-global"
+[[profiles]]
+name = "Game"
+custom_prompt = "the game's"
+"#,
+    )
+    .unwrap();
+    // The form showed the profile's settings in effect; the user changed its glossary and the shared
+    // network timeout, switched a provider on and left the rest.
+    let mut edited = s.effective(Some("Game"));
+    edited
+        .translation
+        .glossary
+        .push(crate::providers::prompt::GlossaryEntry {
+            src: "アドル".into(),
+            dst: "亚特鲁".into(),
+            ..Default::default()
+        });
+    edited.network.connect_timeout_secs = 7;
+    let mut qwen = edited.provider("qwen");
+    qwen.enabled = true;
+    edited.providers.insert("qwen".into(), qwen);
+    let new = s.with_profile_edit("Game", &edited);
+    let p = new.profile("Game").unwrap();
+    assert_eq!(p.custom_prompt.as_deref(), Some("the game's"));
+    assert_eq!(p.glossary.as_ref().unwrap().len(), 2);
+    assert_eq!(
+        p.providers.as_deref(),
+        Some(&["deepseek".to_string(), "qwen".to_string()][..])
+    );
+    // Unchanged, so still the global settings'.
+    assert_eq!(
+        (p.source, p.filters.as_ref(), p.regions.as_ref()),
+        (None, None, None)
+    );
+    // Shared: to the global settings; what is the profile's stays out of them.
+    assert_eq!(new.network.connect_timeout_secs, 7);
+    assert_eq!(new.translation.glossary.len(), 1);
+    assert_eq!(new.translation.custom_prompt, "global");
+    assert!(!new.provider("qwen").enabled);
+    assert_eq!(new.provider("deepseek").api_key.expose(), "sk-global");
+    // Set back to the global value: the profile follows the global settings again.
+    let mut back = new.effective(Some("Game"));
+    back.translation.custom_prompt = "global".into();
+    let again = new.with_profile_edit("Game", &back);
+    assert_eq!(again.profile("Game").unwrap().custom_prompt, None);
+}

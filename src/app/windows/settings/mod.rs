@@ -8,13 +8,13 @@ use super::{PageSpec, PageWindow};
 use crate::app::event::{AppEvent, Page};
 use crate::app::webview::Shots;
 use crate::capture;
-use crate::config::{ConfigWarning, Settings, UiLanguage};
+use crate::config::{ConfigWarning, ProfileOp, Settings, UiLanguage};
 use crate::providers::{self, Endpoint};
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use tao::event_loop::{EventLoopProxy, EventLoopWindowTarget};
 use tao::window::WindowId;
 
@@ -72,6 +72,13 @@ pub struct PageState {
     pub config_path: String,
     /// What this platform can do.
     pub platform: Platform,
+    /// The profile the form edits (none: the global settings, the default profile). `settings` are then that
+    /// profile's settings in effect.
+    pub editing: Option<String>,
+    /// The profile in effect now (none: the default).
+    pub profile_in_effect: Option<String>,
+    /// What a profile can have of its own, by field path (`providers.*.enabled`: whether a provider is on).
+    pub profile_fields: Vec<&'static str>,
 }
 
 /// Settings page → core.
@@ -84,10 +91,25 @@ pub enum SettingsIn {
     OpenHistory,
     /// List the windows a region can be bound to.
     ListWindows,
-    /// Save the whole form.
+    /// Save the whole form (into the profile being edited, for what a profile can have of its own).
     Save {
         /// Settings as JSON (see PROTOCOL.md).
         settings: Value,
+    },
+    /// Edit profile `name` in the form (none: the global settings): the core answers with its `state`.
+    EditProfile {
+        /// The profile.
+        name: Option<String>,
+    },
+    /// Create, duplicate, rename, delete, bind or import a profile (saved at once).
+    Profile {
+        /// What to do.
+        change: ProfileOp,
+    },
+    /// Save profile `name` as a file to share (beside the settings file, in `profiles/`).
+    ExportProfile {
+        /// The profile.
+        name: String,
     },
     /// Test a provider with unsaved values.
     TestProvider {
@@ -197,6 +219,15 @@ pub enum SettingsOut {
         /// Or why it is refused.
         error: Option<Text>,
     },
+    /// What became of a profile change or export.
+    ProfileResult {
+        /// Whether it was done.
+        ok: bool,
+        /// What was done, or why not.
+        message: Text,
+        /// The file written, for an export.
+        path: Option<String>,
+    },
     /// The answer to [`SettingsIn::CheckHotkeys`].
     HotkeysChecked {
         /// The question's `seq`.
@@ -224,6 +255,8 @@ pub enum Request {
     SendState,
     /// Save these settings and apply them everywhere.
     Apply(Box<Settings>),
+    /// Save these settings (a profile was changed), then tell the page what was done.
+    ChangeProfiles(Box<Settings>, Text),
     /// Switch the UI language (saved at once).
     SetUiLang(UiLanguage),
     /// Open the history window.
@@ -238,6 +271,8 @@ pub struct Cx<'a> {
     pub runtime: &'a tokio::runtime::Handle,
     /// Where their answers go.
     pub proxy: &'a EventLoopProxy<AppEvent>,
+    /// The settings file (exported profiles go beside it).
+    pub config_path: &'a Path,
 }
 
 /// Provider tests and model lists the page started, by (provider, is a test): a new one replaces (stops) the
@@ -268,6 +303,8 @@ impl Calls {
 pub struct SettingsWindow {
     page: Option<PageWindow>,
     calls: Calls,
+    /// The profile the form edits (none: the global settings).
+    editing: Option<String>,
 }
 
 impl SettingsWindow {
@@ -279,6 +316,13 @@ impl SettingsWindow {
     /// Whether `id` is this window.
     pub fn is(&self, id: WindowId) -> bool {
         self.page.as_ref().is_some_and(|p| p.window.id() == id)
+    }
+
+    /// The profile the form edits, if it still exists in `settings`.
+    pub fn editing<'a>(&'a self, settings: &Settings) -> Option<&'a str> {
+        self.editing
+            .as_deref()
+            .filter(|n| settings.profile(n).is_some())
     }
 
     /// Opens the window or brings it forward, on `section` if given; `welcome` shows the first-start guide on
@@ -321,6 +365,7 @@ impl SettingsWindow {
     /// The window was closed: nobody waits for the answers of its calls any more.
     pub fn close(&mut self) {
         self.page = None;
+        self.editing = None;
         self.calls.stop_all();
     }
 
@@ -345,10 +390,76 @@ impl SettingsWindow {
                 return Some(Request::SendState);
             }
             SettingsIn::Save { settings } => {
-                match bridge::settings_from_page(&settings, cx.settings) {
-                    Ok(new) => return Some(Request::Apply(Box::new(new))),
+                let editing = self.editing(cx.settings).map(str::to_string);
+                let shown = cx.settings.effective(editing.as_deref());
+                match bridge::settings_from_page(&settings, &shown) {
+                    Ok(edited) => {
+                        let new = match &editing {
+                            Some(name) => cx.settings.with_profile_edit(name, &edited),
+                            // Profiles change through their own messages, never through the form.
+                            None => Settings {
+                                profiles: cx.settings.profiles.clone(),
+                                ..edited
+                            },
+                        };
+                        return Some(Request::Apply(Box::new(new)));
+                    }
                     Err(errors) => self.send(&SettingsOut::SaveError { errors }),
                 }
+            }
+            SettingsIn::EditProfile { name } => {
+                self.editing = name.filter(|n| cx.settings.profile(n).is_some());
+                return Some(Request::SendState);
+            }
+            SettingsIn::Profile { change } => {
+                let done = match &change {
+                    ProfileOp::New { .. } => "profile.created",
+                    ProfileOp::Duplicate { .. } => "profile.duplicated",
+                    ProfileOp::Rename { .. } => "profile.renamed",
+                    ProfileOp::Delete { .. } => "profile.deleted",
+                    ProfileOp::Bind { .. } => "profile.bound",
+                    ProfileOp::Import { .. } => "profile.imported",
+                };
+                let renamed = match &change {
+                    ProfileOp::Rename { name, .. } => Some(name.clone()),
+                    _ => None,
+                };
+                match cx.settings.change_profiles(change) {
+                    Ok(c) => {
+                        if renamed.is_some() && self.editing == renamed {
+                            self.editing = Some(c.name.clone());
+                        }
+                        let mut message = Text::new(done).with("name", &c.name);
+                        if !c.warnings.is_empty() {
+                            let fields: Vec<&str> =
+                                c.warnings.iter().map(|w| w.field.as_str()).collect();
+                            message = Text::new("profile.imported_partly")
+                                .with("name", &c.name)
+                                .with("fields", fields.join(", "));
+                        }
+                        return Some(Request::ChangeProfiles(Box::new(c.settings), message));
+                    }
+                    Err(message) => self.send(&SettingsOut::ProfileResult {
+                        ok: false,
+                        message,
+                        path: None,
+                    }),
+                }
+            }
+            SettingsIn::ExportProfile { name } => {
+                let reply = match export_profile(cx.settings, &name, cx.config_path) {
+                    Ok(path) => SettingsOut::ProfileResult {
+                        ok: true,
+                        message: Text::new("profile.exported").with("path", path.display()),
+                        path: Some(path.display().to_string()),
+                    },
+                    Err(message) => SettingsOut::ProfileResult {
+                        ok: false,
+                        message,
+                        path: None,
+                    },
+                };
+                self.send(&reply);
             }
             SettingsIn::OpenHistory => return Some(Request::OpenHistory),
             SettingsIn::ListWindows => {
@@ -492,16 +603,43 @@ fn failed(id: String, test: bool, message: String) -> SettingsOut {
     }
 }
 
-/// Everything the page shows.
+/// Writes profile `name` of `settings` to `<settings folder>/profiles/ocrlay-profile-<name>.toml`; the error
+/// says why it could not.
+fn export_profile(settings: &Settings, name: &str, config_path: &Path) -> Result<PathBuf, Text> {
+    let p = settings
+        .profile(name)
+        .ok_or_else(|| Text::new("err.profile_gone").with("name", name))?;
+    let text = p
+        .to_toml()
+        .map_err(|e| Text::new("err.export_failed").with("reason", e))?;
+    let dir = config_path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("profiles");
+    let path = dir.join(p.file_name());
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(&path, text))
+        .map_err(|e| Text::new("err.export_failed").with("reason", e))?;
+    tracing::info!(path = %path.display(), "profile exported");
+    Ok(path)
+}
+
+/// Everything the page shows; `editing`: the profile the form edits (none: the global settings), `in_effect`:
+/// the profile in effect now.
 pub fn state(
     settings: &Settings,
     warnings: &[ConfigWarning],
     hotkey_errors: BTreeMap<String, Text>,
     config_path: &Path,
+    editing: Option<&str>,
+    in_effect: Option<&str>,
 ) -> SettingsOut {
+    let mut shown = settings.effective(editing);
+    shown.profiles = settings.profiles.clone();
     SettingsOut::State(Box::new(PageState {
         catalog: bridge::catalog_json(),
-        settings: bridge::settings_json(settings),
+        settings: bridge::settings_json(&shown),
         defaults: bridge::settings_json(&Settings::default()),
         limits: crate::config::limits(),
         warnings: warnings.to_vec(),
@@ -510,6 +648,9 @@ pub fn state(
         system_lang: crate::config::system_ui_lang().into(),
         config_path: config_path.display().to_string(),
         platform: platform(),
+        editing: editing.map(str::to_string),
+        profile_in_effect: in_effect.map(str::to_string),
+        profile_fields: crate::config::PROFILE_FIELDS.to_vec(),
     }))
 }
 
@@ -612,6 +753,8 @@ mod tests {
             &[],
             BTreeMap::new(),
             Path::new("/c"),
+            None,
+            None,
         ))
         .unwrap();
         let now = serde_json::json!({"defaults": v["defaults"], "limits": v["limits"]});
