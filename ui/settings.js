@@ -437,6 +437,7 @@
       renderGlossary();
       renderRegions();
       renderFilters();
+      renderProfiles();
       renderPlatform();
       renderBanner();
       updatePreview();
@@ -547,6 +548,8 @@
     S.bannerClosed = false;
     S.hotkeyErrors = msg.hotkey_errors && typeof msg.hotkey_errors === 'object' ? Object.assign({}, msg.hotkey_errors) : {};
     S.configPath = typeof msg.config_path === 'string' ? msg.config_path : '';
+    S.editing = typeof msg.editing === 'string' ? msg.editing : null;
+    S.inEffect = typeof msg.profile_in_effect === 'string' ? msg.profile_in_effect : null;
     const pf = msg.platform;
     S.platform = pf && typeof pf === 'object' ? { covered_window_capture: !!pf.covered_window_capture, note: pf.note || null } : null;
     S.cleared = new Set();
@@ -1299,6 +1302,170 @@
     renderErrors();
     updateDirty();
   }
+
+  // ---------------------------------------------------------------- profiles
+
+  // What a profile names of its own, as its fields in `settings.profiles` (the core writes only those it has).
+  const PROFILE_OWN = ['source', 'direction', 'custom_prompt', 'providers', 'glossary', 'filters', 'regions'];
+
+  /** Profile changes are saved by the core at once and the form is reloaded: never over unsaved edits. */
+  function profilesBlocked() {
+    if (!S.dirty) return false;
+    profileMessage({ key: 'profiles.save_first' }, false);
+    return true;
+  }
+
+  function profileMessage(text, ok) {
+    S.profileMsg = text ? { text, ok } : null;
+    const m = $('profile-msg');
+    m.className = 'profile-msg' + (S.profileMsg ? (ok ? ' ok' : ' bad') : '');
+    m.textContent = S.profileMsg ? (text.key ? (text.params ? i18n.text(text) : t(text.key, text.vars)) : String(text)) : '';
+  }
+
+  function profileList() {
+    return Array.isArray(S.model && S.model.profiles) ? S.model.profiles.filter((p) => p && typeof p.name === 'string') : [];
+  }
+
+  /** The sidebar's "editing" choice and the note over the form while a profile is edited. */
+  function renderEditing() {
+    const list = profileList();
+    const sel = $('edit-profile');
+    sel.replaceChildren(el('option', { text: t('profiles.default'), attrs: { value: '' } }),
+      ...list.map((p) => el('option', { text: p.name, attrs: { value: p.name } })));
+    sel.value = S.editing || '';
+    $('side-profile').hidden = !list.length && !S.editing;
+    const note = $('editing-note');
+    note.hidden = !S.editing;
+    if (S.editing) $('editing-note-text').textContent = t('profiles.editing_note', { name: S.editing });
+    document.body.classList.toggle('editing-profile', !!S.editing);
+  }
+
+  function renderProfiles() {
+    renderEditing();
+    const root = $('profile-list');
+    const list = profileList();
+    if (!list.length) {
+      root.replaceChildren(el('p', { class: 'empty', text: t('profiles.none') }));
+      return;
+    }
+    root.replaceChildren(...list.map(profileCard));
+  }
+
+  function profileCard(p) {
+    const card = el('article', { class: 'profile-card', attrs: { 'data-profile': p.name } });
+    const name = el('input', { class: 'profile-name', attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'aria-label': t('profiles.name') } });
+    name.value = p.name;
+    name.addEventListener('change', () => {
+      const to = name.value.trim();
+      if (to === p.name) return;
+      if (profilesBlocked()) {
+        name.value = p.name;
+        return;
+      }
+      send({ type: 'profile', change: { op: 'rename', name: p.name, to } });
+    });
+    const chips = el('span', { class: 'badges' });
+    if (S.inEffect === p.name) chips.append(el('span', { class: 'badge ok', text: t('profiles.in_effect') }));
+    if (S.editing === p.name) chips.append(el('span', { class: 'badge', text: t('profiles.being_edited') }));
+    card.append(el('header', { class: 'profile-head' }, name, chips));
+
+    const own = PROFILE_OWN.filter((k) => p[k] !== undefined && p[k] !== null);
+    card.append(el('p', { class: 'hint profile-own', text: own.length ? t('profiles.own', { fields: own.map((k) => t('profiles.field.' + k)).join(t('common.list_sep')) }) : t('profiles.own_none') }));
+
+    // The game: text of its window's title and/or its program; or picked from the open windows.
+    const game = p.game || {};
+    const title = el('input', { attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-game': 'title', placeholder: t('profiles.game_title_ph') } });
+    title.value = game.title || '';
+    const app = el('input', { attrs: { type: 'text', spellcheck: 'false', autocomplete: 'off', 'data-game': 'app', placeholder: t('profiles.game_app_ph') } });
+    app.value = game.app || '';
+    const bind = () => {
+      if (profilesBlocked()) return;
+      const g = { title: title.value.trim(), app: app.value.trim() };
+      send({ type: 'profile', change: { op: 'bind', name: p.name, game: g.title || g.app ? g : null } });
+    };
+    title.addEventListener('change', bind);
+    app.addEventListener('change', bind);
+    const pick = el('select', { class: 'bind-select game-select', attrs: { 'aria-label': t('profiles.pick_window') } });
+    pick.addEventListener('focus', () => { if (!S.windows && !S.windowsBusy) requestWindows(); });
+    pick.addEventListener('mousedown', () => { if (!S.windowsBusy) requestWindows(); });
+    pick.addEventListener('change', () => {
+      const w = S.windows && S.windows[Number(pick.value)];
+      pick.value = '';
+      if (!w) return;
+      title.value = w.title;
+      app.value = w.app;
+      bind();
+    });
+    fillWindowSelect(pick);
+    card.append(el('div', { class: 'grid3 profile-game' },
+      field(t('profiles.game_title'), title, `profiles.${p.name}.game.title`),
+      field(t('profiles.game_app'), app, `profiles.${p.name}.game.app`),
+      field(t('profiles.pick_window'), pick, `profiles.${p.name}.game`)));
+    if (!game.title && !game.app) card.append(el('p', { class: 'hint', text: t('profiles.not_bound') }));
+
+    const button = (key, action, fn, cls) => {
+      const b = el('button', { class: 'btn small' + (cls ? ' ' + cls : ''), text: t(key), attrs: { type: 'button', 'data-action': action } });
+      b.addEventListener('click', () => fn(b));
+      return b;
+    };
+    const actions = el('div', { class: 'actions' },
+      button(S.editing === p.name ? 'profiles.edit_default' : 'profiles.edit', 'edit', () => editProfile(S.editing === p.name ? null : p.name)),
+      button('profiles.duplicate', 'duplicate', () => {
+        if (profilesBlocked()) return;
+        const taken = new Set(profileList().map((x) => x.name));
+        let to = t('profiles.copy_name', { name: p.name });
+        for (let n = 2; taken.has(to); n++) to = t('profiles.copy_name_n', { name: p.name, n });
+        send({ type: 'profile', change: { op: 'duplicate', name: p.name, to } });
+      }),
+      button('profiles.export', 'export', () => send({ type: 'export_profile', name: p.name })),
+      // Deleting asks once more on the same button.
+      button('profiles.delete', 'delete', (b) => {
+        if (profilesBlocked()) return;
+        if (!b.classList.contains('confirm')) {
+          b.classList.add('confirm');
+          b.textContent = t('profiles.delete_confirm');
+          return;
+        }
+        send({ type: 'profile', change: { op: 'delete', name: p.name } });
+      }, 'danger'));
+    card.append(actions);
+    return card;
+  }
+
+  function editProfile(name) {
+    if (profilesBlocked()) {
+      renderEditing();
+      return;
+    }
+    send({ type: 'edit_profile', name: name || null });
+  }
+
+  $('edit-profile').addEventListener('change', () => editProfile($('edit-profile').value));
+
+  $('profile-new').addEventListener('click', () => {
+    if (profilesBlocked()) return;
+    const input = $('profile-new-name');
+    send({ type: 'profile', change: { op: 'new', name: input.value.trim() } });
+  });
+  $('profile-new-name').addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') $('profile-new').click();
+  });
+  $('profile-import').addEventListener('click', () => {
+    if (profilesBlocked()) return;
+    $('profile-file').click();
+  });
+  $('profile-file').addEventListener('change', () => {
+    const file = $('profile-file').files[0];
+    $('profile-file').value = '';
+    if (!file) return;
+    file.text().then((text) => send({ type: 'profile', change: { op: 'import', toml: text } }),
+      () => profileMessage({ key: 'profiles.unreadable' }, false));
+  });
+
+  on('profile_result', (msg) => {
+    if (msg.ok && msg.message && msg.message.key === 'profile.created') $('profile-new-name').value = '';
+    profileMessage(msg.message, !!msg.ok);
+  });
 
   // ---------------------------------------------------------------- replacement rules
 

@@ -883,3 +883,105 @@ test("a correction made in a region's overlay shows its region, literally, and k
   assert.deepEqual(s.errors, []);
   await page.close();
 });
+
+test('profiles: created, renamed, bound to a window, duplicated, exported, deleted and edited through the core', async () => {
+  const profiles = [
+    { name: 'Ys VIII', game: { title: 'Ys VIII', app: 'ys8.exe' }, glossary: [{ src: 'アドル', dst: '亚特鲁' }], providers: ['sakura-llama'] },
+    { name: 'Trails' },
+  ];
+  const base = settings();
+  const s = await settingsPage({ settings: { ...base, profiles }, profile_in_effect: 'Ys VIII', profile_fields: [] });
+  const { page } = s;
+  await page.click('.nav-item[data-section="profiles"]');
+  const cardOf = (name) => page.locator(`.profile-card[data-profile="${name}"]`);
+  // What each profile has of its own, which one is in effect, and whether it is bound.
+  assert.match(await cardOf('Ys VIII').locator('.profile-own').textContent(), /术语表/);
+  assert.match(await cardOf('Ys VIII').locator('.profile-own').textContent(), /翻译源/);
+  assert.equal(await cardOf('Ys VIII').locator('.badge.ok').count(), 1);
+  assert.equal(await cardOf('Trails').locator('.badge.ok').count(), 0);
+  assert.equal(await cardOf('Ys VIII').locator('[data-game="app"]').inputValue(), 'ys8.exe');
+  // The sidebar offers editing each profile.
+  assert.equal(await page.locator('#side-profile').isVisible(), true);
+
+  const changes = async () => (await s.sentOf('profile')).map((m) => m.change);
+  await s.clearSent();
+  // New.
+  await page.fill('#profile-new-name', 'Sen');
+  await page.press('#profile-new-name', 'Enter');
+  await until(async () => (await changes()).length === 1);
+  assert.deepEqual((await changes())[0], { op: 'new', name: 'Sen' });
+  // The core's answer is shown in the UI language.
+  await s.receive({ type: 'profile_result', ok: false, message: { key: 'config.profile_dup', params: { name: 'Sen' } }, path: null });
+  assert.equal(await page.locator('#profile-msg').textContent(), '已有名为“Sen”的配置档');
+  assert.equal(await page.locator('#profile-msg.bad').count(), 1);
+  // Rename.
+  await cardOf('Trails').locator('.profile-name').fill('Trails of Cold Steel');
+  await cardOf('Trails').locator('.profile-name').press('Tab');
+  await until(async () => (await changes()).length === 2);
+  assert.deepEqual((await changes())[1], { op: 'rename', name: 'Trails', to: 'Trails of Cold Steel' });
+  // Bound to an open window picked from the core's list.
+  await s.receive({ type: 'windows', windows: [{ id: 7, title: 'Sen no Kiseki IV', app: 'ed8_4.exe', rect: [0, 0, 1280, 720] }] });
+  await cardOf('Trails').locator('.game-select').selectOption('0');
+  await until(async () => (await changes()).length === 3);
+  assert.deepEqual((await changes())[2], { op: 'bind', name: 'Trails', game: { title: 'Sen no Kiseki IV', app: 'ed8_4.exe' } });
+  // Clearing both fields unbinds.
+  await cardOf('Ys VIII').locator('[data-game="title"]').fill('');
+  await cardOf('Ys VIII').locator('[data-game="title"]').press('Tab');
+  await cardOf('Ys VIII').locator('[data-game="app"]').fill('');
+  await cardOf('Ys VIII').locator('[data-game="app"]').press('Tab');
+  await until(async () => (await changes()).length === 5);
+  assert.deepEqual((await changes())[4], { op: 'bind', name: 'Ys VIII', game: null });
+  // Duplicate, under a name not taken.
+  await cardOf('Ys VIII').locator('[data-action="duplicate"]').click();
+  await until(async () => (await changes()).length === 6);
+  assert.deepEqual((await changes())[5], { op: 'duplicate', name: 'Ys VIII', to: 'Ys VIII 副本' });
+  // Export asks the core, which writes the file.
+  await cardOf('Ys VIII').locator('[data-action="export"]').click();
+  await until(async () => (await s.sentOf('export_profile')).length === 1);
+  assert.deepEqual(await s.sentOf('export_profile'), [{ type: 'export_profile', name: 'Ys VIII' }]);
+  // Delete asks once more.
+  await cardOf('Trails').locator('[data-action="delete"]').click();
+  assert.equal((await changes()).length, 6);
+  await cardOf('Trails').locator('[data-action="delete"]').click();
+  await until(async () => (await changes()).length === 7);
+  assert.deepEqual((await changes())[6], { op: 'delete', name: 'Trails' });
+
+  // Editing a profile: the core answers with that profile's state; the page says so and sends the form as usual.
+  await page.selectOption('#edit-profile', 'Ys VIII');
+  await until(async () => (await s.sentOf('edit_profile')).length === 1);
+  assert.deepEqual(await s.sentOf('edit_profile'), [{ type: 'edit_profile', name: 'Ys VIII' }]);
+  await s.receive(state({ settings: { ...base, profiles }, editing: 'Ys VIII', profile_fields: [] }));
+  assert.equal(await page.locator('#editing-note').isVisible(), true);
+  assert.match(await page.locator('#editing-note-text').textContent(), /Ys VIII/);
+  assert.equal(await page.locator('#edit-profile').inputValue(), 'Ys VIII');
+  await s.shot('settings-profiles.png');
+  // Unsaved changes block profile changes (they would reload the form).
+  await page.click('.nav-item[data-section="general"]');
+  await page.fill('[data-field="translation.custom_prompt"]', 'Translate as a fantasy RPG.');
+  await until(async () => page.evaluate(() => document.body.classList.contains('dirty')));
+  await page.click('.nav-item[data-section="profiles"]');
+  await s.clearSent();
+  await page.fill('#profile-new-name', 'Blocked');
+  await page.click('#profile-new');
+  assert.equal((await s.sentOf('profile')).length, 0);
+  assert.equal(await page.locator('#profile-msg').textContent(), '请先保存或撤销设置的更改。');
+  // Back to the default.
+  await page.click('#btn-revert');
+  await page.selectOption('#edit-profile', '');
+  await until(async () => (await s.sentOf('edit_profile')).length === 1);
+  assert.deepEqual(await s.sentOf('edit_profile'), [{ type: 'edit_profile', name: null }]);
+});
+
+test('profiles: a shared file is imported as its text', async () => {
+  const s = await settingsPage({ settings: { ...settings(), profiles: [] } });
+  const { page } = s;
+  await page.click('.nav-item[data-section="profiles"]');
+  assert.equal(await page.locator('#profile-list .empty').count(), 1);
+  const text = 'name = "Shared"\nglossary = [{ src = "勇者", dst = "勇者" }]\n';
+  await s.clearSent();
+  await page.setInputFiles('#profile-file', { name: 'ocrlay-profile-Shared.toml', mimeType: 'text/plain', buffer: Buffer.from(text) });
+  await until(async () => (await s.sentOf('profile')).length === 1);
+  assert.deepEqual((await s.sentOf('profile'))[0].change, { op: 'import', toml: text });
+  await s.receive({ type: 'profile_result', ok: true, message: { key: 'profile.imported', params: { name: 'Shared' } }, path: null });
+  assert.equal(await page.locator('#profile-msg.ok').textContent(), '已导入配置档“Shared”');
+});

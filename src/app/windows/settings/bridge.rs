@@ -320,6 +320,24 @@ pub fn settings_from_page(page: &Value, current: &Settings) -> Result<Settings, 
     Ok(settings)
 }
 
+/// The global settings (with every profile) after the form was saved: `page` is the form, which showed
+/// profile `editing`'s settings in effect (none: the global settings). What a profile can have of its own goes
+/// to that profile; profiles themselves change through their own messages, never through the form.
+pub fn save_form(
+    page: &Value,
+    base: &Settings,
+    editing: Option<&str>,
+) -> Result<Settings, Vec<FieldError>> {
+    let edited = settings_from_page(page, &base.effective(editing))?;
+    Ok(match editing {
+        Some(name) => base.with_profile_edit(name, &edited),
+        None => Settings {
+            profiles: base.profiles.clone(),
+            ..edited
+        },
+    })
+}
+
 /// Settings with one provider's unsaved form values, for a test or a model list.
 pub fn with_provider(
     current: &Settings,
@@ -396,6 +414,43 @@ mod tests {
         let back = settings_from_page(&page, &cur).unwrap();
         assert_eq!(back, cur);
         assert_eq!(key_of(&back, "deepseek").expose(), "sk-stored-secret-1234");
+    }
+
+    #[test]
+    fn a_profile_edited_in_the_form_keeps_what_is_its_own_and_shares_the_rest() {
+        let mut cur = current();
+        cur.translation.custom_prompt = "global".into();
+        cur.profiles.push(crate::config::Profile {
+            name: "Game".into(),
+            glossary: Some(vec![crate::providers::prompt::GlossaryEntry {
+                src: "アドル".into(),
+                dst: "亚特鲁".into(),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        });
+        // The page shows the profile's settings in effect: its glossary, the global prompt.
+        let mut page = settings_json(&cur.effective(Some("Game")));
+        assert_eq!(page["translation"]["glossary"][0]["src"], "アドル");
+        page["translation"]["custom_prompt"] = json!("the game's");
+        page["network"]["connect_timeout_secs"] = json!(9);
+        // A page that sends stale profiles changes none.
+        page["profiles"] = json!([]);
+        let new = save_form(&page, &cur, Some("Game")).unwrap();
+        let p = new.profile("Game").unwrap();
+        assert_eq!(p.custom_prompt.as_deref(), Some("the game's"));
+        assert_eq!(p.glossary.as_ref().unwrap()[0].dst, "亚特鲁");
+        assert_eq!(new.translation.custom_prompt, "global");
+        assert!(new.translation.glossary.is_empty());
+        assert_eq!(new.network.connect_timeout_secs, 9);
+        assert_eq!(key_of(&new, "deepseek").expose(), "sk-stored-secret-1234");
+        // Saving the global settings keeps the profiles as they are.
+        let mut page = settings_json(&new);
+        page["profiles"] = json!([]);
+        page["translation"]["custom_prompt"] = json!("new global");
+        let again = save_form(&page, &new, None).unwrap();
+        assert_eq!(again.profiles, new.profiles);
+        assert_eq!(again.translation.custom_prompt, "new global");
     }
 
     #[test]

@@ -390,20 +390,9 @@ impl SettingsWindow {
                 return Some(Request::SendState);
             }
             SettingsIn::Save { settings } => {
-                let editing = self.editing(cx.settings).map(str::to_string);
-                let shown = cx.settings.effective(editing.as_deref());
-                match bridge::settings_from_page(&settings, &shown) {
-                    Ok(edited) => {
-                        let new = match &editing {
-                            Some(name) => cx.settings.with_profile_edit(name, &edited),
-                            // Profiles change through their own messages, never through the form.
-                            None => Settings {
-                                profiles: cx.settings.profiles.clone(),
-                                ..edited
-                            },
-                        };
-                        return Some(Request::Apply(Box::new(new)));
-                    }
+                let editing = self.editing(cx.settings);
+                match bridge::save_form(&settings, cx.settings, editing) {
+                    Ok(new) => return Some(Request::Apply(Box::new(new))),
                     Err(errors) => self.send(&SettingsOut::SaveError { errors }),
                 }
             }
@@ -768,6 +757,32 @@ mod tests {
             std::fs::read_to_string(&path).is_ok_and(|saved| saved == text),
             "{} is out of date: OCRLAY_WRITE_UI_FIXTURES=1 cargo test --lib fixture",
             path.display()
+        );
+    }
+
+    #[test]
+    fn a_profile_is_exported_beside_the_settings_and_reads_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config.toml");
+        let (s, _) = Settings::parse(
+            "[[profiles]]\nname = \"Ys: VIII\"\nglossary = [{ src = \"アドル\", dst = \"亚特鲁\" }]\n",
+        )
+        .unwrap();
+        let path = export_profile(&s, "Ys: VIII", &config).unwrap();
+        assert_eq!(
+            path,
+            dir.path()
+                .join("profiles")
+                .join("ocrlay-profile-Ys_ VIII.toml")
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        let back = Settings::default()
+            .change_profiles(ProfileOp::Import { toml: text })
+            .unwrap();
+        assert_eq!(back.settings.profiles, s.profiles);
+        assert_eq!(
+            export_profile(&s, "Gone", &config).unwrap_err().key,
+            "err.profile_gone"
         );
     }
 
