@@ -690,7 +690,13 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
     };
     let ocr_ms = ms(t1.elapsed());
     let decision = a.gate.on_text(&text);
-    tracing::debug!(ms = ocr_ms, timed_out, decision = ?decision, "auto: OCR");
+    // The decision without the text (what OCR read is never logged).
+    let (decided, chars) = match &decision {
+        TextDecision::Translate(t) => ("translate", t.chars().count()),
+        TextDecision::Same => ("same", 0),
+        TextDecision::Empty => ("empty", 0),
+    };
+    tracing::debug!(ms = ocr_ms, timed_out, decided, chars, "auto: OCR");
     let TextDecision::Translate(text) = decision else {
         return;
     };
@@ -806,7 +812,14 @@ fn run_job(
             }
         };
     let ocr_ms = ms(t1.elapsed());
-    tracing::debug!(job = id, ms = ocr_ms, lines, text = %text, "OCR");
+    // What OCR read is never logged (it is whatever the screen showed): its size only.
+    tracing::debug!(
+        job = id,
+        ms = ocr_ms,
+        lines,
+        chars = text.chars().count(),
+        "OCR"
+    );
     if text.trim().is_empty() {
         sink(PipelineEvent::NoText {
             job: id,

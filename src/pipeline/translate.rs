@@ -216,7 +216,7 @@ async fn run(call: Call) -> bool {
     tracing::debug!(job = id, provider = %provider, model = %ep.model, url = %ep.url, chars = req.text.chars().count(), context = req.context.len(), "provider request");
     match ep.translate(&req, &mut on_update).await {
         Ok(t) => {
-            tracing::debug!(job = id, provider = %provider, ms = t.elapsed.as_millis(), translation = %t.text, "translation");
+            tracing::debug!(job = id, provider = %provider, ms = t.elapsed.as_millis(), chars = t.text.chars().count(), "translation");
             if keeps_context {
                 let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
                 let c = s.context.entry(region.clone()).or_default();

@@ -779,7 +779,7 @@ impl Endpoint {
             provider = self.info.id,
             first_ms = first_delta.map(|d| d.as_millis()),
             total_ms = started.elapsed().as_millis(),
-            translation = %text,
+            chars = text.chars().count(),
             "provider answer"
         );
         Ok(Translation {

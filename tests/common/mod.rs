@@ -158,6 +158,8 @@ struct Inner {
     requests: Vec<Recorded>,
     /// Whether the client signalled its first delta before the server went on.
     gate_passed: Vec<bool>,
+    /// The requests (by their place in `requests`) whose stream the client left before it ended.
+    left: Vec<usize>,
 }
 
 /// The server.
@@ -224,6 +226,12 @@ impl MockServer {
     pub fn gates(&self) -> Vec<bool> {
         self.inner.lock().unwrap().gate_passed.clone()
     }
+
+    /// The requests (by their place in [`MockServer::requests`]) whose streamed answer the client stopped
+    /// reading before it ended: seen when the server next had something to send.
+    pub fn left(&self) -> Vec<usize> {
+        self.inner.lock().unwrap().left.clone()
+    }
 }
 
 async fn handle(State(server): State<MockServer>, req: Request) -> Response {
@@ -248,15 +256,18 @@ async fn handle(State(server): State<MockServer>, req: Request) -> Response {
             .find(|(t, _)| text.contains(t.as_str()) || body.contains(t.as_str()))
             .map(|(_, r)| r.clone());
         inner.requests.push(recorded);
-        match matched {
+        let index = inner.requests.len() - 1;
+        let reply = match matched {
             Some(r) => Some(r),
             None => {
                 let next = inner.replies.pop_front().or_else(|| inner.last.clone());
                 inner.last = next.clone();
                 next
             }
-        }
+        };
+        (reply, index)
     };
+    let (reply, index) = reply;
     match reply {
         None => Response::builder()
             .status(500)
@@ -297,6 +308,7 @@ async fn handle(State(server): State<MockServer>, req: Request) -> Response {
                         tokio::time::sleep(pause).await;
                     }
                     if tx.send(Ok(Bytes::from(format!("{ev}\n\n")))).await.is_err() {
+                        inner.lock().unwrap().left.push(index);
                         return;
                     }
                 }
