@@ -84,8 +84,14 @@ fn a_new_user_is_welcomed_and_never_left_with_a_spinner() {
     // The "game", clear of the settings window; Alt+Q and a drag over its dialogue.
     x.show_image(&fixture("ja_dialogue.png"), 300, 780, "game-window");
     app.wait(Probe::EngineLoaded { ok: true }, 1, Duration::from_secs(60));
-    // The selector pages are made at start; give WebKit a moment to load them.
-    std::thread::sleep(Duration::from_millis(1500));
+    // The selector pages are made at start (one per monitor; one here): wait until WebKit has loaded them.
+    app.wait(
+        Probe::PageReady {
+            page: "selector".into(),
+        },
+        1,
+        Duration::from_secs(30),
+    );
     x.xdotool(&["key", "alt+q"]);
     app.wait_for(1, Duration::from_secs(20), |e| {
         matches!(e, Probe::SelectorShown { .. })

@@ -67,8 +67,14 @@ fn alt_q_drag_translates_into_the_overlay() {
     let app = x11::App::start(&mut x, home.path(), &config, "ocrlay=debug");
     app.wait(Probe::Running, 1, Duration::from_secs(60));
     app.wait(Probe::EngineLoaded { ok: true }, 1, Duration::from_secs(60));
-    // The selector pages are made at start; give WebKit a moment to load them.
-    std::thread::sleep(Duration::from_millis(1500));
+    // The selector pages are made at start (one per monitor; one here): wait until WebKit has loaded them.
+    app.wait(
+        Probe::PageReady {
+            page: "selector".into(),
+        },
+        1,
+        Duration::from_secs(30),
+    );
 
     x.xdotool(&["key", "alt+q"]);
     app.wait_for(1, Duration::from_secs(20), |e| {

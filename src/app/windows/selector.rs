@@ -264,6 +264,9 @@ impl Selectors {
                 if let Some(s) = self.list.get_mut(i) {
                     s.page.on_ready();
                 }
+                crate::probe::emit(crate::probe::Probe::PageReady {
+                    page: "selector".into(),
+                });
             }
             SelectorIn::Shown => {
                 if let Some(at) = self.selecting {
