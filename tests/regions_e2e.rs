@@ -70,9 +70,12 @@ fn wait_requests(server: &MockServer, app: &x11::App, n: usize, timeout: Duratio
     }
 }
 
+/// Starts the app and waits until its engine is loaded and its hotkeys are registered (a key pressed before
+/// that would be lost).
 fn start_app(x: &mut XSession, home: &Path, config: &Path) -> x11::App {
     let app = x11::App::start(x, home, config, "ocrlay=debug");
     app.wait(Probe::EngineLoaded { ok: true }, 1, Duration::from_secs(60));
+    app.wait(Probe::Running, 1, Duration::from_secs(60));
     app
 }
 
@@ -333,7 +336,6 @@ slots = [{ name = "Japanese box", rect = [20, 20, 1280, 240] }, { name = "Englis
 "#,
     );
     let app = start_app(&mut x, home.path(), &config);
-    std::thread::sleep(Duration::from_millis(500));
 
     x.xdotool(&["key", "alt+2"]);
     let switched = |index| Probe::RegionSwitched { index, set: true };
@@ -382,7 +384,6 @@ slots = [{ name = "Dialogue", rect = [100, 150, 1280, 240] }]
 "#,
     );
     let app = start_app(&mut x, home.path(), &config);
-    std::thread::sleep(Duration::from_millis(500));
     // First Alt+W: the overlay shows "Reading…" over the region, then the translation.
     x.xdotool(&["key", "alt+w"]);
     wait_requests(&server, &app, 1, Duration::from_secs(30));
@@ -567,6 +568,21 @@ slots = [{ name = "Dialogue", rect = [20, 620, 1280, 240] }, { name = "Quest log
     // The quest log's overlay below it (its region ends at y 260), the dialogue's above its region (y 620).
     assert!(tops[0] >= 255 && tops[0] < 620, "{tops:?}");
     assert!(tops[1] >= 255 && tops[1] < 620, "{tops:?}");
+    // Neither covers the other, nor the other region.
+    let boxes: Vec<(i32, i32, i32, i32)> = overlays
+        .iter()
+        .map(|&id| x.geometry(id))
+        .map(|(x, y, w, h)| (x, y, w as i32, h as i32))
+        .collect();
+    let apart = |a: (i32, i32, i32, i32), b: (i32, i32, i32, i32)| {
+        a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1
+    };
+    assert!(apart(boxes[0], boxes[1]), "the overlays overlap: {boxes:?}");
+    for b in &boxes {
+        for region in [(20, 620, 1280, 240), (20, 20, 1280, 240)] {
+            assert!(apart(*b, region), "an overlay covers a region: {boxes:?}");
+        }
+    }
     let shot = x11::artefact_dir("regions").join("two-watched-regions.png");
     x.screenshot(&shot);
     assert!(app.alive(), "the app died");

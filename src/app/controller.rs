@@ -24,8 +24,9 @@ pub trait Host {
     fn show_overlay(&mut self, slot: usize, show: bool);
     /// Whether the slot's overlay is on screen.
     fn overlay_visible(&self, slot: usize) -> bool;
-    /// Puts the slot's overlay for `region` (over it or beside it, as `mode` says).
-    fn place_overlay(&mut self, slot: usize, region: Rect, mode: OverlayMode);
+    /// Puts the slot's overlay for `region` (over it or beside it, as `mode` says); beside it, clear of
+    /// `avoid` (the other regions read at the same time) where it can be.
+    fn place_overlay(&mut self, slot: usize, region: Rect, mode: OverlayMode, avoid: &[Rect]);
     /// Puts the slot's overlay where the user had put it for `region`.
     fn move_overlay(&mut self, slot: usize, at: [i32; 2], region: Option<Rect>);
     /// The region the slot's overlay was last placed for.
@@ -232,6 +233,15 @@ impl Controller {
         slots
     }
 
+    /// Where the regions in use other than `slot` are (those set), for an overlay to keep clear of.
+    fn others_in_use(&self, slot: usize) -> Vec<Rect> {
+        self.slots_in_use()
+            .into_iter()
+            .filter(|&s| s != slot)
+            .filter_map(|s| self.settings.regions.slots.get(s).and_then(|r| r.rect()))
+            .collect()
+    }
+
     /// The saved regions auto mode reads besides the active one (watched, and set).
     fn watched(&self) -> Vec<usize> {
         let slots = &self.settings.regions.slots;
@@ -354,7 +364,7 @@ impl Controller {
             // First use of this region since the start: the slot's overlay position, or beside/over it.
             match slot.overlay_position {
                 Some(at) => host.move_overlay(n, at, Some(region)),
-                None => host.place_overlay(n, region, self.mode(n)),
+                None => host.place_overlay(n, region, self.mode(n), &self.others_in_use(n)),
             }
         }
         let source = Source::Screen(bound.unwrap_or(Target::Region(region)));
@@ -371,7 +381,7 @@ impl Controller {
     ) {
         self.last_region = Some(region);
         let n = self.active();
-        host.place_overlay(n, region, self.mode(n));
+        host.place_overlay(n, region, self.mode(n), &self.others_in_use(n));
         // First the slot (a bound slot's offset inside its window), then auto mode reads it.
         self.slot_region_chosen(host, region);
         if self.auto_on {
@@ -489,7 +499,14 @@ impl Controller {
                 Some(at) if n != active && self.mode(n) == OverlayMode::Beside => {
                     host.move_overlay(n, at, Some(region))
                 }
-                _ => host.place_overlay(n, region, self.mode(n)),
+                _ => {
+                    let others: Vec<Rect> = regions
+                        .iter()
+                        .filter(|&&(m, _)| m != n)
+                        .map(|&(_, r)| r)
+                        .collect();
+                    host.place_overlay(n, region, self.mode(n), &others)
+                }
             }
             host.show_overlay(n, true);
         }
@@ -517,7 +534,7 @@ impl Controller {
         host.use_overlays(&self.slots_in_use());
         match (slot.overlay_position, self.last_region) {
             (Some(at), region) => host.move_overlay(n, at, region),
-            (None, Some(r)) => host.place_overlay(n, r, self.mode(n)),
+            (None, Some(r)) => host.place_overlay(n, r, self.mode(n), &self.others_in_use(n)),
             (None, None) => {}
         }
         if self.auto_on {
@@ -850,7 +867,8 @@ impl Controller {
         let user_placed = slot.overlay_position.is_some();
         if host.placed_for(n) != Some(region) {
             if mode == OverlayMode::Over || !user_placed {
-                host.place_overlay(n, region, mode);
+                let others = self.others_in_use(n);
+                host.place_overlay(n, region, mode, &others);
             } else {
                 host.set_placed_for(n, Some(region));
             }
@@ -997,6 +1015,8 @@ mod tests {
         placed: Vec<(usize, Rect)>,
         moved: Vec<(usize, [i32; 2])>,
         placed_for: std::collections::BTreeMap<usize, Rect>,
+        /// What each slot's overlay was last told to keep clear of.
+        avoided: std::collections::BTreeMap<usize, Vec<Rect>>,
         in_use: Vec<usize>,
         covered_ok: bool,
         windows: Vec<WindowInfo>,
@@ -1017,8 +1037,9 @@ mod tests {
         fn overlay_visible(&self, slot: usize) -> bool {
             self.visible(slot)
         }
-        fn place_overlay(&mut self, slot: usize, region: Rect, _mode: OverlayMode) {
+        fn place_overlay(&mut self, slot: usize, region: Rect, _mode: OverlayMode, avoid: &[Rect]) {
             self.placed.push((slot, region));
+            self.avoided.insert(slot, avoid.to_vec());
             self.placed_for.insert(slot, region);
         }
         fn move_overlay(&mut self, slot: usize, at: [i32; 2], region: Option<Rect>) {
@@ -1423,6 +1444,9 @@ mod tests {
         assert_eq!(host.in_use, vec![0, 2]);
         assert!(host.visible(0) && host.visible(2));
         assert_eq!(host.placed_for(2), Some(rect(0, 400, 200, 40)));
+        // Each overlay keeps clear of the other region read at the same time.
+        assert_eq!(host.avoided[&0], vec![rect(0, 400, 200, 40)]);
+        assert_eq!(host.avoided[&2], vec![rect(0, 500, 800, 120)]);
         // Each region's new line goes to its own overlay, and neither supersedes the other.
         c.pipeline_event(&mut host, PipelineEvent::AutoJob { job: 10, slot: 0 });
         c.pipeline_event(&mut host, PipelineEvent::AutoJob { job: 11, slot: 2 });

@@ -57,9 +57,20 @@ impl Host for Desk<'_> {
     fn overlay_visible(&self, slot: usize) -> bool {
         self.overlays.get(slot).is_some_and(Overlay::visible)
     }
-    fn place_overlay(&mut self, slot: usize, region: Rect, mode: OverlayMode) {
+    fn place_overlay(&mut self, slot: usize, region: Rect, mode: OverlayMode, others: &[Rect]) {
+        // Beside its region, an overlay keeps clear of the other regions in use and of their overlays.
+        let mut avoid: Vec<Rect> = self
+            .overlays
+            .in_use()
+            .filter(|(s, o)| *s != slot && o.visible())
+            .flat_map(|(_, o)| {
+                let shown = o.page.window.is_visible().then(|| o.page.rect());
+                o.placed_for().into_iter().chain(shown)
+            })
+            .collect();
+        avoid.extend_from_slice(others);
         if let Some(o) = self.lane(slot) {
-            o.place_for(region, mode);
+            o.place_for(region, mode, avoid);
         }
         self.refresh();
     }

@@ -22,6 +22,46 @@ pub fn beside(region: Rect, size: (u32, u32), monitor: Rect) -> (i32, i32) {
     (x, (monitor.bottom() - h).max(monitor.y))
 }
 
+/// Like [`beside`], clear of `avoid` (the other regions read at the same time and their overlays): the first of
+/// below, above, right of and left of the region that fits on the monitor and covers none of them; where none
+/// does, [`beside`]'s place.
+pub fn beside_clear_of(
+    region: Rect,
+    size: (u32, u32),
+    monitor: Rect,
+    avoid: &[Rect],
+) -> (i32, i32) {
+    let (w, h) = (size.0 as i32, size.1 as i32);
+    let fallback = beside(region, size, monitor);
+    if avoid.is_empty() {
+        return fallback;
+    }
+    let x = clamp_x(region.x, w, monitor);
+    let y = region.y.min(monitor.bottom() - h).max(monitor.y);
+    let candidates = [
+        fallback,
+        (x, region.bottom() + GAP),
+        (x, region.y - GAP - h),
+        (region.right() + GAP, y),
+        (region.x - GAP - w, y),
+    ];
+    let fits = |&(x, y): &(i32, i32)| {
+        let r = Rect {
+            x,
+            y,
+            width: size.0,
+            height: size.1,
+        };
+        x >= monitor.x
+            && y >= monitor.y
+            && r.right() <= monitor.right()
+            && r.bottom() <= monitor.bottom()
+            && r.intersect(&region).is_none()
+            && avoid.iter().all(|a| r.intersect(a).is_none())
+    };
+    candidates.into_iter().find(fits).unwrap_or(fallback)
+}
+
 /// The overlay's top-left when it covers the region (the "over" mode).
 pub fn over(region: Rect, size: (u32, u32), monitor: Rect) -> (i32, i32) {
     let x = clamp_x(region.x, size.0 as i32, monitor);
@@ -46,6 +86,50 @@ mod tests {
         width: 1920,
         height: 1080,
     };
+
+    #[test]
+    fn beside_keeps_clear_of_the_other_regions_read_at_the_same_time() {
+        // A name box over a dialogue box: below the name box is the dialogue, so its overlay goes above.
+        let name = Rect {
+            x: 100,
+            y: 600,
+            width: 300,
+            height: 50,
+        };
+        let dialogue = Rect {
+            x: 100,
+            y: 660,
+            width: 1280,
+            height: 240,
+        };
+        assert_eq!(beside(name, (560, 120), MON), (100, 658));
+        assert_eq!(
+            beside_clear_of(name, (560, 120), MON, &[dialogue]),
+            (100, 600 - GAP - 120)
+        );
+        // Nothing in the way: the usual place.
+        assert_eq!(
+            beside_clear_of(name, (560, 120), MON, &[]),
+            beside(name, (560, 120), MON)
+        );
+        // Above is taken too (the dialogue's overlay): a one-line overlay goes to the right of the region.
+        let taken_above = Rect {
+            x: 0,
+            y: 400,
+            width: 1000,
+            height: 190,
+        };
+        assert_eq!(
+            beside_clear_of(name, (560, 50), MON, &[dialogue, taken_above]),
+            (400 + GAP, 600)
+        );
+        // No place is clear: the usual one rather than none.
+        let everything = MON;
+        assert_eq!(
+            beside_clear_of(name, (560, 120), MON, &[everything]),
+            beside(name, (560, 120), MON)
+        );
+    }
 
     #[test]
     fn below_when_there_is_room() {

@@ -197,6 +197,8 @@ pub struct Overlay {
     placed_for: Option<Rect>,
     /// The overlay sits beside `placed_for` where ocrlay put it, on this monitor: it follows its own size.
     placed_beside: Option<Rect>,
+    /// What a beside placement keeps clear of: the other regions read at the same time, and their overlays.
+    avoid: Vec<Rect>,
 }
 
 fn builder(s: &OverlaySettings) -> WindowBuilder {
@@ -243,6 +245,7 @@ impl Overlay {
             intended: None,
             placed_for: None,
             placed_beside: None,
+            avoid: Vec::new(),
         })
     }
 
@@ -291,9 +294,11 @@ impl Overlay {
         self.placed_for = region;
     }
 
-    /// Puts the overlay for `region`: over it (its place and width), or beside it on its monitor.
-    pub fn place_for(&mut self, region: Rect, mode: OverlayMode) {
+    /// Puts the overlay for `region`: over it (its place and width), or beside it on its monitor, clear of
+    /// `avoid` where it can be (the other regions read at the same time, and their overlays).
+    pub fn place_for(&mut self, region: Rect, mode: OverlayMode, avoid: Vec<Rect>) {
         self.placed_for = Some(region);
+        self.avoid = avoid;
         if mode == OverlayMode::Over {
             // Over the text: same place and width as the region; the page grows it when the translation needs
             // more height (content_size).
@@ -306,7 +311,12 @@ impl Overlay {
             return;
         };
         let size = self.page.window.outer_size();
-        let (x, y) = placement::beside(region, (size.width, size.height), monitors[i].rect);
+        let (x, y) = placement::beside_clear_of(
+            region,
+            (size.width, size.height),
+            monitors[i].rect,
+            &self.avoid,
+        );
         self.move_to(x, y, None);
         self.placed_beside = Some(monitors[i].rect);
     }
@@ -324,7 +334,8 @@ impl Overlay {
         let (Some(region), Some(monitor)) = (self.placed_for, self.placed_beside) else {
             return;
         };
-        let (x, y) = placement::beside(region, (size.width, size.height), monitor);
+        let (x, y) =
+            placement::beside_clear_of(region, (size.width, size.height), monitor, &self.avoid);
         let now = self
             .intended
             .map(|r| (r.x, r.y))
