@@ -1409,6 +1409,8 @@
       return b;
     };
     const actions = el('div', { class: 'actions' },
+      // In effect now, by hand; a game's window in front (or leaving it) decides again.
+      button(S.inEffect === p.name ? 'profiles.stop_using' : 'profiles.use', 'use', () => send({ type: 'use_profile', name: S.inEffect === p.name ? null : p.name })),
       button(S.editing === p.name ? 'profiles.edit_default' : 'profiles.edit', 'edit', () => editProfile(S.editing === p.name ? null : p.name)),
       button('profiles.duplicate', 'duplicate', () => {
         if (profilesBlocked()) return;

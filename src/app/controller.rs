@@ -103,6 +103,8 @@ pub struct Controller {
     base: Settings,
     /// The profile in effect (none: the default).
     profile: Option<String>,
+    /// The profile whose game was in front last (none: no game's window).
+    front_match: Option<String>,
     config_path: PathBuf,
     /// The region read last (the active saved region's, until one is chosen).
     last_region: Option<Rect>,
@@ -117,6 +119,7 @@ impl Controller {
         Controller {
             base: settings.clone(),
             profile: None,
+            front_match: None,
             settings,
             config_path,
             last_region: None,
@@ -160,14 +163,19 @@ impl Controller {
         self.base.general.setup_done |= self.settings.general.setup_done;
     }
 
-    /// Another window came to the front: its game's profile comes into effect, or the default when it is no
-    /// game's (ocrlay's own windows change nothing).
+    /// Another window came to the front: a game's window brings its profile into effect, and leaving it
+    /// brings the default back. Moving between windows of no game (or to ocrlay's own) changes nothing, so a
+    /// profile chosen by hand stays.
     pub fn foreground(&mut self, host: &mut dyn Host, front: crate::capture::Foreground) {
         let crate::capture::Foreground::Window(w) = front else {
             return;
         };
         let name = self.base.profile_for(&w).map(|p| p.name.clone());
         tracing::debug!(window = %w.title, app = %w.app, profile = ?name, "front window");
+        if name == self.front_match {
+            return;
+        }
+        self.front_match = name.clone();
         self.switch_profile(host, name);
     }
 
@@ -1579,5 +1587,16 @@ slots = [{ name = "Ys box", rect = [10, 10, 300, 60] }]
             said.contains(&"Profile: Ys") && said.contains(&"Default profile"),
             "{said:?}"
         );
+        // Chosen by hand (the settings' "use now"), a profile stays while windows of no game come and go…
+        c.switch_profile(&mut host, Some("Ys".into()));
+        c.foreground(&mut host, window("firefox"));
+        assert_eq!(c.profile(), Some("Ys"));
+        // …until a game's window comes to the front and goes again.
+        c.foreground(&mut host, window("ys8.exe"));
+        c.foreground(&mut host, window("notepad.exe"));
+        assert_eq!(c.profile(), None);
+        // A profile that does not exist is the default.
+        c.switch_profile(&mut host, Some("Gone".into()));
+        assert_eq!(c.profile(), None);
     }
 }

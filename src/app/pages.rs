@@ -122,6 +122,11 @@ impl App {
                 self.send_settings_state();
                 self.settings_window.send(&reply);
             }
+            settings_window::Request::UseProfile(name) => {
+                let (ctl, mut desk) = self.split(Some(target));
+                ctl.switch_profile(&mut desk, name);
+                self.send_settings_state();
+            }
             settings_window::Request::SetUiLang(lang) => {
                 let mut new = self.ctl.base().clone();
                 new.general.ui_language = lang;

@@ -935,6 +935,12 @@ test('profiles: created, renamed, bound to a window, duplicated, exported, delet
   await cardOf('Ys VIII').locator('[data-action="duplicate"]').click();
   await until(async () => (await changes()).length === 6);
   assert.deepEqual((await changes())[5], { op: 'duplicate', name: 'Ys VIII', to: 'Ys VIII 副本' });
+  // Use now: the one in effect offers the default instead.
+  await cardOf('Trails').locator('[data-action="use"]').click();
+  await until(async () => (await s.sentOf('use_profile')).length === 1);
+  await cardOf('Ys VIII').locator('[data-action="use"]').click();
+  await until(async () => (await s.sentOf('use_profile')).length === 2);
+  assert.deepEqual((await s.sentOf('use_profile')).map((m) => m.name), ['Trails', null]);
   // Export asks the core, which writes the file.
   await cardOf('Ys VIII').locator('[data-action="export"]').click();
   await until(async () => (await s.sentOf('export_profile')).length === 1);

@@ -106,6 +106,11 @@ pub enum SettingsIn {
         /// What to do.
         change: ProfileOp,
     },
+    /// Put profile `name` into effect now (none: the default), until a game's window comes to the front.
+    UseProfile {
+        /// The profile.
+        name: Option<String>,
+    },
     /// Save profile `name` as a file to share (beside the settings file, in `profiles/`).
     ExportProfile {
         /// The profile.
@@ -257,6 +262,8 @@ pub enum Request {
     Apply(Box<Settings>),
     /// Save these settings (a profile was changed), then tell the page what was done.
     ChangeProfiles(Box<Settings>, Text),
+    /// Put this profile into effect (none: the default).
+    UseProfile(Option<String>),
     /// Switch the UI language (saved at once).
     SetUiLang(UiLanguage),
     /// Open the history window.
@@ -435,6 +442,7 @@ impl SettingsWindow {
                     }),
                 }
             }
+            SettingsIn::UseProfile { name } => return Some(Request::UseProfile(name)),
             SettingsIn::ExportProfile { name } => {
                 let reply = match export_profile(cx.settings, &name, cx.config_path) {
                     Ok(path) => SettingsOut::ProfileResult {
