@@ -457,6 +457,7 @@
   // ---------------------------------------------------------------- loading
 
   function loadStatic() {
+    fillVoiceSelect(getPath(S.model, 'output.voice') || '');
     for (const input of fieldInputs($('content'))) {
       if (input.closest('.provider') || input.closest('#hotkey-list') || input.closest('#region-list') || input.closest('#rules')) continue;
       const v = getPath(S.model, input.dataset.field);
@@ -568,6 +569,7 @@
     fillLangSelects();
     applyLimits($('content'));
     loadStatic();
+    if (S.model.output.speak !== 'off' && !voices.list) requestVoices();
     S.uiChoice = S.uiChoice === 'auto' ? 'auto' : S.uiChoice;
     setUiChoiceState(S.uiChoice);
     rerender(lang);
@@ -1671,6 +1673,57 @@
       el2.hidden = true;
     }, 2600);
   }
+
+  // ---------------------------------------------------------------- read-aloud voices
+
+  // The core lists the system's voices (`list_voices` → `voices`) when read-aloud is on or the voice select is
+  // opened: listing them starts the system's speech service, which nobody else needs.
+  const voices = { list: null, busy: false, error: null };
+  let voicesTimer = 0;
+
+  /** The voice select: the system's default, every voice the core listed, and `keep` even when not listed. */
+  function fillVoiceSelect(keep) {
+    const sel = $('voice-select');
+    const list = voices.list || [];
+    const opts = [el('option', { text: t('output.voice_default'), attrs: { value: '', 'data-i18n': 'output.voice_default' } })];
+    for (const v of list) opts.push(el('option', { text: v.language ? `${v.name} (${v.language})` : v.name, attrs: { value: v.name } }));
+    const found = list.find((v) => v.name === keep || v.id === keep);
+    if (keep && !found) opts.push(el('option', { text: voices.list ? t('output.voice_not_listed', { voice: keep }) : keep, attrs: { value: keep } }));
+    if (voices.busy) opts.push(el('option', { text: t('output.voice_listing'), attrs: { value: '', disabled: true } }));
+    sel.replaceChildren(...opts);
+    sel.value = found ? found.name : keep;
+  }
+
+  function requestVoices() {
+    if (voices.busy) return;
+    voices.busy = true;
+    fillVoiceSelect($('voice-select').value);
+    send({ type: 'list_voices' });
+    // A core that does not answer leaves the select usable.
+    clearTimeout(voicesTimer);
+    voicesTimer = setTimeout(() => {
+      voices.busy = false;
+      fillVoiceSelect($('voice-select').value);
+    }, 10000);
+  }
+
+  on('voices', (msg) => {
+    clearTimeout(voicesTimer);
+    voices.busy = false;
+    voices.list = (Array.isArray(msg.voices) ? msg.voices : [])
+      .filter((v) => v && typeof v.name === 'string' && v.name !== '')
+      .map((v) => ({ id: typeof v.id === 'string' ? v.id : v.name, name: v.name, language: typeof v.language === 'string' ? v.language : '' }));
+    voices.error = msg.error || null;
+    fillVoiceSelect($('voice-select').value);
+    $('voice-note').textContent = voices.error ? i18n.text(voices.error) : '';
+  });
+
+  $('voice-select').addEventListener('focus', () => {
+    if (!voices.list) requestVoices();
+  });
+  document.querySelector('[data-field="output.speak"]').addEventListener('change', (e) => {
+    if (e.target.value !== 'off' && !voices.list) requestVoices();
+  });
 
   // ---------------------------------------------------------------- wiring
 
