@@ -91,9 +91,24 @@ pub struct TtsEngine(tts::Tts);
 impl TtsEngine {
     /// Connects to the system's speech (on Linux speech-dispatcher, which libspeechd starts when it does not
     /// run yet).
+    pub fn connect() -> Result<TtsEngine, String> {
+        tts::Tts::default()
+            .map(TtsEngine)
+            .map_err(|e| e.to_string())
+    }
+
+    /// [`connect`](Self::connect), as the worker's engine.
     pub fn open() -> Result<Box<dyn Engine>, String> {
-        let tts = tts::Tts::default().map_err(|e| e.to_string())?;
-        Ok(Box::new(TtsEngine(tts)))
+        Ok(Box::new(Self::connect()?))
+    }
+
+    /// Calls `f` whenever a line has been spoken to its end, where the engine says so (speech-dispatcher,
+    /// WinRT, AVFoundation); the error says it cannot.
+    pub fn on_spoken(&self, f: impl FnMut() + 'static) -> Result<(), String> {
+        let mut f = f;
+        self.0
+            .on_utterance_end(Some(Box::new(move |_| f())))
+            .map_err(|e| e.to_string())
     }
 }
 

@@ -1680,18 +1680,32 @@
   // opened: listing them starts the system's speech service, which nobody else needs.
   const voices = { list: null, busy: false, error: null };
   let voicesTimer = 0;
+  // The primary language subtags of the voices that can read each language of the form.
+  const VOICE_LANGS = { ja: ['ja'], 'zh-CN': ['zh', 'cmn'], 'zh-TW': ['zh', 'cmn', 'yue'], en: ['en'], ko: ['ko'] };
 
-  /** The voice select: the system's default, every voice the core listed, and `keep` even when not listed. */
+  /** The listed voices that can read what is read aloud (the text read's language, or the translation's):
+   * speech-dispatcher lists every espeak-ng variant (thousands). All of them when none fits. */
+  function voicesFor() {
+    const list = voices.list || [];
+    const value = (field) => (document.querySelector(`[data-field="${field}"]`) || {}).value;
+    const lang = value('output.speak') === 'source' ? value('general.source') : value('general.target');
+    const tags = VOICE_LANGS[lang];
+    const fit = tags ? list.filter((v) => tags.includes(v.language.toLowerCase().split('-')[0])) : [];
+    return fit.length ? fit : list;
+  }
+
+  /** The voice select: the system's default, the voices that fit, and `keep` even when not listed. */
   function fillVoiceSelect(keep) {
     const sel = $('voice-select');
-    const list = voices.list || [];
+    const list = voicesFor();
     const opts = [el('option', { text: t('output.voice_default'), attrs: { value: '', 'data-i18n': 'output.voice_default' } })];
     for (const v of list) opts.push(el('option', { text: v.language ? `${v.name} (${v.language})` : v.name, attrs: { value: v.name } }));
     const found = list.find((v) => v.name === keep || v.id === keep);
-    if (keep && !found) opts.push(el('option', { text: voices.list ? t('output.voice_not_listed', { voice: keep }) : keep, attrs: { value: keep } }));
+    const known = (voices.list || []).find((v) => v.name === keep || v.id === keep);
+    if (keep && !found) opts.push(el('option', { text: voices.list && !known ? t('output.voice_not_listed', { voice: keep }) : keep, attrs: { value: known ? known.name : keep } }));
     if (voices.busy) opts.push(el('option', { text: t('output.voice_listing'), attrs: { value: '', disabled: true } }));
     sel.replaceChildren(...opts);
-    sel.value = found ? found.name : keep;
+    sel.value = found ? found.name : known ? known.name : keep;
   }
 
   function requestVoices() {
@@ -1723,7 +1737,11 @@
   });
   document.querySelector('[data-field="output.speak"]').addEventListener('change', (e) => {
     if (e.target.value !== 'off' && !voices.list) requestVoices();
+    else fillVoiceSelect($('voice-select').value);
   });
+  for (const field of ['general.source', 'general.target']) {
+    document.querySelector(`[data-field="${field}"]`).addEventListener('change', () => fillVoiceSelect($('voice-select').value));
+  }
 
   // ---------------------------------------------------------------- wiring
 
