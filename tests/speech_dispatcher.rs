@@ -1,7 +1,8 @@
 //! Read-aloud through the real speech crate: on Linux, ocrlay's `TtsEngine` (the `tts` crate over libspeechd)
 //! connects to a speech-dispatcher that libspeechd starts itself, lists espeak-ng's voices, sets a voice by
 //! name and a mapped rate, speaks a line with interrupt, and the line is spoken to its end (speech-dispatcher's
-//! END event, through the crate's callback).
+//! END event, through the crate's callback); then the same through ocrlay's `Speech` worker thread, with a
+//! Japanese voice by name and a voice that is not installed.
 //!
 //! A machine without sound hardware (CI, this sandbox) has no PulseAudio or ALSA device, so the test gives the
 //! speech-dispatcher it starts a private configuration: the system's, with libao as the audio output and
@@ -13,7 +14,7 @@
 
 #[cfg(target_os = "linux")]
 mod linux {
-    use ocrlay::speech::{Engine, TtsEngine};
+    use ocrlay::speech::{Engine, Speech, SpeechError, TtsEngine};
     use std::path::{Path, PathBuf};
     use std::sync::mpsc;
     use std::time::Duration;
@@ -136,6 +137,39 @@ mod linux {
         spoken
             .recv_timeout(Duration::from_secs(60))
             .expect("the line is spoken to its end within 60 s");
+
+        // The same through ocrlay's worker thread, as the app reads a line: a Japanese voice by name, and a
+        // voice that is not installed said (once) while the default voice reads.
+        let (spoken_tx, spoken) = mpsc::channel();
+        let (errors_tx, errors) = mpsc::channel();
+        let open: ocrlay::speech::Opener = Box::new(move || {
+            let engine = TtsEngine::connect()?;
+            let tx = spoken_tx.clone();
+            engine.on_spoken(move || {
+                let _ = tx.send(());
+            })?;
+            Ok(Box::new(engine) as Box<dyn Engine>)
+        });
+        let mut speech = Speech::new(open, move |e| {
+            let _ = errors_tx.send(e);
+        });
+        speech.configure("Japanese", 1.0);
+        speech.say("今日はいい天気ですね。");
+        spoken
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the worker's line is spoken to its end within 60 s");
+        assert!(errors.try_recv().is_err());
+        speech.configure("No Such Voice", 0.5);
+        speech.say("駅の前で待っているよ。");
+        assert_eq!(
+            errors.recv_timeout(Duration::from_secs(60)).unwrap(),
+            SpeechError::VoiceMissing("No Such Voice".into())
+        );
+        spoken
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the default voice reads the line");
+        // The worker ends with the handle and retires its engine.
+        drop(speech);
 
         let log = std::fs::read_to_string(run.join("speech-dispatcher/log/speech-dispatcher.log"))
             .unwrap_or_default();
