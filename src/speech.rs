@@ -3,8 +3,8 @@
 //! interrupting the one being read.
 //!
 //! Speech engines are not `Send` on every platform and their calls can block (speech-dispatcher answers over a
-//! socket, and is started on the first connection), so one worker thread owns the engine: it opens it on first
-//! use and takes [`Command`]s from a channel. The UI thread only sends. What goes wrong (no speech service, a
+//! socket, and is started on the first connection), so one worker thread owns the engine: it opens it when
+//! read-aloud is first configured or used and takes [`Command`]s from a channel. The UI thread only sends. What goes wrong (no speech service, a
 //! voice that is not installed) comes back once as a [`SpeechError`] for the status line, never as a panic.
 //! The spoken text is what OCR read from the screen: it is never logged, only its length.
 //!
@@ -86,15 +86,22 @@ pub trait Engine {
 pub type Opener = Box<dyn Fn() -> Result<Box<dyn Engine>, String> + Send>;
 
 /// The system's speech through the `tts` crate.
-pub struct TtsEngine(tts::Tts);
+pub struct TtsEngine {
+    tts: tts::Tts,
+    /// The crate's voices as last listed: setting one does not list them again (speech-dispatcher with
+    /// espeak-ng lists over 13 000, about a second each time).
+    listed: std::cell::RefCell<Vec<tts::Voice>>,
+}
 
 impl TtsEngine {
     /// Connects to the system's speech (on Linux speech-dispatcher, which libspeechd starts when it does not
     /// run yet).
     pub fn connect() -> Result<TtsEngine, String> {
-        tts::Tts::default()
-            .map(TtsEngine)
-            .map_err(|e| e.to_string())
+        let tts = tts::Tts::default().map_err(|e| e.to_string())?;
+        Ok(TtsEngine {
+            tts,
+            listed: Default::default(),
+        })
     }
 
     /// [`connect`](Self::connect), as the worker's engine.
@@ -106,7 +113,7 @@ impl TtsEngine {
     /// WinRT, AVFoundation); the error says it cannot.
     pub fn on_spoken(&self, f: impl FnMut() + 'static) -> Result<(), String> {
         let mut f = f;
-        self.0
+        self.tts
             .on_utterance_end(Some(Box::new(move |_| f())))
             .map_err(|e| e.to_string())
     }
@@ -114,50 +121,66 @@ impl TtsEngine {
 
 impl Engine for TtsEngine {
     fn voices(&self) -> Result<Vec<VoiceInfo>, String> {
-        let voices = self.0.voices().map_err(|e| e.to_string())?;
-        Ok(voices
-            .into_iter()
+        let voices = self.tts.voices().map_err(|e| e.to_string())?;
+        let info = voices
+            .iter()
             .map(|v| VoiceInfo {
                 id: v.id(),
                 name: v.name(),
                 language: v.language().to_string(),
             })
-            .collect())
+            .collect();
+        *self.listed.borrow_mut() = voices;
+        Ok(info)
     }
 
     fn set_voice(&mut self, voice: &VoiceInfo) -> Result<(), String> {
-        let voices = self.0.voices().map_err(|e| e.to_string())?;
-        let found = voices
-            .into_iter()
+        let listed = self
+            .listed
+            .borrow()
+            .iter()
             .find(|v| v.id() == voice.id)
-            .ok_or_else(|| voice.name.clone())?;
-        self.0.set_voice(&found).map_err(|e| e.to_string())
+            .cloned();
+        let found = match listed {
+            Some(v) => v,
+            None => self
+                .tts
+                .voices()
+                .map_err(|e| e.to_string())?
+                .into_iter()
+                .find(|v| v.id() == voice.id)
+                .ok_or_else(|| voice.name.clone())?,
+        };
+        self.tts.set_voice(&found).map_err(|e| e.to_string())
     }
 
     fn rates(&self) -> Option<Rates> {
-        self.0.supported_features().rate.then(|| Rates {
-            min: self.0.min_rate(),
-            normal: self.0.normal_rate(),
-            max: self.0.max_rate(),
+        self.tts.supported_features().rate.then(|| Rates {
+            min: self.tts.min_rate(),
+            normal: self.tts.normal_rate(),
+            max: self.tts.max_rate(),
         })
     }
 
     fn set_rate(&mut self, rate: f32) -> Result<(), String> {
-        self.0.set_rate(rate).map(|_| ()).map_err(|e| e.to_string())
+        self.tts
+            .set_rate(rate)
+            .map(|_| ())
+            .map_err(|e| e.to_string())
     }
 
     fn speak(&mut self, text: &str, interrupt: bool) -> Result<(), String> {
-        self.0
+        self.tts
             .speak(text, interrupt)
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
 
     fn stop(&mut self) -> Result<(), String> {
-        if !self.0.supported_features().stop {
+        if !self.tts.supported_features().stop {
             return Ok(());
         }
-        self.0.stop().map(|_| ()).map_err(|e| e.to_string())
+        self.tts.stop().map(|_| ()).map_err(|e| e.to_string())
     }
 
     fn retire(mut self: Box<Self>) {
@@ -214,7 +237,8 @@ enum Command {
     Voices(VoicesReply),
 }
 
-/// The read-aloud output: a handle on the worker thread, started on first use.
+/// The read-aloud output: a handle on the worker thread, started on first use (a voice and rate set, a line, a
+/// voice list); the engine opens with it. Switching read-aloud off only stops the engine.
 pub struct Speech {
     open: Option<Opener>,
     report: Option<Box<dyn Fn(SpeechError) + Send>>,
@@ -371,8 +395,12 @@ impl Worker {
                 engine.retire();
             }
         }
+        // Read-aloud is on: the engine is opened now, off the UI thread, so that the first line is not kept
+        // waiting while it starts and lists its voices (seconds, with speech-dispatcher and espeak-ng).
         if self.engine.is_some() {
             self.apply();
+        } else {
+            self.engine();
         }
     }
 
@@ -425,6 +453,7 @@ impl Worker {
         match engine.speak(text, true) {
             Ok(()) => {
                 tracing::debug!(chars, "read-aloud: line sent to the speech engine");
+                crate::probe::emit(crate::probe::Probe::Spoken { chars });
                 // Speech works: a later failure is worth saying again.
                 if matches!(
                     self.reported,
@@ -433,7 +462,14 @@ impl Worker {
                     self.reported = None;
                 }
             }
-            Err(e) => self.fail(SpeechError::Failed(e)),
+            Err(e) => {
+                self.fail(SpeechError::Failed(e));
+                // A connection that failed (the service went away or restarted) is opened again for the
+                // next line.
+                if let Some(engine) = self.engine.take() {
+                    engine.retire();
+                }
+            }
         }
     }
 
@@ -475,6 +511,8 @@ pub(crate) mod fake {
         pub errors: mpsc::Receiver<SpeechError>,
         /// Whether opening fails (no speech service).
         pub down: Arc<Mutex<bool>>,
+        /// Whether speaking fails (the service went away).
+        pub mute: Arc<Mutex<bool>>,
     }
 
     impl Recorder {
@@ -493,7 +531,7 @@ pub(crate) mod fake {
         }
     }
 
-    struct Fake(mpsc::Sender<Call>);
+    struct Fake(mpsc::Sender<Call>, Arc<Mutex<bool>>);
 
     impl Engine for Fake {
         fn voices(&self) -> Result<Vec<VoiceInfo>, String> {
@@ -523,6 +561,9 @@ pub(crate) mod fake {
             Ok(())
         }
         fn speak(&mut self, text: &str, interrupt: bool) -> Result<(), String> {
+            if self.1.lock().is_ok_and(|m| *m) {
+                return Err("connection lost".into());
+            }
             let _ = self.0.send(Call::Speak {
                 text: text.into(),
                 interrupt,
@@ -543,13 +584,14 @@ pub(crate) mod fake {
         let (calls_tx, calls) = mpsc::channel();
         let (errors_tx, errors) = mpsc::channel();
         let down = Arc::new(Mutex::new(false));
-        let is_down = down.clone();
+        let mute = Arc::new(Mutex::new(false));
+        let (is_down, is_mute) = (down.clone(), mute.clone());
         let open: Opener = Box::new(move || {
             if is_down.lock().is_ok_and(|d| *d) {
                 return Err("cannot connect to speech-dispatcher".into());
             }
             let _ = calls_tx.send(Call::Open);
-            Ok(Box::new(Fake(calls_tx.clone())))
+            Ok(Box::new(Fake(calls_tx.clone(), is_mute.clone())))
         });
         let speech = Speech::new(open, move |e| {
             let _ = errors_tx.send(e);
@@ -560,6 +602,7 @@ pub(crate) mod fake {
                 calls,
                 errors,
                 down,
+                mute,
             },
         )
     }
@@ -603,7 +646,7 @@ mod tests {
     #[test]
     fn lines_interrupt_with_the_chosen_voice_and_rate_and_the_engine_opens_on_first_use() {
         let (mut speech, rec) = fake::speech();
-        // Configuring alone opens nothing.
+        // Configuring (read-aloud was switched on) opens the engine and sets it up at once.
         speech.configure("Microsoft Huihui", 1.5);
         speech.say("今天天气真好啊。");
         assert_eq!(rec.next(), Call::Open);
@@ -684,5 +727,16 @@ mod tests {
             .unwrap();
         assert_eq!(list[0].language, "ja-JP");
         assert_eq!(list[1].name, "Microsoft Huihui");
+
+        // The service goes away while open: said, and the engine is opened again for the next line.
+        *rec.mute.lock().unwrap() = true;
+        speech.say("四行目");
+        assert_eq!(rec.error(), SpeechError::Failed("connection lost".into()));
+        assert_eq!(rec.next(), Call::Retire);
+        *rec.mute.lock().unwrap() = false;
+        speech.say("五行目");
+        assert_eq!(rec.next(), Call::Open);
+        assert_eq!(rec.next(), Call::SetRate(0.0));
+        assert!(matches!(rec.next(), Call::Speak { .. }));
     }
 }
