@@ -1,7 +1,9 @@
 //! Where each new line goes besides the overlay (`[output]`, everything off by default): the clipboard, a
-//! WebSocket on 127.0.0.1 for texthooker pages and dictionaries (Yomitan), and read-aloud ([`crate::speech`]). The WebSocket sends the plain source
-//! text of each line on `/` (what texthooker pages read) and one JSON object per translation on `/json`
-//! (source, translation, provider, region, time). It never listens on another address.
+//! WebSocket on 127.0.0.1 for texthooker pages and dictionaries (Yomitan), and read-aloud ([`crate::speech`]:
+//! the source when a line is recognised, or the first provider's translation, one utterance per line). The
+//! WebSocket sends the plain source text of each line on `/` (what texthooker pages read) and one JSON object
+//! per translation on `/json` (source, translation, provider, region, time). It never listens on another
+//! address.
 
 use crate::config::{LinePart, OutputSettings};
 use crate::speech::Speech;

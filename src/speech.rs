@@ -4,9 +4,10 @@
 //!
 //! Speech engines are not `Send` on every platform and their calls can block (speech-dispatcher answers over a
 //! socket, and is started on the first connection), so one worker thread owns the engine: it opens it when
-//! read-aloud is first configured or used and takes [`Command`]s from a channel. The UI thread only sends. What goes wrong (no speech service, a
-//! voice that is not installed) comes back once as a [`SpeechError`] for the status line, never as a panic.
-//! The spoken text is what OCR read from the screen: it is never logged, only its length.
+//! read-aloud is first configured or used and takes [`Command`]s from a channel. The UI thread only sends.
+//! What goes wrong (no speech service, a voice that is not installed) comes back once as a [`SpeechError`] for
+//! the status line, never as a panic. The spoken text is what OCR read from the screen: it is never logged,
+//! only its length.
 //!
 //! The [`Engine`] trait is the seam at the speech crate: [`TtsEngine`] is the real one, and tests record what
 //! would reach the crate with a fake.
