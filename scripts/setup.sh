@@ -13,6 +13,9 @@ PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev
   libxcb1-dev libxcb-randr0-dev libxdo-dev libayatana-appindicator3-dev
   libpipewire-0.3-dev libspa-0.2-dev libwayland-dev libegl-dev libgbm-dev libdrm-dev libdbus-1-dev
+  # Read-aloud (the tts crate): speech-dispatcher's client library to build; the service and an espeak-ng voice
+  # for tests/speech_dispatcher.rs.
+  libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
   # Headless runs and the GUI tests: X server, input, screenshots, a compositor for transparency, fonts.
   xvfb xdotool xclip imagemagick x11-utils xcompmgr fonts-noto-cjk fonts-dejavu-core python3-tk
   # A window manager for the window-binding tests (window lists exist only under one).

@@ -18,4 +18,5 @@ pub mod paths;
 pub mod pipeline;
 pub mod probe;
 pub mod providers;
+pub mod speech;
 pub mod text;

@@ -1,9 +1,12 @@
-//! Where each new line goes besides the overlay (`[output]`, everything off by default): the clipboard, and a
-//! WebSocket on 127.0.0.1 for texthooker pages and dictionaries (Yomitan). The WebSocket sends the plain source
-//! text of each line on `/` (what texthooker pages read) and one JSON object per translation on `/json`
-//! (source, translation, provider, region, time). It never listens on another address.
+//! Where each new line goes besides the overlay (`[output]`, everything off by default): the clipboard, a
+//! WebSocket on 127.0.0.1 for texthooker pages and dictionaries (Yomitan), and read-aloud ([`crate::speech`]:
+//! the source when a line is recognised, or the first provider's translation, one utterance per line). The
+//! WebSocket sends the plain source text of each line on `/` (what texthooker pages read) and one JSON object
+//! per translation on `/json` (source, translation, provider, region, time). It never listens on another
+//! address.
 
 use crate::config::{LinePart, OutputSettings};
+use crate::speech::Speech;
 use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -137,17 +140,41 @@ pub struct Outputs {
     copied: Option<u64>,
     /// The last line read: its job and text (each translation of it is sent with it).
     last: Option<(u64, String)>,
+    /// Read-aloud, when the app has it (tests without speech leave it out).
+    speech: Option<Speech>,
+    /// The last job whose translation was read aloud (one utterance per line, the first provider's).
+    spoken: Option<u64>,
 }
 
 impl Outputs {
-    /// Applies `settings`: starts, moves or stops the WebSocket. The error says why it cannot listen, in the
-    /// UI's language.
+    /// Outputs that can read lines aloud through `speech`.
+    pub fn with_speech(speech: Speech) -> Self {
+        Outputs {
+            speech: Some(speech),
+            ..Outputs::default()
+        }
+    }
+
+    /// Read-aloud, when the app has it (for the settings page's voice list).
+    pub fn speech(&mut self) -> Option<&mut Speech> {
+        self.speech.as_mut()
+    }
+
+    /// Applies `settings`: sets read-aloud's voice and rate (or stops it), starts, moves or stops the
+    /// WebSocket. The error says why it cannot listen, in the UI's language.
     pub fn configure(
         &mut self,
         settings: &OutputSettings,
         runtime: &tokio::runtime::Handle,
         zh: bool,
     ) -> Result<(), String> {
+        if let Some(speech) = &mut self.speech {
+            if settings.speak == LinePart::Off {
+                speech.stop();
+            } else {
+                speech.configure(&settings.voice, settings.rate);
+            }
+        }
         let port = settings.websocket_port;
         let running = self.ws.as_ref().map(|w| w.addr().port());
         self.settings = settings.clone();
@@ -176,17 +203,23 @@ impl Outputs {
         self.ws.as_ref().map(WebSocket::addr)
     }
 
-    /// Job `job` read a new line: the text for the clipboard, if the settings copy the source.
+    /// Job `job` read a new line (read aloud if the settings say so): the text for the clipboard, if the
+    /// settings copy the source.
     pub fn recognized(&mut self, job: u64, source: &str) -> Option<String> {
         if let Some(ws) = &self.ws {
             ws.source(source);
         }
         self.last = Some((job, source.to_string()));
+        if self.settings.speak == LinePart::Source {
+            if let Some(speech) = &mut self.speech {
+                speech.say(source);
+            }
+        }
         (self.settings.copy == LinePart::Source).then(|| source.to_string())
     }
 
     /// `provider` translated job `job`'s line (of saved region `region`): the text for the clipboard, if the
-    /// settings copy the translation and it is the line's first.
+    /// settings copy the translation and it is the line's first (which is also the one read aloud).
     pub fn translated(
         &mut self,
         job: u64,
@@ -208,10 +241,68 @@ impl Outputs {
         if let Some(ws) = &self.ws {
             ws.line(&line);
         }
+        if self.settings.speak == LinePart::Translation && self.spoken != Some(job) {
+            if let Some(speech) = &mut self.speech {
+                self.spoken = Some(job);
+                speech.say(&line.translation);
+            }
+        }
         if self.settings.copy != LinePart::Translation || self.copied == Some(job) {
             return None;
         }
         self.copied = Some(job);
         Some(line.translation)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::speech::fake::{self, Call};
+
+    #[test]
+    fn one_utterance_per_line_of_the_part_the_settings_read() {
+        let rt = tokio::runtime::Runtime::new().unwrap();
+        let (speech, rec) = fake::speech();
+        let mut outputs = Outputs::with_speech(speech);
+        let mut settings = OutputSettings {
+            speak: LinePart::Translation,
+            voice: "Microsoft Huihui".into(),
+            rate: 1.0,
+            ..OutputSettings::default()
+        };
+        outputs.configure(&settings, rt.handle(), true).unwrap();
+        outputs.recognized(1, "「今日はいい天気ですね。」");
+        outputs.translated(1, "deepseek", "“今天天气真好啊。”", "Dialogue");
+        // A second provider's answer of the same line is not read.
+        outputs.translated(1, "qwen", "今天天气不错。", "Dialogue");
+        outputs.recognized(2, "駅の前で待っているよ。");
+        // A late answer of an older line is not read as the new line's.
+        outputs.translated(1, "deepseek", "旧", "Dialogue");
+        outputs.translated(2, "qwen", "我在车站前等你。", "Dialogue");
+        assert_eq!(rec.next(), Call::Open);
+        assert_eq!(rec.next(), Call::SetVoice("HKLM\\Voices\\Huihui".into()));
+        assert_eq!(rec.next(), Call::SetRate(0.0));
+        let speak = |text: &str| Call::Speak {
+            text: text.into(),
+            interrupt: true,
+        };
+        assert_eq!(rec.next(), speak("“今天天气真好啊。”"));
+        assert_eq!(rec.next(), speak("我在车站前等你。"));
+
+        // The source instead: read as it is recognised.
+        settings.speak = LinePart::Source;
+        outputs.configure(&settings, rt.handle(), true).unwrap();
+        outputs.recognized(3, "次の行");
+        outputs.translated(3, "deepseek", "下一行", "Dialogue");
+        assert_eq!(rec.next(), speak("次の行"));
+        // Switched off: the line being read stops, and nothing more is read.
+        settings.speak = LinePart::Off;
+        outputs.configure(&settings, rt.handle(), true).unwrap();
+        assert_eq!(rec.next(), Call::Stop);
+        outputs.recognized(4, "もう読まない");
+        outputs.translated(4, "deepseek", "不再朗读", "Dialogue");
+        drop(outputs);
+        assert_eq!(rec.next(), Call::Retire);
     }
 }

@@ -134,6 +134,11 @@ pub enum Probe {
         /// How it ended (`Translated`, `NoProvider`, …).
         end: String,
     },
+    /// Read-aloud handed a line to the system's speech (its length in characters; never its text).
+    Spoken {
+        /// How long the line is.
+        chars: usize,
+    },
 }
 
 fn sink() -> Option<&'static Mutex<File>> {

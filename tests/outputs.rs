@@ -34,6 +34,7 @@ fn lines_reach_websocket_clients_in_order_and_the_clipboard_gets_one_copy_per_li
         copy: LinePart::Translation,
         websocket: true,
         websocket_port: port,
+        ..OutputSettings::default()
     };
     outputs.configure(&settings, rt.handle(), false).unwrap();
     let addr = outputs.websocket_addr().unwrap();

@@ -458,6 +458,7 @@
   // ---------------------------------------------------------------- loading
 
   function loadStatic() {
+    fillVoiceSelect(getPath(S.model, 'output.voice') || '');
     for (const input of fieldInputs($('content'))) {
       if (input.closest('.provider') || input.closest('#hotkey-list') || input.closest('#region-list') || input.closest('#rules')) continue;
       const v = getPath(S.model, input.dataset.field);
@@ -571,6 +572,7 @@
     fillLangSelects();
     applyLimits($('content'));
     loadStatic();
+    if (S.model.output.speak !== 'off' && !voices.list) requestVoices();
     S.uiChoice = S.uiChoice === 'auto' ? 'auto' : S.uiChoice;
     setUiChoiceState(S.uiChoice);
     rerender(lang);
@@ -1857,6 +1859,75 @@
       el2.classList.remove('show');
       el2.hidden = true;
     }, 2600);
+  }
+
+  // ---------------------------------------------------------------- read-aloud voices
+
+  // The core lists the system's voices (`list_voices` → `voices`) when read-aloud is on or the voice select is
+  // opened: listing them starts the system's speech service, which nobody else needs.
+  const voices = { list: null, busy: false, error: null };
+  let voicesTimer = 0;
+  // The primary language subtags of the voices that can read each language of the form.
+  const VOICE_LANGS = { ja: ['ja'], 'zh-CN': ['zh', 'cmn'], 'zh-TW': ['zh', 'cmn', 'yue'], en: ['en'], ko: ['ko'] };
+
+  /** The listed voices that can read what is read aloud (the text read's language, or the translation's):
+   * speech-dispatcher lists every espeak-ng variant (thousands). All of them when none fits. */
+  function voicesFor() {
+    const list = voices.list || [];
+    const value = (field) => (document.querySelector(`[data-field="${field}"]`) || {}).value;
+    const lang = value('output.speak') === 'source' ? value('general.source') : value('general.target');
+    const tags = VOICE_LANGS[lang];
+    const fit = tags ? list.filter((v) => tags.includes(v.language.toLowerCase().split('-')[0])) : [];
+    return fit.length ? fit : list;
+  }
+
+  /** The voice select: the system's default, the voices that fit, and `keep` even when not listed. */
+  function fillVoiceSelect(keep) {
+    const sel = $('voice-select');
+    const list = voicesFor();
+    const opts = [el('option', { text: t('output.voice_default'), attrs: { value: '', 'data-i18n': 'output.voice_default' } })];
+    for (const v of list) opts.push(el('option', { text: v.language ? `${v.name} (${v.language})` : v.name, attrs: { value: v.name } }));
+    const found = list.find((v) => v.name === keep || v.id === keep);
+    const known = (voices.list || []).find((v) => v.name === keep || v.id === keep);
+    if (keep && !found) opts.push(el('option', { text: voices.list && !known ? t('output.voice_not_listed', { voice: keep }) : keep, attrs: { value: known ? known.name : keep } }));
+    if (voices.busy) opts.push(el('option', { text: t('output.voice_listing'), attrs: { value: '', disabled: true } }));
+    sel.replaceChildren(...opts);
+    sel.value = found ? found.name : known ? known.name : keep;
+  }
+
+  function requestVoices() {
+    if (voices.busy) return;
+    voices.busy = true;
+    fillVoiceSelect($('voice-select').value);
+    send({ type: 'list_voices' });
+    // A core that does not answer leaves the select usable.
+    clearTimeout(voicesTimer);
+    voicesTimer = setTimeout(() => {
+      voices.busy = false;
+      fillVoiceSelect($('voice-select').value);
+    }, 10000);
+  }
+
+  on('voices', (msg) => {
+    clearTimeout(voicesTimer);
+    voices.busy = false;
+    voices.list = (Array.isArray(msg.voices) ? msg.voices : [])
+      .filter((v) => v && typeof v.name === 'string' && v.name !== '')
+      .map((v) => ({ id: typeof v.id === 'string' ? v.id : v.name, name: v.name, language: typeof v.language === 'string' ? v.language : '' }));
+    voices.error = msg.error || null;
+    fillVoiceSelect($('voice-select').value);
+    $('voice-note').textContent = voices.error ? i18n.text(voices.error) : '';
+  });
+
+  $('voice-select').addEventListener('focus', () => {
+    if (!voices.list) requestVoices();
+  });
+  document.querySelector('[data-field="output.speak"]').addEventListener('change', (e) => {
+    if (e.target.value !== 'off' && !voices.list) requestVoices();
+    else fillVoiceSelect($('voice-select').value);
+  });
+  for (const field of ['general.source', 'general.target']) {
+    document.querySelector(`[data-field="${field}"]`).addEventListener('change', () => fillVoiceSelect($('voice-select').value));
   }
 
   // ---------------------------------------------------------------- wiring

@@ -35,6 +35,9 @@ window.ocrlayStrings = {
   "status.settings_failed": {"zh": "设置窗口打不开：{reason}", "en": "The settings window failed to open: {reason}"},
   "status.engine_after_restart": {"zh": "OCR 引擎设置已保存，重启 ocrlay 后生效。", "en": "The OCR engine setting applies after ocrlay restarts."},
   "status.ws_bind_failed": {"zh": "WebSocket 输出无法在 127.0.0.1:{port} 上监听（{reason}）：请在设置里换一个端口。", "en": "The WebSocket output cannot listen on 127.0.0.1:{port} ({reason}): choose another port in the settings."},
+  "status.speech_unavailable": {"zh": "朗读无法开始：找不到系统的语音服务（{reason}）。在 Linux 上请安装 speech-dispatcher 和 espeak-ng。", "en": "Read-aloud cannot start: the system's speech service is not reachable ({reason}). On Linux, install speech-dispatcher and espeak-ng."},
+  "status.speech_voice_missing": {"zh": "没有安装语音“{voice}”：朗读使用系统默认语音。", "en": "The voice “{voice}” is not installed: read-aloud uses the system's default voice."},
+  "status.speech_failed": {"zh": "朗读失败：{reason}", "en": "Read-aloud failed: {reason}"},
   "status.webview2_missing": {"zh": "ocrlay 需要 Microsoft Edge WebView2 运行时来显示它的窗口，但这台电脑上没有找到。\n\n请从 {url} 下载并安装“常青版”(Evergreen) 运行时，然后重新启动 ocrlay。", "en": "ocrlay needs the Microsoft Edge WebView2 runtime to show its windows, and it is not installed on this PC.\n\nInstall the Evergreen runtime from {url}, then start ocrlay again."},
 
   "tray.translate": {"zh": "选择区域翻译", "en": "Translate a region"},
@@ -374,6 +377,15 @@ window.ocrlayStrings = {
   },
   "output.websocket_port": {"zh": "WebSocket 端口", "en": "WebSocket port"},
   "output.websocket_port_hint": {"zh": "texthooker 页面通常连接 6677。", "en": "Texthooker pages usually connect to 6677."},
+  "output.speak": {"zh": "朗读每一行", "en": "Read every new line aloud"},
+  "output.speak_off": {"zh": "不朗读", "en": "Off"},
+  "output.speak_hint": {"zh": "使用系统的语音；新的一行会打断正在朗读的一行。", "en": "Uses the system's speech; a new line interrupts the one being read."},
+  "output.voice": {"zh": "语音", "en": "Voice"},
+  "output.voice_default": {"zh": "系统默认语音", "en": "The system's default voice"},
+  "output.voice_listing": {"zh": "正在读取语音列表…", "en": "Listing the voices…"},
+  "output.voice_not_listed": {"zh": "{voice}（未找到）", "en": "{voice} (not found)"},
+  "output.rate": {"zh": "语速", "en": "Rate"},
+  "output.rate_hint": {"zh": "正常语速的倍数。默认 {default}（{min}–{max}）。", "en": "A multiple of the voice's normal rate. Default {default} ({min}–{max})."},
   "general.ocr_engine_hint": {
     "zh": "PP-OCR 可识别日文、中文和英文；ocrs 仅识别拉丁字母。",
     "en": "PP-OCR reads Japanese, Chinese and English; ocrs reads Latin script only."

@@ -73,4 +73,6 @@ pub enum AppEvent {
     ToHistory(Vec<super::windows::history::HistoryOut>),
     /// Another window came to the front (only while a profile is bound to a game).
     Foreground(crate::capture::Foreground),
+    /// Read-aloud could not read (said once per problem).
+    Speech(crate::speech::SpeechError),
 }

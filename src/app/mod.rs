@@ -80,7 +80,7 @@ struct App {
     hotkey_error: Option<String>,
     tray: Option<tray_icon::TrayIcon>,
     clipboard: Option<arboard::Clipboard>,
-    /// The clipboard and WebSocket outputs of each new line.
+    /// The clipboard, WebSocket and read-aloud outputs of each new line.
     outputs: crate::outputs::Outputs,
     /// Which window is in front, for the profiles bound to games.
     foreground: foreground::Watcher,
@@ -199,6 +199,10 @@ impl App {
                 let (ctl, mut desk) = self.split(Some(target));
                 ctl.foreground(&mut desk, front);
             }
+            AppEvent::Speech(e) => {
+                let msg = self.ctl.words(e.text());
+                self.status(&msg);
+            }
             AppEvent::ToSettings(msg) => {
                 if matches!(msg, SettingsOut::TestResult { ok: true, .. }) {
                     self.ctl.remember_setup_done();
@@ -233,7 +237,7 @@ impl App {
         }
     }
 
-    /// Sends the line on screen where the settings say (clipboard, WebSocket).
+    /// Sends the line on screen where the settings say (clipboard, WebSocket, read-aloud).
     fn output(&mut self, e: &PipelineEvent) {
         let copy = match e {
             PipelineEvent::Recognized { job, text, .. } if self.ctl.is_current(*job) => {

@@ -94,6 +94,21 @@ impl App {
                 self.send_settings_state();
             }
             settings_window::Request::OpenHistory => self.open_history(target),
+            settings_window::Request::ListVoices => {
+                let proxy = self.proxy.clone();
+                let reply = Box::new(move |r: Result<_, crate::speech::SpeechError>| {
+                    let (voices, error) = match r {
+                        Ok(voices) => (voices, None),
+                        Err(e) => (Vec::new(), Some(e.text())),
+                    };
+                    let _ = proxy
+                        .send_event(AppEvent::ToSettings(SettingsOut::Voices { voices, error }));
+                });
+                match self.outputs.speech() {
+                    Some(speech) => speech.voices(reply),
+                    None => reply(Ok(Vec::new())),
+                }
+            }
             settings_window::Request::Apply(new) => match self.apply_settings(*new, target) {
                 Ok(()) => {
                     self.settings_window.send(&SettingsOut::Saved);

@@ -92,6 +92,13 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
     };
     let bound_games = settings.profiles.iter().any(|p| p.game.is_some());
     let foreground = super::foreground::Watcher::start(proxy.clone(), bound_games);
+    // Read-aloud's problems (no speech service, a voice not installed) come back as a status line.
+    let speech = {
+        let proxy = proxy.clone();
+        crate::speech::Speech::system(move |e| {
+            let _ = proxy.send_event(AppEvent::Speech(e));
+        })
+    };
     let mut app = App {
         config_warnings: loaded.warnings,
         ctl: Controller::new(settings, config_path),
@@ -109,7 +116,7 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         hotkey_error,
         tray: None,
         clipboard: None,
-        outputs: crate::outputs::Outputs::default(),
+        outputs: crate::outputs::Outputs::with_speech(speech),
         foreground,
         back_after_selection: Vec::new(),
         show_settings_at_start: options.show_settings,

@@ -33,6 +33,7 @@ const TABLE: &[(&str, f64, Option<f64>)] = &[
     ("memory.history_days", 0.0, Some(36_500.0)),
     ("memory.history_max_rows", 1_000.0, Some(10_000_000.0)),
     ("output.websocket_port", 1_024.0, Some(65_535.0)),
+    ("output.rate", 0.5, Some(2.0)),
 ];
 
 /// The range of the setting at `path` (`overlay.font_size`, `providers.kimi.temperature`), if it has one.

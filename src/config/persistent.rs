@@ -303,7 +303,7 @@ pub enum LinePart {
 }
 
 /// `[output]`: where each new line goes besides the overlay. Everything is off by default.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OutputSettings {
     /// Copy the source or the translation of every new line to the clipboard.
     pub copy: LinePart,
@@ -312,6 +312,13 @@ pub struct OutputSettings {
     pub websocket: bool,
     /// The WebSocket's port (1024–65535).
     pub websocket_port: u16,
+    /// Read the source or the translation of every new line aloud through the system's speech; a new line
+    /// interrupts the one being read.
+    pub speak: LinePart,
+    /// The voice, by name (or the system's id); empty: the system's default voice.
+    pub voice: String,
+    /// How fast, as a multiple of the voice's normal rate (0.5–2.0).
+    pub rate: f32,
 }
 
 /// The WebSocket's usual port (the one texthooker pages try first).
@@ -323,6 +330,9 @@ impl Default for OutputSettings {
             copy: LinePart::Off,
             websocket: false,
             websocket_port: DEFAULT_WEBSOCKET_PORT,
+            speak: LinePart::Off,
+            voice: String::new(),
+            rate: 1.0,
         }
     }
 }
@@ -334,6 +344,9 @@ impl OutputSettings {
             copy: r.get("copy", d.copy),
             websocket: r.get("websocket", d.websocket),
             websocket_port: r.get_within("websocket_port", d.websocket_port),
+            speak: r.get("speak", d.speak),
+            voice: r.get::<String>("voice", d.voice).trim().to_string(),
+            rate: r.get_within("rate", d.rate),
         };
         r.finish();
         s

@@ -837,3 +837,28 @@ custom_prompt = "the game's"
     let again = new.with_profile_edit("Game", &back);
     assert_eq!(again.profile("Game").unwrap().custom_prompt, None);
 }
+
+#[test]
+fn read_aloud_settings_are_read_leniently() {
+    let (s, w) = Settings::parse(
+        "[output]\nspeak = \"translation\"\nvoice = \" Microsoft Huihui \"\nrate = 1.25\n",
+    )
+    .unwrap();
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(s.output.speak, LinePart::Translation);
+    assert_eq!(s.output.voice, "Microsoft Huihui");
+    assert_eq!(s.output.rate, 1.25);
+    // A rate out of its range and an unknown choice fall back alone, each with a warning.
+    let (s, w) =
+        Settings::parse("[output]\nspeak = \"loud\"\nrate = 3.0\nvoice = \"Kyoko\"\n").unwrap();
+    let fields: Vec<&str> = w.iter().map(|w| w.field.as_str()).collect();
+    assert_eq!(fields, ["output.speak", "output.rate"]);
+    assert_eq!(s.output.speak, LinePart::Off);
+    assert_eq!(s.output.rate, 1.0);
+    assert_eq!(s.output.voice, "Kyoko");
+    assert_eq!(
+        Settings::default().output.speak,
+        LinePart::Off,
+        "off by default"
+    );
+}

@@ -49,7 +49,7 @@ export function settings() {
       ],
     },
     memory: { cache: true, history: true, max_entries: 50000, history_days: 365, history_max_rows: 200000 },
-    output: { copy: 'off', websocket: false, websocket_port: 6677 },
+    output: { copy: 'off', websocket: false, websocket_port: 6677, speak: 'off', voice: '', rate: 1 },
     filters: [{ pattern: '♪', replacement: '', regex: false, stage: 'before_translation', enabled: true }],
     providers,
   };

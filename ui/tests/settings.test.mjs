@@ -855,7 +855,67 @@ test('text direction, furigana and the outputs are set on the general page and s
   const save = await until(async () => (await s.sentOf('save')).at(-1), 2000, 'save');
   assert.equal(save.settings.ocr.direction, 'vertical');
   assert.equal(save.settings.ocr.keep_furigana, true);
-  assert.deepEqual(save.settings.output, { copy: 'translation', websocket: true, websocket_port: 7001 });
+  assert.deepEqual(save.settings.output, { copy: 'translation', websocket: true, websocket_port: 7001, speak: 'off', voice: '', rate: 1 });
+  // Read-aloud is off: the system's speech service is not started for a voice list.
+  assert.deepEqual(await s.sentOf('list_voices'), []);
+  assert.deepEqual(await s.cspViolations(), []);
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});
+
+test('read-aloud: the voices come from the core, fit the language read, and speak, voice and rate are saved', async () => {
+  const s = await settingsPage();
+  const { page } = s;
+  await page.click('.nav-item[data-section="general"]');
+  await fieldOf(page, 'output.speak').selectOption('translation');
+  await until(async () => (await s.sentOf('list_voices')).length === 1, 2000, 'list_voices');
+  const voice = (name, language) => ({ id: name, name, language });
+  const hostile = '<img src=x onerror="window.__pwned=1">';
+  await s.receive({
+    type: 'voices',
+    voices: [voice('Japanese', 'ja'), voice('Japanese+Alex', 'ja'), voice('Chinese (Mandarin, latin as English)', 'cmn'), voice(hostile, 'cmn'), voice('English (Great Britain)', 'en-GB')],
+    error: null,
+  });
+  // The translation is read (Chinese): the default voice and the Chinese ones, names as plain text.
+  const options = () => page.locator('#voice-select option').allTextContents();
+  assert.deepEqual(await options(), ['系统默认语音', 'Chinese (Mandarin, latin as English) (cmn)', hostile + ' (cmn)']);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  await fieldOf(page, 'output.voice').selectOption('Chinese (Mandarin, latin as English)');
+  await fieldOf(page, 'output.rate').fill('1.5');
+  await page.click('#btn-save');
+  const save = await until(async () => (await s.sentOf('save')).at(-1), 2000, 'save');
+  assert.deepEqual(save.settings.output, {
+    copy: 'off', websocket: false, websocket_port: 6677, speak: 'translation', voice: 'Chinese (Mandarin, latin as English)', rate: 1.5,
+  });
+  // Reading the source (Japanese) lists the Japanese voices; a rate out of range is refused with its range.
+  await fieldOf(page, 'output.speak').selectOption('source');
+  assert.deepEqual(await options(), ['系统默认语音', 'Japanese (ja)', 'Japanese+Alex (ja)', 'Chinese (Mandarin, latin as English)']);
+  await fieldOf(page, 'output.rate').fill('3');
+  await s.clearSent();
+  await page.click('#btn-save');
+  assert.equal(await errorOf(page, 'output.rate').textContent(), '必须在 0.5 到 2 之间');
+  assert.deepEqual(await s.sentOf('save'), []);
+  assert.deepEqual(await s.cspViolations(), []);
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});
+
+test('read-aloud on at start asks for the voices, keeps a voice not listed, and shows why there are none', async () => {
+  const base = settings();
+  base.output = { ...base.output, speak: 'source', voice: 'Kyoko', rate: 0.8 };
+  const s = await settingsPage({ settings: base });
+  const { page } = s;
+  await until(async () => (await s.sentOf('list_voices')).length === 1, 2000, 'list_voices');
+  assert.equal(await fieldOf(page, 'output.voice').inputValue(), 'Kyoko');
+  await s.receive({ type: 'voices', voices: [], error: { key: 'status.speech_unavailable', params: { reason: 'Speech Dispatcher error' } } });
+  assert.match(await page.locator('#voice-note').textContent(), /speech-dispatcher/);
+  assert.equal(await fieldOf(page, 'output.voice').inputValue(), 'Kyoko');
+  assert.ok((await page.locator('#voice-select option:checked').textContent()).includes('未找到'));
+  await page.click('.nav-item[data-section="general"]');
+  await fieldOf(page, 'output.websocket_port').fill('7002');
+  await page.click('#btn-save');
+  const save = await until(async () => (await s.sentOf('save')).at(-1), 2000, 'save');
+  assert.deepEqual(save.settings.output, { copy: 'off', websocket: false, websocket_port: 7002, speak: 'source', voice: 'Kyoko', rate: 0.8 });
   assert.deepEqual(await s.cspViolations(), []);
   assert.deepEqual(s.errors, []);
   await page.close();

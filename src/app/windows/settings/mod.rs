@@ -91,6 +91,8 @@ pub enum SettingsIn {
     OpenHistory,
     /// List the windows a region can be bound to.
     ListWindows,
+    /// List the voices read-aloud can use.
+    ListVoices,
     /// Save the whole form (into the profile being edited, for what a profile can have of its own).
     Save {
         /// Settings as JSON (see PROTOCOL.md).
@@ -186,6 +188,13 @@ pub enum SettingsOut {
         /// Front to back.
         windows: Vec<WindowRef>,
     },
+    /// The voices read-aloud can use.
+    Voices {
+        /// By language, then name.
+        voices: Vec<crate::speech::VoiceInfo>,
+        /// Or why there are none (no speech service).
+        error: Option<Text>,
+    },
     /// Saved.
     Saved,
     /// Refused.
@@ -268,6 +277,8 @@ pub enum Request {
     SetUiLang(UiLanguage),
     /// Open the history window.
     OpenHistory,
+    /// List the voices of the system's speech (answered later, as [`SettingsOut::Voices`]).
+    ListVoices,
 }
 
 /// What a page message needs of the app.
@@ -459,6 +470,7 @@ impl SettingsWindow {
                 self.send(&reply);
             }
             SettingsIn::OpenHistory => return Some(Request::OpenHistory),
+            SettingsIn::ListVoices => return Some(Request::ListVoices),
             SettingsIn::ListWindows => {
                 let windows = capture::windows()
                     .unwrap_or_default()
@@ -719,6 +731,21 @@ mod tests {
         .unwrap();
         assert_eq!(v["type"], "save_error");
         assert_eq!(v["errors"][0]["field"], "providers.deepseek.temperature");
+        let m: SettingsIn = serde_json::from_str(r#"{"type":"list_voices"}"#).unwrap();
+        assert_eq!(m, SettingsIn::ListVoices);
+        let v = serde_json::to_value(SettingsOut::Voices {
+            voices: vec![crate::speech::VoiceInfo {
+                id: "Japanese".into(),
+                name: "Japanese".into(),
+                language: "ja".into(),
+            }],
+            error: None,
+        })
+        .unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"type":"voices","voices":[{"id":"Japanese","name":"Japanese","language":"ja"}],"error":null})
+        );
         let v = serde_json::to_value(SettingsOut::Saved).unwrap();
         assert_eq!(v, serde_json::json!({"type":"saved"}));
         let m: SettingsIn = serde_json::from_str(
