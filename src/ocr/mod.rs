@@ -33,10 +33,12 @@
 //! DB post-process → rotated boxes) → [`recognition`] (box crops → batched recogniser → CTC decode) →
 //! [`layout`] (reading order, same-row merge) → [`postprocess`] (language rules: no spaces between CJK
 //! characters, full-width punctuation). [`models`] finds, verifies (sha256) and loads the weight files;
-//! [`ppocr`] and [`ocrs_engine`] glue the stages into the two engines.
+//! [`ppocr`] and [`ocrs_engine`] glue the stages into the two engines. [`heap`] keeps the runtime's freed
+//! buffers from staying resident as region sizes change.
 
 pub mod detection;
 pub mod error;
+pub mod heap;
 pub mod layout;
 pub use layout::TextDirection;
 pub mod models;
@@ -283,11 +285,13 @@ pub trait OcrEngine: Send {
     fn kind(&self) -> EngineKind;
 }
 
-/// Builds an engine, loading and verifying its model files.
+/// Builds an engine, loading and verifying its model files. The first call also bounds the process's malloc
+/// arenas ([`heap::bound`]).
 pub fn load_engine(
     kind: EngineKind,
     params: &EngineParams,
 ) -> Result<Box<dyn OcrEngine>, OcrError> {
+    heap::bound();
     match kind {
         EngineKind::PpOcr => Ok(Box::new(ppocr::PpOcrEngine::load(
             &params.locations,

@@ -170,6 +170,8 @@ impl OcrEngine for PpOcrEngine {
             } else {
                 self.recognizer.recognize(&rgb, &boxes)?
             };
+            // The models' buffers for this input size are free now: give their pages back.
+            super::heap::release();
             timings.recognize = start.elapsed();
             (boxes, texts)
         };

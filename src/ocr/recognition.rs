@@ -29,6 +29,10 @@ pub struct RecognitionParams {
     pub min_width: u32,
     /// Widest crop, in pixels at 48 px height; longer lines are squeezed to this (bounds time per line).
     pub max_width: u32,
+    /// Margin added before and after a horizontal line's box, as a fraction of its height (see
+    /// [`end_margins`] for the limits near other boxes). The detector leaves out marks of little ink at a line's ends (a
+    /// trailing …… , a 「…… before the text) that the recogniser reads well once its crop holds them.
+    pub end_margin: f32,
     /// Invert crops whose border is darker than their middle (light text on a dark box).
     pub invert_light_on_dark: bool,
     /// Lines whose mean character probability is below this are dropped (0..1).
@@ -48,6 +52,7 @@ impl Default for RecognitionParams {
             batch_width_ratio: 1.3,
             min_width: 320,
             max_width: 3200,
+            end_margin: 0.6,
             invert_light_on_dark: false,
             min_confidence: 0.6,
             max_lines: 200,
@@ -140,13 +145,33 @@ pub fn ctc_greedy_decode(
 /// Cuts `b` out of `image` upright and scales it to [`REC_HEIGHT`]; tall boxes (vertical text) are
 /// turned a quarter to the left, as PaddleOCR does.
 pub fn line_crop(image: &RgbImage, b: &TextBox, params: &RecognitionParams) -> RgbImage {
+    line_crop_with_ends(image, b, (0.0, 0.0), params)
+}
+
+/// Like [`line_crop`], with `ends` pixels more before and after the box along the text (horizontal boxes).
+pub fn line_crop_with_ends(
+    image: &RgbImage,
+    b: &TextBox,
+    ends: (f32, f32),
+    params: &RecognitionParams,
+) -> RgbImage {
     let [tl, tr, _, bl] = b.corners;
-    let u = (tr.0 - tl.0, tr.1 - tl.1);
-    let v = (bl.0 - tl.0, bl.1 - tl.1);
-    let w = b.width().round().max(1.0) as u32;
+    let (mut u, v) = ((tr.0 - tl.0, tr.1 - tl.1), (bl.0 - tl.0, bl.1 - tl.1));
+    let mut w = b.width().round().max(1.0) as u32;
     let h = b.height().round().max(1.0) as u32;
-    let mut crop = crop_rotated(image, tl, u, v, w, h);
-    if h as f32 >= 1.5 * w as f32 {
+    let vertical = h as f32 >= 1.5 * w as f32;
+    let mut origin = tl;
+    let (before, after) = (ends.0.max(0.0), ends.1.max(0.0));
+    if !vertical && before + after > 0.0 {
+        let len = b.width().max(1e-3);
+        let e = (u.0 / len, u.1 / len);
+        origin = (tl.0 - e.0 * before, tl.1 - e.1 * before);
+        let len = len + before + after;
+        u = (e.0 * len, e.1 * len);
+        w = len.round().max(1.0) as u32;
+    }
+    let mut crop = crop_rotated(image, origin, u, v, w, h);
+    if vertical {
         crop = imageops::rotate270(&crop);
     }
     let (cw, ch) = crop.dimensions();
@@ -157,6 +182,50 @@ pub fn line_crop(image: &RgbImage, b: &TextBox, params: &RecognitionParams) -> R
         invert(&mut crop);
     }
     crop
+}
+
+/// How far each horizontal box's crop may reach before and after it, in pixels, at most `margin` × its
+/// height and never past the image's sides. Other boxes on the same row (overlapping it by more than half the
+/// smaller height) limit it: a box with one before it gets nothing before (the gap is the other one's to
+/// read), and one with a box after it reaches into the gap only where the gap is wider than half its height
+/// (a word space in Latin text is not; a …… the detector left out between 「 and the text is), stopping half a
+/// height short of the next box. Only boxes at least twice as long as high get margins: a lone mark or one
+/// character (a 。 beside a vertical column) is left as detected.
+pub fn end_margins(boxes: &[TextBox], margin: f32, image_width: f32) -> Vec<(f32, f32)> {
+    let rect = |b: &TextBox| {
+        let xs = b.corners.map(|c| c.0);
+        let ys = b.corners.map(|c| c.1);
+        let min = |a: [f32; 4]| a.into_iter().fold(f32::MAX, f32::min);
+        let max = |a: [f32; 4]| a.into_iter().fold(f32::MIN, f32::max);
+        (min(xs), min(ys), max(xs), max(ys))
+    };
+    let rects: Vec<_> = boxes.iter().map(rect).collect();
+    boxes
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let (w, h) = (b.width(), b.height());
+            if margin <= 0.0 || w < 2.0 * h {
+                return (0.0, 0.0);
+            }
+            let (x0, y0, x1, y1) = rects[i];
+            let centre = (x0 + x1) / 2.0;
+            let mut before = (margin * h).min(x0);
+            let mut after = (margin * h).min(image_width - x1);
+            for (j, &(ox0, oy0, ox1, oy1)) in rects.iter().enumerate() {
+                let overlap = y1.min(oy1) - y0.max(oy0);
+                if j == i || overlap <= 0.5 * (y1 - y0).min(oy1 - oy0) {
+                    continue;
+                }
+                if (ox0 + ox1) / 2.0 > centre {
+                    after = after.min(ox0 - x1 - 0.5 * h);
+                } else {
+                    before = 0.0;
+                }
+            }
+            (before.max(0.0), after.max(0.0))
+        })
+        .collect()
 }
 
 /// The recogniser: model, its classes and parameters.
@@ -339,11 +408,13 @@ impl Recognizer {
         Ok(results.into_iter().flatten().collect())
     }
 
-    /// The upright 48 px crops of `boxes` (see [`line_crop`]).
+    /// The upright 48 px crops of `boxes` (see [`line_crop`]), with [`RecognitionParams::end_margin`].
     pub fn crops(&self, image: &RgbImage, boxes: &[TextBox]) -> Vec<RgbImage> {
+        let ends = end_margins(boxes, self.params.end_margin, image.width() as f32);
         boxes
             .iter()
-            .map(|b| line_crop(image, b, &self.params))
+            .zip(ends)
+            .map(|(b, e)| line_crop_with_ends(image, b, e, &self.params))
             .collect()
     }
 
@@ -473,6 +544,52 @@ mod tests {
         let texts: Vec<&str> = out.iter().map(|r| r.text.as_str()).collect();
         // The 600 px crop shares no batch with the short ones (sorted by width: 100,200 | 600).
         assert_eq!(texts, vec!["ab", "a", "a"]);
+    }
+
+    fn boxed(x0: f32, y0: f32, x1: f32, y1: f32) -> TextBox {
+        TextBox {
+            corners: [(x0, y0), (x1, y0), (x1, y1), (x0, y1)],
+            score: 1.0,
+        }
+    }
+
+    #[test]
+    fn end_margins_reach_into_wide_gaps_only_and_stop_at_the_image() {
+        let boxes = [
+            // A line alone on its row, 40 px high, near the image's left side.
+            boxed(10.0, 0.0, 400.0, 40.0),
+            // Two words with a narrow gap, then a wide gap before a third box.
+            boxed(0.0, 100.0, 200.0, 140.0),
+            boxed(210.0, 100.0, 400.0, 140.0),
+            boxed(500.0, 100.0, 700.0, 140.0),
+            // A single character: no margins.
+            boxed(800.0, 100.0, 840.0, 140.0),
+            // A vertical column.
+            boxed(900.0, 0.0, 940.0, 300.0),
+        ];
+        let m = end_margins(&boxes, 0.6, 1000.0);
+        assert_eq!(m[0], (10.0, 24.0));
+        // Nothing reaches into a word space; the box before a wide gap reads into it, half a height short.
+        assert_eq!(m[1], (0.0, 0.0));
+        assert_eq!(m[2], (0.0, 24.0));
+        assert_eq!(m[3], (0.0, 24.0));
+        assert_eq!(m[4], (0.0, 0.0));
+        assert_eq!(m[5], (0.0, 0.0));
+        assert!(end_margins(&boxes, 0.0, 1000.0)
+            .iter()
+            .all(|&e| e == (0.0, 0.0)));
+    }
+
+    #[test]
+    fn end_margins_widen_the_crop() {
+        let img = RgbImage::new(600, 100);
+        let b = boxed(100.0, 10.0, 300.0, 58.0);
+        let params = RecognitionParams::default();
+        assert_eq!(line_crop(&img, &b, &params).width(), 200);
+        assert_eq!(
+            line_crop_with_ends(&img, &b, (24.0, 24.0), &params).width(),
+            248
+        );
     }
 
     #[test]
