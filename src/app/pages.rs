@@ -121,13 +121,24 @@ impl App {
                     }],
                 }),
             },
-            settings_window::Request::ChangeProfiles(new, done) => {
+            settings_window::Request::ChangeProfiles(new, done, renamed) => {
+                let was = self.ctl.profile().map(str::to_string);
                 let reply = match self.apply_settings(*new, target) {
-                    Ok(()) => SettingsOut::ProfileResult {
-                        ok: true,
-                        message: done,
-                        path: None,
-                    },
+                    Ok(()) => {
+                        // The profile in effect, renamed, stays in effect under its new name.
+                        if let Some((from, to)) =
+                            renamed.filter(|(from, _)| was.as_ref() == Some(from))
+                        {
+                            tracing::debug!(%from, %to, "profile in effect renamed");
+                            let (ctl, mut desk) = self.split(Some(target));
+                            ctl.switch_profile(&mut desk, Some(to));
+                        }
+                        SettingsOut::ProfileResult {
+                            ok: true,
+                            message: done,
+                            path: None,
+                        }
+                    }
                     Err(e) => SettingsOut::ProfileResult {
                         ok: false,
                         message: crate::text::Text::new("err.save_failed").with("reason", e),

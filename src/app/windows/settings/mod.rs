@@ -269,8 +269,9 @@ pub enum Request {
     SendState,
     /// Save these settings and apply them everywhere.
     Apply(Box<Settings>),
-    /// Save these settings (a profile was changed), then tell the page what was done.
-    ChangeProfiles(Box<Settings>, Text),
+    /// Save these settings (a profile was changed), then tell the page what was done; a renamed profile
+    /// (old name, new name) stays in effect if it was.
+    ChangeProfiles(Box<Settings>, Text, Option<(String, String)>),
     /// Put this profile into effect (none: the default).
     UseProfile(Option<String>),
     /// Switch the UI language (saved at once).
@@ -444,7 +445,12 @@ impl SettingsWindow {
                                 .with("name", &c.name)
                                 .with("fields", fields.join(", "));
                         }
-                        return Some(Request::ChangeProfiles(Box::new(c.settings), message));
+                        let renamed = renamed.map(|from| (from, c.name.clone()));
+                        return Some(Request::ChangeProfiles(
+                            Box::new(c.settings),
+                            message,
+                            renamed,
+                        ));
                     }
                     Err(message) => self.send(&SettingsOut::ProfileResult {
                         ok: false,
