@@ -31,14 +31,7 @@ const CER_BAR: f64 = 6.0;
 #[test]
 fn small_kana_and_line_end_punctuation_are_read() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr-kana");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.ok()?.file_name().into_string().ok()?;
-            name.strip_suffix(".png").map(str::to_string)
-        })
-        .collect();
-    names.sort();
+    let names = ocr_support::image_stems(&dir);
     assert!(names.len() >= 8, "fixtures missing: {names:?}");
     let mut engine = load_engine(EngineKind::PpOcr, &EngineParams::default())
         .expect("default PP-OCR models in models/ (scripts/fetch-models.sh)");

@@ -44,16 +44,9 @@ fn read(name: &str, direction: TextDirection) -> (Vec<String>, Vec<String>) {
 }
 
 fn names() -> Vec<String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr-layout");
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| {
-            let name = e.ok()?.file_name().into_string().ok()?;
-            name.strip_suffix(".png").map(str::to_string)
-        })
-        .collect();
-    names.sort();
-    names
+    ocr_support::image_stems(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr-layout"),
+    )
 }
 
 #[test]

@@ -13,9 +13,13 @@
 //! `OCRLAY_REQUIRE_SPEECH=1`, which makes a missing one a failure (CI installs them with scripts/setup.sh).
 
 #[cfg(target_os = "linux")]
+mod common;
+
+#[cfg(target_os = "linux")]
 mod linux {
+    use super::common::KillByPidFile;
     use ocrlay::speech::{Engine, Speech, SpeechError, TtsEngine};
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
     use std::sync::mpsc;
     use std::time::Duration;
 
@@ -36,19 +40,6 @@ mod linux {
                 copy_dir(&entry.path(), &target);
             } else {
                 std::fs::copy(entry.path(), &target).unwrap();
-            }
-        }
-    }
-
-    /// Ends the speech-dispatcher libspeechd started (by the pid it wrote), also when the test fails.
-    struct Daemon(PathBuf);
-
-    impl Drop for Daemon {
-        fn drop(&mut self) {
-            let pid = std::fs::read_to_string(&self.0).unwrap_or_default();
-            let pid = pid.trim();
-            if !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit()) {
-                let _ = std::process::Command::new("kill").arg(pid).status();
             }
         }
     }
@@ -100,7 +91,8 @@ mod linux {
         std::env::set_var("XDG_CONFIG_HOME", &config);
         std::env::set_var("HOME", &home);
         std::env::remove_var("SPEECHD_ADDRESS");
-        let _daemon = Daemon(run.join("speech-dispatcher/pid/speech-dispatcher.pid"));
+        // Ends the speech-dispatcher libspeechd starts (by the pid it writes), also when the test fails.
+        let _daemon = KillByPidFile(run.join("speech-dispatcher/pid/speech-dispatcher.pid"));
 
         let mut engine =
             TtsEngine::connect().expect("libspeechd starts and reaches speech-dispatcher");

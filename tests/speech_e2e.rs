@@ -19,19 +19,6 @@ use std::time::Duration;
 
 const TRANSLATION: &str = "【爱丽丝】听说前面有一座古城……";
 
-/// Ends the speech-dispatcher the app's libspeechd started (by the pid it wrote), also when the test fails.
-struct Daemon(std::path::PathBuf);
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let pid = std::fs::read_to_string(&self.0).unwrap_or_default();
-        let pid = pid.trim();
-        if !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit()) {
-            let _ = std::process::Command::new("kill").arg(pid).status();
-        }
-    }
-}
-
 #[test]
 fn the_translation_of_a_new_line_is_read_aloud() {
     let required = std::env::var("OCRLAY_REQUIRE_SPEECH").is_ok_and(|v| v == "1");
@@ -71,7 +58,8 @@ fn the_translation_of_a_new_line_is_read_aloud() {
     std::fs::create_dir_all(&libao_home).unwrap();
     std::fs::write(libao_home.join(".libao"), "default_driver=null\n").unwrap();
     std::env::set_var("HOME", &libao_home);
-    let _daemon = Daemon(
+    // Ends the speech-dispatcher the app's libspeechd starts (by the pid it writes), also when the test fails.
+    let _daemon = common::KillByPidFile(
         home.path()
             .join("runtime/speech-dispatcher/pid/speech-dispatcher.pid"),
     );

@@ -334,6 +334,20 @@ async fn handle(State(server): State<MockServer>, req: Request) -> Response {
     }
 }
 
+/// Ends the process whose pid a daemon wrote to this file (a speech-dispatcher that libspeechd started), when
+/// dropped: also when the test fails.
+pub struct KillByPidFile(pub std::path::PathBuf);
+
+impl Drop for KillByPidFile {
+    fn drop(&mut self) {
+        let pid = std::fs::read_to_string(&self.0).unwrap_or_default();
+        let pid = pid.trim();
+        if !pid.is_empty() && pid.chars().all(|c| c.is_ascii_digit()) {
+            let _ = std::process::Command::new("kill").arg(pid).status();
+        }
+    }
+}
+
 /// A port on 127.0.0.1 with nothing listening.
 pub fn dead_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

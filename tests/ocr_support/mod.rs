@@ -11,6 +11,19 @@ pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr")
 }
 
+/// The file stems of the `.png` images in `dir`, sorted.
+pub fn image_stems(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".png").map(str::to_string)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
 /// One golden fixture: an image and the lines it shows.
 pub struct Fixture {
     /// File stem, e.g. `ja_dialogue`.
