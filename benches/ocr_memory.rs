@@ -5,13 +5,14 @@
 //!
 //! Each allocator mode runs in a child process of its own (the malloc tuning is per process and cannot be
 //! undone), one after another in the same run, and the table puts them side by side:
-//! `off` = glibc's defaults, `no-trim` = tuned at load only, `on` = what ocrlay does (tuned + trim after reads);
+//! `off` = glibc's defaults, `no-trim` = thresholds tuned at load only, `always` = thresholds + a trim after every
+//! read, `on` = what ocrlay does (arenas bounded, a trim after a read of a new size or of a large image);
 //! see `src/ocr/heap.rs`.
 //!
 //! ```text
 //! cargo test --locked --bench ocr_memory                       # dev profile (deps at opt 3)
 //! cargo bench --bench ocr_memory                               # release
-//! cargo test --locked --bench ocr_memory -- --modes off,no-trim,on --rounds 3 --images 44
+//! cargo test --locked --bench ocr_memory -- --modes off,always,on --rounds 3 --images 44
 //! ```
 
 #[path = "../tests/ocr_support/mod.rs"]

@@ -9,24 +9,23 @@
 //! `cargo test --bench ocr_memory` (44 differently sized images, 132 reads): see benches/RESULTS.md,
 //! "OCR memory over many image sizes (issue 15 item 5)".
 //!
-//! [`bound`] sets, once per process:
-//! - `M_MMAP_THRESHOLD` = [`MMAP_THRESHOLD`]: blocks this large are mapped on their own and unmapped when
-//!   freed, so a tensor's pages go back to the system with it (setting it also stops glibc from raising it);
-//! - `M_TRIM_THRESHOLD` = [`TRIM_THRESHOLD`]: free space at the top of the main heap above this is returned;
-//! - `M_ARENA_MAX` = [`ARENA_MAX`]: rten's worker threads share a few arenas instead of one each.
+//! By default ([`Mode::BySize`]) [`bound`] sets `M_ARENA_MAX` = [`ARENA_MAX`] once per process (rten's
+//! worker threads share a few arenas instead of one each), and [`release`] (`malloc_trim(0)`, which gives back
+//! the free pages inside the arenas) runs after a read of another size than the one before, or of a large
+//! image: memory follows the region in use, and a small region read again and again reuses its pages.
 //!
-//! [`release`] (`malloc_trim(0)`) gives back the free pages left inside the arenas after a read.
-//!
-//! The price is time: each read maps its large tensors afresh and faults their pages in, where glibc's defaults
-//! reuse the pages kept from the read before. Measured ~5 % a read (+20–30 ms on a 1280×240 dialogue box in
-//! the dev profile); the trim itself costs nothing measurable, and mmap thresholds of 1 or 4 MiB cost the same.
+//! `OCRLAY_HEAP_BOUND=always` ([`Mode::TuneAndTrim`]) also sets `M_MMAP_THRESHOLD` = [`MMAP_THRESHOLD`] and
+//! `M_TRIM_THRESHOLD` = [`TRIM_THRESHOLD`] and trims after every read: the least memory between reads, but
+//! every read maps its tensors afresh and faults their pages in. Measured in the release build on a 1280×240
+//! dialogue box (`cargo bench --bench ocr`, 2026-12-03): off 184–189 ms, always 213–234 ms, by size 189–192
+//! ms; after 88 reads of 44 sizes (`ocr_memory`, dev): off 386 MiB, always 45 MiB, by size 95 MiB.
 //!
 //! Only on Linux with glibc. Elsewhere both are no-ops: Windows' heap (the Rust default on Windows) serves
 //! blocks above ~512 KiB with their own `VirtualAlloc` and releases them on free, and musl and macOS have
 //! allocators of their own that this tuning does not apply to.
 //!
-//! Set `OCRLAY_HEAP_BOUND=off` to leave glibc's defaults (for measuring), or `OCRLAY_HEAP_BOUND=no-trim` to
-//! tune without the trim after each read.
+//! Set `OCRLAY_HEAP_BOUND=off` to leave glibc's defaults (for measuring), `no-trim` to tune the thresholds
+//! without trimming, or `always` for the thresholds and a trim after every read.
 
 use std::sync::OnceLock;
 
@@ -38,7 +37,7 @@ pub const TRIM_THRESHOLD: usize = 1024 * 1024;
 /// Malloc arenas shared by all threads.
 pub const ARENA_MAX: usize = 2;
 
-/// The environment variable that turns the bound off (`off`) or its trim after each read (`no-trim`).
+/// The environment variable that chooses the mode (`off`, `no-trim`, `always`; anything else: by size).
 pub const ENV: &str = "OCRLAY_HEAP_BOUND";
 
 /// What the process does about freed OCR buffers.
@@ -48,9 +47,21 @@ pub enum Mode {
     Off,
     /// Tuned at load, no trim after reads (`OCRLAY_HEAP_BOUND=no-trim`).
     TuneOnly,
-    /// Tuned at load and trimmed after each read (the default on Linux/glibc).
+    /// Tuned at load and trimmed after each read (`OCRLAY_HEAP_BOUND=always`).
     TuneAndTrim,
+    /// The default on Linux/glibc: arenas bounded at load, glibc's own thresholds, and a trim after a read of
+    /// another size than the one before, or of a large image ([`KEEP_PIXELS`]). A small region read again and
+    /// again (a dialogue box in auto mode, Alt+W) keeps its pages and pays no page faults; a new size or a
+    /// large region gives its buffers back.
+    BySize,
 }
+
+/// Reads of images up to this many pixels keep their buffers for the next read of the same size (a
+/// 1280×240 dialogue box's keep ~50 MiB); larger ones are trimmed after every read.
+pub const KEEP_PIXELS: u64 = 600_000;
+
+/// The size of the last image read, for [`Mode::BySize`].
+static LAST_SIZE: std::sync::Mutex<Option<(u32, u32)>> = std::sync::Mutex::new(None);
 
 static MODE: OnceLock<Mode> = OnceLock::new();
 
@@ -61,12 +72,13 @@ pub fn bound() -> Mode {
         let wanted = match std::env::var(ENV).as_deref().map(str::trim) {
             Ok("off") | Ok("0") | Ok("false") => Mode::Off,
             Ok("no-trim") => Mode::TuneOnly,
-            _ => Mode::TuneAndTrim,
+            Ok("always") => Mode::TuneAndTrim,
+            _ => Mode::BySize,
         };
         if wanted == Mode::Off || !sys::SUPPORTED {
             return Mode::Off;
         }
-        if sys::tune() {
+        if sys::tune(wanted != Mode::BySize) {
             wanted
         } else {
             tracing::warn!("malloc tuning refused; OCR memory may grow with new region sizes");
@@ -76,10 +88,18 @@ pub fn bound() -> Mode {
 }
 
 /// Gives the free pages of the malloc arenas back to the system, when [`bound`] turned it on. Called after a
-/// read that ran the models.
-pub fn release() {
-    if MODE.get() == Some(&Mode::TuneAndTrim) {
-        sys::trim();
+/// read of an image of `size` that ran the models.
+pub fn release(size: (u32, u32)) {
+    match MODE.get() {
+        Some(Mode::TuneAndTrim) => sys::trim(),
+        Some(Mode::BySize) => {
+            let mut last = LAST_SIZE.lock().unwrap_or_else(|e| e.into_inner());
+            let large = size.0 as u64 * size.1 as u64 > KEEP_PIXELS;
+            if last.replace(size).is_some_and(|l| l != size) || large {
+                sys::trim();
+            }
+        }
+        _ => {}
     }
 }
 
@@ -96,9 +116,9 @@ mod sys {
         unsafe { libc::mallopt(param, value) == 1 }
     }
 
-    pub fn tune() -> bool {
-        let mmap = set(libc::M_MMAP_THRESHOLD, super::MMAP_THRESHOLD);
-        let trim = set(libc::M_TRIM_THRESHOLD, super::TRIM_THRESHOLD);
+    pub fn tune(thresholds: bool) -> bool {
+        let mmap = !thresholds || set(libc::M_MMAP_THRESHOLD, super::MMAP_THRESHOLD);
+        let trim = !thresholds || set(libc::M_TRIM_THRESHOLD, super::TRIM_THRESHOLD);
         let arenas = set(libc::M_ARENA_MAX, super::ARENA_MAX);
         mmap && trim && arenas
     }
@@ -115,7 +135,7 @@ mod sys {
 mod sys {
     pub const SUPPORTED: bool = false;
 
-    pub fn tune() -> bool {
+    pub fn tune(_mmap_threshold: bool) -> bool {
         false
     }
 
@@ -133,7 +153,7 @@ mod tests {
         // Large blocks come and go; the trim must not disturb anything live.
         let keep: Vec<Vec<u8>> = (0..8).map(|i| vec![i as u8; 3 << 20]).collect();
         drop((0..8).map(|_| vec![0u8; 5 << 20]).collect::<Vec<_>>());
-        release();
+        release((1, 1));
         assert!(keep
             .iter()
             .enumerate()

@@ -174,7 +174,7 @@ impl OcrEngine for OcrsEngine {
             .engine
             .recognize_text(&input, &line_rects)
             .map_err(inference("recognition"))?;
-        super::heap::release();
+        super::heap::release(image.dimensions());
         timings.recognize = start.elapsed();
 
         let start = Instant::now();

@@ -171,7 +171,7 @@ impl OcrEngine for PpOcrEngine {
                 self.recognizer.recognize(&rgb, &boxes)?
             };
             // The models' buffers for this input size are free now: give their pages back.
-            super::heap::release();
+            super::heap::release(image.dimensions());
             timings.recognize = start.elapsed();
             (boxes, texts)
         };
