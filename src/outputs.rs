@@ -136,14 +136,13 @@ async fn serve(
 pub struct Outputs {
     settings: OutputSettings,
     ws: Option<WebSocket>,
-    /// The last job whose translation was copied (one copy per line, the first provider's).
-    copied: Option<u64>,
+    /// The last job whose first translation came: the clipboard and read-aloud take that one only (one copy
+    /// and one utterance per line, the first provider's).
+    first_translated: Option<u64>,
     /// The last line read: its job and text (each translation of it is sent with it).
     last: Option<(u64, String)>,
     /// Read-aloud, when the app has it (tests without speech leave it out).
     speech: Option<Speech>,
-    /// The last job whose translation was read aloud (one utterance per line, the first provider's).
-    spoken: Option<u64>,
 }
 
 impl Outputs {
@@ -241,17 +240,15 @@ impl Outputs {
         if let Some(ws) = &self.ws {
             ws.line(&line);
         }
-        if self.settings.speak == LinePart::Translation && self.spoken != Some(job) {
+        if self.first_translated.replace(job) == Some(job) {
+            return None;
+        }
+        if self.settings.speak == LinePart::Translation {
             if let Some(speech) = &mut self.speech {
-                self.spoken = Some(job);
                 speech.say(&line.translation);
             }
         }
-        if self.settings.copy != LinePart::Translation || self.copied == Some(job) {
-            return None;
-        }
-        self.copied = Some(job);
-        Some(line.translation)
+        (self.settings.copy == LinePart::Translation).then_some(line.translation)
     }
 }
 

@@ -38,15 +38,7 @@ fn small_kana_and_line_end_punctuation_are_read() {
     let opts = RecognizeOptions::for_lang(Lang::Japanese);
     let (mut edits, mut chars) = (0, 0);
     for name in &names {
-        let expected: Vec<String> =
-            std::fs::read_to_string(dir.join(format!("{name}.expected.txt")))
-                .unwrap()
-                .lines()
-                .map(str::to_string)
-                .collect();
-        let img = image::open(dir.join(format!("{name}.png")))
-            .unwrap()
-            .into_rgba8();
+        let (img, expected) = ocr_support::read_fixture(&dir, name);
         let out = engine.recognize(&img, &opts).unwrap();
         let lines: Vec<String> = out.lines.iter().map(|l| l.text.clone()).collect();
         let (d, n) = cer_parts(&expected, &lines);

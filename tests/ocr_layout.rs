@@ -26,14 +26,7 @@ const CER_BARS: [(&str, f64); 3] = [("vertical", 13.0), ("furigana", 4.0), ("sma
 
 fn read(name: &str, direction: TextDirection) -> (Vec<String>, Vec<String>) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr-layout");
-    let expected: Vec<String> = std::fs::read_to_string(dir.join(format!("{name}.expected.txt")))
-        .unwrap()
-        .lines()
-        .map(str::to_string)
-        .collect();
-    let img = image::open(dir.join(format!("{name}.png")))
-        .unwrap()
-        .into_rgba8();
+    let (img, expected) = ocr_support::read_fixture(&dir, name);
     let mut engine = load_engine(EngineKind::PpOcr, &EngineParams::default()).unwrap();
     let opts = RecognizeOptions {
         direction,

@@ -24,6 +24,19 @@ pub fn image_stems(dir: &Path) -> Vec<String> {
     names
 }
 
+/// The image `dir/<name>.png` and the lines `dir/<name>.expected.txt` says it shows.
+pub fn read_fixture(dir: &Path, name: &str) -> (image::RgbaImage, Vec<String>) {
+    let expected = std::fs::read_to_string(dir.join(format!("{name}.expected.txt")))
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let img = image::open(dir.join(format!("{name}.png")))
+        .unwrap()
+        .into_rgba8();
+    (img, expected)
+}
+
 /// One golden fixture: an image and the lines it shows.
 pub struct Fixture {
     /// File stem, e.g. `ja_dialogue`.
