@@ -47,6 +47,7 @@ pub mod postprocess;
 pub mod ppocr;
 pub mod preprocess;
 pub mod recognition;
+pub mod subnormal;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -188,8 +188,16 @@ pub fn read_verified(
     Ok((path, bytes))
 }
 
-/// Parses model bytes (ONNX or `.rten`) with rten.
-pub fn load_rten(path: &Path, bytes: Vec<u8>) -> Result<rten::Model, OcrError> {
+/// Parses model bytes (ONNX or `.rten`) with rten, its subnormal weights flushed to zero first (see
+/// [`super::subnormal`]).
+pub fn load_rten(path: &Path, mut bytes: Vec<u8>) -> Result<rten::Model, OcrError> {
+    let flushed = super::subnormal::flush_onnx_weights(&mut bytes);
+    if flushed > 0 {
+        tracing::debug!(
+            "{}: {flushed} subnormal weights flushed to zero",
+            path.display()
+        );
+    }
     rten::Model::load(bytes).map_err(|e| OcrError::ModelLoad {
         path: path.to_path_buf(),
         reason: e.to_string(),
