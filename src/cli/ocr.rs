@@ -65,6 +65,9 @@ pub struct OcrArgs {
     /// Recognition batch size and width ratio, `N:R` (for measuring batching).
     #[arg(long, hide = true)]
     pub rec_batch: Option<String>,
+    /// Narrowest recognition input in pixels at 48 px height (for measuring padding; PaddleOCR's is 320).
+    #[arg(long, hide = true)]
+    pub rec_min_width: Option<u32>,
     /// Run recognition this many times and report the median timings (for benchmarks).
     #[arg(long, hide = true, default_value_t = 1)]
     pub repeat: usize,
@@ -187,6 +190,10 @@ pub fn run(args: OcrArgs) -> anyhow::Result<()> {
         let (n, r) = spec.split_once(':').unwrap_or((spec, "1.3"));
         params.ppocr.recognition.batch_size = n.parse().context("--rec-batch N:R")?;
         params.ppocr.recognition.batch_width_ratio = r.parse().context("--rec-batch N:R")?;
+    }
+
+    if let Some(w) = args.rec_min_width {
+        params.ppocr.recognition.min_width = w;
     }
 
     // Every --repeat run reads the same image: reusing the last read would time nothing.

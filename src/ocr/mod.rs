@@ -48,6 +48,7 @@ pub mod ppocr;
 pub mod preprocess;
 pub mod recognition;
 pub mod subnormal;
+pub mod workers;
 
 use std::path::PathBuf;
 use std::time::Duration;

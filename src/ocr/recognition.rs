@@ -2,8 +2,7 @@
 //! with crops of similar width, run through the CRNN/SVTR model and decoded with greedy CTC.
 
 use std::cmp::Reverse;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use image::{imageops, RgbImage};
 use rten_tensor::prelude::*;
@@ -12,6 +11,7 @@ use rten_tensor::NdTensor;
 use super::detection::TextBox;
 use super::models::InferenceModel;
 use super::preprocess::{crop_rotated, invert, is_light_on_dark};
+use super::workers::Workers;
 use super::OcrError;
 
 /// Input height of PP-OCR recognition models.
@@ -233,8 +233,8 @@ pub struct Recognizer {
     model: Box<dyn InferenceModel>,
     classes: Vec<String>,
     params: RecognitionParams,
-    /// One single-thread rten pool per worker, made on first use.
-    pools: OnceLock<Vec<Arc<rten::ThreadPool>>>,
+    /// Where batches run side by side.
+    workers: Arc<Workers>,
 }
 
 impl Recognizer {
@@ -244,11 +244,22 @@ impl Recognizer {
         classes: Vec<String>,
         params: RecognitionParams,
     ) -> Recognizer {
+        let workers = Arc::new(Workers::new(params.threads));
+        Recognizer::with_workers(model, classes, params, workers)
+    }
+
+    /// Like [`Recognizer::new`], running its batches on `workers` (shared with the detector).
+    pub fn with_workers(
+        model: Box<dyn InferenceModel>,
+        classes: Vec<String>,
+        params: RecognitionParams,
+        workers: Arc<Workers>,
+    ) -> Recognizer {
         Recognizer {
             model,
             classes,
             params,
-            pools: OnceLock::new(),
+            workers,
         }
     }
 
@@ -273,14 +284,6 @@ impl Recognizer {
             }
         }
         batches
-    }
-
-    /// How many batches may run side by side.
-    fn workers(&self) -> usize {
-        match self.params.threads {
-            0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            n => n,
-        }
     }
 
     /// Runs one batch (crop indices of similar width) and decodes it; on `pool` when given, else on rten's
@@ -347,7 +350,7 @@ impl Recognizer {
         order.sort_by_key(|&i| crops[i].width());
         let mut batches = self.batches(&order, crops);
         let mut results: Vec<Option<RecognizedText>> = vec![None; crops.len()];
-        let workers = self.workers().min(batches.len());
+        let workers = self.workers.count().min(batches.len());
         let done: Vec<(usize, RecognizedText)> = if workers <= 1 {
             let mut done = Vec::with_capacity(crops.len());
             for batch in &batches {
@@ -361,46 +364,13 @@ impl Recognizer {
                 widest.max(self.params.min_width) as usize * b.len()
             };
             batches.sort_by_key(|b| Reverse(cost(b)));
-            let pools = self.pools.get_or_init(|| {
-                (0..self.workers())
-                    .map(|_| Arc::new(rten::ThreadPool::with_num_threads(1)))
-                    .collect()
-            });
-            let next = AtomicUsize::new(0);
-            let (next, batches) = (&next, &batches);
-            let per_worker: Vec<Result<Vec<(usize, RecognizedText)>, OcrError>> =
-                std::thread::scope(|s| {
-                    let handles: Vec<_> = pools[..workers]
-                        .iter()
-                        .map(|pool| {
-                            s.spawn(move || {
-                                let mut done = Vec::new();
-                                while let Some(batch) =
-                                    batches.get(next.fetch_add(1, Ordering::Relaxed))
-                                {
-                                    done.extend(self.run_batch(batch, crops, Some(pool))?);
-                                }
-                                Ok(done)
-                            })
-                        })
-                        .collect();
-                    handles
-                        .into_iter()
-                        .map(|h| {
-                            h.join().unwrap_or_else(|_| {
-                                Err(OcrError::Inference {
-                                    stage: "recognition",
-                                    reason: "a recognition thread panicked".to_string(),
-                                })
-                            })
-                        })
-                        .collect()
-                });
-            let mut done = Vec::with_capacity(crops.len());
-            for r in per_worker {
-                done.extend(r?);
-            }
-            done
+            self.workers
+                .run(batches.len(), "recognition", |i, pool| {
+                    self.run_batch(&batches[i], crops, Some(pool))
+                })?
+                .into_iter()
+                .flatten()
+                .collect()
         };
         for (i, r) in done {
             results[i] = Some(r);
