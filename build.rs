@@ -5,10 +5,16 @@ use std::path::Path;
 
 fn main() {
     println!("cargo:rerun-if-changed=ui");
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui");
+    // The manifest directory of this build, read when the script runs: `env!` would bake in the directory
+    // the script was compiled for, and a target directory shared between checkouts (worktrees) reuses the
+    // compiled script for another checkout; when the first one is gone, the pages were silently left out.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest).join("ui");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
+        .unwrap_or_else(|e| panic!("cannot read the pages in {}: {e}", dir.display()))
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
     files.retain(|p| {
         p.is_file()
             && matches!(
@@ -17,6 +23,11 @@ fn main() {
             )
     });
     files.sort();
+    assert!(
+        files.iter().any(|p| p.ends_with("overlay.html")),
+        "{} holds no overlay.html: a binary without its pages shows blank windows",
+        dir.display()
+    );
     let mut out =
         String::from("/// Files of `ui/`, by name.\npub static UI_FILES: &[(&str, &[u8])] = &[\n");
     for p in &files {
