@@ -12,6 +12,10 @@
 //! as for a new line of a game), then the **same line** again and again (the OCR reuses what it read of an
 //! unchanged frame). The translation memory is off so that every press goes to the provider.
 //! Run with `cargo bench --bench hotkey_first_char` (Linux, needs Xvfb, xcompmgr, xdotool, ImageMagick).
+//!
+//! Side by side with another build: `cargo bench --bench hotkey_first_char -- --baseline DIR/ocrlay
+//! [--rounds N]` runs both executables in turn, N rounds (default 2) of both series each, this build first,
+//! and reports each build over all its rounds (the other executable needs its `models/` beside it).
 
 #[cfg(target_os = "linux")]
 #[path = "../tests/common/mod.rs"]
@@ -68,9 +72,75 @@ mod linux {
     }
 
     pub fn run() {
+        let mut baseline: Option<std::path::PathBuf> = None;
+        let mut rounds = 2usize;
+        let mut args = std::env::args().skip(1);
+        while let Some(a) = args.next() {
+            match a.as_str() {
+                "--baseline" => baseline = args.next().map(Into::into),
+                "--rounds" => {
+                    rounds = args
+                        .next()
+                        .and_then(|n| n.parse().ok())
+                        .expect("--rounds N")
+                }
+                _ => {} // cargo's own (--bench)
+            }
+        }
+        let this = Path::new(env!("CARGO_BIN_EXE_ocrlay")).to_path_buf();
         let mut x = XSession::start(1600, 900).unwrap_or_else(|e| {
             panic!("cannot start Xvfb for the benchmark: {e}");
         });
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr");
+        // Two different lines of the same size at the same place; raising one shows a new line.
+        x.show_image(&fixtures.join("ja_hidpi.png"), 100, 150, "game-line-b");
+        x.show_image(&fixtures.join("ja_dialogue.png"), 100, 150, "game-line-a");
+        let lines = [
+            x.wait_window("^game-line-a$", Duration::from_secs(5))
+                .unwrap(),
+            x.wait_window("^game-line-b$", Duration::from_secs(5))
+                .unwrap(),
+        ];
+        let builds: Vec<(String, std::path::PathBuf)> = match &baseline {
+            None => vec![("this build".into(), this)],
+            Some(b) => vec![
+                ("this build".into(), this),
+                (format!("baseline {}", b.display()), b.clone()),
+            ],
+        };
+        let rounds = if baseline.is_some() { rounds } else { 1 };
+        let mut results: Vec<(Series, Series)> = builds
+            .iter()
+            .map(|_| (Series::default(), Series::default()))
+            .collect();
+        for _ in 0..rounds {
+            for (k, (_, exe)) in builds.iter().enumerate() {
+                let (new_line, same_line) = measure(&mut x, exe, &lines);
+                results[k].0.extend(new_line);
+                results[k].1.extend(same_line);
+            }
+        }
+        let profile = if cfg!(debug_assertions) {
+            "dev profile"
+        } else {
+            "release"
+        };
+        println!("hotkey → first character, {profile}, Xvfb 1600×900, 1280×240 ja dialogue, loopback provider");
+        println!(
+            "presses: {PRESSES} per series and round (after {WARMUP} warm-up), {rounds} round(s); every one sent a request"
+        );
+        for ((name, _), (new_line, same_line)) in builds.iter().zip(&results) {
+            println!("\n## {name}");
+            report("a new line each press", new_line);
+            report(
+                "the same line again (OCR reuses the unchanged frame)",
+                same_line,
+            );
+        }
+    }
+
+    /// One round on `exe`: the app started afresh, the region chosen, then both series of presses.
+    fn measure(x: &mut XSession, exe: &Path, lines: &[u64; 2]) -> (Series, Series) {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let server = rt.block_on(MockServer::start());
         server.reply([answer("【爱丽丝】\n听说前面有一座古城……\n你真的要去吗？")]);
@@ -84,17 +154,9 @@ mod linux {
 cache = false
 "#,
         );
-        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr");
-        // Two different lines of the same size at the same place; raising one shows a new line.
-        x.show_image(&fixtures.join("ja_hidpi.png"), 100, 150, "game-line-b");
-        x.show_image(&fixtures.join("ja_dialogue.png"), 100, 150, "game-line-a");
-        let lines = [
-            x.wait_window("^game-line-a$", Duration::from_secs(5))
-                .unwrap(),
-            x.wait_window("^game-line-b$", Duration::from_secs(5))
-                .unwrap(),
-        ];
-        let app = x11::App::start(&mut x, home.path(), &config, "warn,ocrlay=info");
+        // The first line shows when the region is chosen.
+        x.xdotool(&["windowraise", &lines[0].to_string()]);
+        let app = x11::App::start_exe(x, exe, home.path(), &config, "warn,ocrlay=info", &[]);
         app.wait(Probe::EngineLoaded { ok: true }, 1, Duration::from_secs(60));
         app.wait(
             Probe::PageReady {
@@ -121,8 +183,8 @@ cache = false
         });
         std::thread::sleep(Duration::from_millis(500));
 
-        let new_line = presses(&mut x, &app, &lines, true, 0);
-        let same_line = presses(&mut x, &app, &lines, false, WARMUP + PRESSES);
+        let new_line = presses(x, &app, lines, true, 0);
+        let same_line = presses(x, &app, lines, false, WARMUP + PRESSES);
         x.screenshot(&x11::artefact_dir("bench").join("hotkey_first_char.png"));
 
         let chats = server
@@ -135,20 +197,8 @@ cache = false
             1 + 2 * (WARMUP + PRESSES),
             "every press must reach the provider"
         );
-        let profile = if cfg!(debug_assertions) {
-            "dev profile"
-        } else {
-            "release"
-        };
-        println!("hotkey → first character, {profile}, Xvfb 1600×900, 1280×240 ja dialogue, loopback provider");
-        println!(
-            "presses: {PRESSES} per series (after {WARMUP} warm-up); every one sent a request (server saw {chats})"
-        );
-        report("a new line each press", &new_line);
-        report(
-            "the same line again (OCR reuses the unchanged frame)",
-            &same_line,
-        );
+        app.kill();
+        (new_line, same_line)
     }
 
     /// What one series measured: in-app totals, outside (wall) times and the four stages, per press.
@@ -157,6 +207,16 @@ cache = false
         inside: Vec<f64>,
         outside: Vec<f64>,
         stages: [Vec<f64>; 4],
+    }
+
+    impl Series {
+        fn extend(&mut self, other: Series) {
+            self.inside.extend(other.inside);
+            self.outside.extend(other.outside);
+            for (a, b) in self.stages.iter_mut().zip(other.stages) {
+                a.extend(b);
+            }
+        }
     }
 
     /// Presses Alt+W `WARMUP + PRESSES` times (`before` first paints happened already); with `new_line`, the

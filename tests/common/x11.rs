@@ -406,6 +406,18 @@ impl App {
         args: &[&str],
     ) -> App {
         let binary = Path::new(env!("CARGO_BIN_EXE_ocrlay"));
+        Self::start_exe(x, binary, home, config, rust_log, args)
+    }
+
+    /// Like [`App::start_with`], with another build's executable (benchmarks compare builds in one run).
+    pub fn start_exe(
+        x: &mut XSession,
+        binary: &Path,
+        home: &Path,
+        config: &Path,
+        rust_log: &str,
+        args: &[&str],
+    ) -> App {
         let log = home.join("ocrlay.log");
         let file = fs::File::create(&log).unwrap();
         let probe = home.join("probe.jsonl");
@@ -484,6 +496,31 @@ impl App {
     /// The process id.
     pub fn pid(&self) -> u32 {
         self.pid
+    }
+
+    /// Ends the app (SIGKILL) and waits until it has exited, so that another can take its hotkeys.
+    pub fn kill(&self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", &self.pid.to_string()])
+            .status();
+        let t = Instant::now();
+        // Gone, or a zombie waiting for the session to reap it: either way its X connection is closed.
+        while fs::read_to_string(format!("/proc/{}/stat", self.pid))
+            .map(|s| {
+                !s.rsplit(')')
+                    .next()
+                    .unwrap_or("")
+                    .trim_start()
+                    .starts_with('Z')
+            })
+            .unwrap_or(false)
+        {
+            assert!(
+                t.elapsed() < Duration::from_secs(10),
+                "the app did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Resident memory of the process, KiB.
