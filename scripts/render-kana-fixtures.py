@@ -7,10 +7,11 @@ render-fixtures.py (dialogue box, parchment, outlined text over a scene, a tight
 Each fixture is NAME.png plus NAME.expected.txt. Deterministic (seeded noise).
 
     python3 -m venv .venv-ocr && .venv-ocr/bin/pip install pillow
-    .venv-ocr/bin/python scripts/render-kana-fixtures.py
+    .venv-ocr/bin/python scripts/render-kana-fixtures.py [NAME ...]   # only these, when named
 """
 
 import importlib.util
+import sys
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -64,6 +65,22 @@ FIXTURES = {
     ),
     "tight_ellipsis": (["「……そうだよ。"], "sans", 28, False, "tight"),
     "tight_small_kana": (["しょっちゅうキャッシュを消すよ。"], "serif", 26, False, "tight"),
+    # Full-size kana that have a small form, many of them: none may be read small.
+    "full_kana_sans": (
+        ["ありがとう。やっぱりおいしいよ！", "ユウヤはアイスをワゴンで売っていた。"],
+        "sans", 24, False, "dialogue",
+    ),
+    "full_kana_serif_bold": (
+        ["あいうえお、つやゆよわ。", "オヤツはイチゴとケーキにしよう。"],
+        "serif", 30, True, "parchment",
+    ),
+    # Small kana among full-size ones, in other sizes and styles.
+    "small_kana_mixed_outlined": (
+        ["ヴァイオリンとチェロのウェディング。", "「ふぁあ……ねむぃ。ちょっと休もっか」"],
+        "sans", 26, False, "outlined",
+    ),
+    "small_kana_large_serif": (["ジョッキでぎゅっと乾杯しよぉ！"], "serif", 40, False, "dialogue"),
+    "small_kana_small_sans": (["「ぇ、うそぉ？ほんとにぃ？」"], "sans", 20, False, "parchment"),
 }
 
 
@@ -93,8 +110,12 @@ def render(lines, style, size, bold, background, seed):
 
 
 def main():
+    # With names, only those fixtures are written (the others stay as committed).
+    only = set(sys.argv[1:])
     OUT.mkdir(parents=True, exist_ok=True)
     for seed, (name, (lines, style, size, bold, background)) in enumerate(FIXTURES.items(), start=100):
+        if only and name not in only:
+            continue
         img = render(lines, style, size, bold, background, seed)
         img.save(OUT / f"ja_{name}.png", optimize=True)
         (OUT / f"ja_{name}.expected.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

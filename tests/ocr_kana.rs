@@ -3,9 +3,10 @@
 //! with a …… the detector leaves out of the line's box,
 //! in Noto Sans and Serif CJK JP, 18 to 34 px, on a dialogue box, parchment, outlined over a scene, and tight
 //! one-line selections. The fixtures read exactly are held to their text; the family's character error rate to
-//! a bar measured on this set (benches/RESULTS.md). What is still misread: a small ぁ after a vowel-ending kana
-//! (なぁ, わぁ, すごぉい read なあ, わあ, すごおい) and a row of small kana alone, which has no full-size
-//! character to be small beside.
+//! a bar measured on this set (benches/RESULTS.md). Small kana the recogniser reads full-size (なぁ, わぁ, ふぁ
+//! read なあ, わあ, ふあ) are told by where their ink sits in the line (src/ocr/small_kana.rs). What is still
+//! misread: some small kana in outlined or 20 px text (すごぉい, ちょっと, ほんとにぃ read full-size), and a row of
+//! small kana alone, which has no full-size character to be small beside.
 
 mod ocr_support;
 
@@ -14,9 +15,14 @@ use ocrlay::lang::Lang;
 use ocrlay::ocr::{load_engine, EngineKind, EngineParams, RecognizeOptions};
 use std::path::Path;
 
-/// Fixtures read exactly, character for character.
-const EXACT: [&str; 7] = [
+/// Fixtures read exactly, character for character. The two `full_kana` ones hold many full-size kana that have
+/// a small form (あ, つ, や, ユ, ワ…): none may be turned small.
+const EXACT: [&str; 11] = [
     "ja_dialogue_sans",
+    "ja_dialogue_serif",
+    "ja_full_kana_sans",
+    "ja_full_kana_serif_bold",
+    "ja_small_kana_large_serif",
     "ja_small_kana_serif",
     "ja_small_size",
     "ja_tight_ellipsis",
@@ -26,7 +32,7 @@ const EXACT: [&str; 7] = [
 ];
 
 /// Highest accepted CER over the family, in percent (measured on this set, with a little headroom).
-const CER_BAR: f64 = 6.0;
+const CER_BAR: f64 = 4.5;
 
 #[test]
 fn small_kana_and_line_end_punctuation_are_read() {

@@ -47,6 +47,7 @@ pub mod postprocess;
 pub mod ppocr;
 pub mod preprocess;
 pub mod recognition;
+pub mod small_kana;
 pub mod subnormal;
 pub mod workers;
 

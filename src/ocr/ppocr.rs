@@ -160,7 +160,10 @@ impl OcrEngine for PpOcrEngine {
             let texts = if self.reuse_unchanged {
                 let crops = self.recognizer.crops(&rgb, &boxes);
                 let previous = self.last.take().map(|l| l.lines).unwrap_or_default();
-                let texts = self.recognizer.recognize_crops_reusing(&crops, &previous)?;
+                let turned: Vec<bool> = boxes.iter().map(super::recognition::is_turned).collect();
+                let texts = self
+                    .recognizer
+                    .recognize_crops_reusing(&crops, &turned, &previous)?;
                 self.last = Some(LastRead {
                     image: rgb,
                     boxes: boxes.clone(),

@@ -11,6 +11,7 @@ use rten_tensor::NdTensor;
 use super::detection::TextBox;
 use super::models::InferenceModel;
 use super::preprocess::{crop_rotated, invert, is_light_on_dark};
+use super::small_kana;
 use super::workers::Workers;
 use super::OcrError;
 
@@ -68,6 +69,9 @@ pub struct RecognizedText {
     pub text: String,
     /// Mean probability of the emitted characters (0 when none).
     pub confidence: f32,
+    /// For each character of `text`, the columns where the decoder emitted it: output steps from
+    /// [`ctc_greedy_decode`], crop pixels once [`Recognizer`] has scaled them.
+    pub spans: Vec<(f32, f32)>,
 }
 
 /// Builds the class list from a dictionary file: `blank` first, the file's characters, a space last.
@@ -112,9 +116,10 @@ pub fn ctc_greedy_decode(
     let mut prob_sum = 0.0f32;
     let mut emitted = 0u32;
     let mut prev = 0usize;
+    let mut spans: Vec<(f32, f32)> = Vec::new();
     let contiguous = probs.to_contiguous();
     let rows = contiguous.data().chunks_exact(num_classes.max(1));
-    for row in rows.take(steps) {
+    for (t, row) in rows.take(steps).enumerate() {
         // The first of equal maxima wins, as before.
         let (mut best, mut best_p) = (0usize, f32::MIN);
         for (c, &p) in row.iter().enumerate() {
@@ -126,8 +131,14 @@ pub fn ctc_greedy_decode(
         if best != 0 && best != prev {
             if let Some(ch) = classes.get(best) {
                 text.push_str(ch);
+                spans.extend(ch.chars().map(|_| (t as f32, t as f32 + 1.0)));
                 prob_sum += best_p;
                 emitted += 1;
+            }
+        } else if best != 0 && best == prev {
+            // The same character held over more steps: its span grows.
+            if let Some(last) = spans.last_mut() {
+                last.1 = t as f32 + 1.0;
             }
         }
         prev = best;
@@ -139,6 +150,7 @@ pub fn ctc_greedy_decode(
         } else {
             prob_sum / emitted as f32
         },
+        spans,
     }
 }
 
@@ -146,6 +158,12 @@ pub fn ctc_greedy_decode(
 /// turned a quarter to the left, as PaddleOCR does.
 pub fn line_crop(image: &RgbImage, b: &TextBox, params: &RecognitionParams) -> RgbImage {
     line_crop_with_ends(image, b, (0.0, 0.0), params)
+}
+
+/// Whether the crop of `b` is turned a quarter (a tall box: vertical text), its characters lying on their side.
+pub fn is_turned(b: &TextBox) -> bool {
+    let (w, h) = (b.width().round().max(1.0), b.height().round().max(1.0));
+    h >= 1.5 * w
 }
 
 /// Like [`line_crop`], with `ends` pixels more before and after the box along the text (horizontal boxes).
@@ -159,7 +177,7 @@ pub fn line_crop_with_ends(
     let (mut u, v) = ((tr.0 - tl.0, tr.1 - tl.1), (bl.0 - tl.0, bl.1 - tl.1));
     let mut w = b.width().round().max(1.0) as u32;
     let h = b.height().round().max(1.0) as u32;
-    let vertical = h as f32 >= 1.5 * w as f32;
+    let vertical = is_turned(b);
     let mut origin = tl;
     let (before, after) = (ends.0.max(0.0), ends.1.max(0.0));
     if !vertical && before + after > 0.0 {
@@ -292,6 +310,7 @@ impl Recognizer {
         &self,
         batch: &[usize],
         crops: &[RgbImage],
+        turned: &[bool],
         pool: Option<&Arc<rten::ThreadPool>>,
     ) -> Result<Vec<(usize, RecognizedText)>, OcrError> {
         let widest = batch.iter().map(|&i| crops[i].width()).max().unwrap_or(1);
@@ -336,6 +355,17 @@ impl Recognizer {
                 let mut r = ctc_greedy_decode(out.slice(n), &self.classes);
                 // Columns of padding can only add noise at the end.
                 r.text = r.text.trim_end().to_string();
+                r.spans.truncate(r.text.chars().count());
+                // Output steps → crop pixels.
+                let stride = w as f32 / shape[1].max(1) as f32;
+                for span in &mut r.spans {
+                    *span = (span.0 * stride, span.1 * stride);
+                }
+                if !turned.get(i).copied().unwrap_or(false) {
+                    if let Some(text) = small_kana::restore(&crops[i], &r.text, &r.spans) {
+                        r.text = text;
+                    }
+                }
                 (i, r)
             })
             .collect())
@@ -345,7 +375,12 @@ impl Recognizer {
     ///
     /// When there are several batches they run side by side, one per core, each on a single-thread pool:
     /// the model's small per-line operators keep one core busy each far better than they split across two.
-    pub fn recognize_crops(&self, crops: &[RgbImage]) -> Result<Vec<RecognizedText>, OcrError> {
+    /// `turned[i]` says crop `i` is a turned (vertical) line (see [`is_turned`]).
+    pub fn recognize_crops(
+        &self,
+        crops: &[RgbImage],
+        turned: &[bool],
+    ) -> Result<Vec<RecognizedText>, OcrError> {
         let mut order: Vec<usize> = (0..crops.len()).collect();
         order.sort_by_key(|&i| crops[i].width());
         let mut batches = self.batches(&order, crops);
@@ -354,7 +389,7 @@ impl Recognizer {
         let done: Vec<(usize, RecognizedText)> = if workers <= 1 {
             let mut done = Vec::with_capacity(crops.len());
             for batch in &batches {
-                done.extend(self.run_batch(batch, crops, None)?);
+                done.extend(self.run_batch(batch, crops, turned, None)?);
             }
             done
         } else {
@@ -366,7 +401,7 @@ impl Recognizer {
             batches.sort_by_key(|b| Reverse(cost(b)));
             self.workers
                 .run(batches.len(), "recognition", |i, pool| {
-                    self.run_batch(&batches[i], crops, Some(pool))
+                    self.run_batch(&batches[i], crops, turned, Some(pool))
                 })?
                 .into_iter()
                 .flatten()
@@ -394,7 +429,8 @@ impl Recognizer {
         image: &RgbImage,
         boxes: &[TextBox],
     ) -> Result<Vec<RecognizedText>, OcrError> {
-        self.recognize_crops(&self.crops(image, boxes))
+        let turned: Vec<bool> = boxes.iter().map(is_turned).collect();
+        self.recognize_crops(&self.crops(image, boxes), &turned)
     }
 
     /// Like [`Recognizer::recognize_crops`], but a crop identical, pixel for pixel, to one of `previous`
@@ -402,6 +438,7 @@ impl Recognizer {
     pub fn recognize_crops_reusing(
         &self,
         crops: &[RgbImage],
+        turned: &[bool],
         previous: &[(RgbImage, RecognizedText)],
     ) -> Result<Vec<RecognizedText>, OcrError> {
         let reused: Vec<Option<&RecognizedText>> = crops
@@ -410,10 +447,16 @@ impl Recognizer {
             .collect();
         let fresh_idx: Vec<usize> = (0..crops.len()).filter(|&i| reused[i].is_none()).collect();
         if fresh_idx.len() == crops.len() {
-            return self.recognize_crops(crops);
+            return self.recognize_crops(crops, turned);
         }
         let fresh_crops: Vec<RgbImage> = fresh_idx.iter().map(|&i| crops[i].clone()).collect();
-        let mut fresh = self.recognize_crops(&fresh_crops)?.into_iter();
+        let fresh_turned: Vec<bool> = fresh_idx
+            .iter()
+            .map(|&i| turned.get(i).copied().unwrap_or(false))
+            .collect();
+        let mut fresh = self
+            .recognize_crops(&fresh_crops, &fresh_turned)?
+            .into_iter();
         Ok(reused
             .into_iter()
             .map(|r| match r {
@@ -421,6 +464,7 @@ impl Recognizer {
                 None => fresh.next().unwrap_or(RecognizedText {
                     text: String::new(),
                     confidence: 0.0,
+                    spans: Vec::new(),
                 }),
             })
             .collect())
@@ -510,7 +554,9 @@ mod tests {
             RgbImage::new(100, 48),
             RgbImage::new(200, 48),
         ];
-        let out = rec.recognize_crops(&crops).unwrap();
+        let out = rec
+            .recognize_crops(&crops, &vec![false; crops.len()])
+            .unwrap();
         let texts: Vec<&str> = out.iter().map(|r| r.text.as_str()).collect();
         // The 600 px crop shares no batch with the short ones (sorted by width: 100,200 | 600).
         assert_eq!(texts, vec!["ab", "a", "a"]);
