@@ -115,7 +115,12 @@ mod linux {
             .collect();
         for _ in 0..rounds {
             for (k, (_, exe)) in builds.iter().enumerate() {
-                let (new_line, same_line) = measure(&mut x, exe, &lines);
+                let shot = if k == 0 {
+                    "hotkey_first_char.png".to_string()
+                } else {
+                    format!("hotkey_first_char-baseline-{k}.png")
+                };
+                let (new_line, same_line) = measure(&mut x, exe, &lines, &shot);
                 results[k].0.extend(new_line);
                 results[k].1.extend(same_line);
             }
@@ -139,8 +144,9 @@ mod linux {
         }
     }
 
-    /// One round on `exe`: the app started afresh, the region chosen, then both series of presses.
-    fn measure(x: &mut XSession, exe: &Path, lines: &[u64; 2]) -> (Series, Series) {
+    /// One round on `exe`: the app started afresh, the region chosen, then both series of presses; the screen
+    /// at the end is saved as `shot` in target/bench.
+    fn measure(x: &mut XSession, exe: &Path, lines: &[u64; 2], shot: &str) -> (Series, Series) {
         let rt = tokio::runtime::Runtime::new().unwrap();
         let server = rt.block_on(MockServer::start());
         server.reply([answer("【爱丽丝】\n听说前面有一座古城……\n你真的要去吗？")]);
@@ -185,7 +191,7 @@ cache = false
 
         let new_line = presses(x, &app, lines, true, 0);
         let same_line = presses(x, &app, lines, false, WARMUP + PRESSES);
-        x.screenshot(&x11::artefact_dir("bench").join("hotkey_first_char.png"));
+        x.screenshot(&x11::artefact_dir("bench").join(shot));
 
         let chats = server
             .requests()
