@@ -172,6 +172,7 @@ cache = false
             Duration::from_secs(30),
         );
 
+        let start_mib = app.rss_kib() as f64 / 1024.0;
         // Choose the region once, as a user does.
         x.xdotool(&["key", "alt+q"]);
         assert!(
@@ -189,7 +190,8 @@ cache = false
         });
         std::thread::sleep(Duration::from_millis(500));
 
-        let new_line = presses(x, &app, lines, true, 0);
+        let mut new_line = presses(x, &app, lines, true, 0);
+        new_line.start_mib.push(start_mib);
         let same_line = presses(x, &app, lines, false, WARMUP + PRESSES);
         x.screenshot(&x11::artefact_dir("bench").join(shot));
 
@@ -213,12 +215,18 @@ cache = false
         inside: Vec<f64>,
         outside: Vec<f64>,
         stages: [Vec<f64>; 4],
+        /// Resident memory of the app process at the end of the series, MiB (one per round).
+        rss_mib: Vec<f64>,
+        /// The same when the app had started, before any read (the first series only).
+        start_mib: Vec<f64>,
     }
 
     impl Series {
         fn extend(&mut self, other: Series) {
             self.inside.extend(other.inside);
             self.outside.extend(other.outside);
+            self.rss_mib.extend(other.rss_mib);
+            self.start_mib.extend(other.start_mib);
             for (a, b) in self.stages.iter_mut().zip(other.stages) {
                 a.extend(b);
             }
@@ -269,6 +277,7 @@ cache = false
             // Let the answer finish and the overlay settle before the next press.
             std::thread::sleep(Duration::from_millis(400));
         }
+        s.rss_mib.push(app.rss_kib() as f64 / 1024.0);
         s
     }
 
@@ -301,6 +310,22 @@ cache = false
                 100.0 * m / sum.max(1e-9)
             );
         }
+        let mib = |v: &[f64]| {
+            v.iter()
+                .map(|m| format!("{m:.0}"))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        };
+        if !s.start_mib.is_empty() {
+            println!(
+                "resident memory of the app process when started: {} MiB",
+                mib(&s.start_mib)
+            );
+        }
+        println!(
+            "resident memory of the app process after the series: {} MiB",
+            mib(&s.rss_mib)
+        );
         println!(
             "target (issue 15): median ≤ 200 ms → {}",
             if total <= 200.0 { "met" } else { "NOT met" }
