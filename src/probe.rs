@@ -41,6 +41,8 @@ pub enum Probe {
         /// Whether it loaded.
         ok: bool,
     },
+    /// The OCR thread had nothing to read for a while and gave its freed memory back (`ocr::heap`).
+    HeapReleased,
     /// A page said it is ready.
     PageReady {
         /// `overlay`, `settings`, `history` or `selector`.

@@ -60,8 +60,34 @@ pub enum Mode {
 /// 1280×240 dialogue box's keep ~50 MiB); larger ones are trimmed after every read.
 pub const KEEP_PIXELS: u64 = 600_000;
 
-/// The size of the last image read, for [`Mode::BySize`].
-static LAST_SIZE: std::sync::Mutex<Option<(u32, u32)>> = std::sync::Mutex::new(None);
+/// What [`Mode::BySize`] remembers between reads.
+#[derive(Debug, Default)]
+struct Kept {
+    /// The size of the last image read.
+    last_size: Option<(u32, u32)>,
+    /// When the models last ran without a trim after them (pages are kept for that size since then).
+    since: Option<std::time::Instant>,
+}
+
+impl Kept {
+    /// After a read of `size` at `now`: whether to trim (a new size, or a large image).
+    fn after_read(&mut self, size: (u32, u32), now: std::time::Instant) -> bool {
+        let large = size.0 as u64 * size.1 as u64 > KEEP_PIXELS;
+        let trim = self.last_size.replace(size).is_some_and(|l| l != size) || large;
+        self.since = if trim { None } else { Some(now) };
+        trim
+    }
+
+    /// Once idle: whether there is anything kept to trim (and it is no longer kept after).
+    fn idle(&mut self) -> bool {
+        self.since.take().is_some()
+    }
+}
+
+static KEPT: std::sync::Mutex<Kept> = std::sync::Mutex::new(Kept {
+    last_size: None,
+    since: None,
+});
 
 static MODE: OnceLock<Mode> = OnceLock::new();
 
@@ -93,14 +119,46 @@ pub fn release(size: (u32, u32)) {
     match MODE.get() {
         Some(Mode::TuneAndTrim) => sys::trim(),
         Some(Mode::BySize) => {
-            let mut last = LAST_SIZE.lock().unwrap_or_else(|e| e.into_inner());
-            let large = size.0 as u64 * size.1 as u64 > KEEP_PIXELS;
-            if last.replace(size).is_some_and(|l| l != size) || large {
+            let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+            if kept.after_read(size, std::time::Instant::now()) {
                 sys::trim();
             }
         }
         _ => {}
     }
+}
+
+/// After this long without a read, the OCR thread gives back what [`Mode::BySize`] kept for the region in use
+/// ([`release_idle`]): 20 s. Reads closer together than that (auto mode, a line read after another) keep their
+/// pages and pay no page faults; a process that stopped reading goes back to the size it had before it read.
+/// `OCRLAY_HEAP_IDLE_MS` sets another delay (tests, benchmarks).
+pub const IDLE_RELEASE: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// The idle delay in effect: [`IDLE_RELEASE`], or `OCRLAY_HEAP_IDLE_MS`.
+pub fn idle_release_after() -> std::time::Duration {
+    std::env::var("OCRLAY_HEAP_IDLE_MS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .map_or(IDLE_RELEASE, std::time::Duration::from_millis)
+}
+
+/// Gives back the free pages kept for the region in use, when [`Mode::BySize`] kept them; says whether it
+/// trimmed. Called by the OCR thread after [`idle_release_after`] without a read. Measured in the app (the
+/// hotkey bench): ~322 MiB kept after the first reads of a 1288×248 region, ~250 MiB once trimmed; a trim
+/// after every read instead would cost each read ~15 ms of page faults (release, ja_dialogue 154–160 → 172–174
+/// ms).
+pub fn release_idle() -> bool {
+    let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
+    let trim = kept.idle();
+    if trim {
+        sys::trim();
+    }
+    trim
+}
+
+/// Since when pages are kept for the region in use (the last model run not followed by a trim), if they are.
+pub fn kept_since() -> Option<std::time::Instant> {
+    KEPT.lock().unwrap_or_else(|e| e.into_inner()).since
 }
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -145,6 +203,27 @@ mod sys {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_region_read_again_keeps_its_pages_until_idle() {
+        let (t0, t1) = (std::time::Instant::now(), std::time::Instant::now());
+        let mut k = Kept::default();
+        // The first read keeps its pages; a read of a new size is trimmed at once, nothing kept.
+        assert!(!k.after_read((1280, 240), t0));
+        assert_eq!(k.since, Some(t0));
+        assert!(k.after_read((640, 120), t0));
+        assert_eq!(k.since, None);
+        assert!(!k.idle());
+        // The same size again: kept, until the thread is idle; then given back once.
+        assert!(!k.after_read((640, 120), t1));
+        assert_eq!(k.since, Some(t1));
+        assert!(k.idle());
+        assert!(!k.idle());
+        // A large image is trimmed after every read, so nothing is ever kept for it.
+        assert!(k.after_read((1920, 1080), t1));
+        assert!(k.after_read((1920, 1080), t1));
+        assert!(!k.idle());
+    }
 
     #[test]
     fn bound_is_idempotent_and_release_is_safe() {

@@ -519,10 +519,13 @@ impl Pipeline {
                 }));
                 // The watched regions, each on its own beat.
                 let mut auto: Vec<AutoState> = Vec::new();
+                // When the memory kept for the last region read goes back, unless another read comes first.
+                let idle_after = ocr::heap::idle_release_after();
+                let mut release_at: Option<Instant> = None;
                 loop {
-                    // Auto mode's timer is this thread's receive timeout (the beat due first): no wake-ups at
-                    // all when it is off.
-                    let due = auto.iter().map(|a| a.next_at).min();
+                    // Auto mode's timer is this thread's receive timeout (the beat due first), and so is the
+                    // idle release: no wake-ups at all when neither is due.
+                    let due = auto.iter().map(|a| a.next_at).chain(release_at).min();
                     let work = match due {
                         Some(due) => {
                             match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
@@ -537,6 +540,13 @@ impl Pipeline {
                         },
                     };
                     let Some(work) = work else {
+                        if release_at.is_some_and(|at| at <= Instant::now()) {
+                            release_at = None;
+                            if ocr::heap::release_idle() {
+                                tracing::debug!("OCR idle: freed memory given back");
+                                crate::probe::emit(crate::probe::Probe::HeapReleased);
+                            }
+                        }
                         let ctx = AutoCtx {
                             shared: &shared,
                             runtime: &runtime,
@@ -550,6 +560,7 @@ impl Pipeline {
                                 auto_tick(a, engine.as_deref_mut(), &ctx);
                                 let now = Instant::now();
                                 a.next_at = now + a.gate.next_delay(now);
+                                release_at = ocr::heap::kept_since().map(|t| t + idle_after);
                             }
                         }
                         continue;
@@ -591,6 +602,7 @@ impl Pipeline {
                                 &own_windows,
                                 &sink,
                             );
+                            release_at = ocr::heap::kept_since().map(|t| t + idle_after);
                         }
                     }
                 }
