@@ -5,11 +5,11 @@
 //! trimming to do.
 #![cfg(all(target_os = "linux", target_env = "gnu"))]
 
+mod common;
+
 use ocrlay::config::Settings;
-use ocrlay::pipeline::{Job, Pipeline, PipelineEvent, Sink, Source, TranslationPlan};
+use ocrlay::pipeline::{PipelineEvent, Source};
 use std::path::Path;
-use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 fn rss_kib() -> u64 {
@@ -35,20 +35,7 @@ fn memory_kept_for_a_region_goes_back_once_the_reads_stop() {
     let (settings, _) =
         Settings::parse("[general]\nsource = \"ja\"\n[memory]\ncache = false\nhistory = false\n")
             .unwrap();
-    let (tx, rx) = mpsc::channel();
-    let tx = Mutex::new(tx);
-    let sink: Sink = Arc::new(move |e| {
-        let _ = tx.lock().unwrap().send(e);
-    });
-    let pipeline = Pipeline::start(
-        settings.ocr.engine,
-        ocrlay::ocr::EngineParams::default(),
-        TranslationPlan::from_settings(&settings),
-        rt.handle().clone(),
-        None,
-        Arc::default(),
-        sink,
-    );
+    let (pipeline, rx) = common::start_pipeline(&settings, rt.handle().clone());
     let next = || {
         rx.recv_timeout(Duration::from_secs(60))
             .expect("the pipeline went quiet")
@@ -62,16 +49,7 @@ fn memory_kept_for_a_region_goes_back_once_the_reads_stop() {
         let mut img = image.clone();
         img.put_pixel(0, 0, image::Rgba([k, 0, 0, 255]));
         let id = pipeline.next_id();
-        pipeline.submit(Job {
-            id,
-            source: Source::Image(img),
-            started: Instant::now(),
-            region: "test".into(),
-            slot: 0,
-            use_memory: false,
-            settle: Duration::ZERO,
-            direction: None,
-        });
+        pipeline.submit(common::test_job(id, Source::Image(img)));
         loop {
             match next() {
                 PipelineEvent::Recognized { job, .. } if job == id => {}

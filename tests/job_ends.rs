@@ -6,12 +6,9 @@ mod common;
 
 use common::{answer, json_status_reply, MockServer, Reply};
 use ocrlay::config::Settings;
-use ocrlay::pipeline::{
-    Job, JobEnd, Pipeline, PipelineEvent, Sink, Source, StopReason, TranslationPlan,
-};
+use ocrlay::pipeline::{JobEnd, Pipeline, PipelineEvent, Source, StopReason, TranslationPlan};
 use std::path::Path;
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 struct Run {
@@ -37,20 +34,7 @@ fn settings(server: Option<&MockServer>) -> Settings {
 }
 
 fn start(settings: &Settings) -> Run {
-    let (tx, rx) = mpsc::channel();
-    let tx = Mutex::new(tx);
-    let sink: Sink = Arc::new(move |e| {
-        let _ = tx.lock().unwrap().send(e);
-    });
-    let pipeline = Pipeline::start(
-        settings.ocr.engine,
-        ocrlay::ocr::EngineParams::default(),
-        TranslationPlan::from_settings(settings),
-        tokio::runtime::Handle::current(),
-        None,
-        Arc::default(),
-        sink,
-    );
+    let (pipeline, rx) = common::start_pipeline(settings, tokio::runtime::Handle::current());
     let mut run = Run {
         pipeline,
         events: rx,
@@ -76,16 +60,7 @@ impl Run {
 
     fn submit_source(&self, source: Source) -> u64 {
         let id = self.pipeline.next_id();
-        self.pipeline.submit(Job {
-            id,
-            source,
-            started: Instant::now(),
-            region: "test".into(),
-            slot: 0,
-            use_memory: false,
-            settle: Duration::ZERO,
-            direction: None,
-        });
+        self.pipeline.submit(common::test_job(id, source));
         id
     }
 

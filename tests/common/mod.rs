@@ -360,3 +360,43 @@ pub fn dead_port() -> u16 {
 pub fn json_status_reply(code: u16, body: &str) -> Reply {
     Reply::Status(code, "application/json", body.to_string())
 }
+
+/// Starts the real pipeline (default OCR models) with `settings` on `runtime`, as the app does; its events
+/// arrive on the receiver, the first of them `EngineReady`.
+pub fn start_pipeline(
+    settings: &ocrlay::config::Settings,
+    runtime: tokio::runtime::Handle,
+) -> (
+    ocrlay::pipeline::Pipeline,
+    std::sync::mpsc::Receiver<ocrlay::pipeline::PipelineEvent>,
+) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let tx = Mutex::new(tx);
+    let sink: ocrlay::pipeline::Sink = Arc::new(move |e| {
+        let _ = tx.lock().unwrap().send(e);
+    });
+    let pipeline = ocrlay::pipeline::Pipeline::start(
+        settings.ocr.engine,
+        ocrlay::ocr::EngineParams::default(),
+        ocrlay::pipeline::TranslationPlan::from_settings(settings),
+        runtime,
+        None,
+        Arc::default(),
+        sink,
+    );
+    (pipeline, rx)
+}
+
+/// A job of region "test", slot 0, reading `source` now: no settle, the translation memory skipped.
+pub fn test_job(id: u64, source: ocrlay::pipeline::Source) -> ocrlay::pipeline::Job {
+    ocrlay::pipeline::Job {
+        id,
+        source,
+        started: std::time::Instant::now(),
+        region: "test".into(),
+        slot: 0,
+        use_memory: false,
+        settle: Duration::ZERO,
+        direction: None,
+    }
+}
