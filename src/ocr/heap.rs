@@ -12,7 +12,8 @@
 //! By default ([`Mode::BySize`]) [`bound`] sets `M_ARENA_MAX` = [`ARENA_MAX`] once per process (rten's
 //! worker threads share a few arenas instead of one each), and [`release`] (`malloc_trim(0)`, which gives back
 //! the free pages inside the arenas) runs after a read of another size than the one before, or of a large
-//! image: memory follows the region in use, and a small region read again and again reuses its pages.
+//! image: memory follows the region in use, and a small region read again and again reuses its pages. The OCR
+//! thread gives those pages back too once it has had nothing to read for [`IDLE_RELEASE`] ([`release_idle`]).
 //!
 //! `OCRLAY_HEAP_BOUND=always` ([`Mode::TuneAndTrim`]) also sets `M_MMAP_THRESHOLD` = [`MMAP_THRESHOLD`] and
 //! `M_TRIM_THRESHOLD` = [`TRIM_THRESHOLD`] and trims after every read: the least memory between reads, but
@@ -193,7 +194,7 @@ mod sys {
 mod sys {
     pub const SUPPORTED: bool = false;
 
-    pub fn tune(_mmap_threshold: bool) -> bool {
+    pub fn tune(_thresholds: bool) -> bool {
         false
     }
 

@@ -252,7 +252,7 @@ pub struct Recognizer {
     classes: Vec<String>,
     params: RecognitionParams,
     /// Where batches run side by side.
-    workers: Arc<Workers>,
+    workers: Workers,
 }
 
 impl Recognizer {
@@ -262,22 +262,11 @@ impl Recognizer {
         classes: Vec<String>,
         params: RecognitionParams,
     ) -> Recognizer {
-        let workers = Arc::new(Workers::new(params.threads));
-        Recognizer::with_workers(model, classes, params, workers)
-    }
-
-    /// Like [`Recognizer::new`], running its batches on `workers` (shared with the detector).
-    pub fn with_workers(
-        model: Box<dyn InferenceModel>,
-        classes: Vec<String>,
-        params: RecognitionParams,
-        workers: Arc<Workers>,
-    ) -> Recognizer {
         Recognizer {
             model,
             classes,
+            workers: Workers::new(params.threads),
             params,
-            workers,
         }
     }
 

@@ -2,14 +2,15 @@
 //!
 //! The OCR models are made of many small operators; one core each keeps them busy far better than rten's
 //! pool splitting every operator across all cores (measured: the detector on one core takes 1.6× its time on
-//! two, not 2×). So detection tiles and recognition batches are independent jobs, run `count` at a time.
+//! two, not 2×). So the recogniser's batches are independent jobs, run `count` at a time. (The detector runs
+//! whole on rten's pool: cut into tiles it reads differently, see benches/RESULTS.md.)
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use super::OcrError;
 
-/// Single-thread pools, made on first use, shared by the detector and the recogniser of one engine.
+/// Single-thread pools, made on first use.
 pub struct Workers {
     count: usize,
     pools: OnceLock<Vec<Arc<rten::ThreadPool>>>,
