@@ -3,8 +3,9 @@
 #   ocrlay-<version>-windows-x86_64.zip  portable Windows build (cross-built here with mingw): ocrlay.exe,
 #                                        WebView2Loader.dll, models/, README, licences and notices,
 #                                        config.example.toml
-#   ocrlay_<version>_amd64.deb           Debian/Ubuntu package (cargo-deb): /usr/bin/ocrlay, models in
-#                                        /usr/share/ocrlay/models, a .desktop entry and an icon
+#   ocrlay_<version>_amd64.deb           Debian/Ubuntu package (cargo-deb): /usr/bin/ocrlay (stripped), models
+#                                        in /usr/share/ocrlay/models, a .desktop entry and an icon
+#   ocrlay_<version>_amd64.debug         the Linux binary's debug info (line tables), kept out of the package
 # Usage: scripts/package.sh [--profile release|dev]   (release by default; CI packages its dev build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,7 +56,17 @@ rm -f "dist/$NAME.zip"
 (cd target/package && python3 -m zipfile -c "../../dist/$NAME.zip" "$NAME")
 
 echo "== Debian package"
+# Users get the binary without its debug info (the line tables of a release build are most of its size); the
+# debug info goes to a file of its own beside the package, linked by name (gdb and coredumpctl find it).
+LINUX="target/package/linux"
+rm -rf "$LINUX" && mkdir -p "$LINUX"
+objcopy --only-keep-debug "target/$OUT/ocrlay" "$LINUX/ocrlay.debug"
+strip --strip-debug -o "$LINUX/ocrlay" "target/$OUT/ocrlay"
+(cd "$LINUX" && objcopy --add-gnu-debuglink=ocrlay.debug ocrlay)
+chmod 755 "$LINUX/ocrlay"
 python3 scripts/third-party-notices.py x86_64-unknown-linux-gnu target/package/THIRD-PARTY-NOTICES-linux.txt
-cargo deb --no-build --profile "$PROFILE" --output "dist/ocrlay_${VERSION}_amd64.deb"
+cargo deb --no-build --no-strip --profile "$PROFILE" --output "dist/ocrlay_${VERSION}_amd64.deb"
+cp "$LINUX/ocrlay.debug" "dist/ocrlay_${VERSION}_amd64.debug"
+ls -l "target/$OUT/ocrlay" "$LINUX/ocrlay" "dist/ocrlay_${VERSION}_amd64.debug"
 
 ls -l "dist/$NAME.zip" "dist/ocrlay_${VERSION}_amd64.deb"

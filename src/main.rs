@@ -34,6 +34,10 @@ enum Command {
     Ocr(cli::ocr::OcrArgs),
     /// Show the settings of the running ocrlay (starts ocrlay with them if none runs).
     Settings,
+    /// Ask the running ocrlay to do what a hotkey does (bind this in the desktop's keyboard settings where
+    /// ocrlay's own hotkeys do not reach, e.g. on Wayland): select, retranslate, auto, hide, settings, lock,
+    /// unlock, slot-1 … slot-4.
+    Trigger(cli::trigger::TriggerArgs),
 }
 
 fn main() -> ExitCode {
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
         Some(Command::Models(args)) => cli::providers::models(args),
         Some(Command::Ocr(args)) => cli::ocr::run(args),
         Some(Command::Settings) => cli::settings(),
+        Some(Command::Trigger(args)) => cli::trigger::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -36,6 +36,19 @@ pub enum Probe {
     FirstStart,
     /// Another ocrlay process asked this one to show its settings.
     SettingsAsked,
+    /// The X server went away: the app says so and ends.
+    DisplayLost,
+    /// The overlays' click-through was turned on or off (tray, overlay button, `ocrlay trigger`).
+    OverlayLocked {
+        /// Click-through on.
+        locked: bool,
+    },
+    /// Another ocrlay process asked for `action` (`settings`, `select`, `unlock`, … as `ocrlay trigger` names
+    /// them).
+    Triggered {
+        /// The request's word.
+        action: String,
+    },
     /// The OCR engine is loaded (or failed to: `ok` false).
     EngineLoaded {
         /// Whether it loaded.

@@ -126,3 +126,25 @@ fn the_package_has_a_menu_entry_an_icon_and_dependencies() {
         assert!(depends.contains(lib), "{lib} not in Depends: {depends}");
     }
 }
+
+#[test]
+fn the_installed_binary_carries_no_debug_info() {
+    if !installed() {
+        return;
+    }
+    let sections = Command::new("readelf")
+        .args(["-S", "-W", "/usr/bin/ocrlay"])
+        .output()
+        .expect("readelf (binutils) runs");
+    assert!(sections.status.success());
+    let sections = String::from_utf8_lossy(&sections.stdout);
+    assert!(
+        sections.contains(".gnu_debuglink"),
+        "the binary names its debug file: {sections}"
+    );
+    let debug: Vec<&str> = sections
+        .lines()
+        .filter(|l| l.contains(" .debug_"))
+        .collect();
+    assert!(debug.is_empty(), "debug sections shipped: {debug:#?}");
+}

@@ -7,6 +7,8 @@ window.ocrlayStrings = {
   "app.title": {"zh": "ocrlay 设置", "en": "ocrlay settings"},
   "app.subtitle": {"zh": "屏幕翻译", "en": "Screen translator"},
 
+  "app.display_lost": {"zh": "ocrlay 与显示服务器 {display} 的连接断开了（X 服务器已关闭或桌面会话已结束），所以 ocrlay 退出。设置和已保存的区域不受影响：在桌面里重新启动 ocrlay 即可。", "en": "ocrlay lost its connection to the display {display} (the X server was closed or the desktop session ended), so it stops. Your settings and saved regions are kept: start ocrlay again from your desktop."},
+
   "status.no_region": {"zh": "还没有选择过区域：先按选择区域的热键。", "en": "No region yet: press the select-region hotkey first."},
   "status.reading": {"zh": "识别中…", "en": "Reading…"},
   "status.auto_off": {"zh": "自动翻译已停止", "en": "Auto mode off"},

@@ -396,6 +396,8 @@ impl Controller {
             self.set_auto(host, true);
         }
         self.submit(host, n, Source::Image(image), at, true);
+        // Kept at once, not only at exit: a session that ends badly (the X server gone) keeps the region.
+        self.save_state();
     }
 
     /// Starts a job for saved region `slot`, shown in its overlay.
@@ -532,6 +534,7 @@ impl Controller {
             return;
         }
         self.settings.regions.active = n;
+        self.save_state();
         let slot = self.settings.regions.current().clone();
         self.last_region = slot.rect();
         probe::emit(Probe::RegionSwitched {

@@ -67,8 +67,9 @@ pub enum AppEvent {
     Pipeline(PipelineEvent),
     /// An answer for the settings page (provider test, model list).
     ToSettings(SettingsOut),
-    /// Another `ocrlay` process (`ocrlay settings`, or a second start) asks this one to show its settings.
-    ShowSettings,
+    /// Another `ocrlay` process asks this one for something: `ocrlay settings` or a second start for the
+    /// settings, `ocrlay trigger ACTION` for what a hotkey or the tray does.
+    Request(super::instance::Request),
     /// Answers of the history thread for the history window.
     ToHistory(Vec<super::windows::history::HistoryOut>),
     /// Another window came to the front (only while a profile is bound to a game).

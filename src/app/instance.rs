@@ -75,25 +75,80 @@ pub fn lock(config: &Path) -> Result<InstanceLock, StartError> {
     }
 }
 
-/// What another ocrlay process can ask of the running one.
+/// What another ocrlay process can ask of the running one: `ocrlay settings` and a second start ask for the
+/// settings; `ocrlay trigger ACTION` for what a hotkey or the tray does (for desktops where ocrlay cannot grab
+/// keys, and to undo a state from outside, e.g. a locked overlay).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Request {
     /// Show the settings window (open it, or bring it forward).
     ShowSettings,
+    /// Freeze the screen and select a region (the select-region hotkey).
+    Select,
+    /// Translate the active region again (the retranslate hotkey).
+    Retranslate,
+    /// Start or stop auto mode.
+    Auto,
+    /// Hide or show the overlay.
+    Hide,
+    /// Switch to saved region `n` (from 0).
+    Slot(usize),
+    /// Click-through on: the overlay lets the mouse through.
+    Lock,
+    /// Click-through off: the overlay takes the mouse again.
+    Unlock,
 }
 
 impl Request {
-    fn word(self) -> &'static str {
+    /// Every word `ocrlay trigger` takes, as the user types it.
+    pub fn words() -> Vec<String> {
+        let mut words: Vec<String> = [
+            "select",
+            "retranslate",
+            "auto",
+            "hide",
+            "settings",
+            "lock",
+            "unlock",
+        ]
+        .iter()
+        .map(|w| w.to_string())
+        .collect();
+        words.extend((1..=crate::config::REGION_SLOTS).map(|n| format!("slot-{n}")));
+        words
+    }
+
+    /// The word that names this request (on the wire and on the command line).
+    pub fn word(self) -> String {
         match self {
-            Request::ShowSettings => "settings",
+            Request::ShowSettings => "settings".into(),
+            Request::Select => "select".into(),
+            Request::Retranslate => "retranslate".into(),
+            Request::Auto => "auto".into(),
+            Request::Hide => "hide".into(),
+            Request::Slot(n) => format!("slot-{}", n + 1),
+            Request::Lock => "lock".into(),
+            Request::Unlock => "unlock".into(),
         }
     }
 
-    fn parse(word: &str) -> Option<Request> {
-        match word {
-            "settings" => Some(Request::ShowSettings),
-            _ => None,
-        }
+    /// The request a word names (`slot-1` … `slot-4` for the saved regions).
+    pub fn parse(word: &str) -> Option<Request> {
+        Some(match word {
+            "settings" => Request::ShowSettings,
+            "select" => Request::Select,
+            "retranslate" => Request::Retranslate,
+            "auto" => Request::Auto,
+            "hide" => Request::Hide,
+            "lock" => Request::Lock,
+            "unlock" => Request::Unlock,
+            _ => {
+                let n: usize = word.strip_prefix("slot-")?.parse().ok()?;
+                if !(1..=crate::config::REGION_SLOTS).contains(&n) {
+                    return None;
+                }
+                Request::Slot(n - 1)
+            }
+        })
     }
 }
 
@@ -213,5 +268,57 @@ mod tests {
         assert_ne!(a, tag(&here.join("other.toml")));
         assert_eq!(a.len(), 16);
         assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
+    }
+
+    #[test]
+    fn every_trigger_word_names_one_request() {
+        let words = Request::words();
+        assert_eq!(words.len(), 7 + crate::config::REGION_SLOTS);
+        for w in &words {
+            let r = Request::parse(w).unwrap_or_else(|| panic!("{w} is not understood"));
+            assert_eq!(&r.word(), w);
+        }
+        assert_eq!(Request::parse("slot-1"), Some(Request::Slot(0)));
+        for bad in ["slot-0", "slot-5", "slot-", "slot-x", "", "SELECT", "quit"] {
+            assert_eq!(Request::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_running_instance_hears_a_trigger_and_refuses_a_wrong_token() {
+        let home = tempfile::tempdir().unwrap();
+        // The port file goes to the runtime folder, which follows XDG_RUNTIME_DIR on Linux: keep it private to
+        // this test by naming a settings file of its own (the tag differs).
+        let config = home.path().join("config.toml");
+        let _ = crate::paths::create_private_dir(&crate::paths::Places::current().runtime_dir);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let _listener = listen(&config, move |r| {
+            let _ = tx.send(r);
+        })
+        .unwrap();
+        assert!(ask_running(&config, Request::Slot(2)).unwrap());
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(5)).unwrap(),
+            Request::Slot(2)
+        );
+        assert!(ask_running(&config, Request::Unlock).unwrap());
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(5)).unwrap(),
+            Request::Unlock
+        );
+        // A request with another token is refused and never reaches the app.
+        let text = std::fs::read_to_string(port_file(&config)).unwrap();
+        let port: u16 = text.split_whitespace().next().unwrap().parse().unwrap();
+        let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, port)).unwrap();
+        stream.write_all(b"0000 lock\n").unwrap();
+        let mut answer = String::new();
+        BufReader::new(&stream).read_line(&mut answer).unwrap();
+        assert_eq!(answer.trim(), "refused");
+        // Requests are heard one after the other: had the refused one reached the app, it would come first.
+        assert!(ask_running(&config, Request::Hide).unwrap());
+        assert_eq!(
+            rx.recv_timeout(Duration::from_secs(5)).unwrap(),
+            Request::Hide
+        );
     }
 }

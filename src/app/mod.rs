@@ -172,11 +172,7 @@ impl App {
                 self.hotkey(action, at, target);
             }
             AppEvent::ToHistory(answers) => self.history_window.send(&answers),
-            AppEvent::ShowSettings => {
-                tracing::info!("another ocrlay asked for the settings");
-                probe::emit(Probe::SettingsAsked);
-                self.open_settings(target, None, false);
-            }
+            AppEvent::Request(request) => self.request(request, target),
             AppEvent::Menu(id) => self.menu(&id, target, control_flow),
             AppEvent::Ipc { page, body } => self.ipc(page, &body, target),
             AppEvent::Shots { monitors, at } => {
@@ -234,6 +230,29 @@ impl App {
                 let (ctl, mut desk) = self.split(Some(target));
                 ctl.switch_region(&mut desk, n);
             }
+        }
+    }
+
+    /// What another ocrlay process asked for (`ocrlay settings`, a second start, `ocrlay trigger`).
+    fn request(&mut self, request: instance::Request, target: &EventLoopWindowTarget<AppEvent>) {
+        use instance::Request;
+        tracing::info!("another ocrlay asked: {}", request.word());
+        probe::emit(Probe::Triggered {
+            action: request.word(),
+        });
+        let now = Instant::now();
+        match request {
+            Request::ShowSettings => {
+                probe::emit(Probe::SettingsAsked);
+                self.open_settings(target, None, false);
+            }
+            Request::Select => self.hotkey(HotkeyAction::SelectRegion, now, target),
+            Request::Retranslate => self.hotkey(HotkeyAction::RepeatLast, now, target),
+            Request::Auto => self.hotkey(HotkeyAction::ToggleAuto, now, target),
+            Request::Hide => self.hotkey(HotkeyAction::ToggleOverlay, now, target),
+            Request::Slot(n) => self.hotkey(HotkeyAction::Region(n), now, target),
+            Request::Lock => self.set_locked(true),
+            Request::Unlock => self.set_locked(false),
         }
     }
 
@@ -330,6 +349,9 @@ impl App {
         for o in self.overlays.all_mut() {
             o.set_locked(locked);
         }
+        // Kept at once: the next start, however this session ends, opens the overlay as the user left it.
+        self.ctl.save_state();
+        probe::emit(Probe::OverlayLocked { locked });
     }
 
     fn copy(&mut self, text: String) {

@@ -93,6 +93,34 @@ pub fn show_fatal(text: &str) {
     let _ = text;
 }
 
+/// Linux: when the X server goes away (closed, crashed, the session ended), Xlib calls its I/O error handler,
+/// and GTK's ends the process at once with `_exit(1)`, without a word in ocrlay's log. This handler says why
+/// first — in the log, on stderr in `lang` (`zh` or `en`), and as a probe for the tests — then ends the process
+/// the same way (Xlib requires that the handler does not return; nothing else may touch X any more). It is
+/// process-wide: it also covers the hotkey thread's own X connection. Call it once the event loop (GTK) exists.
+#[cfg(target_os = "linux")]
+pub fn say_when_the_display_goes(lang: &'static str) {
+    use std::sync::OnceLock;
+    static LANG: OnceLock<&'static str> = OnceLock::new();
+    let _ = LANG.set(lang);
+    unsafe extern "C" fn lost(_: *mut x11::xlib::Display) -> std::os::raw::c_int {
+        let server = std::env::var("DISPLAY").unwrap_or_default();
+        let lang = LANG.get().copied().unwrap_or("en");
+        let words = crate::text::Text::new("app.display_lost")
+            .with("display", &server)
+            .render(lang);
+        tracing::error!("the X server ({server}) went away: ocrlay stops");
+        eprintln!("{words}");
+        crate::probe::emit(crate::probe::Probe::DisplayLost);
+        // SAFETY: `_exit` ends the process without running anything else, which is all that is safe here.
+        unsafe { libc::_exit(1) }
+    }
+    // SAFETY: installing a handler is a plain store in Xlib; `lost` never returns.
+    unsafe {
+        x11::xlib::XSetIOErrorHandler(Some(lost));
+    }
+}
+
 #[cfg(windows)]
 mod win {
     use windows_sys::Wdk::System::SystemServices::RtlGetVersion;

@@ -45,6 +45,8 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
     let settings = loaded.settings;
     os::check_webview(ui_lang(settings.general.ui_language) == "zh").map_err(anyhow::Error::msg)?;
     let event_loop: EventLoop<AppEvent> = EventLoopBuilder::with_user_event().build();
+    #[cfg(target_os = "linux")]
+    os::say_when_the_display_goes(ui_lang(settings.general.ui_language));
     let proxy = event_loop.create_proxy();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -134,14 +136,14 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
     // Other ocrlay processes (`ocrlay settings`, a second start) reach this one here.
     let listener = {
         let proxy = Mutex::new(app.proxy.clone());
-        instance::listen(app.ctl.config_path(), move |request| match request {
-            instance::Request::ShowSettings => {
-                if let Ok(p) = proxy.lock() {
-                    let _ = p.send_event(AppEvent::ShowSettings);
-                }
+        instance::listen(app.ctl.config_path(), move |request| {
+            if let Ok(p) = proxy.lock() {
+                let _ = p.send_event(AppEvent::Request(request));
             }
         })
-        .inspect_err(|e| tracing::warn!("`ocrlay settings` cannot reach this instance: {e}"))
+        .inspect_err(|e| {
+            tracing::warn!("`ocrlay settings` and `ocrlay trigger` cannot reach this instance: {e}")
+        })
         .ok()
     };
     let mut lock = Some((lock, listener));

@@ -4,6 +4,7 @@ pub mod console;
 pub mod ocr;
 pub mod providers;
 pub mod translate;
+pub mod trigger;
 
 use anyhow::Context;
 use ocrlay::config;

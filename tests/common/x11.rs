@@ -199,6 +199,14 @@ impl XSession {
         c
     }
 
+    /// Ends the X server (as a crash or the end of the desktop session would), leaving the apps on it running.
+    pub fn kill_server(&mut self) {
+        if let Some(x) = self.children.first_mut() {
+            let _ = x.kill();
+            let _ = x.wait();
+        }
+    }
+
     /// Keeps a child to be killed with the session.
     pub fn adopt(&mut self, child: Child) {
         // Killed first: apps before the X server.
@@ -388,6 +396,8 @@ pub struct App {
     /// The probe file (`OCRLAY_PROBE`): what tests wait on.
     pub probe: PathBuf,
     pid: u32,
+    /// The environment it was started with (settings file, private XDG folders, display), for `ocrlay trigger`.
+    env: Vec<(String, std::ffi::OsString)>,
 }
 
 impl App {
@@ -430,16 +440,19 @@ impl App {
             use std::os::unix::fs::PermissionsExt;
             let _ = fs::set_permissions(home.join("runtime"), fs::Permissions::from_mode(0o700));
         }
+        let env: Vec<(String, std::ffi::OsString)> = vec![
+            ("OCRLAY_CONFIG".into(), config.into()),
+            ("XDG_DATA_HOME".into(), home.join("data").into()),
+            ("XDG_CACHE_HOME".into(), home.join("cache").into()),
+            ("XDG_RUNTIME_DIR".into(), home.join("runtime").into()),
+            ("XDG_CONFIG_HOME".into(), home.join("config").into()),
+        ];
         let child = x
             .command(binary.to_str().unwrap())
             .args(args)
-            .env("OCRLAY_CONFIG", config)
+            .envs(env.iter().map(|(k, v)| (k, v)))
             .env("RUST_LOG", rust_log)
             .env(ocrlay::probe::ENV, &probe)
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("XDG_RUNTIME_DIR", home.join("runtime"))
-            .env("XDG_CONFIG_HOME", home.join("config"))
             .env("NO_AT_BRIDGE", "1")
             .stdout(Stdio::null())
             .stderr(file)
@@ -447,7 +460,27 @@ impl App {
             .expect("ocrlay starts");
         let pid = child.id();
         x.adopt(child);
-        App { log, probe, pid }
+        App {
+            log,
+            probe,
+            pid,
+            env,
+        }
+    }
+
+    /// Runs `ocrlay trigger ACTION` (this build's binary) as a user would beside this app; returns whether it
+    /// succeeded, and what it printed on stderr.
+    pub fn trigger(&self, x: &XSession, action: &str) -> (bool, String) {
+        let out = x
+            .command(env!("CARGO_BIN_EXE_ocrlay"))
+            .args(["trigger", action])
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .expect("ocrlay trigger runs");
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
     }
 
     /// The log so far.

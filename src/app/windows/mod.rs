@@ -54,24 +54,54 @@ pub struct PageWindow {
     queue: PageQueue,
     /// Screen captures leave this window out (Windows 10 2004+): capture need not keep clear of it.
     pub excluded: bool,
-    /// The click-through state last set (`None` before the first).
+    /// The click-through state last applied to the window (`None` before the first).
     click_through: Option<bool>,
+    /// Click-through as last asked for: applied once the window is realised.
+    wants_click_through: bool,
+    /// The window has been shown, so it is realised: properties that need a realised window (click-through)
+    /// can be applied. Before that, tao aborts on Linux (it unwraps the GDK window of an unrealised GTK window
+    /// in a callback that cannot unwind), and on Windows the style would be set on a window not yet laid out.
+    realized: bool,
 }
 
 /// Messages kept for a page that is not ready yet; past this the oldest go.
 pub const PAGE_QUEUE_MAX: usize = 256;
 
 impl PageWindow {
-    /// Click-through on or off. The window's style changes with it (a layered window on Windows), so the
-    /// capture exclusion is asked for again and checked.
+    /// Click-through on or off: applied now if the window is realised, else when it is first shown (see
+    /// [`PageWindow::set_visible`]).
     pub fn set_click_through(&mut self, on: bool) {
-        // Set each time: it only takes on a realized window (the overlay is shown again and again).
+        self.wants_click_through = on;
+        if self.realized {
+            self.apply_click_through();
+        }
+    }
+
+    /// The click-through asked for, on the realised window. The window's style changes with it (a layered
+    /// window on Windows), so the capture exclusion is asked for again and checked.
+    fn apply_click_through(&mut self) {
+        let on = self.wants_click_through;
+        // Set each time it is shown: GTK forgets the input shape when a window is mapped again.
         let _ = self.window.set_ignore_cursor_events(on);
         // The exclusion only when the style really changed, not on every show.
         if cfg!(windows) && self.click_through != Some(on) {
             self.excluded = os::exclude_from_capture(&self.window);
         }
         self.click_through = Some(on);
+    }
+
+    /// Shows or hides the window. Showing realises it: what waited for that (click-through) is applied.
+    pub fn set_visible(&mut self, show: bool) {
+        self.window.set_visible(show);
+        if show {
+            self.realized = true;
+            self.apply_click_through();
+        }
+    }
+
+    /// Whether click-through is on, as asked for (applied, or to be applied when the window is shown).
+    pub fn click_through(&self) -> bool {
+        self.wants_click_through
     }
 
     /// Hands `msg` to the page, or keeps it until the page is ready.
@@ -159,6 +189,8 @@ pub fn open(
         queue: PageQueue::default(),
         excluded,
         click_through: None,
+        wants_click_through: false,
+        realized: false,
     })
 }
 

@@ -262,11 +262,9 @@ impl Overlay {
     /// Shows or hides it; `locked` is the click-through setting.
     pub fn show(&mut self, show: bool, locked: bool) {
         self.visible = show;
-        self.page.window.set_visible(show);
-        if show {
-            // Becoming visible realizes the window: click-through needs a realized window.
-            self.page.set_click_through(locked);
-        }
+        // Click-through needs a realised window: the page window applies it once shown.
+        self.page.set_click_through(locked);
+        self.page.set_visible(show);
     }
 
     /// Fonts, colours and the language, and the lock.
