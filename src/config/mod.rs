@@ -110,6 +110,10 @@ pub fn default_path() -> Result<PathBuf, ConfigError> {
 }
 
 /// Loads settings from `path`. Never fails: problems become warnings and defaults.
+///
+/// The warnings are returned, not logged: the caller says them once, where its user reads them (the app in
+/// its log and on the settings page, [`Loaded::log_warnings`]; a command on stderr). [`update`] reads the file
+/// again at every save and says nothing.
 pub fn load(path: &Path) -> Loaded {
     let mut warnings = Vec::new();
     let (settings, state) = match fs::read(path) {
@@ -149,14 +153,20 @@ pub fn load(path: &Path) -> Loaded {
             ),
         );
     }
-    for w in &warnings {
-        tracing::warn!("config: {w}");
-    }
     Loaded {
         settings,
         path: path.to_path_buf(),
         state,
         warnings,
+    }
+}
+
+impl Loaded {
+    /// Writes each warning to the log, once (the app's start-up; a command prints them to its user instead).
+    pub fn log_warnings(&self) {
+        for w in &self.warnings {
+            tracing::warn!("config: {}: {w}", self.path.display());
+        }
     }
 }
 
