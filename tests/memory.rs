@@ -75,6 +75,18 @@ fn mode_of(path: &Path) -> u32 {
         & 0o7777
 }
 
+/// Asserts the permission bits of `path`, saying both in octal.
+#[cfg(unix)]
+fn assert_mode(path: &Path, expected: u32) {
+    let found = mode_of(path);
+    assert_eq!(
+        found,
+        expected,
+        "{}: {found:o}, expected {expected:o}",
+        path.display()
+    );
+}
+
 #[cfg(unix)]
 fn set_mode(path: &Path, mode: u32) {
     use std::os::unix::fs::PermissionsExt;
@@ -838,7 +850,7 @@ fn a_folder_at_the_database_path_is_named_and_left_as_it_was() {
             .contains(&path.display().to_string()));
     }
     assert!(!err.is_damaged());
-    assert_eq!(mode_of(&path), 0o755);
+    assert_mode(&path, 0o755);
     assert_eq!(
         std::fs::read_to_string(path.join("notes.txt")).unwrap(),
         "mine"
@@ -870,7 +882,7 @@ fn a_read_only_database_stays_read_only_and_is_refused_in_words() {
         Text::new("memory.err.read_only_file").with("path", path.display())
     );
     assert_eq!(err.advice(), Text::new("memory.advice.read_only_file"));
-    assert_eq!(mode_of(&path), 0o400);
+    assert_mode(&path, 0o400);
     assert!(std::fs::read(&path).unwrap() == before, "not modified");
     assert!(!sidecar(&path, "-wal").exists() && !sidecar(&path, "-shm").exists());
     assert!(moved_files(dir.path()).is_empty());
@@ -895,7 +907,7 @@ fn a_read_only_folder_stays_read_only_and_is_refused_in_words() {
         err.what(),
         Text::new("memory.err.read_only_folder").with("path", dir.display())
     );
-    assert_eq!(mode_of(&dir), 0o500);
+    assert_mode(&dir, 0o500);
     assert_eq!(
         std::fs::read_dir(&dir).unwrap().count(),
         0,
@@ -928,7 +940,7 @@ fn a_pipe_at_the_database_path_is_refused() {
         ),
         "{err:?}"
     );
-    assert_eq!(mode_of(&path), 0o644);
+    assert_mode(&path, 0o644);
 }
 #[test]
 fn open_creates_folders_and_data_survives_reopening() {
@@ -1288,14 +1300,14 @@ fn the_data_folder_is_private_when_ocrlay_makes_it_and_kept_as_set_otherwise() {
     let xdg = tempfile::tempdir().unwrap();
     let dir = xdg.path().join("ocrlay");
     run_data_dir_child("opens", xdg.path());
-    assert_eq!(mode_of(&dir), 0o700);
-    assert_eq!(mode_of(&dir.join("history.sqlite3")), 0o600);
+    assert_mode(&dir, 0o700);
+    assert_mode(&dir.join("history.sqlite3"), 0o600);
 
     // Its owner shares the folder with their group (a backup tool): ocrlay keeps that.
     set_mode(&dir, 0o750);
     run_data_dir_child("opens", xdg.path());
-    assert_eq!(mode_of(&dir), 0o750);
-    assert_eq!(mode_of(&dir.join("history.sqlite3")), 0o600);
+    assert_mode(&dir, 0o750);
+    assert_mode(&dir.join("history.sqlite3"), 0o600);
 }
 
 /// A data folder its owner made read-only (0500): the app starts without memory and history, says so naming
@@ -1309,7 +1321,7 @@ fn a_read_only_data_folder_is_kept_and_named_at_start_up() {
     std::fs::create_dir(&dir).unwrap();
     set_mode(&dir, 0o500);
     run_data_dir_child("read-only", xdg.path());
-    assert_eq!(mode_of(&dir), 0o500);
+    assert_mode(&dir, 0o500);
     assert_eq!(
         std::fs::read_dir(&dir).unwrap().count(),
         0,
