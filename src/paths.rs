@@ -112,60 +112,80 @@ impl Places {
     }
 }
 
-/// Writes a file readable by its owner only (0600 on Unix; Windows profiles are private already).
+/// Writes a file readable by its owner only (0600 on Unix; Windows profiles are private already). A file that
+/// was there before keeps its owner's permissions and loses only those of the group and others (see
+/// [`tighten`]): ocrlay never widens what a user set.
 pub fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    #[cfg(unix)]
-    {
-        // A file that existed before may have looser permissions.
-        use std::os::unix::fs::PermissionsExt;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
+    let mut f = private_file_options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)?;
+    // A file that existed before may be readable by others.
+    tighten(path)?;
     f.write_all(bytes)?;
     f.sync_all()
 }
 
 /// Creates `dir` (and its parents) readable by its owner only where it creates them (0700 on Unix): the data
-/// folder holds what OCR read from the screen. A folder that exists already is left as it is, unless it is
-/// ocrlay's own data folder, which is made private too (older versions made it 0755).
+/// folder holds what OCR read from the screen. A folder that exists already is left exactly as it is, whoever
+/// made it: ocrlay changes the permissions only of folders it creates.
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
     {
-        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
-        builder.create(dir)?;
-        if dir == Places::current().data_dir {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    // Windows: the user's profile folders are private already.
+    builder.create(dir)
+}
+
+/// Takes the permissions of the group and of others away from an existing regular file (Unix; nothing to do
+/// on Windows), leaving its owner's as they are: 0644 becomes 0600, 0400 stays 0400, 0600 is not touched.
+///
+/// Anything that is not a regular file — a folder, a symbolic link (its target is not followed), a device, a
+/// pipe — and a path that does not exist are left alone: this never locks anyone out of a folder and never
+/// widens a permission.
+pub fn tighten(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = match std::fs::symlink_metadata(path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        if !meta.file_type().is_file() {
+            return Ok(());
+        }
+        let mode = meta.permissions().mode() & 0o7777;
+        let private = mode & !0o077;
+        if private != mode {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(private))?;
         }
         Ok(())
     }
     #[cfg(not(unix))]
     {
-        // Windows: the user's profile folders are private already.
-        builder.create(dir)
+        let _ = path;
+        Ok(())
     }
 }
 
-/// Makes an existing file readable by its owner only (0600 on Unix; nothing to do on Windows).
-pub fn make_private(path: &Path) -> std::io::Result<()> {
+/// Whether the folder `dir` is marked read-only for everyone (Unix: no write permission bit at all, as after
+/// `chmod a-w`). Root may still write into such a folder; ocrlay respects the mark instead. Always `false` on
+/// Windows, where the read-only attribute of a folder does not stop anyone writing into it.
+pub fn dir_is_read_only(dir: &Path) -> bool {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+        std::fs::metadata(dir).is_ok_and(|m| m.is_dir() && m.permissions().readonly())
     }
     #[cfg(not(unix))]
     {
-        let _ = path;
-        Ok(())
+        let _ = dir;
+        false
     }
 }
 
@@ -276,6 +296,87 @@ mod tests {
         assert_eq!(p.config_file, named);
         assert_eq!(p.data_dir, PathBuf::from("/home/u/.local/share/ocrlay"));
         assert_eq!(p.runtime_dir, PathBuf::from("/run/user/1000/ocrlay"));
+    }
+
+    /// The permission bits of `path`, not following a symbolic link.
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::symlink_metadata(path)
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o7777
+    }
+
+    #[cfg(unix)]
+    fn set_mode(path: &Path, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    /// Tightening takes only the group's and others' bits from regular files; it never adds a bit and never
+    /// touches a folder or what a symbolic link points to.
+    #[cfg(unix)]
+    #[test]
+    fn tighten_only_narrows_regular_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, "x").unwrap();
+        for (before, after) in [
+            (0o644, 0o600),
+            (0o400, 0o400),
+            (0o600, 0o600),
+            (0o751, 0o700),
+        ] {
+            set_mode(&file, before);
+            tighten(&file).unwrap();
+            assert_eq!(mode(&file), after, "{before:o}");
+        }
+        let sub = dir.path().join("d");
+        std::fs::create_dir(&sub).unwrap();
+        set_mode(&sub, 0o755);
+        tighten(&sub).unwrap();
+        assert_eq!(mode(&sub), 0o755);
+        set_mode(&file, 0o644);
+        let link = dir.path().join("l");
+        std::os::unix::fs::symlink(&file, &link).unwrap();
+        tighten(&link).unwrap();
+        assert_eq!(mode(&file), 0o644);
+        tighten(&dir.path().join("missing")).unwrap();
+    }
+
+    /// Folders ocrlay creates are 0700; one that exists keeps its mode, even 0500.
+    #[cfg(unix)]
+    #[test]
+    fn create_private_dir_leaves_existing_folders_alone() {
+        let root = tempfile::tempdir().unwrap();
+        let made = root.path().join("a/b");
+        create_private_dir(&made).unwrap();
+        assert_eq!(mode(&root.path().join("a")), 0o700);
+        assert_eq!(mode(&made), 0o700);
+        for kept in [0o500, 0o755] {
+            set_mode(&made, kept);
+            create_private_dir(&made).unwrap();
+            assert_eq!(mode(&made), kept);
+        }
+        assert!(!dir_is_read_only(&made));
+        set_mode(&made, 0o500);
+        assert!(dir_is_read_only(&made));
+        set_mode(&made, 0o700);
+    }
+
+    /// A file that was there keeps its owner's bits: a 0400 file written by root stays 0400.
+    #[cfg(unix)]
+    #[test]
+    fn write_private_creates_0600_and_never_widens() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("port");
+        write_private(&file, b"1").unwrap();
+        assert_eq!(mode(&file), 0o600);
+        set_mode(&file, 0o644);
+        write_private(&file, b"2").unwrap();
+        assert_eq!(mode(&file), 0o600);
     }
 
     #[test]

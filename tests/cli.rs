@@ -291,3 +291,25 @@ fn a_dead_system_proxy_is_named_as_the_proxy() {
     );
     assert!(!err.contains("sk-proxy-test"), "{err}");
 }
+
+/// Each problem of the settings file is said once on stderr, naming the file (it was said twice: once by the
+/// command, once more by the library's log).
+#[test]
+fn each_config_warning_is_printed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    std::fs::write(
+        &cfg,
+        "[zzz_section]\nx = 1\n[general]\nzzz_unknown_key = true\n",
+    )
+    .unwrap();
+    // No provider is chosen: the command stops after reading the settings, without any network.
+    let out = ocrlay(&cfg, &["translate", "hi"], None, None);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    for name in ["zzz_section", "zzz_unknown_key"] {
+        let lines: Vec<&str> = err.lines().filter(|l| l.contains(name)).collect();
+        assert_eq!(lines.len(), 1, "{name} in:\n{err}");
+        assert!(lines[0].contains(&cfg.display().to_string()), "{err}");
+    }
+}

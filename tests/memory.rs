@@ -4,8 +4,9 @@
 
 use ocrlay::memory::{
     format_rfc3339_utc, normalize_source, HistoryEntry, HistoryQuery, MemoryError, MemoryKey,
-    NewHistoryEntry, PutOutcome, Store, StoreOptions, SCHEMA_VERSION,
+    NewHistoryEntry, PathProblem, PutOutcome, Store, StoreOptions, SCHEMA_VERSION,
 };
+use ocrlay::text::Text;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -61,6 +62,35 @@ fn moved_files(dir: &Path) -> Vec<PathBuf> {
 
 fn all() -> HistoryQuery {
     HistoryQuery::default()
+}
+
+/// The permission bits of `path` (not following a symbolic link).
+#[cfg(unix)]
+fn mode_of(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(path)
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+/// Asserts the permission bits of `path`, saying both in octal.
+#[cfg(unix)]
+fn assert_mode(path: &Path, expected: u32) {
+    let found = mode_of(path);
+    assert_eq!(
+        found,
+        expected,
+        "{}: {found:o}, expected {expected:o}",
+        path.display()
+    );
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -791,22 +821,127 @@ fn a_database_from_a_newer_version_is_refused_and_left_alone() {
     assert!(moved_files(dir.path()).is_empty());
 }
 
+/// A folder where the database file should be: refused with the path and the reason as a sentence of the
+/// string table, and the folder keeps its mode and content (an older ocrlay chmod-ed it 0600, locking its owner
+/// out). The mode is what this checks; root could still enter a 0600 folder, so the lock-out itself shows only
+/// for other users.
+#[cfg(unix)]
 #[test]
-fn an_unopenable_path_is_an_error_naming_it() {
+fn a_folder_at_the_database_path_is_named_and_left_as_it_was() {
     let dir = tempfile::tempdir().unwrap();
-    // A directory where the database file should be.
     let path = dir.path().join("history.sqlite3");
     std::fs::create_dir(&path).unwrap();
+    std::fs::write(path.join("notes.txt"), "mine").unwrap();
+    set_mode(&path, 0o755);
     let err = Store::open(&path).unwrap_err();
-    assert!(matches!(err, MemoryError::Open { .. }), "{err:?}");
     assert!(
-        err.to_string().contains(&path.display().to_string()),
-        "{err}"
+        matches!(&err, MemoryError::Unusable { path: p, problem: PathProblem::Folder } if *p == path),
+        "{err:?}"
     );
+    assert_eq!(
+        err.what(),
+        Text::new("memory.err.is_folder").with("path", path.display())
+    );
+    assert_eq!(err.advice(), Text::new("memory.advice.is_folder"));
+    for lang in ["en", "zh"] {
+        assert!(err
+            .text()
+            .render(lang)
+            .contains(&path.display().to_string()));
+    }
     assert!(!err.is_damaged());
-    assert!(path.is_dir() && moved_files(dir.path()).is_empty());
+    assert_mode(&path, 0o755);
+    assert_eq!(
+        std::fs::read_to_string(path.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    assert!(moved_files(dir.path()).is_empty());
 }
 
+/// A database its owner made read-only (0400) is refused with a sentence naming it, and left as it was: still
+/// 0400, byte for byte, nothing moved aside. Root may write a 0400 file, so here the OS would not have stopped
+/// ocrlay: the refusal is ocrlay respecting the mark, which is what this shows.
+#[cfg(unix)]
+#[test]
+fn a_read_only_database_stays_read_only_and_is_refused_in_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    {
+        let mut store = open(&path);
+        store.put(&key("a"), "A").unwrap();
+    }
+    set_mode(&path, 0o400);
+    let before = std::fs::read(&path).unwrap();
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(&err, MemoryError::Unusable { path: p, problem: PathProblem::ReadOnlyFile } if *p == path),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.what(),
+        Text::new("memory.err.read_only_file").with("path", path.display())
+    );
+    assert_eq!(err.advice(), Text::new("memory.advice.read_only_file"));
+    assert_mode(&path, 0o400);
+    assert!(std::fs::read(&path).unwrap() == before, "not modified");
+    assert!(!sidecar(&path, "-wal").exists() && !sidecar(&path, "-shm").exists());
+    assert!(moved_files(dir.path()).is_empty());
+}
+
+/// A database folder its owner made read-only (0500): refused, naming the folder; the folder stays 0500 and
+/// nothing is created in it. (Root may write into a 0500 folder: the refusal is ocrlay respecting the mark.)
+#[cfg(unix)]
+#[test]
+fn a_read_only_folder_stays_read_only_and_is_refused_in_words() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("data");
+    std::fs::create_dir(&dir).unwrap();
+    set_mode(&dir, 0o500);
+    let path = dir.join("history.sqlite3");
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(&err, MemoryError::Unusable { path: p, problem: PathProblem::ReadOnlyFolder } if *p == dir),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.what(),
+        Text::new("memory.err.read_only_folder").with("path", dir.display())
+    );
+    assert_mode(&dir, 0o500);
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "nothing created"
+    );
+    set_mode(&dir, 0o700);
+}
+
+/// A pipe where the database file should be: refused, named, not touched (SQLite would block on it).
+#[cfg(unix)]
+#[test]
+fn a_pipe_at_the_database_path_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("history.sqlite3");
+    let made = Command::new("mkfifo")
+        .arg("-m")
+        .arg("644")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(
+            &err,
+            MemoryError::Unusable {
+                problem: PathProblem::NotAFile,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_mode(&path, 0o644);
+}
 #[test]
 fn open_creates_folders_and_data_survives_reopening() {
     let dir = tempfile::tempdir().unwrap();
@@ -1094,4 +1229,103 @@ fn the_history_keeps_to_its_retention() {
     assert!(store.list(&all()).unwrap().len() <= 4 + 500);
     store.prune_history().unwrap();
     assert_eq!(store.list(&all()).unwrap().len(), 4);
+}
+
+/// Set in the child process of the data-folder tests: which case to run. The child finds its data folder as
+/// the app does, through `XDG_DATA_HOME` (the parent sets it to a temporary folder).
+const DATA_DIR_CHILD: &str = "OCRLAY_MEMORY_TEST_DATA_DIR";
+
+/// Not a test on its own: does nothing unless started by a data-folder test. Opens the store as the app does
+/// at start-up (`memory::open_for`, in Chinese) and checks what it answers.
+#[test]
+fn data_dir_child() {
+    let Some(case) = std::env::var(DATA_DIR_CHILD).ok() else {
+        return;
+    };
+    let xdg = PathBuf::from(std::env::var_os("XDG_DATA_HOME").unwrap());
+    let dir = ocrlay::paths::Places::current().data_dir;
+    assert_eq!(dir, xdg.join("ocrlay"), "the data folder the app uses");
+    let settings = ocrlay::config::MemorySettings::default();
+    let mut notes = Vec::new();
+    let store = ocrlay::memory::open_for(&settings, true, &mut notes);
+    match case.as_str() {
+        "opens" => assert!(store.is_some() && notes.is_empty(), "{notes:?}"),
+        "read-only" => {
+            assert!(store.is_none());
+            let path = ocrlay::memory::default_path().unwrap();
+            let err = Store::open_with(&path, &StoreOptions::from_settings(&settings)).unwrap_err();
+            assert!(
+                matches!(&err, MemoryError::Unusable { path: p, problem: PathProblem::ReadOnlyFolder } if *p == dir),
+                "{err:?}"
+            );
+            // The start-up status says it, in the UI's language, naming the folder.
+            let said = Text::new("memory.err.off")
+                .with_text("error", err.what())
+                .with_text("advice", err.advice())
+                .render("zh");
+            assert_eq!(notes, vec![said]);
+            assert!(notes[0].contains(&dir.display().to_string()));
+        }
+        other => panic!("unknown case {other}"),
+    }
+}
+
+/// Runs [`data_dir_child`] with `case`, its data folder under `xdg`.
+fn run_data_dir_child(case: &str, xdg: &Path) {
+    let child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--exact",
+            "data_dir_child",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(DATA_DIR_CHILD, case)
+        .env("XDG_DATA_HOME", xdg)
+        .env("HOME", xdg)
+        .output()
+        .unwrap();
+    assert!(
+        child.status.success(),
+        "the child's case {case} failed:\n{}\n{}",
+        String::from_utf8_lossy(&child.stdout),
+        String::from_utf8_lossy(&child.stderr)
+    );
+}
+
+/// The data folder and database ocrlay creates are private (0700 and 0600); a data folder that exists is left
+/// with the mode its owner gave it (an older ocrlay forced its own data folder to 0700 at every start).
+#[cfg(unix)]
+#[test]
+fn the_data_folder_is_private_when_ocrlay_makes_it_and_kept_as_set_otherwise() {
+    let xdg = tempfile::tempdir().unwrap();
+    let dir = xdg.path().join("ocrlay");
+    run_data_dir_child("opens", xdg.path());
+    assert_mode(&dir, 0o700);
+    assert_mode(&dir.join("history.sqlite3"), 0o600);
+
+    // Its owner shares the folder with their group (a backup tool): ocrlay keeps that.
+    set_mode(&dir, 0o750);
+    run_data_dir_child("opens", xdg.path());
+    assert_mode(&dir, 0o750);
+    assert_mode(&dir.join("history.sqlite3"), 0o600);
+}
+
+/// A data folder its owner made read-only (0500): the app starts without memory and history, says so naming
+/// the folder, and the folder stays 0500 with nothing new in it (an older ocrlay made it 0700 and wrote
+/// there). Root may write into a 0500 folder: the refusal is ocrlay respecting the mark.
+#[cfg(unix)]
+#[test]
+fn a_read_only_data_folder_is_kept_and_named_at_start_up() {
+    let xdg = tempfile::tempdir().unwrap();
+    let dir = xdg.path().join("ocrlay");
+    std::fs::create_dir(&dir).unwrap();
+    set_mode(&dir, 0o500);
+    run_data_dir_child("read-only", xdg.path());
+    assert_mode(&dir, 0o500);
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "nothing created"
+    );
+    set_mode(&dir, 0o700);
 }

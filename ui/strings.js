@@ -968,6 +968,26 @@ window.ocrlayStrings = {
     "en": "Could not create the folder {path} for the history database: {cause}"
   },
   "memory.err.open": {"zh": "无法打开历史数据库 {path}：{cause}", "en": "Could not open the history database {path}: {cause}"},
+  "memory.err.is_folder": {
+    "zh": "历史数据库 {path} 是一个文件夹，而不是文件",
+    "en": "The history database {path} is a folder, not a file"
+  },
+  "memory.err.not_a_file": {
+    "zh": "历史数据库 {path} 不是普通文件（而是设备、管道或套接字）",
+    "en": "The history database {path} is not a regular file (it is a device, a pipe or a socket)"
+  },
+  "memory.err.read_only_file": {
+    "zh": "历史数据库 {path} 被设为只读，ocrlay 无法在其中保存译文和历史记录",
+    "en": "The history database {path} is read-only, so ocrlay cannot keep translations or history in it"
+  },
+  "memory.err.read_only_folder": {
+    "zh": "历史数据库所在的文件夹 {path} 是只读的，ocrlay 无法在其中创建数据库及其 -wal、-shm 文件",
+    "en": "The folder {path} of the history database is read-only, so ocrlay cannot create the database and its -wal and -shm files in it"
+  },
+  "memory.err.permission_denied": {
+    "zh": "系统不允许 ocrlay 使用 {path}（权限不足）",
+    "en": "The system does not let ocrlay use {path} (permission denied)"
+  },
   "memory.err.newer_schema": {
     "zh": "历史数据库 {path} 是更新版本的 ocrlay 写入的（架构版本 {found}；这个版本最多能读 {supported}）；请更新 ocrlay，或把这个文件移走以开始新的历史记录",
     "en": "The history database {path} was written by a newer ocrlay (schema version {found}; this version reads up to {supported}); update ocrlay, or move the file away to start a new history"
@@ -1007,6 +1027,26 @@ window.ocrlayStrings = {
   "memory.advice.permissions": {
     "zh": "请确认你有权限写入数据库所在的文件夹，然后重启 ocrlay。",
     "en": "Check that you may write to the database's folder, then restart ocrlay."
+  },
+  "memory.advice.is_folder": {
+    "zh": "ocrlay 没有改动这个文件夹；请把它移走或改名，然后重启 ocrlay。",
+    "en": "ocrlay left that folder as it was; move or rename it, then restart ocrlay."
+  },
+  "memory.advice.not_a_file": {
+    "zh": "ocrlay 没有改动它；请把它移走，然后重启 ocrlay。",
+    "en": "ocrlay left it as it was; move it away, then restart ocrlay."
+  },
+  "memory.advice.read_only_file": {
+    "zh": "ocrlay 保留了你设定的只读权限；若要使用翻译记忆和历史，请让这个文件可写（Linux/macOS：chmod u+w；Windows：在属性中取消“只读”），然后重启 ocrlay，或在设置中关闭它们。",
+    "en": "ocrlay kept it read-only as you set it; to use the memory and history, make the file writable (Linux and macOS: chmod u+w; Windows: untick Read-only in its Properties) and restart ocrlay, or turn them off in the settings."
+  },
+  "memory.advice.read_only_folder": {
+    "zh": "ocrlay 保留了你设定的权限；若要使用翻译记忆和历史，请让这个文件夹对你可写（chmod u+w），然后重启 ocrlay，或在设置中关闭它们。",
+    "en": "ocrlay kept the folder as you set it; to use the memory and history, make it writable for you (chmod u+w) and restart ocrlay, or turn them off in the settings."
+  },
+  "memory.advice.permission_denied": {
+    "zh": "请确认它属于运行 ocrlay 的用户，且该用户可以读写它，然后重启 ocrlay。",
+    "en": "Check that it belongs to the user running ocrlay and that this user may read and write it, then restart ocrlay."
   },
   "memory.advice.retry": {"zh": "请重试；如果一直失败，请重启 ocrlay。", "en": "Try again; if it keeps failing, restart ocrlay."},
 

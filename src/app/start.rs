@@ -42,6 +42,7 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         Err(e) => return Err(e.into()),
     };
     let loaded = config::load(&config_path);
+    loaded.log_warnings();
     let settings = loaded.settings;
     os::check_webview(ui_lang(settings.general.ui_language) == "zh").map_err(anyhow::Error::msg)?;
     let event_loop: EventLoop<AppEvent> = EventLoopBuilder::with_user_event().build();

@@ -98,6 +98,15 @@ pub enum ConfigError {
         /// Why.
         source: std::io::Error,
     },
+    /// The settings file is marked read-only: ocrlay does not save over it (that would make it writable again).
+    #[error(
+        "the settings file {path} is read-only, so this change was not saved; ocrlay keeps it read-only as you \
+         set it: make it writable (chmod u+w) to save settings again"
+    )]
+    ReadOnly {
+        /// The file.
+        path: PathBuf,
+    },
     /// Serialising failed (a bug).
     #[error("cannot write settings as TOML: {0}")]
     Serialize(#[from] toml::ser::Error),
@@ -110,6 +119,10 @@ pub fn default_path() -> Result<PathBuf, ConfigError> {
 }
 
 /// Loads settings from `path`. Never fails: problems become warnings and defaults.
+///
+/// The warnings are returned, not logged: the caller says them once, where its user reads them (the app in
+/// its log and on the settings page, [`Loaded::log_warnings`]; a command on stderr). [`update`] reads the file
+/// again at every save and says nothing.
 pub fn load(path: &Path) -> Loaded {
     let mut warnings = Vec::new();
     let (settings, state) = match fs::read(path) {
@@ -149,14 +162,20 @@ pub fn load(path: &Path) -> Loaded {
             ),
         );
     }
-    for w in &warnings {
-        tracing::warn!("config: {w}");
-    }
     Loaded {
         settings,
         path: path.to_path_buf(),
         state,
         warnings,
+    }
+}
+
+impl Loaded {
+    /// Writes each warning to the log, once (the app's start-up; a command prints them to its user instead).
+    pub fn log_warnings(&self) {
+        for w in &self.warnings {
+            tracing::warn!("config: {}: {w}", self.path.display());
+        }
     }
 }
 
@@ -204,7 +223,7 @@ impl SaveLock {
             source,
         };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            fs::create_dir_all(dir).map_err(werr)?;
+            crate::paths::create_private_dir(dir).map_err(werr)?;
         }
         let file = crate::paths::private_file_options()
             .write(true)
@@ -224,7 +243,14 @@ fn save_unlocked(settings: &Settings, path: &Path) -> Result<Saved, ConfigError>
     };
     let text = settings.to_toml()?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        fs::create_dir_all(dir).map_err(werr)?;
+        crate::paths::create_private_dir(dir).map_err(werr)?;
+    }
+    // Saving writes a new file over the old one: a file its owner made read-only would silently become
+    // writable (0600) again.
+    if fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().readonly()) {
+        return Err(ConfigError::ReadOnly {
+            path: path.to_path_buf(),
+        });
     }
     let mut saved = Saved::default();
     if let Ok(bytes) = fs::read(path) {

@@ -862,3 +862,37 @@ fn read_aloud_settings_are_read_leniently() {
         "off by default"
     );
 }
+
+/// A settings file its owner made read-only is not saved over (the new file would be 0600: writable again);
+/// it stays as it was, 0400, byte for byte, and the error says so. The folder ocrlay creates for the settings
+/// is private. (As root the OS would let ocrlay write it: the refusal is ocrlay respecting the mark.)
+#[cfg(unix)]
+#[test]
+fn a_read_only_settings_file_is_not_saved_over() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("made").join("config.toml");
+    save(&Settings::default(), &path).unwrap();
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode(path.parent().unwrap()), 0o700);
+    fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+    let before = fs::read(&path).unwrap();
+    let mut changed = Settings::default();
+    changed.translation.context_lines = 5;
+    let err = save(&changed, &path).unwrap_err();
+    assert!(
+        matches!(&err, ConfigError::ReadOnly { path: p } if *p == path),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains(&path.display().to_string()),
+        "{err}"
+    );
+    assert_eq!(mode(&path), 0o400);
+    assert!(fs::read(&path).unwrap() == before);
+    assert!(matches!(
+        update(&path, |s| s.translation.context_lines = 6),
+        Err(ConfigError::ReadOnly { .. })
+    ));
+    assert_eq!(mode(&path), 0o400);
+}

@@ -58,7 +58,15 @@ pub enum MemoryError {
         /// The I/O error.
         cause: io::Error,
     },
-    /// SQLite could not open or set up the database (permissions, disk full, locked by another program…).
+    /// The database's path cannot be used as it is (a folder where the file should be, a file or folder marked
+    /// read-only, permission denied). ocrlay changed nothing there.
+    Unusable {
+        /// The path at fault: the database file, or its folder.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: PathProblem,
+    },
+    /// SQLite could not open or set up the database (disk full, locked by another program…).
     Open {
         /// The database file.
         path: PathBuf,
@@ -110,6 +118,50 @@ pub enum MemoryError {
     },
 }
 
+/// Why the database's path cannot be used ([`MemoryError::Unusable`]). Each is found before anything is
+/// changed there, and each has its own advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathProblem {
+    /// A folder stands where the database file should be.
+    Folder,
+    /// Something that is not a regular file (a device, a pipe, a socket) stands there.
+    NotAFile,
+    /// The database file is marked read-only. ocrlay does not make it writable: a read-only file is what its
+    /// owner asked for, and a store that cannot record a line would fail on every line.
+    ReadOnlyFile,
+    /// The database's folder is marked read-only (or lies on a read-only disk): SQLite cannot create the
+    /// database or its `-wal` and `-shm` files there. ocrlay does not make it writable.
+    ReadOnlyFolder,
+    /// The system refused ocrlay access (the path belongs to another user, or its permissions leave this user
+    /// out).
+    PermissionDenied,
+}
+
+impl PathProblem {
+    /// What is wrong, naming `path`, as a sentence of the string table.
+    fn what(self, path: &Path) -> Text {
+        let key = match self {
+            PathProblem::Folder => "memory.err.is_folder",
+            PathProblem::NotAFile => "memory.err.not_a_file",
+            PathProblem::ReadOnlyFile => "memory.err.read_only_file",
+            PathProblem::ReadOnlyFolder => "memory.err.read_only_folder",
+            PathProblem::PermissionDenied => "memory.err.permission_denied",
+        };
+        Text::new(key).with("path", path.display())
+    }
+
+    /// What the user can do about it.
+    fn advice(self) -> Text {
+        match self {
+            PathProblem::Folder => Text::new("memory.advice.is_folder"),
+            PathProblem::NotAFile => Text::new("memory.advice.not_a_file"),
+            PathProblem::ReadOnlyFile => Text::new("memory.advice.read_only_file"),
+            PathProblem::ReadOnlyFolder => Text::new("memory.advice.read_only_folder"),
+            PathProblem::PermissionDenied => Text::new("memory.advice.permission_denied"),
+        }
+    }
+}
+
 impl MemoryError {
     /// Whether SQLite reported the file as damaged while it was in use. Opening the store again moves such a
     /// file aside and starts a new one.
@@ -129,6 +181,7 @@ impl MemoryError {
             MemoryError::CreateDir { path, cause } => Text::new("memory.err.create_dir")
                 .with("path", path.display())
                 .with("cause", cause),
+            MemoryError::Unusable { path, problem } => problem.what(path),
             MemoryError::Open { path, cause } => Text::new("memory.err.open")
                 .with("path", path.display())
                 .with("cause", cause),
@@ -171,8 +224,12 @@ impl MemoryError {
     }
 
     /// What the user can do about it, as one sentence: restart (a damaged file is then moved aside), close the
-    /// other program holding the database, free disk space, check the folder's permissions, or try again.
+    /// other program holding the database, free disk space, check the folder's permissions, make the file or
+    /// folder writable, move a folder out of the way, or try again.
     pub fn advice(&self) -> Text {
+        if let MemoryError::Unusable { problem, .. } = self {
+            return problem.advice();
+        }
         match self.remedy() {
             Remedy::Restart => Text::new("memory.advice.restart"),
             Remedy::CloseOther => Text::new("memory.advice.close_other"),
@@ -480,6 +537,26 @@ mod tests {
                 path: path(),
                 cause: sqlite_error(rusqlite::ffi::SQLITE_CANTOPEN),
             },
+            MemoryError::Unusable {
+                path: path(),
+                problem: PathProblem::Folder,
+            },
+            MemoryError::Unusable {
+                path: path(),
+                problem: PathProblem::NotAFile,
+            },
+            MemoryError::Unusable {
+                path: path(),
+                problem: PathProblem::ReadOnlyFile,
+            },
+            MemoryError::Unusable {
+                path: path(),
+                problem: PathProblem::ReadOnlyFolder,
+            },
+            MemoryError::Unusable {
+                path: path(),
+                problem: PathProblem::PermissionDenied,
+            },
             MemoryError::NewerSchema {
                 path: path(),
                 found: 9,
@@ -508,6 +585,10 @@ mod tests {
             for lang in ["zh", "en"] {
                 let s = e.text().render(lang);
                 assert!(!unfilled.is_match(&s), "{s}");
+                // Every sentence about a file names it.
+                if !matches!(e, MemoryError::Export { .. }) {
+                    assert!(s.contains("/d/history.sqlite3"), "{s}");
+                }
             }
             assert!(e.to_string().starts_with(char::is_lowercase), "{e}");
         }

@@ -1,11 +1,18 @@
 //! The database file: schema, opening, damaged-file detection and moving a damaged file aside, and the
 //! file's private permissions.
+//!
+//! Permissions follow one rule: ocrlay makes private what it creates (the folder 0700, the database 0600, so
+//! SQLite's `-wal` and `-shm` files are 0600 too) and otherwise only takes the group's and others' access away
+//! from its own database files. It never changes a folder it did not create, never touches what is not a
+//! regular file, and never widens a permission: a database or folder marked read-only is refused with a
+//! sentence naming it ([`PathProblem`]) and left exactly as it is.
 
-use super::{MemoryError, Store, StoreOptions, PAGE_CACHE_KIB};
+use super::{MemoryError, PathProblem, Store, StoreOptions, PAGE_CACHE_KIB};
 use crate::text::Text;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, ErrorCode};
 use std::fmt;
+use std::io;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -108,18 +115,14 @@ impl Store {
     ///
     /// A file that is not a database or fails `PRAGMA quick_check` is renamed to `<name>.corrupt-<unix time>`
     /// (with its `-wal`/`-shm` files) and a new database started; the second value then says so, for the user.
-    /// A database from a newer ocrlay is an error and is left alone.
+    /// A database from a newer ocrlay is an error and is left alone, and so is a path that cannot be used as it
+    /// is ([`MemoryError::Unusable`]: a folder where the file should be, a file or folder marked read-only,
+    /// permission denied).
     pub fn open_with(
         path: &Path,
         options: &StoreOptions,
     ) -> Result<(Store, Option<MovedAside>), MemoryError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            crate::paths::create_private_dir(dir).map_err(|cause| MemoryError::CreateDir {
-                path: dir.to_path_buf(),
-                cause,
-            })?;
-        }
-        make_db_private(path);
+        prepare_folder(path)?;
         let reason = match Self::try_open(path, options) {
             Ok(store) => return Ok((store, None)),
             Err(OpenFailure::Failed(e)) => return Err(e),
@@ -169,7 +172,7 @@ impl Store {
     }
 
     fn try_open(path: &Path, options: &StoreOptions) -> Result<Store, OpenFailure> {
-        make_db_private(path);
+        prepare_file(path).map_err(OpenFailure::Failed)?;
         let conn = Connection::open(path).map_err(|e| open_failure(path, e))?;
         Self::init(conn, path.to_path_buf(), options)
     }
@@ -263,12 +266,153 @@ impl Store {
 
 fn open_failure(path: &Path, cause: rusqlite::Error) -> OpenFailure {
     if is_damage(&cause) {
-        OpenFailure::Damaged(cause.to_string())
-    } else {
-        OpenFailure::Failed(MemoryError::Open {
-            path: path.to_path_buf(),
+        return OpenFailure::Damaged(cause.to_string());
+    }
+    let refused = matches!(
+        cause.sqlite_error_code(),
+        Some(ErrorCode::CannotOpen | ErrorCode::PermissionDenied | ErrorCode::ReadOnly)
+    );
+    // SQLite says only "unable to open database file": ask the file system which path refused and why.
+    if let Some(found) = refused.then(|| diagnose(path)).flatten() {
+        return OpenFailure::Failed(found);
+    }
+    OpenFailure::Failed(MemoryError::Open {
+        path: path.to_path_buf(),
+        cause,
+    })
+}
+
+/// `path`'s problem as a [`MemoryError::Unusable`].
+fn unusable(path: &Path, problem: PathProblem) -> MemoryError {
+    MemoryError::Unusable {
+        path: path.to_path_buf(),
+        problem,
+    }
+}
+
+/// The folder of the database at `path`, if the path names one.
+fn folder_of(path: &Path) -> Option<&Path> {
+    path.parent().filter(|d| !d.as_os_str().is_empty())
+}
+
+/// The database's folder: created, private (0700), with its missing parents when it is missing; left exactly
+/// as it is when it exists, and refused when it is marked read-only (SQLite could create neither the database
+/// nor its `-wal` and `-shm` files in it).
+fn prepare_folder(path: &Path) -> Result<(), MemoryError> {
+    let Some(dir) = folder_of(path) else {
+        return Ok(());
+    };
+    if crate::paths::dir_is_read_only(dir) {
+        return Err(unusable(dir, PathProblem::ReadOnlyFolder));
+    }
+    crate::paths::create_private_dir(dir).map_err(|cause| match cause.kind() {
+        io::ErrorKind::ReadOnlyFilesystem => unusable(dir, PathProblem::ReadOnlyFolder),
+        _ => MemoryError::CreateDir {
+            path: dir.to_path_buf(),
             cause,
-        })
+        },
+    })
+}
+
+/// Checks the database's path before SQLite opens it, changing nothing a user set:
+///
+/// - a folder, or anything else that is not a regular file, is refused (and not touched);
+/// - a file marked read-only is refused and stays read-only;
+/// - an existing database and its `-wal`/`-shm`/`-journal` files lose the group's and others' access, nothing
+///   more ([`crate::paths::tighten`]; older versions left them 0644);
+/// - a missing database is created here, 0600, so SQLite's own files get the same mode.
+///
+/// Best effort where the file system has no permissions (a FAT stick in portable mode): that still works.
+fn prepare_file(path: &Path) -> Result<(), MemoryError> {
+    match std::fs::metadata(path) {
+        Ok(meta) => {
+            if let Some(problem) = problem_of(&meta) {
+                return Err(unusable(path, problem));
+            }
+            for file in std::iter::once(path.to_path_buf())
+                .chain(SIDECARS.iter().map(|s| with_suffix(path, s)))
+            {
+                let _ = crate::paths::tighten(&file);
+            }
+            Ok(())
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            match crate::paths::private_file_options()
+                .write(true)
+                .create_new(true)
+                .open(path)
+            {
+                Err(e) => match refusal(&e) {
+                    // Which path refused: the folder ocrlay may not create the file in.
+                    Some(problem) => Err(unusable(folder_of(path).unwrap_or(path), problem)),
+                    // Anything else (another process created it meanwhile, a full disk…): SQLite tries and
+                    // says what it finds.
+                    None => Ok(()),
+                },
+                Ok(_) => Ok(()),
+            }
+        }
+        Err(e) => match refusal(&e) {
+            Some(problem) => Err(unusable(path, problem)),
+            None => Ok(()),
+        },
+    }
+}
+
+/// What is wrong with an existing path for a database, if anything.
+fn problem_of(meta: &std::fs::Metadata) -> Option<PathProblem> {
+    if meta.is_dir() {
+        Some(PathProblem::Folder)
+    } else if !meta.is_file() {
+        Some(PathProblem::NotAFile)
+    } else if meta.permissions().readonly() {
+        Some(PathProblem::ReadOnlyFile)
+    } else {
+        None
+    }
+}
+
+/// The [`PathProblem`] an I/O error stands for, when it is a refusal a user can act on.
+fn refusal(e: &io::Error) -> Option<PathProblem> {
+    match e.kind() {
+        io::ErrorKind::PermissionDenied => Some(PathProblem::PermissionDenied),
+        io::ErrorKind::ReadOnlyFilesystem => Some(PathProblem::ReadOnlyFolder),
+        _ => None,
+    }
+}
+
+/// After SQLite refused to open or write `path`: which path the file system refuses and why, when it says.
+/// Opens the file for reading and writing to ask, and writes nothing.
+fn diagnose(path: &Path) -> Option<MemoryError> {
+    if path == Path::new(":memory:") {
+        return None;
+    }
+    if let Some(dir) = folder_of(path).filter(|d| crate::paths::dir_is_read_only(d)) {
+        return Some(unusable(dir, PathProblem::ReadOnlyFolder));
+    }
+    match std::fs::metadata(path) {
+        Ok(meta) => {
+            if let Some(problem) = problem_of(&meta) {
+                return Some(unusable(path, problem));
+            }
+        }
+        Err(e) => return refusal(&e).map(|problem| unusable(path, problem)),
+    }
+    match std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+    {
+        Err(e) => match e.kind() {
+            io::ErrorKind::ReadOnlyFilesystem => Some(unusable(
+                folder_of(path).unwrap_or(path),
+                PathProblem::ReadOnlyFolder,
+            )),
+            _ => refusal(&e).map(|problem| unusable(path, problem)),
+        },
+        // The file itself may be written: SQLite could not make its -wal/-shm files next to it. Its own words
+        // say that best.
+        Ok(_) => None,
     }
 }
 
@@ -277,26 +421,6 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_os_string();
     name.push(suffix);
     PathBuf::from(name)
-}
-
-/// The database holds what OCR read from the screen: created, or made, readable by its owner only (0600 on
-/// Unix). SQLite gives its `-wal`/`-shm`/`-journal` files the database file's permissions. Best effort: a
-/// filesystem without permissions (a FAT stick in portable mode) still works.
-fn make_db_private(path: &Path) {
-    if path.exists() {
-        for file in
-            std::iter::once(path.to_path_buf()).chain(SIDECARS.iter().map(|s| with_suffix(path, s)))
-        {
-            if file.exists() {
-                let _ = crate::paths::make_private(&file);
-            }
-        }
-    } else {
-        let _ = crate::paths::private_file_options()
-            .write(true)
-            .create_new(true)
-            .open(path);
-    }
 }
 
 /// Renames the damaged database at `path` (and its -wal/-shm/-journal files, first, so a stale WAL can never be
@@ -325,12 +449,12 @@ fn move_aside(path: &Path, reason: &str) -> Result<PathBuf, MemoryError> {
         if from.exists() {
             let dest = with_suffix(&to, suffix);
             std::fs::rename(&from, &dest).map_err(|e| fail(&from, &dest, e))?;
-            let _ = crate::paths::make_private(&dest);
+            let _ = crate::paths::tighten(&dest);
         }
     }
     std::fs::rename(path, &to).map_err(|e| fail(path, &to, e))?;
-    // The copy keeps what was read from the screen: private like the database.
-    let _ = crate::paths::make_private(&to);
+    // The copy keeps what was read from the screen: private like the database (a read-only one stays so).
+    let _ = crate::paths::tighten(&to);
     Ok(to)
 }
 
