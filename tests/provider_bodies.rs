@@ -44,8 +44,8 @@ struct Server {
     answers: Arc<HashMap<&'static str, Answer>>,
     /// Bytes of body handed to the connection so far.
     sent: Arc<AtomicUsize>,
-    /// Set when the client hung up on a body.
-    closed: Arc<AtomicUsize>,
+    /// Signalled when the client hung up on a body.
+    closed: Arc<tokio::sync::Notify>,
 }
 
 /// Makes the chunks of a body: `next(0)`, `next(1)`, … until `None`.
@@ -145,7 +145,7 @@ fn body(s: &Server, mut chunks: Chunks, pause: Option<Duration>) -> Body {
             i += 1;
             let n = chunk.len();
             if tx.send(Ok(chunk)).await.is_err() {
-                closed.store(1, Ordering::Relaxed);
+                closed.notify_one();
                 return;
             }
             sent.fetch_add(n, Ordering::Relaxed);
@@ -206,9 +206,8 @@ async fn within<T>(limit: Duration, call: impl std::future::Future<Output = T>) 
 /// The client hung up on the body: it read no further than the cap (and the sockets' buffers).
 async fn hung_up(s: &Server) {
     within(Duration::from_secs(10), async {
-        while s.closed.load(Ordering::Relaxed) == 0 {
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
+        // The permit is kept if the client hung up before this waits.
+        s.closed.notified().await
     })
     .await;
 }
