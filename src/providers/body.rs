@@ -3,15 +3,14 @@
 //! so no server can fill the memory or keep a call open, whatever it sends and however slowly.
 //!
 //! It also tells what a body is when it is not the API's answer: a web page ([`looks_like_html`], a wrong
-//! address, a captive portal, a relay's login page) or not text at all ([`Utf8Check`]).
+//! address, a captive portal, a relay's login page); the caller tells text from bytes that are not UTF-8.
 
 use futures_util::Stream;
 use std::time::Duration;
 use tokio::time::Instant;
 
-/// The most bytes one answer may take on the wire (streamed or not): far beyond any translation of a screen's
-/// text or any model list (OpenRouter's, the longest seen, is about 1 MB), and small enough that a server that
-/// never stops cannot fill the memory.
+/// The most bytes one answer may take on the wire (streamed or not, a translation or a model list): far beyond
+/// any translation of a screen's text, and small enough that a server that never stops cannot fill the memory.
 pub const MAX_BODY_BYTES: usize = 8 << 20;
 
 /// The most bytes one SSE event may take (its lines together): a whole 64 000-character translation, every
