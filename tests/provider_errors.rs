@@ -406,12 +406,32 @@ async fn an_error_event_mid_stream() {
 #[tokio::test]
 async fn a_body_that_is_not_json() {
     let (e, _) = fails_with(
-        Reply::Status(200, "text/html", "<html>Welcome to nginx!</html>".into()),
+        Reply::Status(200, "text/plain", "upstream unavailable, retry".into()),
         "custom",
     )
     .await;
     assert!(matches!(e.kind, ErrorKind::NotJson { .. }), "{e}");
-    assert!(e.to_string().contains("Welcome to nginx"), "{e}");
+    assert!(e.to_string().contains("upstream unavailable"), "{e}");
+}
+
+#[tokio::test]
+async fn a_web_page_is_named_as_one() {
+    let (e, server) = fails_with(
+        Reply::Status(
+            200,
+            "text/html",
+            "<html><head><title>Welcome to nginx!</title></head></html>".into(),
+        ),
+        "custom",
+    )
+    .await;
+    match &e.kind {
+        ErrorKind::HtmlPage { url, title } => {
+            assert_eq!(url, &server.url("/v1/chat/completions"));
+            assert_eq!(title.as_deref(), Some("Welcome to nginx!"));
+        }
+        _ => panic!("{e}"),
+    }
 }
 
 #[tokio::test]

@@ -6,7 +6,9 @@ mod common;
 use common::{sse, MockServer};
 use ocrlay::lang::Lang;
 use ocrlay::providers::prompt::{GlossaryEntry, SAKURA_SYSTEM};
-use ocrlay::providers::{find, ApiKey, Endpoint, EndpointSpec, TranslateRequest, PROVIDERS};
+use ocrlay::providers::{
+    find, ApiKey, Endpoint, EndpointSpec, ErrorKind, TranslateRequest, PROVIDERS,
+};
 use serde_json::Value;
 use std::sync::{Arc, Mutex};
 
@@ -344,26 +346,37 @@ async fn list_models_from_the_server() {
     assert_eq!(server.requests()[0].method, "GET");
 }
 
-/// A relay that echoes the request (key included) in an error page for `/models`: the snippet the user sees
-/// never holds the key.
+/// A relay that echoes the request (key included) in an error page for `/models`, as a web page or as plain
+/// text: what the user sees (the page's title, the text's snippet) never holds the key.
 #[tokio::test]
 async fn a_model_list_error_never_shows_the_key() {
     let server = MockServer::start().await;
-    server.reply([common::Reply::Status(
-        200,
-        "text/html",
-        "<html>bad gateway; Authorization: Bearer sk-relay-secret-987654321</html>".into(),
-    )]);
+    server.reply([
+        common::Reply::Status(
+            200,
+            "text/html",
+            "<html><head><title>bad gateway; Authorization: Bearer sk-relay-secret-987654321</title></head></html>"
+                .into(),
+        ),
+        common::Reply::Status(
+            200,
+            "text/plain",
+            "bad gateway; Authorization: Bearer sk-relay-secret-987654321".into(),
+        ),
+    ]);
     let mut spec = EndpointSpec::new(find("custom").unwrap());
     spec.url = Some(server.url("/v1/chat/completions"));
     spec.key = Some(ApiKey::new("sk-relay-secret-987654321"));
     spec.model = Some("m".into());
-    let e = Endpoint::new(spec)
-        .unwrap()
-        .list_models()
-        .await
-        .unwrap_err();
+    let ep = Endpoint::new(spec).unwrap();
+    let e = ep.list_models().await.unwrap_err();
+    assert!(matches!(e.kind, ErrorKind::HtmlPage { .. }), "{e}");
     let text = e.to_string();
-    assert!(text.contains("not JSON"), "{text}");
+    assert!(text.contains("bad gateway"), "{text}");
+    assert!(!text.contains("sk-relay-secret-987654321"), "{text}");
+    let e = ep.list_models().await.unwrap_err();
+    assert!(matches!(e.kind, ErrorKind::NotJson { .. }), "{e}");
+    let text = e.to_string();
+    assert!(text.contains("bad gateway"), "{text}");
     assert!(!text.contains("sk-relay-secret-987654321"), "{text}");
 }

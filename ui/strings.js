@@ -891,6 +891,15 @@ window.ocrlayStrings = {
     "zh": "回答不是 JSON（{snippet}）。请检查 API 地址：必须是兼容 OpenAI 的 chat/completions 地址",
     "en": "the answer is not JSON ({snippet}). Check the API address: it must be an OpenAI-compatible chat/completions URL"
   },
+  "provider.err.html_page": {
+    "zh": "{url} 返回的是一个网页{title}，而不是 API 的回答。请检查 API 地址（中转站请填它给出的 API 地址，通常以 /v1 结尾，而不是它的网站地址）；Wi-Fi 或公司网络的登录页也会这样，请先在浏览器里登录",
+    "en": "{url} answers with a web page{title}, not with the API. Check the API address (for a relay, the API address it gives, usually ending in /v1, not its website); a Wi-Fi or office network's login page looks like this too: log in with a browser first"
+  },
+  "provider.err.html_title": {"zh": "（“{title}”）", "en": " ('{title}')"},
+  "provider.err.not_text": {
+    "zh": "{url} 的回答不是 UTF-8 文本（是二进制数据，或 GBK 等其他编码的文字）。请检查 API 地址；地址没错的话，是服务器或中转站发来的回答有问题，请联系它的运营者",
+    "en": "the answer from {url} is not UTF-8 text (it is binary data, or text in another encoding such as GBK). Check the API address; if it is right, the server or relay sends broken answers: tell whoever runs it"
+  },
   "provider.err.insecure_key": {
     "zh": "地址是到 {host} 的明文 http://，API 密钥会不加密地在网络上传输。请改用它的 https:// 地址（不需要密钥的服务器可以把密钥留空）",
     "en": "the address is plain http:// to {host}, so your API key would cross the network unencrypted. Use its https:// address (or, for a server that needs no key, leave the key empty)"
@@ -905,8 +914,20 @@ window.ocrlayStrings = {
     "en": "the model started repeating itself, so ocrlay cut the answer there (shown above). Lower its temperature or raise its repetition penalty, or try again"
   },
   "provider.err.too_large": {
-    "zh": "回答长到远超任何译文（已收到 {chars} 个字符），已停止读取。模型可能陷入了循环：请检查它的设置（temperature、重复惩罚）",
-    "en": "the answer grew past what any translation needs ({chars} characters arrived), so ocrlay stopped reading it. The model may be looping: check its settings (temperature, repetition penalty)"
+    "zh": "回答超过了 {limit}，远超任何译文所需（已收到 {chars} 个字符），已停止读取。模型可能陷入了循环：请检查它的设置（temperature、重复惩罚）",
+    "en": "the answer grew past {limit}, far more than any translation needs ({chars} characters arrived), so ocrlay stopped reading it. The model may be looping: check its settings (temperature, repetition penalty)"
+  },
+  "provider.err.body_too_large": {
+    "zh": "{url} 的回答有 {size}，超过了 ocrlay 从服务器读取的上限 {limit}，所以没有读取。请检查 API 地址：必须是兼容 OpenAI 的 API",
+    "en": "the answer from {url} is {size}, more than the {limit} ocrlay reads from a server, so it was not read. Check the API address: it must be an OpenAI-compatible API"
+  },
+  "provider.err.body_over_limit": {
+    "zh": "{url} 的回答超过了 ocrlay 从服务器读取的上限 {limit}，已停止读取。请检查 API 地址：必须是兼容 OpenAI 的 API",
+    "en": "the answer from {url} went past {limit}, the most ocrlay reads from a server, so ocrlay stopped reading it. Check the API address: it must be an OpenAI-compatible API"
+  },
+  "provider.err.body_deadline": {
+    "zh": "{url} 的回答在 {secs} 秒内没有结束（已收到 {size}），已停止等待。服务器或网络太慢，或者这个地址不是 API：请检查地址，或在设置（网络）里调大总超时",
+    "en": "the answer from {url} did not end within {secs} s ({size} had arrived), so ocrlay stopped waiting. The server or the network is very slow, or the address is not an API: check the address, or raise the overall time limit in settings (Network)"
   },
 
   "provider.hint.ark_endpoint": {

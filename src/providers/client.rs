@@ -4,6 +4,7 @@
 //! key and temperature), streams the answer over SSE, falls back to a plain JSON answer, retries what can be
 //! retried, and turns every failure into a [`ProviderError`] a user can act on.
 
+use super::body::{self, BodyError, Limits, MAX_ERROR_BODY_BYTES, MAX_EVENT_BYTES};
 use super::catalog::{Dialect, KeyFormat, PromptStyle, ProviderInfo, Region};
 use super::error::{classify_status, snippet, ErrorKind, Hint, ProviderError};
 use super::prompt::{self, ContextPair, GlossaryEntry, PromptParams, SakuraVersion};
@@ -51,9 +52,7 @@ impl Default for Timeouts {
     }
 }
 
-/// The most bytes one answer may take on the wire (streamed or not): far beyond any translation of a screen's
-/// text, and small enough that a server that never stops cannot fill the memory.
-pub const MAX_BODY_BYTES: usize = 8 << 20;
+pub use super::body::MAX_BODY_BYTES;
 
 /// The most characters of translation shown for one answer.
 pub const MAX_REPLY_CHARS: usize = 64_000;
@@ -290,22 +289,13 @@ fn system_proxy_for(url: &url::Url, proxy: &Proxy) -> Option<String> {
     })
 }
 
-/// What can go wrong while reading an answer's body.
-#[derive(Debug)]
-enum BodyError {
-    /// The connection.
-    Transport(reqwest::Error),
-    /// More than [`MAX_BODY_BYTES`].
-    TooLarge,
-}
-
-impl std::fmt::Display for BodyError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            BodyError::Transport(e) => e.fmt(f),
-            BodyError::TooLarge => write!(f, "the answer is larger than {MAX_BODY_BYTES} bytes"),
-        }
-    }
+/// What is being read from the server, for the words of an error that stops the reading.
+#[derive(Debug, Clone, Copy)]
+enum Reading<'a> {
+    /// A translation, with the text shown so far.
+    Translation(&'a str),
+    /// Another answer (the model list, the health probe) from this URL.
+    Answer(&'a Url),
 }
 
 /// Makes ring the process's TLS provider (reqwest is built without one, see Cargo.toml).
@@ -514,11 +504,23 @@ impl Endpoint {
         req: &TranslateRequest,
         on_update: &mut (dyn FnMut(Update<'_>) + Send),
     ) -> Result<Translation, ProviderError> {
+        let deadline = tokio::time::Instant::now() + self.timeouts.total;
+        self.translate_until(req, on_update, deadline).await
+    }
+
+    /// [`Endpoint::translate`], over by `deadline` (the overall limit, counted from the start of a call that
+    /// may have done more before).
+    async fn translate_until(
+        &self,
+        req: &TranslateRequest,
+        on_update: &mut (dyn FnMut(Update<'_>) + Send),
+        deadline: tokio::time::Instant,
+    ) -> Result<Translation, ProviderError> {
         // The text shown so far, kept for the error if the overall limit runs out.
         let mut shown = String::new();
         let limit = self.timeouts.total;
-        let outcome = tokio::time::timeout(limit, async {
-            self.translate_with_retries(req, &mut |u: Update<'_>| {
+        let outcome = tokio::time::timeout_at(deadline, async {
+            self.translate_with_retries(req, deadline, &mut |u: Update<'_>| {
                 shown.clear();
                 shown.push_str(u.text);
                 on_update(u)
@@ -545,6 +547,7 @@ impl Endpoint {
     async fn translate_with_retries(
         &self,
         req: &TranslateRequest,
+        deadline: tokio::time::Instant,
         on_update: &mut (dyn FnMut(Update<'_>) + Send),
     ) -> Result<Translation, ProviderError> {
         let started = Instant::now();
@@ -555,7 +558,7 @@ impl Endpoint {
                 shown_any = true;
                 on_update(u)
             };
-            let result = self.attempt(req, started, &mut wrapped).await;
+            let result = self.attempt(req, started, deadline, &mut wrapped).await;
             match result {
                 Ok(mut t) => {
                     t.attempts = attempt;
@@ -591,6 +594,7 @@ impl Endpoint {
         &self,
         req: &TranslateRequest,
         started: Instant,
+        deadline: tokio::time::Instant,
         on_update: &mut (dyn FnMut(Update<'_>) + Send),
     ) -> Result<Translation, ProviderError> {
         let body = self.request_body(req, req.stream);
@@ -613,8 +617,8 @@ impl Endpoint {
                 },
             )
             .json(&body);
-        let response = rb.send().await.map_err(|e| self.transport_error(&e, ""))?;
-        let response = self.check_status(response).await?;
+        let response = self.send(rb, deadline, Reading::Translation("")).await?;
+        let response = self.check_status(response, deadline).await?;
         let is_sse = response
             .headers()
             .get(reqwest::header::CONTENT_TYPE)
@@ -640,33 +644,35 @@ impl Endpoint {
             }
             Change::None => {}
         };
+        // Counted on the wire: an endless body, or one event that never ends, stops at its cap; a body still
+        // arriving at the deadline stops there.
+        let mut limits = self.limits(body::MAX_BODY_BYTES, deadline);
         if req.stream && is_sse {
-            // Counted on the wire: an endless body (or one event that never ends) stops at the cap.
-            let mut received = 0usize;
-            let body = response.bytes_stream().map(move |chunk| {
-                let chunk = chunk.map_err(BodyError::Transport)?;
-                received += chunk.len();
-                if received > MAX_BODY_BYTES {
-                    return Err(BodyError::TooLarge);
-                }
-                Ok(chunk)
-            });
-            let mut events = body.eventsource();
+            limits = limits.with_event_cap(MAX_EVENT_BYTES);
+        }
+        let mut chunks = body::chunks(response, limits);
+        // An event stream never starts with `<`: a web page sent as one (a portal, a relay's login page) is
+        // read as a plain body, which tells it apart.
+        let mut first = None;
+        if req.stream && is_sse {
+            first = chunks.next().await;
+        }
+        let markup = matches!(&first, Some(Ok(c)) if starts_with_markup(c.as_ref()));
+        let chunks = futures_util::stream::iter(first).chain(chunks);
+        if req.stream && is_sse && !markup {
+            let mut events = chunks.eventsource();
             let mut next_loop_check = 0usize;
             let mut done = false;
             let mut finished = false;
             while let Some(event) = events.next().await {
                 let event = match event {
                     Ok(ev) => ev,
-                    Err(eventsource_stream::EventStreamError::Transport(BodyError::Transport(
-                        e,
-                    ))) => {
-                        let partial = asm.text().to_string();
-                        return Err(self.transport_error(&e, &partial));
+                    Err(eventsource_stream::EventStreamError::Transport(e)) => {
+                        return Err(self.body_error(e, Reading::Translation(asm.text())));
                     }
-                    Err(eventsource_stream::EventStreamError::Transport(BodyError::TooLarge)) => {
-                        return Err(self.error(ErrorKind::TooLarge {
-                            partial: asm.text().to_string(),
+                    Err(eventsource_stream::EventStreamError::Utf8(_)) => {
+                        return Err(self.error(ErrorKind::NotText {
+                            url: self.url.to_string(),
                         }))
                     }
                     Err(e) => {
@@ -697,6 +703,7 @@ impl Endpoint {
                             if asm.text().len() > MAX_REPLY_CHARS * 4 {
                                 return Err(self.error(ErrorKind::TooLarge {
                                     partial: asm.text().to_string(),
+                                    limit: (MAX_REPLY_CHARS * 4) as u64,
                                 }));
                             }
                             // A model stuck repeating one short pattern: cut it (checked every 64 bytes).
@@ -736,22 +743,14 @@ impl Endpoint {
                 }));
             }
         } else {
-            // Not streamed, or a server that ignored `stream: true` and sent plain JSON. Read up to the cap.
-            let mut bytes = Vec::new();
-            let mut body = response.bytes_stream();
-            while let Some(chunk) = body.next().await {
-                let chunk = chunk.map_err(|e| self.transport_error(&e, ""))?;
-                if bytes.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Err(self.error(ErrorKind::TooLarge {
-                        partial: String::new(),
-                    }));
-                }
-                bytes.extend_from_slice(&chunk);
-            }
-            let text = String::from_utf8_lossy(&bytes).into_owned();
-            let value: Value = serde_json::from_str(&text).map_err(|_| {
+            // Not streamed, or a server that ignored `stream: true` and sent plain JSON (or a web page).
+            let bytes = body::collect(chunks)
+                .await
+                .map_err(|e| self.body_error(e, Reading::Translation("")))?;
+            let text = self.text_of(&bytes, &self.url)?;
+            let value: Value = serde_json::from_str(text).map_err(|_| {
                 self.error(ErrorKind::NotJson {
-                    snippet: snippet(&self.redact(&text), 120),
+                    snippet: snippet(&self.redact(text), 120),
                 })
             })?;
             if let Some(Chunk::Error(words)) = stream::parse_chunk(&value).into_iter().next() {
@@ -791,9 +790,96 @@ impl Endpoint {
         })
     }
 
+    /// Sends a request, giving up at `deadline`.
+    async fn send(
+        &self,
+        rb: reqwest::RequestBuilder,
+        deadline: tokio::time::Instant,
+        reading: Reading<'_>,
+    ) -> Result<reqwest::Response, ProviderError> {
+        match tokio::time::timeout_at(deadline, rb.send()).await {
+            Ok(Ok(response)) => Ok(response),
+            Ok(Err(e)) => Err(self.transport_error(&e, "")),
+            Err(_) => Err(self.body_error(
+                BodyError::Deadline {
+                    after: self.timeouts.total,
+                    received: 0,
+                },
+                reading,
+            )),
+        }
+    }
+
+    /// A body of at most `max_bytes`, read by `deadline`.
+    fn limits(&self, max_bytes: usize, deadline: tokio::time::Instant) -> Limits {
+        Limits::new(max_bytes, deadline, self.timeouts.total)
+    }
+
+    /// The error for a body whose reading stopped, in the words of what was being read.
+    fn body_error(&self, e: BodyError, reading: Reading<'_>) -> ProviderError {
+        let url = match reading {
+            Reading::Translation(_) => &self.url,
+            Reading::Answer(url) => url,
+        };
+        let kind = match (e, reading) {
+            (BodyError::Transport(e), Reading::Translation(partial)) => {
+                return self.transport_error(&e, partial)
+            }
+            (BodyError::Transport(e), Reading::Answer(_)) => return self.transport_error(&e, ""),
+            (BodyError::Announced { size, limit }, _) => ErrorKind::BodyTooLarge {
+                url: url.to_string(),
+                size: Some(size),
+                limit: limit as u64,
+            },
+            (
+                BodyError::TooLarge { limit } | BodyError::EventTooLarge { limit },
+                Reading::Translation(partial),
+            ) => ErrorKind::TooLarge {
+                partial: partial.to_string(),
+                limit: limit as u64,
+            },
+            (BodyError::TooLarge { limit } | BodyError::EventTooLarge { limit }, _) => {
+                ErrorKind::BodyTooLarge {
+                    url: url.to_string(),
+                    size: None,
+                    limit: limit as u64,
+                }
+            }
+            (BodyError::Deadline { after, .. }, Reading::Translation(partial)) => {
+                ErrorKind::Deadline {
+                    after,
+                    partial: partial.to_string(),
+                }
+            }
+            (BodyError::Deadline { after, received }, _) => ErrorKind::BodyDeadline {
+                url: url.to_string(),
+                after,
+                received: received as u64,
+            },
+        };
+        self.error(kind)
+    }
+
+    /// A whole body as text: a web page and bytes that are not UTF-8 are told as such.
+    fn text_of<'b>(&self, bytes: &'b [u8], url: &Url) -> Result<&'b str, ProviderError> {
+        if body::looks_like_html(bytes) {
+            return Err(self.error(ErrorKind::HtmlPage {
+                url: url.to_string(),
+                title: body::html_title(bytes).map(|t| self.redact(&t)),
+            }));
+        }
+        std::str::from_utf8(bytes).map_err(|_| {
+            self.error(ErrorKind::NotText {
+                url: url.to_string(),
+            })
+        })
+    }
+
+    /// The response when its status is a success; else the error its status and (the start of) its body say.
     async fn check_status(
         &self,
         response: reqwest::Response,
+        deadline: tokio::time::Instant,
     ) -> Result<reqwest::Response, ProviderError> {
         let status = response.status();
         if status.is_success() {
@@ -805,7 +891,15 @@ impl Endpoint {
             .and_then(|v| v.to_str().ok())
             .and_then(|s| s.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
-        let body = self.redact(&response.text().await.unwrap_or_default());
+        // Only the start of an error body is read (its words fit in a line), and only until the deadline.
+        let bytes = body::read_prefix(response, self.limits(MAX_ERROR_BODY_BYTES, deadline)).await;
+        // A web page (a proxy's or a server's error page) says what it is in its title, not in its markup.
+        let body = if body::looks_like_html(&bytes) {
+            body::html_title(&bytes).unwrap_or_default()
+        } else {
+            String::from_utf8_lossy(&bytes).into_owned()
+        };
+        let body = self.redact(&body);
         Err(self.error(classify_status(
             status.as_u16(),
             &body,
@@ -886,19 +980,18 @@ impl Endpoint {
     /// Lists the models the server offers (`GET …/models`), sorted.
     pub async fn list_models(&self) -> Result<Vec<String>, ProviderError> {
         let url = models_url(&self.url);
-        let response = self
-            .authorized(self.http.get(url.clone()))
-            .send()
+        let deadline = tokio::time::Instant::now() + self.timeouts.total;
+        let reading = Reading::Answer(&url);
+        let rb = self.authorized(self.http.get(url.clone()));
+        let response = self.send(rb, deadline, reading).await?;
+        let response = self.check_status(response, deadline).await?;
+        let bytes = body::read_all(response, self.limits(body::MAX_BODY_BYTES, deadline))
             .await
-            .map_err(|e| self.transport_error(&e, ""))?;
-        let response = self.check_status(response).await?;
-        let text = response
-            .text()
-            .await
-            .map_err(|e| self.transport_error(&e, ""))?;
-        let value: Value = serde_json::from_str(&text).map_err(|_| {
+            .map_err(|e| self.body_error(e, reading))?;
+        let text = self.text_of(&bytes, &url)?;
+        let value: Value = serde_json::from_str(text).map_err(|_| {
             self.error(ErrorKind::NotJson {
-                snippet: snippet(&self.redact(&text), 120),
+                snippet: snippet(&self.redact(text), 120),
             })
         })?;
         // OpenAI: {"data":[{"id":…}]}; ollama's native form: {"models":[{"name":…}]}.
@@ -924,15 +1017,16 @@ impl Endpoint {
     }
 
     /// Sends a tiny real request and reports how long it took, or the precise error. For llama.cpp servers
-    /// it first asks `/health`, which tells a loading model from a dead server.
+    /// it first asks `/health`, which tells a loading model from a dead server. The whole test, probe
+    /// included, ends within the overall time limit.
     pub async fn test(&self, from: Lang, to: Lang) -> Result<TestReport, ProviderError> {
+        let deadline = tokio::time::Instant::now() + self.timeouts.total;
         if self.info.dialect == Dialect::LlamaCpp {
+            let url = health_url(&self.url);
             let response = self
-                .http
-                .get(health_url(&self.url))
-                .send()
-                .await
-                .map_err(|e| self.transport_error(&e, ""))?;
+                .send(self.http.get(url.clone()), deadline, Reading::Answer(&url))
+                .await?;
+            // Only the status counts: the body is not read, and the connection closes with the response.
             if response.status().as_u16() == 503 {
                 return Err(self.error(ErrorKind::Loading));
             }
@@ -945,7 +1039,7 @@ impl Endpoint {
         };
         let mut req = TranslateRequest::new(sample, from, to);
         req.stream = true;
-        let t = self.translate(&req, &mut |_| {}).await?;
+        let t = self.translate_until(&req, &mut |_| {}, deadline).await?;
         Ok(TestReport {
             provider: self.info.name.to_string(),
             url: self.url.to_string(),
@@ -965,6 +1059,15 @@ fn model_base(model: &str) -> String {
         .next()
         .unwrap_or(model)
         .to_ascii_lowercase()
+}
+
+/// Whether a body starts (after a byte-order mark and whitespace) with `<`, as markup does and an event stream
+/// never does.
+fn starts_with_markup(bytes: &[u8]) -> bool {
+    let bytes = bytes
+        .strip_prefix(b"\xef\xbb\xbf".as_slice())
+        .unwrap_or(bytes);
+    bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<')
 }
 
 fn round3(x: f32) -> f64 {

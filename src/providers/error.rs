@@ -3,6 +3,7 @@
 //! The words are sentences of the string table (`ui/strings.js`, keys `provider.err.*` and `provider.hint.*`):
 //! [`ProviderError::text`] says an error in either language, and `Display` is its English.
 
+use super::body::size_text;
 use crate::text::Text;
 use std::fmt;
 use std::time::Duration;
@@ -37,7 +38,7 @@ impl ProviderError {
             ErrorKind::Truncated { partial, .. }
             | ErrorKind::Stream { partial, .. }
             | ErrorKind::Deadline { partial, .. }
-            | ErrorKind::TooLarge { partial }
+            | ErrorKind::TooLarge { partial, .. }
             | ErrorKind::Looping { partial } => Some(partial.as_str()).filter(|s| !s.is_empty()),
             _ => None,
         }
@@ -166,10 +167,42 @@ pub enum ErrorKind {
         /// What arrived before it.
         partial: String,
     },
-    /// The body is not JSON (an HTML page, a proxy's error page…).
+    /// The body is text but not JSON (a proxy's error page in plain text…).
     NotJson {
         /// The start of the body.
         snippet: String,
+    },
+    /// The body is a web page, not the API's answer: a wrong address (a relay's website instead of its API
+    /// address), a captive portal, a relay's login page.
+    HtmlPage {
+        /// The URL requested.
+        url: String,
+        /// The page's title, if it has one.
+        title: Option<String>,
+    },
+    /// The body is not UTF-8 text: binary data, or text in another encoding (GBK).
+    NotText {
+        /// The URL requested.
+        url: String,
+    },
+    /// An answer that is not a translation (a model list) is larger than the cap, so it was not read whole.
+    BodyTooLarge {
+        /// The URL requested.
+        url: String,
+        /// Its size in bytes, when the server announced it (then none of it was read).
+        size: Option<u64>,
+        /// The cap in bytes.
+        limit: u64,
+    },
+    /// An answer that is not a translation (a model list, the health probe) did not end within the overall
+    /// limit.
+    BodyDeadline {
+        /// The URL requested.
+        url: String,
+        /// The limit that ran out.
+        after: Duration,
+        /// Bytes received by then.
+        received: u64,
     },
     /// The key would cross the network unencrypted.
     InsecureKey {
@@ -195,6 +228,8 @@ pub enum ErrorKind {
     TooLarge {
         /// What arrived.
         partial: String,
+        /// The cap that was reached, in bytes (of the whole answer, of one streamed event, or of its text).
+        limit: u64,
     },
 }
 
@@ -350,6 +385,34 @@ impl ErrorKind {
             ErrorKind::NotJson { snippet } => {
                 Text::new("provider.err.not_json").with("snippet", snippet)
             }
+            ErrorKind::HtmlPage { url, title } => {
+                let t = Text::new("provider.err.html_page").with("url", url);
+                match title {
+                    Some(title) => t.with_text(
+                        "title",
+                        Text::new("provider.err.html_title").with("title", title),
+                    ),
+                    None => t.with("title", ""),
+                }
+            }
+            ErrorKind::NotText { url } => Text::new("provider.err.not_text").with("url", url),
+            ErrorKind::BodyTooLarge { url, size, limit } => match size {
+                Some(size) => Text::new("provider.err.body_too_large")
+                    .with("url", url)
+                    .with("size", size_text(*size))
+                    .with("limit", size_text(*limit)),
+                None => Text::new("provider.err.body_over_limit")
+                    .with("url", url)
+                    .with("limit", size_text(*limit)),
+            },
+            ErrorKind::BodyDeadline {
+                url,
+                after,
+                received,
+            } => Text::new("provider.err.body_deadline")
+                .with("url", url)
+                .with("secs", after.as_secs())
+                .with("size", size_text(*received)),
             ErrorKind::InsecureKey { host } => {
                 Text::new("provider.err.insecure_key").with("host", host)
             }
@@ -358,9 +421,9 @@ impl ErrorKind {
                 .with("secs", after.as_secs())
                 .with("chars", chars(partial)),
             ErrorKind::Looping { .. } => Text::new("provider.err.looping"),
-            ErrorKind::TooLarge { partial } => {
-                Text::new("provider.err.too_large").with("chars", chars(partial))
-            }
+            ErrorKind::TooLarge { partial, limit } => Text::new("provider.err.too_large")
+                .with("limit", size_text(*limit))
+                .with("chars", chars(partial)),
         }
     }
 
@@ -745,6 +808,33 @@ mod tests {
             },
             ErrorKind::TooLarge {
                 partial: "abc".into(),
+                limit: 8 << 20,
+            },
+            ErrorKind::HtmlPage {
+                url: "http://x/v1/models".into(),
+                title: Some("Wi-Fi Login".into()),
+            },
+            ErrorKind::HtmlPage {
+                url: "http://x/v1/models".into(),
+                title: None,
+            },
+            ErrorKind::NotText {
+                url: "http://x/v1/models".into(),
+            },
+            ErrorKind::BodyTooLarge {
+                url: "http://x/v1/models".into(),
+                size: Some(200_000_000),
+                limit: 8 << 20,
+            },
+            ErrorKind::BodyTooLarge {
+                url: "http://x/v1/models".into(),
+                size: None,
+                limit: 8 << 20,
+            },
+            ErrorKind::BodyDeadline {
+                url: "http://x/v1/models".into(),
+                after: d,
+                received: 3,
             },
         ];
         for hint in [

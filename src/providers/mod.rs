@@ -1,5 +1,6 @@
 //! Translation providers: the catalog, the one OpenAI-compatible client, prompts, URLs and proxies.
 
+pub mod body;
 pub mod catalog;
 pub mod client;
 pub mod error;
