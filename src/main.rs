@@ -39,9 +39,17 @@ enum Command {
 fn main() -> ExitCode {
     cli::console::attach();
     let cli = Cli::parse();
-    // The app tells what it is doing (start-up, timings) at info; commands stay quiet but for warnings.
+    // The app tells what it is doing (start-up, timings) at info; commands stay quiet but for warnings, less
+    // the settings file's, which they print themselves as sentences (`cli::load_settings`), not twice.
     let app = matches!(cli.command, None | Some(Command::Settings));
-    init_logging(if app { "warn,ocrlay=info" } else { "warn" }, app);
+    init_logging(
+        if app {
+            "warn,ocrlay=info"
+        } else {
+            "warn,ocrlay::config=error"
+        },
+        app,
+    );
     let result = match cli.command {
         None => cli::run_app(),
         Some(Command::Providers(args)) => cli::providers::list(args),
