@@ -729,12 +729,24 @@ window.ocrlayStrings = {
     "en": "The translation cannot be empty; press Esc to keep the old one."
   },
 
+  "file.not_regular": {"zh": "{path} 不是普通文件，而是{kind}：ocrlay 不读取它", "en": "{path} is not a regular file but {kind}: ocrlay does not read it"},
+  "file.kind_directory": {"zh": "一个文件夹", "en": "a folder"},
+  "file.kind_fifo": {"zh": "一个命名管道（FIFO）", "en": "a named pipe (FIFO)"},
+  "file.kind_device": {"zh": "一个设备", "en": "a device"},
+  "file.kind_socket": {"zh": "一个套接字", "en": "a socket"},
+  "file.kind_other": {"zh": "一个特殊文件", "en": "a special file"},
+  "file.too_large": {"zh": "{path} 有 {size}，超过了 ocrlay 对这类文件的上限 {limit}", "en": "{path} is {size}, more than the {limit} ocrlay reads of such a file"},
+  "file.too_large_stream": {"zh": "{path} 的内容超过了 ocrlay 的上限 {limit}", "en": "{path} holds more than the {limit} ocrlay reads"},
   "config.cannot_read": {"zh": "无法读取 {path}：{error}", "en": "Cannot read {path}: {error}"},
   "config.not_utf8": {"zh": "{path} 不是 UTF-8 文本", "en": "{path} is not UTF-8 text"},
   "config.not_toml": {"zh": "设置文件不是有效的 TOML：{reason}", "en": "The settings file is not valid TOML: {reason}"},
   "config.unreadable_file": {
     "zh": "{why}。你的文件保持原样，保存设置前会先把它移到一边（{path}.broken-…）",
     "en": "{why}. Your file is kept as it is and will be moved aside (to {path}.broken-…) before settings are saved"
+  },
+  "config.not_a_file": {
+    "zh": "{why}。改用默认设置；在 {path} 成为一个普通文件（或 OCRLAY_CONFIG 指向一个文件）之前，设置不会保存到那里",
+    "en": "{why}. The defaults are used, and settings are not saved there until {path} is a regular file (or OCRLAY_CONFIG names one)"
   },
   "config.moved_aside": {"zh": "无法读取的旧设置文件已移到 {path}", "en": "The unreadable old settings file was moved to {path}"},
   "config.not_section": {"zh": "应为一个表（section），但这里是 {kind}", "en": "Should be a section but is a {kind}"},
@@ -759,6 +771,7 @@ window.ocrlayStrings = {
   "config.profile_dup": {"zh": "已有名为“{name}”的配置档", "en": "There is already a profile called \"{name}\""},
   "err.profile_gone": {"zh": "配置档“{name}”已不存在", "en": "There is no profile called \"{name}\" any more"},
   "err.profile_file": {"zh": "这不是 ocrlay 配置档文件：{reason}", "en": "This is not an ocrlay profile file: {reason}"},
+  "err.profile_too_large": {"zh": "这个配置档文件有 {size}，超过了 ocrlay 可导入的上限 {limit}", "en": "This profile file is {size}, more than the {limit} ocrlay imports"},
   "err.export_failed": {"zh": "无法导出配置档：{reason}", "en": "Could not export the profile: {reason}"},
   "profile.created": {"zh": "已新建配置档“{name}”", "en": "Profile \"{name}\" created"},
   "profile.duplicated": {"zh": "已复制为“{name}”", "en": "Copied as \"{name}\""},
@@ -963,8 +976,12 @@ window.ocrlayStrings = {
   },
   "capture.err.monitor_gone": {"zh": "显示器 {id} 已不存在", "en": "monitor {id} is gone"},
   "capture.err.off_screen": {
-    "zh": "区域（{x}, {y}，{width}×{height}）不在任何显示器上",
-    "en": "the region Rect { x: {x}, y: {y}, width: {width}, height: {height} } is not on any monitor"
+    "zh": "区域 {region} 不在任何显示器上",
+    "en": "the region {region} is not on any monitor"
+  },
+  "capture.err.too_large": {
+    "zh": "区域 {region} 有 {size} 百万像素，超过了 ocrlay 单次截取的上限 {limit} 百万像素；请选一个小一些的区域",
+    "en": "the region {region} is {size} megapixels, more than the {limit} megapixels ocrlay captures at once; choose a smaller region"
   },
   "capture.err.window_gone": {
     "zh": "窗口 {id} 已不存在（已关闭或重启）；请在设置里重新选择",

@@ -78,6 +78,13 @@ impl Rect {
     }
 }
 
+/// `X,Y W×H`, as messages write a region: `-10,20 300×40`.
+impl std::fmt::Display for Rect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{},{} {}×{}", self.x, self.y, self.width, self.height)
+    }
+}
+
 /// A monitor as the capture layer sees it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MonitorInfo {
@@ -122,6 +129,9 @@ pub enum CaptureError {
     BoundWindowMissing(String),
     /// An ocrlay window covers the region and nothing under it can be read.
     Covered(Covered),
+    /// The region (a monitor, a window) has more pixels than a capture may
+    /// ([`crate::images::MAX_CAPTURE_PIXELS`]); nothing was read.
+    TooLarge(Rect),
 }
 
 /// Why nothing can be read under an ocrlay window that covers the region.
@@ -143,11 +153,14 @@ impl CaptureError {
                 "reason",
                 Text::new("capture.err.monitor_gone").with("id", id),
             ),
-            CaptureError::OffScreen(r) => Text::new("capture.err.off_screen")
-                .with("x", r.x)
-                .with("y", r.y)
-                .with("width", r.width)
-                .with("height", r.height),
+            CaptureError::OffScreen(r) => Text::new("capture.err.off_screen").with("region", r),
+            CaptureError::TooLarge(r) => Text::new("capture.err.too_large")
+                .with("region", r)
+                .with("size", format!("{:.1}", r.area() as f64 / 1e6))
+                .with(
+                    "limit",
+                    format!("{:.1}", crate::images::MAX_CAPTURE_PIXELS as f64 / 1e6),
+                ),
             CaptureError::WindowGone(id) => Text::new("capture.err.window_gone").with("id", id),
             CaptureError::BoundWindowMissing(title) => {
                 Text::new("capture.err.bound_window_missing").with("title", title)
@@ -181,6 +194,16 @@ fn backend(e: xcap::XCapError) -> CaptureError {
     CaptureError::Backend(e.to_string())
 }
 
+/// Refuses to capture `place` when it has more pixels than a capture may hold
+/// ([`crate::images::MAX_CAPTURE_PIXELS`]): checked before the pixels are read, since the capture library
+/// allocates them all at once. Larger captures than OCR reads are scaled down by the OCR engine.
+fn bounded(place: Rect) -> Result<(), CaptureError> {
+    if place.area() > crate::images::MAX_CAPTURE_PIXELS {
+        return Err(CaptureError::TooLarge(place));
+    }
+    Ok(())
+}
+
 /// All monitors.
 pub fn monitors() -> Result<Vec<MonitorInfo>, CaptureError> {
     dpi_aware();
@@ -211,6 +234,12 @@ pub fn capture_monitor(id: u32) -> Result<RgbaImage, CaptureError> {
         .into_iter()
         .find(|m| m.id().ok() == Some(id))
         .ok_or(CaptureError::MonitorGone(id))?;
+    bounded(Rect {
+        x: m.x().map_err(backend)?,
+        y: m.y().map_err(backend)?,
+        width: m.width().map_err(backend)?,
+        height: m.height().map_err(backend)?,
+    })?;
     m.capture_image().map_err(backend)
 }
 
@@ -267,6 +296,9 @@ pub fn capture_region(region: Rect) -> Result<RgbaImage, CaptureError> {
     #[cfg(target_os = "linux")]
     if x11::usable() {
         match x11::root_part(region) {
+            Err(e) if e.is::<CaptureError>() => {
+                return Err(*e.downcast::<CaptureError>().expect("checked above"))
+            }
             Ok(Some(img)) => {
                 tracing::debug!(?region, ms = started.elapsed().as_millis(), "capture");
                 return Ok(img);
@@ -283,6 +315,7 @@ pub fn capture_region(region: Rect) -> Result<RgbaImage, CaptureError> {
         .rect
         .intersect(&region)
         .ok_or(CaptureError::OffScreen(region))?;
+    bounded(clip)?;
     let img = all[i]
         .capture_region(
             (clip.x - m.rect.x) as u32,
@@ -536,6 +569,7 @@ pub fn capture_window(id: u32) -> Result<(RgbaImage, Rect), CaptureError> {
         width: w.width().map_err(backend)?,
         height: w.height().map_err(backend)?,
     };
+    bounded(rect)?;
     Ok((w.capture_image().map_err(backend)?, rect))
 }
 
@@ -663,6 +697,7 @@ mod x11 {
 
     /// GetImage of a rectangle of a drawable (24/32-bit TrueColor, what X servers run today).
     fn get_image(conn: &RustConnection, drawable: u32, r: Rect) -> Result<RgbaImage, Error> {
+        super::bounded(r)?;
         let reply = conn
             .get_image(
                 ImageFormat::Z_PIXMAP,
@@ -729,9 +764,9 @@ mod tests {
         let off = CaptureError::OffScreen(r);
         assert_eq!(
             off.to_string(),
-            format!("the region {r:?} is not on any monitor")
+            "the region -10,20 300×40 is not on any monitor"
         );
-        assert_eq!(off.message(true), "区域（-10, 20，300×40）不在任何显示器上");
+        assert_eq!(off.message(true), "区域 -10,20 300×40 不在任何显示器上");
         assert_eq!(
             CaptureError::MonitorGone(3).to_string(),
             "cannot capture the screen: monitor 3 is gone. On Linux ocrlay needs an X11 session (or XWayland \
@@ -746,12 +781,36 @@ mod tests {
             CaptureError::BoundWindowMissing("My Game".into()),
             CaptureError::Covered(Covered::NoCompositor),
             CaptureError::Covered(Covered::NothingUnder),
+            CaptureError::TooLarge(r),
         ] {
             for zh in [true, false] {
                 let s = e.message(zh);
                 assert!(!unfilled.is_match(&s), "{s}");
             }
         }
+    }
+
+    #[test]
+    fn a_capture_larger_than_the_bound_is_refused_before_reading_with_its_size() {
+        let desk = Rect {
+            x: 0,
+            y: 0,
+            width: 20000,
+            height: 20000,
+        };
+        assert!(matches!(bounded(desk), Err(CaptureError::TooLarge(r)) if r == desk));
+        assert_eq!(
+            CaptureError::TooLarge(desk).to_string(),
+            "the region 0,0 20000×20000 is 400.0 megapixels, more than the 64.0 megapixels ocrlay captures at \
+             once; choose a smaller region"
+        );
+        // An 8K screen is captured.
+        assert!(bounded(Rect {
+            width: 7680,
+            height: 4320,
+            ..desk
+        })
+        .is_ok());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use ocrlay::ocr::{load_engine, EngineKind, EngineParams, OcrOutput, RecognizeOpt
 /// Arguments of `ocrlay ocr`.
 #[derive(Debug, Args)]
 pub struct OcrArgs {
-    /// The image file to read (PNG, JPEG, BMP or WebP).
+    /// The image file to read (PNG, JPEG, BMP or WebP); `-` reads it from standard input.
     #[arg(required_unless_present = "region", conflicts_with = "region")]
     pub image: Option<PathBuf>,
     /// Read this part of the screen instead of a file: X,Y,WIDTH,HEIGHT in physical pixels of the desktop
@@ -24,8 +24,13 @@ pub struct OcrArgs {
     pub region: Option<Rect>,
     /// With --region: the coordinates are relative to this monitor (0 is the first; see the list in the error
     /// of a wrong number).
-    #[arg(long, value_name = "N", requires = "region")]
-    pub monitor: Option<usize>,
+    #[arg(
+        long,
+        value_name = "N",
+        requires = "region",
+        allow_negative_numbers = true
+    )]
+    pub monitor: Option<i64>,
     /// OCR engine: ppocr (Japanese, Chinese, English; default) or ocrs (Latin only).
     #[arg(long, default_value = "ppocr", value_parser = parse_engine)]
     pub engine: EngineKind,
@@ -112,27 +117,11 @@ fn parse_region(s: &str) -> Result<Rect, String> {
 }
 
 /// Captures `region` (relative to monitor `monitor` when given) from the screen.
-fn capture_screen(region: Rect, monitor: Option<usize>) -> anyhow::Result<image::RgbaImage> {
+fn capture_screen(region: Rect, monitor: Option<i64>) -> anyhow::Result<image::RgbaImage> {
     let region = match monitor {
         None => region,
         Some(n) => {
-            let monitors = capture::monitors().context("listing the monitors")?;
-            let m = monitors.get(n).with_context(|| {
-                let list: Vec<String> = monitors
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| {
-                        format!(
-                            "{i}: {} {}×{} at {},{}",
-                            m.name, m.rect.width, m.rect.height, m.rect.x, m.rect.y
-                        )
-                    })
-                    .collect();
-                format!(
-                    "there is no monitor {n}; the monitors are: {}",
-                    list.join("; ")
-                )
-            })?;
+            let m = find_monitor(n)?;
             Rect {
                 x: m.rect.x.saturating_add(region.x),
                 y: m.rect.y.saturating_add(region.y),
@@ -140,12 +129,36 @@ fn capture_screen(region: Rect, monitor: Option<usize>) -> anyhow::Result<image:
             }
         }
     };
-    capture::capture_region(region).with_context(|| {
-        format!(
-            "cannot capture the screen region {},{} {}×{}",
-            region.x, region.y, region.width, region.height
-        )
-    })
+    capture::capture_region(region)
+        .with_context(|| format!("cannot capture the screen region {region}"))
+}
+
+/// Monitor `n` of the list, or an error that lists the monitors there are.
+fn find_monitor(n: i64) -> anyhow::Result<capture::MonitorInfo> {
+    let monitors = match capture::monitors() {
+        Ok(m) => m,
+        Err(e) => {
+            anyhow::bail!("cannot use --monitor {n}: the monitors cannot be listed ({e})")
+        }
+    };
+    let found = usize::try_from(n).ok().and_then(|i| monitors.get(i));
+    if let Some(m) = found {
+        return Ok(m.clone());
+    }
+    let list: Vec<String> = monitors
+        .iter()
+        .enumerate()
+        .map(|(i, m)| {
+            format!("{i}: {} {} ", m.name, m.rect)
+                .trim_end()
+                .to_string()
+        })
+        .collect();
+    anyhow::bail!(
+        "there is no monitor {n}: give --monitor a number from 0 to {}; the monitors are: {}",
+        monitors.len().saturating_sub(1),
+        list.join("; ")
+    )
 }
 
 fn ms(d: Duration) -> u128 {
@@ -154,16 +167,22 @@ fn ms(d: Duration) -> u128 {
 
 /// Runs `ocrlay ocr`.
 pub fn run(args: OcrArgs) -> anyhow::Result<()> {
-    let (image, what) = match (&args.image, args.region) {
+    // The image, what it is in words, and how many pixels of the stored image make one of `image` (a large
+    // image is read scaled down: its boxes are given in the stored image's pixels).
+    let (image, what, (sx, sy)) = match (&args.image, args.region) {
         (_, Some(region)) => (
             capture_screen(region, args.monitor)?,
-            format!(
-                "the screen region {},{} {}×{}",
-                region.x, region.y, region.width, region.height
-            ),
+            format!("the screen region {region}"),
+            (1.0, 1.0),
         ),
-        (Some(path), None) => (read_image(path)?, path.display().to_string()),
-        (None, None) => anyhow::bail!("give an image file or --region X,Y,W,H"),
+        (Some(path), None) => {
+            let decoded = read_image(path)?;
+            let scale = decoded.scale_to_source();
+            (decoded.image, path.display().to_string(), scale)
+        }
+        (None, None) => {
+            anyhow::bail!("give an image file, - for standard input, or --region X,Y,W,H")
+        }
     };
 
     let mut params = match &args.models {
@@ -217,7 +236,8 @@ pub fn run(args: OcrArgs) -> anyhow::Result<()> {
         runs.push(out);
     }
     runs.sort_by_key(|o| o.timings.total());
-    let output = &runs[runs.len() / 2];
+    let output = runs.swap_remove(runs.len() / 2).scaled(sx, sy);
+    let output = &output;
 
     let mut stdout = std::io::stdout().lock();
     if args.json {
@@ -233,8 +253,8 @@ pub fn run(args: OcrArgs) -> anyhow::Result<()> {
         let json = serde_json::json!({
             "engine": args.engine,
             "detection_model": detection_model,
-            "width": image.width(),
-            "height": image.height(),
+            "width": (image.width() as f32 * sx).round() as u32,
+            "height": (image.height() as f32 * sy).round() as u32,
             "lines": output.lines,
         });
         writeln!(stdout, "{}", serde_json::to_string_pretty(&json)?)?;
@@ -257,14 +277,20 @@ pub fn run(args: OcrArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn read_image(path: &std::path::Path) -> anyhow::Result<image::RgbaImage> {
-    Ok(image::ImageReader::open(path)
-        .with_context(|| format!("cannot open image {}", path.display()))?
-        .with_guessed_format()
-        .with_context(|| format!("cannot read image {}", path.display()))?
-        .decode()
-        .with_context(|| format!("cannot decode image {}", path.display()))?
-        .into_rgba8())
+/// Reads the image file at `path`, or standard input for `-`: bounded in bytes and in pixels
+/// ([`ocrlay::images`]), scaled down when larger than OCR reads.
+fn read_image(path: &std::path::Path) -> anyhow::Result<ocrlay::images::Decoded> {
+    if path.as_os_str() == "-" {
+        return ocrlay::images::read_stream(std::io::stdin().lock())
+            .map_err(|e| match e {
+                ocrlay::images::ImageReadError::File(f) => {
+                    ocrlay::images::ImageReadError::File(f.for_path("standard input".as_ref()))
+                }
+                e => e,
+            })
+            .context("cannot read the image from standard input");
+    }
+    ocrlay::images::read_file(path).with_context(|| format!("cannot read image {}", path.display()))
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub use profiles::{
 };
 pub use sections::*;
 
+use crate::files::FileError;
 use crate::providers::{self, EndpointSpec, ProviderInfo};
 use crate::text::Text;
 use read::SectionReader;
@@ -70,7 +71,8 @@ pub enum FileState {
     Missing,
     /// Read (possibly with warnings).
     Read,
-    /// Present but unreadable (bad TOML, not UTF-8, no permission): defaults are used and the file is kept.
+    /// Present but unreadable (bad TOML, not UTF-8, no permission, too large, not a regular file): defaults are
+    /// used and the file is kept.
     Unreadable(Text),
 }
 
@@ -107,6 +109,15 @@ pub enum ConfigError {
         /// The file.
         path: PathBuf,
     },
+    /// The settings path is not a regular file (a named pipe, a device, a folder): nothing is saved there, and
+    /// nothing is moved.
+    #[error("cannot save settings to {}: {}", path.display(), kind.text())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What is there.
+        kind: crate::files::Kind,
+    },
     /// Serialising failed (a bug).
     #[error("cannot write settings as TOML: {0}")]
     Serialize(#[from] toml::ser::Error),
@@ -125,18 +136,15 @@ pub fn default_path() -> Result<PathBuf, ConfigError> {
 /// again at every save and says nothing.
 pub fn load(path: &Path) -> Loaded {
     let mut warnings = Vec::new();
-    let (settings, state) = match fs::read(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            (Settings::default(), FileState::Missing)
+    // A path that is not a regular file (a named pipe, a device, a folder) is not read, and not moved aside:
+    // it is not the user's settings and not ours to move.
+    let mut not_a_file = false;
+    let (settings, state) = match crate::files::read(path, crate::files::SETTINGS_MAX_BYTES) {
+        Err(FileError::NotFound { .. }) => (Settings::default(), FileState::Missing),
+        Err(e) => {
+            not_a_file = matches!(e, FileError::NotRegular { .. });
+            (Settings::default(), FileState::Unreadable(e.text()))
         }
-        Err(e) => (
-            Settings::default(),
-            FileState::Unreadable(
-                Text::new("config.cannot_read")
-                    .with("path", path.display())
-                    .with("error", e),
-            ),
-        ),
         Ok(bytes) => match String::from_utf8(bytes) {
             Err(_) => (
                 Settings::default(),
@@ -152,11 +160,16 @@ pub fn load(path: &Path) -> Loaded {
         },
     };
     if let FileState::Unreadable(why) = &state {
+        let key = if not_a_file {
+            "config.not_a_file"
+        } else {
+            "config.unreadable_file"
+        };
         warnings.insert(
             0,
             ConfigWarning::defaults(
                 "",
-                Text::new("config.unreadable_file")
+                Text::new(key)
                     .with_text("why", why.clone())
                     .with("path", path.display()),
             ),
@@ -195,8 +208,13 @@ pub fn save(settings: &Settings, path: &Path) -> Result<Saved, ConfigError> {
 
 /// Changes the settings file where it stands: reads the file as it is now, applies `change`, writes it back —
 /// all under the file's save lock, so a save of another ocrlay process in between is never lost (its changes
-/// are in what `change` is applied to). Not for an unreadable file (that one is left as it is: `Ok(false)`).
+/// are in what `change` is applied to). Not for an unreadable file, nor a path that is not a file (those are
+/// left as they are: `Ok(false)`).
 pub fn update(path: &Path, change: impl FnOnce(&mut Settings)) -> Result<bool, ConfigError> {
+    // A path that is not a file is not read, so it is left as it is like an unreadable file.
+    if crate::files::not_regular(path).is_some() {
+        return Ok(false);
+    }
     let _held = SaveLock::take(path)?;
     let mut on_disk = load(path);
     if matches!(on_disk.state, FileState::Unreadable(_)) {
@@ -218,6 +236,13 @@ struct SaveLock {
 
 impl SaveLock {
     fn take(path: &Path) -> Result<SaveLock, ConfigError> {
+        // Checked before anything is created beside the path (`/dev/zero.toml.lock`) or renamed over it.
+        if let Some(kind) = crate::files::not_regular(path) {
+            return Err(ConfigError::NotAFile {
+                path: path.to_path_buf(),
+                kind,
+            });
+        }
         let werr = |source| ConfigError::Write {
             path: path.to_path_buf(),
             source,
@@ -253,9 +278,16 @@ fn save_unlocked(settings: &Settings, path: &Path) -> Result<Saved, ConfigError>
         });
     }
     let mut saved = Saved::default();
-    if let Ok(bytes) = fs::read(path) {
-        let readable = String::from_utf8(bytes)
-            .ok()
+    let before = match crate::files::read(path, crate::files::SETTINGS_MAX_BYTES) {
+        Ok(bytes) => Some(Some(bytes)),
+        // Too large to be read: unreadable, so moved aside like a file that is not TOML.
+        Err(FileError::TooLarge { .. }) => Some(None),
+        Err(_) => None,
+    };
+    if let Some(bytes) = before {
+        let readable = bytes
+            .as_ref()
+            .and_then(|b| std::str::from_utf8(b).ok())
             .is_some_and(|t| t.parse::<toml::Table>().is_ok());
         if !readable {
             let stamp = std::time::SystemTime::now()
@@ -272,10 +304,10 @@ fn save_unlocked(settings: &Settings, path: &Path) -> Result<Saved, ConfigError>
                 aside.display()
             );
             saved.moved_aside = Some(aside);
-        } else {
+        } else if let Some(bytes) = bytes {
             // Keep the previous version: fields ocrlay did not understand are not written back.
             let bak = path.with_extension("toml.bak");
-            write_private(&bak, &fs::read(path).unwrap_or_default()).map_err(werr)?;
+            write_private(&bak, &bytes).map_err(werr)?;
         }
     }
     // A temporary file of this save alone (two processes saving at once never write the same one).

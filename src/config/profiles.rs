@@ -445,6 +445,13 @@ impl Settings {
                 name
             }
             ProfileOp::Import { toml } => {
+                // Checked before parsing: parsed TOML costs some 30 times its size in memory.
+                let (size, limit) = (toml.len() as u64, crate::files::PROFILE_MAX_BYTES);
+                if size > limit {
+                    return Err(Text::new("err.profile_too_large")
+                        .with("size", crate::files::size_in_words(size))
+                        .with("limit", crate::files::size_in_words(limit)));
+                }
                 let table: toml::Table = toml.parse().map_err(|e: toml::de::Error| {
                     Text::new("err.profile_file").with("reason", e.message())
                 })?;

@@ -176,6 +176,77 @@ fn saving_over_a_good_file_keeps_a_backup() {
 }
 
 #[test]
+fn a_settings_file_over_the_cap_is_not_parsed_and_is_moved_aside_on_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    // A glossary of valid TOML, past the cap: refused from its size, before any parsing.
+    let mut big = String::from("[translation]\nglossary = [\n");
+    while (big.len() as u64) <= crate::files::SETTINGS_MAX_BYTES {
+        big.push_str("  { src = \"アドル\", dst = \"亚特鲁\", note = \"主人公\" },\n");
+    }
+    big.push_str("]\n");
+    std::fs::write(&path, &big).unwrap();
+    let loaded = load(&path);
+    let FileState::Unreadable(why) = &loaded.state else {
+        panic!("{:?}", loaded.state)
+    };
+    assert_eq!(why.key, "file.too_large");
+    assert_eq!(loaded.warnings[0].message.key, "config.unreadable_file");
+    assert_eq!(loaded.settings, Settings::default());
+    let saved = save(&loaded.settings, &path).unwrap();
+    let aside = saved.moved_aside.expect("moved aside");
+    assert_eq!(std::fs::read_to_string(aside).unwrap(), big);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_or_a_device_as_the_settings_file_is_neither_read_nor_saved_over() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("config.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for path in [fifo.as_path(), Path::new("/dev/zero")] {
+        // No writer opens the pipe: a load that opened it would wait for ever.
+        let loaded = load(path);
+        let FileState::Unreadable(why) = &loaded.state else {
+            panic!("{:?}", loaded.state)
+        };
+        assert_eq!(why.key, "file.not_regular");
+        assert_eq!(loaded.warnings[0].message.key, "config.not_a_file");
+        assert!(matches!(
+            save(&loaded.settings, path),
+            Err(ConfigError::NotAFile { .. })
+        ));
+        assert!(!update(path, |s| s.translation.context_lines = 2).unwrap());
+    }
+    // Nothing was moved or made beside them.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["config.toml"]);
+    assert!(crate::files::not_regular(&fifo).is_some());
+    assert!(!Path::new("/dev/zero.toml.lock").exists());
+}
+
+#[test]
+fn a_profile_file_over_the_cap_is_refused_with_its_size() {
+    let mut toml = String::from("name = \"Big\"\nglossary = [\n");
+    while (toml.len() as u64) <= crate::files::PROFILE_MAX_BYTES {
+        toml.push_str("  { src = \"アドル\", dst = \"亚特鲁\" },\n");
+    }
+    toml.push_str("]\n");
+    let e = Settings::default()
+        .change_profiles(ProfileOp::Import { toml })
+        .unwrap_err();
+    assert_eq!(e.key, "err.profile_too_large");
+    assert!(e.render("en").contains("4.0 MB"), "{}", e.render("en"));
+}
+
+#[test]
 fn not_utf8_is_unreadable() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("config.toml");

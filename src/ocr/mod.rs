@@ -265,6 +265,24 @@ pub struct OcrOutput {
 }
 
 impl OcrOutput {
+    /// The same lines in the coordinates of an image `sx` times as wide and `sy` times as high (the image that
+    /// was scaled down before it was read).
+    pub fn scaled(mut self, sx: f32, sy: f32) -> OcrOutput {
+        for line in &mut self.lines {
+            for p in &mut line.quad {
+                p.x *= sx;
+                p.y *= sy;
+            }
+            line.rect = Rect {
+                x: line.rect.x * sx,
+                y: line.rect.y * sy,
+                width: line.rect.width * sx,
+                height: line.rect.height * sy,
+            };
+        }
+        self
+    }
+
     /// All lines joined with newlines.
     pub fn text(&self) -> String {
         self.lines
@@ -289,21 +307,48 @@ pub trait OcrEngine: Send {
 }
 
 /// Builds an engine, loading and verifying its model files. The first call also bounds the process's malloc
-/// arenas ([`heap::bound`]).
+/// arenas ([`heap::bound`]). The engine reads images larger than [`crate::images::MAX_OCR_PIXELS`] (a capture
+/// of a very large screen) scaled down to it, and gives their lines in the image's own pixels.
 pub fn load_engine(
     kind: EngineKind,
     params: &EngineParams,
 ) -> Result<Box<dyn OcrEngine>, OcrError> {
     heap::bound();
-    match kind {
-        EngineKind::PpOcr => Ok(Box::new(ppocr::PpOcrEngine::load(
-            &params.locations,
-            &params.ppocr,
-        )?)),
-        EngineKind::Ocrs => Ok(Box::new(ocrs_engine::OcrsEngine::load(
+    let engine: Box<dyn OcrEngine> = match kind {
+        EngineKind::PpOcr => Box::new(ppocr::PpOcrEngine::load(&params.locations, &params.ppocr)?),
+        EngineKind::Ocrs => Box::new(ocrs_engine::OcrsEngine::load(
             &params.locations,
             &params.ocrs,
-        )?)),
+        )?),
+    };
+    Ok(Box::new(Bounded(engine)))
+}
+
+/// An engine that reads images over [`crate::images::MAX_OCR_PIXELS`] scaled down: every image OCR reads, from
+/// a file, a capture or the region selector, passes here.
+pub struct Bounded(pub Box<dyn OcrEngine>);
+
+impl OcrEngine for Bounded {
+    fn recognize(
+        &mut self,
+        image: &image::RgbaImage,
+        opts: &RecognizeOptions,
+    ) -> Result<OcrOutput, OcrError> {
+        let Some(small) = crate::images::fit_for_ocr(image) else {
+            return self.0.recognize(image, opts);
+        };
+        tracing::debug!(
+            from = ?image.dimensions(),
+            to = ?small.dimensions(),
+            "image scaled down for OCR"
+        );
+        let sx = image.width() as f32 / small.width() as f32;
+        let sy = image.height() as f32 / small.height() as f32;
+        Ok(self.0.recognize(&small, opts)?.scaled(sx, sy))
+    }
+
+    fn kind(&self) -> EngineKind {
+        self.0.kind()
     }
 }
 
@@ -326,6 +371,69 @@ mod tests {
         assert_eq!(back.engine, EngineKind::Ocrs);
         assert_eq!("PPOCR".parse::<EngineKind>().unwrap(), EngineKind::PpOcr);
         assert!("tesseract".parse::<EngineKind>().is_err());
+    }
+
+    /// Says the size of the image it was given, with one line over all of it.
+    struct Measures(std::sync::Arc<std::sync::Mutex<Vec<(u32, u32)>>>);
+    impl OcrEngine for Measures {
+        fn recognize(
+            &mut self,
+            image: &image::RgbaImage,
+            _: &RecognizeOptions,
+        ) -> Result<OcrOutput, OcrError> {
+            self.0.lock().unwrap().push(image.dimensions());
+            let (w, h) = (image.width() as f32, image.height() as f32);
+            let quad = [
+                Point { x: 0.0, y: 0.0 },
+                Point { x: w, y: 0.0 },
+                Point { x: w, y: h },
+                Point { x: 0.0, y: h },
+            ];
+            Ok(OcrOutput {
+                lines: vec![OcrLine {
+                    text: "x".into(),
+                    rect: Rect::bounding(&quad),
+                    quad,
+                    confidence: None,
+                }],
+                timings: StageTimings::default(),
+            })
+        }
+        fn kind(&self) -> EngineKind {
+            EngineKind::PpOcr
+        }
+    }
+
+    #[test]
+    fn a_capture_larger_than_ocr_reads_is_read_scaled_down_in_its_own_coordinates() {
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let mut engine = Bounded(Box::new(Measures(seen.clone())));
+        let opts = RecognizeOptions::default();
+        let small = engine
+            .recognize(&image::RgbaImage::new(640, 120), &opts)
+            .unwrap();
+        assert_eq!(small.lines[0].rect.width, 640.0);
+        // 6000×4000 = 24 megapixels, a desktop of three large screens.
+        let big = engine
+            .recognize(&image::RgbaImage::new(6000, 4000), &opts)
+            .unwrap();
+        let (w, h) = seen.lock().unwrap()[1];
+        assert!(
+            u64::from(w) * u64::from(h) <= crate::images::MAX_OCR_PIXELS,
+            "{w}×{h}"
+        );
+        let r = big.lines[0].rect;
+        assert!(
+            (r.width - 6000.0).abs() < 1.0 && (r.height - 4000.0).abs() < 1.0,
+            "{r:?}"
+        );
+        assert_eq!(
+            big.lines[0].quad[2],
+            Point {
+                x: r.width,
+                y: r.height
+            }
+        );
     }
 
     #[test]

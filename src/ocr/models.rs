@@ -173,9 +173,12 @@ pub fn read_verified(
     file: &KnownFile,
 ) -> Result<(PathBuf, Vec<u8>), OcrError> {
     let path = locations.find(file.name, PPOCR_HINT)?;
-    let bytes = std::fs::read(&path).map_err(|source| OcrError::ModelRead {
+    // Bounded: a file in a folder the user names may be anything (a named pipe, a device, a huge file). Up to
+    // twice its known size it is read and its hash tells it is not the file (a different version, say).
+    let limit = file.size.saturating_mul(2);
+    let bytes = crate::files::read(&path, limit).map_err(|e| OcrError::ModelRead {
         path: path.clone(),
-        source,
+        source: std::io::Error::other(e),
     })?;
     let actual = sha256_hex(&bytes);
     if actual != file.sha256 {

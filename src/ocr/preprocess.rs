@@ -70,7 +70,26 @@ pub fn flatten_alpha(image: &RgbaImage) -> RgbImage {
     })
 }
 
-/// The scale the detector input gets for an image of `w`×`h`.
+/// How much larger than [`DetectionInputParams::max_pixels`] the detector's tensor may be: its border and its
+/// padding to multiples of 32. An image of a usual shape at `max_pixels` needs under 7 % more (2560×1440:
+/// 2.7 %); a long thin strip (1×30000 pixels) would need many times more, and is scaled down further instead.
+/// The detector's memory grows with its tensor (about 160 bytes a pixel: 400 MB for a 1920×1080 screen).
+pub const PADDING_ALLOWANCE: f64 = 1.1;
+
+/// The side of the detector's tensor for an image side of `side` pixels at `scale`: scaled, bordered, padded.
+fn tensor_side(side: u32, scale: f32, border: u32) -> u64 {
+    let scaled = ((side as f32 * scale).round() as u64).max(1);
+    (scaled + 2 * u64::from(border)).div_ceil(32) * 32
+}
+
+/// The pixels of the detector's tensor for an image of `w`×`h` at `scale` (see [`prepare_detection`]).
+pub fn tensor_pixels(w: u32, h: u32, scale: f32, border: u32) -> u64 {
+    tensor_side(w, scale, border) * tensor_side(h, scale, border)
+}
+
+/// The scale the detector input gets for an image of `w`×`h`: the scaled image holds at most
+/// [`DetectionInputParams::max_pixels`], and the tensor (border and padding included) at most
+/// [`PADDING_ALLOWANCE`] times that, whatever the image's shape.
 pub fn detection_scale(w: u32, h: u32, params: &DetectionInputParams) -> f32 {
     let mut scale = params.scale.max(0.05);
     let short = w.min(h).max(1) as f32;
@@ -80,6 +99,21 @@ pub fn detection_scale(w: u32, h: u32, params: &DetectionInputParams) -> f32 {
     let pixels = w as f64 * h as f64 * (scale as f64).powi(2);
     if pixels > params.max_pixels as f64 {
         scale *= (params.max_pixels as f64 / pixels).sqrt() as f32;
+    }
+    let bound = (params.max_pixels as f64 * PADDING_ALLOWANCE) as u64;
+    if tensor_pixels(w, h, scale, params.border) > bound {
+        // The tensor only grows with the scale: the largest scale whose tensor fits, by bisection (a side of
+        // one pixel is the least, at any scale).
+        let (mut lo, mut hi) = (0.0f32, scale);
+        for _ in 0..48 {
+            let mid = (lo + hi) / 2.0;
+            if tensor_pixels(w, h, mid, params.border) <= bound {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        scale = lo.max(f32::MIN_POSITIVE);
     }
     scale
 }
@@ -220,6 +254,48 @@ mod tests {
         assert!((8000.0 * s) * (4000.0 * s) <= p.max_pixels as f32 * 1.01);
         assert_eq!(detection_scale(1, 1, &p), 64.0);
         assert_eq!(detection_scale(1280, 240, &p), 1.0);
+    }
+
+    #[test]
+    fn the_tensor_with_its_padding_is_bounded_at_any_shape() {
+        let p = DetectionInputParams::default();
+        let bound = (p.max_pixels as f64 * PADDING_ALLOWANCE) as u64;
+        // A 1×30000 strip: raised to the 64 px short side and padded to 32 columns, it needed 8.6 million.
+        for (w, h) in [
+            (1, 30000),
+            (30000, 1),
+            (3, 16_000_000),
+            (20000, 20000),
+            (4000, 4000),
+        ] {
+            let s = detection_scale(w, h, &p);
+            assert!(s > 0.0, "{w}×{h}");
+            assert!(tensor_pixels(w, h, s, p.border) <= bound, "{w}×{h} at {s}");
+        }
+        // Screens of usual shapes are read as before: the padding alone never shrinks them.
+        for (w, h) in [
+            (1920, 1080),
+            (2560, 1440),
+            (3840, 2160),
+            (5120, 2160),
+            (3440, 1440),
+            (1280, 240),
+            (800, 600),
+            (1080, 1920),
+            (6000, 500),
+        ] {
+            let s = detection_scale(w, h, &p);
+            let pixels = w as f64 * h as f64 * (s as f64).powi(2);
+            assert!(
+                s == 1.0 || pixels > p.max_pixels as f64 * 0.99,
+                "{w}×{h} at {s}"
+            );
+        }
+        // The tensor prepare_detection builds is the one counted.
+        let strip = RgbImage::from_pixel(1, 30000, Rgb([255, 255, 255]));
+        let input = prepare_detection(&strip, &p);
+        let [_, _, th, tw] = input.tensor.shape();
+        assert!((th * tw) as u64 <= bound, "{th}×{tw}");
     }
 
     #[test]
