@@ -51,11 +51,12 @@ pub struct HistoryQuery {
     pub search: Option<String>,
     /// Only lines from this region or window title (exact).
     pub region: Option<String>,
-    /// Only lines older than this id: the next page after a page ending in this id.
+    /// Only lines listed after the line with this id (older, or as old with a smaller id): the next page
+    /// after a page ending in this line.
     pub before_id: Option<i64>,
     /// At most this many lines; `None` for all.
     pub limit: Option<usize>,
-    /// Skip this many lines first (newest first).
+    /// Skip this many lines first (newest first, by time).
     pub offset: usize,
 }
 
@@ -94,8 +95,17 @@ fn history_row(r: &Row<'_>) -> rusqlite::Result<HistoryEntry> {
     })
 }
 
-/// The WHERE clause (possibly empty) and its arguments for `q`; paging (`before_id`) only when asked.
-fn history_filter(q: &HistoryQuery, paging: bool) -> (String, Vec<Value>) {
+/// Where the next page starts: the line the last page ended with, by its time and id (the order of the list).
+#[derive(Debug, Clone, Copy)]
+enum Cursor {
+    /// Lines listed after this one: older, or as old with a smaller id.
+    After { time_ms: i64, id: i64 },
+    /// The line is gone (deleted meanwhile): lines with a smaller id, the best guess left.
+    BeforeId(i64),
+}
+
+/// The WHERE clause (possibly empty) and its arguments for `q`; paging (from `cursor`) only when given.
+fn history_filter(q: &HistoryQuery, cursor: Option<Cursor>) -> (String, Vec<Value>) {
     let mut clauses = Vec::new();
     let mut args = Vec::new();
     if let Some(search) = q.search.as_deref().filter(|s| !s.is_empty()) {
@@ -108,9 +118,20 @@ fn history_filter(q: &HistoryQuery, paging: bool) -> (String, Vec<Value>) {
         clauses.push("region = ?");
         args.push(Value::Text(region.clone()));
     }
-    if let (true, Some(before)) = (paging, q.before_id) {
-        clauses.push("id < ?");
-        args.push(Value::Integer(before));
+    match cursor {
+        Some(Cursor::After { time_ms, id }) => {
+            clauses.push("(time_ms < ? OR (time_ms = ? AND id < ?))");
+            args.extend([
+                Value::Integer(time_ms),
+                Value::Integer(time_ms),
+                Value::Integer(id),
+            ]);
+        }
+        Some(Cursor::BeforeId(id)) => {
+            clauses.push("id < ?");
+            args.push(Value::Integer(id));
+        }
+        None => {}
     }
     let sql = if clauses.is_empty() {
         String::new()
@@ -209,7 +230,7 @@ impl Store {
             .map_err(self.db_error(Action::RecordLine))
     }
 
-    /// History lines matching `query`, newest first.
+    /// History lines matching `query`, newest first (by time, then id).
     pub fn list(&self, query: &HistoryQuery) -> Result<Vec<HistoryEntry>, MemoryError> {
         let mut out = Vec::new();
         self.for_each(query, false, |e| {
@@ -237,7 +258,7 @@ impl Store {
 
     /// How many history lines match `query`'s search and region (its paging fields are ignored).
     pub fn count(&self, query: &HistoryQuery) -> Result<u64, MemoryError> {
-        let (filter, args) = history_filter(query, false);
+        let (filter, args) = history_filter(query, None);
         self.conn
             .query_row(
                 &format!("SELECT COUNT(*) FROM history{filter}"),
@@ -316,7 +337,24 @@ impl Store {
         oldest_first: bool,
         mut f: impl FnMut(HistoryEntry) -> io::Result<()>,
     ) -> Result<(), EachError> {
-        let (filter, mut args) = history_filter(query, true);
+        // The list is in time order, newest first: a line answered again from the memory is brought up to
+        // now (`record_again`), so ids alone are not in time order. Ties of the same millisecond go by id.
+        let cursor = match query.before_id {
+            Some(id) => Some(
+                self.conn
+                    .query_row("SELECT time_ms FROM history WHERE id = ?1", [id], |r| {
+                        r.get(0)
+                    })
+                    .optional()
+                    .map_err(EachError::Db)?
+                    .map_or(Cursor::BeforeId(id), |time_ms| Cursor::After {
+                        time_ms,
+                        id,
+                    }),
+            ),
+            None => None,
+        };
+        let (filter, mut args) = history_filter(query, cursor);
         let limit = query
             .limit
             .map_or(-1, |l| i64::try_from(l).unwrap_or(i64::MAX));
@@ -325,10 +363,10 @@ impl Store {
             i64::try_from(query.offset).unwrap_or(i64::MAX),
         ));
         let mut sql = format!(
-            "SELECT {HISTORY_COLUMNS} FROM history{filter} ORDER BY id DESC LIMIT ? OFFSET ?"
+            "SELECT {HISTORY_COLUMNS} FROM history{filter} ORDER BY time_ms DESC, id DESC LIMIT ? OFFSET ?"
         );
         if oldest_first {
-            sql = format!("SELECT * FROM ({sql}) ORDER BY id ASC");
+            sql = format!("SELECT * FROM ({sql}) ORDER BY time_ms ASC, id ASC");
         }
         let mut stmt = self.conn.prepare(&sql).map_err(EachError::Db)?;
         let mut rows = stmt.query(params_from_iter(args)).map_err(EachError::Db)?;

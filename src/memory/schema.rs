@@ -243,9 +243,11 @@ impl Store {
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .map_err(fail)?;
-        // Finding the row a line already has (a memory hit seen again) must not scan the whole history.
+        // Finding the row a line already has (a memory hit seen again) must not scan the whole history, nor
+        // listing it newest first (by time: a line seen again is brought up to now).
         conn.execute_batch(
-            "CREATE INDEX IF NOT EXISTS history_source ON history (source, provider);",
+            "CREATE INDEX IF NOT EXISTS history_source ON history (source, provider);
+             CREATE INDEX IF NOT EXISTS history_time ON history (time_ms, id);",
         )
         .map_err(fail)?;
         let mut store = Store {

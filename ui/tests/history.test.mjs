@@ -424,3 +424,45 @@ test("a line's recognised text can be corrected: Enter sends the correction with
   assert.deepEqual(p.errors, []);
   await page.close();
 });
+
+// ---------------------------------------------------------------- issue 24 (settingsux): wrapping and order
+
+/** The words of an element's text that the layout split over two lines. */
+const brokenWords = (locator) => locator.evaluate((e) => {
+  const node = e.firstChild;
+  const out = [];
+  const re = /[A-Za-z0-9'’-]+/g;
+  let m;
+  while ((m = re.exec(node.textContent))) {
+    const r = document.createRange();
+    r.setStart(node, m.index);
+    r.setEnd(node, m.index + m[0].length);
+    const tops = new Set(Array.from(r.getClientRects()).filter((b) => b.width > 0).map((b) => Math.round(b.top)));
+    if (tops.size > 1) out.push(m[0]);
+  }
+  return out;
+});
+
+test('the source column wraps Latin text between words, CJK anywhere', async () => {
+  const english = 'Beware: extraordinarily dangerous creatures ahead. Press Confirmation to continue, or Cancel.';
+  const p = await historyPage({
+    lang: 'en',
+    lines: [
+      line(0, { source: english, translation: '按确认键继续，或按取消返回上一个菜单。', from: 'ja' }),
+      line(1, { source: 'アリスとボブはまだ城の地下室で宝物を探しているところだ。', from: 'ja' }),
+    ],
+    opts: { width: 560, height: 480 },
+  });
+  const { page } = p;
+  const src = rowOf(page, 1000).locator('.src .text');
+  const lines = await src.evaluate((e) => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)));
+  assert.ok(lines >= 3, `the sample should wrap (${lines} lines)`);
+  assert.deepEqual(await brokenWords(src), []);
+  // Japanese still fills its lines (no overflow, no gaps at the right).
+  const jp = rowOf(page, 999).locator('.src .text');
+  const fits = await jp.evaluate((e) => e.scrollWidth <= e.clientWidth);
+  assert.ok(fits);
+  await p.shot('history-wrap-en.png');
+  assert.deepEqual(p.errors, []);
+  await page.close();
+});

@@ -827,6 +827,65 @@ mod tests {
         assert_eq!((page.len(), more), (10, false));
     }
 
+    /// Issue 24: a line answered again from the memory is brought up to now; the list stays in time order,
+    /// page after page, and so does an export.
+    #[test]
+    fn lines_seen_again_are_listed_in_time_order() {
+        let mut s = store();
+        let at = |hms: i64| 1_700_000_000_000 + hms * 1000;
+        // Recorded in this order (ids 1..=4); the first comes back from the memory later.
+        let old = record(&mut s, at(100), "Ys", "again", "再次");
+        record(&mut s, at(167), "Ys", "b", "b");
+        record(&mut s, at(243), "Ys", "c", "c");
+        record(&mut s, at(245), "Ys", "d", "d");
+        s.record_again(&NewHistoryEntry {
+            time_ms: at(216),
+            region: "Ys".into(),
+            key: key("again"),
+            translation: "再次".into(),
+        })
+        .unwrap();
+        let (_, _, _, all) = entries(handle(&mut s, q("", None, None, 10), &no_dir()));
+        let times: Vec<i64> = all.iter().map(|l| l.time_ms).collect();
+        assert_eq!(times, vec![at(245), at(243), at(216), at(167)], "{all:?}");
+        assert_eq!(all[2].id, old);
+        // Paging follows the same order: the page after the line seen again holds what is older than it.
+        let (_, more, _, first) = entries(handle(&mut s, q("", None, None, 3), &no_dir()));
+        assert!(more);
+        let last = first.last().unwrap().id;
+        assert_eq!(last, old);
+        let (_, more, _, next) = entries(handle(&mut s, q("", None, Some(last), 3), &no_dir()));
+        assert_eq!((ids(&next), more), (vec![2], false));
+        // A page after a line deleted meanwhile still comes (by id, the best guess left).
+        let c = first[1].id;
+        s.delete(c).unwrap();
+        let (_, _, _, after_gone) = entries(handle(&mut s, q("", None, Some(c), 3), &no_dir()));
+        assert_eq!(ids(&after_gone), vec![old, 2]);
+        // Exports are oldest first by time.
+        let dir = tempfile::tempdir().unwrap();
+        record(&mut s, at(10), "Ys", "e", "e");
+        let out = handle(
+            &mut s,
+            HistoryIn::Export {
+                format: ExportFormat::Json,
+                search: String::new(),
+                region: None,
+                utc_offset_min: 0,
+            },
+            dir.path(),
+        );
+        let (path, _) = exported(out, ExportFormat::Json);
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let sources: Vec<&str> = v
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["source"].as_str().unwrap())
+            .collect();
+        assert_eq!(sources, vec!["e", "b", "again", "d"]);
+    }
+
     #[test]
     fn limit_is_clamped_and_defaults_to_a_page() {
         let mut s = filled();
