@@ -6,6 +6,11 @@
 //! CLI, the log and window titles. So every string is written once, in both languages, next to each other.
 //! The file is `window.ocrlayStrings = {…};` where `{…}` is JSON: `{"key": {"zh": "…", "en": "…"}, …}`, and
 //! `{name}` in a string is a placeholder.
+//!
+//! Counts: where a sentence counts something, a language may give it one form per plural category instead of
+//! a string, `{"one": "{n} line", "other": "{n} lines"}`, and the count is always the placeholder `{n}`. The
+//! rule, the same in `ui/i18n.js` ([`plural_category`]): English says `one` for exactly 1 and `other` for any
+//! other count; Chinese has no plural forms (`other` always). A form that is missing falls back to `other`.
 
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
@@ -23,9 +28,61 @@ const ASSIGNED_TO: &str = "window.ocrlayStrings =";
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub struct Entry {
     /// Chinese (simplified).
-    pub zh: String,
+    pub zh: Forms,
     /// English.
-    pub en: String,
+    pub en: Forms,
+}
+
+/// A string of one language: the same for every count, or one form per plural category (see the module's
+/// docs: the count is `{n}`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum Forms {
+    /// The same words whatever the count.
+    One(String),
+    /// By the plural category of `{n}`.
+    Plural {
+        /// For a count of exactly 1 (English).
+        #[serde(default)]
+        one: Option<String>,
+        /// For every other count, and where a language has no plural forms.
+        other: String,
+    },
+}
+
+impl Forms {
+    /// The words for the plural category `category` (`one` or `other`).
+    pub fn pick(&self, category: &str) -> &str {
+        match self {
+            Forms::One(s) => s,
+            Forms::Plural { one, other } => match (category, one) {
+                ("one", Some(one)) => one,
+                _ => other,
+            },
+        }
+    }
+
+    /// Every form, for checks of the table.
+    pub fn all(&self) -> Vec<&str> {
+        match self {
+            Forms::One(s) => vec![s],
+            Forms::Plural { one, other } => one
+                .iter()
+                .map(String::as_str)
+                .chain([other.as_str()])
+                .collect(),
+        }
+    }
+}
+
+/// The plural category of the count `n` in `lang`: `one` for exactly 1 in English, else `other` (Chinese has
+/// no plural forms). `n` is the placeholder's value as text (`"1"`, `"1,234"`, `"1.5"`).
+pub fn plural_category(lang: &str, n: &str) -> &'static str {
+    if lang != "zh" && n.trim() == "1" {
+        "one"
+    } else {
+        "other"
+    }
 }
 
 /// A sentence for the user: a key of `ui/strings.js` and the values of its `{placeholders}`.
@@ -82,7 +139,11 @@ impl Text {
     /// The sentence in `lang` (`zh`; anything else is English). A key missing from the table comes back as
     /// the key itself, like the pages do.
     pub fn render(&self, lang: &str) -> String {
-        let Some(template) = lookup(&self.key, lang) else {
+        let count = match self.params.get("n") {
+            Some(Param::Plain(n)) => Some(n.as_str()),
+            _ => None,
+        };
+        let Some(template) = lookup_count(&self.key, lang, count) else {
             return self.key.to_string();
         };
         fill(template, |name| {
@@ -137,10 +198,16 @@ fn fill(template: &str, value: impl Fn(&str) -> Option<String>) -> String {
     out
 }
 
-/// The string `key` in `lang` (`zh`, else English).
+/// The string `key` in `lang` (`zh`, else English); for a sentence with plural forms, its `other` form.
 pub fn lookup(key: &str, lang: &str) -> Option<&'static str> {
+    lookup_count(key, lang, None)
+}
+
+/// The string `key` in `lang` for the count `n` (the value of `{n}`, if the sentence has one).
+pub fn lookup_count(key: &str, lang: &str, n: Option<&str>) -> Option<&'static str> {
     let e = table().get(key)?;
-    Some(if lang == "zh" { &e.zh } else { &e.en })
+    let forms = if lang == "zh" { &e.zh } else { &e.en };
+    Some(forms.pick(n.map_or("other", |n| plural_category(lang, n))))
 }
 
 /// Every string, by key.
@@ -184,12 +251,18 @@ mod tests {
         let t = parse_table(SOURCE).unwrap();
         assert!(t.len() > 300, "{}", t.len());
         for (key, e) in &t {
-            assert!(!e.zh.trim().is_empty() && !e.en.trim().is_empty(), "{key}");
-            assert_eq!(
-                placeholders(&e.zh),
-                placeholders(&e.en),
-                "{key}: the languages' placeholders differ"
-            );
+            let first = placeholders(e.zh.all()[0]);
+            for form in e.zh.all().into_iter().chain(e.en.all()) {
+                assert!(!form.trim().is_empty(), "{key}");
+                assert_eq!(
+                    placeholders(form),
+                    first,
+                    "{key}: the languages' (or forms') placeholders differ"
+                );
+            }
+            if matches!(e.en, Forms::Plural { .. }) || matches!(e.zh, Forms::Plural { .. }) {
+                assert!(first.contains("n"), "{key}: plural forms count {{n}}");
+            }
         }
     }
 
@@ -232,6 +305,33 @@ mod tests {
             used > 30,
             "only {used} keys found: is the pattern still right?"
         );
+    }
+
+    /// Issue 24: counts read right in both languages, by the one rule of `ui/i18n.js` (its browser test
+    /// checks the same sentences).
+    #[test]
+    fn counts_take_the_plural_form_of_the_language() {
+        let models = |n: u32| Text::new("providers.models_n").with("n", n);
+        assert_eq!(models(1).render("en"), "1 model found");
+        assert_eq!(models(2).render("en"), "2 models found");
+        assert_eq!(models(0).render("en"), "0 models found");
+        assert_eq!(models(1).render("zh"), "获取到 1 个模型");
+        let exported = |n: &str| {
+            Text::new("history.exported")
+                .with("n", n)
+                .with("fmt", "CSV")
+        };
+        assert_eq!(exported("1").render("en"), "Exported 1 line (CSV) to");
+        assert_eq!(
+            exported("1,234").render("en"),
+            "Exported 1,234 lines (CSV) to"
+        );
+        assert_eq!(exported("1").render("zh"), "已导出 1 条记录（CSV）到");
+        assert_eq!(plural_category("en", "1"), "one");
+        assert_eq!(plural_category("en", "1.5"), "other");
+        assert_eq!(plural_category("zh", "1"), "other");
+        // Without a count the `other` form is the sentence.
+        assert_eq!(lookup("providers.models_n", "en"), Some("{n} models found"));
     }
 
     #[test]

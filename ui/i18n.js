@@ -1,7 +1,8 @@
 // The pages' language: `t(key, vars)` looks a string up in the one table (strings.js, shared with the core),
 // `text(msg)` renders a sentence the core sent as {key, params}. `apply(root)` fills elements marked with
 // data-i18n (text), data-i18n-title, data-i18n-placeholder and data-i18n-aria-label. Strings are set with
-// textContent.
+// textContent. Counts: a string may have plural forms ({"one": …, "other": …}), picked by the value of {n}
+// with the one rule of src/text.rs (`plural`).
 'use strict';
 
 (function () {
@@ -24,11 +25,24 @@
       api.lang = lang === 'en' ? 'en' : 'zh';
     },
 
+    /** The plural category of the count `n` in `lang` (src/text.rs `plural_category`): `one` for exactly 1 in
+     * English, else `other`; Chinese has no plural forms. */
+    plural(lang, n) {
+      return lang !== 'zh' && String(n).trim() === '1' ? 'one' : 'other';
+    },
+
     /** A string with {name} placeholders filled from vars (a var may be a sentence of the core: {key, params}).
      * A key missing from the table comes back as the key, and is reported once on the console. */
     t(key, vars) {
       const e = STRINGS[key];
-      const s = e && typeof e[api.lang] === 'string' ? e[api.lang] : e && typeof e.en === 'string' ? e.en : null;
+      const n = vars && vars.n !== undefined && vars.n !== null && typeof vars.n !== 'object' ? vars.n : null;
+      const form = (v, lang) => {
+        if (typeof v === 'string') return v;
+        if (!v || typeof v !== 'object') return null;
+        const f = n === null ? v.other : v[api.plural(lang, n)] ?? v.other;
+        return typeof f === 'string' ? f : null;
+      };
+      const s = e ? form(e[api.lang], api.lang) ?? form(e.en, 'en') : null;
       if (s === null) {
         if (!reported.has(key)) console.error('ocrlay: no string "' + key + '" in strings.js');
         reported.add(key);

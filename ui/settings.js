@@ -698,6 +698,8 @@
 
     body.addEventListener('input', (e) => {
       if (e.target.dataset && e.target.dataset.field) {
+        // A test's result holds for the values it was made with: another address, key, model or proxy drops it.
+        if (/\.(url|api_key|model|proxy)$/.test(e.target.dataset.field)) forgetTest(id);
         clearError(e.target.dataset.field);
         if (e.target.dataset.kind !== 'apikey') {
           const r = parseInput(e.target);
@@ -733,7 +735,7 @@
     if (p.key_format === 'optional') badges.append(el('span', { class: 'badge', text: t('badge.no_key') }));
     if (p.prompt === 'sakura') badges.append(el('span', { class: 'badge sakura', text: 'Sakura' }));
     if (id === 'custom') badges.append(el('span', { class: 'badge', text: t('badge.relay') }));
-    const test = S.tests[id];
+    const test = S.tests[id] && !S.tests[id].stale ? S.tests[id] : null;
     const chip = el('span', { class: 'test-chip' + (test && !test.busy ? (test.ok ? ' ok' : ' bad') : '') });
     if (test && !test.busy) chip.textContent = test.ok ? (Number.isFinite(test.latency) ? `✓ ${test.latency} ms` : '✓') : '✕ ' + t('test.failed');
     const title = el('button', { class: 'provider-title', attrs: { type: 'button', 'aria-expanded': String(open) } },
@@ -753,6 +755,8 @@
   function urlField({ p, id, ps, f }) {
     const url = el('input', { attrs: { type: 'text', spellcheck: 'false', 'data-field': f('url'), 'data-kind': 'url', placeholder: p.url || 'https://api.example.com/v1', autocomplete: 'off' } });
     url.value = ps.url || '';
+    // The line keeps its place (one line, empty or not): it appears when the field loses the focus, which is
+    // also when a click on the test button below begins, and must not move that button under the pointer.
     const resolvedLine = el('span', { class: 'resolved' });
     const showResolved = () => {
       const r = S.resolved[id];
@@ -768,6 +772,7 @@
           resolvedLine.classList.add('ok');
         }
       } else resolvedLine.textContent = '';
+      resolvedLine.title = resolvedLine.textContent;
     };
     showResolved();
     url.addEventListener('change', () => {
@@ -847,9 +852,13 @@
   function modelField({ p, id, ps, f, card }) {
     const listId = 'models-' + id;
     const dl = el('datalist', { attrs: { id: listId } });
+    // The server's models first, then the catalog's names it did not list, each labelled where it comes from.
     const fillModels = () => {
-      const all = [...(p.models || []), ...((S.models[id] && S.models[id].list) || [])];
-      dl.replaceChildren(...[...new Set(all)].map((m) => el('option', { attrs: { value: m } })));
+      const server = [...new Set((S.models[id] && S.models[id].list) || [])];
+      const builtin = (p.models || []).filter((m) => !server.includes(m));
+      dl.replaceChildren(
+        ...server.map((m) => el('option', { attrs: { value: m, label: t('providers.model_from_server'), 'data-from': 'server' } })),
+        ...builtin.map((m) => el('option', { attrs: { value: m, label: t('providers.model_builtin'), 'data-from': 'builtin' } })));
     };
     fillModels();
     const model = el('input', { attrs: { type: 'text', list: listId, spellcheck: 'false', autocomplete: 'off', 'data-field': f('model'), 'data-kind': 'text' } });
@@ -865,9 +874,17 @@
       modelsLine.className = 'hint models-line';
       if (!m || m.busy) modelsLine.textContent = m && m.busy ? t('providers.fetching') : '';
       else if (m.error) {
-        modelsLine.textContent = m.error;
+        modelsLine.textContent = i18n.text(m.error);
         modelsLine.classList.add('bad');
-      } else modelsLine.textContent = t('providers.models_n', { n: m.list.length });
+      } else {
+        // Which model a test and a translation use: the one filled in, the one typed, or the catalog's first
+        // (the field's placeholder) while the field is empty.
+        const found = t('providers.models_n', { n: m.list.length });
+        let which = '';
+        if (m.filled) which = t('providers.models_filled', { model: m.filled });
+        else if (!model.value.trim()) which = p.models && p.models[0] ? t('providers.models_uses', { model: p.models[0] }) : t('providers.models_pick');
+        modelsLine.textContent = which ? found + t('common.sentence_sep') + which : found;
+      }
     };
     showModels();
     fetchBtn.addEventListener('click', () => {
@@ -877,7 +894,21 @@
       showModels();
       send({ type: 'list_models', id, provider: providerSettings(id) });
     });
-    card._models = { fillModels, showModels };
+    // One model found and none typed: it is the one to use.
+    const takeOnly = () => {
+      const m = S.models[id];
+      if (!m || m.busy || m.error || m.list.length !== 1 || model.value.trim()) return;
+      model.value = m.list[0];
+      m.filled = m.list[0];
+      model.dispatchEvent(new Event('input', { bubbles: true }));
+    };
+    model.addEventListener('input', () => {
+      if (S.models[id] && S.models[id].filled !== model.value) {
+        delete S.models[id].filled;
+        showModels();
+      }
+    });
+    card._models = { fillModels, showModels, takeOnly };
     return field(t('providers.model'), el('div', { class: 'input-row' }, model, fetchBtn, dl), f('model'), el('span', { class: 'hint-stack' }, modelNote, modelsLine), 'wide');
   }
 
@@ -923,11 +954,11 @@
       testBtn.classList.toggle('busy', !!(r && r.busy));
       testBtn.disabled = !!(r && r.busy);
       result.className = 'test-result';
-      if (!r) result.textContent = '';
+      if (!r || r.stale) result.textContent = '';
       else if (r.busy) result.textContent = t('test.running');
       else {
         result.classList.add(r.ok ? 'ok' : 'bad');
-        result.textContent = r.message || (r.ok ? t('test.ok') : t('test.failed'));
+        result.textContent = (r.message && i18n.text(r.message)) || (r.ok ? t('test.ok') : t('test.failed'));
       }
     };
     showTest();
@@ -956,6 +987,19 @@
       el('span', { class: 'field-error', attrs: { 'data-error-for': path } }));
   }
 
+  /** Drops provider `id`'s test result (its values changed): the card's result line and its header chip. */
+  function forgetTest(id) {
+    if (!S.tests[id]) return;
+    if (S.tests[id].busy) S.tests[id] = { stale: true };
+    else delete S.tests[id];
+    const card = document.querySelector(`.provider[data-id="${CSS.escape(id)}"]`);
+    if (!card) return;
+    card._showTest();
+    const chip = card.querySelector('.test-chip');
+    chip.className = 'test-chip';
+    chip.textContent = '';
+  }
+
   /** Validates one provider's fields before a test or a model list; shows and returns the errors. */
   function providerErrors(id) {
     const prefix = `providers.${id}.`;
@@ -973,7 +1017,13 @@
 
   on('test_result', (msg) => {
     if (typeof msg.id !== 'string') return;
-    S.tests[msg.id] = { busy: false, ok: !!msg.ok, message: typeof msg.message === 'string' ? msg.message : '', latency: Number.isFinite(msg.latency_ms) ? msg.latency_ms : null };
+    // Dropped when the values were changed while it ran (the test was of the old ones).
+    if (S.tests[msg.id] && S.tests[msg.id].stale) {
+      delete S.tests[msg.id];
+      return;
+    }
+    const message = typeof msg.message === 'string' || (msg.message && typeof msg.message === 'object') ? msg.message : '';
+    S.tests[msg.id] = { busy: false, ok: !!msg.ok, message, latency: Number.isFinite(msg.latency_ms) ? msg.latency_ms : null };
     const card = document.querySelector(`.provider[data-id="${CSS.escape(msg.id)}"]`);
     if (!card) return;
     card._showTest();
@@ -985,10 +1035,11 @@
   on('models', (msg) => {
     if (typeof msg.id !== 'string') return;
     const list = Array.isArray(msg.models) ? msg.models.filter((m) => typeof m === 'string') : [];
-    S.models[msg.id] = { busy: false, list, error: msg.error ? String(msg.error) : null };
+    S.models[msg.id] = { busy: false, list, error: msg.error && (typeof msg.error === 'object' || typeof msg.error === 'string') ? msg.error : null };
     const card = document.querySelector(`.provider[data-id="${CSS.escape(msg.id)}"]`);
     if (card) {
       card._models.fillModels();
+      card._models.takeOnly();
       card._models.showModels();
     }
   });

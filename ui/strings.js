@@ -3,6 +3,9 @@
 // sends to a page as a key and parameters, and what it says itself (CLI, log, window titles).
 // Keep its shape: the line below assigns one JSON object (one entry per key, {"zh": …, "en": …}; {name} is a
 // placeholder), and the file ends with the closing brace and a semicolon. Tests check both languages.
+// Counts: a language may give a sentence one form per plural category, {"one": …, "other": …}; the count is
+// always {n}, and the one rule (src/text.rs, i18n.js) is: English "one" for exactly 1, else "other"; Chinese
+// has no plural forms.
 window.ocrlayStrings = {
   "app.title": {"zh": "ocrlay 设置", "en": "ocrlay settings"},
   "app.subtitle": {"zh": "屏幕翻译", "en": "Screen translator"},
@@ -276,8 +279,8 @@ window.ocrlayStrings = {
   "warn.ignored": {"zh": "已忽略", "en": "ignored"},
 
   "footer.unsaved": {"zh": "有未保存的更改", "en": "Unsaved changes"},
-  "footer.fix": {"zh": "有 {n} 处需要修改，未保存", "en": "{n} field(s) need fixing; nothing was saved"},
-  "footer.refused": {"zh": "保存被拒绝：{n} 处设置有问题", "en": "Save refused: {n} setting(s) have problems"},
+  "footer.fix": {"zh": "有 {n} 处需要修改，未保存", "en": {"one": "{n} field needs fixing; nothing was saved", "other": "{n} fields need fixing; nothing was saved"}},
+  "footer.refused": {"zh": "保存被拒绝：{n} 处设置有问题", "en": {"one": "Save refused: {n} setting has a problem", "other": "Save refused: {n} settings have problems"}},
 
   "toast.saved": {"zh": "设置已保存", "en": "Settings saved"},
 
@@ -302,7 +305,12 @@ window.ocrlayStrings = {
     "en": "llama.cpp ignores the model name; it can stay empty."
   },
   "providers.fetching": {"zh": "正在获取模型列表…", "en": "Fetching the model list…"},
-  "providers.models_n": {"zh": "获取到 {n} 个模型，可在输入框的下拉列表中选择", "en": "{n} models found; pick one from the field's list"},
+  "providers.models_n": {"zh": "获取到 {n} 个模型", "en": {"one": "{n} model found", "other": "{n} models found"}},
+  "providers.models_filled": {"zh": "已填入 {model}", "en": "{model} is filled in"},
+  "providers.models_uses": {"zh": "模型栏为空，使用 {model}；可在下拉列表中选择", "en": "the field is empty, so {model} is used; pick another from the field's list"},
+  "providers.models_pick": {"zh": "请在输入框的下拉列表中选择一个", "en": "pick one from the field's list"},
+  "providers.model_from_server": {"zh": "服务器提供", "en": "from the server"},
+  "providers.model_builtin": {"zh": "内置名称", "en": "built-in name"},
   "providers.proxy": {"zh": "代理", "en": "Proxy"},
   "providers.proxy_ph": {"zh": "留空 = 使用全局代理；none = 直连", "en": "Empty = the global proxy; none = direct"},
   "providers.proxy_ph_local": {"zh": "本机地址不经过代理", "en": "Local addresses never use a proxy"},
@@ -346,6 +354,7 @@ window.ocrlayStrings = {
   "test.running": {"zh": "正在测试…", "en": "Testing…"},
   "test.ok": {"zh": "连接正常", "en": "It works"},
   "test.failed": {"zh": "失败", "en": "failed"},
+  "test.ok_line": {"zh": "正常 · {ms} ms · {sample} → {reply}", "en": "OK · {ms} ms · {sample} → {reply}"},
 
   "general.intro": {"zh": "语言、文字识别与翻译方式。", "en": "Languages, text recognition and how translations are requested."},
   "general.languages": {"zh": "语言", "en": "Languages"},
@@ -609,7 +618,7 @@ window.ocrlayStrings = {
 
   "history.title": {"zh": "历史记录", "en": "History"},
   "history.window_title": {"zh": "ocrlay 历史记录", "en": "ocrlay history"},
-  "history.summary_all": {"zh": "共 {n} 条", "en": "{n} lines"},
+  "history.summary_all": {"zh": "共 {n} 条", "en": {"one": "{n} line", "other": "{n} lines"}},
   "history.summary_filtered": {"zh": "找到 {n} 条", "en": "{n} found"},
   "history.summary_shown": {"zh": "，已显示 {n} 条", "en": ", {n} shown"},
   "history.reading": {"zh": "正在读取…", "en": "Reading…"},
@@ -624,18 +633,18 @@ window.ocrlayStrings = {
     "en": "Write every line of the current filter to a file (existing files are never overwritten)"
   },
   "history.exporting": {"zh": "正在导出…", "en": "Exporting…"},
-  "history.exported": {"zh": "已导出 {n} 条记录（{fmt}）到", "en": "Exported {n} lines ({fmt}) to"},
+  "history.exported": {"zh": "已导出 {n} 条记录（{fmt}）到", "en": {"one": "Exported {n} line ({fmt}) to", "other": "Exported {n} lines ({fmt}) to"}},
   "history.open_folder": {"zh": "打开文件夹", "en": "Open folder"},
   "history.clear_all": {"zh": "清空", "en": "Clear"},
   "history.clear_title": {"zh": "删除全部历史记录", "en": "Delete the whole history"},
   "history.clear_q": {"zh": "删除全部历史记录？", "en": "Delete the whole history?"},
-  "history.clear_q_n": {"zh": "删除全部 {n} 条历史记录？", "en": "Delete all {n} lines of the history?"},
+  "history.clear_q_n": {"zh": "删除全部 {n} 条历史记录？", "en": {"one": "Delete the {n} line of the history?", "other": "Delete all {n} lines of the history?"}},
   "history.clear_keeps_memory": {
     "zh": "无法撤销。翻译记忆（包括你修改过的译文）会保留。",
     "en": "This cannot be undone. The translation memory, with your corrections, is kept."
   },
   "history.clear_confirm": {"zh": "全部删除", "en": "Delete all"},
-  "history.cleared": {"zh": "已删除 {n} 条历史记录。", "en": "Deleted {n} lines."},
+  "history.cleared": {"zh": "已删除 {n} 条历史记录。", "en": {"one": "Deleted {n} line.", "other": "Deleted {n} lines."}},
   "history.cancel": {"zh": "取消", "en": "Cancel"},
   "history.close": {"zh": "关闭", "en": "Close"},
   "history.col_meta": {"zh": "时间 · 区域 · 翻译源", "en": "Time · region · provider"},
@@ -802,6 +811,7 @@ window.ocrlayStrings = {
   "profiles.field.filters": {"zh": "替换规则", "en": "replacement rules"},
   "profiles.field.regions": {"zh": "保存的区域", "en": "saved regions"},
   "common.list_sep": {"zh": "、", "en": ", "},
+  "common.sentence_sep": {"zh": "；", "en": "; "},
   "profiles.game_title": {"zh": "窗口标题包含", "en": "Window title contains"},
   "profiles.game_title_ph": {"zh": "例如 Ys VIII", "en": "e.g. Ys VIII"},
   "profiles.game_app": {"zh": "程序", "en": "Program"},

@@ -1051,3 +1051,100 @@ test('profiles: a shared file is imported as its text', async () => {
   await s.receive({ type: 'profile_result', ok: true, message: { key: 'profile.imported', params: { name: 'Shared' } }, path: null });
   assert.equal(await page.locator('#profile-msg.ok').textContent(), '已导入配置档“Shared”');
 });
+
+// ---------------------------------------------------------------- issue 24 (settingsux): the test button
+
+test('the first click on Test after editing the address is not lost: nothing below the address moves', async () => {
+  const s = await settingsPage();
+  const { page } = s;
+  const c = card(page, 'custom');
+  await c.locator('.provider-title').click();
+  await fieldOf(page, 'providers.custom.api_key').fill('sk-relay-0123456789');
+  const url = fieldOf(page, 'providers.custom.url');
+  await url.fill('https://relay.example.com');
+  // The field still has the focus: the press on Test takes it away, and the resolved line fills in then.
+  const btn = c.locator('button[data-action="test"]');
+  await btn.scrollIntoViewIfNeeded();
+  assert.equal(await url.evaluate((e) => e === document.activeElement), true);
+  const before = await btn.boundingBox();
+  await page.mouse.click(before.x + before.width / 2, before.y + before.height / 2);
+  assert.equal((await s.sentOf('resolve_url')).length, 1);
+  assert.equal((await s.sentOf('test_provider')).length, 1, 'the click reached the button');
+  await s.receive({ type: 'resolved_url', id: 'custom', input: 'https://relay.example.com', url: 'https://relay.example.com/v1/chat/completions', error: null });
+  assert.equal(await c.locator('.resolved').textContent(), '→ https://relay.example.com/v1/chat/completions');
+  const after = await btn.boundingBox();
+  assert.deepEqual([after.x, after.y], [before.x, before.y]);
+  await s.shot('settings-test-button.png');
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});
+
+test('a test result goes as soon as the address, key, model or proxy changes', async () => {
+  const s = await settingsPage();
+  const { page } = s;
+  const c = card(page, 'deepseek');
+  for (const [field, value] of [['url', 'https://other.example.com'], ['api_key', 'sk-new-0123456789'], ['model', 'deepseek-reasoner'], ['proxy', '127.0.0.1:7890']]) {
+    await c.locator('button[data-action="test"]').click();
+    await s.receive({ type: 'test_result', id: 'deepseek', ok: true, message: { key: 'test.ok_line', params: { ms: '206', sample: 'こんにちは', reply: '你好' } }, latency_ms: 206 });
+    assert.equal(await c.locator('.test-result').textContent(), '正常 · 206 ms · こんにちは → 你好');
+    assert.equal(await c.locator('.test-chip').textContent(), '✓ 206 ms');
+    await fieldOf(page, `providers.deepseek.${field}`).fill(value);
+    assert.equal(await c.locator('.test-result').textContent(), '', field);
+    assert.equal(await c.locator('.test-chip').textContent(), '', field);
+  }
+  // A result that comes back after the values changed is of the old ones: not shown.
+  await c.locator('button[data-action="test"]').click();
+  await fieldOf(page, 'providers.deepseek.model').fill('deepseek-chat');
+  await s.receive({ type: 'test_result', id: 'deepseek', ok: true, message: { key: 'test.ok_line', params: { ms: '206', sample: 'a', reply: 'b' } }, latency_ms: 206 });
+  assert.equal(await c.locator('.test-result').textContent(), '');
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});
+
+test('model lists: one model fills the field, otherwise the line says which is used; server and built-in apart', async () => {
+  const s = await settingsPage({ ui_lang: 'en', system_lang: 'en' });
+  const { page } = s;
+  const c = card(page, 'kimi');
+  await c.locator('.provider-title').click();
+  await fieldOf(page, 'providers.kimi.api_key').fill('sk-kimi-0123456789');
+  // Several found, the field empty: the catalog's first name (the placeholder) is what a test uses.
+  await c.locator('button[data-action="list-models"]').click();
+  await s.receive({ type: 'models', id: 'kimi', models: ['kimi-k2', 'moonshot-v1-32k'], error: null });
+  assert.equal(await c.locator('.models-line').textContent(), "2 models found; the field is empty, so moonshot-v1-8k is used; pick another from the field's list");
+  const options = await page.$$eval('#models-kimi option', (os) => os.map((o) => [o.value, o.label]));
+  assert.deepEqual(options, [['kimi-k2', 'from the server'], ['moonshot-v1-32k', 'from the server'], ['moonshot-v1-8k', 'built-in name']]);
+  // One found: it is filled in (and the form knows it).
+  await c.locator('button[data-action="list-models"]').click();
+  await s.receive({ type: 'models', id: 'kimi', models: ['kimi-k2'], error: null });
+  assert.equal(await fieldOf(page, 'providers.kimi.model').inputValue(), 'kimi-k2');
+  assert.equal(await c.locator('.models-line').textContent(), '1 model found; kimi-k2 is filled in');
+  await c.locator('button[data-action="test"]').click();
+  assert.equal((await s.sentOf('test_provider')).at(-1).provider.model, 'kimi-k2');
+  // A model typed by the user is kept when one is found.
+  await fieldOf(page, 'providers.kimi.model').fill('moonshot-v1-128k');
+  await c.locator('button[data-action="list-models"]').click();
+  await s.receive({ type: 'models', id: 'kimi', models: ['kimi-k2'], error: null });
+  assert.equal(await fieldOf(page, 'providers.kimi.model').inputValue(), 'moonshot-v1-128k');
+  assert.equal(await c.locator('.models-line').textContent(), '1 model found');
+  await c.scrollIntoViewIfNeeded();
+  await s.shot('settings-models-en.png');
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});
+
+test("provider errors are shown in the UI's language", async () => {
+  const err = { key: 'provider.err.line', params: { provider: 'Kimi', kind: { key: 'provider.err.missing_model', params: { hint: '' } } } };
+  for (const [lang, want] of [['zh', 'Kimi：还没有设置模型。'], ['en', 'Kimi: no model is set. ']]) {
+    const s = await settingsPage({ ui_lang: lang, system_lang: lang });
+    const c = card(s.page, 'kimi');
+    await c.locator('.provider-title').click();
+    await c.locator('button[data-action="test"]').click();
+    await s.receive({ type: 'test_result', id: 'kimi', ok: false, message: err, latency_ms: null });
+    assert.equal(await c.locator('.test-result').textContent(), want);
+    await c.locator('button[data-action="list-models"]').click();
+    await s.receive({ type: 'models', id: 'kimi', models: [], error: err });
+    assert.equal(await c.locator('.models-line').textContent(), want);
+    assert.deepEqual(s.errors, []);
+    await s.page.close();
+  }
+});

@@ -208,8 +208,8 @@ pub enum SettingsOut {
         id: String,
         /// Whether it worked.
         ok: bool,
-        /// Latency and reply, or the precise error.
-        message: String,
+        /// Latency and reply, or the precise error (the page words it in the UI's language).
+        message: Text,
         /// Time to the whole answer.
         latency_ms: Option<u64>,
     },
@@ -219,8 +219,8 @@ pub enum SettingsOut {
         id: String,
         /// Models.
         models: Vec<String>,
-        /// Or why there are none.
-        error: Option<String>,
+        /// Or why there are none (the page words it in the UI's language).
+        error: Option<Text>,
     },
     /// A resolved URL.
     ResolvedUrl {
@@ -555,12 +555,11 @@ impl SettingsWindow {
         let spec = match bridge::with_provider(cx.settings, &id, &form) {
             Ok(s) => s.endpoint_spec(info),
             Err(errors) => {
-                let lang = cx.settings.general.ui_language.code();
+                // Each refused field is shown beside it by the page; the answer says the first.
                 let message = errors
-                    .iter()
-                    .map(|e| format!("{}: {}", e.field, e.message.render(lang)))
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                    .into_iter()
+                    .next()
+                    .map_or_else(|| Text::new("test.failed"), |e| e.message);
                 self.send(&failed(id, test, message));
                 return;
             }
@@ -569,21 +568,21 @@ impl SettingsWindow {
         let proxy = cx.proxy.clone();
         let slot = (id.clone(), test);
         let handle = cx.runtime.spawn(async move {
+            // Errors go to the page as sentences, worded there in the UI's language (never `to_string`, which
+            // is English).
             let reply = match Endpoint::new(spec) {
-                Err(e) => failed(id, test, e.to_string()),
+                Err(e) => failed(id, test, e.text()),
                 Ok(ep) if test => match ep.test(from, to).await {
                     Ok(r) => SettingsOut::TestResult {
                         id,
                         ok: true,
-                        message: format!(
-                            "OK · {} ms · {} → {}",
-                            r.elapsed.as_millis(),
-                            r.sample,
-                            r.reply
-                        ),
+                        message: Text::new("test.ok_line")
+                            .with("ms", r.elapsed.as_millis())
+                            .with("sample", &r.sample)
+                            .with("reply", &r.reply),
                         latency_ms: Some(r.elapsed.as_millis() as u64),
                     },
-                    Err(e) => failed(id, test, e.to_string()),
+                    Err(e) => failed(id, test, e.text()),
                 },
                 Ok(ep) => match ep.list_models().await {
                     Ok(models) => SettingsOut::Models {
@@ -591,7 +590,7 @@ impl SettingsWindow {
                         models,
                         error: None,
                     },
-                    Err(e) => failed(id, test, e.to_string()),
+                    Err(e) => failed(id, test, e.text()),
                 },
             };
             let _ = proxy.send_event(AppEvent::ToSettings(reply));
@@ -601,7 +600,7 @@ impl SettingsWindow {
 }
 
 /// A provider test or model list that failed, as the page's answer.
-fn failed(id: String, test: bool, message: String) -> SettingsOut {
+fn failed(id: String, test: bool, message: Text) -> SettingsOut {
     if test {
         SettingsOut::TestResult {
             id,
