@@ -27,6 +27,7 @@
     requestedHeight: null, // the window height last asked of the core (content_size)
     locked: false,
     lastSize: '',
+    forceSource: false, // the original is on show for a correction although show_original is off
   };
 
   // ---- appearance and language ----
@@ -43,6 +44,9 @@
     document.documentElement.lang = i18n.lang === 'zh' ? 'zh-CN' : 'en';
     for (const b of state.blocks.values()) b.copy.title = t('overlay.copy');
     sourceEl.querySelector('.copy').title = t('overlay.copy_source');
+    // Built by the script: their words follow the language too.
+    sourceEdit.title = t('overlay.edit_source');
+    sourceEditLabel.textContent = t('overlay.correct');
     setLocked(state.locked);
   }
 
@@ -71,11 +75,13 @@
 
   function showSource() {
     // Without a translation to show (no provider enabled), the recognised text is the result: always shown.
-    const wanted = !!state.appearance.show_original || state.blocks.size === 0;
+    const wanted = !!state.appearance.show_original || state.blocks.size === 0 || state.forceSource;
     const show = wanted && state.job !== null && state.source.trim() !== '';
     frame.classList.toggle('source-only', state.job !== null && state.blocks.size === 0);
     sourceEl.hidden = !show;
-    sourceText.textContent = state.source;
+    if (!editing()) sourceText.textContent = state.source;
+    // The toolbar's "correct" works whether the original is on show or not.
+    $('btn-correct').disabled = state.job === null || state.source.trim() === '';
   }
 
   function makeBlock(id, name) {
@@ -267,7 +273,10 @@
   // The pencil makes the original editable (the core lets the overlay take the keyboard meanwhile); Enter
   // translates the corrected text and the core remembers the correction, Esc gives up. Shift+Enter is a new
   // line. The text is only ever read and written as plain text.
-  const sourceEdit = el('button', { class: 'edit', title: t('overlay.edit_source'), attrs: { type: 'button' } }, icon('edit'));
+  // The pencil with its word, on the original; the toolbar has the same (#btn-correct), for when the original
+  // is not on show (show_original off): it shows it for the correction.
+  const sourceEditLabel = el('span', { class: 'edit-label', text: t('overlay.correct') });
+  const sourceEdit = el('button', { class: 'edit', title: t('overlay.edit_source'), attrs: { type: 'button' } }, icon('edit'), sourceEditLabel);
   sourceEl.append(sourceEdit);
 
   function editing() {
@@ -278,15 +287,32 @@
     if (!editing()) return;
     sourceEl.classList.remove('editing');
     sourceText.removeAttribute('contenteditable');
+    if (state.forceSource) {
+      state.forceSource = false;
+      showSource();
+      reportSize();
+    }
   }
 
-  sourceEdit.addEventListener('click', () => {
-    if (state.job === null || editing()) return;
+  function startEditing() {
+    if (state.job === null || state.source.trim() === '' || editing()) return;
+    if (sourceEl.hidden) {
+      state.forceSource = true;
+      showSource();
+      reportSize();
+    }
     sourceEl.classList.add('editing');
     sourceText.setAttribute('contenteditable', 'plaintext-only');
     send({ type: 'edit_source' });
     sourceText.focus();
-  });
+    // The caret at the end, ready to type.
+    const sel = window.getSelection();
+    sel.selectAllChildren(sourceText);
+    sel.collapseToEnd();
+  }
+
+  sourceEdit.addEventListener('click', startEditing);
+  $('btn-correct').addEventListener('click', startEditing);
 
   sourceText.addEventListener('keydown', (e) => {
     if (!editing()) return;

@@ -605,6 +605,7 @@ window.ocrlayStrings = {
   "overlay.hide": {"zh": "隐藏", "en": "Hide"},
   "overlay.resize": {"zh": "拖动调整大小", "en": "Drag to resize"},
   "overlay.failed": {"zh": "翻译失败", "en": "The translation failed"},
+  "overlay.correct": {"zh": "更正原文", "en": "Fix the text"},
   "overlay.edit_source": {
     "zh": "更正原文（回车重新翻译，并记住这个更正）",
     "en": "Correct the original (Enter translates it again and remembers the correction)"

@@ -357,3 +357,59 @@ test("an overlay of several names its region, literally, and one alone names non
   assert.deepEqual(o.errors, []);
   await o.page.close();
 });
+
+// ---------------------------------------------------------------- issue 24 (settingsux): correcting a misread
+
+test('correcting a misread: an icon and a word in the UI language, reachable with the original hidden', async () => {
+  const o = await h.open('overlay.html', { width: 600, height: 300 });
+  const { page } = o;
+  await o.receive({ type: 'appearance', appearance: { ...APPEARANCE, show_original: false }, ui_lang: 'en' });
+  const correct = page.locator('#btn-correct');
+  // Nothing to correct before a job.
+  assert.equal(await correct.isDisabled(), true);
+  await o.receive({ type: 'job', job: 3, source: '魔土を倒す', providers: [{ id: 'deepseek', name: 'DeepSeek' }] });
+  await o.receive({ type: 'done', job: 3, provider: 'deepseek', text: 'Defeat the demon soil', ms: 400 });
+  assert.equal(await page.locator('#source').isVisible(), false);
+  // The toolbar (on hover) has it, with its word and an English tooltip.
+  await page.locator('#frame').hover();
+  assert.equal(await correct.isVisible(), true);
+  assert.equal(await correct.textContent(), 'Fix the text');
+  assert.match(await correct.getAttribute('title'), /^Correct the original/);
+  const icon = await correct.locator('svg').boundingBox();
+  assert.ok(icon.width >= 12 && icon.height >= 12, JSON.stringify(icon));
+  await o.shot('overlay-correct-toolbar-en.png');
+  // It shows the original, ready to edit; Enter sends the correction and the original is hidden again.
+  await correct.click();
+  assert.equal(await page.locator('#source').isVisible(), true);
+  assert.equal(await page.locator('#source-text').getAttribute('contenteditable'), 'plaintext-only');
+  await until(async () => (await o.sentOf('edit_source')).length === 1 || null, 2000, 'edit_source');
+  await o.shot('overlay-correct-editing-en.png');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('魔王を倒す');
+  await page.keyboard.press('Enter');
+  assert.deepEqual((await o.sentOf('correct_source')).at(-1), { type: 'correct_source', original: '魔土を倒す', corrected: '魔王を倒す' });
+  assert.equal(await page.locator('#source').isVisible(), false);
+  // Esc gives up the same way.
+  await page.locator('#frame').hover();
+  await correct.click();
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('#source').isVisible(), false);
+  assert.equal((await o.sentOf('edit_done')).length, 1);
+  // With the original on show, its own pencil has the icon and the word, in the language of the UI.
+  await o.receive({ type: 'appearance', appearance: { ...APPEARANCE, show_original: true }, ui_lang: 'en' });
+  await page.locator('#source').hover();
+  const pencil = page.locator('#source .edit');
+  assert.equal(await pencil.isVisible(), true);
+  assert.equal(await pencil.textContent(), 'Fix the text');
+  assert.match(await pencil.getAttribute('title'), /^Correct the original/);
+  const pencilIcon = await pencil.locator('svg').boundingBox();
+  assert.ok(pencilIcon.width >= 12, JSON.stringify(pencilIcon));
+  await o.shot('overlay-correct-source-en.png');
+  // A language switch reaches what the script built.
+  await o.receive({ type: 'appearance', appearance: { ...APPEARANCE, show_original: true }, ui_lang: 'zh' });
+  assert.equal(await pencil.textContent(), '更正原文');
+  assert.match(await pencil.getAttribute('title'), /^更正原文/);
+  assert.deepEqual(await o.cspViolations(), []);
+  assert.deepEqual(o.errors, []);
+  await page.close();
+});
