@@ -25,6 +25,12 @@ pub enum Probe {
         /// The keys, as written in the settings.
         keys: String,
     },
+    /// Every hotkey was unregistered while a hotkey field of the settings records keys (`suspended`), or
+    /// registered again after it.
+    HotkeysSuspended {
+        /// Suspended now.
+        suspended: bool,
+    },
     /// A hotkey was pressed.
     Hotkey {
         /// What it does (`SelectRegion`, `OpenSettings`, …).

@@ -431,6 +431,8 @@
     fillLangSelects();
     i18n.apply(document);
     fillHints();
+    const paused = $('hotkey-paused');
+    if (paused.dataset.state) paused.textContent = t(paused.dataset.state === 'paused' ? 'hotkeys.paused' : 'hotkeys.resumed');
     if (S.model) {
       renderProviders();
       renderHotkeys();
@@ -1103,9 +1105,17 @@
         const combo = comboFromEvent(e);
         if (!combo) return;
         e.preventDefault();
+        // Recorded: not also a shortcut of the page (Ctrl+S saves).
+        e.stopPropagation();
         input.value = combo;
         input.dispatchEvent(new Event('input', { bubbles: true }));
+        // A recorded combination is checked at once (a clash, or a key another program holds).
+        checkHotkeysNow();
       });
+      // While the field has the focus the core suspends ocrlay's hotkeys: the keys pressed must come here,
+      // not start what they are bound to. It registers them again on blur (and when the page goes away).
+      input.addEventListener('focus', () => send({ type: 'hotkey_recording', on: true }));
+      input.addEventListener('blur', () => send({ type: 'hotkey_recording', on: false }));
       input.addEventListener('input', () => {
         if (S.hotkeyErrors[h]) delete S.hotkeyErrors[h];
         clearError(path);
@@ -1134,13 +1144,38 @@
     S.hotkeyCheck.errors = [];
     for (const k of Array.from(S.errors.keys())) if (k.startsWith('hotkeys.')) S.errors.delete(k);
     clearTimeout(hotkeyTimer);
-    hotkeyTimer = setTimeout(() => {
-      const hotkeys = {};
-      document.querySelectorAll('#hotkey-list [data-field]').forEach((i) => (hotkeys[i.dataset.field.slice('hotkeys.'.length)] = i.value));
-      S.hotkeyCheck.seq += 1;
-      send({ type: 'check_hotkeys', seq: S.hotkeyCheck.seq, hotkeys });
-    }, 150);
+    hotkeyTimer = setTimeout(checkHotkeysNow, 150);
   }
+
+  function checkHotkeysNow() {
+    clearTimeout(hotkeyTimer);
+    const hotkeys = {};
+    document.querySelectorAll('#hotkey-list [data-field]').forEach((i) => (hotkeys[i.dataset.field.slice('hotkeys.'.length)] = i.value));
+    S.hotkeyCheck.seq += 1;
+    send({ type: 'check_hotkeys', seq: S.hotkeyCheck.seq, hotkeys });
+  }
+
+  // What the core did with its hotkeys while a field records one: said above the list, in the UI's language.
+  let pausedTimer = 0;
+  on('hotkeys_paused', (msg) => {
+    const line = $('hotkey-paused');
+    clearTimeout(pausedTimer);
+    line.dataset.state = msg.paused ? 'paused' : 'resumed';
+    line.textContent = t(msg.paused ? 'hotkeys.paused' : 'hotkeys.resumed');
+    line.classList.toggle('on', !!msg.paused);
+    if (!msg.paused) {
+      pausedTimer = setTimeout(() => {
+        line.textContent = '';
+        delete line.dataset.state;
+      }, 4000);
+    }
+  });
+  // The page goes away (reload, window closed): the core must not keep the hotkeys off.
+  window.addEventListener('pagehide', () => {
+    if (document.activeElement && document.activeElement.dataset && document.activeElement.dataset.kind === 'hotkey') {
+      send({ type: 'hotkey_recording', on: false });
+    }
+  });
 
   on('hotkeys_checked', (msg) => {
     if (msg.seq !== S.hotkeyCheck.seq || !S.loaded) return;

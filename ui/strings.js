@@ -442,6 +442,8 @@ window.ocrlayStrings = {
     "en": "Format: modifiers+key, e.g. Alt+Q or Ctrl+Shift+F1. Empty turns the hotkey off."
   },
   "hotkeys.regions": {"zh": "保存的区域", "en": "Saved regions"},
+  "hotkeys.paused": {"zh": "正在录入快捷键：ocrlay 的全局快捷键暂停，按下的组合键只填入这个输入框。", "en": "Recording a hotkey: ocrlay's hotkeys are paused, so the keys you press only go into this field."},
+  "hotkeys.resumed": {"zh": "ocrlay 的全局快捷键已恢复。", "en": "ocrlay's hotkeys are on again."},
 
   "hotkey.off": {"zh": "未设置（关闭）", "en": "Not set (off)"},
   "hotkey.select_region": {"zh": "选择区域并翻译", "en": "Select a region and translate"},

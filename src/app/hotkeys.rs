@@ -1,9 +1,11 @@
-//! Global hotkeys from the settings: parsed, registered, and every failure kept to show the user.
+//! Global hotkeys from the settings: parsed, registered, and every failure kept to show the user. While a
+//! hotkey field of the settings records keys they are suspended (the keys typed must reach the field, not
+//! start a selection), and a key typed there can be tried: whether another program holds it.
 
 use super::event::{AppEvent, HotkeyAction};
 use crate::config::{self, HotkeySettings};
 use crate::text::Text;
-use global_hotkey::hotkey::HotKey;
+use global_hotkey::hotkey::{Code, HotKey, Modifiers};
 use global_hotkey::{GlobalHotKeyEvent, GlobalHotKeyManager, HotKeyState};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -17,6 +19,10 @@ pub struct Hotkeys {
     actions: Arc<Mutex<HashMap<u32, HotkeyAction>>>,
     /// Settings that failed, by setting name (`select_region`…), with the reason.
     pub errors: BTreeMap<String, Text>,
+    /// The settings last applied: registered again when a suspension ends.
+    settings: Option<HotkeySettings>,
+    /// Unregistered while a hotkey field records keys ([`Hotkeys::suspend`]).
+    suspended: bool,
 }
 
 /// What pressing the hotkey of a setting does.
@@ -37,19 +43,30 @@ fn action(name: &str) -> HotkeyAction {
 impl Hotkeys {
     /// Starts listening; presses reach the event loop as [`AppEvent::Hotkey`].
     pub fn new(proxy: EventLoopProxy<AppEvent>) -> Result<Hotkeys, String> {
+        let proxy = Mutex::new(proxy);
+        Hotkeys::with_sink(move |action, at| {
+            if let Ok(p) = proxy.lock() {
+                let _ = p.send_event(AppEvent::Hotkey { action, at });
+            }
+        })
+    }
+
+    /// Starts listening; each press of a registered hotkey calls `sink` with its action and the time.
+    pub fn with_sink(
+        sink: impl Fn(HotkeyAction, Instant) + Send + Sync + 'static,
+    ) -> Result<Hotkeys, String> {
         let manager = GlobalHotKeyManager::new()
             .map_err(|e| format!("global hotkeys are unavailable: {e}"))?;
         let actions: Arc<Mutex<HashMap<u32, HotkeyAction>>> = Arc::default();
         let lookup = actions.clone();
-        let proxy = Mutex::new(proxy);
         GlobalHotKeyEvent::set_event_handler(Some(move |e: GlobalHotKeyEvent| {
             if e.state != HotKeyState::Pressed {
                 return;
             }
             let at = Instant::now();
             let action = lookup.lock().ok().and_then(|a| a.get(&e.id).copied());
-            if let (Some(action), Ok(p)) = (action, proxy.lock()) {
-                let _ = p.send_event(AppEvent::Hotkey { action, at });
+            if let Some(action) = action {
+                sink(action, at);
             }
         }));
         Ok(Hotkeys {
@@ -57,16 +74,102 @@ impl Hotkeys {
             registered: Vec::new(),
             actions,
             errors: BTreeMap::new(),
+            settings: None,
+            suspended: false,
         })
     }
 
-    /// Replaces the registered hotkeys with those of the settings; failures are kept in [`Hotkeys::errors`].
-    pub fn apply(&mut self, settings: &HotkeySettings) {
+    /// Whether the hotkeys are suspended (a hotkey field records keys).
+    pub fn suspended(&self) -> bool {
+        self.suspended
+    }
+
+    /// Unregisters every hotkey until [`Hotkeys::resume`]: a hotkey field of the settings records keys, and
+    /// they must reach it instead of starting what they are bound to.
+    pub fn suspend(&mut self) {
+        if self.suspended {
+            return;
+        }
+        self.suspended = true;
+        self.unregister_all();
+        tracing::debug!("hotkeys suspended while a hotkey is typed");
+        crate::probe::emit(crate::probe::Probe::HotkeysSuspended { suspended: true });
+    }
+
+    /// Registers the hotkeys of the settings again after [`Hotkeys::suspend`] (nothing when not suspended).
+    pub fn resume(&mut self) {
+        if !self.suspended {
+            return;
+        }
+        self.suspended = false;
+        if let Some(settings) = self.settings.clone() {
+            self.apply(&settings);
+        }
+        tracing::debug!("hotkeys registered again");
+        crate::probe::emit(crate::probe::Probe::HotkeysSuspended { suspended: false });
+    }
+
+    /// Why the hotkeys typed in the settings (`(name, keys)`) cannot be registered, beyond the settings' own
+    /// rules (which come first, `config::hotkey_problems`): each key is tried, and one held by another program
+    /// is named. Keys ocrlay holds itself are not tried.
+    pub fn try_typed<'a>(
+        &self,
+        typed: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Vec<(&'a str, Text)> {
+        let mut out = Vec::new();
+        for (name, text) in typed {
+            let Ok(Some(hotkey)) = config::parse_hotkey(text) else {
+                continue;
+            };
+            if self.registered.iter().any(|h| h.id() == hotkey.id()) {
+                continue;
+            }
+            match self.manager.register(hotkey) {
+                Ok(()) => {
+                    let _ = self.manager.unregister(hotkey);
+                    self.flush();
+                }
+                Err(e) => out.push((name, taken_message(text, &e))),
+            }
+        }
+        out
+    }
+
+    fn unregister_all(&mut self) {
         if !self.registered.is_empty() {
             let _ = self.manager.unregister_all(&self.registered);
+            self.flush();
         }
         self.registered.clear();
+        if let Ok(mut a) = self.actions.lock() {
+            a.clear();
+        }
+    }
+
+    /// Makes the releases of keys reach the system now. global-hotkey 0.9 on X11 sends an ungrab without
+    /// flushing its connection (it is sent with the next request that waits for a reply, which may never
+    /// come): the keys would stay grabbed, and a suspended hotkey still would not reach the hotkey field. Its
+    /// unregister asks the keymap first (a round trip, which flushes what waits), so the unregister of a
+    /// combination nobody uses flushes the releases before it.
+    fn flush(&self) {
+        if cfg!(target_os = "linux") {
+            let unused = HotKey::new(
+                Some(Modifiers::CONTROL | Modifiers::ALT | Modifiers::SHIFT | Modifiers::META),
+                Code::F24,
+            );
+            let _ = self.manager.unregister(unused);
+        }
+    }
+
+    /// Replaces the registered hotkeys with those of the settings; failures are kept in [`Hotkeys::errors`].
+    /// While suspended they are only kept, and registered when the suspension ends.
+    pub fn apply(&mut self, settings: &HotkeySettings) {
+        self.settings = Some(settings.clone());
+        self.unregister_all();
         self.errors.clear();
+        if self.suspended {
+            return;
+        }
         let mut actions = HashMap::new();
         // The settings' own parser and clash rule (config::hotkey_problems), as the settings page uses.
         let problems = config::hotkey_problems(settings.entries());

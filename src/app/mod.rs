@@ -530,7 +530,9 @@ impl App {
                 }
             }
             WindowEvent::CloseRequested if self.settings_window.is(id) => {
-                self.settings_window.close()
+                self.settings_window.close();
+                // Closed while a hotkey field recorded keys: the hotkeys come back.
+                self.record_hotkey(false);
             }
             WindowEvent::CloseRequested if self.history_window.is(id) => {
                 self.history_window.close()

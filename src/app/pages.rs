@@ -90,8 +90,40 @@ impl App {
         };
         match request {
             settings_window::Request::SendState => {
+                // A page (re)loaded records no hotkey: never leave the hotkeys suspended by one that went.
+                self.record_hotkey(false);
                 self.refresh_own_windows();
                 self.send_settings_state();
+            }
+            settings_window::Request::RecordHotkey(on) => self.record_hotkey(on),
+            settings_window::Request::CheckHotkeys { seq, hotkeys } => {
+                let mut errors = settings_window::bridge::check_hotkeys(&hotkeys);
+                if let Some(h) = &self.hotkeys {
+                    // Only what passes the settings' rules is tried (a clash with ocrlay's own is said first).
+                    let names: Vec<(String, String)> = config::HotkeySettings::default()
+                        .entries()
+                        .iter()
+                        .map(|(name, _)| name.to_string())
+                        .filter(|name| !errors.iter().any(|e| e.field == format!("hotkeys.{name}")))
+                        .map(|name| {
+                            let text = hotkeys
+                                .get(&name)
+                                .and_then(serde_json::Value::as_str)
+                                .unwrap_or_default()
+                                .to_string();
+                            (name, text)
+                        })
+                        .collect();
+                    let typed = names.iter().map(|(n, t)| (n.as_str(), t.as_str()));
+                    errors.extend(h.try_typed(typed).into_iter().map(|(name, message)| {
+                        settings_window::FieldError {
+                            field: format!("hotkeys.{name}"),
+                            message,
+                        }
+                    }));
+                }
+                self.settings_window
+                    .send(&SettingsOut::HotkeysChecked { seq, errors });
             }
             settings_window::Request::OpenHistory => self.open_history(target),
             settings_window::Request::ListVoices => {
@@ -162,6 +194,25 @@ impl App {
                 self.send_settings_state();
             }
         }
+    }
+
+    /// A hotkey field of the settings records keys (`on`): the hotkeys are suspended, so the keys typed reach
+    /// the field instead of starting a selection; registered again when it stops, or when the settings page or
+    /// window goes away. The page is told what holds now.
+    pub(super) fn record_hotkey(&mut self, on: bool) {
+        let Some(h) = &mut self.hotkeys else {
+            return;
+        };
+        if on {
+            h.suspend();
+        } else if h.suspended() {
+            h.resume();
+        } else {
+            return;
+        }
+        let paused = h.suspended();
+        self.settings_window
+            .send(&SettingsOut::HotkeysPaused { paused });
     }
 
     /// Applies new settings everywhere and writes them to the file.

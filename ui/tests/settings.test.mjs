@@ -1148,3 +1148,44 @@ test("provider errors are shown in the UI's language", async () => {
     await s.page.close();
   }
 });
+
+// ---------------------------------------------------------------- issue 24 (settingsux): hotkey fields
+
+test('a hotkey field asks the core to pause the hotkeys while it records, says so, and shows a clash at once', async () => {
+  const s = await settingsPage({ ui_lang: 'en', system_lang: 'en' });
+  const { page } = s;
+  await page.click('.nav-item[data-section="hotkeys"]');
+  const field = fieldOf(page, 'hotkeys.region_4');
+  await field.focus();
+  assert.deepEqual(await s.sentOf('hotkey_recording'), [{ type: 'hotkey_recording', on: true }]);
+  await s.receive({ type: 'hotkeys_paused', paused: true });
+  assert.match(await page.locator('#hotkey-paused').textContent(), /hotkeys are paused/);
+  // Alt+Q, the select-region key, recorded: asked at once (no wait), not also a page shortcut.
+  await s.clearSent();
+  await field.press('Alt+q');
+  assert.equal(await field.inputValue(), 'Alt+Q');
+  const [q] = await s.sentOf('check_hotkeys');
+  assert.equal(q.hotkeys.region_4, 'Alt+Q');
+  await s.receive({ type: 'hotkeys_checked', seq: q.seq, errors: [{ field: 'hotkeys.region_4', message: { key: 'err.hotkey_dup', params: { other: { key: 'hotkey.select_region' } } } }] });
+  assert.equal(await errorOf(page, 'hotkeys.region_4').textContent(), 'Same hotkey as "Select a region and translate"');
+  // Ctrl+S recorded in the field is a hotkey, not a save.
+  await field.press('Control+s');
+  assert.equal(await field.inputValue(), 'Ctrl+S');
+  assert.deepEqual(await s.sentOf('save'), []);
+  // A key another program holds: the core's words, beside the field.
+  await field.press('Control+Alt+F9');
+  const q2 = (await s.sentOf('check_hotkeys')).at(-1);
+  await s.receive({ type: 'hotkeys_checked', seq: q2.seq, errors: [{ field: 'hotkeys.region_4', message: { key: 'hotkey.err_taken', params: { hotkey: 'Ctrl+Alt+F9' } } }] });
+  assert.match(await errorOf(page, 'hotkeys.region_4').textContent(), /Ctrl\+Alt\+F9/);
+  await s.shot('settings-hotkey-recording-en.png');
+  // Leaving the field: the core registers them again, and the page says so.
+  await field.evaluate((e) => e.blur());
+  assert.deepEqual((await s.sentOf('hotkey_recording')).at(-1), { type: 'hotkey_recording', on: false });
+  await s.receive({ type: 'hotkeys_paused', paused: false });
+  assert.match(await page.locator('#hotkey-paused').textContent(), /on again/);
+  // The language switch reaches the line.
+  await page.click('#lang-seg button[data-lang="zh"]');
+  assert.match(await page.locator('#hotkey-paused').textContent(), /已恢复/);
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});

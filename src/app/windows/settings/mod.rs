@@ -149,6 +149,11 @@ pub enum SettingsIn {
         /// `auto`, `zh` or `en`.
         ui_lang: String,
     },
+    /// A hotkey field starts (`on`) or stops recording keys: the app's hotkeys are suspended meanwhile.
+    HotkeyRecording {
+        /// Recording now.
+        on: bool,
+    },
     /// Check the form's hotkeys as the user types them.
     CheckHotkeys {
         /// Echoed in the answer.
@@ -242,6 +247,11 @@ pub enum SettingsOut {
         /// The file written, for an export.
         path: Option<String>,
     },
+    /// Whether the app's hotkeys are suspended now (the answer to [`SettingsIn::HotkeyRecording`]).
+    HotkeysPaused {
+        /// Suspended.
+        paused: bool,
+    },
     /// The answer to [`SettingsIn::CheckHotkeys`].
     HotkeysChecked {
         /// The question's `seq`.
@@ -280,6 +290,16 @@ pub enum Request {
     OpenHistory,
     /// List the voices of the system's speech (answered later, as [`SettingsOut::Voices`]).
     ListVoices,
+    /// Check the hotkeys as typed: the settings' rules ([`bridge::check_hotkeys`]), then whether each can be
+    /// registered (the app holds the hotkeys); answered with [`SettingsOut::HotkeysChecked`].
+    CheckHotkeys {
+        /// The question's `seq`.
+        seq: u64,
+        /// `{"select_region": "Alt+Q", …}` as typed.
+        hotkeys: Value,
+    },
+    /// Suspend the hotkeys (a hotkey field records keys) or register them again.
+    RecordHotkey(bool),
 }
 
 /// What a page message needs of the app.
@@ -522,9 +542,9 @@ impl SettingsWindow {
                 }
             }
             SettingsIn::CheckHotkeys { seq, hotkeys } => {
-                let errors = bridge::check_hotkeys(&hotkeys);
-                self.send(&SettingsOut::HotkeysChecked { seq, errors });
+                return Some(Request::CheckHotkeys { seq, hotkeys })
             }
+            SettingsIn::HotkeyRecording { on } => return Some(Request::RecordHotkey(on)),
             SettingsIn::TryRules { seq, rules, sample } => {
                 let (errors, trial) = bridge::try_rules(&rules, &sample);
                 self.send(&SettingsOut::RulesTried {
@@ -736,6 +756,13 @@ mod tests {
         .unwrap();
         assert_eq!(v["type"], "save_error");
         assert_eq!(v["errors"][0]["field"], "providers.deepseek.temperature");
+        let m: SettingsIn =
+            serde_json::from_str(r#"{"type":"hotkey_recording","on":true}"#).unwrap();
+        assert_eq!(m, SettingsIn::HotkeyRecording { on: true });
+        assert_eq!(
+            serde_json::to_value(SettingsOut::HotkeysPaused { paused: true }).unwrap(),
+            serde_json::json!({"type":"hotkeys_paused","paused":true})
+        );
         let m: SettingsIn = serde_json::from_str(r#"{"type":"list_voices"}"#).unwrap();
         assert_eq!(m, SettingsIn::ListVoices);
         let v = serde_json::to_value(SettingsOut::Voices {
