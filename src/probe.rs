@@ -31,6 +31,11 @@ pub enum Probe {
         /// Suspended now.
         suspended: bool,
     },
+    /// The UI's language changed and every open window was told (`zh` or `en`).
+    LanguageChanged {
+        /// The language now.
+        lang: String,
+    },
     /// A hotkey was pressed.
     Hotkey {
         /// What it does (`SelectRegion`, `OpenSettings`, …).

@@ -28,6 +28,8 @@
     locked: false,
     lastSize: '',
     forceSource: false, // the original is on show for a correction although show_original is off
+    statusText: '',
+    statusWords: null, // the status line as a sentence of the core, when it is one
   };
 
   // ---- appearance and language ----
@@ -47,6 +49,7 @@
     // Built by the script: their words follow the language too.
     sourceEdit.title = t('overlay.edit_source');
     sourceEditLabel.textContent = t('overlay.correct');
+    if (state.statusWords) renderStatus();
     setLocked(state.locked);
   }
 
@@ -237,10 +240,18 @@
     tag.hidden = !name;
   });
 
-  on('status', (msg) => {
-    statusText.textContent = typeof msg.text === 'string' ? msg.text : '';
-    statusEl.classList.toggle('busy', !!msg.busy);
+  // The status line: the core's sentence ({key, params}) when it sent one, worded here and again when the
+  // language changes; else its text as it is.
+  function renderStatus() {
+    const w = state.statusWords;
+    statusText.textContent = w ? i18n.text(w) : state.statusText;
     statusEl.title = statusText.textContent;
+  }
+  on('status', (msg) => {
+    state.statusText = typeof msg.text === 'string' ? msg.text : '';
+    state.statusWords = msg.words && typeof msg.words === 'object' && typeof msg.words.key === 'string' ? msg.words : null;
+    statusEl.classList.toggle('busy', !!msg.busy);
+    renderStatus();
   });
 
   // ---- controls ----

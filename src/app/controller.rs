@@ -94,6 +94,40 @@ struct Lane {
     status_busy: bool,
 }
 
+/// What a status line says: a sentence of the table (worded in the UI's language, and again when it
+/// changes), or words already made.
+#[derive(Debug, Clone)]
+pub enum Said {
+    /// A sentence of the table.
+    Words(Text),
+    /// Words as they are.
+    Plain(String),
+}
+
+impl From<Text> for Said {
+    fn from(t: Text) -> Said {
+        Said::Words(t)
+    }
+}
+
+impl From<String> for Said {
+    fn from(s: String) -> Said {
+        Said::Plain(s)
+    }
+}
+
+impl From<&String> for Said {
+    fn from(s: &String) -> Said {
+        Said::Plain(s.clone())
+    }
+}
+
+impl From<&str> for Said {
+    fn from(s: &str) -> Said {
+        Said::Plain(s.to_string())
+    }
+}
+
 /// The job, region and auto-mode state of the app, and the settings in effect.
 pub struct Controller {
     /// The settings in effect: the active profile's over the global ones (the overlay's place, the regions
@@ -200,10 +234,10 @@ impl Controller {
             host.use_overlays(&self.slots_in_use());
         }
         let msg = match &self.profile {
-            Some(p) => self.words(Text::new("status.profile").with("name", p)),
-            None => self.words(Text::new("status.profile_default")),
+            Some(p) => Text::new("status.profile").with("name", p),
+            None => Text::new("status.profile_default"),
         };
-        self.status(host, &msg, false);
+        self.status(host, msg, false);
     }
 
     /// The active saved region.
@@ -284,33 +318,32 @@ impl Controller {
     }
 
     /// The active region's overlay's status line.
-    pub fn status(&mut self, host: &mut dyn Host, text: &str, busy: bool) {
+    pub fn status(&mut self, host: &mut dyn Host, text: impl Into<Said>, busy: bool) {
         self.status_in(host, self.active(), text, busy);
     }
 
-    /// The status line of saved region `slot`'s overlay.
-    fn status_in(&mut self, host: &mut dyn Host, slot: usize, text: &str, busy: bool) {
+    /// The status line of saved region `slot`'s overlay. A sentence of the table goes to the page as such too,
+    /// so a switch of the UI's language words it again.
+    fn status_in(&mut self, host: &mut dyn Host, slot: usize, text: impl Into<Said>, busy: bool) {
+        let (text, words) = match text.into() {
+            Said::Words(t) => (self.words(t.clone()), Some(t)),
+            Said::Plain(s) => (s, None),
+        };
         tracing::debug!(slot, text, busy, "status");
         probe::emit(Probe::Status { busy });
         if let Some(lane) = self.lanes.get_mut(slot) {
             lane.status_busy = busy;
         }
-        host.overlay(
-            slot,
-            OverlayOut::Status {
-                text: text.to_string(),
-                busy,
-            },
-        );
+        host.overlay(slot, OverlayOut::Status { text, busy, words });
     }
 
     /// The status line of the active region's overlay, and the overlay shown so the user sees it.
-    fn say(&mut self, host: &mut dyn Host, text: &str) {
+    fn say(&mut self, host: &mut dyn Host, text: impl Into<Said>) {
         self.say_in(host, self.active(), text);
     }
 
     /// The status line of `slot`'s overlay, shown.
-    fn say_in(&mut self, host: &mut dyn Host, slot: usize, text: &str) {
+    fn say_in(&mut self, host: &mut dyn Host, slot: usize, text: impl Into<Said>) {
         self.status_in(host, slot, text, false);
         host.show_overlay(slot, true);
     }
@@ -358,8 +391,8 @@ impl Controller {
             None
         };
         let Some(region) = last.or_else(|| slot.rect()) else {
-            let msg = self.words(Text::new("status.no_region"));
-            self.say_in(host, n, &msg);
+            let msg = Text::new("status.no_region");
+            self.say_in(host, n, msg);
             return;
         };
         // A region bound to a window reads the window itself (wherever it is now, even under the overlay).
@@ -434,8 +467,8 @@ impl Controller {
                 probe::emit(Probe::OverlayHidden { job: id });
             }
         }
-        let msg = self.words(Text::new("status.reading"));
-        self.status_in(host, slot, &msg, true);
+        let msg = Text::new("status.reading");
+        self.status_in(host, slot, msg, true);
         host.submit(Job {
             id,
             source,
@@ -459,8 +492,8 @@ impl Controller {
                 host.overlay(slot, OverlayOut::Auto { on: false });
             }
             host.use_overlays(&self.slots_in_use());
-            let msg = self.words(Text::new("status.auto_off"));
-            self.status(host, &msg, false);
+            let msg = Text::new("status.auto_off");
+            self.status(host, msg, false);
             return;
         }
         let active = self.active();
@@ -476,8 +509,8 @@ impl Controller {
             }
         }
         if regions.is_empty() {
-            let msg = self.words(Text::new("status.auto_needs_region"));
-            self.say(host, &msg);
+            let msg = Text::new("status.auto_needs_region");
+            self.say(host, msg);
             return;
         }
         self.auto_on = true;
@@ -502,8 +535,8 @@ impl Controller {
         for &(n, region) in &regions {
             let slot = self.settings.regions.slots[n].clone();
             host.overlay(n, OverlayOut::Auto { on: true });
-            let msg = self.words(Text::new("status.auto_on").with("region", &slot.name));
-            self.status_in(host, n, &msg, false);
+            let msg = Text::new("status.auto_on").with("region", &slot.name);
+            self.status_in(host, n, msg, false);
             match slot.overlay_position {
                 // A watched region's overlay goes where the user left it, unless it covers the text.
                 Some(at) if n != active && self.mode(n) == OverlayMode::Beside => {
@@ -556,8 +589,8 @@ impl Controller {
             Some(_) => Text::new("status.region"),
             None => Text::new("status.region_unset"),
         };
-        let msg = self.words(text.with("n", n + 1).with("region", &slot.name));
-        self.say(host, &msg);
+        let msg = text.with("n", n + 1).with("region", &slot.name);
+        self.say(host, msg);
     }
 
     /// The region was just chosen: it becomes the active saved slot's region (kept across restarts).
@@ -583,9 +616,8 @@ impl Controller {
             }
             None => {
                 self.settings.regions.current_mut().window = None;
-                let msg =
-                    self.words(Text::new("status.region_unbound").with("window", &binding.title));
-                self.status(host, &msg, false);
+                let msg = Text::new("status.region_unbound").with("window", &binding.title);
+                self.status(host, msg, false);
             }
         }
     }
@@ -672,10 +704,9 @@ impl Controller {
                 self.region_moved(host, job, slot, region)
             }
             PipelineEvent::AutoProblem { slot, problem } => {
-                let msg = self.words(
-                    Text::new("status.auto_problem").with("reason", problem.message(self.zh())),
-                );
-                self.say_in(host, slot, &msg);
+                let msg =
+                    Text::new("status.auto_problem").with("reason", problem.message(self.zh()));
+                self.say_in(host, slot, msg);
             }
             PipelineEvent::Captured { job, ms } => {
                 for (slot, lane) in self.lanes.iter_mut().enumerate() {
@@ -761,18 +792,19 @@ impl Controller {
                     true => Text::new("status.ocr_translating"),
                     false => Text::new("status.ocr_done"),
                 };
-                let mut msg = self.words(text.with("ms", ms).with("lines", lines));
+                let mut msg = text.with("ms", ms).with("lines", lines);
                 if let Some(n) = cut_from {
                     let kept = crate::pipeline::MAX_OCR_CHARS;
-                    msg +=
-                        &self.words(Text::new("status.text_cut").with("n", n).with("kept", kept));
+                    msg = Text::new("common.concat").with_text("a", msg).with_text(
+                        "b",
+                        Text::new("status.text_cut").with("n", n).with("kept", kept),
+                    );
                 }
-                self.status_in(host, slot, &msg, translating);
+                self.status_in(host, slot, msg, translating);
                 host.show_overlay(slot, true);
             }
             PipelineEvent::NoText { ms, .. } => {
-                let msg = self.words(Text::new("status.no_text").with("ms", ms));
-                self.say_in(host, slot, &msg);
+                self.say_in(host, slot, Text::new("status.no_text").with("ms", ms));
             }
             PipelineEvent::Delta {
                 job,
@@ -893,9 +925,9 @@ impl Controller {
             .trace
             .map(|t| (t.hotkey.elapsed().as_millis(), t.auto))
             .unwrap_or((0, false));
-        let msg = match end {
-            JobEnd::Translated if auto => self.words(Text::new("status.auto_waiting")),
-            JobEnd::Translated => self.words(Text::new("status.done").with("ms", total)),
+        let msg: Said = match end {
+            JobEnd::Translated if auto => Text::new("status.auto_waiting").into(),
+            JobEnd::Translated => Text::new("status.done").with("ms", total).into(),
             JobEnd::NoProvider => {
                 let text = self.words(Text::new("status.no_provider_notice"));
                 host.overlay(
@@ -906,18 +938,18 @@ impl Controller {
                         action: Some(NoticeAction::OpenProviders),
                     },
                 );
-                self.words(Text::new("status.no_provider"))
+                Text::new("status.no_provider").into()
             }
-            JobEnd::Cancelled => self.words(Text::new("status.stopped")),
+            JobEnd::Cancelled => Text::new("status.stopped").into(),
             // Their own events said what happened (the error, "no text found"): only the spinner stops.
             JobEnd::Failed | JobEnd::NothingToRead => {
                 if !lane.status_busy {
                     return;
                 }
-                String::new()
+                Said::Plain(String::new())
             }
         };
-        self.status_in(host, slot, &msg, false);
+        self.status_in(host, slot, msg, false);
     }
 
     /// The overlay painted the first character of `job`: the stage timings are logged once per job.
@@ -1130,7 +1162,7 @@ mod tests {
             self.sent()
                 .into_iter()
                 .filter_map(|m| match m {
-                    OverlayOut::Status { text, busy } => Some((text.as_str(), *busy)),
+                    OverlayOut::Status { text, busy, .. } => Some((text.as_str(), *busy)),
                     _ => None,
                 })
                 .collect()
@@ -1170,6 +1202,36 @@ mod tests {
         assert_eq!(host.statuses().len(), 1);
         c.set_auto(&mut host, true);
         assert!(host.auto.is_empty() && !c.auto_on());
+    }
+
+    /// Issue 24: a status line goes to the page as a sentence too, so a switch of the UI's language words it
+    /// again there.
+    #[test]
+    fn status_lines_carry_their_sentence_for_a_language_switch() {
+        let (mut c, _dir) = controller();
+        let mut host = Fake::default();
+        c.repeat_last(&mut host, Instant::now(), true);
+        let status = host
+            .sent()
+            .into_iter()
+            .find_map(|m| match m {
+                OverlayOut::Status { text, words, .. } => Some((text.clone(), words.clone())),
+                _ => None,
+            })
+            .unwrap();
+        let words = status.1.expect("the sentence goes with the words");
+        assert_eq!(words.key, "status.no_region");
+        assert_eq!(status.0, words.render(c.lang()));
+        let v = serde_json::to_value(OverlayOut::Status {
+            text: "x".into(),
+            busy: false,
+            words: None,
+        })
+        .unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"type": "status", "text": "x", "busy": false})
+        );
     }
 
     #[test]

@@ -88,6 +88,7 @@ impl App {
         let Some(request) = self.settings_window.message(m, cx) else {
             return;
         };
+        let lang_before = self.lang();
         match request {
             settings_window::Request::SendState => {
                 // A page (re)loaded records no hotkey: never leave the hotkeys suspended by one that went.
@@ -145,6 +146,9 @@ impl App {
                 Ok(()) => {
                     self.settings_window.send(&SettingsOut::Saved);
                     self.send_settings_state();
+                    if self.lang() != lang_before {
+                        self.language_changed();
+                    }
                 }
                 Err(e) => self.settings_window.send(&SettingsOut::SaveError {
                     errors: vec![settings_window::FieldError {
@@ -192,8 +196,21 @@ impl App {
                     tracing::warn!("{e}");
                 }
                 self.send_settings_state();
+                self.language_changed();
             }
         }
+    }
+
+    /// The UI's language changed: every open window says so at once. The overlays got it with their
+    /// appearance (`apply_settings`), the settings page with its state; here the window titles and the
+    /// history page (its state again), and the probe tests wait on.
+    pub(super) fn language_changed(&mut self) {
+        let lang = self.lang();
+        if let Some(w) = self.settings_window.page() {
+            w.window.set_title(&self.ctl.words(Text::new("app.title")));
+        }
+        self.history_window.set_lang(lang);
+        crate::probe::emit(crate::probe::Probe::LanguageChanged { lang: lang.into() });
     }
 
     /// A hotkey field of the settings records keys (`on`): the hotkeys are suspended, so the keys typed reach

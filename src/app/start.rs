@@ -208,7 +208,7 @@ impl App {
             let hotkey = self.ctl.settings.hotkeys.open_settings.clone();
             let msg = self.ctl.words(
                 Text::new("status.no_tray")
-                    .with("why", why)
+                    .with_text("why", why)
                     .with("hotkey", hotkey),
             );
             self.notice(msg, Some(NoticeAction::OpenSettings));

@@ -1,6 +1,7 @@
 //! The tray icon and its menu.
 
 use super::event::AppEvent;
+use crate::text::Text;
 use std::sync::Mutex;
 use tao::event_loop::EventLoopProxy;
 use tray_icon::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
@@ -47,17 +48,22 @@ fn icon() -> Option<Icon> {
     Icon::from_rgba(rgba, size, size).ok()
 }
 
+/// Why the tray icon failed, in a library's words (shown as they are, inside a sentence of the table).
+fn failed(e: impl std::fmt::Display) -> Text {
+    Text::new("tray.failed").with("reason", e)
+}
+
 /// Whether something on this desktop shows tray icons; `Err` says what is missing. On Linux an icon needs a
 /// StatusNotifier host on the session bus (KDE, most desktops; GNOME only with the AppIndicator extension) or
 /// an XEmbed system tray; without either, creating one only prints GLib warnings and shows nothing. Windows and
 /// macOS always have one.
-pub fn host() -> Result<(), String> {
+pub fn host() -> Result<(), Text> {
     #[cfg(target_os = "linux")]
     {
         if xembed_tray() || status_notifier_host()? {
             return Ok(());
         }
-        return Err("no tray host on this desktop".into());
+        return Err(Text::new("tray.no_host"));
     }
     #[allow(unreachable_code)]
     Ok(())
@@ -88,83 +94,62 @@ fn xembed_tray() -> bool {
 
 /// A StatusNotifier watcher on the session bus; `Err` when there is no session bus at all.
 #[cfg(target_os = "linux")]
-fn status_notifier_host() -> Result<bool, String> {
+fn status_notifier_host() -> Result<bool, Text> {
     let has_bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some_and(|a| !a.is_empty())
         || std::env::var_os("XDG_RUNTIME_DIR")
             .is_some_and(|d| std::path::Path::new(&d).join("bus").exists());
     if !has_bus {
-        return Err("no D-Bus session".into());
+        return Err(Text::new("tray.no_dbus"));
     }
-    let conn =
-        zbus::blocking::Connection::session().map_err(|e| format!("no D-Bus session ({e})"))?;
-    let dbus = zbus::blocking::fdo::DBusProxy::new(&conn).map_err(|e| e.to_string())?;
-    let name = zbus::names::BusName::try_from("org.kde.StatusNotifierWatcher")
-        .map_err(|e| e.to_string())?;
+    let conn = zbus::blocking::Connection::session()
+        .map_err(|e| Text::new("tray.no_dbus_reason").with("reason", e))?;
+    let dbus = zbus::blocking::fdo::DBusProxy::new(&conn).map_err(failed)?;
+    let name = zbus::names::BusName::try_from("org.kde.StatusNotifierWatcher").map_err(failed)?;
     Ok(dbus.name_has_owner(name).unwrap_or(false))
 }
 
 /// Creates the tray icon (must run on the event-loop thread after it started). `labels` are the menu texts
 /// in the UI language.
-pub fn create(proxy: EventLoopProxy<AppEvent>, zh: bool) -> Result<TrayIcon, String> {
+pub fn create(proxy: EventLoopProxy<AppEvent>, zh: bool) -> Result<TrayIcon, Text> {
     host()?;
-    let t = |text: crate::text::Text| text.render(if zh { "zh" } else { "en" });
+    let t = |text: Text| text.render(if zh { "zh" } else { "en" });
     let menu = Menu::new();
     let items = [
-        MenuItem::with_id(
-            ids::TRANSLATE,
-            t(crate::text::Text::new("tray.translate")),
-            true,
-            None,
-        ),
-        MenuItem::with_id(
-            ids::REPEAT,
-            t(crate::text::Text::new("tray.repeat")),
-            true,
-            None,
-        ),
+        MenuItem::with_id(ids::TRANSLATE, t(Text::new("tray.translate")), true, None),
+        MenuItem::with_id(ids::REPEAT, t(Text::new("tray.repeat")), true, None),
         MenuItem::with_id(
             ids::TOGGLE_OVERLAY,
-            t(crate::text::Text::new("tray.toggle_overlay")),
+            t(Text::new("tray.toggle_overlay")),
             true,
             None,
         ),
         MenuItem::with_id(
             ids::TOGGLE_LOCK,
-            t(crate::text::Text::new("tray.toggle_lock")),
+            t(Text::new("tray.toggle_lock")),
             true,
             None,
         ),
         MenuItem::with_id(
             ids::TOGGLE_AUTO,
-            t(crate::text::Text::new("tray.toggle_auto")),
+            t(Text::new("tray.toggle_auto")),
             true,
             None,
         ),
-        MenuItem::with_id(
-            ids::HISTORY,
-            t(crate::text::Text::new("tray.history")),
-            true,
-            None,
-        ),
-        MenuItem::with_id(
-            ids::SETTINGS,
-            t(crate::text::Text::new("tray.settings")),
-            true,
-            None,
-        ),
+        MenuItem::with_id(ids::HISTORY, t(Text::new("tray.history")), true, None),
+        MenuItem::with_id(ids::SETTINGS, t(Text::new("tray.settings")), true, None),
     ];
     for item in &items {
-        menu.append(item).map_err(|e| e.to_string())?;
+        menu.append(item).map_err(failed)?;
     }
     menu.append(&PredefinedMenuItem::separator())
-        .map_err(|e| e.to_string())?;
+        .map_err(failed)?;
     menu.append(&MenuItem::with_id(
         ids::QUIT,
-        t(crate::text::Text::new("tray.quit")),
+        t(Text::new("tray.quit")),
         true,
         None,
     ))
-    .map_err(|e| e.to_string())?;
+    .map_err(failed)?;
     let proxy = Mutex::new(proxy);
     MenuEvent::set_event_handler(Some(move |e: MenuEvent| {
         if let Ok(p) = proxy.lock() {
@@ -177,5 +162,29 @@ pub fn create(proxy: EventLoopProxy<AppEvent>, zh: bool) -> Result<TrayIcon, Str
     if let Some(i) = icon() {
         builder = builder.with_icon(i);
     }
-    builder.build().map_err(|e| e.to_string())
+    builder.build().map_err(failed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 24: the notice of a desktop without a tray icon is all in the UI's language: why (a sentence of
+    /// the table, not the English of a `String`), and the command without markdown's backticks.
+    #[test]
+    fn the_no_tray_notice_reads_in_chinese() {
+        let notice = |why: Text| {
+            Text::new("status.no_tray")
+                .with_text("why", why)
+                .with("hotkey", "Alt+Shift+S")
+        };
+        let zh = notice(Text::new("tray.no_dbus")).render("zh");
+        assert!(!zh.contains('`') && !zh.contains("session"), "{zh}");
+        assert!(
+            zh.contains("D-Bus 会话") && zh.contains("Alt+Shift+S"),
+            "{zh}"
+        );
+        let en = notice(failed("boom")).render("en");
+        assert!(!en.contains('`') && en.contains("boom"), "{en}");
+    }
 }

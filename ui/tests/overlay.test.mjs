@@ -413,3 +413,20 @@ test('correcting a misread: an icon and a word in the UI language, reachable wit
   assert.deepEqual(o.errors, []);
   await page.close();
 });
+
+// ---------------------------------------------------------------- issue 24 (settingsux): language switch
+
+test("the status line follows a switch of the UI's language", async () => {
+  const o = await overlay();
+  const { page } = o;
+  await o.receive({ type: 'status', text: 'OCR 120 ms · 2 行', busy: false, words: { key: 'status.ocr_done', params: { ms: '120', lines: '2' } } });
+  assert.equal(await page.locator('#status-text').textContent(), 'OCR 120 ms · 2 行');
+  await o.receive({ type: 'appearance', appearance: APPEARANCE, ui_lang: 'en' });
+  assert.equal(await page.locator('#status-text').textContent(), 'OCR 120 ms · 2 lines');
+  // A status without a sentence stays as it came.
+  await o.receive({ type: 'status', text: 'plain words', busy: false });
+  await o.receive({ type: 'appearance', appearance: APPEARANCE, ui_lang: 'zh' });
+  assert.equal(await page.locator('#status-text').textContent(), 'plain words');
+  assert.deepEqual(o.errors, []);
+  await page.close();
+});

@@ -383,6 +383,15 @@ impl HistoryWindow {
         self.page = None;
     }
 
+    /// The UI's language changed: the title, and the page (its `state` again: it words itself anew).
+    pub fn set_lang(&mut self, ui_lang: &str) {
+        let Some(w) = &mut self.page else {
+            return;
+        };
+        w.window.set_title(&title(ui_lang));
+        w.send(&lang_state(ui_lang, &export_dir()));
+    }
+
     /// Hands answers to the page, if the window is open.
     pub fn send(&mut self, answers: &[HistoryOut]) {
         if let Some(w) = &mut self.page {
@@ -451,13 +460,18 @@ impl HistoryWindow {
 /// What the app sends once the page is ready: the [`HistoryOut::State`] and the first page of every line.
 pub fn initial(store: &Store, ui_lang: &str, export_dir: &Path) -> Vec<HistoryOut> {
     vec![
-        HistoryOut::State {
-            ui_lang: if ui_lang == "zh" { "zh" } else { "en" }.into(),
-            export_dir: export_dir.display().to_string(),
-            page_size: PAGE_SIZE,
-        },
+        lang_state(ui_lang, export_dir),
         query(store, 0, "", None, None, None),
     ]
+}
+
+/// The [`HistoryOut::State`] for `ui_lang`: first, and again when the UI's language changes.
+fn lang_state(ui_lang: &str, export_dir: &Path) -> HistoryOut {
+    HistoryOut::State {
+        ui_lang: if ui_lang == "zh" { "zh" } else { "en" }.into(),
+        export_dir: export_dir.display().to_string(),
+        page_size: PAGE_SIZE,
+    }
 }
 
 /// Answers one message of the page. Exports are written into `export_dir` (created if missing).

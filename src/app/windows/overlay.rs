@@ -140,10 +140,14 @@ pub enum OverlayOut {
     },
     /// The status line.
     Status {
-        /// Text.
+        /// Text, in the UI's language when it was sent.
         text: String,
         /// Work is under way.
         busy: bool,
+        /// The same as a sentence of the table, when it is one: the page words it, again when the UI's
+        /// language changes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        words: Option<crate::text::Text>,
     },
     /// The lock state changed elsewhere.
     Locked {
