@@ -431,6 +431,7 @@
     fillLangSelects();
     i18n.apply(document);
     fillHints();
+    fillFontChoice();
     const paused = $('hotkey-paused');
     if (paused.dataset.state) paused.textContent = t(paused.dataset.state === 'paused' ? 'hotkeys.paused' : 'hotkeys.resumed');
     if (S.model) {
@@ -1299,7 +1300,7 @@
           el('span', { class: 'field-error', attrs: { 'data-error-for': f('name') } })),
         el('div', { class: 'field' }, el('span', { class: 'lbl', text: t('regions.area') }), rect),
         el('div', { class: 'field wide' }, el('span', { class: 'lbl', text: t('regions.window') }),
-          el('div', { class: 'window-row' }, bound, el('div', { class: 'input-row' }, pick, refresh)),
+          el('div', { class: 'window-row' + (slot.window ? ' bound' : '') }, bound, el('div', { class: 'input-row' }, pick, refresh)),
           el('span', { class: 'field-error', attrs: { 'data-error-for': f('window') } })),
         el('div', { class: 'field wide' }, el('span', { class: 'lbl', text: t('regions.watch') }),
           el('label', { class: 'switch-row' }, el('span', { class: 'switch' }, watch, el('span', { class: 'slider' })),
@@ -1319,8 +1320,12 @@
     return S.windows.find((w) => cx >= w.rect[0] && cx < w.rect[0] + w.rect[2] && cy >= w.rect[1] && cy < w.rect[1] + w.rect[3]) || null;
   }
 
+  // The list's first line always says what the list is for; "Listing windows…" is a line of its own, only while
+  // no list came yet (a list being refreshed keeps the last one: a select that is open is never left saying
+  // it is listing once the answer is there).
   function fillWindowSelect(sel) {
-    const opts = [el('option', { text: S.windowsBusy ? t('regions.listing') : t('regions.bind'), attrs: { value: '' } })];
+    const opts = [el('option', { text: t('regions.bind'), attrs: { value: '' } })];
+    if (S.windowsBusy && !S.windows) opts.push(el('option', { text: t('regions.listing'), attrs: { value: '', disabled: true, 'data-listing': '1' } }));
     if (S.windows && !S.windows.length) opts.push(el('option', { text: t('regions.no_windows'), attrs: { value: '', disabled: true } }));
     const slot = S.model && S.model.regions && S.model.regions.slots[Number(sel.dataset.bindSlot)];
     const under = slot && windowUnder(slot.rect);
@@ -1339,7 +1344,8 @@
   let windowsTimer = 0;
   function requestWindows() {
     S.windowsBusy = true;
-    document.querySelectorAll('.bind-select').forEach(fillWindowSelect);
+    // Only a select without a list says it is listing; one with a list keeps it until the new one comes.
+    if (!S.windows) document.querySelectorAll('.bind-select').forEach(fillWindowSelect);
     send({ type: 'list_windows' });
     // A core that does not answer leaves the selects usable (with the last list, if any).
     clearTimeout(windowsTimer);
@@ -1351,12 +1357,15 @@
 
   on('windows', (msg) => {
     const list = Array.isArray(msg.windows) ? msg.windows : [];
-    S.windows = list
+    const windows = list
       .filter((w) => w && typeof w === 'object' && isRect(w.rect))
       .map((w) => ({ id: w.id, title: typeof w.title === 'string' ? w.title : '', app: typeof w.app === 'string' ? w.app : '', rect: w.rect.map(Math.round) }));
+    const same = S.windows && JSON.stringify(S.windows) === JSON.stringify(windows);
+    S.windows = windows;
     S.windowsBusy = false;
     clearTimeout(windowsTimer);
-    document.querySelectorAll('.bind-select').forEach(fillWindowSelect);
+    // The same list again: the selects (maybe open) are left as they are.
+    if (!same) document.querySelectorAll('.bind-select').forEach(fillWindowSelect);
   });
 
   /** Binds a slot to a window: the slot's rectangle inside the window becomes the offset (the whole window
@@ -1781,8 +1790,83 @@
     const applied = applyAppearance($('preview'), Object.assign({}, S.model ? S.model.overlay : {}, a));
     $('pv-source').hidden = !applied.show_original;
     $('preview').classList.toggle('over', applied.mode === 'over');
-    $('pv-text').textContent = t('preview.text');
+    // The sample is a translation: in the target language of the form, whatever the UI's language.
+    const target = (document.querySelector('[data-field="general.target"]') || {}).value || getPath(S.model || {}, 'general.target');
+    const key = 'preview.sample.' + target;
+    $('pv-text').textContent = i18n.strings[key] ? t(key) : t('preview.text');
+    $('pv-text').lang = i18n.strings[key] ? target : '';
+    syncFontChoice();
+    syncHex();
   }
+
+  // The font: a choice of common fonts, or the CSS list itself (shown for "custom", and whenever the list is
+  // not one of the choices).
+  const FONTS = [
+    ['noto_sans', '"Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'],
+    ['yahei', '"Microsoft YaHei", sans-serif'],
+    ['pingfang', '"PingFang SC", sans-serif'],
+    ['source_han', '"Source Han Sans SC", sans-serif'],
+    ['wenkai', '"LXGW WenKai", serif'],
+    ['serif', '"Noto Serif CJK SC", "SimSun", serif'],
+    ['simhei', '"SimHei", sans-serif'],
+  ];
+  const fontInput = () => document.querySelector('[data-field="overlay.font_family"]');
+  const sameFont = (a, b) => a.replace(/\s+/g, '') === b.replace(/\s+/g, '');
+  let fontCustom = false; // "custom" picked: the raw list stays open even when it matches a choice
+
+  function fillFontChoice() {
+    const sel = $('font-choice');
+    sel.replaceChildren(...FONTS.map(([k, v]) => el('option', { text: t('overlay_s.font.' + k), attrs: { value: v } })),
+      el('option', { text: t('overlay_s.font_custom'), attrs: { value: '' } }));
+    syncFontChoice();
+  }
+
+  function syncFontChoice() {
+    const sel = $('font-choice');
+    const raw = fontInput().value.trim();
+    const preset = FONTS.find(([, v]) => sameFont(v, raw));
+    sel.value = preset && !fontCustom ? preset[1] : '';
+    const custom = !preset || fontCustom;
+    document.querySelectorAll('.font-raw, .font-raw-hint').forEach((e) => (e.hidden = !custom));
+  }
+
+  $('font-choice').addEventListener('change', () => {
+    const v = $('font-choice').value;
+    fontCustom = v === '';
+    const input = fontInput();
+    if (v) {
+      input.value = v;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    } else {
+      syncFontChoice();
+      input.focus();
+    }
+  });
+
+  // Colours: the picker and a text field for the hex value, each following the other.
+  function syncHex() {
+    document.querySelectorAll('[data-hex-for]').forEach((hex) => {
+      if (hex === document.activeElement) return;
+      const picker = document.querySelector(`[data-field="${CSS.escape(hex.dataset.hexFor)}"]`);
+      hex.value = picker.value;
+      hex.classList.remove('invalid');
+    });
+  }
+
+  document.querySelectorAll('[data-hex-for]').forEach((hex) => {
+    const picker = document.querySelector(`[data-field="${CSS.escape(hex.dataset.hexFor)}"]`);
+    hex.addEventListener('input', () => {
+      let v = hex.value.trim();
+      if (/^[0-9a-fA-F]{6}$/.test(v)) v = '#' + v;
+      if (/^#[0-9a-fA-F]{3}$/.test(v)) v = '#' + v.slice(1).split('').map((c) => c + c).join('');
+      const ok = /^#[0-9a-fA-F]{6}$/.test(v);
+      hex.classList.toggle('invalid', !ok);
+      if (!ok) return;
+      picker.value = v.toLowerCase();
+      picker.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    hex.addEventListener('blur', syncHex);
+  });
 
   // ---------------------------------------------------------------- banner, dirty, save
 
@@ -2015,6 +2099,8 @@
   for (const field of ['general.source', 'general.target']) {
     document.querySelector(`[data-field="${field}"]`).addEventListener('change', () => fillVoiceSelect($('voice-select').value));
   }
+  // The preview's sample is in the target language.
+  document.querySelector('[data-field="general.target"]').addEventListener('change', updatePreview);
 
   // ---------------------------------------------------------------- wiring
 

@@ -1189,3 +1189,83 @@ test('a hotkey field asks the core to pause the hotkeys while it records, says s
   assert.deepEqual(s.errors, []);
   await page.close();
 });
+
+// ---------------------------------------------------------------- issue 24 (settingsux): words and appearance
+
+test('appearance: a choice of fonts (the CSS list still possible), hex colours typed, the sample in the target language', async () => {
+  const s = await settingsPage({ ui_lang: 'en', system_lang: 'en' });
+  const { page } = s;
+  await page.click('.nav-item[data-section="overlay"]');
+  // The fixture's font is the first choice: the raw list is folded away.
+  const choice = page.locator('#font-choice');
+  assert.equal(await choice.locator('option:checked').textContent(), 'Noto Sans CJK / Source Han Sans (default)');
+  assert.equal(await fieldOf(page, 'overlay.font_family').isVisible(), false);
+  await choice.selectOption({ label: 'LXGW WenKai' });
+  assert.equal(await fieldOf(page, 'overlay.font_family').inputValue(), '"LXGW WenKai", serif');
+  assert.match(await page.locator('#preview').evaluate((e) => e.style.getPropertyValue('--ov-font')), /LXGW WenKai/);
+  // Custom: the CSS list itself.
+  await choice.selectOption({ label: 'Custom (a CSS font list)…' });
+  assert.equal(await fieldOf(page, 'overlay.font_family').isVisible(), true);
+  await fieldOf(page, 'overlay.font_family').fill('"Comic Neue", cursive');
+  // Hex colours can be typed (with or without #, three digits too), and follow the picker.
+  const hex = page.locator('[data-hex-for="overlay.text_color"]');
+  assert.equal(await hex.inputValue(), '#ffffff');
+  await hex.fill('ffd400');
+  assert.equal(await fieldOf(page, 'overlay.text_color').inputValue(), '#ffd400');
+  assert.equal(await page.locator('#preview').evaluate((e) => e.style.getPropertyValue('--ov-fg')), '#ffd400');
+  await page.locator('[data-hex-for="overlay.outline_color"]').fill('#123');
+  assert.equal(await fieldOf(page, 'overlay.outline_color').inputValue(), '#112233');
+  await page.locator('[data-hex-for="overlay.background_color"]').fill('#12');
+  assert.match(await page.locator('[data-hex-for="overlay.background_color"]').getAttribute('class'), /invalid/);
+  assert.equal(await fieldOf(page, 'overlay.background_color').inputValue(), '#101014');
+  // The sample is a translation into the target language (zh-CN here), in an English UI.
+  assert.equal(await page.locator('#pv-text').textContent(), '「嘿，今晚的星星好美啊。」');
+  await page.click('.nav-item[data-section="general"]');
+  await fieldOf(page, 'general.target').selectOption('en');
+  await page.click('.nav-item[data-section="overlay"]');
+  assert.equal(await page.locator('#pv-text').textContent(), '"Hey, the stars are so beautiful tonight."');
+  await s.shot('settings-appearance-en.png');
+  // What is saved: the fonts and colours as chosen.
+  await page.click('#btn-save');
+  const [save] = await s.sentOf('save');
+  assert.equal(save.settings.overlay.font_family, '"Comic Neue", cursive');
+  assert.equal(save.settings.overlay.text_color, '#ffd400');
+  assert.equal(save.settings.overlay.outline_color, '#112233');
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});
+
+test('words: "Listing windows…" only until the list came; nothing cut in the sidebar or a bound region', async () => {
+  const st = state({ ui_lang: 'en', system_lang: 'en' });
+  st.settings.profiles = [{ name: 'Ys VIII', source: 'ja' }];
+  const s = await h.open('settings.html');
+  await s.receive(st);
+  const { page } = s;
+  // The sidebar's "editing" choice shows its whole text.
+  const fits = await page.locator('#edit-profile').evaluate((sel) => {
+    const c = document.createElement('canvas').getContext('2d');
+    const cs = getComputedStyle(sel);
+    c.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+    const text = sel.options[sel.selectedIndex].text;
+    return c.measureText(text).width + parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight) <= sel.clientWidth;
+  });
+  assert.ok(fits, 'the editing choice is cut');
+  await page.click('.nav-item[data-section="regions"]');
+  const options = () => page.$$eval('[data-bind-slot="0"] option', (os) => os.map((o) => o.textContent));
+  assert.deepEqual((await options()).slice(0, 2), ['Bind to window…', 'Listing windows…']);
+  await s.receive({ type: 'windows', windows: [{ id: 7, title: 'My Game', app: 'game.exe', rect: [0, 0, 1280, 720] }] });
+  assert.ok(!(await options()).includes('Listing windows…'));
+  // Refreshing keeps the list it has: never "Listing windows…" again.
+  await page.locator('[data-slot="0"] button[data-action="list-windows"]').click();
+  assert.ok(!(await options()).includes('Listing windows…'));
+  await s.receive({ type: 'windows', windows: [{ id: 7, title: 'My Game', app: 'game.exe', rect: [0, 0, 1280, 720] }] });
+  assert.equal(await page.locator('[data-bind-slot="0"] option:first-child').textContent(), 'Bind to window…');
+  // Region 2 is bound: its note has room (one line), not a narrow column beside the list.
+  const note = page.locator('[data-slot="1"] .binding-text .hint');
+  const lines = await note.evaluate((e) => Math.round(e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)));
+  await page.locator('[data-slot="1"]').scrollIntoViewIfNeeded();
+  await s.shot('settings-regions-en.png');
+  assert.equal(lines, 1);
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});
