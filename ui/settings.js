@@ -96,8 +96,14 @@
     return null;
   }
 
-  /** The names of the hotkey settings, in the file's order. */
-  const hotkeyNames = () => Object.keys((S.defaults && S.defaults.hotkeys) || {});
+  /** The names of the hotkey settings: the actions first, then the saved regions' (the core's JSON has them
+   * in alphabetical order, which put "Open the settings" first and the region keys in the middle). */
+  const HOTKEY_ORDER = ['select_region', 'repeat_last', 'toggle_overlay', 'toggle_auto', 'open_settings', 'region_1', 'region_2', 'region_3', 'region_4'];
+  const hotkeyNames = () => {
+    const names = Object.keys((S.defaults && S.defaults.hotkeys) || {});
+    const rank = (n) => (HOTKEY_ORDER.includes(n) ? HOTKEY_ORDER.indexOf(n) : HOTKEY_ORDER.length);
+    return names.sort((a, b) => rank(a) - rank(b));
+  };
 
   /** The range of a numeric setting (a provider's by `providers.*`), from the core: {min, max|null}. */
   function limitOf(field) {

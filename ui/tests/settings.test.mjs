@@ -1155,6 +1155,9 @@ test('a hotkey field asks the core to pause the hotkeys while it records, says s
   const s = await settingsPage({ ui_lang: 'en', system_lang: 'en' });
   const { page } = s;
   await page.click('.nav-item[data-section="hotkeys"]');
+  // The actions first, then the saved regions' keys under their heading.
+  const order = await page.$$eval('#hotkey-list [data-field]', (is) => is.map((i) => i.dataset.field.slice(8)));
+  assert.deepEqual(order, ['select_region', 'repeat_last', 'toggle_overlay', 'toggle_auto', 'open_settings', 'region_1', 'region_2', 'region_3', 'region_4']);
   const field = fieldOf(page, 'hotkeys.region_4');
   await field.focus();
   assert.deepEqual(await s.sentOf('hotkey_recording'), [{ type: 'hotkey_recording', on: true }]);

@@ -427,6 +427,9 @@ impl HistoryWindow {
             _ => {}
         }
         if matches!(m, HistoryIn::Ready) {
+            crate::probe::emit(crate::probe::Probe::PageReady {
+                page: "history".into(),
+            });
             if let Some(w) = &mut self.page {
                 w.on_ready();
             }
