@@ -792,7 +792,7 @@ impl Controller {
                     true => Text::new("status.ocr_translating"),
                     false => Text::new("status.ocr_done"),
                 };
-                let mut msg = text.with("ms", ms).with("lines", lines);
+                let mut msg = text.with("ms", ms).with("n", lines);
                 if let Some(n) = cut_from {
                     let kept = crate::pipeline::MAX_OCR_CHARS;
                     msg = Text::new("common.concat").with_text("a", msg).with_text(

@@ -419,10 +419,13 @@ test('correcting a misread: an icon and a word in the UI language, reachable wit
 test("the status line follows a switch of the UI's language", async () => {
   const o = await overlay();
   const { page } = o;
-  await o.receive({ type: 'status', text: 'OCR 120 ms · 2 行', busy: false, words: { key: 'status.ocr_done', params: { ms: '120', lines: '2' } } });
+  await o.receive({ type: 'status', text: 'OCR 120 ms · 2 行', busy: false, words: { key: 'status.ocr_done', params: { ms: '120', n: '2' } } });
   assert.equal(await page.locator('#status-text').textContent(), 'OCR 120 ms · 2 行');
   await o.receive({ type: 'appearance', appearance: APPEARANCE, ui_lang: 'en' });
   assert.equal(await page.locator('#status-text').textContent(), 'OCR 120 ms · 2 lines');
+  // One line is one line.
+  await o.receive({ type: 'status', text: '', busy: false, words: { key: 'status.ocr_done', params: { ms: '80', n: '1' } } });
+  assert.equal(await page.locator('#status-text').textContent(), 'OCR 80 ms · 1 line');
   // A status without a sentence stays as it came.
   await o.receive({ type: 'status', text: 'plain words', busy: false });
   await o.receive({ type: 'appearance', appearance: APPEARANCE, ui_lang: 'zh' });
