@@ -1,7 +1,9 @@
-//! Issue 24 items 4 and 9 in the real app under Xvfb with a window manager (openbox): typing Alt+Q into a
-//! hotkey field of the settings records it instead of opening the region selector (the hotkeys are
-//! suspended while the field has the focus, and registered again when it loses it); a switch of the UI's
-//! language in the settings reaches every open window at once (the settings' and the history's titles).
+//! Issue 24 items 4, 9 and 10 in the real app under Xvfb with a window manager (openbox): typing Alt+Q into
+//! a hotkey field of the settings records it instead of opening the region selector (the hotkeys are
+//! suspended while the field has the focus, and registered again when it loses it); the history lists a
+//! line answered again from the memory in time order, and WebKit keeps a long Latin word of the source
+//! whole; a switch of the UI's language in the settings reaches every open window at once (the settings' and
+//! the history's titles, the history page).
 //! Screenshots in `target/e2e/settingsux-*.png`.
 //!
 //! The page is driven with the pointer at the places its layout puts things in a 940×700 settings window
@@ -56,6 +58,30 @@ fn a_hotkey_field_records_alt_q_and_a_language_switch_reaches_every_window() {
     let server = rt.block_on(MockServer::start());
     let home = tempfile::tempdir().unwrap();
     let config = app_config(home.path(), &server, "sk-settingsux", "");
+    // A history whose ids are not in time order: the first line came back from the memory last.
+    let long = "Beware: extraordinarily dangerous creatures ahead. Press Confirmation to continue, or Cancel.";
+    {
+        let path = home.path().join("data/ocrlay/history.sqlite3");
+        let (mut store, _) = ocrlay::memory::Store::open(&path).unwrap();
+        let now = ocrlay::memory::now_ms();
+        let line = |minutes_ago: i64, source: &str| ocrlay::memory::NewHistoryEntry {
+            time_ms: now - minutes_ago * 60_000 - 7_000,
+            region: "Ys VIII".into(),
+            key: ocrlay::memory::MemoryKey {
+                provider: "custom".into(),
+                model: "mock-model".into(),
+                prompt: "general-v1".into(),
+                from: "en".into(),
+                to: "zh-CN".into(),
+                source: source.into(),
+            },
+            translation: "译文".into(),
+        };
+        store.record(&line(40, "Seen again")).unwrap();
+        store.record(&line(30, long)).unwrap();
+        store.record(&line(20, "Third line")).unwrap();
+        store.record_again(&line(10, "Seen again")).unwrap();
+    }
     let app = App::start_with(&mut x, home.path(), &config, "ocrlay=debug", &["settings"]);
     let settings = x
         .wait_window("^ocrlay settings$", Duration::from_secs(60))
@@ -100,6 +126,47 @@ fn a_hotkey_field_records_alt_q_and_a_language_switch_reaches_every_window() {
         1,
         Duration::from_secs(30),
     );
+    // Read off the screen: the rows' clock times newest first, and the long word of the source in one piece.
+    let history = x
+        .wait_window("^ocrlay history$", Duration::from_secs(1))
+        .unwrap();
+    // At its narrowest (the window's minimum width), where the source column is narrowest.
+    x.xdotool(&["windowsize", "--sync", &history.to_string(), "560", "640"]);
+    x.xdotool(&["windowactivate", "--sync", &history.to_string()]);
+    let [hx, hy, hw, hh] = x.client_rect(history);
+    let shot = dir.join("settingsux-history-en.png");
+    let clock = regex::Regex::new(r"\b(\d{2}):(\d{2}):(\d{2})\b").unwrap();
+    let t = std::time::Instant::now();
+    let text = loop {
+        x.screenshot(&shot);
+        let text = read(&shot, (hx, hy, hw as u32, hh as u32));
+        if clock.find_iter(&text).count() >= 3 && text.contains("Third") {
+            break text;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "the history lines did not show (see {}): {text}",
+            shot.display()
+        );
+    };
+    let times: Vec<String> = clock
+        .find_iter(&text)
+        .map(|m| m.as_str().to_string())
+        .collect();
+    let mut sorted = times.clone();
+    sorted.sort();
+    sorted.reverse();
+    assert_eq!(
+        times,
+        sorted,
+        "not newest first (see {}):\n{text}",
+        shot.display()
+    );
+    assert!(
+        text.contains("extraordinarily"),
+        "a Latin word of the source was cut (see {}):\n{text}",
+        shot.display()
+    );
 
     // 中文 in the sidebar of the settings (brought to the front over the history): every open window's
     // title follows at once.
@@ -115,8 +182,7 @@ fn a_hotkey_field_records_alt_q_and_a_language_switch_reaches_every_window() {
     assert!(x
         .wait_window("^ocrlay 设置$", Duration::from_secs(10))
         .is_some());
-    let history = x
-        .wait_window("^ocrlay 历史记录$", Duration::from_secs(10))
+    x.wait_window("^ocrlay 历史记录$", Duration::from_secs(10))
         .expect("the history window's title follows");
     x.screenshot(&dir.join("settingsux-language-zh.png"));
     // The history page itself speaks Chinese now (read off the screen with our own OCR: its title line).
