@@ -31,6 +31,7 @@
     statusText: '',
     statusWords: null, // the status line as a sentence of the core, when it is one
   };
+  const noticeWords = new Map(); // a notice's line → its sentence of the core
 
   // ---- appearance and language ----
 
@@ -50,6 +51,12 @@
     sourceEdit.title = t('overlay.edit_source');
     sourceEditLabel.textContent = t('overlay.correct');
     if (state.statusWords) renderStatus();
+    // Notices on show: their sentences and buttons in the new language.
+    for (const [line, words] of noticeWords) {
+      if (line.isConnected) line.textContent = i18n.text(words);
+      else noticeWords.delete(line);
+    }
+    document.querySelectorAll('.notice-action[data-label]').forEach((b) => (b.textContent = t(b.dataset.label)));
     setLocked(state.locked);
   }
 
@@ -213,11 +220,14 @@
   on('notice', (msg) => {
     // A job's notice only while that job is on screen; the app's own (job null) until the next job.
     if (msg.job === null ? state.job !== null : msg.job !== state.job) return;
-    const note = el('section', { class: 'notice', attrs: { role: 'status' } },
-      el('p', { text: typeof msg.text === 'string' ? msg.text : '' }));
+    // The core's sentence ({key, params}) when it sent one: worded here, and again when the language changes.
+    const words = msg.words && typeof msg.words === 'object' && typeof msg.words.key === 'string' ? msg.words : null;
+    const line = el('p', { text: words ? i18n.text(words) : typeof msg.text === 'string' ? msg.text : '' });
+    if (words) noticeWords.set(line, words);
+    const note = el('section', { class: 'notice', attrs: { role: 'status' } }, line);
     const action = NOTICE_ACTIONS[msg.action];
     if (action) {
-      const b = el('button', { class: 'notice-action', attrs: { type: 'button' }, text: t(action.label) });
+      const b = el('button', { class: 'notice-action', attrs: { type: 'button', 'data-label': action.label }, text: t(action.label) });
       b.addEventListener('click', () => send(action.message));
       note.append(b);
     }

@@ -349,14 +349,24 @@ impl Controller {
     }
 
     /// A message of the app itself in the overlay's body (until the next job), with a button when given.
-    pub fn notice(&mut self, host: &mut dyn Host, text: String, action: Option<NoticeAction>) {
+    pub fn notice(
+        &mut self,
+        host: &mut dyn Host,
+        text: impl Into<Said>,
+        action: Option<NoticeAction>,
+    ) {
         let slot = self.active();
+        let (text, words) = match text.into() {
+            Said::Words(t) => (self.words(t.clone()), Some(t)),
+            Said::Plain(s) => (s, None),
+        };
         host.overlay(
             slot,
             OverlayOut::Notice {
                 job: None,
                 text,
                 action,
+                words,
             },
         );
         host.show_overlay(slot, true);
@@ -929,13 +939,14 @@ impl Controller {
             JobEnd::Translated if auto => Text::new("status.auto_waiting").into(),
             JobEnd::Translated => Text::new("status.done").with("ms", total).into(),
             JobEnd::NoProvider => {
-                let text = self.words(Text::new("status.no_provider_notice"));
+                let words = Text::new("status.no_provider_notice");
                 host.overlay(
                     slot,
                     OverlayOut::Notice {
                         job: Some(job),
-                        text,
+                        text: self.words(words.clone()),
                         action: Some(NoticeAction::OpenProviders),
+                        words: Some(words),
                     },
                 );
                 Text::new("status.no_provider").into()

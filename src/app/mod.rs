@@ -152,7 +152,7 @@ impl App {
         desk.show_overlay(ctl.active(), true);
     }
 
-    fn notice(&mut self, text: String, action: Option<NoticeAction>) {
+    fn notice(&mut self, text: impl Into<controller::Said>, action: Option<NoticeAction>) {
         let (ctl, mut desk) = self.split(None);
         ctl.notice(&mut desk, text, action);
     }

@@ -192,11 +192,10 @@ impl App {
         if let Some(e) = self.hotkey_error.clone() {
             self.status(&e);
         }
-        let lang = self.lang();
-        let errors: Vec<String> = self
+        let errors: Vec<Text> = self
             .hotkeys
             .as_ref()
-            .map(|h| h.errors.values().map(|e| e.render(lang)).collect())
+            .map(|h| h.errors.values().cloned().collect())
             .unwrap_or_default();
         for e in errors {
             self.notice(e, Some(NoticeAction::OpenSettings));
@@ -206,11 +205,9 @@ impl App {
             tracing::info!("no tray icon: {why}");
             probe::emit(Probe::NoTray);
             let hotkey = self.ctl.settings.hotkeys.open_settings.clone();
-            let msg = self.ctl.words(
-                Text::new("status.no_tray")
-                    .with_text("why", why)
-                    .with("hotkey", hotkey),
-            );
+            let msg = Text::new("status.no_tray")
+                .with_text("why", why)
+                .with("hotkey", hotkey);
             self.notice(msg, Some(NoticeAction::OpenSettings));
         }
         if first_start {

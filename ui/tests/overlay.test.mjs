@@ -426,6 +426,14 @@ test("the status line follows a switch of the UI's language", async () => {
   // One line is one line.
   await o.receive({ type: 'status', text: '', busy: false, words: { key: 'status.ocr_done', params: { ms: '80', n: '1' } } });
   assert.equal(await page.locator('#status-text').textContent(), 'OCR 80 ms · 1 line');
+  // A notice of the app (no tray icon here) and its button follow too.
+  const words = { key: 'status.no_tray', params: { why: { key: 'tray.no_dbus' }, hotkey: 'Alt+Shift+S' } };
+  await o.receive({ type: 'notice', job: null, text: 'No tray icon here…', action: 'open_settings', words });
+  assert.match(await page.locator('.notice p').textContent(), /^No tray icon here \(no D-Bus session\)/);
+  await o.receive({ type: 'appearance', appearance: APPEARANCE, ui_lang: 'zh' });
+  assert.match(await page.locator('.notice p').textContent(), /^这里没有托盘图标（没有 D-Bus 会话）/);
+  assert.equal(await page.locator('.notice-action').textContent(), '打开设置');
+  await o.receive({ type: 'appearance', appearance: APPEARANCE, ui_lang: 'en' });
   // A status without a sentence stays as it came.
   await o.receive({ type: 'status', text: 'plain words', busy: false });
   await o.receive({ type: 'appearance', appearance: APPEARANCE, ui_lang: 'zh' });

@@ -169,10 +169,14 @@ pub enum OverlayOut {
     Notice {
         /// The job it belongs to; `None` for a notice of the app itself (shown until the next job).
         job: Option<u64>,
-        /// The words.
+        /// The words, in the UI's language when it was sent.
         text: String,
         /// What the button does, if there is one.
         action: Option<NoticeAction>,
+        /// The same as a sentence of the table, when it is one: the page words it, again when the UI's
+        /// language changes.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        words: Option<crate::text::Text>,
     },
 }
 
