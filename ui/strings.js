@@ -605,7 +605,7 @@ window.ocrlayStrings = {
     "en": "The original was corrected (it is not exactly what OCR read)"
   },
 
-  "selector.hint": {"zh": "拖动选择要翻译的区域 · Esc 取消", "en": "Drag over the text to translate · Esc to cancel"},
+  "selector.hint": {"zh": "拖动选择要翻译的区域 · Esc 或右键取消", "en": "Drag over the text to translate · Esc or right-click to cancel"},
 
   "history.title": {"zh": "历史记录", "en": "History"},
   "history.window_title": {"zh": "ocrlay 历史记录", "en": "ocrlay history"},

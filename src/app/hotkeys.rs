@@ -17,6 +17,8 @@ pub struct Hotkeys {
     actions: Arc<Mutex<HashMap<u32, HotkeyAction>>>,
     /// Settings that failed, by setting name (`select_region`…), with the reason.
     pub errors: BTreeMap<String, Text>,
+    /// Esc, grabbed while the region selector is up (see [`Hotkeys::hold_escape`]).
+    escape: Option<HotKey>,
 }
 
 /// What pressing the hotkey of a setting does.
@@ -57,6 +59,7 @@ impl Hotkeys {
             registered: Vec::new(),
             actions,
             errors: BTreeMap::new(),
+            escape: None,
         })
     }
 
@@ -99,6 +102,58 @@ impl Hotkeys {
             *a = actions;
         }
     }
+}
+
+impl Hotkeys {
+    /// Takes Esc for the whole desktop while the region selector is up (`on`), and gives it back. The selector
+    /// may not get the keyboard (a window manager's focus rules, a game holding it), and an Esc that reached
+    /// the window behind would open the game's menu: grabbed, it cancels the selection wherever the focus is.
+    pub fn hold_escape(&mut self, on: bool) {
+        match (on, self.escape) {
+            (true, None) => {
+                let esc = HotKey::new(None, global_hotkey::hotkey::Code::Escape);
+                match self.manager.register(esc) {
+                    Ok(()) => {
+                        if let Ok(mut a) = self.actions.lock() {
+                            a.insert(esc.id(), HotkeyAction::CancelSelection);
+                        }
+                        self.escape = Some(esc);
+                    }
+                    // The selector's own keydown still cancels when it has the keyboard.
+                    Err(e) => tracing::debug!("Esc not grabbed for the selector: {e}"),
+                }
+            }
+            (false, Some(esc)) => {
+                let _ = self.manager.unregister(esc);
+                if let Ok(mut a) = self.actions.lock() {
+                    a.remove(&esc.id());
+                }
+                self.escape = None;
+                flush_ungrab(&self.manager);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// global-hotkey 0.9 on X11 queues an ungrab without sending it (its `unregister` neither flushes nor waits;
+/// only `register` does), so Esc would stay grabbed until the next hotkey is registered, and the game would
+/// never see it again. Registering a key nobody presses sends the queued ungrab with it; the key is let go
+/// again at once (that ungrab waits, harmlessly, for the next registration).
+fn flush_ungrab(manager: &GlobalHotKeyManager) {
+    #[cfg(target_os = "linux")]
+    {
+        use global_hotkey::hotkey::{Code, Modifiers};
+        let nobody = HotKey::new(
+            Some(Modifiers::CONTROL | Modifiers::ALT | Modifiers::SHIFT | Modifiers::META),
+            Code::F24,
+        );
+        if manager.register(nobody).is_ok() {
+            let _ = manager.unregister(nobody);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = manager;
 }
 
 /// Why a hotkey does nothing, in words a user can act on: which hotkey, who has it, where to change it.
