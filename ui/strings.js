@@ -29,6 +29,8 @@ window.ocrlayStrings = {
   "status.done": {"zh": "完成 · 共 {ms} ms", "en": "Done · {ms} ms in all"},
   "status.no_provider_notice": {"zh": "没有启用翻译源，所以只显示识别出的原文。在设置里启用一个翻译源（填入密钥，或选择本地的 Sakura/ollama）即可翻译。", "en": "No translation provider is enabled, so only the recognised text is shown. Enable one in the settings (paste its key, or pick a local Sakura/ollama) to translate."},
   "status.no_provider": {"zh": "没有启用翻译源", "en": "No translation provider is enabled"},
+  "status.provider_on": {"zh": "翻译源已启用：按 {hotkey} 重新识别并翻译", "en": "A translation provider is on now: press {hotkey} to read the region again"},
+  "status.provider_on_plain": {"zh": "翻译源已启用：再次选择区域即可翻译", "en": "A translation provider is on now: select a region again to translate it"},
   "status.stopped": {"zh": "已停止", "en": "Stopped"},
   "status.profile": {"zh": "配置档：{name}", "en": "Profile: {name}"},
   "status.profile_default": {"zh": "默认配置档", "en": "Default profile"},
