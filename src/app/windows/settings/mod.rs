@@ -821,7 +821,8 @@ mod tests {
         );
     }
 
-    /// The browser tests' `defaults` and `limits` (ui/tests/fixtures/defaults.json) are the core's: rewrite
+    /// The browser tests' `defaults`, `limits` and `profile_fields` (ui/tests/fixtures/defaults.json) are the
+    /// core's: rewrite
     /// the file with `OCRLAY_WRITE_UI_FIXTURES=1 cargo test --lib fixture` when settings change.
     #[test]
     fn the_ui_fixture_of_defaults_and_limits_is_current() {
@@ -834,7 +835,11 @@ mod tests {
             None,
         ))
         .unwrap();
-        let now = serde_json::json!({"defaults": v["defaults"], "limits": v["limits"]});
+        let now = serde_json::json!({
+            "defaults": v["defaults"],
+            "limits": v["limits"],
+            "profile_fields": v["profile_fields"],
+        });
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/tests/fixtures/defaults.json");
         // Compared as text: serde_json does not read every float back to the same bits.
         let text = serde_json::to_string_pretty(&now).unwrap() + "\n";
