@@ -784,6 +784,16 @@ mod tests {
         .unwrap();
         assert_eq!(v["type"], "save_error");
         assert_eq!(v["errors"][0]["field"], "providers.deepseek.temperature");
+        // While a profile is edited the page says which fields are its own; without a profile it says nothing.
+        let m: SettingsIn = serde_json::from_str(
+            r#"{"type":"save","settings":{},"own":["general.target","providers.*.enabled"]}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(m, SettingsIn::Save { own: Some(ref own), .. } if own == &["general.target", "providers.*.enabled"])
+        );
+        let m: SettingsIn = serde_json::from_str(r#"{"type":"save","settings":{}}"#).unwrap();
+        assert!(matches!(m, SettingsIn::Save { own: None, .. }));
         let m: SettingsIn = serde_json::from_str(r#"{"type":"list_voices"}"#).unwrap();
         assert_eq!(m, SettingsIn::ListVoices);
         let v = serde_json::to_value(SettingsOut::Voices {
