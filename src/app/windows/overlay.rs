@@ -170,6 +170,8 @@ pub enum OverlayOut {
         /// What the button does, if there is one.
         action: Option<NoticeAction>,
     },
+    /// The notices on show say what is no longer so (no provider was enabled; one is now): they go.
+    ClearNotice,
 }
 
 /// The button of an overlay notice.
