@@ -1084,3 +1084,21 @@ fn a_read_only_settings_file_is_not_saved_over() {
     ));
     assert_eq!(mode(&path), 0o400);
 }
+
+#[test]
+fn the_same_keys_for_two_actions_are_reported_when_the_file_is_read() {
+    let (s, w) =
+        Settings::parse("[hotkeys]\nselect_region = \"Alt+Q\"\nrepeat_last = \"Alt+Q\"\n").unwrap();
+    assert_eq!(s.hotkeys.repeat_last, "Alt+Q");
+    let dup: Vec<_> = w
+        .iter()
+        .filter(|w| w.field == "hotkeys.repeat_last")
+        .collect();
+    assert_eq!(dup.len(), 1, "{w:?}");
+    assert_eq!(dup[0].message.key, "err.hotkey_dup");
+    // The first of the two keeps its keys, and is not reported.
+    assert!(
+        !w.iter().any(|w| w.field == "hotkeys.select_region"),
+        "{w:?}"
+    );
+}
