@@ -321,3 +321,48 @@ fn the_overlay_never_covers_the_settings_window() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn the_settings_open_centred_every_time() {
+    let Some(mut x) = x11::start_or_skip(1280, 720) else {
+        return;
+    };
+    x.start_wm();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(MockServer::start());
+    let home = tempfile::tempdir().unwrap();
+    let config = app_config(home.path(), &server, "sk-hour", "");
+    let app = start_app(&mut x, home.path(), &config);
+    for round in 0..2 {
+        let (ok, err) = app.trigger(&x, "settings");
+        assert!(ok, "{err}");
+        let settings = x
+            .wait_window("^ocrlay settings$", Duration::from_secs(30))
+            .expect("the settings window");
+        let [sx, sy, sw, sh] = x.client_rect(settings);
+        let (cx, cy) = (sx + sw / 2, sy + sh / 2);
+        // Centred on the 1280×720 screen (the frame's title bar shifts it a little).
+        assert!(
+            (cx - 640).abs() <= 30 && (cy - 360).abs() <= 40,
+            "round {round}: the settings window is at {:?}",
+            [sx, sy, sw, sh]
+        );
+        // Closed as a user closes it (the close button of the window manager's title bar), then opened again.
+        x.xdotool(&[
+            "mousemove",
+            &(sx + sw - 10).to_string(),
+            &(sy - 10).to_string(),
+        ]);
+        x.xdotool(&["click", "1"]);
+        let t = Instant::now();
+        while x
+            .wait_window("^ocrlay settings$", Duration::from_millis(100))
+            .is_some()
+        {
+            assert!(
+                t.elapsed() < Duration::from_secs(10),
+                "the settings did not close"
+            );
+        }
+    }
+}

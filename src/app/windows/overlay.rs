@@ -247,6 +247,7 @@ impl Overlay {
             page: "overlay.html",
             kind: Page::Overlay(n),
             transparent: true,
+            centred: None,
         };
         Ok(Overlay {
             page: super::open(target, spec, proxy, shots)?,

@@ -112,6 +112,7 @@ impl Selectors {
                 page: "selector.html",
                 kind: Page::Selector(n),
                 transparent: false,
+                centred: None,
             };
             match super::open(target, spec, proxy, shots) {
                 Ok(page) => self.list.push(Selector {
