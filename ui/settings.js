@@ -588,8 +588,14 @@
     setFooter(null);
     renderWelcome();
     startScopes();
+    // A state after a save (or a profile switch) keeps the user where they were; only the first one starts
+    // at the top.
+    const scroll = $('content').scrollTop;
     showSection(S.section);
+    if (wasShown) $('content').scrollTop = scroll;
+    wasShown = true;
   });
+  let wasShown = false;
 
   // ---------------------------------------------------------------- first start
 

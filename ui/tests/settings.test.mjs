@@ -1232,3 +1232,26 @@ test('a relay whose test passes is switched on, and Save saves it enabled', asyn
   assert.deepEqual(s.errors, []);
   await page.close();
 });
+
+test('a save keeps the page where the user was and the card being edited open', async () => {
+  const s = await settingsPage();
+  const { page } = s;
+  const custom = card(page, 'custom');
+  await custom.locator('.provider-title').click();
+  await fieldOf(page, 'providers.custom.url').fill('https://relay.example.com/v1');
+  await page.evaluate(() => {
+    const c = document.getElementById('content');
+    c.scrollTop = c.scrollHeight;
+  });
+  const before = await page.evaluate(() => document.getElementById('content').scrollTop);
+  assert.ok(before > 100, `the page scrolls (${before})`);
+  await page.click('#btn-save');
+  const [save] = await s.sentOf('save');
+  // The core saves and sends its state again, as the app does.
+  await s.receive({ type: 'saved' });
+  await s.receive(state({ settings: save.settings }));
+  const after = await page.evaluate(() => document.getElementById('content').scrollTop);
+  assert.equal(after, before);
+  assert.equal(await custom.getAttribute('class').then((c) => c.includes('open')), true);
+  await page.close();
+});
