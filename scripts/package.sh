@@ -61,12 +61,13 @@ echo "== Debian package"
 LINUX="target/package/linux"
 rm -rf "$LINUX" && mkdir -p "$LINUX"
 objcopy --only-keep-debug "target/$OUT/ocrlay" "$LINUX/ocrlay.debug"
-strip --strip-debug -o "$LINUX/ocrlay" "target/$OUT/ocrlay"
+# Symbols go too (they are in the debug file): a panic's backtrace is read with it, or by gdb.
+strip --strip-all -o "$LINUX/ocrlay" "target/$OUT/ocrlay"
 (cd "$LINUX" && objcopy --add-gnu-debuglink=ocrlay.debug ocrlay)
 chmod 755 "$LINUX/ocrlay"
 python3 scripts/third-party-notices.py x86_64-unknown-linux-gnu target/package/THIRD-PARTY-NOTICES-linux.txt
 cargo deb --no-build --no-strip --profile "$PROFILE" --output "dist/ocrlay_${VERSION}_amd64.deb"
-cp "$LINUX/ocrlay.debug" "dist/ocrlay_${VERSION}_amd64.debug"
+install -m 644 "$LINUX/ocrlay.debug" "dist/ocrlay_${VERSION}_amd64.debug"
 ls -l "target/$OUT/ocrlay" "$LINUX/ocrlay" "dist/ocrlay_${VERSION}_amd64.debug"
 
 ls -l "dist/$NAME.zip" "dist/ocrlay_${VERSION}_amd64.deb"

@@ -47,6 +47,12 @@ pub enum Probe {
     FirstStart,
     /// Another ocrlay process asked this one to show its settings.
     SettingsAsked,
+    /// The overlays stay above every window (`on`), or step back while ocrlay's settings or history window is
+    /// in front.
+    OverlaysOnTop {
+        /// Always on top.
+        on: bool,
+    },
     /// The X server went away: the app says so and ends.
     DisplayLost,
     /// The overlays' click-through was turned on or off (tray, overlay button, `ocrlay trigger`).

@@ -29,48 +29,12 @@ struct State {
     locked: bool,
 }
 
-/// The window under the pointer once it is at `at`, as the X server decides where a click goes (input shapes
-/// honoured): the client window's id, as xdotool finds it.
-fn window_under(x: &XSession, at: (i32, i32)) -> u64 {
-    x.xdotool(&["mousemove", &at.0.to_string(), &at.1.to_string()]);
-    let out = x.xdotool(&["getmouselocation", "--shell"]);
-    out.lines()
-        .find_map(|l| l.strip_prefix("WINDOW="))
-        .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(0)
-}
-
-/// Whether window `top` is `id` or holds it (a window manager's frame around a client window).
-fn holds(x: &XSession, top: u64, id: u64) -> bool {
-    if top == id {
-        return true;
-    }
-    // The desktop itself (the pointer over no window) holds every window but is none of them.
-    let root = x
-        .command("xwininfo")
-        .arg("-root")
-        .output()
-        .expect("xwininfo runs");
-    if String::from_utf8_lossy(&root.stdout).contains(&format!("Window id: 0x{top:x} ")) {
-        return false;
-    }
-    let out = x
-        .command("xwininfo")
-        .args(["-tree", "-id", &top.to_string()])
-        .output()
-        .expect("xwininfo runs");
-    let wanted = format!("0x{id:x} ");
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .any(|l| l.trim_start().starts_with(&wanted))
-}
-
 /// Waits until the window under `at` is (or is not) `id` (or a frame around it).
 fn wait_under(x: &XSession, at: (i32, i32), id: u64, is: bool, what: &str) {
     let t = Instant::now();
     loop {
-        let under = window_under(x, at);
-        if holds(x, under, id) == is {
+        let under = x.window_under(at);
+        if x.holds(under, id) == is {
             return;
         }
         assert!(
@@ -200,14 +164,7 @@ fn the_app_starts_from_every_state_it_can_save() {
                 .count()
         };
         let before = done_before(&app);
-        x.xdotool(&["key", "alt+w"]);
-        app.wait(
-            Probe::Hotkey {
-                action: "RepeatLast".into(),
-            },
-            1,
-            Duration::from_secs(20),
-        );
+        app.press_hotkey(&x, "alt+w", "RepeatLast");
         if state.translates {
             app.wait_for(before + 1, Duration::from_secs(60), |e| {
                 matches!(e, Probe::Done { .. })

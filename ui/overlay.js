@@ -237,6 +237,12 @@
     reportSize();
   });
 
+  // The notices say what is no longer so (a provider is enabled now): they go; the job's text stays.
+  on('clear_notice', () => {
+    blocksEl.querySelectorAll('.notice').forEach((n) => n.remove());
+    reportSize();
+  });
+
   function formatMs(ms) {
     return ms >= 1000 ? (ms / 1000).toFixed(1) + ' s' : Math.round(ms) + ' ms';
   }

@@ -36,6 +36,8 @@
     models: {}, // id → {busy, list, error}
     resolved: {}, // id → {input, url, error, busy}
     platform: null, // {covered_window_capture, note} from the state message
+    profileFields: [], // what a profile can have of its own: the core's [{path, key, global}]
+    own: null, // while a profile is edited: the paths of the fields it has of its own
     windows: null, // the last `windows` list: [{id, title, app, rect}]
     windowsBusy: false,
     cleared: new Set(), // saved-region slots the user cleared since the last save
@@ -560,6 +562,8 @@
     S.configPath = typeof msg.config_path === 'string' ? msg.config_path : '';
     S.editing = typeof msg.editing === 'string' ? msg.editing : null;
     S.inEffect = typeof msg.profile_in_effect === 'string' ? msg.profile_in_effect : null;
+    S.profileFields = readProfileFields(msg.profile_fields);
+    S.enabledByTest = new Set();
     const pf = msg.platform;
     S.platform = pf && typeof pf === 'object' ? { covered_window_capture: !!pf.covered_window_capture, note: pf.note || null } : null;
     S.cleared = new Set();
@@ -592,8 +596,15 @@
     setSaving(false);
     setFooter(null);
     renderWelcome();
+    startScopes();
+    // A state after a save (or a profile switch) keeps the user where they were; only the first one starts
+    // at the top.
+    const scroll = $('content').scrollTop;
     showSection(S.section);
+    if (wasShown) $('content').scrollTop = scroll;
+    wasShown = true;
   });
+  let wasShown = false;
 
   // ---------------------------------------------------------------- first start
 
@@ -704,6 +715,7 @@
     grid.append(url.field, keyField(c), proxyField(c), modelField(c));
     if (p.prompt === 'sakura') grid.append(sakuraField(c));
     body.append(grid, advancedFields(c), ...testActions(c));
+    if (S.enabledByTest && S.enabledByTest.has(id)) body.append(el('p', { class: 'hint ok enabled-by-test', text: t('providers.enabled_by_test') }));
 
     body.addEventListener('input', (e) => {
       if (e.target.dataset && e.target.dataset.field) {
@@ -1039,7 +1051,27 @@
     const chip = card.querySelector('.test-chip');
     chip.className = 'test-chip ' + (msg.ok ? 'ok' : 'bad');
     chip.textContent = msg.ok ? (Number.isFinite(msg.latency_ms) ? `✓ ${msg.latency_ms} ms` : '✓') : '✕ ' + t('test.failed');
+    if (msg.ok) enableAfterTest(msg.id, card);
   });
+
+  /**
+   * A provider switched off whose test just passed, with a key (or one that needs none), is switched on: it
+   * was tested to be used, and a Save that left it off would leave the next Alt+Q with no provider. The switch
+   * shows it and a line says it before Save, so the user can still switch it off.
+   */
+  function enableAfterTest(id, card) {
+    const p = catalogEntry(id);
+    const ps = S.model.providers[id];
+    const sw = card.querySelector(`[data-field="providers.${CSS.escape(id)}.enabled"]`);
+    if (!p || !ps || ps.enabled || !sw || sw.disabled) return;
+    const k = S.keys[id] || {};
+    const hasKey = (k.touched && k.value !== '') || (ps.api_key_set && !k.removed);
+    if (!hasKey && p.key_format !== 'optional') return;
+    sw.checked = true;
+    sw.dispatchEvent(new Event('change'));
+    S.enabledByTest.add(id);
+    if (!card.querySelector('.enabled-by-test')) card.querySelector('.provider-body').append(el('p', { class: 'hint ok enabled-by-test', text: t('providers.enabled_by_test') }));
+  }
 
   on('models', (msg) => {
     if (typeof msg.id !== 'string') return;
@@ -1408,8 +1440,171 @@
 
   // ---------------------------------------------------------------- profiles
 
-  // What a profile names of its own, as its fields in `settings.profiles` (the core writes only those it has).
-  const PROFILE_OWN = ['source', 'direction', 'custom_prompt', 'providers', 'glossary', 'filters', 'regions'];
+  /**
+   * What a profile can have of its own: the core's list (`profile_fields`, config::ProfileField), each
+   * {path, key, global}: where the form has it (`regions` holds every `regions.…` input; `providers.*.enabled`
+   * is every provider's switch), its key in `settings.profiles[n]`, and the global settings' value.
+   */
+  function readProfileFields(list) {
+    return (Array.isArray(list) ? list : [])
+      .filter((f) => f && typeof f.path === 'string' && typeof f.key === 'string')
+      .map((f) => ({ path: f.path, key: f.key, global: f.global === undefined ? null : f.global }));
+  }
+
+  /** The profile field an input's path belongs to, or null (shared by all profiles). */
+  function profileFieldOf(path) {
+    return S.profileFields.find((f) => {
+      if (f.path.includes('*')) return new RegExp('^' + f.path.split('*').map((x) => x.replace(/[.]/g, '\\.')).join('[^.]+') + '$').test(path);
+      return path === f.path || path.startsWith(f.path + '.');
+    }) || null;
+  }
+
+  /** The form's value of a profile field (for the switches: the ids of the providers on, in catalog order). */
+  function profileValue(f) {
+    if (f.path === 'providers.*.enabled') return S.catalog.filter((p) => S.model.providers[p.id] && S.model.providers[p.id].enabled).map((p) => p.id);
+    return getPath(S.model, f.path);
+  }
+
+  /**
+   * While a profile is edited each field is its own, inherited (from the default profile) or shared by all
+   * profiles. S.own holds the paths of its own fields: those the profile has (from `settings.profiles`), those
+   * the user made its own, and those edited since (an edit of an inherited field makes it the profile's).
+   */
+  function startScopes() {
+    const p = S.editing ? profileList().find((x) => x.name === S.editing) : null;
+    S.own = new Set(p ? S.profileFields.filter((f) => p[f.key] !== undefined && p[f.key] !== null).map((f) => f.path) : []);
+    S.ownSaved = stable([...S.own].sort());
+    S.scopeSeen = new Map(S.profileFields.map((f) => [f.path, stable(profileValue(f))]));
+    renderScopes();
+  }
+
+  /** Fields edited since they were last seen become the edited profile's own (called with the form read). */
+  function noteProfileEdits() {
+    if (!S.editing || !S.scopeSeen) return;
+    let changed = false;
+    for (const f of S.profileFields) {
+      const now = stable(profileValue(f));
+      if (now === S.scopeSeen.get(f.path)) continue;
+      S.scopeSeen.set(f.path, now);
+      if (!S.own.has(f.path)) {
+        S.own.add(f.path);
+        changed = true;
+      }
+    }
+    if (changed) renderScopes();
+  }
+
+  /** Whether what the edited profile owns differs from what it owned when loaded or saved. */
+  const ownChanged = () => !!S.editing && stable([...S.own].sort()) !== S.ownSaved;
+
+  /** Makes an inherited field the edited profile's own, with the value it has now. */
+  function makeOwn(f) {
+    S.own.add(f.path);
+    renderScopes();
+    updateDirty();
+  }
+
+  /** Gives a field back: the edited profile follows the default profile in it again (its value shown). */
+  function giveBack(f) {
+    readForm();
+    S.own.delete(f.path);
+    if (f.path === 'providers.*.enabled') {
+      const on = Array.isArray(f.global) ? f.global : [];
+      for (const p of S.catalog) if (S.model.providers[p.id]) S.model.providers[p.id].enabled = on.includes(p.id);
+      renderProviders();
+    } else {
+      // Through the page's own normalisation, as a `state` would bring it.
+      const whole = clone(S.model);
+      setPath(whole, f.path, clone(f.global));
+      setPath(S.model, f.path, getPath(normalizeSettings(whole), f.path));
+      if (f.path === 'translation.glossary') renderGlossary();
+      else if (f.path === 'filters') renderFilters();
+      else if (f.path === 'regions') renderRegions();
+      for (const input of fieldInputs($('content'))) {
+        if (profileFieldOf(input.dataset.field) === f && !input.closest('#region-list, #rules')) setInput(input, getPath(S.model, input.dataset.field));
+      }
+    }
+    S.scopeSeen.set(f.path, stable(profileValue(f)));
+    renderScopes();
+    updateDirty();
+  }
+
+  /** The look of one scope: its words and, for a profile's field, the way to change it. */
+  function scopeChip(scope, f) {
+    const chip = el('span', { class: 'scope ' + scope, attrs: { 'data-scope': scope } },
+      el('span', { class: 'scope-label', text: t({ own: 'profiles.scope_own', inherited: 'profiles.scope_inherited', shared: 'profiles.scope_shared' }[scope]) }));
+    if (scope === 'shared') chip.title = t('profiles.scope_shared_hint');
+    if (f && scope !== 'shared') {
+      const b = el('button', { class: 'link scope-act', text: t(scope === 'own' ? 'profiles.give_back' : 'profiles.make_own'), attrs: { type: 'button', 'data-scope-act': scope === 'own' ? 'give_back' : 'make_own' } });
+      b.addEventListener('click', (e) => {
+        e.preventDefault();
+        if (scope === 'own') giveBack(f);
+        else makeOwn(f);
+      });
+      chip.append(b);
+    }
+    return chip;
+  }
+
+  /** Puts `scope`'s chip in `place` (none: takes it away), changing the page only when it differs. */
+  function placeChip(place, scope, f) {
+    const old = Array.from(place.children).find((c) => c.classList.contains('scope'));
+    const key = scope ? scope + '|' + i18n.lang : '';
+    if ((old ? old.dataset.key : '') === key) return;
+    if (old) old.remove();
+    if (!scope) return;
+    const chip = scopeChip(scope, f);
+    chip.dataset.key = key;
+    place.append(chip);
+  }
+
+  /** Shows every field of the form as the edited profile's own, inherited, or shared (then not editable). */
+  function renderScopes() {
+    const editing = !!S.editing && !!S.own;
+    const scopeOf = (f) => (!editing ? null : !f ? 'shared' : S.own.has(f.path) ? 'own' : 'inherited');
+    // Lists (the glossary, the rules, the saved regions) and the providers' switches: one chip for all.
+    document.querySelectorAll('[data-scope-for]').forEach((place) => {
+      const f = S.profileFields.find((x) => x.path === place.dataset.scopeFor) || null;
+      placeChip(place, f ? scopeOf(f) : null, f);
+    });
+    for (const input of fieldInputs($('content'))) {
+      const f = profileFieldOf(input.dataset.field);
+      const scope = scopeOf(f);
+      const box = input.closest('.field, .hotkey-row');
+      const shared = scope === 'shared';
+      // A shared field is not edited while a profile is: saving changes the profile only.
+      const controls = box ? [input, ...box.querySelectorAll('button')] : [input];
+      for (const c of controls) {
+        if (shared && !c.disabled) {
+          c.disabled = true;
+          c.dataset.scopeOff = '1';
+        } else if (!shared && c.dataset.scopeOff) {
+          c.disabled = false;
+          delete c.dataset.scopeOff;
+        }
+      }
+      if (!box) continue;
+      if (scope) box.dataset.scope = scope;
+      else delete box.dataset.scope;
+      const inList = f && document.querySelector(`[data-scope-for="${CSS.escape(f.path)}"]`);
+      const place = box.querySelector('.lbl, .hotkey-label');
+      if (place && !inList) placeChip(place, scope, f);
+    }
+    const reset = $('auto-reset');
+    if (reset) reset.disabled = editing;
+  }
+
+  // Parts of the form are rebuilt in many places (a language switch, a save, a row added): the looks follow
+  // every rebuild. renderScopes changes the page only where a look differs, so this settles after one round.
+  let scopesQueued = false;
+  new MutationObserver(() => {
+    if (scopesQueued || !S.editing) return;
+    scopesQueued = true;
+    queueMicrotask(() => {
+      scopesQueued = false;
+      renderScopes();
+    });
+  }).observe($('content'), { childList: true, subtree: true });
 
   /** Profile changes are saved by the core at once and the form is reloaded: never over unsaved edits. */
   function profilesBlocked() {
@@ -1472,7 +1667,7 @@
     if (S.editing === p.name) chips.append(el('span', { class: 'badge', text: t('profiles.being_edited') }));
     card.append(el('header', { class: 'profile-head' }, name, chips));
 
-    const own = PROFILE_OWN.filter((k) => p[k] !== undefined && p[k] !== null);
+    const own = S.profileFields.map((f) => f.key).filter((k) => p[k] !== undefined && p[k] !== null);
     card.append(el('p', { class: 'hint profile-own', text: own.length ? t('profiles.own', { fields: own.map((k) => t('profiles.field.' + k)).join(t('common.list_sep')) }) : t('profiles.own_none') }));
 
     // The game: text of its window's title and/or its program; or picked from the open windows.
@@ -1914,8 +2109,9 @@
       dirtyTimer = 0;
       if (!S.loaded || S.saving) return;
       const { json } = snapshot();
+      noteProfileEdits();
       const savedJson = stable(savedSettings());
-      const dirty = json !== savedJson;
+      const dirty = json !== savedJson || ownChanged();
       S.dirty = dirty;
       renderFooter();
     }, 120);
@@ -1954,7 +2150,9 @@
     }
     S.pending = buildSettings();
     setSaving(true);
-    send({ type: 'save', settings: S.pending });
+    noteProfileEdits();
+    // While a profile is edited, the fields it has of its own go to it; nothing else changes.
+    send(S.editing ? { type: 'save', settings: S.pending, own: [...S.own] } : { type: 'save', settings: S.pending });
     clearTimeout(saveTimer);
     saveTimer = setTimeout(() => setSaving(false), 15000); // never stay stuck if the core does not answer
   });
@@ -1972,6 +2170,7 @@
     rerender(i18n.lang);
     S.loaded = true;
     S.dirty = false;
+    startScopes();
     setFooter(null);
     document.body.classList.remove('dirty');
   });
@@ -1997,6 +2196,7 @@
       S.saved = clone(S.model);
       S.cleared = new Set();
       S.pending = null;
+      if (S.own) S.ownSaved = stable([...S.own].sort());
     }
     setSaving(false);
     renderProviders();

@@ -92,6 +92,8 @@ struct Lane {
     hidden_for_capture: Option<u64>,
     /// The overlay's status shows work under way (its spinner turns).
     status_busy: bool,
+    /// The overlay says its job found no provider enabled (cleared once one is).
+    no_provider: bool,
 }
 
 /// What a status line says: a sentence of the table (worded in the UI's language, and again when it
@@ -175,8 +177,8 @@ impl Controller {
     }
 
     /// New global settings (and profiles) from the settings window: the profile in effect stays, if it still
-    /// exists.
-    pub fn set_base(&mut self, new: Settings) {
+    /// exists; an overlay that said no provider is enabled stops saying so when one is now.
+    pub fn set_base(&mut self, host: &mut dyn Host, new: Settings) {
         self.fold_changes();
         self.base = new;
         if self
@@ -187,6 +189,7 @@ impl Controller {
             self.profile = None;
         }
         self.settings = self.base.effective(self.profile.as_deref());
+        self.providers_changed(host);
     }
 
     /// Keeps in `base` what changed in the settings in effect while ocrlay ran.
@@ -233,6 +236,7 @@ impl Controller {
         } else {
             host.use_overlays(&self.slots_in_use());
         }
+        self.providers_changed(host);
         let msg = match &self.profile {
             Some(p) => Text::new("status.profile").with("name", p),
             None => Text::new("status.profile_default"),
@@ -372,6 +376,30 @@ impl Controller {
         host.show_overlay(slot, true);
     }
 
+    /// The settings in effect changed (saved, or another profile came into effect): an overlay that says its
+    /// job found no provider enabled stops saying so once one is, and its status line says how to read again.
+    fn providers_changed(&mut self, host: &mut dyn Host) {
+        if self.settings.enabled_providers().is_empty() {
+            return;
+        }
+        let keys = &self.settings.hotkeys;
+        let hotkey = [&keys.repeat_last, &keys.select_region]
+            .into_iter()
+            .find(|k| !k.trim().is_empty())
+            .cloned();
+        let msg = match hotkey {
+            Some(hotkey) => Text::new("status.provider_on").with("hotkey", hotkey),
+            None => Text::new("status.provider_on_plain"),
+        };
+        for slot in 0..self.lanes.len() {
+            if std::mem::take(&mut self.lanes[slot].no_provider) {
+                tracing::debug!(slot, "a provider is enabled now: the notice goes");
+                host.overlay(slot, OverlayOut::ClearNotice);
+                self.status_in(host, slot, msg.clone(), false);
+            }
+        }
+    }
+
     /// A provider worked (a translation, or a passing test): the welcome need not open again. Written to the
     /// settings file at once, keeping everything else in it as it is.
     pub fn remember_setup_done(&mut self) {
@@ -456,6 +484,7 @@ impl Controller {
         let saved = self.settings.regions.slots[slot].clone();
         let lane = &mut self.lanes[slot];
         lane.trace = Some(Trace::new(id, at, false));
+        lane.no_provider = false;
         // Where a covered window cannot be read (X11 without a compositor), the overlay steps aside for the
         // capture instead of being read itself.
         let mut settle = Duration::ZERO;
@@ -708,6 +737,7 @@ impl Controller {
             PipelineEvent::AutoJob { job, slot } => {
                 if let Some(lane) = self.lanes.get_mut(slot) {
                     lane.trace = Some(Trace::new(job, Instant::now(), true));
+                    lane.no_provider = false;
                 }
             }
             PipelineEvent::RegionMoved { job, slot, region } => {
@@ -949,6 +979,7 @@ impl Controller {
                         words: Some(words),
                     },
                 );
+                self.lanes[slot].no_provider = true;
                 Text::new("status.no_provider").into()
             }
             JobEnd::Cancelled => Text::new("status.stopped").into(),
@@ -1298,6 +1329,115 @@ mod tests {
         )));
         assert!(!host.statuses().last().unwrap().1);
         assert!(!c.settings.general.setup_done);
+    }
+
+    #[test]
+    fn enabling_a_provider_clears_the_no_provider_notice_on_every_overlay() {
+        let (mut c, _dir) = controller();
+        let mut host = Fake::default();
+        // Two regions' jobs end with no provider enabled.
+        let mut jobs = Vec::new();
+        for slot in [0, 1] {
+            c.settings.regions.active = slot;
+            c.region_chosen(
+                &mut host,
+                rect(300, 400 + 100 * slot as i32, 200, 50),
+                image(),
+                Instant::now(),
+            );
+            let job = host.jobs.last().unwrap().id;
+            jobs.push(job);
+            c.pipeline_event(
+                &mut host,
+                PipelineEvent::Ended {
+                    job,
+                    end: JobEnd::NoProvider,
+                },
+            );
+        }
+        let clears = |host: &Fake, slot: usize| {
+            host.sent_to(slot)
+                .into_iter()
+                .filter(|m| matches!(m, OverlayOut::ClearNotice))
+                .count()
+        };
+        // Saved without a provider: the notices stay.
+        let mut new = c.base().clone();
+        new.translation.stream = false;
+        c.set_base(&mut host, new.clone());
+        assert_eq!((clears(&host, 0), clears(&host, 1)), (0, 0));
+        // Saved with one switched on: each overlay's notice goes at once, and its status says how to read again.
+        new.providers.insert(
+            "deepseek".into(),
+            config::ProviderSettings {
+                enabled: true,
+                api_key: crate::providers::ApiKey::new("sk-test"),
+                ..Default::default()
+            },
+        );
+        c.set_base(&mut host, new.clone());
+        assert_eq!((clears(&host, 0), clears(&host, 1)), (1, 1));
+        let ready = c.words(Text::new("status.provider_on").with("hotkey", "Alt+W"));
+        for slot in [0, 1] {
+            let last_status = host.sent_to(slot).into_iter().rev().find_map(|m| match m {
+                OverlayOut::Status { text, busy, .. } => Some((text.clone(), *busy)),
+                _ => None,
+            });
+            assert_eq!(last_status, Some((ready.clone(), false)), "slot {slot}");
+        }
+        // Said once: saving again clears nothing more.
+        c.set_base(&mut host, new);
+        assert_eq!((clears(&host, 0), clears(&host, 1)), (1, 1));
+    }
+
+    #[test]
+    fn a_profile_that_enables_a_provider_clears_the_notice_and_a_new_job_forgets_it() {
+        let (mut c, _dir) = controller();
+        let mut host = Fake::default();
+        let mut base = c.base().clone();
+        base.providers.insert(
+            "deepseek".into(),
+            config::ProviderSettings {
+                api_key: crate::providers::ApiKey::new("sk-test"),
+                ..Default::default()
+            },
+        );
+        base.profiles.push(config::Profile {
+            name: "Game".into(),
+            providers: Some(vec!["deepseek".into()]),
+            ..Default::default()
+        });
+        c.set_base(&mut host, base);
+        let cleared = |host: &Fake| {
+            host.sent()
+                .iter()
+                .any(|m| matches!(m, OverlayOut::ClearNotice))
+        };
+        // A job that found a provider later (a new job on the overlay) leaves nothing to clear.
+        c.region_chosen(&mut host, rect(300, 400, 200, 50), image(), Instant::now());
+        let job = host.jobs[0].id;
+        c.pipeline_event(
+            &mut host,
+            PipelineEvent::Ended {
+                job,
+                end: JobEnd::NoProvider,
+            },
+        );
+        c.repeat_last(&mut host, Instant::now(), true);
+        c.switch_profile(&mut host, Some("Game".into()));
+        assert!(!cleared(&host));
+        // The notice on show goes when the profile that enables a provider comes into effect.
+        c.switch_profile(&mut host, None);
+        let job = host.jobs.last().unwrap().id;
+        c.pipeline_event(
+            &mut host,
+            PipelineEvent::Ended {
+                job,
+                end: JobEnd::NoProvider,
+            },
+        );
+        c.switch_profile(&mut host, Some("Game".into()));
+        assert!(cleared(&host));
     }
 
     #[test]

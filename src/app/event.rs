@@ -33,6 +33,8 @@ pub enum HotkeyAction {
     Region(usize),
     /// Open (or bring forward) the settings window.
     OpenSettings,
+    /// Esc while the region selector is up: no region.
+    CancelSelection,
 }
 
 /// Everything that reaches the event loop from elsewhere.

@@ -5,7 +5,7 @@
 use super::event::{AppEvent, HotkeyAction};
 use crate::config::{self, HotkeySettings};
 use crate::text::Text;
-use global_hotkey::hotkey::{Code, HotKey, Modifiers};
+use global_hotkey::hotkey::HotKey;
 use global_hotkey::{GlobalHotKeyEvent, GlobalHotKeyManager, HotKeyState};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -23,6 +23,8 @@ pub struct Hotkeys {
     settings: Option<HotkeySettings>,
     /// Unregistered while a hotkey field records keys ([`Hotkeys::suspend`]).
     suspended: bool,
+    /// Esc, grabbed while the region selector is up (see [`Hotkeys::hold_escape`]).
+    escape: Option<HotKey>,
 }
 
 /// What pressing the hotkey of a setting does.
@@ -76,6 +78,7 @@ impl Hotkeys {
             errors: BTreeMap::new(),
             settings: None,
             suspended: false,
+            escape: None,
         })
     }
 
@@ -127,7 +130,7 @@ impl Hotkeys {
             match self.manager.register(hotkey) {
                 Ok(()) => {
                     let _ = self.manager.unregister(hotkey);
-                    self.flush();
+                    flush_ungrab(&self.manager);
                 }
                 Err(e) => out.push((name, taken_message(text, &e))),
             }
@@ -138,26 +141,13 @@ impl Hotkeys {
     fn unregister_all(&mut self) {
         if !self.registered.is_empty() {
             let _ = self.manager.unregister_all(&self.registered);
-            self.flush();
+            flush_ungrab(&self.manager);
         }
         self.registered.clear();
+        // Esc, held for the region selector, is not a setting: it stays.
+        let escape = self.escape.map(|e| e.id());
         if let Ok(mut a) = self.actions.lock() {
-            a.clear();
-        }
-    }
-
-    /// Makes the releases of keys reach the system now. global-hotkey 0.9 on X11 sends an ungrab without
-    /// flushing its connection (it is sent with the next request that waits for a reply, which may never
-    /// come): the keys would stay grabbed, and a suspended hotkey still would not reach the hotkey field. Its
-    /// unregister asks the keymap first (a round trip, which flushes what waits), so the unregister of a
-    /// combination nobody uses flushes the releases before it.
-    fn flush(&self) {
-        if cfg!(target_os = "linux") {
-            let unused = HotKey::new(
-                Some(Modifiers::CONTROL | Modifiers::ALT | Modifiers::SHIFT | Modifiers::META),
-                Code::F24,
-            );
-            let _ = self.manager.unregister(unused);
+            a.retain(|id, _| Some(*id) == escape);
         }
     }
 
@@ -198,10 +188,63 @@ impl Hotkeys {
                 }
             }
         }
+        // Added to what unregister_all kept (Esc, while the selector holds it).
         if let Ok(mut a) = self.actions.lock() {
-            *a = actions;
+            a.extend(actions);
         }
     }
+}
+
+impl Hotkeys {
+    /// Takes Esc for the whole desktop while the region selector is up (`on`), and gives it back. The selector
+    /// may not get the keyboard (a window manager's focus rules, a game holding it), and an Esc that reached
+    /// the window behind would open the game's menu: grabbed, it cancels the selection wherever the focus is.
+    pub fn hold_escape(&mut self, on: bool) {
+        match (on, self.escape) {
+            (true, None) => {
+                let esc = HotKey::new(None, global_hotkey::hotkey::Code::Escape);
+                match self.manager.register(esc) {
+                    Ok(()) => {
+                        if let Ok(mut a) = self.actions.lock() {
+                            a.insert(esc.id(), HotkeyAction::CancelSelection);
+                        }
+                        self.escape = Some(esc);
+                    }
+                    // The selector's own keydown still cancels when it has the keyboard.
+                    Err(e) => tracing::debug!("Esc not grabbed for the selector: {e}"),
+                }
+            }
+            (false, Some(esc)) => {
+                let _ = self.manager.unregister(esc);
+                if let Ok(mut a) = self.actions.lock() {
+                    a.remove(&esc.id());
+                }
+                self.escape = None;
+                flush_ungrab(&self.manager);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// global-hotkey 0.9 on X11 queues an ungrab without sending it (its `unregister` neither flushes nor waits;
+/// only `register` does), so Esc would stay grabbed until the next hotkey is registered, and the game would
+/// never see it again. Registering a key nobody presses sends the queued ungrab with it; the key is let go
+/// again at once (that ungrab waits, harmlessly, for the next registration).
+fn flush_ungrab(manager: &GlobalHotKeyManager) {
+    #[cfg(target_os = "linux")]
+    {
+        use global_hotkey::hotkey::{Code, Modifiers};
+        let nobody = HotKey::new(
+            Some(Modifiers::CONTROL | Modifiers::ALT | Modifiers::SHIFT | Modifiers::META),
+            Code::F24,
+        );
+        if manager.register(nobody).is_ok() {
+            let _ = manager.unregister(nobody);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = manager;
 }
 
 /// Why a hotkey does nothing, in words a user can act on: which hotkey, who has it, where to change it.

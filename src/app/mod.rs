@@ -179,9 +179,15 @@ impl App {
                 let lang = self.lang();
                 self.selectors
                     .show(monitors, at, lang, target, &self.proxy, &self.shots);
+                if self.selectors.selecting() {
+                    if let Some(h) = &mut self.hotkeys {
+                        h.hold_escape(true);
+                    }
+                }
             }
             AppEvent::ShotsFailed(e) => {
                 self.selectors.failed();
+                self.selection_over();
                 self.back_after_selection.clear();
                 let msg = e.message(self.zh());
                 self.status(&msg);
@@ -217,6 +223,13 @@ impl App {
         match action {
             HotkeyAction::OpenSettings => self.open_settings(target, None, false),
             HotkeyAction::SelectRegion => self.start_selection(at),
+            HotkeyAction::CancelSelection => {
+                if self.selectors.selecting() {
+                    tracing::debug!("region selection cancelled (Esc)");
+                    self.selectors.hide(&self.shots);
+                    self.selection_abandoned();
+                }
+            }
             HotkeyAction::RepeatLast => {
                 let (ctl, mut desk) = self.split(Some(target));
                 ctl.repeat_last(&mut desk, at, true);
@@ -306,8 +319,25 @@ impl App {
         self.selectors.freeze(at, settle, &self.proxy, &self.shots);
     }
 
+    /// Whether the overlays stay above every other window (the game), or let ocrlay's settings and history
+    /// windows come above them while the user works there.
+    fn overlays_on_top(&mut self, on: bool) {
+        for o in self.overlays.all_mut() {
+            o.page.window.set_always_on_top(on);
+        }
+        probe::emit(Probe::OverlaysOnTop { on });
+    }
+
+    /// The selection is over (a region, a cancel, a failure): Esc belongs to the other programs again.
+    fn selection_over(&mut self) {
+        if let Some(h) = &mut self.hotkeys {
+            h.hold_escape(false);
+        }
+    }
+
     /// The selection ended without a region: the overlays come back if they stepped aside for it.
     fn selection_abandoned(&mut self) {
+        self.selection_over();
         let back = std::mem::take(&mut self.back_after_selection);
         let (_, mut desk) = self.split(None);
         for slot in back {
@@ -374,6 +404,7 @@ impl App {
             Page::Selector(i) => match serde_json::from_str::<SelectorIn>(body) {
                 Ok(m) => match self.selectors.message(i, m, &self.shots) {
                     Some(chosen) => {
+                        self.selection_over();
                         // The job shows the overlay again; the others come back.
                         let active = self.ctl.active();
                         let back = std::mem::take(&mut self.back_after_selection);
@@ -531,11 +562,26 @@ impl App {
             }
             WindowEvent::CloseRequested if self.settings_window.is(id) => {
                 self.settings_window.close();
+                self.overlays_on_top(true);
                 // Closed while a hotkey field recorded keys: the hotkeys come back.
                 self.record_hotkey(false);
             }
             WindowEvent::CloseRequested if self.history_window.is(id) => {
-                self.history_window.close()
+                self.history_window.close();
+                self.overlays_on_top(true);
+            }
+            WindowEvent::Focused(focused)
+                if self.settings_window.is(id) || self.history_window.is(id) =>
+            {
+                // ocrlay's own windows in front: the overlays step back so they never cover the settings (its
+                // Save button, the colour dialog). Away from them: on top again, unless the window in front is
+                // still one of ocrlay's (a dialog of the settings page).
+                let ours_in_front = focused
+                    || matches!(
+                        crate::capture::foreground(),
+                        crate::capture::Foreground::Own
+                    );
+                self.overlays_on_top(!ours_in_front);
             }
             ref e => {
                 if let Some((overlay, slot)) = self.overlays.by_window(id) {

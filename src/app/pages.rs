@@ -251,7 +251,10 @@ impl App {
         let regions_before = self.ctl.settings.regions.slots.clone();
         self.foreground
             .set(new.profiles.iter().any(|p| p.game.is_some()));
-        self.ctl.set_base(new);
+        {
+            let (ctl, mut desk) = self.split(Some(target));
+            ctl.set_base(&mut desk, new);
+        }
         let regions_changed = self.ctl.settings.regions.slots != regions_before;
         self.pipeline
             .set_plan(TranslationPlan::from_settings(&self.ctl.settings));

@@ -14,7 +14,7 @@ mod sections;
 pub use limits::{limit, limits, Limit, Number};
 pub use persistent::*;
 pub use profiles::{
-    read_profile, GameMatch, Profile, ProfileChange, ProfileOp, PROFILE_FIELDS, PROFILE_NAME_MAX,
+    read_profile, GameMatch, Profile, ProfileChange, ProfileField, ProfileOp, PROFILE_NAME_MAX,
 };
 pub use sections::*;
 

@@ -1,7 +1,8 @@
 //! Per-game profiles (`[[profiles]]`): what of the settings is one game's own — its glossary, replacement rules
-//! (with the corrections made while it ran), providers and prompt, the language read, the text direction and
-//! its saved regions. A profile names only what differs; the rest comes from the global settings, which are
-//! the default profile. A profile bound to a game (its window's program and title) is switched to while that
+//! (with the corrections made while it ran), providers and prompt, the language read and the language it is
+//! translated into, the text direction and its saved regions ([`ProfileField`], the one list of them). A
+//! profile names only what it has of its own; the rest comes from the global settings, which are the default
+//! profile. A profile bound to a game (its window's program and title) is switched to while that
 //! game's window is in front.
 
 use super::read::{ConfigWarning, SectionReader};
@@ -50,6 +51,9 @@ pub struct Profile {
     /// The language read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<Lang>,
+    /// The language translated into.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Lang>,
     /// Which way the text runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<TextDirection>,
@@ -121,70 +125,28 @@ pub fn read_profile(
         return Err(Text::new("err.name_long").with("n", PROFILE_NAME_MAX));
     }
     let mut local = Vec::new();
-    let mut field = |key: &str, message: Text| {
-        local.push(ConfigWarning::ignored(format!("{at}.{key}"), message));
-    };
-    let known = [
-        "name",
-        "game",
-        "source",
-        "direction",
-        "custom_prompt",
-        "providers",
-        "glossary",
-        "filters",
-        "regions",
-    ];
+    let known: Vec<&str> = ["name", "game"]
+        .into_iter()
+        .chain(ProfileField::ALL.map(ProfileField::key))
+        .collect();
     for key in t.keys().filter(|k| !known.contains(&k.as_str())) {
         let message = Text::new("config.unknown_key")
             .with("key", key)
             .with("known", known.join(", "));
-        field(key, message);
+        local.push(ConfigWarning::ignored(key.as_str(), message));
     }
-    fn get<T: serde::de::DeserializeOwned>(
-        t: &toml::Table,
-        key: &str,
-        field: &mut impl FnMut(&str, Text),
-    ) -> Option<T> {
-        let v = t.get(key)?;
-        match v.clone().try_into::<T>() {
-            Ok(x) => Some(x),
-            Err(e) => {
-                let reason = e.to_string();
-                field(
-                    key,
-                    Text::new("config.bad_value")
-                        .with("reason", reason.lines().next().unwrap_or("invalid")),
-                );
-                None
-            }
-        }
-    }
-    let game: Option<GameMatch> = get(t, "game", &mut field);
-    let source: Option<Lang> = get(t, "source", &mut field);
-    let source = match source.map(|l| (l, l.check_readable())) {
-        Some((_, Err(e))) => {
-            field("source", e);
-            None
-        }
-        Some((l, Ok(()))) => Some(l),
-        None => None,
-    };
-    let p = Profile {
+    let game: Option<GameMatch> = get(t, "game", &mut local);
+    let mut p = Profile {
         name,
         game: game.filter(|g| !g.title.trim().is_empty() || !g.app.trim().is_empty()),
-        source,
-        direction: get(t, "direction", &mut field),
-        custom_prompt: get(t, "custom_prompt", &mut field),
-        providers: get(t, "providers", &mut field),
-        glossary: get(t, "glossary", &mut field),
-        filters: t
-            .contains_key("filters")
-            .then(|| persistent::read_filters(t, &mut local)),
-        regions: t
-            .contains_key("regions")
-            .then(|| RegionSettings::read(SectionReader::new(t, "regions", &mut local))),
+        ..Profile::default()
     };
+    for f in ProfileField::ALL
+        .into_iter()
+        .filter(|f| t.contains_key(f.key()))
+    {
+        f.read(t, &mut p, &mut local);
+    }
     // The shared readers name the fields from the profile's own table: put them in their place.
     for mut warning in local {
         if !warning.field.starts_with(&format!("{at}.")) {
@@ -215,37 +177,8 @@ impl Settings {
         let Some(p) = name.and_then(|n| self.profile(n)) else {
             return s;
         };
-        if let Some(v) = p.source {
-            s.general.source = v;
-        }
-        if let Some(v) = p.direction {
-            s.ocr.direction = v;
-        }
-        if let Some(v) = &p.custom_prompt {
-            s.translation.custom_prompt = v.clone();
-        }
-        if let Some(v) = &p.glossary {
-            s.translation.glossary = v.clone();
-        }
-        if let Some(v) = &p.filters {
-            s.filters = v.clone();
-        }
-        if let Some(v) = &p.regions {
-            s.regions = v.clone();
-        }
-        if let Some(ids) = &p.providers {
-            // The profile's choice wins; URLs, keys and models stay the global settings'.
-            let all: Vec<String> = s
-                .providers
-                .keys()
-                .cloned()
-                .chain(ids.iter().cloned())
-                .collect();
-            for id in all {
-                let mut ps = s.provider(&id);
-                ps.enabled = ids.contains(&id);
-                s.providers.insert(id, ps);
-            }
+        for f in ProfileField::ALL {
+            f.apply(p, &mut s);
         }
         s
     }
@@ -283,17 +216,245 @@ impl Settings {
     }
 }
 
-/// What of the settings a profile can have as its own, by the page's field paths (the settings page marks
-/// them while a profile is edited; everything else is shared by all profiles).
-pub const PROFILE_FIELDS: [&str; 7] = [
-    "general.source",
-    "ocr.direction",
-    "translation.custom_prompt",
-    "translation.glossary",
-    "filters",
-    "regions",
-    "providers.*.enabled",
-];
+/// What of the settings a profile can have as its own: the one list of them. Reading a profile, the settings in
+/// effect under one ([`Settings::effective`]), saving the settings page while one is edited
+/// ([`Settings::with_profile_edit`]) and the page itself (the `profile_fields` of its `state`) all go by it;
+/// everything else is shared by all profiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProfileField {
+    /// The language read (`general.source`).
+    Source,
+    /// The language translated into (`general.target`).
+    Target,
+    /// Which way the text runs (`ocr.direction`).
+    Direction,
+    /// The system prompt for general models (`translation.custom_prompt`).
+    CustomPrompt,
+    /// Which providers translate (each provider's `enabled`; their addresses, keys and models are shared).
+    Providers,
+    /// Terms with fixed translations (`translation.glossary`).
+    Glossary,
+    /// Replacement rules, corrections among them (`filters`).
+    Filters,
+    /// Saved regions (`regions`).
+    Regions,
+}
+
+impl ProfileField {
+    /// Every field a profile can have as its own, in the order the page lists them.
+    pub const ALL: [ProfileField; 8] = [
+        ProfileField::Source,
+        ProfileField::Target,
+        ProfileField::Direction,
+        ProfileField::CustomPrompt,
+        ProfileField::Providers,
+        ProfileField::Glossary,
+        ProfileField::Filters,
+        ProfileField::Regions,
+    ];
+
+    /// Where the settings page has the field: its inputs' path, or the start of their paths (`regions` holds
+    /// `regions.slots.1.name`); `providers.*.enabled` is every provider's switch.
+    pub fn path(self) -> &'static str {
+        match self {
+            ProfileField::Source => "general.source",
+            ProfileField::Target => "general.target",
+            ProfileField::Direction => "ocr.direction",
+            ProfileField::CustomPrompt => "translation.custom_prompt",
+            ProfileField::Providers => "providers.*.enabled",
+            ProfileField::Glossary => "translation.glossary",
+            ProfileField::Filters => "filters",
+            ProfileField::Regions => "regions",
+        }
+    }
+
+    /// The field's key in a `[[profiles]]` table (and in a shared profile file).
+    pub fn key(self) -> &'static str {
+        match self {
+            ProfileField::Source => "source",
+            ProfileField::Target => "target",
+            ProfileField::Direction => "direction",
+            ProfileField::CustomPrompt => "custom_prompt",
+            ProfileField::Providers => "providers",
+            ProfileField::Glossary => "glossary",
+            ProfileField::Filters => "filters",
+            ProfileField::Regions => "regions",
+        }
+    }
+
+    /// The field whose page path is `path` (as [`ProfileField::path`] writes it).
+    pub fn from_path(path: &str) -> Option<ProfileField> {
+        ProfileField::ALL.into_iter().find(|f| f.path() == path)
+    }
+
+    /// Whether profile `p` has this field of its own.
+    pub fn owned_by(self, p: &Profile) -> bool {
+        match self {
+            ProfileField::Source => p.source.is_some(),
+            ProfileField::Target => p.target.is_some(),
+            ProfileField::Direction => p.direction.is_some(),
+            ProfileField::CustomPrompt => p.custom_prompt.is_some(),
+            ProfileField::Providers => p.providers.is_some(),
+            ProfileField::Glossary => p.glossary.is_some(),
+            ProfileField::Filters => p.filters.is_some(),
+            ProfileField::Regions => p.regions.is_some(),
+        }
+    }
+
+    /// Gives the field back: profile `p` follows the global settings in it again.
+    pub fn give_back(self, p: &mut Profile) {
+        match self {
+            ProfileField::Source => p.source = None,
+            ProfileField::Target => p.target = None,
+            ProfileField::Direction => p.direction = None,
+            ProfileField::CustomPrompt => p.custom_prompt = None,
+            ProfileField::Providers => p.providers = None,
+            ProfileField::Glossary => p.glossary = None,
+            ProfileField::Filters => p.filters = None,
+            ProfileField::Regions => p.regions = None,
+        }
+    }
+
+    /// Makes `s`'s value of this field profile `p`'s own.
+    pub fn take(self, p: &mut Profile, s: &Settings) {
+        match self {
+            ProfileField::Source => p.source = Some(s.general.source),
+            ProfileField::Target => p.target = Some(s.general.target),
+            ProfileField::Direction => p.direction = Some(s.ocr.direction),
+            ProfileField::CustomPrompt => {
+                p.custom_prompt = Some(s.translation.custom_prompt.clone())
+            }
+            ProfileField::Providers => p.providers = Some(enabled_ids(s)),
+            ProfileField::Glossary => p.glossary = Some(s.translation.glossary.clone()),
+            ProfileField::Filters => p.filters = Some(s.filters.clone()),
+            ProfileField::Regions => p.regions = Some(s.regions.clone()),
+        }
+    }
+
+    /// Whether `a` and `b` hold the same value of this field.
+    pub fn same(self, a: &Settings, b: &Settings) -> bool {
+        match self {
+            ProfileField::Source => a.general.source == b.general.source,
+            ProfileField::Target => a.general.target == b.general.target,
+            ProfileField::Direction => a.ocr.direction == b.ocr.direction,
+            ProfileField::CustomPrompt => {
+                a.translation.custom_prompt == b.translation.custom_prompt
+            }
+            ProfileField::Providers => enabled_ids(a) == enabled_ids(b),
+            ProfileField::Glossary => a.translation.glossary == b.translation.glossary,
+            ProfileField::Filters => a.filters == b.filters,
+            ProfileField::Regions => a.regions == b.regions,
+        }
+    }
+
+    /// `s` with profile `p`'s value of this field, when it has one of its own.
+    fn apply(self, p: &Profile, s: &mut Settings) {
+        match self {
+            ProfileField::Source => s.general.source = p.source.unwrap_or(s.general.source),
+            ProfileField::Target => s.general.target = p.target.unwrap_or(s.general.target),
+            ProfileField::Direction => s.ocr.direction = p.direction.unwrap_or(s.ocr.direction),
+            ProfileField::CustomPrompt => {
+                if let Some(v) = &p.custom_prompt {
+                    s.translation.custom_prompt = v.clone();
+                }
+            }
+            ProfileField::Providers => {
+                let Some(ids) = &p.providers else {
+                    return;
+                };
+                // The profile's choice wins; URLs, keys and models stay the global settings'.
+                let all: Vec<String> = s
+                    .providers
+                    .keys()
+                    .cloned()
+                    .chain(ids.iter().cloned())
+                    .collect();
+                for id in all {
+                    let mut ps = s.provider(&id);
+                    ps.enabled = ids.contains(&id);
+                    s.providers.insert(id, ps);
+                }
+            }
+            ProfileField::Glossary => {
+                if let Some(v) = &p.glossary {
+                    s.translation.glossary = v.clone();
+                }
+            }
+            ProfileField::Filters => {
+                if let Some(v) = &p.filters {
+                    s.filters = v.clone();
+                }
+            }
+            ProfileField::Regions => {
+                if let Some(v) = &p.regions {
+                    s.regions = v.clone();
+                }
+            }
+        }
+    }
+
+    /// Reads the field from a profile's table `t` into `p`. A value that cannot be used is reported in `w`
+    /// (named by its key in the profile) and left to the global settings.
+    fn read(self, t: &toml::Table, p: &mut Profile, w: &mut Vec<ConfigWarning>) {
+        let key = self.key();
+        match self {
+            ProfileField::Source => {
+                p.source = get::<Lang>(t, key, w).filter(|l| match l.check_readable() {
+                    Ok(()) => true,
+                    Err(e) => {
+                        w.push(ConfigWarning::ignored(key, e));
+                        false
+                    }
+                });
+            }
+            ProfileField::Target => {
+                p.target = get::<Lang>(t, key, w).filter(|l| {
+                    let auto = *l == Lang::Auto;
+                    if auto {
+                        w.push(ConfigWarning::ignored(key, Text::new("err.target_auto")));
+                    }
+                    !auto
+                });
+            }
+            ProfileField::Direction => p.direction = get(t, key, w),
+            ProfileField::CustomPrompt => p.custom_prompt = get(t, key, w),
+            ProfileField::Providers => p.providers = get(t, key, w),
+            ProfileField::Glossary => p.glossary = get(t, key, w),
+            ProfileField::Filters => p.filters = Some(persistent::read_filters(t, w)),
+            ProfileField::Regions => {
+                p.regions = Some(RegionSettings::read(SectionReader::new(t, key, w)));
+            }
+        }
+    }
+}
+
+/// The catalog ids of the providers switched on in `s`, in catalog order.
+fn enabled_ids(s: &Settings) -> Vec<String> {
+    s.enabled_providers()
+        .iter()
+        .map(|p| p.id.to_string())
+        .collect()
+}
+
+/// Field `key` of table `t` as a `T`; a value of another shape is reported in `w` (named by `key`) and gives
+/// none.
+fn get<T: serde::de::DeserializeOwned>(
+    t: &toml::Table,
+    key: &str,
+    w: &mut Vec<ConfigWarning>,
+) -> Option<T> {
+    let v = t.get(key)?;
+    match v.clone().try_into::<T>() {
+        Ok(x) => Some(x),
+        Err(e) => {
+            let reason = e.to_string();
+            let message = Text::new("config.bad_value")
+                .with("reason", reason.lines().next().unwrap_or("invalid"));
+            w.push(ConfigWarning::ignored(key, message));
+            None
+        }
+    }
+}
 
 /// A change to the profiles, as the settings page asks for it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -475,46 +636,33 @@ impl Settings {
         })
     }
 
-    /// The global settings after the settings page edited profile `name`: `edited` is what the form held
-    /// (the profile's settings in effect, changed). What a profile can have of its own
-    /// ([`PROFILE_FIELDS`]) goes to the profile — only where it differs from the global settings, so the
-    /// profile keeps following them elsewhere; everything else is shared and goes to the global settings.
-    pub fn with_profile_edit(&self, name: &str, edited: &Settings) -> Settings {
-        let mut s = edited.clone();
-        s.profiles = self.profiles.clone();
-        s.general.source = self.general.source;
-        s.ocr.direction = self.ocr.direction;
-        s.translation.custom_prompt = self.translation.custom_prompt.clone();
-        s.translation.glossary = self.translation.glossary.clone();
-        s.filters = self.filters.clone();
-        s.regions = self.regions.clone();
-        // Provider addresses, keys and models are shared; whether one translates is the profile's.
-        for (id, p) in s.providers.iter_mut() {
-            p.enabled = self.providers.get(id).is_some_and(|g| g.enabled);
-        }
-        let enabled = |x: &Settings| -> Vec<String> {
-            x.enabled_providers()
-                .iter()
-                .map(|p| p.id.to_string())
-                .collect()
-        };
-        let (own_providers, global_providers) = (enabled(edited), enabled(&s));
+    /// The global settings after the settings page edited profile `name`: `edited` is what the form held (the
+    /// profile's settings in effect, changed), `own` the fields the profile has of its own now. Only the
+    /// profile changes: it takes `edited`'s value of each field in `own` and follows the global settings in
+    /// every other; the global settings, and what is shared by all profiles, stay as they are (the page does
+    /// not let a shared field be edited while a profile is). Without `own` (a page that does not say), a field
+    /// is the profile's where `edited` differs from the global settings.
+    pub fn with_profile_edit(
+        &self,
+        name: &str,
+        edited: &Settings,
+        own: Option<&[ProfileField]>,
+    ) -> Settings {
+        let mut s = self.clone();
         let Some(p) = s.profiles.iter_mut().find(|p| p.name == name) else {
             return s;
         };
-        fn own<T: PartialEq + Clone>(edited: &T, global: &T) -> Option<T> {
-            (edited != global).then(|| edited.clone())
+        for f in ProfileField::ALL {
+            let keep = match own {
+                Some(own) => own.contains(&f),
+                None => !f.same(edited, self),
+            };
+            if keep {
+                f.take(p, edited);
+            } else {
+                f.give_back(p);
+            }
         }
-        p.source = own(&edited.general.source, &self.general.source);
-        p.direction = own(&edited.ocr.direction, &self.ocr.direction);
-        p.custom_prompt = own(
-            &edited.translation.custom_prompt,
-            &self.translation.custom_prompt,
-        );
-        p.glossary = own(&edited.translation.glossary, &self.translation.glossary);
-        p.filters = own(&edited.filters, &self.filters);
-        p.regions = own(&edited.regions, &self.regions);
-        p.providers = own(&own_providers, &global_providers);
         s
     }
 }

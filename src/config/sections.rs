@@ -365,6 +365,13 @@ impl HotkeySettings {
             region_4: r.get_checked("region_4", d.region_4, check),
             open_settings: r.get_checked("open_settings", d.open_settings, check),
         };
+        // Two actions on the same keys: the later one is not registered (the app and the settings page say so
+        // too); a command's user hears it here, from the one rule.
+        for (name, why) in hotkey_problems(s.entries()) {
+            if why.key == "err.hotkey_dup" {
+                r.warn(name, why, super::read::Fallback::Ignored);
+            }
+        }
         r.finish();
         s
     }

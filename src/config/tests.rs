@@ -851,7 +851,7 @@ glossary = [{ src = "アドル", dst = "亚特鲁" }]
 }
 
 #[test]
-fn a_profile_edited_in_the_form_keeps_only_what_differs_from_the_global_settings() {
+fn a_profile_edit_changes_that_profile_only() {
     let (s, _) = Settings::parse(
         r#"
 [general]
@@ -868,8 +868,8 @@ custom_prompt = "the game's"
 "#,
     )
     .unwrap();
-    // The form showed the profile's settings in effect; the user changed its glossary and the shared
-    // network timeout, switched a provider on and left the rest.
+    // The form showed the profile's settings in effect; the user changed its glossary, switched a provider
+    // on, and (the page would not let them) the shared network timeout.
     let mut edited = s.effective(Some("Game"));
     edited
         .translation
@@ -883,7 +883,8 @@ custom_prompt = "the game's"
     let mut qwen = edited.provider("qwen");
     qwen.enabled = true;
     edited.providers.insert("qwen".into(), qwen);
-    let new = s.with_profile_edit("Game", &edited);
+    // A page that does not say what is the profile's own: what differs from the global settings is.
+    let new = s.with_profile_edit("Game", &edited, None);
     let p = new.profile("Game").unwrap();
     assert_eq!(p.custom_prompt.as_deref(), Some("the game's"));
     assert_eq!(p.glossary.as_ref().unwrap().len(), 2);
@@ -891,22 +892,138 @@ custom_prompt = "the game's"
         p.providers.as_deref(),
         Some(&["deepseek".to_string(), "qwen".to_string()][..])
     );
-    // Unchanged, so still the global settings'.
     assert_eq!(
-        (p.source, p.filters.as_ref(), p.regions.as_ref()),
-        (None, None, None)
+        (p.source, p.target, p.filters.as_ref(), p.regions.as_ref()),
+        (None, None, None, None)
     );
-    // Shared: to the global settings; what is the profile's stays out of them.
-    assert_eq!(new.network.connect_timeout_secs, 7);
-    assert_eq!(new.translation.glossary.len(), 1);
-    assert_eq!(new.translation.custom_prompt, "global");
-    assert!(!new.provider("qwen").enabled);
-    assert_eq!(new.provider("deepseek").api_key.expose(), "sk-global");
-    // Set back to the global value: the profile follows the global settings again.
+    // The global settings, shared fields among them, are as they were.
+    let global = |x: &Settings| Settings {
+        profiles: Vec::new(),
+        ..x.clone()
+    };
+    assert_eq!(global(&new), global(&s));
+    // The page says which fields are the profile's own: one the same as the global value stays its own, one
+    // given back follows the global settings again.
     let mut back = new.effective(Some("Game"));
     back.translation.custom_prompt = "global".into();
-    let again = new.with_profile_edit("Game", &back);
-    assert_eq!(again.profile("Game").unwrap().custom_prompt, None);
+    let own = [ProfileField::CustomPrompt, ProfileField::Target];
+    let again = new.with_profile_edit("Game", &back, Some(&own));
+    let p = again.profile("Game").unwrap();
+    assert_eq!(p.custom_prompt.as_deref(), Some("global"));
+    assert_eq!(p.target, Some(Lang::ChineseSimplified));
+    assert_eq!((p.glossary.as_ref(), p.providers.as_ref()), (None, None));
+    assert_eq!(global(&again), global(&s));
+}
+
+/// A value of `field` other than the one `s` has.
+fn another_value(field: ProfileField, s: &mut Settings) {
+    match field {
+        ProfileField::Source => s.general.source = Lang::English,
+        ProfileField::Target => s.general.target = Lang::English,
+        ProfileField::Direction => s.ocr.direction = crate::ocr::TextDirection::Vertical,
+        ProfileField::CustomPrompt => s.translation.custom_prompt = "the game's prompt".into(),
+        ProfileField::Providers => {
+            let mut qwen = s.provider("qwen");
+            qwen.enabled = true;
+            s.providers.insert("qwen".into(), qwen);
+        }
+        ProfileField::Glossary => {
+            s.translation
+                .glossary
+                .push(crate::providers::prompt::GlossaryEntry {
+                    src: "アドル".into(),
+                    dst: "亚特鲁".into(),
+                    ..Default::default()
+                })
+        }
+        ProfileField::Filters => s.filters.push(crate::filters::Rule {
+            pattern: "♪".into(),
+            ..Default::default()
+        }),
+        ProfileField::Regions => s.regions.slots[1].name = "Menu".into(),
+    }
+}
+
+#[test]
+fn each_field_a_profile_can_own_is_saved_into_the_profile_and_never_into_the_global_settings() {
+    let (s, _) = Settings::parse(
+        "[providers.deepseek]\nenabled = true\napi_key = \"sk-global\"\n[[profiles]]\nname = \"Game\"\n",
+    )
+    .unwrap();
+    for field in ProfileField::ALL {
+        // The form shows the profile's settings in effect (all the global settings'); one field is edited,
+        // and the page says it is the profile's own now.
+        let mut edited = s.effective(Some("Game"));
+        another_value(field, &mut edited);
+        assert!(!field.same(&edited, &s), "{field:?}: no change made");
+        let new = s.with_profile_edit("Game", &edited, Some(&[field]));
+        let p = new.profile("Game").unwrap();
+        for f in ProfileField::ALL {
+            assert_eq!(f.owned_by(p), f == field, "{field:?}: {f:?} owned");
+        }
+        // In effect under the profile: the new value; the global settings: unchanged, in that field and all.
+        assert!(
+            field.same(&new.effective(Some("Game")), &edited),
+            "{field:?}"
+        );
+        assert!(
+            field.same(&new, &s),
+            "{field:?} reached the global settings"
+        );
+        assert_eq!(
+            Settings {
+                profiles: s.profiles.clone(),
+                ..new.clone()
+            },
+            s,
+            "{field:?}"
+        );
+        // And it is written to the file, and read back, as the profile's.
+        let (back, w) = Settings::parse(&new.to_toml().unwrap()).unwrap();
+        assert!(w.is_empty(), "{field:?}: {w:?}");
+        assert_eq!(back.profiles, new.profiles, "{field:?}");
+    }
+}
+
+#[test]
+fn the_profile_fields_are_the_one_list_of_what_a_profile_owns() {
+    // A profile that owns every field writes exactly the keys of the list (besides its name and game).
+    let mut all = Settings::default();
+    for f in ProfileField::ALL {
+        another_value(f, &mut all);
+    }
+    let mut p = Profile {
+        name: "Game".into(),
+        ..Default::default()
+    };
+    for f in ProfileField::ALL {
+        f.take(&mut p, &all);
+        assert!(f.owned_by(&p), "{f:?}");
+    }
+    let table: toml::Table = toml::from_str(&toml::to_string(&p).unwrap()).unwrap();
+    let mut keys: Vec<&str> = table.keys().map(String::as_str).collect();
+    let mut listed: Vec<&str> = ProfileField::ALL.map(ProfileField::key).to_vec();
+    listed.push("name");
+    keys.sort_unstable();
+    listed.sort_unstable();
+    assert_eq!(keys, listed);
+    // Every path names one field.
+    for f in ProfileField::ALL {
+        assert_eq!(ProfileField::from_path(f.path()), Some(f));
+    }
+    // A profile's own target language is in effect under it, and one that is "auto" is refused.
+    let (s, w) = Settings::parse(
+        "[general]\ntarget = \"zh-CN\"\n[[profiles]]\nname = \"EN\"\ntarget = \"en\"\n[[profiles]]\nname = \"Bad\"\ntarget = \"auto\"\n",
+    )
+    .unwrap();
+    assert_eq!(s.effective(Some("EN")).general.target, Lang::English);
+    assert_eq!(s.effective(None).general.target, Lang::ChineseSimplified);
+    let fields: Vec<(&str, &str)> = w
+        .iter()
+        .map(|w| (w.field.as_str(), &*w.message.key))
+        .collect();
+    assert_eq!(fields, [("profiles.1.target", "err.target_auto")]);
+    assert_eq!(s.profile("Bad").unwrap().target, None);
 }
 
 #[test]
@@ -966,4 +1083,22 @@ fn a_read_only_settings_file_is_not_saved_over() {
         Err(ConfigError::ReadOnly { .. })
     ));
     assert_eq!(mode(&path), 0o400);
+}
+
+#[test]
+fn the_same_keys_for_two_actions_are_reported_when_the_file_is_read() {
+    let (s, w) =
+        Settings::parse("[hotkeys]\nselect_region = \"Alt+Q\"\nrepeat_last = \"Alt+Q\"\n").unwrap();
+    assert_eq!(s.hotkeys.repeat_last, "Alt+Q");
+    let dup: Vec<_> = w
+        .iter()
+        .filter(|w| w.field == "hotkeys.repeat_last")
+        .collect();
+    assert_eq!(dup.len(), 1, "{w:?}");
+    assert_eq!(dup[0].message.key, "err.hotkey_dup");
+    // The first of the two keeps its keys, and is not reported.
+    assert!(
+        !w.iter().any(|w| w.field == "hotkeys.select_region"),
+        "{w:?}"
+    );
 }

@@ -199,6 +199,42 @@ impl XSession {
         c
     }
 
+    /// The window under the pointer once it is at `at`, as the X server decides where a click goes (input shapes
+    /// honoured): the client window's id, as xdotool finds it.
+    pub fn window_under(&self, at: (i32, i32)) -> u64 {
+        self.xdotool(&["mousemove", &at.0.to_string(), &at.1.to_string()]);
+        let out = self.xdotool(&["getmouselocation", "--shell"]);
+        out.lines()
+            .find_map(|l| l.strip_prefix("WINDOW="))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    /// Whether window `top` is `id` or holds it (a window manager's frame around a client window).
+    pub fn holds(&self, top: u64, id: u64) -> bool {
+        if top == id {
+            return true;
+        }
+        // The desktop itself (the pointer over no window) holds every window but is none of them.
+        let root = self
+            .command("xwininfo")
+            .arg("-root")
+            .output()
+            .expect("xwininfo runs");
+        if String::from_utf8_lossy(&root.stdout).contains(&format!("Window id: 0x{top:x} ")) {
+            return false;
+        }
+        let out = self
+            .command("xwininfo")
+            .args(["-tree", "-id", &top.to_string()])
+            .output()
+            .expect("xwininfo runs");
+        let wanted = format!("0x{id:x} ");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .any(|l| l.trim_start().starts_with(&wanted))
+    }
+
     /// Ends the X server (as a crash or the end of the desktop session would), leaving the apps on it running.
     pub fn kill_server(&mut self) {
         if let Some(x) = self.children.first_mut() {
@@ -524,6 +560,36 @@ impl App {
     /// Waits until `count` events equal `event`.
     pub fn wait(&self, event: Probe, count: usize, timeout: Duration) -> Vec<Probe> {
         self.wait_for(count, timeout, |e| *e == event)
+    }
+
+    /// Presses `keys` (xdotool's names) until the app says it heard hotkey `action` once more than before.
+    /// global-hotkey grabs keys on a thread of its own after `register` has returned, so a press right after
+    /// start-up may come before the grab; a press that was heard is never repeated.
+    pub fn press_hotkey(&self, x: &XSession, keys: &str, action: &str) {
+        let heard = |app: &App| {
+            app.probes()
+                .iter()
+                .filter(|e| matches!(e, Probe::Hotkey { action: a } if a == action))
+                .count()
+        };
+        let before = heard(self);
+        let t = Instant::now();
+        for _ in 0..10 {
+            x.xdotool(&["key", keys]);
+            let pressed = Instant::now();
+            while pressed.elapsed() < Duration::from_secs(2) {
+                if heard(self) > before {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        panic!(
+            "{keys} was not heard as {action} in {:?}; the app's events:\n{:#?}\nits log:\n{}",
+            t.elapsed(),
+            self.probes(),
+            self.log_text()
+        );
     }
 
     /// The process id.

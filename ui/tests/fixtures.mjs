@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CATALOG = JSON.parse(fs.readFileSync(path.join(here, 'fixtures', 'catalog.json'), 'utf8'));
-// The core's `defaults` and `limits` of the state message (kept current by a Rust test:
+// The core's `defaults`, `limits` and `profile_fields` of the state message (kept current by a Rust test:
 // `OCRLAY_WRITE_UI_FIXTURES=1 cargo test --lib fixture`).
-export const { defaults: DEFAULTS, limits: LIMITS } = JSON.parse(fs.readFileSync(path.join(here, 'fixtures', 'defaults.json'), 'utf8'));
+export const { defaults: DEFAULTS, limits: LIMITS, profile_fields: PROFILE_FIELDS } = JSON.parse(fs.readFileSync(path.join(here, 'fixtures', 'defaults.json'), 'utf8'));
 
 export function provider(extra) {
   return {
@@ -62,6 +62,7 @@ export function state(extra) {
     settings: settings(),
     defaults: structuredClone(DEFAULTS),
     limits: structuredClone(LIMITS),
+    profile_fields: structuredClone(PROFILE_FIELDS),
     warnings: [],
     hotkey_errors: {},
     ui_lang: 'zh',

@@ -290,6 +290,21 @@ test('with no provider the recognised text is the result, with a notice that ope
   await o.page.close();
 });
 
+test('clear_notice takes the no-provider notice away and leaves the text read', async () => {
+  const o = await overlay();
+  await o.receive({ type: 'appearance', appearance: { ...APPEARANCE, show_original: false }, ui_lang: 'en' });
+  await o.receive({ type: 'job', job: 9, source: '「この先に古い城がある」', providers: [] });
+  await o.receive({ type: 'notice', job: 9, text: 'No translation provider is enabled.', action: 'open_providers' });
+  assert.equal(await o.page.locator('.notice').count(), 1);
+  await o.receive({ type: 'clear_notice' });
+  await o.receive({ type: 'status', text: 'A translation provider is on now: press Alt+W to read the region again', busy: false });
+  assert.equal(await o.page.locator('.notice').count(), 0);
+  assert.equal(await o.page.locator('#source-text').textContent(), '「この先に古い城がある」');
+  assert.equal(await o.page.locator('#source').isVisible(), true);
+  assert.deepEqual(o.errors, []);
+  await o.page.close();
+});
+
 test("the app's own notice shows before any job, with its button, and goes with the first job", async () => {
   const o = await overlay();
   await o.receive({ type: 'notice', job: null, text: 'No tray icon here: press Alt+Shift+S.', action: 'open_settings' });

@@ -17,7 +17,7 @@ async function selector() {
 
 test('a drag sends the region in CSS pixels with scale and view size', async () => {
   const s = await selector();
-  assert.equal(await s.page.locator('#hint').textContent(), '拖动选择要翻译的区域 · Esc 取消');
+  assert.equal(await s.page.locator('#hint').textContent(), '拖动选择要翻译的区域 · Esc 或右键取消');
   const { page } = s;
   await page.mouse.move(640, 300);
   await s.shot('selector-idle.png');
@@ -77,7 +77,7 @@ test('on a scaled screen the size label is in physical pixels and the region car
   const cdp = await page.page.context().newCDPSession(page.page);
   await cdp.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 720, deviceScaleFactor: 1.5, mobile: false });
   await page.receive({ type: 'shot', url: await gameScene(page.page, { width: 1920, height: 1080 }), ui_lang: 'en' });
-  assert.equal(await page.page.locator('#hint').textContent(), 'Drag over the text to translate · Esc to cancel');
+  assert.equal(await page.page.locator('#hint').textContent(), 'Drag over the text to translate · Esc or right-click to cancel');
   await page.page.mouse.move(100, 100);
   await page.page.mouse.down();
   await page.page.mouse.move(400, 180, { steps: 3 });

@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setup, until } from './harness.mjs';
-import { CATALOG, state, settings } from './fixtures.mjs';
+import { CATALOG, PROFILE_FIELDS, state, settings } from './fixtures.mjs';
 
 let h;
 before(async () => (h = await setup()));
@@ -950,7 +950,7 @@ test('profiles: created, renamed, bound to a window, duplicated, exported, delet
     { name: 'Trails' },
   ];
   const base = settings();
-  const s = await settingsPage({ settings: { ...base, profiles }, profile_in_effect: 'Ys VIII', profile_fields: [] });
+  const s = await settingsPage({ settings: { ...base, profiles }, profile_in_effect: 'Ys VIII' });
   const { page } = s;
   await page.click('.nav-item[data-section="profiles"]');
   const cardOf = (name) => page.locator(`.profile-card[data-profile="${name}"]`);
@@ -1016,7 +1016,7 @@ test('profiles: created, renamed, bound to a window, duplicated, exported, delet
   await page.selectOption('#edit-profile', 'Ys VIII');
   await until(async () => (await s.sentOf('edit_profile')).length === 1);
   assert.deepEqual(await s.sentOf('edit_profile'), [{ type: 'edit_profile', name: 'Ys VIII' }]);
-  await s.receive(state({ settings: { ...base, profiles }, editing: 'Ys VIII', profile_fields: [] }));
+  await s.receive(state({ settings: { ...base, profiles }, editing: 'Ys VIII' }));
   assert.equal(await page.locator('#editing-note').isVisible(), true);
   assert.match(await page.locator('#editing-note-text').textContent(), /Ys VIII/);
   assert.equal(await page.locator('#edit-profile').inputValue(), 'Ys VIII');
@@ -1050,6 +1050,210 @@ test('profiles: a shared file is imported as its text', async () => {
   assert.deepEqual((await s.sentOf('profile'))[0].change, { op: 'import', toml: text });
   await s.receive({ type: 'profile_result', ok: true, message: { key: 'profile.imported', params: { name: 'Shared' } }, path: null });
   assert.equal(await page.locator('#profile-msg.ok').textContent(), '已导入配置档“Shared”');
+});
+
+// ---------------------------------------------------------------- profile edits and providers switched on by a test
+// (issue 24 items 1 and 2)
+
+/** The core's `profile_fields` with the global values of `base` (the default profile the test's state has). */
+function profileFieldsOf(base) {
+  return PROFILE_FIELDS.map((f) => ({
+    ...f,
+    global: f.path === 'providers.*.enabled'
+      ? CATALOG.filter((p) => base.providers[p.id].enabled).map((p) => p.id)
+      : structuredClone(f.path.split('.').reduce((o, k) => o[k], base)),
+  }));
+}
+
+/** A page editing profile "Ys VIII", which has its own glossary; the rest is the default profile's. */
+async function editingPage(opts) {
+  const base = settings();
+  const glossary = [{ src: 'アドル', dst: '亚特鲁', note: '' }];
+  const profiles = [{ name: 'Ys VIII', glossary }, { name: 'Sen' }];
+  const shown = settings();
+  shown.translation.glossary = glossary;
+  const s = await settingsPage({ settings: { ...shown, profiles }, editing: 'Ys VIII', profile_fields: profileFieldsOf(base) }, opts);
+  return { s, base };
+}
+
+const scopeOf = (page, path) => fieldOf(page, path).evaluate((i) => i.closest('.field, .hotkey-row').dataset.scope || null);
+const chipOf = (page, path) => fieldOf(page, path).evaluate((i) => {
+  const c = i.closest('.field, .hotkey-row').querySelector('.scope');
+  return c ? c.textContent : null;
+});
+const listChip = (page, path) => page.locator(`[data-scope-for="${path}"] .scope`);
+
+test('while a profile is edited every field is its own, inherited or shared, and the profile list is the core\'s', async () => {
+  const { s } = await editingPage();
+  const { page } = s;
+  await page.click('.nav-item[data-section="general"]');
+  // Languages: inherited (both can be the profile's); the UI language is shared by all profiles.
+  assert.equal(await scopeOf(page, 'general.source'), 'inherited');
+  assert.equal(await scopeOf(page, 'general.target'), 'inherited');
+  assert.equal(await chipOf(page, 'general.target'), '沿用默认配置档设为自有');
+  assert.equal(await scopeOf(page, 'general.ui_language'), 'shared');
+  assert.equal(await fieldOf(page, 'general.ui_language').isDisabled(), true);
+  assert.equal(await scopeOf(page, 'ocr.direction'), 'inherited');
+  assert.equal(await scopeOf(page, 'ocr.engine'), 'shared');
+  assert.equal(await scopeOf(page, 'translation.custom_prompt'), 'inherited');
+  assert.equal(await scopeOf(page, 'translation.context_lines'), 'shared');
+  // Lists: one mark each. The glossary is the profile's own.
+  assert.equal(await listChip(page, 'translation.glossary').getAttribute('data-scope'), 'own');
+  assert.equal(await listChip(page, 'translation.glossary').locator('.scope-label').textContent(), '本配置档自有');
+  await s.shot('settings-profile-scopes-general.png');
+  // Sections all shared: not editable here.
+  await page.click('.nav-item[data-section="network"]');
+  assert.equal(await scopeOf(page, 'network.proxy'), 'shared');
+  assert.equal(await fieldOf(page, 'network.proxy').isDisabled(), true);
+  await page.click('.nav-item[data-section="hotkeys"]');
+  assert.equal(await scopeOf(page, 'hotkeys.select_region'), 'shared');
+  assert.equal(await fieldOf(page, 'hotkeys.select_region').isDisabled(), true);
+  await page.click('.nav-item[data-section="auto"]');
+  assert.equal(await page.locator('#auto-reset').isDisabled(), true);
+  // Providers: which are on can be the profile's; addresses and keys are shared.
+  await page.click('.nav-item[data-section="providers"]');
+  assert.equal(await listChip(page, 'providers.*.enabled').getAttribute('data-scope'), 'inherited');
+  assert.equal(await card(page, 'kimi').locator('.switch input').isDisabled(), false);
+  assert.equal(await scopeOf(page, 'providers.deepseek.url'), 'shared');
+  assert.equal(await fieldOf(page, 'providers.deepseek.url').isDisabled(), true);
+  assert.equal(await fieldOf(page, 'providers.deepseek.api_key').isDisabled(), true);
+  await s.shot('settings-profile-scopes-providers.png');
+  // The profile card says what it owns, by the core's list.
+  await page.click('.nav-item[data-section="profiles"]');
+  assert.equal(await page.locator('.profile-card[data-profile="Ys VIII"] .profile-own').textContent(), '自有：术语表');
+  // Back to the default profile: no marks, everything editable.
+  await s.receive(state({ settings: { ...settings(), profiles: [{ name: 'Ys VIII', glossary: [] }] }, editing: null }));
+  await page.click('.nav-item[data-section="general"]');
+  assert.equal(await scopeOf(page, 'general.target'), null);
+  assert.equal(await chipOf(page, 'general.target'), null);
+  assert.equal(await fieldOf(page, 'general.ui_language').isDisabled(), false);
+  assert.equal(await listChip(page, 'translation.glossary').count(), 0);
+  await page.click('.nav-item[data-section="network"]');
+  assert.equal(await fieldOf(page, 'network.proxy').isDisabled(), false);
+  assert.deepEqual(await s.cspViolations(), []);
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});
+
+test('a profile edit is a profile edit: the target language set while a profile is edited is saved as its own', async () => {
+  const { s } = await editingPage();
+  const { page } = s;
+  await page.click('.nav-item[data-section="general"]');
+  await fieldOf(page, 'general.target').selectOption('en');
+  // Edited: the profile's own at once.
+  await until(async () => (await scopeOf(page, 'general.target')) === 'own', 2000, 'the target to be the profile\'s');
+  assert.equal(await chipOf(page, 'general.target'), '本配置档自有改回沿用默认');
+  assert.equal(await scopeOf(page, 'general.source'), 'inherited', 'only the field edited');
+  await page.click('#btn-save');
+  const [save] = await s.sentOf('save');
+  assert.equal(save.settings.general.target, 'en');
+  assert.deepEqual(save.own.sort(), ['general.target', 'translation.glossary']);
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});
+
+test('a field is made the profile\'s own as it is, or given back to follow the default profile', async () => {
+  const { s, base } = await editingPage({ width: 900, height: 900 });
+  const { page } = s;
+  await page.click('.nav-item[data-section="general"]');
+  // Made its own without a change: a change to save.
+  await page.locator('[data-field="general.source"]').evaluate((i) => i.closest('.field').querySelector('[data-scope-act="make_own"]').click());
+  assert.equal(await scopeOf(page, 'general.source'), 'own');
+  await until(async () => (await page.locator('#footer-msg').textContent()) !== '', 2000, 'unsaved changes');
+  // The glossary given back: it shows the default profile's again.
+  await listChip(page, 'translation.glossary').locator('[data-scope-act="give_back"]').click();
+  assert.equal(await listChip(page, 'translation.glossary').getAttribute('data-scope'), 'inherited');
+  assert.deepEqual(await page.$$eval('#glossary-body tr', (trs) => trs.map((tr) => tr.querySelector('[data-gl="src"]').value)), base.translation.glossary.map((e) => e.src));
+  await s.shot('settings-profile-give-back.png');
+  await page.click('#btn-save');
+  const [save] = await s.sentOf('save');
+  assert.deepEqual(save.own, ['general.source']);
+  assert.equal(save.settings.general.source, base.general.source);
+  await s.receive({ type: 'saved' });
+  // A provider switched on while the profile is edited makes the providers the profile's.
+  await s.clearSent();
+  await page.click('.nav-item[data-section="providers"]');
+  await card(page, 'kimi').locator('.switch').click();
+  await until(async () => (await listChip(page, 'providers.*.enabled').getAttribute('data-scope')) === 'own', 2000, 'providers own');
+  await page.click('#btn-save');
+  const [again] = await s.sentOf('save');
+  assert.deepEqual(again.own.sort(), ['general.source', 'providers.*.enabled']);
+  assert.equal(again.settings.providers.kimi.enabled, true);
+  // In English too.
+  await page.click('#lang-seg button[data-lang="en"]');
+  assert.equal(await listChip(page, 'providers.*.enabled').locator('.scope-label').textContent(), 'This profile\'s own');
+  assert.equal(await scopeOf(page, 'providers.kimi.url'), 'shared');
+  assert.equal(await chipOf(page, 'providers.deepseek.url'), 'Shared by all profiles');
+  await s.shot('settings-profile-scopes-en.png');
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});
+
+test('a relay whose test passes is switched on, and Save saves it enabled', async () => {
+  const s = await settingsPage();
+  const { page } = s;
+  const custom = card(page, 'custom');
+  await custom.locator('.provider-title').click();
+  await fieldOf(page, 'providers.custom.url').fill('https://relay.example.com/v1');
+  await fieldOf(page, 'providers.custom.api_key').fill('sk-relay-0123456789');
+  await fieldOf(page, 'providers.custom.model').fill('gpt-4o-mini');
+  await custom.locator('button[data-action="test"]').click();
+  const [q] = await s.sentOf('test_provider');
+  assert.equal(q.provider.enabled, false, 'tested while off');
+  await s.receive({ type: 'test_result', id: 'custom', ok: true, message: 'OK · 206 ms · 你好 → Hello', latency_ms: 206 });
+  // Switched on, and it says why, before Save.
+  assert.equal(await custom.locator('.switch input').isChecked(), true);
+  assert.equal(await custom.locator('.enabled-by-test').textContent(), '测试通过，已自动启用（不想用可以关掉开关）。保存后生效。');
+  assert.equal(await page.locator('#enabled-count').textContent(), '3');
+  await s.shot('settings-enabled-by-test.png');
+  await page.click('#btn-save');
+  const [save] = await s.sentOf('save');
+  assert.equal(save.settings.providers.custom.enabled, true);
+  assert.equal(save.settings.providers.custom.api_key, 'sk-relay-0123456789');
+  assert.equal(save.own, undefined, 'no profile edited');
+  // A failed test switches nothing on; nor does a passing one of a provider that needs a key and has none.
+  const openai = card(page, 'openai');
+  await openai.locator('.provider-title').click();
+  await openai.locator('button[data-action="test"]').click();
+  await s.receive({ type: 'test_result', id: 'openai', ok: true, message: 'OK', latency_ms: 10 });
+  assert.equal(await openai.locator('.switch input').isChecked(), false);
+  const kimi = card(page, 'kimi');
+  await kimi.locator('.provider-title').click();
+  await fieldOf(page, 'providers.kimi.api_key').fill('sk-kimi-0123456789');
+  await kimi.locator('button[data-action="test"]').click();
+  await s.receive({ type: 'test_result', id: 'kimi', ok: false, message: 'HTTP 401', latency_ms: null });
+  assert.equal(await kimi.locator('.switch input').isChecked(), false);
+  // A local provider needs no key.
+  const ollama = card(page, 'ollama');
+  await ollama.locator('.provider-title').click();
+  await ollama.locator('button[data-action="test"]').click();
+  await s.receive({ type: 'test_result', id: 'ollama', ok: true, message: 'OK', latency_ms: 30 });
+  assert.equal(await ollama.locator('.switch input').isChecked(), true);
+  assert.deepEqual(s.errors, []);
+  await page.close();
+});
+
+test('a save keeps the page where the user was and the card being edited open', async () => {
+  const s = await settingsPage();
+  const { page } = s;
+  const custom = card(page, 'custom');
+  await custom.locator('.provider-title').click();
+  await fieldOf(page, 'providers.custom.url').fill('https://relay.example.com/v1');
+  await page.evaluate(() => {
+    const c = document.getElementById('content');
+    c.scrollTop = c.scrollHeight;
+  });
+  const before = await page.evaluate(() => document.getElementById('content').scrollTop);
+  assert.ok(before > 100, `the page scrolls (${before})`);
+  await page.click('#btn-save');
+  const [save] = await s.sentOf('save');
+  // The core saves and sends its state again, as the app does.
+  await s.receive({ type: 'saved' });
+  await s.receive(state({ settings: save.settings }));
+  const after = await page.evaluate(() => document.getElementById('content').scrollTop);
+  assert.equal(after, before);
+  assert.equal(await custom.getAttribute('class').then((c) => c.includes('open')), true);
+  await page.close();
 });
 
 // ---------------------------------------------------------------- issue 24 (settingsux): the test button

@@ -143,6 +143,9 @@ pub struct PageSpec<'a> {
     pub kind: Page,
     /// A transparent page (the overlay).
     pub transparent: bool,
+    /// Opened centred on the monitor the user is working on (where the pointer is), at this logical size: the
+    /// window manager's own placement puts a second window at the top-left corner, over the game.
+    pub centred: Option<(f64, f64)>,
 }
 
 impl PageSpec<'_> {
@@ -162,8 +165,28 @@ impl PageSpec<'_> {
             page,
             kind,
             transparent: false,
+            centred: Some(size),
         }
     }
+}
+
+/// Where a window of logical `size` is centred on the monitor under the pointer (else the primary one).
+fn centred_position(
+    target: &EventLoopWindowTarget<AppEvent>,
+    size: (f64, f64),
+) -> Option<tao::dpi::PhysicalPosition<i32>> {
+    let monitor = target
+        .cursor_position()
+        .ok()
+        .and_then(|p| target.monitor_from_point(p.x, p.y))
+        .or_else(|| target.primary_monitor())?;
+    let (at, area, scale) = (monitor.position(), monitor.size(), monitor.scale_factor());
+    let w = (size.0 * scale) as i32;
+    let h = (size.1 * scale) as i32;
+    Some(tao::dpi::PhysicalPosition::new(
+        at.x + ((area.width as i32 - w) / 2).max(0),
+        at.y + ((area.height as i32 - h) / 2).max(0),
+    ))
 }
 
 /// Opens a window with its page, left out of ocrlay's own captures where the system allows it.
@@ -173,7 +196,11 @@ pub fn open(
     proxy: &EventLoopProxy<AppEvent>,
     shots: &Shots,
 ) -> anyhow::Result<PageWindow> {
-    let window = spec.builder.build(target)?;
+    let builder = match spec.centred.and_then(|size| centred_position(target, size)) {
+        Some(at) => spec.builder.with_position(at),
+        None => spec.builder,
+    };
+    let window = builder.build(target)?;
     let webview = webview::build(
         &window,
         spec.page,

@@ -178,6 +178,8 @@ pub enum OverlayOut {
         #[serde(skip_serializing_if = "Option::is_none")]
         words: Option<crate::text::Text>,
     },
+    /// The notices on show say what is no longer so (no provider was enabled; one is now): they go.
+    ClearNotice,
 }
 
 /// The button of an overlay notice.
@@ -207,6 +209,14 @@ pub struct Overlay {
     placed_beside: Option<Rect>,
     /// What a beside placement keeps clear of: the other regions read at the same time, and their overlays.
     avoid: Vec<Rect>,
+    /// The side of its region a beside overlay is on for the job on screen: chosen when the job starts (and
+    /// once more when its text is known, before any translation shows), kept while the translation streams in.
+    side: Option<placement::Side>,
+    /// The height (physical pixels) the job's text is expected to need: what the side is chosen for.
+    expected: u32,
+    /// Font size (CSS px), width (CSS px) and whether the recognised text shows: what the expected height is
+    /// worked out from.
+    look: (u32, u32, bool),
 }
 
 fn builder(s: &OverlaySettings) -> WindowBuilder {
@@ -245,6 +255,7 @@ impl Overlay {
             page: "overlay.html",
             kind: Page::Overlay(n),
             transparent: true,
+            centred: None,
         };
         Ok(Overlay {
             page: super::open(target, spec, proxy, shots)?,
@@ -254,11 +265,25 @@ impl Overlay {
             placed_for: None,
             placed_beside: None,
             avoid: Vec::new(),
+            side: None,
+            expected: 0,
+            look: (settings.font_size, settings.width, settings.show_original),
         })
     }
 
-    /// Hands a message to the page.
+    /// Hands a message to the page. A new job's text is known now: a beside overlay chooses its side again for
+    /// the height that text will likely need, before any of the translation shows, so that it never has to
+    /// jump across the region while the translation streams in.
     pub fn send(&mut self, msg: &OverlayOut) {
+        if let OverlayOut::Job {
+            source, providers, ..
+        } = msg
+        {
+            let (font, width, original) = self.look;
+            let css = placement::expected_height(source, providers.len(), font, width, original);
+            self.expected = (f64::from(css) * self.page.window.scale_factor()) as u32;
+            self.choose_side();
+        }
         self.page.send(msg);
     }
 
@@ -277,6 +302,7 @@ impl Overlay {
 
     /// Fonts, colours and the language, and the lock.
     pub fn appearance(&mut self, settings: &OverlaySettings, ui_lang: &str) {
+        self.look = (settings.font_size, settings.width, settings.show_original);
         self.send(&OverlayOut::Appearance {
             appearance: settings.clone(),
             ui_lang: ui_lang.into(),
@@ -316,15 +342,48 @@ impl Overlay {
         let Some(i) = capture::monitor_for(&region, &monitors) else {
             return;
         };
-        let size = self.page.window.outer_size();
-        let (x, y) = placement::beside_clear_of(
+        // The job's text is not known yet: the side is chosen for the overlay as it is, and again once the
+        // text is (see `send`).
+        self.expected = 0;
+        self.placed_beside = Some(monitors[i].rect);
+        self.side = None;
+        self.choose_side();
+    }
+
+    /// Beside mode, placed by ocrlay: the side of the region for the height expected now, and the overlay put
+    /// there (a side already chosen for this height is kept).
+    fn choose_side(&mut self) {
+        let (Some(region), Some(monitor)) = (self.placed_for, self.placed_beside) else {
+            return;
+        };
+        // Before it is first shown the window may report no outer size yet: its inner size then.
+        let r = self.page.rect();
+        let size = PhysicalSize::new(r.width, r.height);
+        let side = placement::choose_side(
             region,
             (size.width, size.height),
-            monitors[i].rect,
+            self.expected,
+            monitor,
             &self.avoid,
         );
-        self.move_to(x, y, None);
-        self.placed_beside = Some(monitors[i].rect);
+        self.side = Some(side);
+        let (x, y, h) = placement::on_side(region, side, (size.width, size.height), monitor);
+        tracing::debug!(
+            ?side,
+            x,
+            y,
+            h,
+            ?size,
+            expected = self.expected,
+            "overlay beside its region"
+        );
+        let resized = (h != size.height).then(|| PhysicalSize::new(size.width, h));
+        if let Some(s) = resized {
+            self.page.window.set_inner_size(s);
+        }
+        self.move_to(x, y, resized);
+        self.placed_beside = Some(monitor);
+        self.side = Some(side);
     }
 
     /// Over mode: each new line starts at the region's size again (a long translation grows it).
@@ -334,22 +393,43 @@ impl Overlay {
         }
     }
 
-    /// Beside mode, placed by ocrlay: the overlay's content changed its size, so its place is worked out
-    /// again for that size (an overlay above the region grows upwards instead of over the text).
-    fn replace_beside(&mut self, size: PhysicalSize<u32>) {
-        let (Some(region), Some(monitor)) = (self.placed_for, self.placed_beside) else {
-            return;
+    /// Beside mode, placed by ocrlay: the overlay's content wants `size`. It stays on the side chosen for the
+    /// job, the edge next to the region where it is, and takes at most the room on that side (the page scrolls
+    /// past it). Returns false when the overlay is not placed beside by ocrlay (the caller sizes it as asked).
+    fn replace_beside(&mut self, size: PhysicalSize<u32>) -> bool {
+        let (Some(region), Some(monitor), Some(side)) =
+            (self.placed_for, self.placed_beside, self.side)
+        else {
+            return false;
         };
-        let (x, y) =
-            placement::beside_clear_of(region, (size.width, size.height), monitor, &self.avoid);
+        let (x, y, h) = placement::on_side(region, side, (size.width, size.height), monitor);
+        let size = PhysicalSize::new(size.width, h);
         let now = self
             .intended
             .map(|r| (r.x, r.y))
             .or_else(|| self.page.window.outer_position().ok().map(|p| (p.x, p.y)));
+        let growing = self.page.window.inner_size().height < h;
         if now != Some((x, y)) {
-            self.move_to(x, y, Some(size));
-            self.placed_beside = Some(monitor);
+            // Moved and resized in two steps: in the order that never lets the window cross its region in
+            // between (growing above the region: up first, then taller; shrinking: shorter first, then down).
+            if growing {
+                self.move_to(x, y, Some(size));
+                self.page.window.set_inner_size(size);
+            } else {
+                self.page.window.set_inner_size(size);
+                self.move_to(x, y, Some(size));
+            }
+        } else {
+            self.page.window.set_inner_size(size);
+            self.intended = self.intended.map(|r| Rect {
+                width: size.width,
+                height: size.height,
+                ..r
+            });
         }
+        self.placed_beside = Some(monitor);
+        self.side = Some(side);
+        true
     }
 
     /// "over" mode: the overlay gets the region's width and `height`.
@@ -365,6 +445,7 @@ impl Overlay {
     pub fn move_to(&mut self, x: i32, y: i32, size: Option<PhysicalSize<u32>>) {
         self.user_moving = false;
         self.placed_beside = None;
+        self.side = None;
         self.page
             .window
             .set_outer_position(PhysicalPosition::new(x, y));
@@ -428,8 +509,9 @@ impl Overlay {
             }
             OverlayIn::ContentSize { width, height } => {
                 let size = LogicalSize::new(width.clamp(120.0, 2400.0), height.clamp(40.0, 1600.0));
-                self.page.window.set_inner_size(size);
-                self.replace_beside(size.to_physical(self.page.window.scale_factor()));
+                if !self.replace_beside(size.to_physical(self.page.window.scale_factor())) {
+                    self.page.window.set_inner_size(size);
+                }
             }
             other => return Some(other),
         }

@@ -112,6 +112,7 @@ impl Selectors {
                 page: "selector.html",
                 kind: Page::Selector(n),
                 transparent: false,
+                centred: None,
             };
             match super::open(target, spec, proxy, shots) {
                 Ok(page) => self.list.push(Selector {
@@ -288,7 +289,8 @@ impl Selectors {
                 view_height,
             } => {
                 let frozen = self.list.get(i).and_then(|s| s.frozen.clone());
-                let at = self.selecting.unwrap_or_else(Instant::now);
+                // The job's time counts from the mouse-up: the time spent dragging is the user's, not ocrlay's.
+                let at = Instant::now();
                 self.hide(shots);
                 let frozen = frozen?;
                 let view = view_width.zip(view_height);

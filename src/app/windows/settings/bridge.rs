@@ -266,11 +266,13 @@ pub fn settings_from_page(page: &Value, current: &Settings) -> Result<Settings, 
     };
     let (mut settings, warnings) = Settings::from_table(&table);
     let mut errors = to_errors(warnings);
-    // Two actions on the same keys: the file reader lets the app report it, the form refuses it.
+    // Two actions on the same keys: the file reader lets the app report it, the form refuses it (once: the
+    // reader now warns about it too).
     if let Some(hotkeys) = v.get("hotkeys") {
-        let clashes = check_hotkeys(hotkeys)
+        let clashes: Vec<FieldError> = check_hotkeys(hotkeys)
             .into_iter()
-            .filter(|e| e.message.key == "err.hotkey_dup");
+            .filter(|e| e.message.key == "err.hotkey_dup" && !errors.contains(e))
+            .collect();
         errors.extend(clashes);
     }
     if !errors.is_empty() {
@@ -321,16 +323,25 @@ pub fn settings_from_page(page: &Value, current: &Settings) -> Result<Settings, 
 }
 
 /// The global settings (with every profile) after the form was saved: `page` is the form, which showed
-/// profile `editing`'s settings in effect (none: the global settings). What a profile can have of its own goes
-/// to that profile; profiles themselves change through their own messages, never through the form.
+/// profile `editing`'s settings in effect (none: the global settings). While a profile is edited only that
+/// profile changes: the fields of `own` (page paths, [`config::ProfileField::path`]) become its own, the
+/// others follow the global settings ([`Settings::with_profile_edit`]). Profiles themselves change through
+/// their own messages, never through the form.
 pub fn save_form(
     page: &Value,
     base: &Settings,
     editing: Option<&str>,
+    own: Option<&[String]>,
 ) -> Result<Settings, Vec<FieldError>> {
     let edited = settings_from_page(page, &base.effective(editing))?;
+    let own: Option<Vec<config::ProfileField>> = own.map(|paths| {
+        paths
+            .iter()
+            .filter_map(|p| config::ProfileField::from_path(p))
+            .collect()
+    });
     Ok(match editing {
-        Some(name) => base.with_profile_edit(name, &edited),
+        Some(name) => base.with_profile_edit(name, &edited, own.as_deref()),
         None => Settings {
             profiles: base.profiles.clone(),
             ..edited
@@ -436,21 +447,88 @@ mod tests {
         page["network"]["connect_timeout_secs"] = json!(9);
         // A page that sends stale profiles changes none.
         page["profiles"] = json!([]);
-        let new = save_form(&page, &cur, Some("Game")).unwrap();
+        let new = save_form(&page, &cur, Some("Game"), None).unwrap();
         let p = new.profile("Game").unwrap();
         assert_eq!(p.custom_prompt.as_deref(), Some("the game's"));
         assert_eq!(p.glossary.as_ref().unwrap()[0].dst, "亚特鲁");
         assert_eq!(new.translation.custom_prompt, "global");
         assert!(new.translation.glossary.is_empty());
-        assert_eq!(new.network.connect_timeout_secs, 9);
+        // Shared by all profiles: not changed by a profile's edit (the page does not let it be edited then).
+        assert_eq!(
+            new.network.connect_timeout_secs,
+            cur.network.connect_timeout_secs
+        );
         assert_eq!(key_of(&new, "deepseek").expose(), "sk-stored-secret-1234");
         // Saving the global settings keeps the profiles as they are.
         let mut page = settings_json(&new);
         page["profiles"] = json!([]);
         page["translation"]["custom_prompt"] = json!("new global");
-        let again = save_form(&page, &new, None).unwrap();
+        let again = save_form(&page, &new, None, None).unwrap();
         assert_eq!(again.profiles, new.profiles);
         assert_eq!(again.translation.custom_prompt, "new global");
+    }
+
+    /// The page's form with another value of `field` than `page` holds.
+    fn edit_on_the_page(field: config::ProfileField, page: &mut Value) {
+        use config::ProfileField as F;
+        match field {
+            F::Source => page["general"]["source"] = json!("en"),
+            F::Target => page["general"]["target"] = json!("en"),
+            F::Direction => page["ocr"]["direction"] = json!("vertical"),
+            F::CustomPrompt => page["translation"]["custom_prompt"] = json!("the game's"),
+            F::Providers => page["providers"]["qwen"]["enabled"] = json!(true),
+            F::Glossary => {
+                page["translation"]["glossary"] = json!([{"src": "アドル", "dst": "亚特鲁"}])
+            }
+            F::Filters => page["filters"] = json!([{"pattern": "♪", "replacement": ""}]),
+            F::Regions => page["regions"]["slots"][1]["name"] = json!("Menu"),
+        }
+    }
+
+    #[test]
+    fn each_profile_field_saved_from_the_form_lands_in_the_profile_only() {
+        let mut cur = current();
+        cur.profiles.push(crate::config::Profile {
+            name: "Game".into(),
+            ..Default::default()
+        });
+        let globals = |s: &Settings| Settings {
+            profiles: Vec::new(),
+            ..s.clone()
+        };
+        for field in config::ProfileField::ALL {
+            let mut page = settings_json(&cur.effective(Some("Game")));
+            edit_on_the_page(field, &mut page);
+            // The page says the field is the profile's own now (editing it made it so).
+            let own = [field.path().to_string()];
+            let new = save_form(&page, &cur, Some("Game"), Some(&own)).unwrap();
+            let p = new.profile("Game").unwrap();
+            for f in config::ProfileField::ALL {
+                assert_eq!(f.owned_by(p), f == field, "{field:?}: {f:?}");
+            }
+            let in_effect = new.effective(Some("Game"));
+            assert!(!field.same(&in_effect, &cur), "{field:?}: not in effect");
+            assert_eq!(
+                globals(&new),
+                globals(&cur),
+                "{field:?} changed the global settings"
+            );
+        }
+        // The target language the issue names: the profile translates into English, the default still into
+        // Chinese, and the translation plan of the profile in effect says so.
+        let mut page = settings_json(&cur.effective(Some("Game")));
+        page["general"]["target"] = json!("en");
+        let own = ["general.target".to_string()];
+        let new = save_form(&page, &cur, Some("Game"), Some(&own)).unwrap();
+        assert_eq!(new.general.target, crate::lang::Lang::ChineseSimplified);
+        let plan = crate::pipeline::TranslationPlan::from_settings(&new.effective(Some("Game")));
+        assert_eq!(plan.to, crate::lang::Lang::English);
+        // A shared field edited while a profile is edited reaches nothing.
+        let mut page = settings_json(&cur.effective(Some("Game")));
+        page["network"]["connect_timeout_secs"] = json!(9);
+        page["overlay"]["font_size"] = json!(31);
+        let new = save_form(&page, &cur, Some("Game"), Some(&[])).unwrap();
+        assert_eq!(new, cur);
     }
 
     #[test]

@@ -77,8 +77,23 @@ pub struct PageState {
     pub editing: Option<String>,
     /// The profile in effect now (none: the default).
     pub profile_in_effect: Option<String>,
-    /// What a profile can have of its own, by field path (`providers.*.enabled`: whether a provider is on).
-    pub profile_fields: Vec<&'static str>,
+    /// What a profile can have of its own ([`crate::config::ProfileField`], in its order), with the global
+    /// settings' value of each: what a profile that gives the field back follows.
+    pub profile_fields: Vec<ProfileFieldRef>,
+}
+
+/// A field a profile can have as its own, as the settings page sees it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProfileFieldRef {
+    /// Where the page has it (`general.target`; `regions` for every input under it; `providers.*.enabled` for
+    /// every provider's switch).
+    pub path: &'static str,
+    /// Its key in a profile (`settings.profiles[n].target`): a profile has the field of its own when the key
+    /// is there.
+    pub key: &'static str,
+    /// The global settings' value (the default profile's), in the shape of `settings` at `path`; for
+    /// `providers.*.enabled`, the ids of the providers switched on.
+    pub global: Value,
 }
 
 /// Settings page → core.
@@ -97,6 +112,10 @@ pub enum SettingsIn {
     Save {
         /// Settings as JSON (see PROTOCOL.md).
         settings: Value,
+        /// While a profile is edited: the fields it has of its own now (paths of `profile_fields`); the others
+        /// follow the global settings.
+        #[serde(default)]
+        own: Option<Vec<String>>,
     },
     /// Edit profile `name` in the form (none: the global settings): the core answers with its `state`.
     EditProfile {
@@ -428,9 +447,9 @@ impl SettingsWindow {
                 }
                 return Some(Request::SendState);
             }
-            SettingsIn::Save { settings } => {
+            SettingsIn::Save { settings, own } => {
                 let editing = self.editing(cx.settings);
-                match bridge::save_form(&settings, cx.settings, editing) {
+                match bridge::save_form(&settings, cx.settings, editing, own.as_deref()) {
                     Ok(new) => return Some(Request::Apply(Box::new(new))),
                     Err(errors) => self.send(&SettingsOut::SaveError { errors }),
                 }
@@ -684,8 +703,36 @@ pub fn state(
         platform: platform(),
         editing: editing.map(str::to_string),
         profile_in_effect: in_effect.map(str::to_string),
-        profile_fields: crate::config::PROFILE_FIELDS.to_vec(),
+        profile_fields: profile_fields(settings),
     }))
+}
+
+/// What a profile can have of its own, with the global settings' values.
+fn profile_fields(settings: &Settings) -> Vec<ProfileFieldRef> {
+    let page = bridge::settings_json(settings);
+    crate::config::ProfileField::ALL
+        .into_iter()
+        .map(|f| {
+            let global = match f {
+                crate::config::ProfileField::Providers => Value::from(
+                    settings
+                        .enabled_providers()
+                        .iter()
+                        .map(|p| p.id)
+                        .collect::<Vec<_>>(),
+                ),
+                _ => page
+                    .pointer(&format!("/{}", f.path().replace('.', "/")))
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            };
+            ProfileFieldRef {
+                path: f.path(),
+                key: f.key(),
+                global,
+            }
+        })
+        .collect()
 }
 
 /// What this platform's capture can do (shown in the settings' saved-regions section).
@@ -763,6 +810,16 @@ mod tests {
             serde_json::to_value(SettingsOut::HotkeysPaused { paused: true }).unwrap(),
             serde_json::json!({"type":"hotkeys_paused","paused":true})
         );
+        // While a profile is edited the page says which fields are its own; without a profile it says nothing.
+        let m: SettingsIn = serde_json::from_str(
+            r#"{"type":"save","settings":{},"own":["general.target","providers.*.enabled"]}"#,
+        )
+        .unwrap();
+        assert!(
+            matches!(m, SettingsIn::Save { own: Some(ref own), .. } if own == &["general.target", "providers.*.enabled"])
+        );
+        let m: SettingsIn = serde_json::from_str(r#"{"type":"save","settings":{}}"#).unwrap();
+        assert!(matches!(m, SettingsIn::Save { own: None, .. }));
         let m: SettingsIn = serde_json::from_str(r#"{"type":"list_voices"}"#).unwrap();
         assert_eq!(m, SettingsIn::ListVoices);
         let v = serde_json::to_value(SettingsOut::Voices {
@@ -800,7 +857,8 @@ mod tests {
         );
     }
 
-    /// The browser tests' `defaults` and `limits` (ui/tests/fixtures/defaults.json) are the core's: rewrite
+    /// The browser tests' `defaults`, `limits` and `profile_fields` (ui/tests/fixtures/defaults.json) are the
+    /// core's: rewrite
     /// the file with `OCRLAY_WRITE_UI_FIXTURES=1 cargo test --lib fixture` when settings change.
     #[test]
     fn the_ui_fixture_of_defaults_and_limits_is_current() {
@@ -813,7 +871,11 @@ mod tests {
             None,
         ))
         .unwrap();
-        let now = serde_json::json!({"defaults": v["defaults"], "limits": v["limits"]});
+        let now = serde_json::json!({
+            "defaults": v["defaults"],
+            "limits": v["limits"],
+            "profile_fields": v["profile_fields"],
+        });
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/tests/fixtures/defaults.json");
         // Compared as text: serde_json does not read every float back to the same bits.
         let text = serde_json::to_string_pretty(&now).unwrap() + "\n";
