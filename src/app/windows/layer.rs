@@ -63,6 +63,22 @@ pub fn init(window: &Window, role: Role) -> bool {
             w.set_keyboard_mode(gls::KeyboardMode::None);
         }
     }
+    // The overlay's (transparent) page stays blank after the surface's first map: WebKitGTK paints it only once
+    // it is mapped a second time (seen under sway 1.7 with WebKitGTK 2.50; the selector's opaque page paints at
+    // once). So its first map is followed at once by an unmap and a map.
+    let once = std::cell::Cell::new(role == Role::Overlay);
+    w.connect_map_event(move |w, _| {
+        if once.replace(false) {
+            let w = w.clone();
+            gtk::glib::idle_add_local_once(move || {
+                if w.is_visible() {
+                    w.hide();
+                    w.show_all();
+                }
+            });
+        }
+        gtk::glib::Propagation::Proceed
+    });
     tracing::debug!(?role, "layer surface");
     true
 }
