@@ -260,3 +260,55 @@ async fn retranslate_reads_a_saved_region_over_an_xwayland_window() {
     };
     assert!(x.abs_diff(50) < 20, "the overlay is at {x},{y} {w}x{h}");
 }
+
+/// Not solved yet (so not run by default): through XWayland the overlay's page paints at most its first state
+/// here. With WebKitGTK's DMA-BUF renderer off (as ocrlay now sets it on Wayland desktops) a run by hand showed the
+/// page's first state ("Waiting for text…") and then none of its updates; in this fresh session not even that.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "issue 25 item 4: pages through XWayland stay blank under sway; cause not found yet"]
+async fn through_xwayland_the_pages_show_at_once() {
+    // What GNOME gets (ocrlay's windows through XWayland), here by the user's own GDK_BACKEND=x11: the overlay's
+    // page must show at start (its notice that there is no tray), not stay blank until some later event.
+    let Some(mut s) = wayland::start_or_skip(1280, 720, 1.0) else {
+        return;
+    };
+    let server = MockServer::start().await;
+    let dir = s.dir.path().to_path_buf();
+    let before = s.screenshot(&dir.join("wayland-x11-before.png"));
+    let home = s.home("app");
+    let config = app_config(&home, &server, "k", "");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replacen("[general]\n", "[general]\nsetup_done = true\n", 1),
+    )
+    .unwrap();
+    let app = App::start_with(
+        &mut s,
+        &home,
+        &config,
+        "ocrlay=debug",
+        &[("GDK_BACKEND", "x11")],
+    );
+    app.wait_for(
+        1,
+        START,
+        |e| matches!(e, Probe::PageReady { page } if page == "overlay"),
+    );
+    let t = Instant::now();
+    loop {
+        let shot = s.screenshot(&dir.join("wayland-x11-overlay.png"));
+        if changed(&before, &shot).is_some() {
+            break;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(20),
+            "the overlay's page is still blank {:?} after it said it was ready; see {}; sway's views: {:?}; \
+             the log:\n{}",
+            t.elapsed(),
+            dir.join("wayland-x11-overlay.png").display(),
+            s.swaymsg(&["-t", "get_tree"]),
+            app.log_text()
+        );
+    }
+}

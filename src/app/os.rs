@@ -175,17 +175,15 @@ pub fn prepare_gtk() -> GtkBackend {
         std::env::set_var("XDG_SESSION_TYPE", "x11");
     }
     let backend = gtk_backend(wayland, set("DISPLAY"), set("GDK_BACKEND"), layer_shell);
-    match backend {
-        GtkBackend::Layered => {
-            // WebKitGTK's DMA-BUF renderer (2.42+) leaves a page in a layer surface blank (seen with 2.50 under
-            // sway): the pages draw through its shared-memory path instead, compositing kept. A user's own
-            // setting is kept.
-            if !set("WEBKIT_DISABLE_DMABUF_RENDERER") {
-                std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
-            }
-        }
-        GtkBackend::XWayland => std::env::set_var("GDK_BACKEND", "x11"),
-        GtkBackend::AsIs => {}
+    if backend == GtkBackend::XWayland {
+        std::env::set_var("GDK_BACKEND", "x11");
+    }
+    if wayland && !set("WEBKIT_DISABLE_DMABUF_RENDERER") {
+        // On a Wayland desktop WebKitGTK's DMA-BUF renderer (2.42+) left the pages blank (seen with 2.50 under
+        // sway): in a layer surface, and through XWayland, where without it a page shows at least its first
+        // state (its later updates still do not, see tests/wayland_e2e.rs). The pages draw through its
+        // shared-memory path instead, compositing kept. A user's own setting is kept.
+        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
     }
     if wayland && backend != GtkBackend::Layered && !set("GDK_BACKEND") {
         tracing::info!("this Wayland compositor has no layer-shell and there is no XWayland: ocrlay's windows are ordinary Wayland windows");

@@ -421,6 +421,17 @@ pub struct App {
 impl App {
     /// Starts this build's `ocrlay` with `config` and private XDG folders under `home` (see [`Sway::home`]).
     pub fn start(s: &mut Sway, home: &Path, config: &Path, rust_log: &str) -> App {
+        Self::start_with(s, home, config, rust_log, &[])
+    }
+
+    /// Like [`App::start`], with more environment (`GDK_BACKEND=x11`, as a user may set it).
+    pub fn start_with(
+        s: &mut Sway,
+        home: &Path,
+        config: &Path,
+        rust_log: &str,
+        extra: &[(&str, &str)],
+    ) -> App {
         let log = home.join("ocrlay.log");
         let probe = home.join("probe.jsonl");
         let env: Vec<(String, std::ffi::OsString)> = vec![
@@ -438,6 +449,7 @@ impl App {
             .envs(env.iter().map(|(k, v)| (k, v)))
             .env("RUST_LOG", rust_log)
             .env(ocrlay::probe::ENV, &probe)
+            .envs(extra.iter().copied())
             .stdout(Stdio::null())
             .stderr(file)
             .spawn()
