@@ -192,6 +192,49 @@ impl Sway {
         Ok(s)
     }
 
+    /// Whether the session's user can read `path` (every folder above it must let that user through: a
+    /// checkout under /root does not).
+    pub fn reachable(&self, path: &Path) -> bool {
+        as_user()
+            .args(["test", "-r"])
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// `path` as the session's user can read it: itself, or a copy in the session's folder (`name`).
+    pub fn readable_copy(&self, path: &Path, name: &str) -> PathBuf {
+        if self.reachable(path) {
+            return path.to_path_buf();
+        }
+        let to = self.dir.path().join("staged").join(name);
+        fs::create_dir_all(to.parent().expect("a parent")).expect("the staging folder");
+        fs::copy(path, &to).expect("a copy for the session's user");
+        chown_to_user(&to);
+        to
+    }
+
+    /// This build's `ocrlay` as the session's user can run it: itself, or — when the checkout is out of that
+    /// user's reach — a copy with the OCR models beside it (where ocrlay looks first).
+    pub fn ocrlay_binary(&self) -> PathBuf {
+        let binary = Path::new(env!("CARGO_BIN_EXE_ocrlay"));
+        let models = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+        if self.reachable(binary) && self.reachable(&models.join("ppocrv5_det.onnx")) {
+            return binary.to_path_buf();
+        }
+        let bin = self.dir.path().join("staged");
+        let staged = bin.join("ocrlay");
+        if !staged.exists() {
+            fs::create_dir_all(bin.join("models")).expect("the staging folder");
+            fs::copy(binary, &staged).expect("a copy of ocrlay");
+            for e in fs::read_dir(&models).expect("the models").flatten() {
+                fs::copy(e.path(), bin.join("models").join(e.file_name())).expect("a model");
+            }
+            chown_to_user(&bin);
+        }
+        staged
+    }
+
     /// The session's runtime dir (the compositor's sockets).
     pub fn runtime(&self) -> PathBuf {
         self.dir.path().join("runtime")
@@ -248,7 +291,10 @@ impl Sway {
     /// and waits until it has drawn.
     pub fn native_text_window(&mut self, app_id: &str, rect: [u32; 4], lines: &[&str]) {
         self.place_windows(&format!("app_id=\"{app_id}\""), rect);
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/gtk_text_window.py");
+        let script = self.readable_copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/gtk_text_window.py"),
+            "gtk_text_window.py",
+        );
         let mut child = self
             .command("/usr/bin/python3")
             .arg(script)
@@ -268,7 +314,10 @@ impl Sway {
     /// pixels), through tests/support/typewriter.py at once, and waits until its text is shown.
     pub fn xwayland_text_window(&mut self, rect: [u32; 4], lines: &[&str]) {
         self.place_windows("title=\"typewriter-game\"", rect);
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/typewriter.py");
+        let script = self.readable_copy(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/typewriter.py"),
+            "typewriter.py",
+        );
         let [x, y, w, h] = rect;
         let mut child = self
             .command("/usr/bin/python3")
@@ -416,6 +465,8 @@ pub struct App {
     /// The probe file (`OCRLAY_PROBE`).
     pub probe: PathBuf,
     env: Vec<(String, std::ffi::OsString)>,
+    /// The executable it runs (this build's, or a copy the session's user can reach).
+    binary: PathBuf,
 }
 
 impl App {
@@ -444,8 +495,9 @@ impl App {
         ];
         s.give_files();
         let file = fs::File::create(&log).unwrap();
+        let binary = s.ocrlay_binary();
         let child = s
-            .command(env!("CARGO_BIN_EXE_ocrlay"))
+            .command(&binary)
             .envs(env.iter().map(|(k, v)| (k, v)))
             .env("RUST_LOG", rust_log)
             .env(ocrlay::probe::ENV, &probe)
@@ -455,14 +507,19 @@ impl App {
             .spawn()
             .expect("ocrlay starts");
         s.adopt(child);
-        App { log, probe, env }
+        App {
+            log,
+            probe,
+            env,
+            binary,
+        }
     }
 
     /// Runs `ocrlay trigger ACTION` as the session's user beside this app; whether it succeeded, and its
     /// stderr.
     pub fn trigger(&self, s: &Sway, action: &str) -> (bool, String) {
         let out = s
-            .command(env!("CARGO_BIN_EXE_ocrlay"))
+            .command(&self.binary)
             .args(["trigger", action])
             .envs(self.env.iter().map(|(k, v)| (k, v)))
             .output()
