@@ -114,6 +114,21 @@ async fn selector_and_overlay_are_layer_surfaces_and_the_overlay_lands_beside_th
         "the selector does not cover the output; see {}",
         dir.join("wayland-selector.png").display()
     );
+    // And its page is painted: the dimmed screen with the white hint at the top (a blank page is one colour).
+    let band = image::imageops::crop_imm(&shown, 480, 0, 960, 150).to_image();
+    let light = band
+        .pixels()
+        .filter(|p| p.0[..3].iter().all(|&c| c > 200))
+        .count();
+    let dark = band
+        .pixels()
+        .filter(|p| p.0[..3].iter().all(|&c| c < 80))
+        .count();
+    assert!(
+        light > 200 && dark > 200,
+        "the selector's page is not painted ({light} light, {dark} dark pixels at the top); see {}",
+        dir.join("wayland-selector.png").display()
+    );
 
     // A drag over the Japanese line (logical pixels), through a virtual pointer of the test's own.
     let region_logical = (50u32, 230u32, 480u32, 300u32);
