@@ -13,6 +13,8 @@ PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev
   libxcb1-dev libxcb-randr0-dev libxdo-dev libayatana-appindicator3-dev
   libpipewire-0.3-dev libspa-0.2-dev libwayland-dev libegl-dev libgbm-dev libdrm-dev libdbus-1-dev
+  # Layer-shell on Wayland compositors (the selector and the overlay as layer surfaces).
+  libgtk-layer-shell-dev
   # Read-aloud (the tts crate): speech-dispatcher's client library to build; the service and an espeak-ng voice
   # for tests/speech_dispatcher.rs.
   libspeechd-dev speech-dispatcher speech-dispatcher-espeak-ng espeak-ng
@@ -20,6 +22,9 @@ PACKAGES=(
   xvfb xdotool xclip imagemagick x11-utils xcompmgr fonts-noto-cjk fonts-dejavu-core python3-tk
   # A window manager for the window-binding tests (window lists exist only under one).
   openbox
+  # The Wayland tests (tests/wayland_e2e.rs): a headless sway with XWayland in a D-Bus session of its own,
+  # grim for screenshots, GTK's introspection data for the native test window (python3-gi).
+  sway xwayland grim dbus-daemon python3-gi gir1.2-gtk-3.0
   # The browser tests of ui/ (headless Chromium driven by playwright-core).
   chromium
 )

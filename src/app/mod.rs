@@ -517,13 +517,13 @@ impl App {
             // must not steal the game's focus).
             OverlayIn::EditSource => {
                 if let Some((o, _)) = self.overlays.by_page(n) {
-                    o.page.window.set_focusable(true);
+                    o.page.set_focusable(true);
                     o.page.window.set_focus();
                 }
             }
             OverlayIn::EditDone => {
                 if let Some((o, _)) = self.overlays.by_page(n) {
-                    o.page.window.set_focusable(false);
+                    o.page.set_focusable(false);
                 }
             }
             OverlayIn::CorrectSource {
@@ -531,7 +531,7 @@ impl App {
                 corrected,
             } => {
                 if let Some((o, _)) = self.overlays.by_page(n) {
-                    o.page.window.set_focusable(false);
+                    o.page.set_focusable(false);
                 }
                 let (ctl, mut desk) = self.split(Some(target));
                 ctl.correct_source(&mut desk, slot, &original, &corrected, Instant::now());

@@ -1,7 +1,7 @@
 //! What the app's windows need from the operating system beyond tao and wry: keeping ocrlay's own windows out
 //! of screen captures, telling a user in a native box why ocrlay cannot start, and checking for the WebView2
-//! runtime. The Windows calls live in `win` below; the rules that decide are plain functions, tested on every
-//! platform.
+//! runtime; on Linux, how GTK runs ocrlay's windows on a Wayland desktop. The Windows calls live in `win`
+//! below; the rules that decide are plain functions, tested on every platform.
 
 use crate::capture::Rect;
 
@@ -121,6 +121,105 @@ pub fn say_when_the_display_goes(lang: &'static str) {
     }
 }
 
+/// How ocrlay's windows run on a Linux desktop, decided before GTK starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GtkBackend {
+    /// As GTK chooses (an X11 session, or the user set `GDK_BACKEND`).
+    AsIs,
+    /// Natively on a Wayland compositor with layer-shell: the selector and the overlay are layer surfaces.
+    Layered,
+    /// Through XWayland on a Wayland compositor without layer-shell (GNOME's mutter): there ordinary Wayland
+    /// windows may neither place themselves nor stay on top, X11 windows may.
+    XWayland,
+}
+
+/// The choice of [`GtkBackend`]: `wayland` (a Wayland display is named), `x_display` (DISPLAY is set),
+/// `user_choice` (`GDK_BACKEND` is set), `layer_shell` (whether the compositor offers wlr-layer-shell; `None`
+/// when it could not be asked).
+pub fn gtk_backend(
+    wayland: bool,
+    x_display: bool,
+    user_choice: bool,
+    layer_shell: Option<bool>,
+) -> GtkBackend {
+    match (wayland, user_choice, layer_shell) {
+        (false, _, _) | (_, true, _) => GtkBackend::AsIs,
+        (true, false, Some(true)) => GtkBackend::Layered,
+        (true, false, _) if x_display => GtkBackend::XWayland,
+        _ => GtkBackend::AsIs,
+    }
+}
+
+/// Linux: decides how GTK runs ocrlay's windows and sets it up. Must run before GTK starts (before the event
+/// loop is built) and before other threads run, since it sets environment variables of the process.
+#[cfg(target_os = "linux")]
+pub fn prepare_gtk() -> GtkBackend {
+    let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
+    let wayland = set("WAYLAND_DISPLAY");
+    let layer_shell = if wayland {
+        wayland_globals()
+            .inspect_err(|e| {
+                tracing::debug!("cannot ask the Wayland compositor for its globals: {e}")
+            })
+            .ok()
+            .map(|g| g.iter().any(|i| i == "zwlr_layer_shell_v1"))
+    } else {
+        None
+    };
+    if !wayland && set("DISPLAY") && std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland")
+    {
+        // A Wayland session whose compositor this process cannot reach (WAYLAND_DISPLAY unset, as under `sudo`
+        // or a terminal of another session), with XWayland's DISPLAY: the screen is reachable through X11 only,
+        // and xcap would otherwise look for a Wayland compositor and fail with words about the wrong display.
+        tracing::info!("no Wayland display is named, DISPLAY is: ocrlay talks X11 (XWayland) only");
+        std::env::set_var("XDG_SESSION_TYPE", "x11");
+    }
+    let backend = gtk_backend(wayland, set("DISPLAY"), set("GDK_BACKEND"), layer_shell);
+    if backend == GtkBackend::XWayland {
+        std::env::set_var("GDK_BACKEND", "x11");
+    }
+    if wayland && !set("WEBKIT_DISABLE_DMABUF_RENDERER") {
+        // On a Wayland desktop WebKitGTK's DMA-BUF renderer (2.42+) left the pages blank (seen with 2.50 under
+        // sway): in a layer surface, and through XWayland, where without it a page shows at least its first
+        // state (its later updates still do not, see tests/wayland_e2e.rs). The pages draw through its
+        // shared-memory path instead, compositing kept. A user's own setting is kept.
+        std::env::set_var("WEBKIT_DISABLE_DMABUF_RENDERER", "1");
+    }
+    if wayland && backend != GtkBackend::Layered && !set("GDK_BACKEND") {
+        tracing::info!("this Wayland compositor has no layer-shell and there is no XWayland: ocrlay's windows are ordinary Wayland windows");
+    }
+    tracing::info!(?backend, ?layer_shell, "how ocrlay's windows run");
+    backend
+}
+
+/// The interfaces the Wayland compositor offers (its registry's globals).
+#[cfg(target_os = "linux")]
+fn wayland_globals() -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    use wayland_client::protocol::wl_registry;
+    use wayland_client::{Connection, Dispatch, QueueHandle};
+    struct Globals(Vec<String>);
+    impl Dispatch<wl_registry::WlRegistry, ()> for Globals {
+        fn event(
+            state: &mut Self,
+            _: &wl_registry::WlRegistry,
+            event: wl_registry::Event,
+            _: &(),
+            _: &Connection,
+            _: &QueueHandle<Self>,
+        ) {
+            if let wl_registry::Event::Global { interface, .. } = event {
+                state.0.push(interface);
+            }
+        }
+    }
+    let conn = Connection::connect_to_env()?;
+    let mut queue = conn.new_event_queue();
+    conn.display().get_registry(&queue.handle(), ());
+    let mut globals = Globals(Vec::new());
+    queue.roundtrip(&mut globals)?;
+    Ok(globals.0)
+}
+
 #[cfg(windows)]
 mod win {
     use windows_sys::Wdk::System::SystemServices::RtlGetVersion;
@@ -232,6 +331,24 @@ mod tests {
             to_keep_clear([(overlay, false), (settings, false)]),
             vec![overlay, settings]
         );
+    }
+
+    #[test]
+    fn gtk_runs_natively_only_where_layer_shell_is() {
+        use GtkBackend::*;
+        // An X11 session: nothing to choose.
+        assert_eq!(gtk_backend(false, true, false, None), AsIs);
+        // sway, Hyprland, KWin: layer surfaces.
+        assert_eq!(gtk_backend(true, true, false, Some(true)), Layered);
+        // GNOME (no layer-shell) with XWayland: ocrlay's windows through XWayland.
+        assert_eq!(gtk_backend(true, true, false, Some(false)), XWayland);
+        // The compositor could not be asked, XWayland is there: XWayland, where placement works.
+        assert_eq!(gtk_backend(true, true, false, None), XWayland);
+        // No XWayland: what GTK does.
+        assert_eq!(gtk_backend(true, false, false, Some(false)), AsIs);
+        // The user's GDK_BACKEND wins.
+        assert_eq!(gtk_backend(true, true, true, Some(true)), AsIs);
+        assert_eq!(gtk_backend(true, true, true, Some(false)), AsIs);
     }
 
     #[test]

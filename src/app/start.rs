@@ -28,6 +28,9 @@ pub struct RunOptions {
 /// Starts the app and runs until Quit. Only returns on a start-up error, or at once (Ok) when another ocrlay
 /// of this user runs already: that one is asked to show its settings instead.
 pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
+    // Before GTK starts (and before any thread): how ocrlay's windows run on a Wayland desktop.
+    #[cfg(target_os = "linux")]
+    os::prepare_gtk();
     instance::check_display()?;
     let lock = match instance::lock(&config_path) {
         Ok(lock) => lock,

@@ -3,6 +3,8 @@
 //! and closing. They share [`PageWindow`] (a window with a page in it) and [`open`], the one way to open one.
 
 pub mod history;
+#[cfg(target_os = "linux")]
+pub mod layer;
 pub mod overlay;
 pub mod selector;
 pub mod settings;
@@ -11,7 +13,7 @@ use super::event::{AppEvent, Page};
 use super::{os, webview};
 use crate::capture::Rect;
 use serde::Serialize;
-use tao::dpi::LogicalSize;
+use tao::dpi::{LogicalSize, PhysicalPosition, PhysicalSize};
 use tao::event_loop::{EventLoopProxy, EventLoopWindowTarget};
 use tao::window::{Window, WindowBuilder};
 use webview::Shots;
@@ -62,6 +64,26 @@ pub struct PageWindow {
     /// can be applied. Before that, tao aborts on Linux (it unwraps the GDK window of an unrealised GTK window
     /// in a callback that cannot unwind), and on Windows the style would be set on a window not yet laid out.
     realized: bool,
+    /// The window is a Wayland layer surface (selector or overlay on a compositor with layer-shell), and where
+    /// it was put.
+    #[cfg(target_os = "linux")]
+    layer: Option<Layered>,
+}
+
+/// What a window is for, where that decides how the window system must treat it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The region selector: covers its whole monitor, above everything, takes the keyboard.
+    Selector,
+    /// The overlay: above other windows, at the place ocrlay chooses.
+    Overlay,
+}
+
+/// A page window that is a layer surface.
+#[cfg(target_os = "linux")]
+struct Layered {
+    /// Where it is: its output and margins (none before the first placement).
+    placed: Option<layer::Placed>,
 }
 
 /// Messages kept for a page that is not ready yet; past this the oldest go.
@@ -82,6 +104,13 @@ impl PageWindow {
     fn apply_click_through(&mut self) {
         let on = self.wants_click_through;
         // Set each time it is shown: GTK forgets the input shape when a window is mapped again.
+        #[cfg(target_os = "linux")]
+        if self.layer.is_some() {
+            layer::click_through(&self.window, on);
+        } else {
+            let _ = self.window.set_ignore_cursor_events(on);
+        }
+        #[cfg(not(target_os = "linux"))]
         let _ = self.window.set_ignore_cursor_events(on);
         // The exclusion only when the style really changed, not on every show.
         if cfg!(windows) && self.click_through != Some(on) {
@@ -122,7 +151,108 @@ impl PageWindow {
 
     /// Where the window is on the desktop.
     pub fn rect(&self) -> Rect {
+        #[cfg(target_os = "linux")]
+        if self.layer.is_some() {
+            let (x, y) = self.position();
+            let size = self.size();
+            return Rect {
+                x,
+                y,
+                width: size.width,
+                height: size.height,
+            };
+        }
         window_rect(&self.window)
+    }
+
+    /// Whether the window is a Wayland layer surface (see [`layer`]).
+    pub fn is_layer(&self) -> bool {
+        #[cfg(target_os = "linux")]
+        return self.layer.is_some();
+        #[cfg(not(target_os = "linux"))]
+        false
+    }
+
+    /// Desktop pixels per pixel of the page (CSS px): the window's scale factor, or on a layer surface the
+    /// ratio of capture's pixels to the output's logical ones.
+    pub fn scale_factor(&self) -> f64 {
+        #[cfg(target_os = "linux")]
+        if let Some(l) = &self.layer {
+            return l.placed.as_ref().map_or(1.0, |p| p.map.ratio());
+        }
+        self.window.scale_factor()
+    }
+
+    /// Puts the window's top-left corner at (x, y), desktop pixels.
+    pub fn set_position(&mut self, x: i32, y: i32) {
+        #[cfg(target_os = "linux")]
+        if let Some(l) = &mut self.layer {
+            if let Some(p) = layer::place(&self.window, x, y) {
+                l.placed = Some(p);
+            }
+            return;
+        }
+        self.window.set_outer_position(PhysicalPosition::new(x, y));
+    }
+
+    /// Where the window's top-left corner is, desktop pixels.
+    pub fn position(&self) -> (i32, i32) {
+        #[cfg(target_os = "linux")]
+        if let Some(l) = &self.layer {
+            return l
+                .placed
+                .as_ref()
+                .map_or((0, 0), |p| p.map.desktop(p.margins));
+        }
+        let p = self.window.outer_position().unwrap_or_default();
+        (p.x, p.y)
+    }
+
+    /// Sizes the page's area to `size`, desktop pixels.
+    pub fn set_size(&self, size: PhysicalSize<u32>) {
+        #[cfg(target_os = "linux")]
+        if self.layer.is_some() {
+            layer::set_size(&self.window, size, self.scale_factor());
+            return;
+        }
+        self.window.set_inner_size(size);
+    }
+
+    /// The page's area, desktop pixels.
+    pub fn size(&self) -> PhysicalSize<u32> {
+        #[cfg(target_os = "linux")]
+        if self.layer.is_some() {
+            return layer::size(&self.window, self.scale_factor());
+        }
+        self.window.inner_size()
+    }
+
+    /// Covers the monitor `monitor` (desktop pixels): the selector. A layer surface is anchored to all four
+    /// edges of that output, so only the output is chosen.
+    pub fn cover(&mut self, monitor: Rect) {
+        #[cfg(target_os = "linux")]
+        if let Some(l) = &mut self.layer {
+            if let Some(map) = layer::cover(&self.window, monitor) {
+                l.placed = Some(layer::Placed {
+                    map,
+                    margins: (0, 0),
+                });
+            }
+            return;
+        }
+        self.window
+            .set_outer_position(PhysicalPosition::new(monitor.x, monitor.y));
+        self.window
+            .set_inner_size(PhysicalSize::new(monitor.width, monitor.height));
+    }
+
+    /// Whether the window takes the keyboard: on a layer surface, keyboard focus on demand or never.
+    pub fn set_focusable(&self, on: bool) {
+        #[cfg(target_os = "linux")]
+        if self.layer.is_some() {
+            layer::take_keys(&self.window, on);
+        }
+        self.window.set_focusable(on);
     }
 
     /// Brings the window to the front (restored if minimized).
@@ -146,6 +276,8 @@ pub struct PageSpec<'a> {
     /// Opened centred on the monitor the user is working on (where the pointer is), at this logical size: the
     /// window manager's own placement puts a second window at the top-left corner, over the game.
     pub centred: Option<(f64, f64)>,
+    /// The selector or the overlay: a layer surface on Wayland compositors that have layer-shell.
+    pub role: Option<Role>,
 }
 
 impl PageSpec<'_> {
@@ -166,6 +298,7 @@ impl PageSpec<'_> {
             kind,
             transparent: false,
             centred: Some(size),
+            role: None,
         }
     }
 }
@@ -201,6 +334,14 @@ pub fn open(
         None => spec.builder,
     };
     let window = builder.build(target)?;
+    // A layer surface must be set up before the window is realised: tao built it hidden (unrealised), and
+    // the webview does not realise it either.
+    #[cfg(target_os = "linux")]
+    let layer = spec
+        .role
+        .filter(|_| layer::supported())
+        .filter(|&role| layer::init(&window, role))
+        .map(|_| Layered { placed: None });
     let webview = webview::build(
         &window,
         spec.page,
@@ -218,6 +359,8 @@ pub fn open(
         click_through: None,
         wants_click_through: false,
         realized: false,
+        #[cfg(target_os = "linux")]
+        layer,
     })
 }
 

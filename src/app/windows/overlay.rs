@@ -256,9 +256,23 @@ impl Overlay {
             kind: Page::Overlay(n),
             transparent: true,
             centred: None,
+            role: Some(super::Role::Overlay),
         };
+        let mut page = super::open(target, spec, proxy, shots)?;
+        if page.is_layer() {
+            // A layer surface has no place until ocrlay gives it one: where the last session left it, else the
+            // top-left corner of the first monitor.
+            let [x, y] = settings.position.unwrap_or_else(|| {
+                capture::monitors()
+                    .ok()
+                    .and_then(|m| m.first().map(|m| [m.rect.x, m.rect.y]))
+                    .unwrap_or_default()
+            });
+            page.set_position(x, y);
+            // The builder's size is in logical pixels already; only the place needed the output.
+        }
         Ok(Overlay {
-            page: super::open(target, spec, proxy, shots)?,
+            page,
             visible: false,
             user_moving: false,
             intended: None,
@@ -281,7 +295,7 @@ impl Overlay {
         {
             let (font, width, original) = self.look;
             let css = placement::expected_height(source, providers.len(), font, width, original);
-            self.expected = (f64::from(css) * self.page.window.scale_factor()) as u32;
+            self.expected = (f64::from(css) * self.page.scale_factor()) as u32;
             self.choose_side();
         }
         self.page.send(msg);
@@ -379,7 +393,7 @@ impl Overlay {
         );
         let resized = (h != size.height).then(|| PhysicalSize::new(size.width, h));
         if let Some(s) = resized {
-            self.page.window.set_inner_size(s);
+            self.page.set_size(s);
         }
         self.move_to(x, y, resized);
         self.placed_beside = Some(monitor);
@@ -407,20 +421,20 @@ impl Overlay {
         let now = self
             .intended
             .map(|r| (r.x, r.y))
-            .or_else(|| self.page.window.outer_position().ok().map(|p| (p.x, p.y)));
-        let growing = self.page.window.inner_size().height < h;
-        if now != Some((x, y)) {
+            .unwrap_or_else(|| self.page.position());
+        let growing = self.page.size().height < h;
+        if now != (x, y) {
             // Moved and resized in two steps: in the order that never lets the window cross its region in
             // between (growing above the region: up first, then taller; shrinking: shorter first, then down).
             if growing {
                 self.move_to(x, y, Some(size));
-                self.page.window.set_inner_size(size);
+                self.page.set_size(size);
             } else {
-                self.page.window.set_inner_size(size);
+                self.page.set_size(size);
                 self.move_to(x, y, Some(size));
             }
         } else {
-            self.page.window.set_inner_size(size);
+            self.page.set_size(size);
             self.intended = self.intended.map(|r| Rect {
                 width: size.width,
                 height: size.height,
@@ -435,7 +449,7 @@ impl Overlay {
     /// "over" mode: the overlay gets the region's width and `height`.
     fn size_over(&mut self, region: Rect, height: u32) -> PhysicalSize<u32> {
         let size = PhysicalSize::new(region.width.max(120), height);
-        self.page.window.set_inner_size(size);
+        self.page.set_size(size);
         size
     }
 
@@ -446,10 +460,14 @@ impl Overlay {
         self.user_moving = false;
         self.placed_beside = None;
         self.side = None;
-        self.page
-            .window
-            .set_outer_position(PhysicalPosition::new(x, y));
-        let size = size.unwrap_or_else(|| self.page.window.outer_size());
+        self.page.set_position(x, y);
+        let size = size.unwrap_or_else(|| {
+            if self.page.is_layer() {
+                self.page.size()
+            } else {
+                self.page.window.outer_size()
+            }
+        });
         self.intended = Some(Rect {
             x,
             y,
@@ -497,20 +515,22 @@ impl Overlay {
             {
                 // Over the text: the region's width, and at least its height (more when the translation is long).
                 let region = self.placed_for.unwrap_or_default();
-                let scale = self.page.window.scale_factor();
+                let scale = self.page.scale_factor();
                 let h = ((height.clamp(40.0, 1600.0) * scale) as u32).max(region.height);
                 self.size_over(region, h);
             }
             OverlayIn::Resize { width, height } => {
                 // The user's grip: the top-left corner stays where it is.
                 let size = LogicalSize::new(width.clamp(120.0, 2400.0), height.clamp(40.0, 1600.0));
-                self.page.window.set_inner_size(size);
+                self.page
+                    .set_size(size.to_physical(self.page.scale_factor()));
                 self.placed_beside = None;
             }
             OverlayIn::ContentSize { width, height } => {
                 let size = LogicalSize::new(width.clamp(120.0, 2400.0), height.clamp(40.0, 1600.0));
-                if !self.replace_beside(size.to_physical(self.page.window.scale_factor())) {
-                    self.page.window.set_inner_size(size);
+                let size = size.to_physical(self.page.scale_factor());
+                if !self.replace_beside(size) {
+                    self.page.set_size(size);
                 }
             }
             other => return Some(other),

@@ -9,7 +9,7 @@ use crate::capture::{self, Frozen, Rect};
 use image::RgbaImage;
 use serde::{Deserialize, Serialize};
 use std::time::Instant;
-use tao::dpi::{PhysicalPosition, PhysicalSize};
+use tao::dpi::PhysicalSize;
 use tao::event_loop::{EventLoopProxy, EventLoopWindowTarget};
 use tao::window::{WindowBuilder, WindowId};
 
@@ -113,6 +113,7 @@ impl Selectors {
                 kind: Page::Selector(n),
                 transparent: false,
                 centred: None,
+                role: Some(super::Role::Selector),
             };
             match super::open(target, spec, proxy, shots) {
                 Ok(page) => self.list.push(Selector {
@@ -143,9 +144,7 @@ impl Selectors {
             self.ensure(i, target, proxy, shots);
             if let Some(sel) = self.list.get_mut(i) {
                 sel.place = Some(m.rect);
-                let w = &sel.page.window;
-                w.set_outer_position(PhysicalPosition::new(m.rect.x, m.rect.y));
-                w.set_inner_size(PhysicalSize::new(m.rect.width, m.rect.height));
+                sel.page.cover(m.rect);
             }
         }
     }
@@ -224,9 +223,8 @@ impl Selectors {
             };
             let r = f.monitor.rect;
             sel.place = Some(r);
+            sel.page.cover(r);
             let w = &sel.page.window;
-            w.set_outer_position(PhysicalPosition::new(r.x, r.y));
-            w.set_inner_size(PhysicalSize::new(r.width, r.height));
             w.set_visible(true);
             w.set_always_on_top(true);
             w.set_focus();
@@ -313,7 +311,7 @@ impl Selectors {
     pub fn keep_size(&self, id: WindowId) -> Option<PhysicalSize<u32>> {
         self.list
             .iter()
-            .find(|s| s.page.window.id() == id)
+            .find(|s| s.page.window.id() == id && !s.page.is_layer())
             .and_then(|s| s.place)
             .map(|r| PhysicalSize::new(r.width, r.height))
     }
