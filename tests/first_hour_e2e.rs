@@ -183,23 +183,31 @@ fn watch_overlay(x: &XSession, app: &x11::App, done_before: usize) -> Vec<[i32; 
     }
 }
 
-#[test]
-fn the_overlay_stays_put_on_screen_while_a_long_translation_streams_in() {
-    let Some(mut x) = x11::start_or_skip(1280, 720) else {
-        return;
-    };
+/// A game window showing the English dialogue fixture with its top-left at (0, `y`) on a 1280×720 screen with
+/// a window manager, a loopback provider answering `reply`, and a settings file whose saved region is the
+/// game's dialogue box.
+struct GameScene {
+    x: XSession,
+    game: u64,
+    region: [i32; 4],
+    server: MockServer,
+    config: std::path::PathBuf,
+    home: tempfile::TempDir,
+    _rt: tokio::runtime::Runtime,
+}
+
+fn game_scene(y: i32, reply: Reply) -> Option<GameScene> {
+    let mut x = x11::start_or_skip(1280, 720)?;
     x.start_wm();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/en_dialogue.png");
-    // The dialogue box low on the screen, as in a game: below it there is no room for a long translation.
-    x.show_image(&fixture, 0, 440, "hour-game");
+    x.show_image(&fixture, 0, y, "hour-game");
     let game = x
         .wait_window("^hour-game$", Duration::from_secs(5))
         .expect("the game window");
     let region = x.client_rect(game);
     let rt = tokio::runtime::Runtime::new().unwrap();
     let server = rt.block_on(MockServer::start());
-    let long = "勇者啊，你终于来了。".repeat(40);
-    server.reply([slow_stream(&long, 30, Duration::from_millis(60))]);
+    server.reply([reply]);
     let home = tempfile::tempdir().unwrap();
     let config = app_config(
         home.path(),
@@ -210,6 +218,31 @@ fn the_overlay_stays_put_on_screen_while_a_long_translation_streams_in() {
             region[0], region[1], region[2], region[3]
         ),
     );
+    Some(GameScene {
+        x,
+        game,
+        region,
+        server,
+        config,
+        home,
+        _rt: rt,
+    })
+}
+
+#[test]
+fn the_overlay_stays_put_on_screen_while_a_long_translation_streams_in() {
+    let long = "勇者啊，你终于来了。".repeat(40);
+    // The dialogue box low on the screen, as in a game: below it there is no room for a long translation.
+    let Some(scene) = game_scene(440, slow_stream(&long, 30, Duration::from_millis(60))) else {
+        return;
+    };
+    let GameScene {
+        mut x,
+        region,
+        config,
+        home,
+        ..
+    } = scene;
     let app = start_app(&mut x, home.path(), &config);
     app.press_hotkey(&x, "alt+w", "RepeatLast");
     let seen = watch_overlay(&x, &app, 0);
@@ -238,29 +271,16 @@ fn the_overlay_stays_put_on_screen_while_a_long_translation_streams_in() {
 
 #[test]
 fn the_overlay_never_covers_the_settings_window() {
-    let Some(mut x) = x11::start_or_skip(1280, 720) else {
+    let Some(scene) = game_scene(60, common::answer(&"勇者啊，你终于来了。".repeat(12))) else {
         return;
     };
-    x.start_wm();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/en_dialogue.png");
-    x.show_image(&fixture, 0, 60, "hour-game");
-    let game = x
-        .wait_window("^hour-game$", Duration::from_secs(5))
-        .expect("the game window");
-    let region = x.client_rect(game);
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt.block_on(MockServer::start());
-    server.reply([common::answer(&"勇者啊，你终于来了。".repeat(12))]);
-    let home = tempfile::tempdir().unwrap();
-    let config = app_config(
-        home.path(),
-        &server,
-        "sk-hour",
-        &format!(
-            "[regions]\nslots = [{{ name = \"Dialogue\", rect = [{}, {}, {}, {}] }}]\n",
-            region[0], region[1], region[2], region[3]
-        ),
-    );
+    let GameScene {
+        mut x,
+        game,
+        config,
+        home,
+        ..
+    } = scene;
     let app = start_app(&mut x, home.path(), &config);
     let (ok, err) = app.trigger(&x, "settings");
     assert!(ok, "{err}");

@@ -400,3 +400,29 @@ pub fn test_job(id: u64, source: ocrlay::pipeline::Source) -> ocrlay::pipeline::
         direction: None,
     }
 }
+
+/// Waits until `count` of the app's events (the probe file `probe`) match `want`, and returns every event so
+/// far; panics with the events and the app's log (`log`) after `timeout`. The one wait of the X11 and Wayland
+/// sessions' `App`.
+pub fn wait_for_probes(
+    probe: &std::path::Path,
+    log: &std::path::Path,
+    count: usize,
+    timeout: Duration,
+    want: impl Fn(&ocrlay::probe::Probe) -> bool,
+) -> Vec<ocrlay::probe::Probe> {
+    let t = std::time::Instant::now();
+    loop {
+        let events = ocrlay::probe::read(&std::fs::read_to_string(probe).unwrap_or_default());
+        if events.iter().filter(|e| want(e)).count() >= count {
+            return events;
+        }
+        if t.elapsed() > timeout {
+            panic!(
+                "waited {timeout:?} for {count} such events; the app's events:\n{events:#?}\nits log:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

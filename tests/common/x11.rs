@@ -541,20 +541,7 @@ impl App {
         timeout: Duration,
         want: impl Fn(&Probe) -> bool,
     ) -> Vec<Probe> {
-        let t = Instant::now();
-        loop {
-            let events = self.probes();
-            if events.iter().filter(|e| want(e)).count() >= count {
-                return events;
-            }
-            if t.elapsed() > timeout {
-                panic!(
-                    "waited {timeout:?} for {count} such events; the app's events:\n{events:#?}\nits log:\n{}",
-                    self.log_text()
-                );
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        crate::common::wait_for_probes(&self.probe, &self.log, count, timeout, want)
     }
 
     /// Waits until `count` events equal `event`.
