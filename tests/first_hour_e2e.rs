@@ -190,7 +190,7 @@ struct GameScene {
     x: XSession,
     game: u64,
     region: [i32; 4],
-    server: MockServer,
+    _server: MockServer,
     config: std::path::PathBuf,
     home: tempfile::TempDir,
     _rt: tokio::runtime::Runtime,
@@ -222,7 +222,7 @@ fn game_scene(y: i32, reply: Reply) -> Option<GameScene> {
         x,
         game,
         region,
-        server,
+        _server: server,
         config,
         home,
         _rt: rt,
@@ -271,7 +271,8 @@ fn the_overlay_stays_put_on_screen_while_a_long_translation_streams_in() {
 
 #[test]
 fn the_overlay_never_covers_the_settings_window() {
-    let Some(scene) = game_scene(60, common::answer(&"勇者啊，你终于来了。".repeat(12))) else {
+    let Some(scene) = game_scene(60, common::answer(&"勇者啊，你终于来了。".repeat(12)))
+    else {
         return;
     };
     let GameScene {
