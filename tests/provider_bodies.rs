@@ -440,6 +440,7 @@ async fn a_translation_dripping_a_byte_a_second_ends_at_the_overall_limit() {
 
 // `ocrlay models`, the real binary.
 
+#[cfg(target_os = "linux")]
 /// What a run of the binary gave.
 struct Run {
     /// The exit code (`None`: killed by a signal).
@@ -452,6 +453,7 @@ struct Run {
     took: Duration,
 }
 
+#[cfg(target_os = "linux")]
 /// Runs `ocrlay models custom` with a config whose custom relay is `base` and whose overall limit is `total_secs`,
 /// and reaps it with `wait4` to learn its peak memory. Kills it (by its pid) if it runs past `limit`.
 fn ocrlay_models(base: &str, total_secs: u64, limit: Duration) -> Run {
@@ -508,6 +510,7 @@ fn ocrlay_models(base: &str, total_secs: u64, limit: Duration) -> Run {
 
 /// Whether `text` holds the sentence `key` of the string table (English, as the CLI says it), whatever fills
 /// its placeholders.
+#[cfg(target_os = "linux")]
 fn says(text: &str, key: &str) -> bool {
     let template = ocrlay::text::lookup(key, "en").unwrap();
     let pattern = regex::Regex::new(r"\\\{\w+\\\}")
@@ -517,6 +520,7 @@ fn says(text: &str, key: &str) -> bool {
     regex::Regex::new(&pattern).unwrap().is_match(text)
 }
 
+#[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread")]
 async fn ocrlay_models_against_a_dripping_server_exits_at_the_overall_limit() {
     let (base, _) = server(&[("/v1/models", Answer::Drip("application/json"))]).await;
@@ -532,6 +536,7 @@ async fn ocrlay_models_against_a_dripping_server_exits_at_the_overall_limit() {
     assert!(run.took < Duration::from_secs(15), "{:?}", run.took);
 }
 
+#[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread")]
 async fn ocrlay_models_against_a_200_mb_answer_stops_at_the_cap_in_bounded_memory() {
     let (base, s) = server(&[("/v1/models", Answer::Sized(200_000_000))]).await;
@@ -555,6 +560,7 @@ async fn ocrlay_models_against_a_200_mb_answer_stops_at_the_cap_in_bounded_memor
     assert!(run.max_rss_kib < 120 * 1024, "{} KiB", run.max_rss_kib);
 }
 
+#[cfg(target_os = "linux")]
 #[tokio::test(flavor = "multi_thread")]
 async fn ocrlay_models_against_a_web_page_names_the_page() {
     let page = b"<html><head><title>Relay - Sign in</title></head></html>".to_vec();

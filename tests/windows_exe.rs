@@ -9,6 +9,8 @@
 //!
 //! Under wine only, a test copy gets a shim `bcryptprimitives.dll` (tests/support/wine): wine 8.0 lacks the
 //! `ProcessPrng` that Rust's std imports. It is built here and never shipped.
+// Run on Linux, through wine and Xvfb: the Windows build of the tests has nothing to run it with.
+#![cfg(target_os = "linux")]
 
 mod common;
 mod ocr_support;
