@@ -660,11 +660,17 @@ impl RegionReader {
         // first window holding the region's centre that can be read (one on another workspace cannot).
         let windows = windows().unwrap_or_default();
         for w in windows_under(&region, &windows) {
-            if let Ok((img, _, _)) = capture_window_part(w.id, |_| region) {
-                tracing::debug!(window = %w.title, "reading the window under ocrlay's own");
-                crate::probe::emit(crate::probe::Probe::ReadUnderOwn);
-                self.under = Some(w.id);
-                return Ok(img);
+            match capture_window_part(w.id, |_| region) {
+                Ok((img, _, _)) => {
+                    tracing::debug!(window = %w.title, "reading the window under ocrlay's own");
+                    crate::probe::emit(crate::probe::Probe::ReadUnderOwn);
+                    self.under = Some(w.id);
+                    return Ok(img);
+                }
+                // The window is there and was read, all of it one colour (a game before its first line, a
+                // loading screen): that is what lies under the region, not a reason to look further down.
+                Err(e @ CaptureError::Blank { .. }) => return Err(e),
+                Err(_) => {}
             }
         }
         Err(CaptureError::Covered(Covered::NothingUnder))

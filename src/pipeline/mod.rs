@@ -661,8 +661,10 @@ fn auto_tick(a: &mut AutoState, engine: Option<&mut (dyn OcrEngine + 'static)>, 
             // Nothing seen: the next frame that can be read starts the gates afresh.
             a.gate.reset();
             a.failures += 1;
-            // Say it once, then every ~30 tries, not on every beat.
-            if a.failures == 1 || a.failures.is_multiple_of(30) {
+            // Say it once, then every ~30 tries, not on every beat. A blank frame is said only once it lasts
+            // (~30 beats): a game's black scene change or empty window is no fault of the capture.
+            let blank = matches!(e, capture::CaptureError::Blank { .. });
+            if (a.failures == 1 && !blank) || a.failures.is_multiple_of(30) {
                 tracing::info!("auto: {e}");
                 if matches!(e, capture::CaptureError::Covered(_)) {
                     crate::probe::emit(crate::probe::Probe::AutoCovered);
