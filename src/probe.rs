@@ -67,6 +67,12 @@ pub enum Probe {
         /// `overlay`, `settings`, `history` or `selector`.
         page: String,
     },
+    /// A capture came back one colour all over, and so did the whole screen or window around it: it was
+    /// refused as blank (`capture::CaptureError::Blank`) instead of being read as "no text".
+    CaptureBlank {
+        /// The one colour (red, green, blue).
+        colour: [u8; 3],
+    },
     /// The monitors were frozen for the region selector.
     ScreensFrozen {
         /// How many.

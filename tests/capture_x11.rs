@@ -123,3 +123,59 @@ fn ocr_of_a_screen_region_reads_what_is_shown() {
     );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// A screen that comes back one colour all over is a capture that gave an empty frame (a black DirectX game
+/// on Windows, an empty Wayland frame): `ocrlay ocr --region` says so and fails, never "no text" with exit 0.
+/// A plain part of a screen that shows something is only plain, and a blank image *file* is the user's image.
+#[test]
+fn a_blank_screen_capture_is_an_error_and_a_plain_part_of_a_shown_screen_is_not() {
+    let Some(mut x) = x11::start_bare_or_skip(640, 480) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let probe = dir.path().join("probe.jsonl");
+    let ocrlay = |x: &x11::XSession, args: &[&str]| {
+        x.command(env!("CARGO_BIN_EXE_ocrlay"))
+            .args(args)
+            .env("OCRLAY_CONFIG", "/nonexistent/config.toml")
+            .env(ocrlay::probe::ENV, &probe)
+            .output()
+            .unwrap()
+    };
+    let blank = |probe: &Path| {
+        ocrlay::probe::read(&std::fs::read_to_string(probe).unwrap_or_default())
+            .into_iter()
+            .filter(|p| matches!(p, ocrlay::probe::Probe::CaptureBlank { .. }))
+            .count()
+    };
+    // Nothing on the screen: Xvfb's root is one colour, as an empty frame from a capture path would be.
+    let out = ocrlay(&x, &["ocr", "--lang", "en", "--region", "10,10,200,50"]);
+    assert!(
+        !out.status.success(),
+        "a blank capture read as no text: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(blank(&probe), 1);
+    // The same plain corner once the screen shows something elsewhere: read (nothing there), no error.
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/en_dialogue.png");
+    x.show_image(&fixture, 250, 200, "blank-game");
+    let out = ocrlay(&x, &["ocr", "--lang", "en", "--region", "10,10,200,50"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(blank(&probe), 1);
+    // A black image file is what the user gave: no text, no error.
+    let black = dir.path().join("black.png");
+    image::RgbaImage::from_pixel(200, 50, image::Rgba([0, 0, 0, 255]))
+        .save(&black)
+        .unwrap();
+    let out = ocrlay(&x, &["ocr", "--lang", "en", black.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(blank(&probe), 1);
+}

@@ -1010,6 +1010,26 @@ window.ocrlayStrings = {
     "en": "this system cannot read under it (no compositor is running)"
   },
   "capture.err.covered_nothing_under": {"zh": "它下面没有别的窗口", "en": "no other window lies under it"},
+  "capture.err.blank": {
+    "zh": "截到的画面整片都是同一种颜色（{colour}），没有可以识别的内容；{why}",
+    "en": "the screen capture came back all one colour ({colour}), so there is nothing to read; {why}"
+  },
+  "capture.err.blank_wayland": {
+    "zh": "在 Wayland 上，ocrlay 通过桌面的截图门户（xdg-desktop-portal 以及你桌面的后端：xdg-desktop-portal-gnome、-kde 或 -wlr）或 wlroots 截屏协议读取屏幕，它们交回了空白画面。请安装并启动你桌面的门户后端；用 OpenGL/Vulkan 绘制的窗口在没有显卡加速的合成器上也会是黑的。也可以让游戏在 XWayland 下运行，并把区域绑定到游戏窗口（设置 → 区域），这样不经过门户",
+    "en": "on Wayland ocrlay reads the screen through the desktop's screenshot portal (xdg-desktop-portal with your desktop's backend: xdg-desktop-portal-gnome, -kde or -wlr) or wlroots screencopy, and it handed over an empty frame. Install and start your desktop's portal backend; a window drawn with OpenGL/Vulkan also shows black on a compositor without GPU rendering. Or run the game under XWayland and bind the region to its window (Settings → Regions), which needs no portal"
+  },
+  "capture.err.blank_windows": {
+    "zh": "以独占全屏（DirectX/Vulkan）运行的游戏无法被截屏：请在游戏的显示设置里改为“无边框窗口”（或窗口化），再试一次",
+    "en": "a game in exclusive full screen (DirectX/Vulkan) cannot be captured: switch the game to borderless windowed (or windowed) in its display settings and try again"
+  },
+  "capture.err.blank_x11": {
+    "zh": "如果那里明明有文字，说明程序绕过了 X 服务器绘制（没有合成器时的全屏 OpenGL/Vulkan 游戏）：请让游戏以窗口或无边框窗口运行，或启动一个合成器",
+    "en": "if the screen shows text there, the program draws past the X server (a full-screen OpenGL/Vulkan game without a compositor): run it windowed or borderless, or start a compositor"
+  },
+  "capture.err.blank_other": {
+    "zh": "请确认 ocrlay 有录制屏幕的权限（macOS：系统设置 → 隐私与安全性 → 录屏），然后重新启动 ocrlay",
+    "en": "check that ocrlay may record the screen (macOS: System Settings → Privacy & Security → Screen Recording), then start ocrlay again"
+  },
 
   "memory.err.create_dir": {
     "zh": "无法为历史数据库创建文件夹 {path}：{cause}",

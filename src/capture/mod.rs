@@ -3,8 +3,10 @@
 //! Coordinates are physical desktop pixels: (0, 0) is the top-left of the primary monitor's origin as the
 //! windowing system sees it, and every monitor has its own position and scale in that space.
 
+mod frame;
 mod target;
 
+pub use frame::{make_opaque, one_colour, opaque_from, PixelLayout, ShortFrame};
 pub use target::{Reader, Target, WindowBinding};
 
 use crate::text::Text;
@@ -132,6 +134,60 @@ pub enum CaptureError {
     /// The region (a monitor, a window) has more pixels than a capture may
     /// ([`crate::images::MAX_CAPTURE_PIXELS`]); nothing was read.
     TooLarge(Rect),
+    /// The capture came back one colour all over, and so did the whole screen (or window) around it: the
+    /// system handed over an empty frame, and OCR would find "no text" in it.
+    Blank {
+        /// The one colour (red, green, blue).
+        colour: [u8; 3],
+        /// What usually causes it where ocrlay runs.
+        why: BlankWhy,
+    },
+}
+
+/// What usually makes a capture come back blank, by the system ocrlay runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlankWhy {
+    /// A Wayland session: the desktop's capture path (portal, wlroots screencopy) gave an empty frame.
+    Wayland,
+    /// Windows: a game in exclusive full screen (DirectX, Vulkan) is not in what screen capture sees.
+    Windows,
+    /// X11: a program that draws past the X server (a full-screen OpenGL or Vulkan game, no compositor).
+    X11,
+    /// Elsewhere (macOS: the screen-recording permission).
+    Other,
+}
+
+impl BlankWhy {
+    /// The system ocrlay runs on now.
+    pub fn here() -> BlankWhy {
+        if cfg!(windows) {
+            BlankWhy::Windows
+        } else if cfg!(target_os = "linux") {
+            if wayland_session() {
+                BlankWhy::Wayland
+            } else {
+                BlankWhy::X11
+            }
+        } else {
+            BlankWhy::Other
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            BlankWhy::Wayland => "capture.err.blank_wayland",
+            BlankWhy::Windows => "capture.err.blank_windows",
+            BlankWhy::X11 => "capture.err.blank_x11",
+            BlankWhy::Other => "capture.err.blank_other",
+        }
+    }
+}
+
+/// Whether this is a Wayland session (`WAYLAND_DISPLAY` set, or the session says it is Wayland): capture and
+/// hotkeys then go through the desktop (portals, wlroots protocols) instead of the X server.
+pub fn wayland_session() -> bool {
+    std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
+        || std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland")
 }
 
 /// Why nothing can be read under an ocrlay window that covers the region.
@@ -165,6 +221,12 @@ impl CaptureError {
             CaptureError::BoundWindowMissing(title) => {
                 Text::new("capture.err.bound_window_missing").with("title", title)
             }
+            CaptureError::Blank { colour, why } => Text::new("capture.err.blank")
+                .with(
+                    "colour",
+                    format!("#{:02x}{:02x}{:02x}", colour[0], colour[1], colour[2]),
+                )
+                .with_text("why", Text::new(why.key())),
             CaptureError::Covered(why) => Text::new("capture.err.covered").with_text(
                 "why",
                 match why {
@@ -240,7 +302,9 @@ pub fn capture_monitor(id: u32) -> Result<RgbaImage, CaptureError> {
         width: m.width().map_err(backend)?,
         height: m.height().map_err(backend)?,
     })?;
-    m.capture_image().map_err(backend)
+    let mut img = m.capture_image().map_err(backend)?;
+    make_opaque(&mut img);
+    Ok(img)
 }
 
 /// One monitor as it was at a moment: the region selector shows it, and the chosen region is cut from it, so
@@ -265,9 +329,11 @@ impl Frozen {
     }
 }
 
-/// Every monitor, frozen now (for the region selector).
+/// Every monitor, frozen now (for the region selector). When every monitor came back one colour the system
+/// gave empty frames ([`CaptureError::Blank`]): the selector would show a black screen and the region chosen on
+/// it would read as "no text".
 pub fn freeze_all() -> Result<Vec<Frozen>, CaptureError> {
-    monitors()?
+    let frozen = monitors()?
         .into_iter()
         .map(|m| {
             let image = capture_monitor(m.id)?;
@@ -276,7 +342,63 @@ pub fn freeze_all() -> Result<Vec<Frozen>, CaptureError> {
                 image: std::sync::Arc::new(image),
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>, CaptureError>>()?;
+    let colours: Vec<_> = frozen.iter().map(|f| one_colour(&f.image)).collect();
+    if let [Some(colour), ..] = colours[..] {
+        if colours.iter().all(Option::is_some) {
+            return Err(blank(colour));
+        }
+    }
+    Ok(frozen)
+}
+
+/// [`CaptureError::Blank`] of `colour` for the system ocrlay runs on (and its probe, for the tests).
+fn blank(colour: [u8; 3]) -> CaptureError {
+    crate::probe::emit(crate::probe::Probe::CaptureBlank { colour });
+    CaptureError::Blank {
+        colour,
+        why: BlankWhy::here(),
+    }
+}
+
+/// How long a whole screen (or window) seen showing something vouches for later one-colour captures: auto
+/// mode reads a plain dialogue box between lines several times a second and need not capture the whole screen
+/// on each beat to tell a plain box from a broken capture.
+const CONTENT_SEEN_FOR: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// When a whole screen or window was last seen showing more than one colour.
+static CONTENT_SEEN: std::sync::Mutex<Option<Instant>> = std::sync::Mutex::new(None);
+
+/// `part` as it is, unless it is one colour and so is `whole` (the screen or window it was cut from): then
+/// the capture path handed over an empty frame ([`CaptureError::Blank`]). A plain part of a screen that shows
+/// something elsewhere is only plain. `whole` is captured only for a one-colour `part`, and not again for
+/// [`CONTENT_SEEN_FOR`] after a whole showed something; when it cannot be captured, `part` is kept.
+fn not_blank(
+    part: RgbaImage,
+    whole: impl FnOnce() -> Result<RgbaImage, CaptureError>,
+) -> Result<RgbaImage, CaptureError> {
+    let Some(colour) = one_colour(&part) else {
+        return Ok(part);
+    };
+    let seen = CONTENT_SEEN.lock().ok().and_then(|s| *s);
+    if seen.is_some_and(|at| at.elapsed() < CONTENT_SEEN_FOR) {
+        return Ok(part);
+    }
+    match whole() {
+        Ok(w) if one_colour(&w).is_some() => Err(blank(colour)),
+        Ok(_) => {
+            if let Ok(mut s) = CONTENT_SEEN.lock() {
+                *s = Some(Instant::now());
+            }
+            Ok(part)
+        }
+        Err(e) => {
+            tracing::debug!(
+                "a one-colour capture could not be checked against the whole screen: {e}"
+            );
+            Ok(part)
+        }
+    }
 }
 
 /// The monitor that holds most of a region.
@@ -289,7 +411,8 @@ pub fn monitor_for(region: &Rect, monitors: &[MonitorInfo]) -> Option<usize> {
         .map(|(i, _)| i)
 }
 
-/// Captures a region of the desktop (clipped to the monitor that holds most of it).
+/// Captures a region of the desktop (clipped to the monitor that holds most of it), opaque. A capture that
+/// comes back one colour where the whole screen does too is [`CaptureError::Blank`].
 pub fn capture_region(region: Rect) -> Result<RgbaImage, CaptureError> {
     dpi_aware();
     let started = Instant::now();
@@ -301,7 +424,17 @@ pub fn capture_region(region: Rect) -> Result<RgbaImage, CaptureError> {
             }
             Ok(Some(img)) => {
                 tracing::debug!(?region, ms = started.elapsed().as_millis(), "capture");
-                return Ok(img);
+                return not_blank(img, || {
+                    // The X server's root window starts at 0,0: this is all of it.
+                    x11::root_part(Rect {
+                        x: 0,
+                        y: 0,
+                        width: u32::MAX,
+                        height: u32::MAX,
+                    })
+                    .map_err(|e| CaptureError::Backend(e.to_string()))?
+                    .ok_or(CaptureError::OffScreen(region))
+                });
             }
             Ok(None) => return Err(CaptureError::OffScreen(region)),
             Err(e) => tracing::debug!("reading the screen directly failed ({e}); through xcap"),
@@ -316,7 +449,7 @@ pub fn capture_region(region: Rect) -> Result<RgbaImage, CaptureError> {
         .intersect(&region)
         .ok_or(CaptureError::OffScreen(region))?;
     bounded(clip)?;
-    let img = all[i]
+    let mut img = all[i]
         .capture_region(
             (clip.x - m.rect.x) as u32,
             (clip.y - m.rect.y) as u32,
@@ -324,13 +457,18 @@ pub fn capture_region(region: Rect) -> Result<RgbaImage, CaptureError> {
             clip.height,
         )
         .map_err(backend)?;
+    make_opaque(&mut img);
     tracing::debug!(
         ?region,
         monitor = %m.name,
         ms = started.elapsed().as_millis(),
         "capture"
     );
-    Ok(img)
+    not_blank(img, || {
+        let mut whole = all[i].capture_image().map_err(backend)?;
+        make_opaque(&mut whole);
+        Ok(whole)
+    })
 }
 
 /// Makes this process see physical pixels (Windows: per-monitor DPI aware, v2), so monitor rectangles, window
@@ -546,13 +684,21 @@ pub fn capture_window_part(
 ) -> Result<(RgbaImage, Rect, Rect), CaptureError> {
     #[cfg(target_os = "linux")]
     match x11::window_part(id, &region_of) {
-        Ok(Some(found)) => return Ok(found),
+        Ok(Some((img, rect, part))) => {
+            let img = not_blank(img, || match x11::window_part(id, &|w| w) {
+                Ok(Some((whole, _, _))) => Ok(whole),
+                Ok(None) => Err(CaptureError::WindowGone(id)),
+                Err(e) => Err(CaptureError::Backend(e.to_string())),
+            })?;
+            return Ok((img, rect, part));
+        }
         Ok(None) => return Err(CaptureError::WindowGone(id)),
         Err(e) => tracing::debug!("reading part of window {id} failed ({e}); capturing it whole"),
     }
-    let (img, rect) = capture_window(id)?;
+    let (whole, rect) = capture_window(id)?;
     let part = rect.intersect(&region_of(rect)).unwrap_or(rect);
-    let img = crop_to(&img, rect, part).unwrap_or(img);
+    let img = crop_to(&whole, rect, part).unwrap_or_else(|| whole.clone());
+    let img = not_blank(img, || Ok(whole))?;
     Ok((img, rect, part))
 }
 
@@ -570,7 +716,9 @@ pub fn capture_window(id: u32) -> Result<(RgbaImage, Rect), CaptureError> {
         height: w.height().map_err(backend)?,
     };
     bounded(rect)?;
-    Ok((w.capture_image().map_err(backend)?, rect))
+    let mut img = w.capture_image().map_err(backend)?;
+    make_opaque(&mut img);
+    Ok((img, rect))
 }
 
 /// Direct X11 reads (x11rb): a rectangle of the screen or of a window, straight from the server, on one
@@ -782,12 +930,77 @@ mod tests {
             CaptureError::Covered(Covered::NoCompositor),
             CaptureError::Covered(Covered::NothingUnder),
             CaptureError::TooLarge(r),
+            CaptureError::Blank {
+                colour: [0, 0, 0],
+                why: BlankWhy::Wayland,
+            },
+            CaptureError::Blank {
+                colour: [255, 255, 255],
+                why: BlankWhy::Windows,
+            },
+            CaptureError::Blank {
+                colour: [1, 2, 3],
+                why: BlankWhy::X11,
+            },
+            CaptureError::Blank {
+                colour: [1, 2, 3],
+                why: BlankWhy::Other,
+            },
         ] {
             for zh in [true, false] {
                 let s = e.message(zh);
                 assert!(!unfilled.is_match(&s), "{s}");
             }
         }
+    }
+
+    #[test]
+    fn a_blank_capture_says_why_for_the_system_it_runs_on() {
+        let on = |why| CaptureError::Blank {
+            colour: [0, 0, 0],
+            why,
+        };
+        assert_eq!(on(BlankWhy::Windows).text().key, "capture.err.blank");
+        let windows = on(BlankWhy::Windows).message(false);
+        assert!(
+            windows.contains("#000000") && windows.contains("borderless"),
+            "{windows}"
+        );
+        assert!(on(BlankWhy::Windows).message(true).contains("无边框"));
+        let wayland = on(BlankWhy::Wayland).message(false);
+        assert!(
+            wayland.contains("xdg-desktop-portal") && wayland.contains("XWayland"),
+            "{wayland}"
+        );
+    }
+
+    #[test]
+    fn a_one_colour_part_is_blank_only_when_its_whole_screen_is() {
+        let plain = || RgbaImage::from_pixel(30, 10, image::Rgba([0, 0, 0, 255]));
+        let mut screen = RgbaImage::from_pixel(300, 100, image::Rgba([0, 0, 0, 255]));
+        // A part with something in it is never checked against its screen.
+        let mut text = plain();
+        text.put_pixel(5, 5, image::Rgba([255, 255, 255, 255]));
+        assert!(not_blank(text, || panic!("not asked for")).is_ok());
+        // A one-colour part of a one-colour screen: the capture gave an empty frame.
+        let e = not_blank(plain(), || Ok(screen.clone())).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                CaptureError::Blank {
+                    colour: [0, 0, 0],
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        // A whole that cannot be captured keeps the part (the capture itself worked).
+        assert!(not_blank(plain(), || Err(CaptureError::MonitorGone(1))).is_ok());
+        // A plain dialogue box on a screen that shows something is only plain, and for a while the screen
+        // is not captured again for it.
+        screen.put_pixel(200, 50, image::Rgba([200, 10, 20, 255]));
+        assert!(not_blank(plain(), || Ok(screen.clone())).is_ok());
+        assert!(not_blank(plain(), || panic!("seen showing something just now")).is_ok());
     }
 
     #[test]

@@ -1,0 +1,222 @@
+//! Frames as the capture backends hand them over, made opaque RGB, and the check that a capture is not blank.
+//!
+//! A screen has no transparency: what a monitor shows is the colour channels of the frame the compositor
+//! scanned out, whatever its fourth byte holds. Backends disagree on that byte: X11's GetImage leaves it 0,
+//! wlroots screencopy hands over `Xrgb8888` whose unused `X` byte a client's buffer may leave 0 (xcap keeps it
+//! as alpha), PipeWire offers `BGRx` or `BGRA`, Windows' BitBlt leaves it 0 or 255. A frame with alpha 0 that
+//! OCR composited onto white was read as an empty page (`ocrlay ocr --region` printed nothing, exit 0). So
+//! every capture is made opaque here, by construction: the fourth byte is never alpha.
+
+use image::RgbaImage;
+
+/// How the four bytes of a pixel lie in memory, first byte first (PipeWire's `spa_video_format` names;
+/// `wl_shm`/DRM name the same layouts as little-endian words: `Xrgb8888` is [`PixelLayout::Bgrx`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PixelLayout {
+    /// B, G, R, unused (`wl_shm` `Xrgb8888`, PipeWire `BGRx`, X11 ZPixmap on little-endian servers).
+    Bgrx,
+    /// B, G, R, A (`Argb8888`, PipeWire `BGRA`, Windows DIBs).
+    Bgra,
+    /// R, G, B, unused (`Xbgr8888`, PipeWire `RGBx`).
+    Rgbx,
+    /// R, G, B, A (`Abgr8888`, PipeWire `RGBA`, what xcap returns).
+    Rgba,
+    /// Unused, R, G, B (`Bgrx8888`, PipeWire `xRGB`, X11 ZPixmap on big-endian servers).
+    Xrgb,
+    /// A, R, G, B (`Bgra8888`, PipeWire `ARGB`).
+    Argb,
+    /// Unused, B, G, R (`Rgbx8888`, PipeWire `xBGR`).
+    Xbgr,
+    /// A, B, G, R (`Rgba8888`, PipeWire `ABGR`).
+    Abgr,
+}
+
+impl PixelLayout {
+    /// Where red, green and blue lie in the four bytes of a pixel.
+    fn rgb_at(self) -> [usize; 3] {
+        match self {
+            PixelLayout::Bgrx | PixelLayout::Bgra => [2, 1, 0],
+            PixelLayout::Rgbx | PixelLayout::Rgba => [0, 1, 2],
+            PixelLayout::Xrgb | PixelLayout::Argb => [1, 2, 3],
+            PixelLayout::Xbgr | PixelLayout::Abgr => [3, 2, 1],
+        }
+    }
+}
+
+/// A frame whose buffer is not as large as its size and stride say.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a {width}×{height} frame with {stride} bytes a row needs more than the {len} bytes it came with")]
+pub struct ShortFrame {
+    /// Pixels a row.
+    pub width: u32,
+    /// Rows.
+    pub height: u32,
+    /// Bytes from one row to the next.
+    pub stride: usize,
+    /// Bytes given.
+    pub len: usize,
+}
+
+/// An opaque RGBA image from a captured frame of 4-byte pixels (`stride` bytes from one row to the next).
+///
+/// Colours are taken as they are whatever the fourth byte says: a premultiplied pixel's colour is what the
+/// screen showed (it was composited onto the black of the output), a straight one's too (scan-out ignores
+/// alpha), and an `X` byte is never alpha. Every pixel comes out with alpha 255.
+pub fn opaque_from(
+    width: u32,
+    height: u32,
+    stride: usize,
+    layout: PixelLayout,
+    data: &[u8],
+) -> Result<RgbaImage, ShortFrame> {
+    let row = width as usize * 4;
+    let needed = match height {
+        0 => 0,
+        h => stride.saturating_mul(h as usize - 1).saturating_add(row),
+    };
+    if stride < row || data.len() < needed {
+        return Err(ShortFrame {
+            width,
+            height,
+            stride,
+            len: data.len(),
+        });
+    }
+    let [r, g, b] = layout.rgb_at();
+    let mut out = RgbaImage::new(width, height);
+    if row == 0 {
+        return Ok(out);
+    }
+    for (dst, src) in out.chunks_exact_mut(row).zip(data.chunks(stride.max(1))) {
+        for (d, s) in dst.chunks_exact_mut(4).zip(src[..row].chunks_exact(4)) {
+            d.copy_from_slice(&[s[r], s[g], s[b], 255]);
+        }
+    }
+    Ok(out)
+}
+
+/// Makes an RGBA capture opaque in place: its alpha bytes are what the backend left in the fourth byte, never
+/// transparency (see the module docs).
+pub fn make_opaque(image: &mut RgbaImage) {
+    for p in image.pixels_mut() {
+        p.0[3] = 255;
+    }
+}
+
+/// The one colour every pixel of `image` has (red, green, blue), or `None` when two pixels differ or the
+/// image is empty. Alpha is not looked at (captures are opaque).
+pub fn one_colour(image: &RgbaImage) -> Option<[u8; 3]> {
+    let mut pixels = image.pixels();
+    let first = pixels.next()?.0;
+    let rgb = [first[0], first[1], first[2]];
+    pixels.all(|p| p.0[..3] == rgb).then_some(rgb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 2×2 frame of `layout` whose top-left pixel is red (200, 10, 20), top-right white, bottom-left black,
+    /// bottom-right blue (5, 6, 250), each with `fourth` in its unused/alpha byte, rows padded to 12 bytes.
+    fn frame(layout: PixelLayout, fourth: u8) -> Vec<u8> {
+        let colours = [[200, 10, 20], [255, 255, 255], [0, 0, 0], [5, 6, 250]];
+        let mut data = Vec::new();
+        for row in colours.chunks(2) {
+            for &[r, g, b] in row {
+                data.extend_from_slice(&match layout {
+                    PixelLayout::Bgrx | PixelLayout::Bgra => [b, g, r, fourth],
+                    PixelLayout::Rgbx | PixelLayout::Rgba => [r, g, b, fourth],
+                    PixelLayout::Xrgb | PixelLayout::Argb => [fourth, r, g, b],
+                    PixelLayout::Xbgr | PixelLayout::Abgr => [fourth, b, g, r],
+                });
+            }
+            data.extend_from_slice(&[9, 9, 9, 9]);
+        }
+        data
+    }
+
+    fn expect_colours(img: &RgbaImage) {
+        assert_eq!(img.dimensions(), (2, 2));
+        assert_eq!(img.get_pixel(0, 0).0, [200, 10, 20, 255]);
+        assert_eq!(img.get_pixel(1, 0).0, [255, 255, 255, 255]);
+        assert_eq!(img.get_pixel(0, 1).0, [0, 0, 0, 255]);
+        assert_eq!(img.get_pixel(1, 1).0, [5, 6, 250, 255]);
+    }
+
+    #[test]
+    fn xrgb8888_with_its_x_byte_zero_keeps_its_colours_and_is_opaque() {
+        // wlroots screencopy of a pixman-rendered output: wl_shm Xrgb8888, X left 0 by the client's buffer.
+        let img = opaque_from(2, 2, 12, PixelLayout::Bgrx, &frame(PixelLayout::Bgrx, 0)).unwrap();
+        expect_colours(&img);
+        // The same frame as big-endian X11 or PipeWire xRGB.
+        let img = opaque_from(2, 2, 12, PixelLayout::Xrgb, &frame(PixelLayout::Xrgb, 0)).unwrap();
+        expect_colours(&img);
+    }
+
+    #[test]
+    fn premultiplied_argb_shows_the_colours_the_screen_showed() {
+        // Alpha 0x80 with premultiplied colours: the screen showed these colours (over the output's black).
+        for layout in [PixelLayout::Bgra, PixelLayout::Argb, PixelLayout::Abgr] {
+            let img = opaque_from(2, 2, 12, layout, &frame(layout, 0x80)).unwrap();
+            expect_colours(&img);
+        }
+    }
+
+    #[test]
+    fn rgba_and_bgra_with_any_alpha_come_out_opaque() {
+        for fourth in [0, 1, 254, 255] {
+            for layout in [
+                PixelLayout::Rgba,
+                PixelLayout::Bgra,
+                PixelLayout::Rgbx,
+                PixelLayout::Xbgr,
+            ] {
+                let img = opaque_from(2, 2, 12, layout, &frame(layout, fourth)).unwrap();
+                expect_colours(&img);
+            }
+        }
+    }
+
+    #[test]
+    fn an_rgba_capture_with_alpha_zero_is_made_opaque_in_place() {
+        // What xcap 0.9.8 returns for wlroots screencopy of an Xrgb8888 buffer whose X bytes are 0.
+        let mut img =
+            opaque_from(2, 2, 12, PixelLayout::Rgba, &frame(PixelLayout::Rgba, 0)).unwrap();
+        for p in img.pixels_mut() {
+            p.0[3] = 0;
+        }
+        make_opaque(&mut img);
+        expect_colours(&img);
+        // OCR's flattening (for image files) leaves an opaque capture exactly as it is.
+        let rgb = crate::ocr::preprocess::flatten_alpha(&img);
+        assert_eq!(rgb.get_pixel(0, 0).0, [200, 10, 20]);
+        assert_eq!(rgb.get_pixel(0, 1).0, [0, 0, 0]);
+    }
+
+    #[test]
+    fn a_short_frame_is_an_error_not_a_panic() {
+        let data = frame(PixelLayout::Bgrx, 0);
+        assert!(opaque_from(2, 2, 12, PixelLayout::Bgrx, &data[..19]).is_err());
+        // A stride shorter than a row.
+        assert!(opaque_from(2, 2, 4, PixelLayout::Bgrx, &data).is_err());
+        // The last row needs no padding after it.
+        assert!(opaque_from(2, 2, 12, PixelLayout::Bgrx, &data[..20]).is_ok());
+        assert_eq!(
+            opaque_from(0, 0, 0, PixelLayout::Bgrx, &[]).map(|i| i.dimensions()),
+            Ok((0, 0))
+        );
+    }
+
+    #[test]
+    fn one_colour_is_found_only_in_a_uniform_image() {
+        let black = RgbaImage::from_pixel(40, 30, image::Rgba([0, 0, 0, 255]));
+        assert_eq!(one_colour(&black), Some([0, 0, 0]));
+        // All one value whatever the alpha byte says.
+        let mut grey = RgbaImage::from_pixel(40, 30, image::Rgba([17, 17, 17, 0]));
+        grey.put_pixel(3, 3, image::Rgba([17, 17, 17, 255]));
+        assert_eq!(one_colour(&grey), Some([17, 17, 17]));
+        grey.put_pixel(39, 29, image::Rgba([18, 17, 17, 255]));
+        assert_eq!(one_colour(&grey), None);
+        assert_eq!(one_colour(&RgbaImage::new(0, 0)), None);
+    }
+}
