@@ -465,6 +465,19 @@ window.ocrlayStrings = {
     "zh": "没有托盘图标时，或在全屏游戏里打开这个窗口",
     "en": "Opens this window without a tray icon, or from a full-screen game"
   },
+  "hotkey.portal_no_bus": {
+    "zh": "无法连接会话 D-Bus（{reason}），桌面的快捷键门户因此不可用",
+    "en": "the session D-Bus cannot be reached ({reason}), so the desktop's shortcuts portal cannot be asked"
+  },
+  "hotkey.portal_missing": {
+    "zh": "这个桌面没有提供全局快捷键门户（xdg-desktop-portal 的 GlobalShortcuts：KDE Plasma 5.27+、GNOME 48+、Hyprland 才有；{reason}）",
+    "en": "this desktop offers no global shortcuts portal (xdg-desktop-portal's GlobalShortcuts: KDE Plasma 5.27+, GNOME 48+ and Hyprland have one; {reason})"
+  },
+  "hotkey.portal_refused": {
+    "zh": "桌面的快捷键对话框被取消了，快捷键没有绑定",
+    "en": "the desktop's shortcut dialog was cancelled, so no keys were bound"
+  },
+  "hotkey.portal_failed": {"zh": "桌面的快捷键门户出错：{reason}", "en": "the desktop's shortcuts portal failed: {reason}"},
 
   "overlay_s.intro": {
     "zh": "悬浮窗的字体、颜色和大小。下方预览会立即显示效果。",
