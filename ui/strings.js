@@ -436,6 +436,21 @@ window.ocrlayStrings = {
     "en": "Format: modifiers+key, e.g. Alt+Q or Ctrl+Shift+F1. Empty turns the hotkey off."
   },
   "hotkeys.regions": {"zh": "保存的区域", "en": "Saved regions"},
+  "hotkeys.portal_note": {
+    "zh": "这些快捷键由桌面绑定（它可能选了和这里不同的按键）。要更改，请到桌面自己的设置里：KDE 在“系统设置 → 快捷键”，GNOME 在“设置 → 键盘 → 查看及自定义快捷键”。",
+    "en": "Your desktop binds these keys (it may have chosen others than asked here). Change them in the desktop's own settings: KDE System Settings → Shortcuts; GNOME Settings → Keyboard → View and Customize Shortcuts."
+  },
+  "hotkeys.asking_note": {
+    "zh": "正在询问桌面能否绑定全局快捷键……",
+    "en": "Asking the desktop whether it binds global keys…"
+  },
+  "hotkeys.desktop_note": {
+    "zh": "这个 Wayland 桌面不让程序绑定全局快捷键（{why}）。下面的按键只在 XWayland 窗口（例如 Wine 下的游戏）在前台时有效；要在任何地方使用，请把每个命令添加为桌面键盘设置里的自定义快捷键（sway：在 ~/.config/sway/config 里写 bindsym Mod1+q exec 命令；GNOME：设置 → 键盘 → 自定义快捷键）。",
+    "en": "This Wayland desktop does not let programs bind global keys ({why}). The keys below work only while an XWayland window (a game under Wine, say) is in front; to use them everywhere, add each command below as a custom shortcut in your desktop's keyboard settings (sway: bindsym Mod1+q exec COMMAND in ~/.config/sway/config; GNOME: Settings → Keyboard → Custom Shortcuts)."
+  },
+  "hotkeys.bound": {"zh": "桌面绑定的按键：{keys}", "en": "Bound by the desktop: {keys}"},
+  "hotkeys.bound_none": {"zh": "桌面没有为它绑定按键", "en": "The desktop bound no key to it"},
+  "hotkeys.command_title": {"zh": "在桌面的键盘设置里绑定这个命令", "en": "Bind this command in the desktop's keyboard settings"},
 
   "hotkey.off": {"zh": "未设置（关闭）", "en": "Not set (off)"},
   "hotkey.select_region": {"zh": "选择区域并翻译", "en": "Select a region and translate"},
