@@ -1038,6 +1038,26 @@ window.ocrlayStrings = {
     "en": "this system cannot read under it (no compositor is running)"
   },
   "capture.err.covered_nothing_under": {"zh": "它下面没有别的窗口", "en": "no other window lies under it"},
+  "capture.err.wayland": {
+    "zh": "无法在这个 Wayland 桌面上截屏：{lack}（{reason}）。另一种办法：登录 X11 会话；或者如果游戏在 XWayland 下运行（Wine/Proton），把区域绑定到游戏窗口（设置 → 区域），ocrlay 会直接读取它，不需要门户也不会弹出对话框",
+    "en": "cannot capture the screen on this Wayland desktop: {lack} ({reason}). Another way: log in to an X11 session; or, for a game under XWayland (Wine/Proton), bind the region to the game's window (Settings → Regions), which ocrlay reads directly with no portal and no dialog"
+  },
+  "capture.err.wayland_no_bus": {
+    "zh": "找不到会话 D-Bus，因此无法询问桌面的截图门户，合成器也不支持 wlroots 截屏",
+    "en": "there is no session D-Bus to reach the desktop's screenshot portal on, and the compositor offers no wlroots screencopy"
+  },
+  "capture.err.wayland_no_portal": {
+    "zh": "xdg-desktop-portal 没有在会话总线上响应：请安装它和你桌面的后端（GNOME：xdg-desktop-portal-gnome，KDE：xdg-desktop-portal-kde），合成器也不支持 wlroots 截屏",
+    "en": "xdg-desktop-portal does not answer on the session bus: install it with your desktop's backend (GNOME: xdg-desktop-portal-gnome, KDE: xdg-desktop-portal-kde); the compositor offers no wlroots screencopy either"
+  },
+  "capture.err.wayland_no_screenshot": {
+    "zh": "桌面的门户没有提供截图接口（xdg-desktop-portal-wlr 只提供录屏），合成器的 wlroots 截屏也失败了",
+    "en": "the desktop's portal offers no Screenshot (xdg-desktop-portal-wlr offers only ScreenCast), and the compositor's wlroots screencopy failed too"
+  },
+  "capture.err.wayland_refused": {
+    "zh": "桌面的截图门户拒绝了请求：请在桌面的隐私设置里允许 ocrlay 截屏",
+    "en": "the desktop's screenshot portal refused: give ocrlay the screenshot permission in the desktop's privacy settings"
+  },
   "capture.err.blank": {
     "zh": "截到的画面整片都是同一种颜色（{colour}），没有可以识别的内容；{why}",
     "en": "the screen capture came back all one colour ({colour}), so there is nothing to read; {why}"

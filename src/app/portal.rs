@@ -150,8 +150,14 @@ fn connect() -> Result<Connection, Text> {
     let conn = zbus::blocking::connection::Builder::session()
         .and_then(|b| b.method_timeout(CALL_TIMEOUT).build())
         .map_err(|e| Text::new("hotkey.portal_no_bus").with("reason", e))?;
-    let version: Result<u32, zbus::Error> =
-        Proxy::new(&conn, DEST, PATH, IFACE).and_then(|p| p.get_property::<u32>("version"));
+    // No property cache: it would ask for every property first, and warn where there is no portal.
+    let version = zbus::blocking::proxy::Builder::<Proxy<'_>>::new(&conn)
+        .destination(DEST)
+        .and_then(|b| b.path(PATH))
+        .and_then(|b| b.interface(IFACE))
+        .map(|b| b.cache_properties(zbus::proxy::CacheProperties::No))
+        .and_then(|b| b.build())
+        .and_then(|p| p.get_property::<u32>("version"));
     match version {
         Ok(v) => {
             tracing::info!(version = v, "the desktop offers the GlobalShortcuts portal");
