@@ -185,11 +185,15 @@ impl Hotkeys {
     /// Replaces the registered hotkeys with those of the settings; failures are kept in [`Hotkeys::errors`].
     /// On Wayland the desktop's portal is asked to bind them (the first time: whether it offers one at all).
     pub fn apply(&mut self, settings: &HotkeySettings) {
+        let changed = *settings != self.applied;
         self.applied = settings.clone();
         if let Some(proxy) = &self.wayland {
             let wanted = wanted(settings);
             match &self.portal {
-                Some(p) => p.bind(wanted),
+                // Every save of the settings applies the hotkeys; the desktop is asked again (which may show
+                // its dialog again) only when they changed.
+                Some(p) if changed => p.bind(wanted),
+                Some(_) => {}
                 None => self.portal = Some(Portal::start(proxy.clone(), wanted)),
             }
         }
