@@ -39,15 +39,32 @@ impl WaylandLack {
 /// The error for a capture that failed on a Wayland desktop with `reason`: what the desktop lacks, asked of
 /// the session bus now.
 pub fn failed(reason: String) -> CaptureError {
-    CaptureError::Wayland {
-        lack: lack(),
-        reason,
-    }
+    let lack = lack();
+    let word = lack.key().trim_start_matches("capture.err.wayland_");
+    crate::probe::emit(crate::probe::Probe::WaylandCaptureFailed { lack: word.into() });
+    CaptureError::Wayland { lack, reason }
 }
 
-/// What the desktop lacks, asked of the session bus (a few milliseconds; at most two seconds).
+/// What the desktop lacks, asked of the session bus on a thread of its own (a few milliseconds): connecting
+/// to a bus that never answers would wait for ever, so after three seconds the portal counts as missing.
 #[cfg(target_os = "linux")]
 fn lack() -> WaylandLack {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let asked = std::thread::Builder::new()
+        .name("wayland-lack".into())
+        .spawn(move || {
+            let _ = tx.send(ask_bus());
+        });
+    if asked.is_err() {
+        return WaylandLack::NoPortal;
+    }
+    rx.recv_timeout(Duration::from_secs(3))
+        .unwrap_or(WaylandLack::NoPortal)
+}
+
+/// What the desktop lacks, by what its session bus answers.
+#[cfg(target_os = "linux")]
+fn ask_bus() -> WaylandLack {
     let Ok(conn) = zbus::blocking::connection::Builder::session()
         .and_then(|b| b.method_timeout(Duration::from_secs(2)).build())
     else {
