@@ -67,6 +67,9 @@ mod bus {
     /// their answer comes as a signal, which is waited for without a limit).
     const CALL_TIMEOUT: Duration = Duration::from_secs(25);
 
+    /// How long the bus and the portal may take to say whether the portal is there.
+    const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
     /// What the binding thread and the signal thread share.
     #[derive(Default)]
     struct Shared {
@@ -103,7 +106,17 @@ mod bus {
             let spawned = std::thread::Builder::new()
                 .name("portal-shortcuts".into())
                 .spawn(move || {
-                    let conn = match connect() {
+                    // Connecting to a bus that never answers would wait for ever, and ocrlay grabs no key
+                    // while it asks: after a while the portal counts as missing (the grabs then apply).
+                    let (tx, rx) = std::sync::mpsc::channel();
+                    std::thread::spawn(move || {
+                        let _ = tx.send(connect());
+                    });
+                    let answer = rx.recv_timeout(CONNECT_TIMEOUT).unwrap_or_else(|_| {
+                        Err(Text::new("hotkey.portal_missing")
+                            .with("reason", "the session bus does not answer"))
+                    });
+                    let conn = match answer {
                         Ok(c) => c,
                         Err(why) => {
                             tracing::info!("no GlobalShortcuts portal: {why}");
