@@ -73,8 +73,15 @@ fn main() -> ExitCode {
 /// Explorer, has no stderr anyone reads: its log also goes to `ocrlay.log` in the data folder (new each start).
 fn init_logging(default: &str, app: bool) {
     use tracing_subscriber::fmt::writer::MakeWriterExt;
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+    let mut filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // xcap's wlroots screencopy (libwayshot) logs an ERROR for every wl_output global it skips, hundreds a
+    // capture on sway, none of which is ocrlay's or the user's problem (a failed capture is reported as such).
+    if !std::env::var("RUST_LOG").is_ok_and(|v| v.contains("libwayshot")) {
+        if let Ok(quiet) = "libwayshot_xcap=off".parse() {
+            filter = filter.add_directive(quiet);
+        }
+    }
     let file = (app && cfg!(windows))
         .then(|| {
             let dir = ocrlay::paths::Places::current().data_dir;

@@ -84,6 +84,12 @@ pub enum Probe {
         /// The one colour (red, green, blue).
         colour: [u8; 3],
     },
+    /// A capture failed on a Wayland desktop, and the desktop was asked what it lacks
+    /// (`capture::wayland::WaylandLack`, as `no_bus`, `no_portal`, `no_screenshot`, `refused`).
+    WaylandCaptureFailed {
+        /// What the desktop lacks.
+        lack: String,
+    },
     /// The monitors were frozen for the region selector.
     ScreensFrozen {
         /// How many.

@@ -26,6 +26,7 @@
     welcome: false, // the first-start guide is on show (the core says so)
     warnings: [], // the core's problems with the settings file: {field, message, fallback}
     hotkeyErrors: {},
+    hotkeyDesk: null, // how keys reach ocrlay here (readHotkeyDesk)
     errors: new Map(), // field → {key, vars} (the page's) or {core} (a sentence of the core: {key, params})
     rules: { seq: 0, answer: null, errors: [] }, // the "try it" box: the last question, the core's last answer
     hotkeyCheck: { seq: 0, errors: [] }, // the core's last answer about the hotkeys as typed
@@ -559,6 +560,7 @@
     S.warnings = (Array.isArray(msg.warnings) ? msg.warnings : []).map(readWarning).filter(Boolean);
     S.bannerClosed = false;
     S.hotkeyErrors = msg.hotkey_errors && typeof msg.hotkey_errors === 'object' ? Object.assign({}, msg.hotkey_errors) : {};
+    S.hotkeyDesk = readHotkeyDesk(msg.hotkey_desk);
     S.configPath = typeof msg.config_path === 'string' ? msg.config_path : '';
     S.editing = typeof msg.editing === 'string' ? msg.editing : null;
     S.inEffect = typeof msg.profile_in_effect === 'string' ? msg.profile_in_effect : null;
@@ -1122,6 +1124,46 @@
     return t('hotkey.region_hint', { name: slot ? slot.name : '' });
   }
 
+  /**
+   * How keys reach ocrlay on this desktop (`hotkey_desk` of the state): `grab` (ocrlay takes them itself),
+   * `asking` (a Wayland desktop's shortcuts portal has not answered yet), `portal` (the desktop bound `bound`),
+   * `desktop` (no portal binds keys: the user binds `commands` in the desktop's keyboard settings).
+   */
+  function readHotkeyDesk(d) {
+    if (!d || typeof d !== 'object' || !['grab', 'asking', 'portal', 'desktop'].includes(d.mode)) return { mode: 'grab', bound: {}, commands: {}, problem: null };
+    const strings = (o) => {
+      const out = {};
+      if (o && typeof o === 'object') for (const k of Object.keys(o)) if (typeof o[k] === 'string') out[k] = o[k];
+      return out;
+    };
+    const problem = d.problem && typeof d.problem === 'object' && typeof d.problem.key === 'string' ? d.problem : null;
+    return { mode: d.mode, bound: strings(d.bound), commands: strings(d.commands), problem };
+  }
+
+  /** What the desktop bound for hotkey `h`, or the command line to bind there; nothing where ocrlay grabs keys. */
+  function hotkeyDeskLine(h) {
+    const d = S.hotkeyDesk || { mode: 'grab' };
+    if (d.mode === 'portal') {
+      const keys = d.bound[h];
+      return el('span', { class: 'hint desk-bound', attrs: { 'data-desk-bound': h }, text: keys ? t('hotkeys.bound', { keys }) : t('hotkeys.bound_none') });
+    }
+    if ((d.mode === 'desktop' || d.mode === 'asking') && d.commands[h]) {
+      return el('code', { class: 'desk-command', attrs: { 'data-desk-command': h, title: t('hotkeys.command_title') }, text: d.commands[h] });
+    }
+    return null;
+  }
+
+  /** The note above the hotkeys on a Wayland desktop: who binds the keys, and where to change them. */
+  function hotkeyDeskNote() {
+    const d = S.hotkeyDesk || { mode: 'grab' };
+    if (d.mode === 'grab') return null;
+    const why = d.problem ? i18n.text(d.problem) : '';
+    const text = d.mode === 'portal' ? t('hotkeys.portal_note')
+      : d.mode === 'asking' ? t('hotkeys.asking_note')
+      : t('hotkeys.desktop_note', { why });
+    return el('p', { class: 'desk-note', attrs: { id: 'hotkey-desk-note', 'data-mode': d.mode }, text });
+  }
+
   function renderHotkeys() {
     preserving($('hotkey-list'), buildHotkeys);
   }
@@ -1129,6 +1171,8 @@
   function buildHotkeys() {
     const list = $('hotkey-list');
     list.replaceChildren();
+    const note = hotkeyDeskNote();
+    if (note) list.append(note);
     for (const h of hotkeyNames()) {
       const path = 'hotkeys.' + h;
       if (h === 'region_1') list.append(el('h3', { class: 'hotkey-sub', text: t('hotkeys.regions') }));
@@ -1168,7 +1212,8 @@
         el('div', { class: 'hotkey-label' }, el('strong', { text: t('hotkey.' + h) }), el('span', { class: 'hint', text: hotkeyHint(h) })),
         el('div', { class: 'hotkey-field' }, input,
           el('span', { class: 'field-error', attrs: { 'data-error-for': path } }),
-          el('span', { class: 'field-error core', attrs: { 'data-hotkey-error': h } }))));
+          el('span', { class: 'field-error core', attrs: { 'data-hotkey-error': h } }),
+          ...[hotkeyDeskLine(h)].filter(Boolean))));
     }
     list.append(el('p', { class: 'hint', text: t('hotkeys.how') }));
   }

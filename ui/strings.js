@@ -451,6 +451,21 @@ window.ocrlayStrings = {
   "hotkeys.regions": {"zh": "保存的区域", "en": "Saved regions"},
   "hotkeys.paused": {"zh": "正在录入快捷键：ocrlay 的全局快捷键暂停，按下的组合键只填入这个输入框。", "en": "Recording a hotkey: ocrlay's hotkeys are paused, so the keys you press only go into this field."},
   "hotkeys.resumed": {"zh": "ocrlay 的全局快捷键已恢复。", "en": "ocrlay's hotkeys are on again."},
+  "hotkeys.portal_note": {
+    "zh": "这些快捷键由桌面绑定（它可能选了和这里不同的按键）。要更改，请到桌面自己的设置里：KDE 在“系统设置 → 快捷键”，GNOME 在“设置 → 键盘 → 查看及自定义快捷键”。",
+    "en": "Your desktop binds these keys (it may have chosen others than asked here). Change them in the desktop's own settings: KDE System Settings → Shortcuts; GNOME Settings → Keyboard → View and Customize Shortcuts."
+  },
+  "hotkeys.asking_note": {
+    "zh": "正在询问桌面能否绑定全局快捷键……",
+    "en": "Asking the desktop whether it binds global keys…"
+  },
+  "hotkeys.desktop_note": {
+    "zh": "这个 Wayland 桌面不让程序绑定全局快捷键（{why}）。下面的按键只在 XWayland 窗口（例如 Wine 下的游戏）在前台时有效；要在任何地方使用，请把每个命令添加为桌面键盘设置里的自定义快捷键（sway：在 ~/.config/sway/config 里写 bindsym Mod1+q exec 命令；GNOME：设置 → 键盘 → 自定义快捷键）。",
+    "en": "This Wayland desktop does not let programs bind global keys ({why}). The keys below work only while an XWayland window (a game under Wine, say) is in front; to use them everywhere, add each command below as a custom shortcut in your desktop's keyboard settings (sway: bindsym Mod1+q exec COMMAND in ~/.config/sway/config; GNOME: Settings → Keyboard → Custom Shortcuts)."
+  },
+  "hotkeys.bound": {"zh": "桌面绑定的按键：{keys}", "en": "Bound by the desktop: {keys}"},
+  "hotkeys.bound_none": {"zh": "桌面没有为它绑定按键", "en": "The desktop bound no key to it"},
+  "hotkeys.command_title": {"zh": "在桌面的键盘设置里绑定这个命令", "en": "Bind this command in the desktop's keyboard settings"},
 
   "hotkey.off": {"zh": "未设置（关闭）", "en": "Not set (off)"},
   "hotkey.select_region": {"zh": "选择区域并翻译", "en": "Select a region and translate"},
@@ -480,6 +495,19 @@ window.ocrlayStrings = {
     "zh": "没有托盘图标时，或在全屏游戏里打开这个窗口",
     "en": "Opens this window without a tray icon, or from a full-screen game"
   },
+  "hotkey.portal_no_bus": {
+    "zh": "无法连接会话 D-Bus（{reason}），桌面的快捷键门户因此不可用",
+    "en": "the session D-Bus cannot be reached ({reason}), so the desktop's shortcuts portal cannot be asked"
+  },
+  "hotkey.portal_missing": {
+    "zh": "这个桌面没有提供全局快捷键门户（xdg-desktop-portal 的 GlobalShortcuts：KDE Plasma 5.27+、GNOME 48+、Hyprland 才有；{reason}）",
+    "en": "this desktop offers no global shortcuts portal (xdg-desktop-portal's GlobalShortcuts: KDE Plasma 5.27+, GNOME 48+ and Hyprland have one; {reason})"
+  },
+  "hotkey.portal_refused": {
+    "zh": "桌面的快捷键对话框被取消了，快捷键没有绑定",
+    "en": "the desktop's shortcut dialog was cancelled, so no keys were bound"
+  },
+  "hotkey.portal_failed": {"zh": "桌面的快捷键门户出错：{reason}", "en": "the desktop's shortcuts portal failed: {reason}"},
 
   "overlay_s.intro": {
     "zh": "悬浮窗的字体、颜色和大小。下方预览会立即显示效果。",
@@ -1044,6 +1072,26 @@ window.ocrlayStrings = {
     "en": "this system cannot read under it (no compositor is running)"
   },
   "capture.err.covered_nothing_under": {"zh": "它下面没有别的窗口", "en": "no other window lies under it"},
+  "capture.err.wayland": {
+    "zh": "无法在这个 Wayland 桌面上截屏：{lack}（{reason}）。另一种办法：登录 X11 会话；或者如果游戏在 XWayland 下运行（Wine/Proton），把区域绑定到游戏窗口（设置 → 区域），ocrlay 会直接读取它，不需要门户也不会弹出对话框",
+    "en": "cannot capture the screen on this Wayland desktop: {lack} ({reason}). Another way: log in to an X11 session; or, for a game under XWayland (Wine/Proton), bind the region to the game's window (Settings → Regions), which ocrlay reads directly with no portal and no dialog"
+  },
+  "capture.err.wayland_no_bus": {
+    "zh": "找不到会话 D-Bus，因此无法询问桌面的截图门户，合成器也不支持 wlroots 截屏",
+    "en": "there is no session D-Bus to reach the desktop's screenshot portal on, and the compositor offers no wlroots screencopy"
+  },
+  "capture.err.wayland_no_portal": {
+    "zh": "xdg-desktop-portal 没有在会话总线上响应：请安装它和你桌面的后端（GNOME：xdg-desktop-portal-gnome，KDE：xdg-desktop-portal-kde），合成器也不支持 wlroots 截屏",
+    "en": "xdg-desktop-portal does not answer on the session bus: install it with your desktop's backend (GNOME: xdg-desktop-portal-gnome, KDE: xdg-desktop-portal-kde); the compositor offers no wlroots screencopy either"
+  },
+  "capture.err.wayland_no_screenshot": {
+    "zh": "桌面的门户没有提供截图接口（xdg-desktop-portal-wlr 只提供录屏），合成器的 wlroots 截屏也失败了",
+    "en": "the desktop's portal offers no Screenshot (xdg-desktop-portal-wlr offers only ScreenCast), and the compositor's wlroots screencopy failed too"
+  },
+  "capture.err.wayland_refused": {
+    "zh": "桌面的截图门户拒绝了请求：请在桌面的隐私设置里允许 ocrlay 截屏",
+    "en": "the desktop's screenshot portal refused: give ocrlay the screenshot permission in the desktop's privacy settings"
+  },
   "capture.err.blank": {
     "zh": "截到的画面整片都是同一种颜色（{colour}），没有可以识别的内容；{why}",
     "en": "the screen capture came back all one colour ({colour}), so there is nothing to read; {why}"

@@ -47,6 +47,8 @@ pub enum AppEvent {
         /// When the press arrived.
         at: Instant,
     },
+    /// The desktop's GlobalShortcuts portal bound ocrlay's keys, or cannot (Wayland).
+    Portal(super::portal::PortalNews),
     /// A tray menu item, by id.
     Menu(String),
     /// A page sent a message.

@@ -16,6 +16,7 @@ pub mod instance;
 pub mod os;
 mod pages;
 pub mod placement;
+pub mod portal;
 mod start;
 pub mod tray;
 pub mod webview;
@@ -170,6 +171,12 @@ impl App {
                     action: format!("{action:?}"),
                 });
                 self.hotkey(action, at, target);
+            }
+            AppEvent::Portal(news) => {
+                if let Some(h) = &mut self.hotkeys {
+                    h.portal_news(news);
+                }
+                self.send_settings_state();
             }
             AppEvent::ToHistory(answers) => self.history_window.send(&answers),
             AppEvent::Request(request) => self.request(request, target),

@@ -62,7 +62,7 @@ impl App {
         let path = self.ctl.config_path().to_path_buf();
         let in_effect = self.ctl.profile().map(str::to_string);
         let base = self.ctl.base();
-        let state = settings_window::state(
+        let mut state = settings_window::state(
             base,
             &self.config_warnings,
             hotkey_errors,
@@ -70,6 +70,9 @@ impl App {
             self.settings_window.editing(base),
             in_effect.as_deref(),
         );
+        if let SettingsOut::State(s) = &mut state {
+            s.hotkey_desk = self.hotkeys.as_ref().map(|h| h.desk().clone());
+        }
         self.settings_window.send(&state);
     }
 

@@ -5,6 +5,7 @@
 
 mod frame;
 mod target;
+pub mod wayland;
 
 pub use frame::{make_opaque, one_colour, opaque_from, PixelLayout, ShortFrame};
 pub use target::{Reader, Target, WindowBinding};
@@ -134,6 +135,14 @@ pub enum CaptureError {
     /// The region (a monitor, a window) has more pixels than a capture may
     /// ([`crate::images::MAX_CAPTURE_PIXELS`]); nothing was read.
     TooLarge(Rect),
+    /// Capture failed on a Wayland desktop: what the desktop lacks (asked of the session bus), and what the
+    /// capture library said.
+    Wayland {
+        /// The missing component.
+        lack: wayland::WaylandLack,
+        /// The capture library's own words.
+        reason: String,
+    },
     /// The capture came back one colour all over, and so did the whole screen (or window) around it: the
     /// system handed over an empty frame, and OCR would find "no text" in it.
     Blank {
@@ -221,6 +230,7 @@ impl CaptureError {
             CaptureError::BoundWindowMissing(title) => {
                 Text::new("capture.err.bound_window_missing").with("title", title)
             }
+            CaptureError::Wayland { lack, reason } => wayland::text(lack, reason),
             CaptureError::Blank { colour, why } => Text::new("capture.err.blank")
                 .with(
                     "colour",
@@ -252,7 +262,12 @@ impl std::fmt::Display for CaptureError {
 
 impl std::error::Error for CaptureError {}
 
+/// A capture library error: on a Wayland desktop, said with what the desktop lacks (never "needs an X11
+/// session" there).
 fn backend(e: xcap::XCapError) -> CaptureError {
+    if wayland_session() {
+        return wayland::failed(e.to_string());
+    }
     CaptureError::Backend(e.to_string())
 }
 
@@ -936,6 +951,10 @@ mod tests {
             CaptureError::Covered(Covered::NoCompositor),
             CaptureError::Covered(Covered::NothingUnder),
             CaptureError::TooLarge(r),
+            CaptureError::Wayland {
+                lack: wayland::WaylandLack::NoScreenshot,
+                reason: "no screencopy".into(),
+            },
             CaptureError::Blank {
                 colour: [0, 0, 0],
                 why: BlankWhy::Wayland,

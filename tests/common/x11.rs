@@ -464,6 +464,20 @@ impl App {
         rust_log: &str,
         args: &[&str],
     ) -> App {
+        Self::start_exe_env(x, binary, home, config, rust_log, args, &[])
+    }
+
+    /// Like [`App::start_exe`], with more environment (a session bus of the test's own, a Wayland session's
+    /// variables) set last.
+    pub fn start_exe_env(
+        x: &mut XSession,
+        binary: &Path,
+        home: &Path,
+        config: &Path,
+        rust_log: &str,
+        args: &[&str],
+        more_env: &[(&str, &std::ffi::OsStr)],
+    ) -> App {
         let log = home.join("ocrlay.log");
         let file = fs::File::create(&log).unwrap();
         let probe = home.join("probe.jsonl");
@@ -490,6 +504,7 @@ impl App {
             .env("RUST_LOG", rust_log)
             .env(ocrlay::probe::ENV, &probe)
             .env("NO_AT_BRIDGE", "1")
+            .envs(more_env.iter().copied())
             .stdout(Stdio::null())
             .stderr(file)
             .spawn()

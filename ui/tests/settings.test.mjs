@@ -1476,3 +1476,37 @@ test('words: "Listing windows…" only until the list came; nothing cut in the s
   assert.deepEqual(s.errors, []);
   await page.close();
 });
+
+test('on Wayland the hotkeys show the keys the desktop bound, or the command lines to bind there', async () => {
+  const commands = {};
+  for (const [name, word] of [['select_region', 'select'], ['repeat_last', 'retranslate'], ['toggle_overlay', 'hide'], ['toggle_auto', 'auto'], ['region_1', 'slot-1'], ['region_2', 'slot-2'], ['region_3', 'slot-3'], ['region_4', 'slot-4'], ['open_settings', 'settings']]) {
+    commands[name] = `/usr/bin/ocrlay trigger ${word}`;
+  }
+  // No portal binds keys (sway): the note says why and each hotkey shows its command line.
+  const s = await settingsPage({
+    ui_lang: 'en',
+    hotkey_desk: { mode: 'desktop', bound: {}, commands, problem: { key: 'hotkey.portal_missing', params: { reason: 'no <b>portal</b>' } } },
+  });
+  const { page } = s;
+  await page.click('.nav-item[data-section="hotkeys"]');
+  assert.equal(await page.locator('#hotkey-desk-note').getAttribute('data-mode'), 'desktop');
+  assert.match(await page.locator('#hotkey-desk-note').textContent(), /no <b>portal<\/b>/);
+  assert.equal(await page.locator('#hotkey-desk-note b').count(), 0);
+  assert.equal(await page.locator('[data-desk-command="select_region"]').textContent(), '/usr/bin/ocrlay trigger select');
+  assert.equal(await page.locator('[data-desk-command="region_4"]').textContent(), '/usr/bin/ocrlay trigger slot-4');
+  assert.equal(await page.locator('[data-desk-bound]').count(), 0);
+  await s.shot('settings-hotkeys-desktop.png');
+  // The desktop's portal bound the keys (KDE): what it bound, and no command lines.
+  await s.receive(state({ ui_lang: 'en', hotkey_desk: { mode: 'portal', bound: { select_region: 'Meta+Q', region_4: '' }, commands, problem: null } }));
+  await page.click('.nav-item[data-section="hotkeys"]');
+  assert.equal(await page.locator('#hotkey-desk-note').getAttribute('data-mode'), 'portal');
+  assert.equal(await page.locator('[data-desk-bound="select_region"]').textContent(), 'Bound by the desktop: Meta+Q');
+  assert.equal(await page.locator('[data-desk-bound="region_4"]').textContent(), 'The desktop bound no key to it');
+  assert.equal(await page.locator('[data-desk-command]').count(), 0);
+  // X11 and Windows: ocrlay grabs the keys itself; nothing more is shown.
+  await s.receive(state({ ui_lang: 'en' }));
+  await page.click('.nav-item[data-section="hotkeys"]');
+  assert.equal(await page.locator('#hotkey-desk-note').count(), 0);
+  assert.equal(await page.locator('[data-desk-command], [data-desk-bound]').count(), 0);
+  await page.close();
+});

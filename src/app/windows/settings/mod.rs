@@ -64,6 +64,9 @@ pub struct PageState {
     pub warnings: Vec<ConfigWarning>,
     /// Hotkeys that could not be registered, by setting name.
     pub hotkey_errors: BTreeMap<String, Text>,
+    /// How keys reach ocrlay on this desktop: its own grabs, the desktop's shortcuts portal (the keys it
+    /// bound), or `ocrlay trigger` command lines to bind in the desktop's settings (set by the app).
+    pub hotkey_desk: Option<crate::app::hotkeys::DeskKeys>,
     /// `zh` or `en` in effect.
     pub ui_lang: String,
     /// The system's language.
@@ -697,6 +700,7 @@ pub fn state(
         limits: crate::config::limits(),
         warnings: warnings.to_vec(),
         hotkey_errors,
+        hotkey_desk: None,
         ui_lang: settings.general.ui_language.code().into(),
         system_lang: crate::config::system_ui_lang().into(),
         config_path: config_path.display().to_string(),
