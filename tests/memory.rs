@@ -1270,7 +1270,8 @@ fn data_dir_child() {
     }
 }
 
-/// Runs [`data_dir_child`] with `case`, its data folder under `xdg`.
+/// Runs [`data_dir_child`] with `case`, its data folder under `xdg` (the tests that do are Unix-only).
+#[cfg(unix)]
 fn run_data_dir_child(case: &str, xdg: &Path) {
     let child = Command::new(std::env::current_exe().unwrap())
         .args([
