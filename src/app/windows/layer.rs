@@ -28,6 +28,22 @@ pub fn supported() -> bool {
     wayland && gls::is_supported()
 }
 
+/// Through XWayland on a Wayland desktop (GNOME's mutter, or a user's `GDK_BACKEND=x11`), marks the selector
+/// or the overlay as a utility window before it is first shown: a tiling compositor (sway) floats it at the
+/// place ocrlay gives it instead of tiling it, and a window resized by the compositor at map time left its
+/// page stuck at its first frame (WebKitGTK 2.50 through XWayland, seen under sway). A plain X11 session keeps
+/// its windows as they were.
+pub fn float_through_xwayland(window: &Window) {
+    let x11 = gtk::gdk::Display::default()
+        .map(|d| d.type_().name() == "GdkX11Display")
+        .unwrap_or(false);
+    let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some_and(|v| !v.is_empty());
+    let w = window.gtk_window();
+    if x11 && wayland && !w.is_realized() {
+        w.set_type_hint(gtk::gdk::WindowTypeHint::Utility);
+    }
+}
+
 /// Makes `window` a layer surface for `role`. Must run before the window is first shown (realised); returns
 /// false (and the window stays an ordinary one) when it is too late.
 pub fn init(window: &Window, role: Role) -> bool {

@@ -342,6 +342,10 @@ pub fn open(
         .filter(|_| layer::supported())
         .filter(|&role| layer::init(&window, role))
         .map(|_| Layered { placed: None });
+    #[cfg(target_os = "linux")]
+    if layer.is_none() && spec.role.is_some() {
+        layer::float_through_xwayland(&window);
+    }
     let webview = webview::build(
         &window,
         spec.page,
