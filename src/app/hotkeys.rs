@@ -18,7 +18,7 @@ use global_hotkey::{GlobalHotKeyEvent, GlobalHotKeyManager, HotKeyState};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tao::event_loop::EventLoopProxy;
 
 /// The registered hotkeys. Dropping it unregisters them.
@@ -44,7 +44,14 @@ pub struct Hotkeys {
     applied: HotkeySettings,
     /// What the settings page shows of how keys reach ocrlay here.
     desk: DeskKeys,
+    /// Whether keys were grabbed before (the first grab, at start, waits a moment for a taken key).
+    grabbed_once: bool,
 }
+
+/// How long the first grab, at start, tries again a key the X server says another client holds: an ocrlay
+/// that just exited (restarted, or killed) still holds its keys until the X server has handled its
+/// disconnection, which on a loaded machine takes a moment.
+const TAKEN_AT_START: Duration = Duration::from_millis(1500);
 
 /// How keys reach ocrlay on this desktop, for the settings page's hotkeys section.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -192,6 +199,7 @@ impl Hotkeys {
             errors: BTreeMap::new(),
             settings: None,
             suspended: false,
+            grabbed_once: false,
             escape: None,
             wayland,
             portal: None,
@@ -352,7 +360,17 @@ impl Hotkeys {
                 continue;
             };
             let action = action(name);
-            match manager.register(hotkey) {
+            let mut registered = manager.register(hotkey);
+            if !self.grabbed_once {
+                let t = std::time::Instant::now();
+                while matches!(registered, Err(global_hotkey::Error::AlreadyRegistered(_)))
+                    && t.elapsed() < TAKEN_AT_START
+                {
+                    std::thread::sleep(Duration::from_millis(50));
+                    registered = manager.register(hotkey);
+                }
+            }
+            match registered {
                 Ok(()) => {
                     tracing::debug!(hotkey = %text, ?action, "hotkey registered");
                     crate::probe::emit(crate::probe::Probe::HotkeyRegistered {
@@ -368,6 +386,7 @@ impl Hotkeys {
                 }
             }
         }
+        self.grabbed_once = true;
         // Added to what unregister_all kept (Esc, while the selector holds it).
         if let Ok(mut a) = self.actions.lock() {
             a.extend(actions);
