@@ -25,6 +25,10 @@ PACKAGES=(
   # The Wayland tests (tests/wayland_e2e.rs): a headless sway with XWayland in a D-Bus session of its own,
   # grim for screenshots, GTK's introspection data for the native test window (python3-gi).
   sway xwayland grim dbus-daemon python3-gi gir1.2-gtk-3.0
+  # The screen-cast test (tests/screencast_portal.rs): a PipeWire daemon and session manager, and GStreamer's
+  # pipewiresink with a live test picture the dialogue box is drawn on (gdkpixbufoverlay), as the stream.
+  pipewire pipewire-bin wireplumber gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  gstreamer1.0-pipewire
   # The browser tests of ui/ (headless Chromium driven by playwright-core).
   chromium
 )

@@ -84,8 +84,15 @@ pub enum Probe {
         /// The one colour (red, green, blue).
         colour: [u8; 3],
     },
+    /// A ScreenCast portal session was opened (Wayland without wlroots screencopy, or asked for), and its
+    /// streams are read.
+    ScreenCastStarted {
+        /// Its streams (one per monitor shared).
+        streams: usize,
+    },
     /// A capture failed on a Wayland desktop, and the desktop was asked what it lacks
-    /// (`capture::wayland::WaylandLack`, as `no_bus`, `no_portal`, `no_screenshot`, `refused`).
+    /// (`capture::wayland::WaylandLack`, as `no_bus`, `no_portal`, `no_screenshot`, `refused`, `declined`,
+    /// `cast_failed`).
     WaylandCaptureFailed {
         /// What the desktop lacks.
         lack: String,

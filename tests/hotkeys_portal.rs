@@ -8,82 +8,19 @@
 #![cfg(target_os = "linux")]
 
 mod common;
+#[path = "common/portal.rs"]
+mod portal;
 
 use common::x11;
 use ocrlay::probe::Probe;
+use portal::{request_path, respond, Bus, PATH};
 use std::collections::HashMap;
-use std::io::BufRead;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use zbus::zvariant::{OwnedObjectPath, OwnedValue, Value};
 
-const PATH: &str = "/org/freedesktop/portal/desktop";
 const IFACE: &str = "org.freedesktop.portal.GlobalShortcuts";
-
-/// A session bus of the test's own, with no services to start: nothing on it but what the test serves.
-struct Bus {
-    daemon: Child,
-    address: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Bus {
-    fn start() -> Option<Bus> {
-        let dir = tempfile::tempdir().unwrap();
-        let config = dir.path().join("bus.conf");
-        std::fs::write(
-            &config,
-            format!(
-                r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>"#,
-                dir.path().display()
-            ),
-        )
-        .unwrap();
-        let mut daemon = match Command::new("dbus-daemon")
-            .arg(format!("--config-file={}", config.display()))
-            .args(["--nofork", "--print-address=1"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-        {
-            Ok(d) => d,
-            Err(e) if !x11::x_required() => {
-                eprintln!("skipped: dbus-daemon does not start ({e})");
-                return None;
-            }
-            Err(e) => panic!("dbus-daemon does not start: {e}"),
-        };
-        let mut line = String::new();
-        std::io::BufReader::new(daemon.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        Some(Bus {
-            daemon,
-            address: line.trim().to_string(),
-            _dir: dir,
-        })
-    }
-}
-
-impl Drop for Bus {
-    fn drop(&mut self) {
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
-    }
-}
 
 /// Shortcuts as the portal writes them (`a(sa{sv})`): id and properties.
 type Shortcuts = Vec<(String, HashMap<String, OwnedValue>)>;
@@ -105,32 +42,6 @@ struct Asked {
 struct FakeShortcuts {
     asked: Arc<Mutex<Asked>>,
     bound: Arc<Mutex<Shortcuts>>,
-}
-
-/// The Request object path a call with `options` answers on (`…/request/SENDER/TOKEN`).
-fn request_path(sender: &str, options: &HashMap<String, OwnedValue>) -> String {
-    let token = options
-        .get("handle_token")
-        .and_then(|v| String::try_from(v.clone()).ok())
-        .expect("every portal call carries a handle_token");
-    let sender = sender.trim_start_matches(':').replace('.', "_");
-    format!("{PATH}/request/{sender}/{token}")
-}
-
-async fn respond(
-    conn: &zbus::Connection,
-    request: &str,
-    results: HashMap<&str, Value<'_>>,
-) -> zbus::fdo::Result<OwnedObjectPath> {
-    conn.emit_signal(
-        None::<zbus::names::BusName<'_>>,
-        request,
-        "org.freedesktop.portal.Request",
-        "Response",
-        &(0u32, results),
-    )
-    .await?;
-    Ok(OwnedObjectPath::try_from(request.to_string()).unwrap())
 }
 
 #[zbus::interface(name = "org.freedesktop.portal.GlobalShortcuts")]
@@ -272,7 +183,7 @@ fn on_wayland_the_portal_binds_the_keys_and_its_activated_signal_acts() {
     let Some(mut x) = x11::start_or_skip(1280, 800) else {
         return;
     };
-    let Some(bus) = Bus::start() else {
+    let Some(bus) = Bus::start(x11::x_required()) else {
         return;
     };
     let asked = Arc::new(Mutex::new(Asked::default()));
@@ -417,7 +328,7 @@ fn on_wayland_without_a_portal_the_xwayland_grabs_stay() {
     let Some(mut x) = x11::start_or_skip(1280, 800) else {
         return;
     };
-    let Some(bus) = Bus::start() else {
+    let Some(bus) = Bus::start(x11::x_required()) else {
         return;
     };
     let home = tempfile::tempdir().unwrap();

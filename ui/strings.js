@@ -1088,6 +1088,14 @@ window.ocrlayStrings = {
     "zh": "桌面的门户没有提供截图接口（xdg-desktop-portal-wlr 只提供录屏），合成器的 wlroots 截屏也失败了",
     "en": "the desktop's portal offers no Screenshot (xdg-desktop-portal-wlr offers only ScreenCast), and the compositor's wlroots screencopy failed too"
   },
+  "capture.err.wayland_declined": {
+    "zh": "共享屏幕的请求被拒绝或取消了：桌面询问时请允许 ocrlay 共享屏幕（只问一次，之后一直有效，直到你撤销）",
+    "en": "the request to share the screen was declined or cancelled: allow ocrlay to share the screen when the desktop asks (it asks once and keeps the permission until you revoke it)"
+  },
+  "capture.err.wayland_cast_failed": {
+    "zh": "通过桌面的录屏门户（PipeWire）读取屏幕失败：请确认 xdg-desktop-portal、你桌面的后端和 PipeWire 都在运行",
+    "en": "reading the screen through the desktop's screen-cast portal (PipeWire) failed: check that xdg-desktop-portal, your desktop's backend and PipeWire are running"
+  },
   "capture.err.wayland_refused": {
     "zh": "桌面的截图门户拒绝了请求：请在桌面的隐私设置里允许 ocrlay 截屏",
     "en": "the desktop's screenshot portal refused: give ocrlay the screenshot permission in the desktop's privacy settings"

@@ -157,7 +157,7 @@ pub fn prepare_gtk() -> GtkBackend {
     let set = |k: &str| std::env::var_os(k).is_some_and(|v| !v.is_empty());
     let wayland = set("WAYLAND_DISPLAY");
     let layer_shell = if wayland {
-        wayland_globals()
+        crate::capture::wayland::globals()
             .inspect_err(|e| {
                 tracing::debug!("cannot ask the Wayland compositor for its globals: {e}")
             })
@@ -190,34 +190,6 @@ pub fn prepare_gtk() -> GtkBackend {
     }
     tracing::info!(?backend, ?layer_shell, "how ocrlay's windows run");
     backend
-}
-
-/// The interfaces the Wayland compositor offers (its registry's globals).
-#[cfg(target_os = "linux")]
-fn wayland_globals() -> Result<Vec<String>, Box<dyn std::error::Error>> {
-    use wayland_client::protocol::wl_registry;
-    use wayland_client::{Connection, Dispatch, QueueHandle};
-    struct Globals(Vec<String>);
-    impl Dispatch<wl_registry::WlRegistry, ()> for Globals {
-        fn event(
-            state: &mut Self,
-            _: &wl_registry::WlRegistry,
-            event: wl_registry::Event,
-            _: &(),
-            _: &Connection,
-            _: &QueueHandle<Self>,
-        ) {
-            if let wl_registry::Event::Global { interface, .. } = event {
-                state.0.push(interface);
-            }
-        }
-    }
-    let conn = Connection::connect_to_env()?;
-    let mut queue = conn.new_event_queue();
-    conn.display().get_registry(&queue.handle(), ());
-    let mut globals = Globals(Vec::new());
-    queue.roundtrip(&mut globals)?;
-    Ok(globals.0)
 }
 
 #[cfg(windows)]

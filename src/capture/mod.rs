@@ -4,6 +4,8 @@
 //! windowing system sees it, and every monitor has its own position and scale in that space.
 
 mod frame;
+#[cfg(target_os = "linux")]
+pub mod screencast;
 mod target;
 pub mod wayland;
 
@@ -306,6 +308,32 @@ pub fn monitors() -> Result<Vec<MonitorInfo>, CaptureError> {
 
 /// The whole of one monitor (for the frozen screenshot the region selector shows).
 pub fn capture_monitor(id: u32) -> Result<RgbaImage, CaptureError> {
+    #[cfg(target_os = "linux")]
+    if through_screencast() {
+        return screencast_monitor(id);
+    }
+    let read = xcap_monitor(id);
+    #[cfg(target_os = "linux")]
+    if let Err(e @ CaptureError::Wayland { .. }) = read {
+        return screencast_monitor(id).map_err(|_| e);
+    }
+    read
+}
+
+/// [`capture_monitor`] through the ScreenCast session.
+#[cfg(target_os = "linux")]
+fn screencast_monitor(id: u32) -> Result<RgbaImage, CaptureError> {
+    let infos = monitors()?;
+    let i = infos
+        .iter()
+        .position(|m| m.id == id)
+        .ok_or(CaptureError::MonitorGone(id))?;
+    bounded(infos[i].rect)?;
+    screencast::capture(infos[i].rect, &infos[i], i)
+}
+
+/// [`capture_monitor`] through xcap.
+fn xcap_monitor(id: u32) -> Result<RgbaImage, CaptureError> {
     let m = xcap::Monitor::all()
         .map_err(backend)?
         .into_iter()
@@ -455,6 +483,47 @@ pub fn capture_region(region: Rect) -> Result<RgbaImage, CaptureError> {
             Err(e) => tracing::debug!("reading the screen directly failed ({e}); through xcap"),
         }
     }
+    #[cfg(target_os = "linux")]
+    if through_screencast() {
+        return screencast_region(region);
+    }
+    let read = xcap_region(region, started);
+    #[cfg(target_os = "linux")]
+    if let Err(e @ CaptureError::Wayland { .. }) = read {
+        // Screencopy failed: the portal may still read the screen.
+        return screencast_region(region).map_err(|_| e);
+    }
+    read
+}
+
+/// Whether screen reads go through the ScreenCast portal: a Wayland desktop without wlroots screencopy (GNOME,
+/// KDE), or `OCRLAY_WAYLAND_CAPTURE=screencast`.
+#[cfg(target_os = "linux")]
+fn through_screencast() -> bool {
+    wayland_session()
+        && !x11::usable()
+        && std::env::var_os("WAYLAND_DISPLAY").is_some_and(|d| !d.is_empty())
+        && screencast::preferred(wayland::have_screencopy())
+}
+
+/// [`capture_region`] through the ScreenCast session.
+#[cfg(target_os = "linux")]
+fn screencast_region(region: Rect) -> Result<RgbaImage, CaptureError> {
+    let infos = monitors()?;
+    let i = monitor_for(&region, &infos).ok_or(CaptureError::OffScreen(region))?;
+    let m = &infos[i];
+    let clip = m
+        .rect
+        .intersect(&region)
+        .ok_or(CaptureError::OffScreen(region))?;
+    bounded(clip)?;
+    let img = screencast::capture(clip, m, i)?;
+    tracing::debug!(?region, monitor = %m.name, "capture (screen cast)");
+    not_blank(img, || screencast::capture(m.rect, m, i))
+}
+
+/// [`capture_region`] through xcap (Windows, macOS, wlroots screencopy, the X11 fallback).
+fn xcap_region(region: Rect, started: Instant) -> Result<RgbaImage, CaptureError> {
     let all = xcap::Monitor::all().map_err(backend)?;
     let infos = monitors()?;
     let i = monitor_for(&region, &infos).ok_or(CaptureError::OffScreen(region))?;

@@ -22,6 +22,10 @@ pub enum WaylandLack {
     NoScreenshot,
     /// The Screenshot portal is there and refused or failed (the desktop's permission for ocrlay).
     Refused,
+    /// The user declined (or cancelled) the desktop's request to share the screen (ScreenCast portal).
+    Declined,
+    /// The ScreenCast session or its PipeWire stream failed.
+    CastFailed,
 }
 
 impl WaylandLack {
@@ -32,6 +36,8 @@ impl WaylandLack {
             WaylandLack::NoPortal => "capture.err.wayland_no_portal",
             WaylandLack::NoScreenshot => "capture.err.wayland_no_screenshot",
             WaylandLack::Refused => "capture.err.wayland_refused",
+            WaylandLack::Declined => "capture.err.wayland_declined",
+            WaylandLack::CastFailed => "capture.err.wayland_cast_failed",
         }
     }
 }
@@ -39,7 +45,11 @@ impl WaylandLack {
 /// The error for a capture that failed on a Wayland desktop with `reason`: what the desktop lacks, asked of
 /// the session bus now.
 pub fn failed(reason: String) -> CaptureError {
-    let lack = lack();
+    failed_for(lack(), reason)
+}
+
+/// The error for a capture that failed on a Wayland desktop for a known `lack`.
+pub fn failed_for(lack: WaylandLack, reason: String) -> CaptureError {
     let word = lack.key().trim_start_matches("capture.err.wayland_");
     crate::probe::emit(crate::probe::Probe::WaylandCaptureFailed { lack: word.into() });
     CaptureError::Wayland { lack, reason }
@@ -90,6 +100,50 @@ fn ask_bus() -> WaylandLack {
     }
 }
 
+/// The interfaces the Wayland compositor offers (its registry's globals): asked before GTK starts (layer-shell?)
+/// and before a screen read (wlroots screencopy?).
+#[cfg(target_os = "linux")]
+pub fn globals() -> Result<Vec<String>, Box<dyn std::error::Error>> {
+    use wayland_client::protocol::wl_registry;
+    use wayland_client::{Connection, Dispatch, QueueHandle};
+    struct Globals(Vec<String>);
+    impl Dispatch<wl_registry::WlRegistry, ()> for Globals {
+        fn event(
+            state: &mut Self,
+            _: &wl_registry::WlRegistry,
+            event: wl_registry::Event,
+            _: &(),
+            _: &Connection,
+            _: &QueueHandle<Self>,
+        ) {
+            if let wl_registry::Event::Global { interface, .. } = event {
+                state.0.push(interface);
+            }
+        }
+    }
+    let conn = Connection::connect_to_env()?;
+    let mut queue = conn.new_event_queue();
+    conn.display().get_registry(&queue.handle(), ());
+    let mut globals = Globals(Vec::new());
+    queue.roundtrip(&mut globals)?;
+    Ok(globals.0)
+}
+
+/// Whether the compositor offers wlroots screencopy (sway, Hyprland, niri, river), which xcap reads the screen
+/// with and no dialog; `None` when it could not be asked. Asked once per process.
+#[cfg(target_os = "linux")]
+pub fn have_screencopy() -> Option<bool> {
+    static HAVE: std::sync::OnceLock<Option<bool>> = std::sync::OnceLock::new();
+    *HAVE.get_or_init(|| {
+        globals()
+            .inspect_err(|e| {
+                tracing::debug!("cannot ask the Wayland compositor for its globals: {e}")
+            })
+            .ok()
+            .map(|g| g.iter().any(|i| i == "zwlr_screencopy_manager_v1"))
+    })
+}
+
 #[cfg(not(target_os = "linux"))]
 fn lack() -> WaylandLack {
     let _ = Duration::ZERO;
@@ -114,6 +168,8 @@ mod tests {
             (WaylandLack::NoPortal, "xdg-desktop-portal"),
             (WaylandLack::NoScreenshot, "xdg-desktop-portal-wlr"),
             (WaylandLack::Refused, "permission"),
+            (WaylandLack::Declined, "share the screen"),
+            (WaylandLack::CastFailed, "PipeWire"),
         ] {
             let en = text(&lack, "no screencopy").render("en");
             assert!(en.contains(component), "{en}");

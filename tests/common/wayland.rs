@@ -7,6 +7,8 @@
 //! Where sway (or grim, XWayland, setpriv) is missing the tests skip with a message; `OCRLAY_REQUIRE_WAYLAND=1`
 //! (set by CI) makes that a failure.
 
+#![allow(dead_code)]
+
 use ocrlay::probe::Probe;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
