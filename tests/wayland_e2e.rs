@@ -131,7 +131,7 @@ async fn selector_and_overlay_are_layer_surfaces_and_the_overlay_lands_beside_th
     );
 
     // A drag over the Japanese line (logical pixels), through a virtual pointer of the test's own.
-    let region_logical = (50u32, 230u32, 480u32, 300u32);
+    let region_logical = (50u32, 222u32, 480u32, 272u32);
     // The page may take its first pointer events before it listens: a drag that was not heard is made again
     // (one that was heard ends the selection, and is never repeated).
     let mut pointer = Pointer::new(&s);
@@ -156,9 +156,20 @@ async fn selector_and_overlay_are_layer_surfaces_and_the_overlay_lands_beside_th
     app.wait_for(1, STEP, |e| matches!(e, Probe::SelectionEnded { .. }));
     // The pointer rests beside the region, in its rows, out of the way of what is measured above and below.
     pointer.move_to(1200, (region_logical.1 + region_logical.3) / 2);
-    // The dragged region was read and its job ran to its end. (What OCR finds there depends on the frozen
-    // screenshot, which capture's Wayland path gives: the provider's text is checked over XWayland below.)
+    // The dragged region was read and its job ran to its end: the rectangle dragged (logical pixels on a
+    // 150 % output) is the rectangle read from the frozen screen (physical pixels): its line, whole, and
+    // nothing of the line below it.
     app.wait_for(1, STEP, |e| matches!(e, Probe::JobEnded { .. }));
+    let asked = server
+        .requests()
+        .first()
+        .map(|r| r.body["messages"].to_string())
+        .unwrap_or_default();
+    assert!(
+        asked.contains("こんにちは") && asked.contains("世界") && !asked.contains("Wayland"),
+        "the provider was asked {asked:?}; the log:\n{}",
+        app.log_text()
+    );
     // The region in physical pixels. The overlay shows the job's end (a translation or a notice) above or
     // below it: screenshots until it is there (measured in the rows above and below the region only).
     let k = s.scale;

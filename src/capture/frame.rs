@@ -7,6 +7,7 @@
 //! OCR composited onto white was read as an empty page (`ocrlay ocr --region` printed nothing, exit 0). So
 //! every capture is made opaque here, by construction: the fourth byte is never alpha.
 
+use super::Rect;
 use image::RgbaImage;
 
 /// How the four bytes of a pixel lie in memory, first byte first (PipeWire's `spa_video_format` names;
@@ -110,6 +111,30 @@ pub fn one_colour(image: &RgbaImage) -> Option<[u8; 3]> {
     let first = pixels.next()?.0;
     let rgb = [first[0], first[1], first[2]];
     pixels.all(|p| p.0[..3] == rgb).then_some(rgb)
+}
+
+/// The part of a `frame` of a whole monitor (its pixel size) that shows `region` of the monitor at `monitor`
+/// (both in desktop coordinates): on a scaled Wayland output the frame is in the output's buffer pixels, not in
+/// the coordinates the desktop's monitors are listed in (xcap lists them at logical size ÷ scale), so the
+/// region is scaled by the frame's size over the monitor's, and rounded outward. The same ratio is 1 on X11
+/// and Windows. `None` when the region is off the monitor.
+pub fn part_of(monitor: Rect, frame: (u32, u32), region: Rect) -> Option<Rect> {
+    let r = monitor.intersect(&region)?;
+    if monitor.width == 0 || monitor.height == 0 || frame.0 == 0 || frame.1 == 0 {
+        return None;
+    }
+    let sx = f64::from(frame.0) / f64::from(monitor.width);
+    let sy = f64::from(frame.1) / f64::from(monitor.height);
+    let x0 = (f64::from(r.x - monitor.x) * sx).floor().max(0.0) as u32;
+    let y0 = (f64::from(r.y - monitor.y) * sy).floor().max(0.0) as u32;
+    let x1 = ((f64::from(r.x - monitor.x + r.width as i32) * sx).ceil() as u32).min(frame.0);
+    let y1 = ((f64::from(r.y - monitor.y + r.height as i32) * sy).ceil() as u32).min(frame.1);
+    (x1 > x0 && y1 > y0).then(|| Rect {
+        x: x0 as i32,
+        y: y0 as i32,
+        width: x1 - x0,
+        height: y1 - y0,
+    })
 }
 
 #[cfg(test)]
@@ -218,5 +243,42 @@ mod tests {
         grey.put_pixel(39, 29, image::Rgba([18, 17, 17, 255]));
         assert_eq!(one_colour(&grey), None);
         assert_eq!(one_colour(&RgbaImage::new(0, 0)), None);
+    }
+
+    fn r(x: i32, y: i32, width: u32, height: u32) -> Rect {
+        Rect {
+            x,
+            y,
+            width,
+            height,
+        }
+    }
+
+    #[test]
+    fn a_region_maps_to_the_frame_in_its_pixels() {
+        // Same pixels.
+        assert_eq!(
+            part_of(r(0, 0, 1280, 720), (1280, 720), r(100, 50, 300, 40)),
+            Some(r(100, 50, 300, 40))
+        );
+        // A second monitor counts from its own corner; a region over its edge is clipped.
+        assert_eq!(
+            part_of(
+                r(1280, 0, 1920, 1080),
+                (1920, 1080),
+                r(3100, 1000, 200, 200)
+            ),
+            Some(r(1820, 1000, 100, 80))
+        );
+        // A stream at half the desktop's pixels (logical size) maps onto it, rounded outward.
+        assert_eq!(
+            part_of(r(0, 0, 1920, 1080), (1280, 720), r(300, 151, 600, 60)),
+            Some(r(200, 100, 400, 41))
+        );
+        assert_eq!(
+            part_of(r(0, 0, 1280, 720), (1280, 720), r(2000, 0, 10, 10)),
+            None
+        );
+        assert_eq!(part_of(r(0, 0, 1280, 720), (0, 0), r(0, 0, 10, 10)), None);
     }
 }

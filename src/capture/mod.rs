@@ -362,13 +362,14 @@ pub struct Frozen {
 
 impl Frozen {
     /// The part of the frozen screen under `region` (desktop pixels; the part outside the monitor is left out).
+    /// On a scaled Wayland output the frozen screen is in the output's buffer pixels: the region is scaled to
+    /// them ([`frame::part_of`]), so what is read is what was dragged over, at the screen's full resolution.
     pub fn crop(&self, region: Rect) -> Option<RgbaImage> {
-        let r = self.monitor.rect.intersect(&region)?;
-        let (x, y) = (
-            (r.x - self.monitor.rect.x) as u32,
-            (r.y - self.monitor.rect.y) as u32,
-        );
-        Some(image::imageops::crop_imm(&*self.image, x, y, r.width, r.height).to_image())
+        let r = frame::part_of(self.monitor.rect, self.image.dimensions(), region)?;
+        Some(
+            image::imageops::crop_imm(&*self.image, r.x as u32, r.y as u32, r.width, r.height)
+                .to_image(),
+        )
     }
 }
 
@@ -533,6 +534,26 @@ fn xcap_region(region: Rect, started: Instant) -> Result<RgbaImage, CaptureError
         .intersect(&region)
         .ok_or(CaptureError::OffScreen(region))?;
     bounded(clip)?;
+    #[cfg(target_os = "linux")]
+    if wayland_session() {
+        // xcap lists a Wayland output at its logical size ÷ its scale, and reads a region as logical
+        // coordinates without the output's place: on a scaled output, or any but the first, that is another
+        // part of the screen. The whole output is read (in its buffer pixels) and the region cut from it.
+        let mut whole = all[i].capture_image().map_err(backend)?;
+        make_opaque(&mut whole);
+        let part = frame::part_of(m.rect, whole.dimensions(), clip)
+            .ok_or(CaptureError::OffScreen(region))?;
+        let img = image::imageops::crop_imm(
+            &whole,
+            part.x as u32,
+            part.y as u32,
+            part.width,
+            part.height,
+        )
+        .to_image();
+        tracing::debug!(?region, monitor = %m.name, ms = started.elapsed().as_millis(), "capture");
+        return not_blank(img, || Ok(whole));
+    }
     let mut img = all[i]
         .capture_region(
             (clip.x - m.rect.x) as u32,

@@ -375,7 +375,7 @@ impl Session {
         let layout = l
             .layout
             .ok_or_else(|| failed("PipeWire", "a frame of an unknown pixel format"))?;
-        let part = frame_part(monitor.rect, (l.width, l.height), region)
+        let part = super::frame::part_of(monitor.rect, (l.width, l.height), region)
             .ok_or(CaptureError::OffScreen(region))?;
         let offset = part.y as usize * l.stride + part.x as usize * 4;
         opaque_from(
@@ -412,28 +412,6 @@ pub fn stream_for(places: &[&StreamPlace], monitor: &MonitorInfo, index: usize) 
         .position(|p| at(p))
         .or_else(|| (index < places.len()).then_some(index))
         .unwrap_or(0)
-}
-
-/// The part of a `frame` (its pixel size) that shows `region` of a monitor at `monitor` (desktop pixels): the
-/// frame may be in another scale than the desktop's pixels (a scaled output's stream is in its buffer's
-/// pixels). `None` when the region is off the monitor.
-pub fn frame_part(monitor: Rect, frame: (u32, u32), region: Rect) -> Option<Rect> {
-    let r = monitor.intersect(&region)?;
-    if monitor.width == 0 || monitor.height == 0 || frame.0 == 0 || frame.1 == 0 {
-        return None;
-    }
-    let sx = f64::from(frame.0) / f64::from(monitor.width);
-    let sy = f64::from(frame.1) / f64::from(monitor.height);
-    let x0 = (f64::from(r.x - monitor.x) * sx).floor().max(0.0) as u32;
-    let y0 = (f64::from(r.y - monitor.y) * sy).floor().max(0.0) as u32;
-    let x1 = ((f64::from(r.x - monitor.x + r.width as i32) * sx).ceil() as u32).min(frame.0);
-    let y1 = ((f64::from(r.y - monitor.y + r.height as i32) * sy).ceil() as u32).min(frame.1);
-    (x1 > x0 && y1 > y0).then(|| Rect {
-        x: x0 as i32,
-        y: y0 as i32,
-        width: x1 - x0,
-        height: y1 - y0,
-    })
 }
 
 /// Saves the restore token, readable by its owner only.
@@ -703,37 +681,6 @@ mod tests {
             scale,
             primary: false,
         }
-    }
-
-    #[test]
-    fn a_region_maps_to_the_frame_in_its_pixels() {
-        // Same pixels.
-        assert_eq!(
-            frame_part(r(0, 0, 1280, 720), (1280, 720), r(100, 50, 300, 40)),
-            Some(r(100, 50, 300, 40))
-        );
-        // A second monitor counts from its own corner; a region over its edge is clipped.
-        assert_eq!(
-            frame_part(
-                r(1280, 0, 1920, 1080),
-                (1920, 1080),
-                r(3100, 1000, 200, 200)
-            ),
-            Some(r(1820, 1000, 100, 80))
-        );
-        // A stream at half the desktop's pixels (logical size) maps onto it, rounded outward.
-        assert_eq!(
-            frame_part(r(0, 0, 1920, 1080), (1280, 720), r(300, 151, 600, 60)),
-            Some(r(200, 100, 400, 41))
-        );
-        assert_eq!(
-            frame_part(r(0, 0, 1280, 720), (1280, 720), r(2000, 0, 10, 10)),
-            None
-        );
-        assert_eq!(
-            frame_part(r(0, 0, 1280, 720), (0, 0), r(0, 0, 10, 10)),
-            None
-        );
     }
 
     #[test]
