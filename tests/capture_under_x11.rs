@@ -8,7 +8,6 @@ mod common;
 
 use common::x11;
 use ocrlay::capture::{CaptureError, Rect, RegionReader};
-use std::time::Duration;
 
 /// A game window that shows one colour all over (before its first line, a black scene change) under the
 /// overlay is what lies there: the reader says the frame is blank, never that nothing lies under the overlay
@@ -20,22 +19,15 @@ fn a_blank_window_under_the_overlay_is_blank_not_missing() {
         return;
     };
     x.start_wm();
-    let dir = tempfile::tempdir().unwrap();
-    let plain = dir.path().join("plain.png");
-    image::RgbaImage::from_pixel(600, 160, image::Rgba([20, 24, 60, 255]))
-        .save(&plain)
-        .unwrap();
-    x.show_image(&plain, 100, 150, "plain-game");
-    let id = x
-        .wait_window("^plain-game$", Duration::from_secs(10))
-        .unwrap();
+    // The game's window before its first line: one colour all over (tests/support/typewriter.py).
+    let mut game = x.typewriter([100, 150, 600, 160], 0, &["Choose your party."]);
     std::env::set_var("DISPLAY", &x.display);
-    let (gx, gy, _, _) = x.geometry(id);
+    let [gx, gy, _, _] = x.client_rect(game.window.unwrap());
     let region = Rect {
-        x: gx + 50,
-        y: gy + 40,
-        width: 400,
-        height: 80,
+        x: gx + 10,
+        y: gy + 10,
+        width: 500,
+        height: 100,
     };
     // The overlay over the region, as ocrlay's own windows are handed to the reader.
     let own = [Rect {
@@ -52,14 +44,12 @@ fn a_blank_window_under_the_overlay_is_blank_not_missing() {
             other.map(|i| i.dimensions())
         ),
     }
-    // The game draws its dialogue: the same reader reads it from the window under the overlay.
-    let fixture =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ocr/ja_dialogue.png");
-    x.show_image(&fixture, gx, gy, "drawn-game");
+    // The game shows its line: the same reader reads it from the window under the overlay.
+    game.next(1);
     let img = reader
         .capture(region, &own)
         .expect("the window under the overlay, read");
-    assert_eq!(img.dimensions(), (400, 80));
+    assert_eq!(img.dimensions(), (500, 100));
     assert!(
         img.pixels().any(|p| p.0 != img.get_pixel(0, 0).0),
         "the drawn window read as one colour"
