@@ -356,3 +356,62 @@ async fn through_xwayland_the_pages_show_at_once() {
         );
     }
 }
+
+/// Two outputs side by side, the second at 150 % (issue 25 item 5): a drag on the second output reads what is
+/// under it there, and the overlay lands beside it on that output.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drag_on_a_second_scaled_output_reads_what_is_there() {
+    // HEADLESS-1: 1280x720 at 100 %; HEADLESS-2: 1920x1080 at 150 %, logical 1280x720 to its right.
+    let Some(mut s) = wayland::outputs_or_skip(&[(1280, 720, 1.0), (1920, 1080, 1.5)]) else {
+        return;
+    };
+    let server = MockServer::start().await;
+    server.reply([answer("你好，世界。")]);
+    s.native_text_window(
+        "ocrlaytest",
+        [1280 + 40, 200, 700, 180],
+        &["こんにちは、世界。", "Hello from a Wayland window"],
+    );
+    let home = s.home("app");
+    let config = app_config(&home, &server, "k", "[overlay]\nmode = \"beside\"\n");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replacen("[general]\n", "[general]\nsetup_done = true\n", 1),
+    )
+    .unwrap();
+    let app = App::start(&mut s, &home, &config, "ocrlay=debug");
+    app.wait_for(1, START, |e| *e == Probe::Running);
+    app.wait_for(1, START, |e| matches!(e, Probe::EngineLoaded { .. }));
+    let (ok, err) = app.trigger(&s, "select");
+    assert!(ok, "ocrlay trigger select failed: {err}");
+    // One selector for each output.
+    app.wait_for(2, STEP, |e| matches!(e, Probe::SelectorShown { .. }));
+    let mut pointer = Pointer::new(&s);
+    let ended = |app: &App| {
+        app.probes()
+            .iter()
+            .any(|e| matches!(e, Probe::SelectionEnded { .. }))
+    };
+    for _ in 0..5 {
+        pointer.drag((1280 + 50, 222), (1280 + 480, 272));
+        let t = Instant::now();
+        while !ended(&app) && t.elapsed() < Duration::from_secs(3) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if ended(&app) {
+            break;
+        }
+    }
+    app.wait_for(1, STEP, |e| matches!(e, Probe::JobEnded { .. }));
+    let asked = server
+        .requests()
+        .first()
+        .map(|r| r.body["messages"].to_string())
+        .unwrap_or_default();
+    assert!(
+        asked.contains("こんにちは") && asked.contains("世界") && !asked.contains("Wayland"),
+        "the provider was asked {asked:?}; the log:\n{}",
+        app.log_text()
+    );
+}

@@ -6,6 +6,8 @@
 mod frame;
 #[cfg(target_os = "linux")]
 pub mod screencast;
+#[cfg(target_os = "linux")]
+mod screencopy;
 mod target;
 pub mod wayland;
 
@@ -345,6 +347,22 @@ fn xcap_monitor(id: u32) -> Result<RgbaImage, CaptureError> {
         width: m.width().map_err(backend)?,
         height: m.height().map_err(backend)?,
     })?;
+    #[cfg(target_os = "linux")]
+    if wayland_session() {
+        let info = MonitorInfo {
+            id,
+            name: m.name().unwrap_or_default(),
+            rect: Rect {
+                x: m.x().map_err(backend)?,
+                y: m.y().map_err(backend)?,
+                width: m.width().map_err(backend)?,
+                height: m.height().map_err(backend)?,
+            },
+            scale: m.scale_factor().unwrap_or(1.0),
+            primary: false,
+        };
+        return whole_output(&m, &info);
+    }
     let mut img = m.capture_image().map_err(backend)?;
     make_opaque(&mut img);
     Ok(img)
@@ -523,6 +541,24 @@ fn screencast_region(region: Rect) -> Result<RgbaImage, CaptureError> {
     not_blank(img, || screencast::capture(m.rect, m, i))
 }
 
+/// One whole Wayland output, in its buffer pixels, opaque: through wlroots screencopy where the compositor
+/// offers it (each output on its own, found by its logical place: the monitor's place times xcap's scale),
+/// else through xcap (GNOME Shell's call, the Screenshot portal).
+#[cfg(target_os = "linux")]
+fn whole_output(xcap_monitor: &xcap::Monitor, m: &MonitorInfo) -> Result<RgbaImage, CaptureError> {
+    if wayland::have_screencopy() == Some(true) {
+        let k = if m.scale > 0.0 { m.scale } else { 1.0 };
+        let (x, y) = (
+            (m.rect.x as f32 * k).round() as i32 + 1,
+            (m.rect.y as f32 * k).round() as i32 + 1,
+        );
+        return screencopy::capture_output_at(x, y).map_err(wayland::failed);
+    }
+    let mut whole = xcap_monitor.capture_image().map_err(backend)?;
+    make_opaque(&mut whole);
+    Ok(whole)
+}
+
 /// [`capture_region`] through xcap (Windows, macOS, wlroots screencopy, the X11 fallback).
 fn xcap_region(region: Rect, started: Instant) -> Result<RgbaImage, CaptureError> {
     let all = xcap::Monitor::all().map_err(backend)?;
@@ -539,8 +575,7 @@ fn xcap_region(region: Rect, started: Instant) -> Result<RgbaImage, CaptureError
         // xcap lists a Wayland output at its logical size ÷ its scale, and reads a region as logical
         // coordinates without the output's place: on a scaled output, or any but the first, that is another
         // part of the screen. The whole output is read (in its buffer pixels) and the region cut from it.
-        let mut whole = all[i].capture_image().map_err(backend)?;
-        make_opaque(&mut whole);
+        let whole = whole_output(&all[i], m)?;
         let part = frame::part_of(m.rect, whole.dimensions(), clip)
             .ok_or(CaptureError::OffScreen(region))?;
         let img = image::imageops::crop_imm(

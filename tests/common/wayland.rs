@@ -48,11 +48,16 @@ fn missing_tools() -> Vec<&'static str> {
 /// Starts a session with one output of `width`×`height` physical pixels at `scale`, or skips (None) with a
 /// message when sway cannot run here.
 pub fn start_or_skip(width: u32, height: u32, scale: f64) -> Option<Sway> {
+    outputs_or_skip(&[(width, height, scale)])
+}
+
+/// Like [`start_or_skip`] with several outputs (physical width, height, scale), side by side from the left.
+pub fn outputs_or_skip(outputs: &[(u32, u32, f64)]) -> Option<Sway> {
     let missing = missing_tools();
     let why = if !missing.is_empty() {
         format!("missing: {}", missing.join(", "))
     } else {
-        match Sway::start(width, height, scale) {
+        match Sway::start_outputs(outputs) {
             Ok(s) => return Some(s),
             Err(e) => e,
         }
@@ -74,9 +79,9 @@ pub struct Sway {
     /// The session's environment: `WAYLAND_DISPLAY` (absolute), `DISPLAY` (XWayland), `SWAYSOCK`,
     /// `DBUS_SESSION_BUS_ADDRESS`.
     pub env: Vec<(String, String)>,
-    /// The output's size in logical pixels (what layer surfaces, the pointer and sway's positions use).
+    /// The outputs' extent in logical pixels (what layer surfaces, the pointer and sway's positions use).
     pub logical: (u32, u32),
-    /// The output's scale.
+    /// The (first) output's scale.
     pub scale: f64,
     children: Vec<Child>,
     sway: Child,
@@ -96,6 +101,12 @@ fn chown_to_user(path: &Path) {
 impl Sway {
     /// Starts sway; `Err` says why it did not come up.
     pub fn start(width: u32, height: u32, scale: f64) -> Result<Sway, String> {
+        Self::start_outputs(&[(width, height, scale)])
+    }
+
+    /// A session with `outputs` (physical width, height, scale) side by side from the left, top-aligned.
+    pub fn start_outputs(outputs: &[(u32, u32, f64)]) -> Result<Sway, String> {
+        let scale = outputs[0].2;
         let dir = tempfile::Builder::new()
             .prefix("ocrlay-sway")
             .tempdir()
@@ -112,12 +123,12 @@ impl Sway {
         fs::write(
             &config,
             format!(
-                "output HEADLESS-1 resolution {width}x{height} scale {scale}\n\
-                 xwayland enable\n\
+                "{outputs}xwayland enable\n\
                  default_border none\n\
                  default_floating_border none\n\
                  include {root}/windows.conf\n\
                  exec env > {env}\n",
+                outputs = output_lines(outputs),
                 root = root.display(),
                 env = env_file.display()
             ),
@@ -134,6 +145,7 @@ impl Sway {
             .env("HOME", root)
             .env("XDG_RUNTIME_DIR", &runtime)
             .env("WLR_BACKENDS", "headless")
+            .env("WLR_HEADLESS_OUTPUTS", outputs.len().to_string())
             .env("WLR_LIBINPUT_NO_DEVICES", "1")
             .env("WLR_RENDERER", "pixman")
             .current_dir(root)
@@ -145,8 +157,15 @@ impl Sway {
             dir,
             env: Vec::new(),
             logical: (
-                (f64::from(width) / scale).round() as u32,
-                (f64::from(height) / scale).round() as u32,
+                outputs
+                    .iter()
+                    .map(|&(w, _, k)| (f64::from(w) / k).round() as u32)
+                    .sum(),
+                outputs
+                    .iter()
+                    .map(|&(_, h, k)| (f64::from(h) / k).round() as u32)
+                    .max()
+                    .unwrap_or(0),
             ),
             scale,
             children: Vec::new(),
@@ -185,9 +204,10 @@ impl Sway {
         s.env.push(("NO_AT_BRIDGE".into(), "1".into()));
         // sway answers on its socket once its config (and the outputs) are set up.
         let t = Instant::now();
-        while !s.swaymsg(&["-t", "get_outputs"]).contains("HEADLESS-1") {
+        let last = format!("HEADLESS-{}", outputs.len());
+        while !s.swaymsg(&["-t", "get_outputs"]).contains(&last) {
             if t.elapsed() > Duration::from_secs(20) {
-                return Err("sway's IPC never listed HEADLESS-1".into());
+                return Err(format!("sway's IPC never listed {last}"));
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -392,6 +412,20 @@ impl Sway {
     pub fn give_files(&self) {
         chown_to_user(self.dir.path());
     }
+}
+
+/// sway's config lines for `outputs`, side by side from the left in logical pixels.
+fn output_lines(outputs: &[(u32, u32, f64)]) -> String {
+    let mut x = 0u32;
+    let mut lines = String::new();
+    for (i, &(w, h, k)) in outputs.iter().enumerate() {
+        lines.push_str(&format!(
+            "output HEADLESS-{} resolution {w}x{h} scale {k} position {x} 0\n",
+            i + 1
+        ));
+        x += (f64::from(w) / k).round() as u32;
+    }
+    lines
 }
 
 fn root_log(s: &Sway) -> PathBuf {
