@@ -63,18 +63,6 @@ impl Lang {
         }
     }
 
-    /// The language's name in Chinese, for the UI and for Qwen-MT-style APIs that take names.
-    pub fn chinese_name(self) -> &'static str {
-        match self {
-            Lang::Auto => "自动",
-            Lang::Japanese => "日语",
-            Lang::ChineseSimplified => "简体中文",
-            Lang::ChineseTraditional => "繁体中文",
-            Lang::English => "英语",
-            Lang::Korean => "韩语",
-        }
-    }
-
     /// Whether text in this language is written without spaces between words.
     pub fn is_cjk(self) -> bool {
         matches!(
@@ -94,11 +82,6 @@ impl Lang {
     /// Whether ocrlay's OCR can read text in this language (the source languages it offers).
     pub fn readable(self) -> bool {
         self != Lang::Korean
-    }
-
-    /// The languages ocrlay can read, as offered for the source language.
-    pub fn readable_sources() -> impl Iterator<Item = Lang> {
-        Lang::ALL.into_iter().filter(|l| l.readable())
     }
 
     /// Checks that ocrlay can read this language (for a source language); the refusal says why. Korean has no

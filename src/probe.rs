@@ -1,7 +1,7 @@
 //! Typed events for the GUI tests and benchmarks: what happened, as data, never as the words a user reads.
 //!
 //! With `OCRLAY_PROBE=<file>` in its environment the app appends each [`Probe`] to that file as one JSON line;
-//! without it [`emit`] does nothing. Tests wait on these (`tests/common/x11.rs`, `App::wait_probe`), so
+//! without it [`emit`] does nothing. Tests wait on these (`tests/common/mod.rs`, `wait_for_probes`), so
 //! rewording a log line or a status never breaks a test, and a test cannot pass on a look-alike sentence.
 
 use serde::{Deserialize, Serialize};
