@@ -13,7 +13,7 @@ mod portal;
 
 use common::x11;
 use ocrlay::probe::Probe;
-use portal::{request_path, respond, Bus, PATH};
+use portal::{create_session, request_path, respond, Bus, PATH};
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -53,22 +53,9 @@ impl FakeShortcuts {
         #[zbus(connection)] conn: &zbus::Connection,
     ) -> zbus::fdo::Result<OwnedObjectPath> {
         let sender = header.sender().unwrap().to_string();
-        let request = request_path(&sender, &options);
-        let token = options
-            .get("session_handle_token")
-            .and_then(|v| String::try_from(v.clone()).ok())
-            .unwrap();
-        let session = format!(
-            "{PATH}/session/{}/{token}",
-            sender.trim_start_matches(':').replace('.', "_")
-        );
-        self.asked.lock().unwrap().sessions.push(session.clone());
-        respond(
-            conn,
-            &request,
-            HashMap::from([("session_handle", Value::from(session))]),
-        )
-        .await
+        let (session, request) = create_session(conn, &sender, &options).await?;
+        self.asked.lock().unwrap().sessions.push(session);
+        Ok(request)
     }
 
     async fn bind_shortcuts(

@@ -18,7 +18,7 @@ mod portal;
 mod wayland;
 
 use ocrlay::probe::Probe;
-use portal::{request_path, respond, respond_with, Bus, PATH};
+use portal::{create_session, request_path, respond, respond_with, Bus, PATH};
 use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -59,21 +59,7 @@ impl FakeCast {
         #[zbus(connection)] conn: &zbus::Connection,
     ) -> zbus::fdo::Result<OwnedObjectPath> {
         let sender = header.sender().unwrap().to_string();
-        let request = request_path(&sender, &options);
-        let token = options
-            .get("session_handle_token")
-            .and_then(text_of)
-            .unwrap();
-        let session = format!(
-            "{PATH}/session/{}/{token}",
-            sender.trim_start_matches(':').replace('.', "_")
-        );
-        respond(
-            conn,
-            &request,
-            HashMap::from([("session_handle", Value::from(session))]),
-        )
-        .await
+        Ok(create_session(conn, &sender, &options).await?.1)
     }
 
     async fn select_sources(

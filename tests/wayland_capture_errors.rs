@@ -5,9 +5,12 @@
 
 #![cfg(target_os = "linux")]
 
+#[path = "common/portal.rs"]
+mod portal;
+
 use ocrlay::probe::Probe;
-use std::io::BufRead;
-use std::process::{Command, Stdio};
+use portal::Bus;
+use std::process::Command;
 
 /// Runs `ocrlay ocr --region` as on a Wayland desktop with the session bus `bus`; returns whether it
 /// succeeded and what the desktop was found to lack.
@@ -46,44 +49,10 @@ fn a_wayland_capture_failure_names_what_the_desktop_lacks() {
         "{lacks:?}"
     );
     // A session bus with no portal on it (and none to start: no service folders, whatever is installed).
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("bus.conf");
-    std::fs::write(
-        &config,
-        format!(
-            r#"<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir={}</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>"#,
-            dir.path().display()
-        ),
-    )
-    .unwrap();
-    let Ok(mut daemon) = Command::new("dbus-daemon")
-        .arg(format!("--config-file={}", config.display()))
-        .args(["--nofork", "--print-address=1"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-    else {
-        eprintln!("skipped the bus case: dbus-daemon does not start");
+    let Some(bus) = Bus::start(false) else {
         return;
     };
-    let mut address = String::new();
-    std::io::BufReader::new(daemon.stdout.take().unwrap())
-        .read_line(&mut address)
-        .unwrap();
-    let (ok, lacks) = capture_on_wayland(address.trim());
-    let _ = daemon.kill();
-    let _ = daemon.wait();
+    let (ok, lacks) = capture_on_wayland(&bus.address);
     assert!(!ok);
     assert_eq!(
         lacks.first().map(String::as_str),

@@ -57,6 +57,24 @@ fn ocrlay_views(s: &Sway) -> Vec<String> {
         .collect()
 }
 
+/// A home for an app of the session whose user set up the loopback provider before (no welcome at start), with
+/// `extra` settings (TOML); its settings file.
+fn returning_user(
+    s: &Sway,
+    server: &MockServer,
+    extra: &str,
+) -> (std::path::PathBuf, std::path::PathBuf) {
+    let home = s.home("app");
+    let config = app_config(&home, server, "k", extra);
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replacen("[general]\n", "[general]\nsetup_done = true\n", 1),
+    )
+    .unwrap();
+    (home, config)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn selector_and_overlay_are_layer_surfaces_and_the_overlay_lands_beside_the_region_at_150_percent(
 ) {
@@ -74,14 +92,7 @@ async fn selector_and_overlay_are_layer_surfaces_and_the_overlay_lands_beside_th
     let dir = s.dir.path().to_path_buf();
     // The desktop without ocrlay: what its windows change is measured against it.
     let before = s.screenshot(&dir.join("wayland-before.png"));
-    let home = s.home("app");
-    let config = app_config(&home, &server, "k", "[overlay]\nmode = \"beside\"\n");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        text.replacen("[general]\n", "[general]\nsetup_done = true\n", 1),
-    )
-    .unwrap();
+    let (home, config) = returning_user(&s, &server, "[overlay]\nmode = \"beside\"\n");
     let app = App::start(&mut s, &home, &config, "ocrlay=debug");
     app.wait_for(1, START, |e| *e == Probe::Running);
     app.wait_for(
@@ -232,19 +243,11 @@ async fn retranslate_reads_a_saved_region_over_an_xwayland_window() {
     let server = MockServer::start().await;
     server.reply([answer("选择你的队伍。")]);
     s.xwayland_text_window([40, 300, 760, 140], &["Choose your party."]);
-    let home = s.home("app");
-    let config = app_config(
-        &home,
+    let (home, config) = returning_user(
+        &s,
         &server,
-        "k",
         "[regions]\nactive = 0\n\n[[regions.slots]]\nname = \"Game\"\nrect = [50, 310, 700, 110]\n",
     );
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        text.replacen("[general]\n", "[general]\nsetup_done = true\n", 1),
-    )
-    .unwrap();
     let app = App::start(&mut s, &home, &config, "ocrlay=debug");
     app.wait_for(1, START, |e| *e == Probe::Running);
     app.wait_for(1, START, |e| matches!(e, Probe::EngineLoaded { .. }));
@@ -300,14 +303,7 @@ async fn through_xwayland_the_pages_show_at_once() {
     let server = MockServer::start().await;
     let dir = s.dir.path().to_path_buf();
     let before = s.screenshot(&dir.join("wayland-x11-before.png"));
-    let home = s.home("app");
-    let config = app_config(&home, &server, "k", "");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        text.replacen("[general]\n", "[general]\nsetup_done = true\n", 1),
-    )
-    .unwrap();
+    let (home, config) = returning_user(&s, &server, "");
     let app = App::start_with(
         &mut s,
         &home,
@@ -372,14 +368,7 @@ async fn a_drag_on_a_second_scaled_output_reads_what_is_there() {
         [1280 + 40, 200, 700, 180],
         &["こんにちは、世界。", "Hello from a Wayland window"],
     );
-    let home = s.home("app");
-    let config = app_config(&home, &server, "k", "[overlay]\nmode = \"beside\"\n");
-    let text = std::fs::read_to_string(&config).unwrap();
-    std::fs::write(
-        &config,
-        text.replacen("[general]\n", "[general]\nsetup_done = true\n", 1),
-    )
-    .unwrap();
+    let (home, config) = returning_user(&s, &server, "[overlay]\nmode = \"beside\"\n");
     let app = App::start(&mut s, &home, &config, "ocrlay=debug");
     app.wait_for(1, START, |e| *e == Probe::Running);
     app.wait_for(1, START, |e| matches!(e, Probe::EngineLoaded { .. }));

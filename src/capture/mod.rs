@@ -291,21 +291,24 @@ pub fn monitors() -> Result<Vec<MonitorInfo>, CaptureError> {
     xcap::Monitor::all()
         .map_err(backend)?
         .iter()
-        .map(|m| {
-            Ok(MonitorInfo {
-                id: m.id().map_err(backend)?,
-                name: m.name().unwrap_or_default(),
-                rect: Rect {
-                    x: m.x().map_err(backend)?,
-                    y: m.y().map_err(backend)?,
-                    width: m.width().map_err(backend)?,
-                    height: m.height().map_err(backend)?,
-                },
-                scale: m.scale_factor().unwrap_or(1.0),
-                primary: m.is_primary().unwrap_or(false),
-            })
-        })
+        .map(monitor_info)
         .collect()
+}
+
+/// What ocrlay knows of one of xcap's monitors.
+fn monitor_info(m: &xcap::Monitor) -> Result<MonitorInfo, CaptureError> {
+    Ok(MonitorInfo {
+        id: m.id().map_err(backend)?,
+        name: m.name().unwrap_or_default(),
+        rect: Rect {
+            x: m.x().map_err(backend)?,
+            y: m.y().map_err(backend)?,
+            width: m.width().map_err(backend)?,
+            height: m.height().map_err(backend)?,
+        },
+        scale: m.scale_factor().unwrap_or(1.0),
+        primary: m.is_primary().unwrap_or(false),
+    })
 }
 
 /// The whole of one monitor (for the frozen screenshot the region selector shows).
@@ -341,26 +344,10 @@ fn xcap_monitor(id: u32) -> Result<RgbaImage, CaptureError> {
         .into_iter()
         .find(|m| m.id().ok() == Some(id))
         .ok_or(CaptureError::MonitorGone(id))?;
-    bounded(Rect {
-        x: m.x().map_err(backend)?,
-        y: m.y().map_err(backend)?,
-        width: m.width().map_err(backend)?,
-        height: m.height().map_err(backend)?,
-    })?;
+    let info = monitor_info(&m)?;
+    bounded(info.rect)?;
     #[cfg(target_os = "linux")]
     if wayland_session() {
-        let info = MonitorInfo {
-            id,
-            name: m.name().unwrap_or_default(),
-            rect: Rect {
-                x: m.x().map_err(backend)?,
-                y: m.y().map_err(backend)?,
-                width: m.width().map_err(backend)?,
-                height: m.height().map_err(backend)?,
-            },
-            scale: m.scale_factor().unwrap_or(1.0),
-            primary: false,
-        };
         return whole_output(&m, &info);
     }
     let mut img = m.capture_image().map_err(backend)?;

@@ -90,6 +90,33 @@ pub fn request_path(sender: &str, options: &HashMap<String, OwnedValue>) -> Stri
     format!("{PATH}/request/{sender}/{token}")
 }
 
+/// The session object path a CreateSession call with `options` makes (`…/session/SENDER/TOKEN`).
+pub fn session_path(sender: &str, options: &HashMap<String, OwnedValue>) -> String {
+    let token = options
+        .get("session_handle_token")
+        .and_then(|v| String::try_from(v.clone()).ok())
+        .expect("CreateSession carries a session_handle_token");
+    let sender = sender.trim_start_matches(':').replace('.', "_");
+    format!("{PATH}/session/{sender}/{token}")
+}
+
+/// Answers a CreateSession call (its `options`, from `sender`) with the session it made; returns that
+/// session's path with the Request's.
+pub async fn create_session(
+    conn: &zbus::Connection,
+    sender: &str,
+    options: &HashMap<String, OwnedValue>,
+) -> zbus::fdo::Result<(String, OwnedObjectPath)> {
+    let session = session_path(sender, options);
+    let request = respond(
+        conn,
+        &request_path(sender, options),
+        HashMap::from([("session_handle", Value::from(session.clone()))]),
+    )
+    .await?;
+    Ok((session, request))
+}
+
 pub async fn respond(
     conn: &zbus::Connection,
     request: &str,
