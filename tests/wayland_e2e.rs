@@ -75,6 +75,44 @@ fn returning_user(
     (home, config)
 }
 
+/// Waits until the job of a drag has ended and checks the provider was asked the dragged line exactly: the
+/// Japanese line of the test window, and nothing of the English line under it.
+fn read_exactly_the_japanese_line(app: &App, server: &MockServer) {
+    app.wait_for(1, STEP, |e| matches!(e, Probe::JobEnded { .. }));
+    let asked = server
+        .requests()
+        .first()
+        .map(|r| r.body["messages"].to_string())
+        .unwrap_or_default();
+    assert!(
+        asked.contains("こんにちは") && asked.contains("世界") && !asked.contains("Wayland"),
+        "the provider was asked {asked:?}; the log:\n{}",
+        app.log_text()
+    );
+}
+
+/// Drags from `from` to `to` (logical pixels) over the selector until it says the selection ended. The page may
+/// take its first pointer events before it listens: a drag that was not heard is made again (one that was
+/// heard ends the selection, and is never repeated).
+async fn select_by_drag(app: &App, pointer: &mut Pointer, from: (u32, u32), to: (u32, u32)) {
+    let ended = |app: &App| {
+        app.probes()
+            .iter()
+            .any(|e| matches!(e, Probe::SelectionEnded { .. }))
+    };
+    for _ in 0..5 {
+        pointer.drag(from, to);
+        let t = Instant::now();
+        while !ended(app) && t.elapsed() < Duration::from_secs(3) {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        if ended(app) {
+            break;
+        }
+    }
+    app.wait_for(1, STEP, |e| matches!(e, Probe::SelectionEnded { .. }));
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn selector_and_overlay_are_layer_surfaces_and_the_overlay_lands_beside_the_region_at_150_percent(
 ) {
@@ -143,44 +181,20 @@ async fn selector_and_overlay_are_layer_surfaces_and_the_overlay_lands_beside_th
 
     // A drag over the Japanese line (logical pixels), through a virtual pointer of the test's own.
     let region_logical = (50u32, 222u32, 480u32, 272u32);
-    // The page may take its first pointer events before it listens: a drag that was not heard is made again
-    // (one that was heard ends the selection, and is never repeated).
     let mut pointer = Pointer::new(&s);
-    let ended = |app: &App| {
-        app.probes()
-            .iter()
-            .any(|e| matches!(e, Probe::SelectionEnded { .. }))
-    };
-    for _ in 0..5 {
-        pointer.drag(
-            (region_logical.0, region_logical.1),
-            (region_logical.2, region_logical.3),
-        );
-        let t = Instant::now();
-        while !ended(&app) && t.elapsed() < Duration::from_secs(3) {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        if ended(&app) {
-            break;
-        }
-    }
-    app.wait_for(1, STEP, |e| matches!(e, Probe::SelectionEnded { .. }));
+    select_by_drag(
+        &app,
+        &mut pointer,
+        (region_logical.0, region_logical.1),
+        (region_logical.2, region_logical.3),
+    )
+    .await;
     // The pointer rests beside the region, in its rows, out of the way of what is measured above and below.
     pointer.move_to(1200, (region_logical.1 + region_logical.3) / 2);
     // The dragged region was read and its job ran to its end: the rectangle dragged (logical pixels on a
     // 150 % output) is the rectangle read from the frozen screen (physical pixels): its line, whole, and
     // nothing of the line below it.
-    app.wait_for(1, STEP, |e| matches!(e, Probe::JobEnded { .. }));
-    let asked = server
-        .requests()
-        .first()
-        .map(|r| r.body["messages"].to_string())
-        .unwrap_or_default();
-    assert!(
-        asked.contains("こんにちは") && asked.contains("世界") && !asked.contains("Wayland"),
-        "the provider was asked {asked:?}; the log:\n{}",
-        app.log_text()
-    );
+    read_exactly_the_japanese_line(&app, &server);
     // The region in physical pixels. The overlay shows the job's end (a translation or a notice) above or
     // below it: screenshots until it is there (measured in the rows above and below the region only).
     let k = s.scale;
@@ -377,30 +391,6 @@ async fn a_drag_on_a_second_scaled_output_reads_what_is_there() {
     // One selector for each output.
     app.wait_for(2, STEP, |e| matches!(e, Probe::SelectorShown { .. }));
     let mut pointer = Pointer::new(&s);
-    let ended = |app: &App| {
-        app.probes()
-            .iter()
-            .any(|e| matches!(e, Probe::SelectionEnded { .. }))
-    };
-    for _ in 0..5 {
-        pointer.drag((1280 + 50, 222), (1280 + 480, 272));
-        let t = Instant::now();
-        while !ended(&app) && t.elapsed() < Duration::from_secs(3) {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        if ended(&app) {
-            break;
-        }
-    }
-    app.wait_for(1, STEP, |e| matches!(e, Probe::JobEnded { .. }));
-    let asked = server
-        .requests()
-        .first()
-        .map(|r| r.body["messages"].to_string())
-        .unwrap_or_default();
-    assert!(
-        asked.contains("こんにちは") && asked.contains("世界") && !asked.contains("Wayland"),
-        "the provider was asked {asked:?}; the log:\n{}",
-        app.log_text()
-    );
+    select_by_drag(&app, &mut pointer, (1280 + 50, 222), (1280 + 480, 272)).await;
+    read_exactly_the_japanese_line(&app, &server);
 }
