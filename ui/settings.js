@@ -1010,13 +1010,26 @@
       el('span', { class: 'field-error', attrs: { 'data-error-for': path } }));
   }
 
-  /** Drops provider `id`'s test result (its values changed): the card's result line and its header chip. */
+  /**
+   * Drops provider `id`'s test result (its values changed): the card's result line and its header chip. A
+   * provider the test switched on goes back off: what was tested is not what would be saved.
+   */
   function forgetTest(id) {
     if (!S.tests[id]) return;
     if (S.tests[id].busy) S.tests[id] = { stale: true };
     else delete S.tests[id];
     const card = document.querySelector(`.provider[data-id="${CSS.escape(id)}"]`);
     if (!card) return;
+    if (S.enabledByTest && S.enabledByTest.has(id)) {
+      S.enabledByTest.delete(id);
+      const sw = card.querySelector(`[data-field="providers.${CSS.escape(id)}.enabled"]`);
+      if (sw && sw.checked) {
+        sw.checked = false;
+        sw.dispatchEvent(new Event('change'));
+      }
+      const line = card.querySelector('.enabled-by-test');
+      if (line) line.remove();
+    }
     card._showTest();
     const chip = card.querySelector('.test-chip');
     chip.className = 'test-chip';

@@ -1229,6 +1229,10 @@ test('a relay whose test passes is switched on, and Save saves it enabled', asyn
   await ollama.locator('button[data-action="test"]').click();
   await s.receive({ type: 'test_result', id: 'ollama', ok: true, message: 'OK', latency_ms: 30 });
   assert.equal(await ollama.locator('.switch input').isChecked(), true);
+  // Its address changed after the test: what passed is not what would be saved, so it goes back off.
+  await fieldOf(page, 'providers.ollama.url').fill('http://127.0.0.1:11435');
+  assert.equal(await ollama.locator('.switch input').isChecked(), false);
+  assert.equal(await ollama.locator('.enabled-by-test').count(), 0);
   assert.deepEqual(s.errors, []);
   await page.close();
 });
