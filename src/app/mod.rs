@@ -79,7 +79,7 @@ struct App {
     own_windows: Arc<Mutex<Vec<Rect>>>,
     hotkeys: Option<hotkeys::Hotkeys>,
     hotkey_error: Option<String>,
-    tray: Option<tray_icon::TrayIcon>,
+    tray: Option<tray::Tray>,
     clipboard: Option<arboard::Clipboard>,
     /// The clipboard, WebSocket and read-aloud outputs of each new line.
     outputs: crate::outputs::Outputs,

@@ -213,6 +213,9 @@ impl App {
             w.window.set_title(&self.ctl.words(Text::new("app.title")));
         }
         self.history_window.set_lang(lang);
+        if let Some(t) = &self.tray {
+            t.relabel(lang);
+        }
         crate::probe::emit(crate::probe::Probe::LanguageChanged { lang: lang.into() });
     }
 

@@ -170,7 +170,7 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
 
 impl App {
     fn started(&mut self, target: &EventLoopWindowTarget<AppEvent>) {
-        let tray_error = match tray::create(self.proxy.clone(), self.zh()) {
+        let tray_error = match tray::create(self.proxy.clone(), self.lang()) {
             Ok(t) => {
                 self.tray = Some(t);
                 None

@@ -108,48 +108,50 @@ fn status_notifier_host() -> Result<bool, Text> {
     Ok(dbus.name_has_owner(name).unwrap_or(false))
 }
 
-/// Creates the tray icon (must run on the event-loop thread after it started). `labels` are the menu texts
-/// in the UI language.
-pub fn create(proxy: EventLoopProxy<AppEvent>, zh: bool) -> Result<TrayIcon, Text> {
+/// The tray icon and its menu items with the string-table key each shows (relabelled when the UI language
+/// changes).
+pub struct Tray {
+    /// Kept alive: the icon goes when it is dropped.
+    _icon: TrayIcon,
+    items: Vec<(MenuItem, &'static str)>,
+}
+
+impl Tray {
+    /// Shows every menu item in `lang` (`zh` or `en`).
+    pub fn relabel(&self, lang: &str) {
+        for (item, key) in &self.items {
+            item.set_text(Text::new(key).render(lang));
+        }
+    }
+}
+
+/// Creates the tray icon (must run on the event-loop thread after it started), its menu in `lang`.
+pub fn create(proxy: EventLoopProxy<AppEvent>, lang: &str) -> Result<Tray, Text> {
     host()?;
-    let t = |text: Text| text.render(if zh { "zh" } else { "en" });
     let menu = Menu::new();
-    let items = [
-        MenuItem::with_id(ids::TRANSLATE, t(Text::new("tray.translate")), true, None),
-        MenuItem::with_id(ids::REPEAT, t(Text::new("tray.repeat")), true, None),
-        MenuItem::with_id(
-            ids::TOGGLE_OVERLAY,
-            t(Text::new("tray.toggle_overlay")),
-            true,
-            None,
-        ),
-        MenuItem::with_id(
-            ids::TOGGLE_LOCK,
-            t(Text::new("tray.toggle_lock")),
-            true,
-            None,
-        ),
-        MenuItem::with_id(
-            ids::TOGGLE_AUTO,
-            t(Text::new("tray.toggle_auto")),
-            true,
-            None,
-        ),
-        MenuItem::with_id(ids::HISTORY, t(Text::new("tray.history")), true, None),
-        MenuItem::with_id(ids::SETTINGS, t(Text::new("tray.settings")), true, None),
+    let item = |id: &str, key: &'static str| {
+        (
+            MenuItem::with_id(id, Text::new(key).render(lang), true, None),
+            key,
+        )
+    };
+    let items = vec![
+        item(ids::TRANSLATE, "tray.translate"),
+        item(ids::REPEAT, "tray.repeat"),
+        item(ids::TOGGLE_OVERLAY, "tray.toggle_overlay"),
+        item(ids::TOGGLE_LOCK, "tray.toggle_lock"),
+        item(ids::TOGGLE_AUTO, "tray.toggle_auto"),
+        item(ids::HISTORY, "tray.history"),
+        item(ids::SETTINGS, "tray.settings"),
+        item(ids::QUIT, "tray.quit"),
     ];
-    for item in &items {
-        menu.append(item).map_err(failed)?;
+    let (last, rest) = items.split_last().expect("the menu has items");
+    for (i, _) in rest {
+        menu.append(i).map_err(failed)?;
     }
     menu.append(&PredefinedMenuItem::separator())
         .map_err(failed)?;
-    menu.append(&MenuItem::with_id(
-        ids::QUIT,
-        t(Text::new("tray.quit")),
-        true,
-        None,
-    ))
-    .map_err(failed)?;
+    menu.append(&last.0).map_err(failed)?;
     let proxy = Mutex::new(proxy);
     MenuEvent::set_event_handler(Some(move |e: MenuEvent| {
         if let Ok(p) = proxy.lock() {
@@ -162,7 +164,10 @@ pub fn create(proxy: EventLoopProxy<AppEvent>, zh: bool) -> Result<TrayIcon, Tex
     if let Some(i) = icon() {
         builder = builder.with_icon(i);
     }
-    builder.build().map_err(failed)
+    Ok(Tray {
+        _icon: builder.build().map_err(failed)?,
+        items,
+    })
 }
 
 #[cfg(test)]
