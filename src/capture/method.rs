@@ -67,6 +67,8 @@ pub enum Outcome<T> {
     /// Every way tried gave a flat frame of this colour (black: `[0, 0, 0]`): the system handed over an empty
     /// frame, or the window really shows one colour.
     Blank {
+        /// The last frame (the frozen screen of a monitor that shows one colour is still that screen).
+        frame: T,
         /// The colour of the last frame.
         colour: [u8; 3],
         /// The ways tried, in order.
@@ -152,7 +154,7 @@ impl Ways {
         let order = self.order(method, game, at);
         let mut tried = Vec::new();
         let mut failed = None;
-        let mut colour = None;
+        let mut flat = None;
         for way in order {
             tried.push(way);
             match read(way) {
@@ -162,11 +164,12 @@ impl Ways {
                     }
                     return Outcome::Read(frame, way);
                 }
-                Ok((_, look)) => {
-                    colour = Some(match look {
+                Ok((frame, look)) => {
+                    let colour = match look {
                         FrameLook::Flat(c) => c,
                         _ => [0, 0, 0],
-                    });
+                    };
+                    flat = Some((frame, colour));
                     if !visible {
                         break;
                     }
@@ -175,8 +178,12 @@ impl Ways {
                 Err(e) => failed = Some(e),
             }
         }
-        match (colour, failed) {
-            (Some(colour), _) => Outcome::Blank { colour, tried },
+        match (flat, failed) {
+            (Some((frame, colour)), _) => Outcome::Blank {
+                frame,
+                colour,
+                tried,
+            },
             (None, Some(e)) => Outcome::Failed(e),
             (None, None) => {
                 Outcome::Failed(CaptureError::Backend("nothing to capture with".into()))
@@ -286,7 +293,12 @@ mod tests {
             reader(Ok(FrameLook::Black), Ok(FrameLook::Flat([0, 0, 1])), &asked),
         );
         match out {
-            Outcome::Blank { colour, tried } => {
+            Outcome::Blank {
+                frame,
+                colour,
+                tried,
+            } => {
+                assert_eq!(frame, "wgc");
                 assert_eq!(colour, [0, 0, 1]);
                 assert_eq!(tried, [Way::Gdi, Way::Wgc]);
             }

@@ -543,7 +543,7 @@ fn windows_window(w: &xcap::Window, id: u32) -> Result<RgbaImage, CaptureError> 
             tracing::trace!(?way, %game, "window read");
             Ok(img)
         }
-        method::Outcome::Blank { colour, tried } => {
+        method::Outcome::Blank { colour, tried, .. } => {
             Err(blank_on_windows(colour, w.pid().ok(), &tried))
         }
         method::Outcome::Failed(e) => Err(e),
@@ -558,6 +558,33 @@ fn windows_region(
     m: &MonitorInfo,
     clip: Rect,
 ) -> Result<RgbaImage, CaptureError> {
+    match windows_monitor_part(monitor, m, clip)? {
+        method::Outcome::Read(img, _) => Ok(img),
+        method::Outcome::Blank { colour, tried, .. } => {
+            let under = windows()
+                .ok()
+                .and_then(|ws| windows_under(&clip, &ws).next().map(|w| w.id));
+            let pid = under.and_then(|id| {
+                xcap::Window::all()
+                    .ok()?
+                    .into_iter()
+                    .find(|w| w.id().ok() == Some(id))?
+                    .pid()
+                    .ok()
+            });
+            Err(blank_on_windows(colour, pid, &tried))
+        }
+        method::Outcome::Failed(e) => Err(e),
+    }
+}
+
+/// [`windows_region`]'s read, before a blank one is an error.
+#[cfg(windows)]
+fn windows_monitor_part(
+    monitor: &xcap::Monitor,
+    m: &MonitorInfo,
+    clip: Rect,
+) -> Result<method::Outcome<RgbaImage>, CaptureError> {
     let game = format!("monitor:{}", m.name);
     let at = method::Situation {
         visible: true,
@@ -596,31 +623,18 @@ fn windows_region(
         }
     });
     drop(ways);
-    match out {
-        method::Outcome::Read(img, _) => Ok(img),
-        method::Outcome::Blank { colour, tried } => {
-            let under = windows()
-                .ok()
-                .and_then(|ws| windows_under(&clip, &ws).next().map(|w| w.id));
-            let pid = under.and_then(|id| {
-                xcap::Window::all()
-                    .ok()?
-                    .into_iter()
-                    .find(|w| w.id().ok() == Some(id))?
-                    .pid()
-                    .ok()
-            });
-            Err(blank_on_windows(colour, pid, &tried))
-        }
-        method::Outcome::Failed(e) => Err(e),
-    }
+    Ok(out)
 }
 
 /// A whole monitor read the ways `[capture] method` allows (Windows), for the region selector's frozen screen:
-/// on an HDR monitor through WGC, tone-mapped, so the screen frozen is what the user sees.
+/// on an HDR monitor through WGC, tone-mapped, so the screen frozen is what the user sees. A monitor that
+/// shows one colour every way is kept as it is: [`freeze_all`] says so when every monitor does.
 #[cfg(windows)]
 fn windows_monitor(monitor: &xcap::Monitor, m: &MonitorInfo) -> Result<RgbaImage, CaptureError> {
-    windows_region(monitor, m, m.rect)
+    match windows_monitor_part(monitor, m, m.rect)? {
+        method::Outcome::Read(img, _) | method::Outcome::Blank { frame: img, .. } => Ok(img),
+        method::Outcome::Failed(e) => Err(e),
+    }
 }
 
 /// How long a whole screen (or window) seen showing something vouches for later one-colour captures: auto

@@ -262,9 +262,27 @@ pub fn monitor_of_window(id: u32) -> u32 {
     unsafe { MonitorFromWindow(handle(id), MONITOR_DEFAULTTONEAREST) as usize as u32 }
 }
 
+/// How long what Windows said of a monitor's HDR is trusted (auto mode asks on every read).
+const HDR_ASKED_FOR: Duration = Duration::from_secs(5);
+
 /// Whether monitor `id` shows HDR ("advanced colour" on), and then the scRGB value of its SDR white
-/// (Windows' "SDR content brightness"). `None` for an SDR monitor or when Windows does not say.
+/// (Windows' "SDR content brightness"). `None` for an SDR monitor or when Windows does not say. Asked again
+/// after [`HDR_ASKED_FOR`].
 pub fn sdr_white(id: u32) -> Option<f32> {
+    type Asked = Vec<(u32, Instant, Option<f32>)>;
+    static ASKED: Mutex<Asked> = Mutex::new(Vec::new());
+    let mut asked = lock(&ASKED);
+    asked.retain(|(_, at, _)| at.elapsed() < HDR_ASKED_FOR);
+    if let Some((_, _, white)) = asked.iter().find(|(m, _, _)| *m == id) {
+        return *white;
+    }
+    let white = ask_sdr_white(id);
+    asked.push((id, Instant::now(), white));
+    white
+}
+
+/// [`sdr_white`], asked of Windows now.
+fn ask_sdr_white(id: u32) -> Option<f32> {
     use windows_sys::Win32::Devices::Display::{
         DisplayConfigGetDeviceInfo, GetDisplayConfigBufferSizes, QueryDisplayConfig,
         DISPLAYCONFIG_DEVICE_INFO_GET_ADVANCED_COLOR_INFO,
