@@ -1,4 +1,6 @@
-//! Screen capture with xcap: monitors, a region of the desktop, and windows.
+//! Screen capture with xcap: monitors, a region of the desktop, and windows. On Windows a read goes through GDI
+//! (xcap) or a Windows.Graphics.Capture session ([`method`] chooses, `wgc` holds the sessions, [`hdr`] brings
+//! HDR frames to sRGB); a frame that is one colour every way is [`CaptureError::Blank`], never "no text".
 //!
 //! Coordinates are physical desktop pixels: (0, 0) is the top-left of the primary monitor's origin as the
 //! windowing system sees it, and every monitor has its own position and scale in that space.
