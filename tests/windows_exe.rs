@@ -7,8 +7,10 @@
 //! `OCRLAY_DIST` names the folder with the zip (scripts/test.sh sets it after packaging). Without it, or without
 //! wine and mingw, these tests skip — unless `OCRLAY_REQUIRE_PACKAGES=1` (CI), which makes that a failure.
 //!
-//! Under wine only, a test copy gets a shim `bcryptprimitives.dll` (tests/support/wine): wine 8.0 lacks the
-//! `ProcessPrng` that Rust's std imports. It is built here and never shipped.
+//! Under wine only, a test copy gets shims (tests/support/wine), built here and never shipped: wine 8.0 lacks
+//! `bcryptprimitives.dll` (the `ProcessPrng` that Rust's std imports) and `coremessaging.dll` (the
+//! `CreateDispatcherQueueController` that the Windows.Graphics.Capture reader imports; the shim says "not
+//! implemented", and wine has no WGC anyway, so capture goes through GDI there).
 // Run on Linux, through wine and Xvfb: the Windows build of the tests has nothing to run it with.
 #![cfg(target_os = "linux")]
 
@@ -99,20 +101,27 @@ fn prepare() -> Result<WinBuild, String> {
             return Err(format!("the zip has no {f}"));
         }
     }
-    // The shim is never in the zip: it is for wine only.
-    if dir.join("bcryptprimitives.dll").exists() {
-        return Err("the zip ships the wine-only bcryptprimitives.dll".into());
+    // The shims are never in the zip: they are for wine only.
+    for (shim, libs) in [
+        ("bcryptprimitives", &["-ladvapi32"][..]),
+        ("coremessaging", &[][..]),
+    ] {
+        let dll = format!("{shim}.dll");
+        if dir.join(&dll).exists() {
+            return Err(format!("the zip ships the wine-only {dll}"));
+        }
+        run_ok(
+            Command::new("x86_64-w64-mingw32-gcc")
+                .args(["-shared", "-O2", "-o"])
+                .arg(dir.join(&dll))
+                .arg(
+                    Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join(format!("tests/support/wine/{shim}.c")),
+                )
+                .args(libs),
+            &format!("building the wine shim {dll} (x86_64-w64-mingw32-gcc)"),
+        )?;
     }
-    run_ok(
-        Command::new("x86_64-w64-mingw32-gcc")
-            .args(["-shared", "-O2", "-o"])
-            .arg(dir.join("bcryptprimitives.dll"))
-            .arg(
-                Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/wine/bcryptprimitives.c"),
-            )
-            .arg("-ladvapi32"),
-        "building the wine shim (x86_64-w64-mingw32-gcc)",
-    )?;
     Ok(WinBuild { dir, root })
 }
 
@@ -303,7 +312,12 @@ async fn a_config_beside_the_exe_makes_it_portable() {
     // A copy of the exe in a folder of its own, with a config.toml beside it.
     let portable = b.root.join("portable");
     std::fs::create_dir_all(&portable).unwrap();
-    for f in ["ocrlay.exe", "WebView2Loader.dll", "bcryptprimitives.dll"] {
+    for f in [
+        "ocrlay.exe",
+        "WebView2Loader.dll",
+        "bcryptprimitives.dll",
+        "coremessaging.dll",
+    ] {
         std::fs::copy(b.dir.join(f), portable.join(f)).unwrap();
     }
     let server = MockServer::start().await;
@@ -361,6 +375,29 @@ fn on_a_screen_region_capture_and_the_missing_webview2_message() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let lin = linux(&["ocr", "--lang", "ja", fixture.to_str().unwrap()]);
     assert_eq!(text(&out.stdout), text(&lin.stdout));
+    // Asked for Windows.Graphics.Capture where there is none (wine has none): GDI reads it all the same, and
+    // GDI asked for by name too.
+    for method in ["wgc", "gdi"] {
+        let out = b
+            .command(
+                &b.dir,
+                "gui",
+                &[
+                    "ocr",
+                    "--lang",
+                    "ja",
+                    "--region",
+                    &region,
+                    "--capture",
+                    method,
+                ],
+            )
+            .env("DISPLAY", &x.display)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{method}: {}", text(&out.stderr));
+        assert_eq!(text(&out.stdout), text(&lin.stdout), "{method}");
+    }
     // Monitor-relative: the same region from monitor 0 (at 0,0 here).
     let out = b
         .command(

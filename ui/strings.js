@@ -374,6 +374,14 @@ window.ocrlayStrings = {
   "ocr.direction_auto": {"zh": "自动（每个文字框自己判断）", "en": "Auto (each text box says)"},
   "ocr.direction_horizontal": {"zh": "横排", "en": "Horizontal"},
   "ocr.direction_vertical": {"zh": "竖排（从右到左按列阅读）", "en": "Vertical (columns right to left)"},
+  "general.capture_method": {"zh": "截屏方式（Windows）", "en": "Screen capture (Windows)"},
+  "capture.method_auto": {"zh": "自动", "en": "Automatic"},
+  "capture.method_gdi": {"zh": "GDI（兼容性最好）", "en": "GDI (most compatible)"},
+  "capture.method_wgc": {"zh": "Windows Graphics Capture（DirectX 游戏、HDR）", "en": "Windows Graphics Capture (DirectX games, HDR)"},
+  "general.capture_method_hint": {
+    "zh": "自动：先用 GDI，游戏窗口截到的是黑屏或纯色时改用 Windows Graphics Capture，并记住对这个游戏有效的方式；HDR 显示器上优先用后者。可以按游戏配置单独设置。其他系统只有一种方式。",
+    "en": "Automatic: GDI first; a game window that comes back black or one colour is read through Windows Graphics Capture, and what worked is remembered for that game; on an HDR monitor the latter goes first. A profile can say otherwise. Other systems have one way."
+  },
   "general.ocr_direction_hint": {
     "zh": "竖排日文（縦書き）按列从右到左读取；保存的区域可以单独设置。",
     "en": "Vertical Japanese (縦書き) is read column by column, right to left; a saved region can say otherwise."
@@ -1107,6 +1115,10 @@ window.ocrlayStrings = {
   "capture.err.blank_wayland": {
     "zh": "在 Wayland 上，ocrlay 通过桌面的截图门户（xdg-desktop-portal 以及你桌面的后端：xdg-desktop-portal-gnome、-kde 或 -wlr）或 wlroots 截屏协议读取屏幕，它们交回了空白画面。请安装并启动你桌面的门户后端；用 OpenGL/Vulkan 绘制的窗口在没有显卡加速的合成器上也会是黑的。也可以让游戏在 XWayland 下运行，并把区域绑定到游戏窗口（设置 → 区域），这样不经过门户",
     "en": "on Wayland ocrlay reads the screen through the desktop's screenshot portal (xdg-desktop-portal with your desktop's backend: xdg-desktop-portal-gnome, -kde or -wlr) or wlroots screencopy, and it handed over an empty frame. Install and start your desktop's portal backend; a window drawn with OpenGL/Vulkan also shows black on a compositor without GPU rendering. Or run the game under XWayland and bind the region to its window (Settings → Regions), which needs no portal"
+  },
+  "capture.err.blank_windows_elevated": {
+    "zh": "这个游戏以管理员身份运行，而 ocrlay 没有，Windows 不允许它读取游戏的画面：请右键 ocrlay.exe，选择“以管理员身份运行”，再试一次",
+    "en": "the game runs as administrator and ocrlay does not, so Windows does not let ocrlay read it: right-click ocrlay.exe, choose \"Run as administrator\", and try again"
   },
   "capture.err.blank_windows": {
     "zh": "以独占全屏（DirectX/Vulkan）运行的游戏无法被截屏：请在游戏的显示设置里改为“无边框窗口”（或窗口化），再试一次",

@@ -119,6 +119,7 @@ impl Host for Desk<'_> {
         self.refresh();
     }
     fn settings_changed(&mut self, settings: &crate::config::Settings) {
+        crate::capture::set_method(settings.capture.method);
         self.pipeline
             .set_plan(crate::pipeline::TranslationPlan::from_settings(settings));
     }

@@ -1,4 +1,6 @@
-//! Which window is in front, watched while a profile is bound to a game: the loop hears when it changes.
+//! Which window is in front, watched while a profile is bound to a game, and always on Windows (a borderless
+//! game taking the foreground may draw over the overlay until it is put on top again): the loop hears when it
+//! changes.
 
 use super::event::AppEvent;
 use crate::capture::{self, Foreground};
@@ -8,6 +10,12 @@ use std::time::Duration;
 
 /// How often the front window is asked for: a game brought to the front gets its profile within this.
 const EVERY: Duration = Duration::from_millis(500);
+
+/// Whether the front window must be watched: some profile is bound to a game (`bound_games`), or this is
+/// Windows, where the overlay is put on top again over a borderless game that takes the foreground.
+pub fn needed(bound_games: bool) -> bool {
+    bound_games || cfg!(windows)
+}
 
 /// The watcher thread; it stops when this is dropped.
 pub struct Watcher {

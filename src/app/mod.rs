@@ -205,6 +205,15 @@ impl App {
                 ctl.pipeline_event(&mut desk, e);
             }
             AppEvent::Foreground(front) => {
+                let shown: Vec<Rect> = self.overlays.all().filter_map(|o| o.shown_at()).collect();
+                if !shown.is_empty() {
+                    let monitors = crate::capture::monitors().unwrap_or_default();
+                    if os::reassert_topmost(&front, &monitors, &shown) {
+                        for o in self.overlays.all() {
+                            o.keep_on_top();
+                        }
+                    }
+                }
                 let (ctl, mut desk) = self.split(Some(target));
                 ctl.foreground(&mut desk, front);
             }

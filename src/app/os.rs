@@ -3,7 +3,7 @@
 //! runtime; on Linux, how GTK runs ocrlay's windows on a Wayland desktop. The Windows calls live in `win`
 //! below; the rules that decide are plain functions, tested on every platform.
 
-use crate::capture::Rect;
+use crate::capture::{Foreground, MonitorInfo, Rect};
 
 /// Where a user gets the WebView2 runtime (the Evergreen bootstrapper; Windows 11 and most Windows 10 have it).
 pub const WEBVIEW2_URL: &str = "https://developer.microsoft.com/microsoft-edge/webview2/";
@@ -37,6 +37,46 @@ pub fn to_keep_clear(shown: impl IntoIterator<Item = (Rect, bool)>) -> Vec<Rect>
         .filter(|(_, excluded)| !excluded)
         .map(|(r, _)| r)
         .collect()
+}
+
+/// How far (physical pixels) a window may fall short of its monitor's edges and still count as covering it
+/// (games leave a pixel for the taskbar to appear; DWM frame bounds round).
+const COVER_SLACK: i32 = 2;
+
+/// Whether window `w` covers all of monitor `m` (a borderless full-screen game).
+pub fn covers_monitor(w: Rect, m: Rect) -> bool {
+    w.x <= m.x + COVER_SLACK
+        && w.y <= m.y + COVER_SLACK
+        && w.right() >= m.right() - COVER_SLACK
+        && w.bottom() >= m.bottom() - COVER_SLACK
+}
+
+/// Whether ocrlay's overlays must be put on top again now that `front` took the foreground: it is another
+/// program's window that covers a whole monitor (a borderless full-screen game — such games often make
+/// themselves topmost too, and the last one to say so is drawn above) and one of the `overlays` shown lies
+/// on that monitor. Windows of ocrlay, and ordinary windows (which a topmost overlay is above anyway), are
+/// left alone.
+pub fn reassert_topmost(front: &Foreground, monitors: &[MonitorInfo], overlays: &[Rect]) -> bool {
+    let Foreground::Window(w) = front else {
+        return false;
+    };
+    monitors
+        .iter()
+        .filter(|m| covers_monitor(w.rect, m.rect))
+        .any(|m| overlays.iter().any(|o| o.intersect(&m.rect).is_some()))
+}
+
+/// Puts `window` above every other topmost window again, without activating it, moving it or sizing it
+/// (Windows: `SetWindowPos(HWND_TOPMOST, SWP_NOACTIVATE | SWP_NOMOVE | SWP_NOSIZE)`); the game keeps the
+/// keyboard. Elsewhere the window system keeps always-on-top windows on top itself.
+pub fn keep_on_top(window: &tao::window::Window) {
+    #[cfg(windows)]
+    {
+        use tao::platform::windows::WindowExtWindows;
+        win::keep_on_top(window.hwnd());
+    }
+    #[cfg(not(windows))]
+    let _ = window;
 }
 
 /// Whether `wry::webview_version()`'s answer means a WebView2 runtime is installed. An error, or an empty
@@ -241,6 +281,27 @@ mod win {
         effective
     }
 
+    pub fn keep_on_top(hwnd: isize) {
+        use windows_sys::Win32::UI::WindowsAndMessaging::{
+            SetWindowPos, HWND_TOPMOST, SWP_NOACTIVATE, SWP_NOMOVE, SWP_NOSIZE,
+        };
+        let hwnd = hwnd as windows_sys::Win32::Foundation::HWND;
+        // SAFETY: hwnd is a live top-level window of this process (tao's), on its own thread; no size or place
+        // is changed and it is not activated.
+        let ok = unsafe {
+            SetWindowPos(
+                hwnd,
+                HWND_TOPMOST,
+                0,
+                0,
+                0,
+                0,
+                SWP_NOACTIVATE | SWP_NOMOVE | SWP_NOSIZE,
+            ) != 0
+        };
+        tracing::debug!(ok, "overlay put on top again");
+    }
+
     pub fn message_box(title: &str, text: &str) {
         let (title, text) = (wide(title), wide(text));
         // SAFETY: both strings are NUL-terminated UTF-16 that outlive the call; no owner window.
@@ -303,6 +364,75 @@ mod tests {
             to_keep_clear([(overlay, false), (settings, false)]),
             vec![overlay, settings]
         );
+    }
+
+    fn game(x: i32, y: i32, width: u32, height: u32) -> Foreground {
+        Foreground::Window(crate::capture::WindowInfo {
+            id: 7,
+            title: "Ys VIII".into(),
+            app: "ys8.exe".into(),
+            rect: Rect {
+                x,
+                y,
+                width,
+                height,
+            },
+        })
+    }
+
+    #[test]
+    fn the_overlay_is_put_on_top_again_over_a_borderless_game_on_its_monitor() {
+        let screen = |x: i32| MonitorInfo {
+            id: x as u32,
+            name: String::new(),
+            rect: Rect {
+                x,
+                y: 0,
+                width: 1920,
+                height: 1080,
+            },
+            scale: 1.0,
+            primary: x == 0,
+        };
+        let monitors = [screen(0), screen(1920)];
+        let overlay = Rect {
+            x: 300,
+            y: 800,
+            width: 1200,
+            height: 200,
+        };
+        // A borderless full-screen game on the overlay's monitor takes the foreground.
+        assert!(reassert_topmost(
+            &game(0, 0, 1920, 1080),
+            &monitors,
+            &[overlay]
+        ));
+        // One that leaves a pixel at the bottom for the taskbar still covers it.
+        assert!(reassert_topmost(
+            &game(0, 0, 1920, 1079),
+            &monitors,
+            &[overlay]
+        ));
+        // The game is full screen on the other monitor: nothing to do for this overlay.
+        assert!(!reassert_topmost(
+            &game(1920, 0, 1920, 1080),
+            &monitors,
+            &[overlay]
+        ));
+        // A windowed game: the topmost overlay is above it anyway.
+        assert!(!reassert_topmost(
+            &game(100, 100, 1280, 720),
+            &monitors,
+            &[overlay]
+        ));
+        // No overlay shown, ocrlay's own window, or nothing known in front.
+        assert!(!reassert_topmost(&game(0, 0, 1920, 1080), &monitors, &[]));
+        assert!(!reassert_topmost(&Foreground::Own, &monitors, &[overlay]));
+        assert!(!reassert_topmost(
+            &Foreground::Unknown,
+            &monitors,
+            &[overlay]
+        ));
     }
 
     #[test]

@@ -255,8 +255,9 @@ impl App {
         let engine_changed = new.ocr != self.ctl.base().ocr;
         // Auto mode picks up regions watched, unwatched or moved in the settings.
         let regions_before = self.ctl.settings.regions.slots.clone();
-        self.foreground
-            .set(new.profiles.iter().any(|p| p.game.is_some()));
+        self.foreground.set(super::foreground::needed(
+            new.profiles.iter().any(|p| p.game.is_some()),
+        ));
         {
             let (ctl, mut desk) = self.split(Some(target));
             ctl.set_base(&mut desk, new);

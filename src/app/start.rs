@@ -96,8 +96,10 @@ pub fn run(config_path: PathBuf, options: RunOptions) -> anyhow::Result<()> {
         }
         Err(e) => (None, Some(e)),
     };
+    crate::capture::set_method(settings.capture.method);
     let bound_games = settings.profiles.iter().any(|p| p.game.is_some());
-    let foreground = super::foreground::Watcher::start(proxy.clone(), bound_games);
+    let foreground =
+        super::foreground::Watcher::start(proxy.clone(), super::foreground::needed(bound_games));
     // Read-aloud's problems (no speech service, a voice not installed) come back as a status line.
     let speech = {
         let proxy = proxy.clone();

@@ -113,6 +113,40 @@ pub fn one_colour(image: &RgbaImage) -> Option<[u8; 3]> {
     pixels.all(|p| p.0[..3] == rgb).then_some(rgb)
 }
 
+/// What a whole captured screen or window looks like, as far as telling a broken capture goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameLook {
+    /// More than one colour: something is shown.
+    Content,
+    /// Black all over, or so nearly black (every channel at most [`NEAR_BLACK`]) that nothing can be read:
+    /// what GDI returns for a DirectX flip-model or exclusive full-screen game, and for a protected window.
+    Black,
+    /// One colour (not black) all over.
+    Flat([u8; 3]),
+    /// No pixels.
+    Empty,
+}
+
+/// The brightest channel value a "black" frame may have: the dithered black of a scaled or video frame.
+pub const NEAR_BLACK: u8 = 4;
+
+/// Classifies a whole captured screen or window (see [`FrameLook`]).
+pub fn look(image: &RgbaImage) -> FrameLook {
+    if image.width() == 0 || image.height() == 0 {
+        return FrameLook::Empty;
+    }
+    if image
+        .pixels()
+        .all(|p| p.0[..3].iter().all(|&c| c <= NEAR_BLACK))
+    {
+        return FrameLook::Black;
+    }
+    match one_colour(image) {
+        Some(c) => FrameLook::Flat(c),
+        None => FrameLook::Content,
+    }
+}
+
 /// The part of a `frame` of a whole monitor (its pixel size) that shows `region` of the monitor at `monitor`
 /// (both in desktop coordinates): on a scaled Wayland output the frame is in the output's buffer pixels, not in
 /// the coordinates the desktop's monitors are listed in (xcap lists them at logical size ÷ scale), so the
@@ -243,6 +277,21 @@ mod tests {
         grey.put_pixel(39, 29, image::Rgba([18, 17, 17, 255]));
         assert_eq!(one_colour(&grey), None);
         assert_eq!(one_colour(&RgbaImage::new(0, 0)), None);
+    }
+
+    #[test]
+    fn frames_are_told_apart_as_content_black_or_flat() {
+        let mut img = RgbaImage::from_pixel(64, 36, image::Rgba([0, 0, 0, 255]));
+        assert_eq!(look(&img), FrameLook::Black);
+        // Near-black noise is still black: nothing readable.
+        img.put_pixel(10, 10, image::Rgba([3, 4, 2, 255]));
+        assert_eq!(look(&img), FrameLook::Black);
+        // One pixel brighter than that is content (a dark game with a faint line of text).
+        img.put_pixel(11, 10, image::Rgba([40, 40, 40, 255]));
+        assert_eq!(look(&img), FrameLook::Content);
+        let white = RgbaImage::from_pixel(8, 8, image::Rgba([255, 255, 255, 0]));
+        assert_eq!(look(&white), FrameLook::Flat([255, 255, 255]));
+        assert_eq!(look(&RgbaImage::new(0, 5)), FrameLook::Empty);
     }
 
     fn r(x: i32, y: i32, width: u32, height: u32) -> Rect {

@@ -1,17 +1,24 @@
-//! Screen capture with xcap: monitors, a region of the desktop, and windows.
+//! Screen capture with xcap: monitors, a region of the desktop, and windows. On Windows a read goes through GDI
+//! (xcap) or a Windows.Graphics.Capture session ([`method`] chooses, `wgc` holds the sessions, [`hdr`] brings
+//! HDR frames to sRGB); a frame that is one colour every way is [`CaptureError::Blank`], never "no text".
 //!
 //! Coordinates are physical desktop pixels: (0, 0) is the top-left of the primary monitor's origin as the
 //! windowing system sees it, and every monitor has its own position and scale in that space.
 
 mod frame;
+pub mod hdr;
+pub mod method;
 #[cfg(target_os = "linux")]
 pub mod screencast;
 #[cfg(target_os = "linux")]
 mod screencopy;
 mod target;
 pub mod wayland;
+#[cfg(windows)]
+mod wgc;
 
-pub use frame::{make_opaque, one_colour, opaque_from, PixelLayout, ShortFrame};
+pub use frame::{look, make_opaque, one_colour, opaque_from, FrameLook, PixelLayout, ShortFrame};
+pub use method::{Method, Way};
 pub use target::{Reader, Target, WindowBinding};
 
 use crate::text::Text;
@@ -164,6 +171,9 @@ pub enum BlankWhy {
     Wayland,
     /// Windows: a game in exclusive full screen (DirectX, Vulkan) is not in what screen capture sees.
     Windows,
+    /// Windows: the game runs elevated (as administrator) and ocrlay does not; Windows keeps its pixels from
+    /// ocrlay.
+    WindowsElevated,
     /// X11: a program that draws past the X server (a full-screen OpenGL or Vulkan game, no compositor).
     X11,
     /// Elsewhere (macOS: the screen-recording permission).
@@ -190,6 +200,7 @@ impl BlankWhy {
         match self {
             BlankWhy::Wayland => "capture.err.blank_wayland",
             BlankWhy::Windows => "capture.err.blank_windows",
+            BlankWhy::WindowsElevated => "capture.err.blank_windows_elevated",
             BlankWhy::X11 => "capture.err.blank_x11",
             BlankWhy::Other => "capture.err.blank_other",
         }
@@ -350,9 +361,28 @@ fn xcap_monitor(id: u32) -> Result<RgbaImage, CaptureError> {
     if wayland_session() {
         return whole_output(&m, &info);
     }
-    let mut img = m.capture_image().map_err(backend)?;
-    make_opaque(&mut img);
-    Ok(img)
+    #[cfg(windows)]
+    {
+        let info = MonitorInfo {
+            id,
+            name: m.name().unwrap_or_default(),
+            rect: Rect {
+                x: m.x().map_err(backend)?,
+                y: m.y().map_err(backend)?,
+                width: m.width().map_err(backend)?,
+                height: m.height().map_err(backend)?,
+            },
+            scale: m.scale_factor().unwrap_or(1.0),
+            primary: false,
+        };
+        windows_monitor(&m, &info)
+    }
+    #[cfg(not(windows))]
+    {
+        let mut img = m.capture_image().map_err(backend)?;
+        make_opaque(&mut img);
+        Ok(img)
+    }
 }
 
 /// One monitor as it was at a moment: the region selector shows it, and the chosen region is cut from it, so
@@ -407,6 +437,192 @@ fn blank(colour: [u8; 3]) -> CaptureError {
     CaptureError::Blank {
         colour,
         why: BlankWhy::here(),
+    }
+}
+
+/// The `[capture] method` in effect ([`set_method`]).
+static METHOD: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Sets how Windows reads screens and windows from now on (the settings', or the profile's, `[capture]
+/// method`). Elsewhere there is one way and the setting is kept only to be reported.
+pub fn set_method(m: Method) {
+    METHOD.store(m.to_u8(), std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The `[capture] method` in effect.
+pub fn method_in_effect() -> Method {
+    Method::from_u8(METHOD.load(std::sync::atomic::Ordering::Relaxed))
+}
+
+/// What worked for each game in `auto`, for this run of ocrlay.
+#[cfg(windows)]
+static WAYS: std::sync::LazyLock<std::sync::Mutex<method::Ways>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// What the whole screen or window around a capture looked like: [`FrameLook::Content`] when `part` shows
+/// more than one colour, or when a whole was seen showing something within [`CONTENT_SEEN_FOR`]; else the look
+/// of `whole` (captured only then). A whole that cannot be captured counts as content: `part` is kept.
+#[cfg(windows)]
+fn whole_look(
+    part: &RgbaImage,
+    whole: impl FnOnce() -> Result<RgbaImage, CaptureError>,
+) -> FrameLook {
+    if one_colour(part).is_none() {
+        return FrameLook::Content;
+    }
+    let seen = CONTENT_SEEN.lock().ok().and_then(|s| *s);
+    if seen.is_some_and(|at| at.elapsed() < CONTENT_SEEN_FOR) {
+        return FrameLook::Content;
+    }
+    match whole() {
+        Ok(w) => {
+            let l = look(&w);
+            if l == FrameLook::Content {
+                if let Ok(mut s) = CONTENT_SEEN.lock() {
+                    *s = Some(Instant::now());
+                }
+            }
+            l
+        }
+        Err(e) => {
+            tracing::debug!("a one-colour capture could not be checked against its whole: {e}");
+            FrameLook::Content
+        }
+    }
+}
+
+/// A capture that came back flat every way ocrlay tried, as the error the user reads: with the game's
+/// elevation when a process is known (an elevated game is unreadable to an ocrlay that is not).
+#[cfg(windows)]
+fn blank_on_windows(colour: [u8; 3], pid: Option<u32>, tried: &[Way]) -> CaptureError {
+    crate::probe::emit(crate::probe::Probe::CaptureBlank { colour });
+    let game = pid.map_or(method::Elevation::Unknown, wgc::elevation);
+    let why = method::blank_why(game, wgc::own_elevation());
+    tracing::info!(?tried, ?game, ?why, "the capture is blank every way tried");
+    CaptureError::Blank { colour, why }
+}
+
+/// A window read the ways `[capture] method` allows (Windows): GDI's PrintWindow, or a WGC session of the
+/// window; see [`method`].
+#[cfg(windows)]
+fn windows_window(w: &xcap::Window, id: u32) -> Result<RgbaImage, CaptureError> {
+    let game = method::Ways::key(&w.app_name().unwrap_or_default(), &title_of(w));
+    let at = method::Situation {
+        visible: !w.is_minimized().unwrap_or(false),
+        wgc: wgc::available(),
+        hdr: wgc::sdr_white(wgc::monitor_of_window(id)).is_some(),
+    };
+    let method = method_in_effect();
+    let mut ways = WAYS.lock().unwrap_or_else(|e| e.into_inner());
+    let out = ways.read(method, &game, at, |way| {
+        let img = match way {
+            Way::Gdi => {
+                let mut img = w.capture_image().map_err(backend)?;
+                make_opaque(&mut img);
+                img
+            }
+            Way::Wgc => (*wgc::window(id)?).clone(),
+        };
+        let l = look(&img);
+        Ok((img, l))
+    });
+    drop(ways);
+    match out {
+        method::Outcome::Read(img, way) => {
+            tracing::trace!(?way, %game, "window read");
+            Ok(img)
+        }
+        method::Outcome::Blank { colour, tried, .. } => {
+            Err(blank_on_windows(colour, w.pid().ok(), &tried))
+        }
+        method::Outcome::Failed(e) => Err(e),
+    }
+}
+
+/// A desktop region read the ways `[capture] method` allows (Windows): GDI's BitBlt of the monitor, or a WGC
+/// session of the monitor, cut. A blank one names the elevation of the window under the region.
+#[cfg(windows)]
+fn windows_region(
+    monitor: &xcap::Monitor,
+    m: &MonitorInfo,
+    clip: Rect,
+) -> Result<RgbaImage, CaptureError> {
+    match windows_monitor_part(monitor, m, clip)? {
+        method::Outcome::Read(img, _) => Ok(img),
+        method::Outcome::Blank { colour, tried, .. } => {
+            let under = windows()
+                .ok()
+                .and_then(|ws| windows_under(&clip, &ws).next().map(|w| w.id));
+            let pid = under.and_then(|id| {
+                xcap::Window::all()
+                    .ok()?
+                    .into_iter()
+                    .find(|w| w.id().ok() == Some(id))?
+                    .pid()
+                    .ok()
+            });
+            Err(blank_on_windows(colour, pid, &tried))
+        }
+        method::Outcome::Failed(e) => Err(e),
+    }
+}
+
+/// [`windows_region`]'s read, before a blank one is an error.
+#[cfg(windows)]
+fn windows_monitor_part(
+    monitor: &xcap::Monitor,
+    m: &MonitorInfo,
+    clip: Rect,
+) -> Result<method::Outcome<RgbaImage>, CaptureError> {
+    let game = format!("monitor:{}", m.name);
+    let at = method::Situation {
+        visible: true,
+        wgc: wgc::available(),
+        hdr: wgc::sdr_white(m.id).is_some(),
+    };
+    let method = method_in_effect();
+    let mut ways = WAYS.lock().unwrap_or_else(|e| e.into_inner());
+    let out = ways.read(method, &game, at, |way| match way {
+        Way::Gdi => {
+            let mut part = monitor
+                .capture_region(
+                    (clip.x - m.rect.x) as u32,
+                    (clip.y - m.rect.y) as u32,
+                    clip.width,
+                    clip.height,
+                )
+                .map_err(backend)?;
+            make_opaque(&mut part);
+            let l = whole_look(&part, || {
+                let mut whole = monitor.capture_image().map_err(backend)?;
+                make_opaque(&mut whole);
+                Ok(whole)
+            });
+            Ok((part, l))
+        }
+        Way::Wgc => {
+            let whole = wgc::monitor(m.id)?;
+            let r = frame::part_of(m.rect, whole.dimensions(), clip)
+                .ok_or(CaptureError::OffScreen(clip))?;
+            let part =
+                image::imageops::crop_imm(&*whole, r.x as u32, r.y as u32, r.width, r.height)
+                    .to_image();
+            let l = whole_look(&part, || Ok((*whole).clone()));
+            Ok((part, l))
+        }
+    });
+    drop(ways);
+    Ok(out)
+}
+
+/// A whole monitor read the ways `[capture] method` allows (Windows), for the region selector's frozen screen:
+/// on an HDR monitor through WGC, tone-mapped, so the screen frozen is what the user sees. A monitor that
+/// shows one colour every way is kept as it is: [`freeze_all`] says so when every monitor does.
+#[cfg(windows)]
+fn windows_monitor(monitor: &xcap::Monitor, m: &MonitorInfo) -> Result<RgbaImage, CaptureError> {
+    match windows_monitor_part(monitor, m, m.rect)? {
+        method::Outcome::Read(img, _) | method::Outcome::Blank { frame: img, .. } => Ok(img),
+        method::Outcome::Failed(e) => Err(e),
     }
 }
 
@@ -576,26 +792,35 @@ fn xcap_region(region: Rect, started: Instant) -> Result<RgbaImage, CaptureError
         tracing::debug!(?region, monitor = %m.name, ms = started.elapsed().as_millis(), "capture");
         return not_blank(img, || Ok(whole));
     }
-    let mut img = all[i]
-        .capture_region(
-            (clip.x - m.rect.x) as u32,
-            (clip.y - m.rect.y) as u32,
-            clip.width,
-            clip.height,
-        )
-        .map_err(backend)?;
-    make_opaque(&mut img);
-    tracing::debug!(
-        ?region,
-        monitor = %m.name,
-        ms = started.elapsed().as_millis(),
-        "capture"
-    );
-    not_blank(img, || {
-        let mut whole = all[i].capture_image().map_err(backend)?;
-        make_opaque(&mut whole);
-        Ok(whole)
-    })
+    #[cfg(windows)]
+    {
+        let img = windows_region(&all[i], m, clip);
+        tracing::debug!(?region, monitor = %m.name, ms = started.elapsed().as_millis(), "capture");
+        img
+    }
+    #[cfg(not(windows))]
+    {
+        let mut img = all[i]
+            .capture_region(
+                (clip.x - m.rect.x) as u32,
+                (clip.y - m.rect.y) as u32,
+                clip.width,
+                clip.height,
+            )
+            .map_err(backend)?;
+        make_opaque(&mut img);
+        tracing::debug!(
+            ?region,
+            monitor = %m.name,
+            ms = started.elapsed().as_millis(),
+            "capture"
+        );
+        not_blank(img, || {
+            let mut whole = all[i].capture_image().map_err(backend)?;
+            make_opaque(&mut whole);
+            Ok(whole)
+        })
+    }
 }
 
 /// Makes this process see physical pixels (Windows: per-monitor DPI aware, v2), so monitor rectangles, window
@@ -849,8 +1074,14 @@ pub fn capture_window(id: u32) -> Result<(RgbaImage, Rect), CaptureError> {
         height: w.height().map_err(backend)?,
     };
     bounded(rect)?;
-    let mut img = w.capture_image().map_err(backend)?;
-    make_opaque(&mut img);
+    #[cfg(windows)]
+    let img = windows_window(&w, id)?;
+    #[cfg(not(windows))]
+    let img = {
+        let mut img = w.capture_image().map_err(backend)?;
+        make_opaque(&mut img);
+        img
+    };
     Ok((img, rect))
 }
 
@@ -1080,6 +1311,10 @@ mod tests {
                 why: BlankWhy::X11,
             },
             CaptureError::Blank {
+                colour: [0, 0, 0],
+                why: BlankWhy::WindowsElevated,
+            },
+            CaptureError::Blank {
                 colour: [1, 2, 3],
                 why: BlankWhy::Other,
             },
@@ -1104,6 +1339,11 @@ mod tests {
             "{windows}"
         );
         assert!(on(BlankWhy::Windows).message(true).contains("无边框"));
+        let elevated = on(BlankWhy::WindowsElevated).message(false);
+        assert!(elevated.contains("Run as administrator"), "{elevated}");
+        assert!(on(BlankWhy::WindowsElevated)
+            .message(true)
+            .contains("以管理员身份运行"));
         let wayland = on(BlankWhy::Wayland).message(false);
         assert!(
             wayland.contains("xdg-desktop-portal") && wayland.contains("XWayland"),

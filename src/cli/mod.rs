@@ -16,6 +16,7 @@ pub fn load_settings() -> anyhow::Result<config::Loaded> {
     for w in &loaded.warnings {
         eprintln!("warning: {}: {w}", path.display());
     }
+    ocrlay::capture::set_method(loaded.settings.capture.method);
     Ok(loaded)
 }
 

@@ -31,6 +31,10 @@ pub struct OcrArgs {
         allow_negative_numbers = true
     )]
     pub monitor: Option<i64>,
+    /// With --region, on Windows: how the screen is read — auto (GDI, then Windows.Graphics.Capture for a
+    /// frame GDI reads as one colour), gdi or wgc. Other systems have one way.
+    #[arg(long, value_name = "METHOD", requires = "region", value_parser = parse_method)]
+    pub capture: Option<capture::Method>,
     /// OCR engine: ppocr (Japanese, Chinese, English; default) or ocrs (Latin only).
     #[arg(long, default_value = "ppocr", value_parser = parse_engine)]
     pub engine: EngineKind,
@@ -80,6 +84,12 @@ pub struct OcrArgs {
 
 fn parse_engine(s: &str) -> Result<EngineKind, String> {
     s.parse().map_err(|e: ocrlay::ocr::OcrError| e.to_string())
+}
+
+fn parse_method(s: &str) -> Result<capture::Method, String> {
+    toml::Value::String(s.to_string())
+        .try_into()
+        .map_err(|_| format!("{s}: use auto, gdi or wgc"))
 }
 
 fn parse_direction(s: &str) -> Result<TextDirection, String> {
@@ -171,7 +181,10 @@ pub fn run(args: OcrArgs) -> anyhow::Result<()> {
     // image is read scaled down: its boxes are given in the stored image's pixels).
     let (image, what, (sx, sy)) = match (&args.image, args.region) {
         (_, Some(region)) => (
-            capture_screen(region, args.monitor)?,
+            {
+                capture::set_method(args.capture.unwrap_or_default());
+                capture_screen(region, args.monitor)?
+            },
             format!("the screen region {region}"),
             (1.0, 1.0),
         ),

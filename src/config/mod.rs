@@ -43,6 +43,8 @@ pub struct Settings {
     pub translation: TranslationSettings,
     /// Local OCR.
     pub ocr: OcrSettings,
+    /// How the screen is read (Windows: GDI or Windows.Graphics.Capture).
+    pub capture: CaptureSettings,
     /// Global hotkeys.
     pub hotkeys: HotkeySettings,
     /// The overlay's look and place.
@@ -343,6 +345,7 @@ impl Settings {
             "network",
             "translation",
             "ocr",
+            "capture",
             "hotkeys",
             "overlay",
             "auto",
@@ -366,6 +369,7 @@ impl Settings {
         let translation =
             TranslationSettings::read(SectionReader::new(root, "translation", &mut w));
         let ocr = OcrSettings::read(SectionReader::new(root, "ocr", &mut w));
+        let capture = CaptureSettings::read(SectionReader::new(root, "capture", &mut w));
         let hotkeys = HotkeySettings::read(SectionReader::new(root, "hotkeys", &mut w));
         let overlay = OverlaySettings::read(SectionReader::new(root, "overlay", &mut w));
         let auto = AutoSettings::read(SectionReader::new(root, "auto", &mut w));
@@ -381,6 +385,7 @@ impl Settings {
                 network,
                 translation,
                 ocr,
+                capture,
                 hotkeys,
                 overlay,
                 auto,

@@ -1,13 +1,13 @@
 //! Per-game profiles (`[[profiles]]`): what of the settings is one game's own — its glossary, replacement rules
 //! (with the corrections made while it ran), providers and prompt, the language read and the language it is
-//! translated into, the text direction and its saved regions ([`ProfileField`], the one list of them). A
+//! translated into, the text direction, how its screen is read and its saved regions ([`ProfileField`], the one list of them). A
 //! profile names only what it has of its own; the rest comes from the global settings, which are the default
 //! profile. A profile bound to a game (its window's program and title) is switched to while that
 //! game's window is in front.
 
 use super::read::{ConfigWarning, SectionReader};
 use super::{persistent, RegionSettings, Settings};
-use crate::capture::WindowInfo;
+use crate::capture::{Method, WindowInfo};
 use crate::filters::Rule;
 use crate::lang::Lang;
 use crate::ocr::TextDirection;
@@ -57,6 +57,9 @@ pub struct Profile {
     /// Which way the text runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<TextDirection>,
+    /// How the game's screen is read (`[capture] method`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capture_method: Option<Method>,
     /// The system prompt for general models.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_prompt: Option<String>,
@@ -228,6 +231,8 @@ pub enum ProfileField {
     Target,
     /// Which way the text runs (`ocr.direction`).
     Direction,
+    /// How the screen is read (`capture.method`).
+    CaptureMethod,
     /// The system prompt for general models (`translation.custom_prompt`).
     CustomPrompt,
     /// Which providers translate (each provider's `enabled`; their addresses, keys and models are shared).
@@ -242,10 +247,11 @@ pub enum ProfileField {
 
 impl ProfileField {
     /// Every field a profile can have as its own, in the order the page lists them.
-    pub const ALL: [ProfileField; 8] = [
+    pub const ALL: [ProfileField; 9] = [
         ProfileField::Source,
         ProfileField::Target,
         ProfileField::Direction,
+        ProfileField::CaptureMethod,
         ProfileField::CustomPrompt,
         ProfileField::Providers,
         ProfileField::Glossary,
@@ -260,6 +266,7 @@ impl ProfileField {
             ProfileField::Source => "general.source",
             ProfileField::Target => "general.target",
             ProfileField::Direction => "ocr.direction",
+            ProfileField::CaptureMethod => "capture.method",
             ProfileField::CustomPrompt => "translation.custom_prompt",
             ProfileField::Providers => "providers.*.enabled",
             ProfileField::Glossary => "translation.glossary",
@@ -274,6 +281,7 @@ impl ProfileField {
             ProfileField::Source => "source",
             ProfileField::Target => "target",
             ProfileField::Direction => "direction",
+            ProfileField::CaptureMethod => "capture_method",
             ProfileField::CustomPrompt => "custom_prompt",
             ProfileField::Providers => "providers",
             ProfileField::Glossary => "glossary",
@@ -293,6 +301,7 @@ impl ProfileField {
             ProfileField::Source => p.source.is_some(),
             ProfileField::Target => p.target.is_some(),
             ProfileField::Direction => p.direction.is_some(),
+            ProfileField::CaptureMethod => p.capture_method.is_some(),
             ProfileField::CustomPrompt => p.custom_prompt.is_some(),
             ProfileField::Providers => p.providers.is_some(),
             ProfileField::Glossary => p.glossary.is_some(),
@@ -307,6 +316,7 @@ impl ProfileField {
             ProfileField::Source => p.source = None,
             ProfileField::Target => p.target = None,
             ProfileField::Direction => p.direction = None,
+            ProfileField::CaptureMethod => p.capture_method = None,
             ProfileField::CustomPrompt => p.custom_prompt = None,
             ProfileField::Providers => p.providers = None,
             ProfileField::Glossary => p.glossary = None,
@@ -321,6 +331,7 @@ impl ProfileField {
             ProfileField::Source => p.source = Some(s.general.source),
             ProfileField::Target => p.target = Some(s.general.target),
             ProfileField::Direction => p.direction = Some(s.ocr.direction),
+            ProfileField::CaptureMethod => p.capture_method = Some(s.capture.method),
             ProfileField::CustomPrompt => {
                 p.custom_prompt = Some(s.translation.custom_prompt.clone())
             }
@@ -337,6 +348,7 @@ impl ProfileField {
             ProfileField::Source => a.general.source == b.general.source,
             ProfileField::Target => a.general.target == b.general.target,
             ProfileField::Direction => a.ocr.direction == b.ocr.direction,
+            ProfileField::CaptureMethod => a.capture.method == b.capture.method,
             ProfileField::CustomPrompt => {
                 a.translation.custom_prompt == b.translation.custom_prompt
             }
@@ -353,6 +365,9 @@ impl ProfileField {
             ProfileField::Source => s.general.source = p.source.unwrap_or(s.general.source),
             ProfileField::Target => s.general.target = p.target.unwrap_or(s.general.target),
             ProfileField::Direction => s.ocr.direction = p.direction.unwrap_or(s.ocr.direction),
+            ProfileField::CaptureMethod => {
+                s.capture.method = p.capture_method.unwrap_or(s.capture.method)
+            }
             ProfileField::CustomPrompt => {
                 if let Some(v) = &p.custom_prompt {
                     s.translation.custom_prompt = v.clone();
@@ -417,6 +432,7 @@ impl ProfileField {
                 });
             }
             ProfileField::Direction => p.direction = get(t, key, w),
+            ProfileField::CaptureMethod => p.capture_method = get(t, key, w),
             ProfileField::CustomPrompt => p.custom_prompt = get(t, key, w),
             ProfileField::Providers => p.providers = get(t, key, w),
             ProfileField::Glossary => p.glossary = get(t, key, w),

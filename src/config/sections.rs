@@ -211,6 +211,25 @@ impl OcrSettings {
     }
 }
 
+/// `[capture]`: how the screen and windows are read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct CaptureSettings {
+    /// Windows: `auto` (GDI, and a WGC session for a window GDI reads as one flat colour, remembered per game),
+    /// `gdi` or `wgc`. Other systems have one way and ignore it. Per profile.
+    pub method: crate::capture::Method,
+}
+
+impl CaptureSettings {
+    pub(super) fn read(mut r: SectionReader<'_>) -> Self {
+        let d = Self::default();
+        let s = CaptureSettings {
+            method: r.get("method", d.method),
+        };
+        r.finish();
+        s
+    }
+}
+
 /// `[hotkeys]`: global shortcuts, written like `Alt+Q` or `Ctrl+Shift+F1`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HotkeySettings {

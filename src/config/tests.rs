@@ -921,6 +921,7 @@ fn another_value(field: ProfileField, s: &mut Settings) {
         ProfileField::Source => s.general.source = Lang::English,
         ProfileField::Target => s.general.target = Lang::English,
         ProfileField::Direction => s.ocr.direction = crate::ocr::TextDirection::Vertical,
+        ProfileField::CaptureMethod => s.capture.method = crate::capture::Method::Wgc,
         ProfileField::CustomPrompt => s.translation.custom_prompt = "the game's prompt".into(),
         ProfileField::Providers => {
             let mut qwen = s.provider("qwen");
@@ -1101,4 +1102,30 @@ fn the_same_keys_for_two_actions_are_reported_when_the_file_is_read() {
         !w.iter().any(|w| w.field == "hotkeys.select_region"),
         "{w:?}"
     );
+}
+
+#[test]
+fn the_capture_method_is_read_globally_and_per_profile() {
+    use crate::capture::Method;
+    let (s, w) = Settings::parse(
+        "[capture]\nmethod = \"gdi\"\n\n[[profiles]]\nname = \"Ys\"\ncapture_method = \"wgc\"\n\n\
+         [[profiles]]\nname = \"Other\"\n",
+    )
+    .unwrap();
+    assert!(w.is_empty(), "{w:?}");
+    assert_eq!(s.capture.method, Method::Gdi);
+    assert_eq!(s.effective(Some("Ys")).capture.method, Method::Wgc);
+    assert_eq!(s.effective(Some("Other")).capture.method, Method::Gdi);
+    // Written back as it was read.
+    let (again, _) = Settings::parse(&s.to_toml().unwrap()).unwrap();
+    assert_eq!(again, s);
+    // A method ocrlay does not know is said and left to the default; so is a profile's.
+    let (s, w) = Settings::parse(
+        "[capture]\nmethod = \"dxgi\"\n\n[[profiles]]\nname = \"Ys\"\ncapture_method = 3\n",
+    )
+    .unwrap();
+    assert_eq!(s.capture.method, Method::Auto);
+    assert_eq!(s.effective(Some("Ys")).capture.method, Method::Auto);
+    let fields: Vec<&str> = w.iter().map(|w| w.field.as_str()).collect();
+    assert_eq!(fields, ["capture.method", "profiles.0.capture_method"]);
 }

@@ -26,6 +26,7 @@ export function settings() {
     network: { proxy: '', connect_timeout_secs: 10, read_timeout_secs: null },
     translation: { stream: true, context_lines: 2, custom_prompt: '', glossary: [{ src: 'アリス', dst: '爱丽丝', note: '女主角' }] },
     ocr: { engine: 'ppocr', language: 'auto', direction: 'auto', keep_furigana: false },
+    capture: { method: 'auto' },
     hotkeys: {
       select_region: 'Alt+Q', repeat_last: 'Alt+W', toggle_overlay: 'Alt+H', toggle_auto: 'Alt+A',
       region_1: 'Alt+1', region_2: 'Alt+2', region_3: 'Alt+3', region_4: 'Alt+4', open_settings: 'Alt+Shift+S',

@@ -165,6 +165,11 @@ impl PageWindow {
         window_rect(&self.window)
     }
 
+    /// Puts the window above other topmost windows again, without activating it ([`os::keep_on_top`]).
+    pub fn keep_on_top(&self) {
+        os::keep_on_top(&self.window);
+    }
+
     /// Whether the window is a Wayland layer surface (see [`layer`]).
     pub fn is_layer(&self) -> bool {
         #[cfg(target_os = "linux")]

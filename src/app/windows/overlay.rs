@@ -482,6 +482,19 @@ impl Overlay {
         self.visible && (covers(self.page.rect()) || self.intended.is_some_and(covers))
     }
 
+    /// Where the overlay is while it shows.
+    pub fn shown_at(&self) -> Option<Rect> {
+        self.visible.then(|| self.page.rect())
+    }
+
+    /// Puts the overlay above other topmost windows again (a borderless game that took the foreground), without
+    /// taking the keyboard from it.
+    pub fn keep_on_top(&self) {
+        if self.visible {
+            self.page.keep_on_top();
+        }
+    }
+
     /// Where capture must not read while the overlay shows (with whether captures leave it out anyway): where
     /// it is, and where ocrlay last sent it until the window system says it got there.
     pub fn keep_clear(&self) -> Vec<(Rect, bool)> {

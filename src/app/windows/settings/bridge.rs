@@ -294,6 +294,9 @@ pub fn settings_from_page(page: &Value, current: &Settings) -> Result<Settings, 
     if !sent("ocr") {
         settings.ocr = current.ocr.clone();
     }
+    if !sent("capture") {
+        settings.capture = current.capture.clone();
+    }
     if !sent("hotkeys") {
         settings.hotkeys = current.hotkeys.clone();
     }
@@ -475,6 +478,7 @@ mod tests {
             F::Source => page["general"]["source"] = json!("en"),
             F::Target => page["general"]["target"] = json!("en"),
             F::Direction => page["ocr"]["direction"] = json!("vertical"),
+            F::CaptureMethod => page["capture"]["method"] = json!("wgc"),
             F::CustomPrompt => page["translation"]["custom_prompt"] = json!("the game's"),
             F::Providers => page["providers"]["qwen"]["enabled"] = json!(true),
             F::Glossary => {
