@@ -12,12 +12,15 @@
 //! On Linux the process's allocator is therefore jemalloc (`tikv-jemallocator`, overriding `malloc` for the C
 //! libraries too), set up by [`MALLOC_CONF`]: two arenas, a background thread that returns freed pages to the
 //! system once they have been unused for a second (`dirty_decay_ms:1000`, `muzzy_decay_ms:0`). Measured with
-//! `cargo bench --bench auto_varied_memory` (benches/RESULTS.md, "Memory while working (issue 29)"): ~200 MiB
-//! after rounds of auto mode over differently sized pictures where glibc kept ~370 and mimalloc ~320.
+//! `cargo bench --bench auto_varied_memory` (benches/RESULTS.md, "Memory while working (issue 29)"): 217–235
+//! MiB after rounds of auto mode over differently sized pictures where glibc kept 317–363 and mimalloc ~320.
+//! A five-second decay kept 375 MiB there (the pictures changed every four seconds); it may have made hotkey
+//! reads of a new line faster (their buffers stay between presses), but the hotkey bench was too noisy on
+//! this machine to tell.
 //!
 //! By default ([`Mode::BySize`]) [`release`] also purges at once (jemalloc's `arena.<all>.purge`) after a read
 //! of another size than the one before, or of a large image: memory follows the region in use, and a small
-//! region read again and again reuses its pages for a second. The OCR thread purges once it has had nothing to
+//! region read again and again reuses its pages. The OCR thread purges once it has had nothing to
 //! read for [`IDLE_RELEASE`] ([`release_idle`]).
 //!
 //! `OCRLAY_HEAP_BOUND=always` ([`Mode::TuneAndTrim`]) purges after every read; `off` and `no-trim` never purge
@@ -28,8 +31,9 @@
 
 use std::sync::OnceLock;
 
-/// jemalloc's settings, read when the process starts (its `malloc_conf` symbol): two arenas for all threads,
-/// freed pages given back by a background thread once unused for a second.
+/// jemalloc's settings, read when the process starts (its `malloc_conf` symbol; the `MALLOC_CONF` environment
+/// variable overrides them): two arenas for all threads, freed pages given back by a background thread once
+/// unused for a second.
 #[cfg(target_os = "linux")]
 pub const MALLOC_CONF: &[u8] =
     b"background_thread:true,narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0\0";
@@ -60,7 +64,8 @@ pub enum Mode {
     TuneAndTrim,
     /// The default on Linux: a purge after a read of another size than the one before, or of a large image
     /// ([`KEEP_PIXELS`]). A small region read again and again (a dialogue box in auto mode, Alt+W) keeps its
-    /// pages between reads closer than the decay; a new size or a large region gives its buffers back at once.
+    /// pages between reads closer than the decay (a second); a new size or a large region gives its buffers
+    /// back at once.
     BySize,
 }
 
@@ -128,6 +133,16 @@ pub fn release(size: (u32, u32)) {
             }
         }
         _ => {}
+    }
+}
+
+/// Gives the freed pages back at once, whatever the mode but `off` (and not at all where there is nothing to
+/// purge). Called between the stages of a large image's detection ([`super::staged`]): without it the pages one
+/// stage freed would stay resident, waiting for the decay, while the next stage maps its own (one 1920×1080
+/// read: ~325 MiB at its peak with, 355–400 without).
+pub fn purge_now() {
+    if MODE.get().is_some_and(|m| *m != Mode::Off) {
+        sys::trim();
     }
 }
 

@@ -17,7 +17,7 @@
 use std::sync::Arc;
 
 use rten::{Model, NodeId, Value, ValueOrView};
-use rten_tensor::{NdTensor, NdTensorView, Tensor};
+use rten_tensor::{Layout, NdTensor, NdTensorView, Tensor};
 
 use super::models::InferenceModel;
 
@@ -78,15 +78,20 @@ impl StagedModel {
         self.cuts.len() + 1
     }
 
-    fn run_stages(&self, input: ValueOrView) -> Result<Tensor<f32>, String> {
+    fn run_stages(&self, input: ValueOrView, pixels: usize) -> Result<Tensor<f32>, String> {
         let (&input_id, &output_id) = self
             .model
             .input_ids()
             .first()
             .zip(self.model.output_ids().first())
             .ok_or("the model has no input or no output")?;
+        // A large input's stages free tens of megabytes each: give them back before the next stage maps its own.
+        let large = pixels as u64 > super::heap::KEEP_PIXELS;
         let mut values: Vec<(NodeId, ValueOrView)> = vec![(input_id, input)];
-        for cut in &self.cuts {
+        for (k, cut) in self.cuts.iter().enumerate() {
+            if k > 0 && large {
+                super::heap::purge_now();
+            }
             let out = self
                 .model
                 .run(std::mem::take(&mut values), cut, None)
@@ -96,6 +101,9 @@ impl StagedModel {
                 .copied()
                 .zip(out.into_iter().map(ValueOrView::from))
                 .collect();
+        }
+        if large && !self.cuts.is_empty() {
+            super::heap::purge_now();
         }
         let mut out = self
             .model
@@ -109,11 +117,13 @@ impl StagedModel {
 
 impl InferenceModel for StagedModel {
     fn run(&self, input: NdTensorView<f32, 4>) -> Result<Tensor<f32>, String> {
-        self.run_stages(input.into())
+        let [_, _, h, w] = input.shape();
+        self.run_stages(input.into(), h * w)
     }
 
     fn run_owned(&self, input: NdTensor<f32, 4>) -> Result<Tensor<f32>, String> {
-        self.run_stages(Value::from(input.into_dyn()).into())
+        let [_, _, h, w] = input.shape();
+        self.run_stages(Value::from(input.into_dyn()).into(), h * w)
     }
 
     /// In one call (the recogniser's batches run this way; they are small).
