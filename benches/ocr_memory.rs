@@ -3,11 +3,10 @@
 //! over a background) three times over, as auto mode does over a session, and reports its resident memory
 //! (VmRSS after each round, VmHWM) and the time per read.
 //!
-//! Each allocator mode runs in a child process of its own (the malloc tuning is per process and cannot be
-//! undone), one after another in the same run, and the table puts them side by side:
-//! `off` = glibc's defaults, `no-trim` = thresholds tuned at load only, `always` = thresholds + a trim after every
-//! read, `on` = what ocrlay does (arenas bounded, a trim after a read of a new size or of a large image);
-//! see `src/ocr/heap.rs`.
+//! Each mode runs in a child process of its own, one after another in the same run, and the table puts them side
+//! by side. Since issue 29 the allocator on Linux is jemalloc with a one-second decay (`src/ocr/heap.rs`):
+//! `off` = its decay alone, `always` = a purge after every read, `on` = what ocrlay does (a purge after a read of
+//! a new size or of a large image). The figures of issue 15 in benches/RESULTS.md are glibc's.
 //!
 //! ```text
 //! cargo test --locked --bench ocr_memory                       # dev profile (deps at opt 3)

@@ -1,9 +1,9 @@
 //! The OCR thread gives back what it kept for the region in use once it has had nothing to read for a while
 //! (`ocr::heap`, issue 15 item 5): the real pipeline and models read one dialogue box again and again (its
 //! pages are kept between reads, so a read pays no page faults), then go idle; the process's resident memory
-//! must fall once the pipeline says it gave the memory back. glibc on Linux only: elsewhere there is no
-//! trimming to do.
-#![cfg(all(target_os = "linux", target_env = "gnu"))]
+//! must fall once the pipeline says it gave the memory back. Linux only (jemalloc, see src/ocr/heap.rs):
+//! elsewhere there is no purging to do.
+#![cfg(target_os = "linux")]
 
 mod common;
 

@@ -239,28 +239,31 @@ impl Detector {
         Detector { model, params }
     }
 
-    /// The probability map for `image` (in detector-input pixels) and the input it came from.
+    /// The probability map for `image` (in detector-input pixels) and the input it came from (its tensor
+    /// given to the model, which frees it as soon as its first layers have read it: the input is left empty).
     pub fn probability_map(
         &self,
         image: &RgbImage,
     ) -> Result<(NdTensor<f32, 2>, super::preprocess::DetectionInput), OcrError> {
-        let input = prepare_detection(image, &self.params.input);
+        let mut input = prepare_detection(image, &self.params.input);
+        let [_, _, th, tw] = input.tensor.shape();
+        let tensor = std::mem::replace(&mut input.tensor, NdTensor::zeros([1, 3, 0, 0]));
         let out = self
             .model
-            .run(input.tensor.view())
+            .run_owned(tensor)
             .map_err(|reason| OcrError::Inference {
                 stage: "detection",
                 reason,
             })?;
         let shape = out.shape().to_vec();
-        let [_, _, th, tw] = input.tensor.shape();
         if shape.len() != 4 || shape[2] != th || shape[3] != tw {
             return Err(OcrError::Inference {
                 stage: "detection",
                 reason: format!("unexpected output shape {shape:?} for input {th}x{tw}"),
             });
         }
-        let map = NdTensor::from_data([th, tw], out.to_vec());
+        // The map is the output's data as it is (no copy).
+        let map = NdTensor::from_data([th, tw], out.into_data());
         Ok((map, input))
     }
 

@@ -1,42 +1,54 @@
-//! Keeps the OCR runtime's freed buffers from staying resident: glibc malloc tuning at engine load and a trim
-//! after each read.
+//! Keeps the OCR runtime's freed buffers from staying resident: the process's allocator, and a purge after
+//! reads.
 //!
-//! rten allocates its tensors with the system allocator, and their sizes follow the input: every new region
-//! size brings a new set of multi-megabyte buffers. With glibc's defaults those blocks come from the heap
-//! arenas (the mmap threshold rises to 32 MiB once large blocks have been freed, and each thread that
-//! allocates may get an arena of its own), and freed space inside an arena is reused but rarely given back, so
-//! the process keeps the high-water mark of every size it has seen, fragmented. Measured with
-//! `cargo test --bench ocr_memory` (44 differently sized images, 132 reads): see benches/RESULTS.md,
-//! "OCR memory over many image sizes (issue 15 item 5)".
+//! rten allocates its tensors with the process's allocator, and their sizes follow the input: every new region
+//! size brings a new set of multi-megabyte buffers. glibc's malloc kept them: the blocks came from its heap
+//! arenas (the mmap threshold rises to 32 MiB once large blocks have been freed, and each thread may get an
+//! arena of its own), and freed space inside an arena is reused but rarely given back, so the process kept the
+//! high-water mark of every size it had seen, fragmented. Trimming after reads (issue 15) bounded the OCR's
+//! share, but the app as a whole still kept ~370 MiB after auto mode read a changing screen at three region
+//! sizes, with GTK's and WebKit's allocations in the same arenas.
 //!
-//! By default ([`Mode::BySize`]) [`bound`] sets `M_ARENA_MAX` = [`ARENA_MAX`] once per process (rten's
-//! worker threads share a few arenas instead of one each), and [`release`] (`malloc_trim(0)`, which gives back
-//! the free pages inside the arenas) runs after a read of another size than the one before, or of a large
-//! image: memory follows the region in use, and a small region read again and again reuses its pages. The OCR
-//! thread gives those pages back too once it has had nothing to read for [`IDLE_RELEASE`] ([`release_idle`]).
+//! On Linux the process's allocator is therefore jemalloc (`tikv-jemallocator`, overriding `malloc` for the C
+//! libraries too), set up by [`MALLOC_CONF`]: two arenas, a background thread that returns freed pages to the
+//! system once they have been unused for a second (`dirty_decay_ms:1000`, `muzzy_decay_ms:0`). Measured with
+//! `cargo bench --bench auto_varied_memory` (benches/RESULTS.md, "Memory while working (issue 29)"): 217–235
+//! MiB after rounds of auto mode over differently sized pictures where glibc kept 317–363 and mimalloc ~320.
+//! A five-second decay kept 375 MiB there (the pictures changed every four seconds); it may have made hotkey
+//! reads of a new line faster (their buffers stay between presses), but the hotkey bench was too noisy on
+//! this machine to tell.
 //!
-//! `OCRLAY_HEAP_BOUND=always` ([`Mode::TuneAndTrim`]) also sets `M_MMAP_THRESHOLD` = [`MMAP_THRESHOLD`] and
-//! `M_TRIM_THRESHOLD` = [`TRIM_THRESHOLD`] and trims after every read: the least memory between reads, but
-//! every read maps its tensors afresh and faults their pages in. Measured in the release build on a 1280×240
-//! dialogue box (`cargo bench --bench ocr`, 2026-12-03): off 184–189 ms, always 213–234 ms, by size 189–192
-//! ms; after 88 reads of 44 sizes (`ocr_memory`, dev): off 386 MiB, always 45 MiB, by size 95 MiB.
+//! By default ([`Mode::BySize`]) [`release`] also purges at once (jemalloc's `arena.<all>.purge`) after a read
+//! of another size than the one before, or of a large image: memory follows the region in use, and a small
+//! region read again and again reuses its pages. The OCR thread purges once it has had nothing to
+//! read for [`IDLE_RELEASE`] ([`release_idle`]).
 //!
-//! Only on Linux with glibc. Elsewhere both are no-ops: Windows' heap (the Rust default on Windows) serves
-//! blocks above ~512 KiB with their own `VirtualAlloc` and releases them on free, and musl and macOS have
-//! allocators of their own that this tuning does not apply to.
+//! `OCRLAY_HEAP_BOUND=always` ([`Mode::TuneAndTrim`]) purges after every read; `off` and `no-trim` never purge
+//! (jemalloc's decay alone). [`bound`] says what is in effect.
 //!
-//! Set `OCRLAY_HEAP_BOUND=off` to leave glibc's defaults (for measuring), `no-trim` to tune the thresholds
-//! without trimming, or `always` for the thresholds and a trim after every read.
+//! Elsewhere both are no-ops: Windows' heap (the Rust default on Windows) serves blocks above ~512 KiB with
+//! their own `VirtualAlloc` and releases them on free, and macOS has an allocator of its own.
 
 use std::sync::OnceLock;
 
-/// Blocks at least this large are mmapped (and unmapped on free): 256 KiB. Detector feature maps and
-/// recogniser batches are megabytes; the many small blocks of a run stay in the arenas.
-pub const MMAP_THRESHOLD: usize = 256 * 1024;
-/// Free space at the top of the main heap beyond this is returned to the system: 1 MiB.
-pub const TRIM_THRESHOLD: usize = 1024 * 1024;
-/// Malloc arenas shared by all threads.
-pub const ARENA_MAX: usize = 2;
+/// jemalloc's settings, read when the process starts (its `malloc_conf` symbol; the `MALLOC_CONF` environment
+/// variable overrides them): two arenas for all threads, freed pages given back by a background thread once
+/// unused for a second.
+#[cfg(target_os = "linux")]
+pub const MALLOC_CONF: &[u8] =
+    b"background_thread:true,narenas:2,dirty_decay_ms:1000,muzzy_decay_ms:0\0";
+
+/// jemalloc reads its settings from this symbol before `main`: a `const char *`, which a reference to the first
+/// byte of the NUL-terminated [`MALLOC_CONF`] is.
+#[cfg(target_os = "linux")]
+#[export_name = "malloc_conf"]
+static MALLOC_CONF_SYMBOL: &u8 = &MALLOC_CONF[0];
+
+/// The process's allocator on Linux: jemalloc, for Rust's allocations and (the crate overrides `malloc`) the C
+/// libraries' too.
+#[cfg(target_os = "linux")]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
 /// The environment variable that chooses the mode (`off`, `no-trim`, `always`; anything else: by size).
 pub const ENV: &str = "OCRLAY_HEAP_BOUND";
@@ -44,16 +56,16 @@ pub const ENV: &str = "OCRLAY_HEAP_BOUND";
 /// What the process does about freed OCR buffers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// glibc's defaults (`OCRLAY_HEAP_BOUND=off`, or not Linux/glibc).
+    /// No purges, the allocator's decay alone (`OCRLAY_HEAP_BOUND=off`, or not Linux).
     Off,
-    /// Tuned at load, no trim after reads (`OCRLAY_HEAP_BOUND=no-trim`).
+    /// The same (`OCRLAY_HEAP_BOUND=no-trim`; the name of issue 15's glibc tuning without trims).
     TuneOnly,
-    /// Tuned at load and trimmed after each read (`OCRLAY_HEAP_BOUND=always`).
+    /// A purge after each read (`OCRLAY_HEAP_BOUND=always`).
     TuneAndTrim,
-    /// The default on Linux/glibc: arenas bounded at load, glibc's own thresholds, and a trim after a read of
-    /// another size than the one before, or of a large image ([`KEEP_PIXELS`]). A small region read again and
-    /// again (a dialogue box in auto mode, Alt+W) keeps its pages and pays no page faults; a new size or a
-    /// large region gives its buffers back.
+    /// The default on Linux: a purge after a read of another size than the one before, or of a large image
+    /// ([`KEEP_PIXELS`]). A small region read again and again (a dialogue box in auto mode, Alt+W) keeps its
+    /// pages between reads closer than the decay (a second); a new size or a large region gives its buffers
+    /// back at once.
     BySize,
 }
 
@@ -92,8 +104,8 @@ static KEPT: std::sync::Mutex<Kept> = std::sync::Mutex::new(Kept {
 
 static MODE: OnceLock<Mode> = OnceLock::new();
 
-/// Applies the tuning once per process (later calls do nothing) and says what is in effect. Called where an
-/// OCR engine loads ([`super::load_engine`]).
+/// Chooses the mode once per process (later calls do nothing) and says what is in effect. Called where an OCR
+/// engine loads ([`super::load_engine`]).
 pub fn bound() -> Mode {
     *MODE.get_or_init(|| {
         let wanted = match std::env::var(ENV).as_deref().map(str::trim) {
@@ -102,19 +114,14 @@ pub fn bound() -> Mode {
             Ok("always") => Mode::TuneAndTrim,
             _ => Mode::BySize,
         };
-        if wanted == Mode::Off || !sys::SUPPORTED {
+        if !sys::SUPPORTED {
             return Mode::Off;
         }
-        if sys::tune(wanted != Mode::BySize) {
-            wanted
-        } else {
-            tracing::warn!("malloc tuning refused; OCR memory may grow with new region sizes");
-            Mode::Off
-        }
+        wanted
     })
 }
 
-/// Gives the free pages of the malloc arenas back to the system, when [`bound`] turned it on. Called after a
+/// Gives the free pages of the allocator's arenas back to the system, as [`bound`]'s mode says. Called after a
 /// read of an image of `size` that ran the models.
 pub fn release(size: (u32, u32)) {
     match MODE.get() {
@@ -126,6 +133,16 @@ pub fn release(size: (u32, u32)) {
             }
         }
         _ => {}
+    }
+}
+
+/// Gives the freed pages back at once, whatever the mode but `off` (and not at all where there is nothing to
+/// purge). Called between the stages of a large image's detection ([`super::staged`]): without it the pages one
+/// stage freed would stay resident, waiting for the decay, while the next stage maps its own (one 1920×1080
+/// read: ~325 MiB at its peak with, 355–400 without).
+pub fn purge_now() {
+    if MODE.get().is_some_and(|m| *m != Mode::Off) {
+        sys::trim();
     }
 }
 
@@ -144,10 +161,8 @@ pub fn idle_release_after() -> std::time::Duration {
 }
 
 /// Gives back the free pages kept for the region in use, when [`Mode::BySize`] kept them; says whether it
-/// trimmed. Called by the OCR thread after [`idle_release_after`] without a read. Measured in the app (the
-/// hotkey bench): ~322 MiB kept after the first reads of a 1288×248 region, ~250 MiB once trimmed; a trim
-/// after every read instead would cost each read ~15 ms of page faults (release, ja_dialogue 154–160 → 172–174
-/// ms).
+/// purged. Called by the OCR thread after [`idle_release_after`] without a read (jemalloc's decay has given
+/// most of them back by then; this makes it certain and says so).
 pub fn release_idle() -> bool {
     let mut kept = KEPT.lock().unwrap_or_else(|e| e.into_inner());
     let trim = kept.idle();
@@ -162,41 +177,30 @@ pub fn kept_since() -> Option<std::time::Instant> {
     KEPT.lock().unwrap_or_else(|e| e.into_inner()).since
 }
 
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[cfg(target_os = "linux")]
 mod sys {
-    use std::ffi::c_int;
-
     pub const SUPPORTED: bool = true;
 
-    fn set(param: c_int, value: usize) -> bool {
-        let value = c_int::try_from(value).unwrap_or(c_int::MAX);
-        // SAFETY: mallopt only changes allocator parameters; it is thread-safe and any value is accepted or
-        // refused (returns 0).
-        unsafe { libc::mallopt(param, value) == 1 }
-    }
-
-    pub fn tune(thresholds: bool) -> bool {
-        let mmap = !thresholds || set(libc::M_MMAP_THRESHOLD, super::MMAP_THRESHOLD);
-        let trim = !thresholds || set(libc::M_TRIM_THRESHOLD, super::TRIM_THRESHOLD);
-        let arenas = set(libc::M_ARENA_MAX, super::ARENA_MAX);
-        mmap && trim && arenas
-    }
-
     pub fn trim() {
-        // SAFETY: malloc_trim only returns free memory to the system; it takes the arenas' locks itself.
+        // `arena.<MALLCTL_ARENAS_ALL>.purge`: every arena's unused dirty pages go back to the system now.
+        const PURGE_ALL: &[u8] = b"arena.4096.purge\0";
+        // SAFETY: the name is a NUL-terminated string; the command reads and writes no value (null pointers,
+        // length 0), as jemalloc's documentation of `arena.<i>.purge` says.
         unsafe {
-            libc::malloc_trim(0);
+            tikv_jemalloc_sys::mallctl(
+                PURGE_ALL.as_ptr().cast(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                0,
+            );
         }
     }
 }
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+#[cfg(not(target_os = "linux"))]
 mod sys {
     pub const SUPPORTED: bool = false;
-
-    pub fn tune(_thresholds: bool) -> bool {
-        false
-    }
 
     pub fn trim() {}
 }

@@ -38,6 +38,7 @@
 
 pub mod detection;
 pub mod error;
+pub mod hard_swish;
 pub mod heap;
 pub mod layout;
 pub use layout::TextDirection;
@@ -48,6 +49,7 @@ pub mod ppocr;
 pub mod preprocess;
 pub mod recognition;
 pub mod small_kana;
+pub mod staged;
 pub mod subnormal;
 pub mod workers;
 

@@ -92,7 +92,10 @@ impl PpOcrEngine {
         let (det_path, det_bytes) = models::read_verified(locations, det_file)?;
         let (rec_path, rec_bytes) = models::read_verified(locations, rec_file)?;
         let (dict_path, dict_bytes) = models::read_verified(locations, dict_file)?;
-        let det = models::load_rten(&det_path, det_bytes)?;
+        let det = super::staged::StagedModel::new(
+            models::load_rten(&det_path, det_bytes)?,
+            super::staged::cuts_for(det_file.name),
+        );
         let rec = models::load_rten(&rec_path, rec_bytes)?;
         let dict = String::from_utf8(dict_bytes).map_err(|e| OcrError::ModelMismatch {
             name: dict_file.name.to_string(),

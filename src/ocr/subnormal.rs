@@ -16,15 +16,15 @@
 //! walker does not understand is left as it is.
 
 /// Wire types of the protobuf encoding.
-const VARINT: u64 = 0;
-const FIXED64: u64 = 1;
-const LEN: u64 = 2;
-const FIXED32: u64 = 5;
+pub(super) const VARINT: u64 = 0;
+pub(super) const FIXED64: u64 = 1;
+pub(super) const LEN: u64 = 2;
+pub(super) const FIXED32: u64 = 5;
 
 /// ONNX `TensorProto.DataType.FLOAT`.
 const ONNX_FLOAT: u64 = 1;
 
-fn read_varint(buf: &[u8], pos: &mut usize) -> Option<u64> {
+pub(super) fn read_varint(buf: &[u8], pos: &mut usize) -> Option<u64> {
     let mut value = 0u64;
     for shift in (0..64).step_by(7) {
         let byte = *buf.get(*pos)?;
@@ -38,18 +38,21 @@ fn read_varint(buf: &[u8], pos: &mut usize) -> Option<u64> {
 }
 
 /// One field of a message: its number, wire type and, for length-delimited fields, the range of its bytes.
-struct Field {
-    number: u64,
-    wire: u64,
-    value: u64,
-    body: std::ops::Range<usize>,
+pub(super) struct Field {
+    pub number: u64,
+    pub wire: u64,
+    pub value: u64,
+    pub body: std::ops::Range<usize>,
+    /// The whole field, its key included.
+    pub span: std::ops::Range<usize>,
 }
 
 /// The fields of the message in `buf[range]`, or `None` when the bytes are not a well-formed message.
-fn fields(buf: &[u8], range: std::ops::Range<usize>) -> Option<Vec<Field>> {
+pub(super) fn fields(buf: &[u8], range: std::ops::Range<usize>) -> Option<Vec<Field>> {
     let (mut pos, end) = (range.start, range.end);
     let mut out = Vec::new();
     while pos < end {
+        let start = pos;
         let key = read_varint(&buf[..end], &mut pos)?;
         let (number, wire) = (key >> 3, key & 7);
         let mut field = Field {
@@ -57,6 +60,7 @@ fn fields(buf: &[u8], range: std::ops::Range<usize>) -> Option<Vec<Field>> {
             wire,
             value: 0,
             body: pos..pos,
+            span: start..start,
         };
         match wire {
             VARINT => field.value = read_varint(&buf[..end], &mut pos)?,
@@ -73,6 +77,7 @@ fn fields(buf: &[u8], range: std::ops::Range<usize>) -> Option<Vec<Field>> {
         if pos > end {
             return None;
         }
+        field.span = start..pos;
         out.push(field);
     }
     Some(out)
