@@ -906,6 +906,14 @@ window.ocrlayStrings = {
     "zh": "合成器正在运行：ocrlay 会读取自身窗口下方的游戏窗口，翻译框可以直接盖在原文上。",
     "en": "A compositor is running: ocrlay reads the game window under its own windows, so the overlay can sit over the text."
   },
+  "platform.wayland_xwayland": {
+    "zh": "这个 Wayland 桌面没有 layer-shell（例如 GNOME）：ocrlay 通过 XWayland 显示翻译框和选区窗口，这样它们能停在 ocrlay 放的位置并保持在其他窗口之上。Wine/Proton 下的游戏直接从它的窗口读取；屏幕上的其他内容通过桌面的录屏门户读取，第一次会询问一次权限。",
+    "en": "This Wayland desktop has no layer-shell (GNOME, for one): ocrlay shows its overlay and region selector through XWayland, where they stay where ocrlay puts them and above other windows. A game under Wine/Proton is read straight from its window; the rest of the screen through the desktop's screen-cast portal, which asks for permission once."
+  },
+  "platform.wayland_layered": {
+    "zh": "在这个 Wayland 桌面上，ocrlay 的翻译框和选区窗口是 layer-shell 图层：它们停在 ocrlay 放的位置，并保持在其他窗口之上。屏幕通过 wlroots 截屏协议读取，或者通过桌面的录屏门户（只询问一次权限）。",
+    "en": "On this Wayland desktop ocrlay's overlay and region selector are layer surfaces: they stay where ocrlay puts them, above other windows. The screen is read through wlroots screencopy, or through the desktop's screen-cast portal (which asks for permission once)."
+  },
   "platform.no_compositor": {
     "zh": "没有运行合成器，X11 无法读取被翻译框遮住的窗口：覆盖模式下手动识别时翻译框会短暂隐藏，自动翻译会在区域被遮挡时等待。请启动合成器（picom、xcompmgr）或把翻译框放在区域旁边。",
     "en": "No compositor is running, so X11 cannot read a window where ocrlay's overlay covers it: in 'over' mode the overlay hides for each manual capture (it blinks), and auto mode waits while an ocrlay window covers the region. Start a compositor (picom, xcompmgr) or keep the overlay beside the region."

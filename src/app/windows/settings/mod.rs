@@ -741,6 +741,20 @@ fn profile_fields(settings: &Settings) -> Vec<ProfileFieldRef> {
 
 /// What this platform's capture can do (shown in the settings' saved-regions section).
 fn platform() -> Platform {
+    #[cfg(target_os = "linux")]
+    if capture::wayland_session() && std::env::var_os("WAYLAND_DISPLAY").is_some() {
+        // How ocrlay's windows run was decided before GTK started (app::os::prepare_gtk): through XWayland
+        // where the compositor has no layer-shell, else as layer surfaces.
+        let through_xwayland = std::env::var("GDK_BACKEND").is_ok_and(|b| b == "x11");
+        return Platform {
+            covered_window_capture: capture::covered_capture_supported(),
+            note: Some(Text::new(if through_xwayland {
+                "platform.wayland_xwayland"
+            } else {
+                "platform.wayland_layered"
+            })),
+        };
+    }
     if cfg!(target_os = "linux") {
         if capture::covered_capture_supported() {
             Platform {
