@@ -67,14 +67,12 @@ impl Dispatch<wl_registry::WlRegistry, ()> for State {
         };
         match interface.as_str() {
             "wl_output" => {
-                let i = state.outputs.len();
                 let output =
                     registry.bind::<wl_output::WlOutput, _, _>(name, version.min(4), qh, ());
                 state.outputs.push(Output {
                     output: Some(output),
                     ..Output::default()
                 });
-                let _ = i;
             }
             "zxdg_output_manager_v1" => {
                 state.xdg = Some(registry.bind(name, version.min(3), qh, ()));
