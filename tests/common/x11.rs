@@ -259,28 +259,40 @@ impl XSession {
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
-    /// Shows an image in a window of its own at (x, y) (ImageMagick's `display`) and waits for it.
+    /// Shows an image in a window of its own at (x, y) (ImageMagick's `display`) and waits for it. Under a
+    /// loaded CI run `display` now and then never mapped its window: one that has not shown within 10 s is
+    /// ended and started again (three tries), and the last one's stderr is kept for the failure.
     pub fn show_image(&mut self, path: &Path, x: i32, y: i32, title: &str) {
-        let child = self
-            .command("display")
-            .args([
-                "-title",
-                title,
-                "-geometry",
-                &format!("+{x}+{y}"),
-                "-borderwidth",
-                "0",
-            ])
-            .arg(path)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("ImageMagick display starts");
-        self.adopt(child);
-        assert!(
-            self.wait_window(title, Duration::from_secs(15)).is_some(),
-            "the test image window did not appear"
-        );
+        let mut why = String::new();
+        let mut shown = false;
+        for _ in 0..3 {
+            let mut child = self
+                .command("display")
+                .args([
+                    "-title",
+                    title,
+                    "-geometry",
+                    &format!("+{x}+{y}"),
+                    "-borderwidth",
+                    "0",
+                ])
+                .arg(path)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("ImageMagick display starts");
+            if self.wait_window(title, Duration::from_secs(10)).is_some() {
+                // Its stderr is left unread: a pipe nobody fills past its buffer.
+                self.adopt(child);
+                shown = true;
+                break;
+            }
+            let _ = child.kill();
+            if let Ok(out) = child.wait_with_output() {
+                why = String::from_utf8_lossy(&out.stderr).into_owned();
+            }
+        }
+        assert!(shown, "the test image window did not appear: {why}");
         // Let it draw.
         std::thread::sleep(Duration::from_millis(300));
     }
